@@ -1,0 +1,102 @@
+import { Command, Option } from 'commander';
+import { openDatabase } from '../../db/connection.js';
+import { IngestUsageError, runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
+import { formatTable } from '../format-table.js';
+import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError } from '../options.js';
+import { createProgressLine } from '../progress.js';
+
+interface IngestCommandOptions {
+  db: string;
+  timezone: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function ingestCommand(): Command {
+  return new Command('ingest')
+    .description('Load conversations, messages and FAQ entries from files or folders (format detected from content)')
+    .argument('<paths...>', 'files or folders (folders are read recursively, hidden entries skipped)')
+    .addOption(dbOption())
+    .addOption(new Option('--timezone <zone>', 'IANA time zone for timestamps that carry no zone').default('UTC'))
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress and no summary table')
+    .addHelpText(
+      'after',
+      `
+Formats: conversations as JSON Lines (or a JSON array), messages as CSV, FAQ entries as Markdown with front matter,
+CSV, JSON or JSON Lines. Every record is inserted, updated, recognised as unchanged, or rejected with its file,
+line and reason (see "supportlens rejects"). Each file is one transaction: it loads completely or not at all.
+
+Exit codes: 0 all files read (some records may be rejected; see the summary), 1 some files could not be read,
+2 bad arguments (a missing path, an unknown time zone), 3 nothing could be read.`,
+    )
+    .action(async (paths: string[], options: IngestCommandOptions) => {
+      const handle = await openDatabase({ path: options.db });
+      const progress = createProgressLine(process.stderr, !options.quiet && !options.json);
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let summary: IngestSummary;
+      try {
+        summary = await runIngest(handle, {
+          paths,
+          timezone: options.timezone,
+          signal: controller.signal,
+          onProgress: (p) => progress.update(p),
+        });
+      } catch (error) {
+        if (error instanceof IngestUsageError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        progress.clear();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await handle.close();
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else if (!options.quiet) process.stdout.write(`${formatSummary(summary)}\n`);
+      process.exitCode = exitCodeFor(summary);
+    });
+}
+
+export function exitCodeFor(summary: IngestSummary): number {
+  if (summary.records.read === 0) return EXIT_NOTHING_READ;
+  if (summary.status !== 'succeeded') return EXIT_PARTIAL;
+  return EXIT_OK;
+}
+
+function formatSummary(summary: IngestSummary): string {
+  const rows = summary.files.map((file) => [
+    file.path,
+    file.format ?? file.status,
+    file.records.read,
+    file.records.inserted,
+    file.records.updated,
+    file.records.unchanged,
+    file.records.rejected,
+    file.messages.read,
+    file.warnings,
+  ]);
+  rows.push([
+    'total',
+    '',
+    summary.records.read,
+    summary.records.inserted,
+    summary.records.updated,
+    summary.records.unchanged,
+    summary.records.rejected,
+    summary.messages.read,
+    summary.warnings,
+  ]);
+  const lines = [
+    formatTable(['file', 'format', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'messages', 'warnings'], rows),
+  ];
+  for (const file of summary.files) if (file.error) lines.push(`error: ${file.path}: ${file.error}`);
+  const seconds = summary.durationMs / 1000;
+  lines.push(
+    `run ${summary.runId} ${summary.status} in ${seconds.toFixed(1)} s` +
+      (summary.records.rejected + summary.messages.rejected + summary.warnings > 0 ? `; see: supportlens rejects --run ${summary.runId}` : ''),
+  );
+  return lines.join('\n');
+}

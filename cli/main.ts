@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './options.js';
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`supportlens: ${error.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    process.stderr.write(`supportlens: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
+
+await main();

@@ -1,0 +1,21 @@
+import { Option } from 'commander';
+
+export const DEFAULT_DB_PATH = './supportlens.db';
+
+/** `--db FILE`, on every command. */
+export function dbOption(): Option {
+  return new Option('--db <file>', 'SQLite database file (created if missing)').default(DEFAULT_DB_PATH);
+}
+
+/** Thrown for a bad command line; the process exits with `EXIT_USAGE`. */
+export class UsageError extends Error {}
+
+export const EXIT_OK = 0;
+/** Some files could not be read at all; the others were loaded. */
+export const EXIT_PARTIAL = 1;
+/** Bad arguments: a missing path, an unknown option or time zone. Nothing was ingested. */
+export const EXIT_USAGE = 2;
+/** Nothing could be read: no record in any of the files. */
+export const EXIT_NOTHING_READ = 3;
+/** An unexpected internal error. */
+export const EXIT_INTERNAL = 70;

@@ -1,0 +1,21 @@
+import { Migrator, type Kysely, type MigrationResultSet, type Migration, type MigrationProvider } from 'kysely';
+import { migrations } from './migrations/index.js';
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly all: Record<string, Migration>) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.all;
+  }
+}
+
+/**
+ * Brings the schema up to date. Returns Kysely's `{ error, results }` instead of throwing.
+ *
+ * @example
+ * const { error } = await migrateToLatest(db);
+ * if (error) throw error;
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) });
+  return migrator.migrateToLatest();
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_create_core_tables.js';
+
+/**
+ * Every migration, in order. Listed statically (not read from a folder) so the compiled package
+ * needs no file-system lookup and a bundler could follow the imports.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_create_core_tables': m0001,
+};

@@ -1,0 +1,165 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The contract between stages. Times are UTC epoch milliseconds (`*_at`), durations are `*_ms`,
+ * booleans are 0/1 integers, lists are JSON arrays stored as text.
+ */
+export interface Database {
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  conversation_events: ConversationEventsTable;
+  faq_entries: FaqEntriesTable;
+  faq_entry_versions: FaqEntryVersionsTable;
+  ingest_runs: IngestRunsTable;
+  ingest_files: IngestFilesTable;
+  rejects: RejectsTable;
+}
+
+/** Where a conversation came from; ids are unique per source. */
+export type ConversationSource = 'canonical' | 'zendesk' | 'intercom' | 'twitter';
+export type AuthorRole = 'customer' | 'agent' | 'bot' | 'system';
+export const AUTHOR_ROLES: readonly AuthorRole[] = ['customer', 'agent', 'bot', 'system'];
+export type ConversationEventKind = 'resolved' | 'reopened' | 'assigned';
+export const CONVERSATION_EVENT_KINDS: readonly ConversationEventKind[] = ['resolved', 'reopened', 'assigned'];
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  source: ConversationSource;
+  external_id: string;
+  channel: string;
+  created_at: number;
+  /** 1 when the source gave no creation time and `created_at` is the earliest message seen. */
+  created_at_derived: ColumnType<number, number | undefined, number>;
+  status: string | null;
+  resolved_at: number | null;
+  customer_id: string | null;
+  assignee: string | null;
+  subject: string | null;
+  language: string | null;
+  /** JSON array of strings. */
+  tags: ColumnType<string, string | undefined, string>;
+  first_run_id: number;
+  last_run_id: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  external_id: string;
+  author_role: AuthorRole;
+  author_id: string | null;
+  created_at: number;
+  body: string;
+  /** Length in characters of the body as the source gave it, before any truncation. */
+  body_length: number;
+  body_truncated: ColumnType<number, number | undefined, number>;
+  internal: ColumnType<number, number | undefined, number>;
+  first_run_id: number;
+  last_run_id: number;
+}
+
+export interface ConversationEventsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  kind: ConversationEventKind;
+  created_at: number;
+  actor_id: string | null;
+}
+
+export interface FaqEntriesTable {
+  id: Generated<number>;
+  external_id: string;
+  current_version: number;
+  first_run_id: number;
+  last_run_id: number;
+}
+
+export interface FaqEntryVersionsTable {
+  id: Generated<number>;
+  entry_id: number;
+  version: number;
+  title: string;
+  /** Optional canonical question wording, when the source has one beside the title. */
+  question: string | null;
+  body: string;
+  tags: ColumnType<string, string | undefined, string>;
+  language: string | null;
+  /** When the source says the entry was last changed; the ingest time when it does not say. */
+  updated_at: number;
+  content_hash: string;
+  source_path: string;
+  run_id: number;
+}
+
+export type IngestRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+
+export interface IngestRunsTable {
+  id: Generated<number>;
+  started_at: number;
+  finished_at: number | null;
+  status: IngestRunStatus;
+  pid: number;
+  hostname: string;
+  timezone: string;
+  /** JSON of the run's totals, written when it ends. */
+  summary: string | null;
+  error: string | null;
+}
+
+export type IngestFileStatus = 'loaded' | 'empty' | 'failed';
+
+export interface IngestFilesTable {
+  id: Generated<number>;
+  run_id: number;
+  path: string;
+  size_bytes: number;
+  sha256: string | null;
+  format: string | null;
+  status: IngestFileStatus;
+  error: string | null;
+  records_read: number;
+  records_inserted: number;
+  records_updated: number;
+  records_unchanged: number;
+  records_rejected: number;
+  messages_read: number;
+  messages_inserted: number;
+  messages_updated: number;
+  messages_unchanged: number;
+  messages_rejected: number;
+  warnings: number;
+  started_at: number;
+  finished_at: number;
+}
+
+/**
+ * `record`: the whole input record was rejected. `message`: one message of an otherwise loaded record was rejected.
+ * `warning`: the data was kept but something about it was altered or suspicious (truncated, out of order, duplicate).
+ */
+export type RejectKind = 'record' | 'message' | 'warning';
+
+export interface RejectsTable {
+  id: Generated<number>;
+  run_id: number;
+  path: string;
+  line: number | null;
+  kind: RejectKind;
+  reason: string;
+  raw: string;
+  raw_truncated: ColumnType<number, number | undefined, number>;
+  created_at: number;
+}
+
+export type ConversationRow = Selectable<ConversationsTable>;
+export type NewConversation = Insertable<ConversationsTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type ConversationEventRow = Selectable<ConversationEventsTable>;
+export type FaqEntryRow = Selectable<FaqEntriesTable>;
+export type FaqEntryVersionRow = Selectable<FaqEntryVersionsTable>;
+export type IngestRunRow = Selectable<IngestRunsTable>;
+export type IngestFileRow = Selectable<IngestFilesTable>;
+export type NewIngestFile = Insertable<IngestFilesTable>;
+export type RejectRow = Selectable<RejectsTable>;
+export type NewReject = Insertable<RejectsTable>;

@@ -1,0 +1,139 @@
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { looksLikeFaqEntry } from './normalize-faq.js';
+import type { Source } from './source-record.js';
+import { readFaqCsv } from './sources/faq-csv.js';
+import { readFaqMarkdown } from './sources/faq-markdown.js';
+import { listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
+import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
+
+export type FormatName =
+  | 'conversations-jsonl'
+  | 'conversations-json'
+  | 'messages-csv'
+  | 'faq-markdown'
+  | 'faq-csv'
+  | 'faq-json'
+  | 'faq-jsonl';
+
+export type Detection =
+  | { kind: 'format'; format: FormatName; source: Source }
+  | { kind: 'empty' }
+  | { kind: 'unknown'; reason: string };
+
+const SNIFF_BYTES = 64 * 1024;
+
+export const SOURCES: Record<FormatName, Source> = {
+  'conversations-jsonl': readJsonLinesOf('conversation'),
+  'conversations-json': readJsonDocumentOf('conversation'),
+  'messages-csv': readMessagesCsv,
+  'faq-markdown': readFaqMarkdown,
+  'faq-csv': readFaqCsv,
+  'faq-json': readJsonDocumentOf('faq'),
+  'faq-jsonl': readJsonLinesOf('faq'),
+};
+
+/**
+ * Recognises a file's format from its content (the name only breaks ties for Markdown).
+ *
+ * @example
+ * const detection = await detectFormat('exports/2024-05-01.jsonl');
+ * if (detection.kind === 'format') console.log(detection.format); // 'conversations-jsonl'
+ */
+export async function detectFormat(path: string): Promise<Detection> {
+  const head = await readHead(path);
+  if (head.length === 0) return { kind: 'empty' };
+  if (looksBinary(head)) return { kind: 'unknown', reason: 'binary file (it holds NUL or control bytes), not text' };
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (trimmed === '') return { kind: 'empty' };
+  const extension = extname(path).toLowerCase();
+
+  if (/^---[ \t]*\r?\n/.test(text) || extension === '.md' || extension === '.markdown') {
+    return found('faq-markdown');
+  }
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed, head.length === SNIFF_BYTES);
+  return detectCsv(text);
+}
+
+function detectJson(text: string, truncated: boolean): Detection {
+  const firstLine = text.split('\n', 1)[0]!.trim();
+  if (firstLine.startsWith('{')) {
+    try {
+      const value: unknown = JSON.parse(firstLine);
+      if (typeof value === 'object' && value !== null) {
+        const keys = Object.keys(value);
+        if (keys.includes('messages')) return found('conversations-jsonl');
+        if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
+        const list = listOf(value);
+        if (list) return detectJsonList(list);
+        return { kind: 'unknown', reason: `JSON with keys ${keys.slice(0, 12).join(', ')} matches no known format` };
+      }
+    } catch {
+      // Not one object on the first line: a pretty-printed document, read below.
+    }
+  }
+  try {
+    if (!truncated) return detectJsonList(listOf(JSON.parse(text)) ?? []);
+  } catch {
+    return { kind: 'unknown', reason: 'JSON that does not parse (neither JSON Lines nor a JSON document)' };
+  }
+  // A large document: decide from its opening text.
+  if (/"messages"\s*:/.test(text)) return found('conversations-json');
+  if (/"(answer|body)"\s*:/.test(text)) return found('faq-json');
+  return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
+}
+
+function detectJsonList(list: unknown[]): Detection {
+  const first = list.find((item) => typeof item === 'object' && item !== null && !Array.isArray(item)) as Record<string, unknown> | undefined;
+  if (!first) return { kind: 'unknown', reason: 'a JSON document with no records in it' };
+  const keys = Object.keys(first);
+  if (keys.includes('messages')) return found('conversations-json');
+  if (looksLikeFaqEntry(keys)) return found('faq-json');
+  return { kind: 'unknown', reason: `JSON records with keys ${keys.slice(0, 12).join(', ')} match no known format` };
+}
+
+function detectCsv(text: string): Detection {
+  let header: string[];
+  try {
+    const rows = parseCsv(text.split(/\r?\n/, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][];
+    header = (rows[0] ?? []).map((name) => name.trim().toLowerCase());
+  } catch {
+    return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };
+  }
+  if (header.length < 2) return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };
+  const messageColumns = MESSAGE_CSV_REQUIRED_COLUMNS.filter((name) => header.includes(name));
+  if (header.includes('conversation_id') && header.includes('message_id')) return found('messages-csv');
+  if (looksLikeFaqEntry(header)) return found('faq-csv');
+  if (messageColumns.length >= 3) return found('messages-csv');
+  return {
+    kind: 'unknown',
+    reason: `CSV with columns ${header.slice(0, 12).join(', ')} matches no known format (messages need ${MESSAGE_CSV_REQUIRED_COLUMNS.join(', ')}; FAQ entries need id, title and body)`,
+  };
+}
+
+function found(format: FormatName): Detection {
+  return { kind: 'format', format, source: SOURCES[format] };
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function looksBinary(head: Buffer): boolean {
+  const sample = head.subarray(0, 8192);
+  let control = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) control += 1;
+  }
+  return control > sample.length * 0.05;
+}

@@ -1,0 +1,359 @@
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
+import { detectFormat, type FormatName } from './detect-format.js';
+import type { SourceRecord } from './source-record.js';
+import { IngestStore, type Outcome } from './store.js';
+import { isValidTimeZone } from './timestamps.js';
+
+export interface Counts {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface FileSummary {
+  path: string;
+  format: FormatName | null;
+  status: IngestFileStatus;
+  error: string | null;
+  records: Counts;
+  messages: Counts;
+  warnings: number;
+  durationMs: number;
+}
+
+export interface IngestSummary {
+  runId: number;
+  status: IngestRunStatus;
+  files: FileSummary[];
+  records: Counts;
+  messages: Counts;
+  warnings: number;
+  durationMs: number;
+}
+
+export interface IngestProgress {
+  path: string;
+  fileIndex: number;
+  fileCount: number;
+  records: number;
+  bytes: number;
+  fileBytes: number;
+  elapsedMs: number;
+}
+
+export interface IngestOptions {
+  /** Files and folders; folders are walked recursively, skipping hidden entries. */
+  paths: string[];
+  /** IANA zone for timestamps without a zone. */
+  timezone: string;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Stops between records; the current file is rolled back and the run marked interrupted. */
+  signal?: AbortSignal;
+}
+
+/** A problem with the command itself (a missing path, a bad zone): nothing was ingested. */
+export class IngestUsageError extends Error {}
+
+const PROGRESS_EVERY_RECORDS = 2048;
+
+/**
+ * Ingests files into the database, one transaction per file, and records the run.
+ *
+ * @example
+ * const summary = await runIngest(handle, { paths: ['inbox/'], timezone: 'Asia/Shanghai' });
+ * console.log(summary.records.inserted);
+ */
+export async function runIngest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary> {
+  if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
+  const files = await expandPaths(options.paths);
+  await markAbandonedRuns(handle);
+  const startedAt = Date.now();
+  const { db } = handle;
+  const run = await db
+    .insertInto('ingest_runs')
+    .values({ started_at: startedAt, status: 'running', pid: process.pid, hostname: hostname(), timezone: options.timezone, summary: null, error: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const store = new IngestStore(handle, run.id);
+  const summaries: FileSummary[] = [];
+  let interrupted = false;
+  for (let index = 0; index < files.length; index++) {
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const file = files[index]!;
+    const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length });
+    summaries.push(summary);
+    if (summary.error === INTERRUPTED) {
+      interrupted = true;
+      break;
+    }
+  }
+
+  const records = sumCounts(summaries.map((s) => s.records));
+  const messages = sumCounts(summaries.map((s) => s.messages));
+  const warnings = summaries.reduce((sum, s) => sum + s.warnings, 0);
+  const failed = summaries.filter((s) => s.status === 'failed').length;
+  const status: IngestRunStatus = interrupted
+    ? 'interrupted'
+    : failed === 0
+      ? 'succeeded'
+      : failed === summaries.length || records.read === 0
+        ? 'failed'
+        : 'partial';
+  const finishedAt = Date.now();
+  const result: IngestSummary = { runId: run.id, status, files: summaries, records, messages, warnings, durationMs: finishedAt - startedAt };
+  await db
+    .updateTable('ingest_runs')
+    .set({
+      finished_at: finishedAt,
+      status,
+      summary: JSON.stringify({ files: summaries.length, failedFiles: failed, records, messages, warnings }),
+      error: failed > 0 ? summaries.filter((s) => s.error).map((s) => `${s.path}: ${s.error}`).join('\n').slice(0, 10_000) : null,
+    })
+    .where('id', '=', run.id)
+    .execute();
+  return result;
+}
+
+const INTERRUPTED = 'interrupted before the file was complete; nothing of it was kept';
+
+interface FileContext extends IngestOptions {
+  fileIndex: number;
+  fileCount: number;
+}
+
+async function ingestFile(store: IngestStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
+  const startedAt = Date.now();
+  const records = emptyCounts();
+  const messages = emptyCounts();
+  let warnings = 0;
+  const summary = (status: IngestFileStatus, format: FormatName | null, error: string | null): FileSummary => ({
+    path: file.path,
+    format,
+    status,
+    error,
+    records,
+    messages,
+    warnings,
+    durationMs: Date.now() - startedAt,
+  });
+  const fileRow = (s: FileSummary, sha256: string | null) => ({
+    run_id: 0,
+    path: s.path,
+    size_bytes: file.size,
+    sha256,
+    format: s.format,
+    status: s.status,
+    error: s.error,
+    records_read: s.records.read,
+    records_inserted: s.records.inserted,
+    records_updated: s.records.updated,
+    records_unchanged: s.records.unchanged,
+    records_rejected: s.records.rejected,
+    messages_read: s.messages.read,
+    messages_inserted: s.messages.inserted,
+    messages_updated: s.messages.updated,
+    messages_unchanged: s.messages.unchanged,
+    messages_rejected: s.messages.rejected,
+    warnings: s.warnings,
+    started_at: startedAt,
+    finished_at: Date.now(),
+  });
+
+  let detection;
+  try {
+    detection = await detectFormat(file.path);
+  } catch (error) {
+    const failed = summary('failed', null, `cannot read file: ${(error as Error).message}`);
+    await store.insertFile({ ...fileRow(failed, null), run_id: store.runId });
+    return failed;
+  }
+  if (detection.kind === 'empty') {
+    const empty = summary('empty', null, null);
+    await store.insertFile({ ...fileRow(empty, null), run_id: store.runId });
+    return empty;
+  }
+  if (detection.kind === 'unknown') {
+    const failed = summary('failed', null, `not a format supportlens reads: ${detection.reason}`);
+    await store.insertFile({ ...fileRow(failed, null), run_id: store.runId });
+    return failed;
+  }
+
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let lastProgress = Date.now();
+  const report = (): void =>
+    context.onProgress?.({
+      path: file.path,
+      fileIndex: context.fileIndex,
+      fileCount: context.fileCount,
+      records: records.read,
+      bytes,
+      fileBytes: file.size,
+      elapsedMs: Date.now() - startedAt,
+    });
+  const now = Date.now();
+  await store.begin();
+  try {
+    const iterator = detection.source({
+      path: file.path,
+      timezone: context.timezone,
+      onChunk: (chunk) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      },
+      warn: (reason, line) => {
+        warnings += 1;
+        store.insertReject({ path: file.path, line, kind: 'warning', reason, raw: '' });
+      },
+    });
+    for await (const record of iterator) {
+      if (context.signal?.aborted) throw new Error(INTERRUPTED);
+      records.read += 1;
+      messages.read += record.messagesRead;
+      const outcome = await storeRecord(store, file.path, record, now);
+      if (outcome.kind === 'rejected') {
+        records.rejected += 1;
+        messages.rejected += record.messagesRead;
+      } else {
+        records[outcome.record] += 1;
+        messages.inserted += outcome.messages.inserted;
+        messages.updated += outcome.messages.updated;
+        messages.unchanged += outcome.messages.unchanged;
+        messages.rejected += outcome.messages.rejected;
+        warnings += outcome.warnings;
+      }
+      if (records.read % PROGRESS_EVERY_RECORDS === 0 && Date.now() - lastProgress > 200) {
+        lastProgress = Date.now();
+        report();
+      }
+    }
+    const loaded = summary('loaded', detection.format, null);
+    await store.insertFile({ ...fileRow(loaded, hash.digest('hex')), run_id: store.runId });
+    await store.commit();
+    report();
+    return loaded;
+  } catch (error) {
+    await store.rollback();
+    const message = (error as Error).message;
+    Object.assign(records, emptyCounts());
+    Object.assign(messages, emptyCounts());
+    warnings = 0;
+    const failed = summary('failed', detection.format, message === INTERRUPTED ? INTERRUPTED : `${message}; nothing of this file was kept`);
+    await store.insertFile({ ...fileRow(failed, null), run_id: store.runId });
+    return failed;
+  }
+}
+
+type StoreOutcome =
+  | { kind: 'rejected' }
+  | { kind: 'stored'; record: Outcome; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
+
+async function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): Promise<StoreOutcome> {
+  const { parsed } = record;
+  if (!parsed.ok) {
+    store.insertReject({ path, line: record.line, kind: 'record', reason: parsed.reason, raw: record.raw });
+    return { kind: 'rejected' };
+  }
+  const payload = parsed.value;
+  let result: { record: Outcome; messages: { inserted: number; updated: number; unchanged: number } };
+  if (payload.type === 'conversation') {
+    const saved = store.saveConversation(payload.conversation);
+    result = { record: saved.outcome, messages: saved.messages };
+  } else if (payload.type === 'message') {
+    const saved = store.saveMessageRow(payload.head, payload.message);
+    if ('reason' in saved) {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.reason, raw: record.raw });
+      return { kind: 'rejected' };
+    }
+    result = { record: saved.outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [saved.message]: 1 } };
+  } else {
+    result = { record: await store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
+  }
+  let messageRejects = 0;
+  let warnings = 0;
+  for (const issue of parsed.issues) {
+    if (issue.kind === 'message') messageRejects += 1;
+    else warnings += 1;
+    store.insertReject({ path, line: record.line, kind: issue.kind, reason: issue.reason, raw: issue.raw });
+  }
+  const accounted = result.messages.inserted + result.messages.updated + result.messages.unchanged + messageRejects;
+  // Identical repeats of a message inside one record were recognised as duplicates: they count as unchanged.
+  const duplicates = Math.max(0, record.messagesRead - accounted);
+  return {
+    kind: 'stored',
+    record: result.record,
+    messages: { ...result.messages, unchanged: result.messages.unchanged + duplicates, rejected: messageRejects },
+    warnings,
+  };
+}
+
+async function expandPaths(paths: string[]): Promise<{ path: string; size: number }[]> {
+  if (paths.length === 0) throw new IngestUsageError('no paths given');
+  const files: { path: string; size: number }[] = [];
+  const seen = new Set<string>();
+  const visit = async (path: string, explicit: boolean): Promise<void> => {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      if (explicit) throw new IngestUsageError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
+      return;
+    }
+    if (info.isDirectory()) {
+      const entries = (await readdir(path)).filter((name) => !name.startsWith('.')).sort();
+      for (const name of entries) await visit(join(path, name), false);
+    } else if (info.isFile()) {
+      const absolute = resolve(path);
+      if (!seen.has(absolute)) {
+        seen.add(absolute);
+        files.push({ path, size: info.size });
+      }
+    } else if (explicit) {
+      throw new IngestUsageError(`${path}: not a regular file or folder`);
+    }
+  };
+  for (const path of paths) await visit(path, true);
+  return files;
+}
+
+/** Runs left 'running' by a process that no longer exists (killed, crashed) are marked interrupted. */
+async function markAbandonedRuns(handle: DatabaseHandle): Promise<void> {
+  const running = await handle.db.selectFrom('ingest_runs').select(['id', 'pid', 'hostname']).where('status', '=', 'running').execute();
+  for (const run of running) {
+    if (run.hostname === hostname() && isAlive(run.pid)) continue;
+    await handle.db
+      .updateTable('ingest_runs')
+      .set({ status: 'interrupted', error: 'the process ended before the run finished; files it had not committed were not kept' })
+      .where('id', '=', run.id)
+      .execute();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function emptyCounts(): Counts {
+  return { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+}
+
+function sumCounts(list: Counts[]): Counts {
+  const total = emptyCounts();
+  for (const counts of list) for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
+  return total;
+}

@@ -1,0 +1,28 @@
+import type { FaqEntryInput } from './store.js';
+import type { NormalizeResult, NormalizedConversation, NormalizedMessage } from './normalize.js';
+
+export type Payload =
+  | { type: 'conversation'; conversation: NormalizedConversation }
+  | { type: 'message'; head: NormalizedConversation; message: NormalizedMessage }
+  | { type: 'faq'; entry: FaqEntryInput };
+
+/** One input record as a source parser read it: where it was, its raw text, and what it parsed to. */
+export interface SourceRecord {
+  /** 1-based line where the record starts; null for records that have no line (elements of a JSON document). */
+  line: number | null;
+  raw: string;
+  /** How many messages the record held as read, valid or not (a conversation's array length, 1 for a CSV row). */
+  messagesRead: number;
+  parsed: NormalizeResult<Payload>;
+}
+
+export interface SourceContext {
+  path: string;
+  timezone: string;
+  /** Every chunk of the file as it is read: for the content hash and progress. */
+  onChunk: (chunk: Buffer) => void;
+  /** A file-level remark (unknown columns, say); stored as a warning. */
+  warn: (reason: string, line: number | null) => void;
+}
+
+export type Source = (context: SourceContext) => AsyncIterable<SourceRecord>;

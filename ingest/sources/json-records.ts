@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { MAX_DOCUMENT_BYTES } from '../limits.js';
+import { normalizeConversation, describe } from '../normalize.js';
+import { normalizeFaqEntry } from '../normalize-faq.js';
+import type { SourceContext, SourceRecord } from '../source-record.js';
+import { readJsonLines } from './json-lines.js';
+
+export type JsonRecordKind = 'conversation' | 'faq';
+
+/** Keys under which a JSON document may hold its list of records. */
+export const JSON_LIST_KEYS = ['conversations', 'entries', 'faqs', 'faq', 'items', 'data'] as const;
+
+/** One parsed JSON object to a source record of the given kind. */
+export function recordFromObject(kind: JsonRecordKind, value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {
+  if (kind === 'conversation') {
+    const messages = (value as { messages?: unknown } | null)?.messages;
+    const result = normalizeConversation(value, { timezone: context.timezone });
+    return {
+      line,
+      raw,
+      messagesRead: Array.isArray(messages) ? messages.length : 0,
+      parsed: result.ok ? { ok: true, value: { type: 'conversation', conversation: result.value }, issues: result.issues } : result,
+    };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { line, raw, messagesRead: 0, parsed: { ok: false, reason: `expected an FAQ entry object, got ${describe(value)}` } };
+  }
+  const result = normalizeFaqEntry(value as Record<string, unknown>, { timezone: context.timezone, sourcePath: context.path });
+  return {
+    line,
+    raw,
+    messagesRead: 0,
+    parsed: result.ok ? { ok: true, value: { type: 'faq', entry: result.value }, issues: result.issues } : result,
+  };
+}
+
+/** JSON Lines of conversations or of FAQ entries. */
+export function readJsonLinesOf(kind: JsonRecordKind) {
+  return async function* (context: SourceContext): AsyncGenerator<SourceRecord> {
+    for await (const item of readJsonLines(context)) {
+      if (!item.ok) yield { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } };
+      else yield recordFromObject(kind, item.value, context, item.line, item.raw);
+    }
+  };
+}
+
+/**
+ * A whole JSON document: an array of records, or an object holding one under a known key. Read into memory, so it
+ * is limited to `MAX_DOCUMENT_BYTES`; large conversation exports belong in JSON Lines.
+ */
+export function readJsonDocumentOf(kind: JsonRecordKind) {
+  return async function* (context: SourceContext): AsyncGenerator<SourceRecord> {
+    const bytes = await readFile(context.path);
+    context.onChunk(bytes);
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw new Error(`JSON document is ${bytes.length} bytes, larger than the ${MAX_DOCUMENT_BYTES}-byte limit; write it as JSON Lines`);
+    }
+    if (!isUtf8(bytes)) throw new Error('invalid UTF-8 in a JSON document; nothing in it could be read');
+    let document: unknown;
+    try {
+      document = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new Error(`broken JSON document: ${(error as Error).message}`);
+    }
+    const list = listOf(document);
+    if (!list) throw new Error(`JSON document holds no list of records (expected an array or one of the keys ${JSON_LIST_KEYS.join(', ')})`);
+    for (let index = 0; index < list.length; index++) {
+      const value = list[index];
+      const record = recordFromObject(kind, value, context, null, JSON.stringify(value) ?? '');
+      if (!record.parsed.ok) record.parsed = { ok: false, reason: `element ${index + 1}: ${record.parsed.reason}` };
+      yield record;
+    }
+  };
+}
+
+export function listOf(document: unknown): unknown[] | undefined {
+  if (Array.isArray(document)) return document;
+  if (typeof document === 'object' && document !== null) {
+    for (const key of JSON_LIST_KEYS) {
+      const value = (document as Record<string, unknown>)[key];
+      if (Array.isArray(value)) return value;
+    }
+  }
+  return undefined;
+}

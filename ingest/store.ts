@@ -1,0 +1,441 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { AuthorRole, ConversationSource, NewIngestFile, RejectKind } from '../db/schema.js';
+import { MAX_REJECT_RAW_CHARS } from './limits.js';
+import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
+
+export type Outcome = 'inserted' | 'updated' | 'unchanged';
+
+export interface MessageCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface FaqEntryInput {
+  externalId: string;
+  title: string;
+  question: string | null;
+  body: string;
+  tags: string[];
+  language: string | null;
+  /** Null when the source does not say: the ingest time is used for a new version. */
+  updatedAt: number | null;
+  sourcePath: string;
+}
+
+interface ConversationState {
+  id: number;
+  channel: string;
+  created_at: number;
+  created_at_derived: number;
+  status: string | null;
+  resolved_at: number | null;
+  customer_id: string | null;
+  assignee: string | null;
+  subject: string | null;
+  language: string | null;
+  tags: string;
+}
+
+interface StoredMessage {
+  id: number;
+  author_role: AuthorRole;
+  author_id: string | null;
+  created_at: number;
+  body: string;
+  internal: number;
+}
+
+/** Conversations remembered between CSV rows; beyond this the cache starts over, so memory stays flat. */
+const CONVERSATION_CACHE_LIMIT = 20_000;
+
+const CONVERSATION_SLOTS = [
+  'source', 'external_id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at',
+  'customer_id', 'assignee', 'subject', 'language', 'tags', 'run_id', 'id',
+] as const;
+const MESSAGE_SLOTS = [
+  'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
+  'body_truncated', 'internal', 'run_id', 'id',
+] as const;
+
+/**
+ * The only SQL of ingest. Statements are built by Kysely and prepared once; every write happens inside the
+ * per-file transaction that `begin`/`commit` bracket.
+ */
+export class IngestStore {
+  private readonly conversations = new Map<string, ConversationState>();
+  private readonly findConversation: PreparedCompiled<'source' | 'external_id'>;
+  private readonly insertConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
+  private readonly updateConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
+  private readonly findMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
+  private readonly insertMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
+  private readonly updateMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
+  private readonly insertEvent: PreparedCompiled<'conversation_id' | 'kind' | 'created_at' | 'actor_id'>;
+  private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
+
+  constructor(
+    private readonly handle: DatabaseHandle,
+    readonly runId: number,
+  ) {
+    const { db, sqlite } = handle;
+    const slots = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, slot(k)])) as Record<K, string>;
+    const conversationValues = slots(CONVERSATION_SLOTS);
+
+    this.findConversation = prepareCompiled(
+      sqlite,
+      db
+        .selectFrom('conversations')
+        .select(['id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags'])
+        .where('source', '=', slot('source') as ConversationSource)
+        .where('external_id', '=', slot('external_id')),
+      ['source', 'external_id'],
+    );
+    this.insertConversation = prepareCompiled(
+      sqlite,
+      db.insertInto('conversations').values({
+        source: conversationValues.source as ConversationSource,
+        external_id: conversationValues.external_id,
+        channel: conversationValues.channel,
+        created_at: conversationValues.created_at as unknown as number,
+        created_at_derived: conversationValues.created_at_derived as unknown as number,
+        status: conversationValues.status,
+        resolved_at: conversationValues.resolved_at as unknown as number,
+        customer_id: conversationValues.customer_id,
+        assignee: conversationValues.assignee,
+        subject: conversationValues.subject,
+        language: conversationValues.language,
+        tags: conversationValues.tags,
+        first_run_id: conversationValues.run_id as unknown as number,
+        last_run_id: conversationValues.run_id as unknown as number,
+      }),
+      CONVERSATION_SLOTS,
+    );
+    this.updateConversation = prepareCompiled(
+      sqlite,
+      db
+        .updateTable('conversations')
+        .set({
+          channel: conversationValues.channel,
+          created_at: conversationValues.created_at as unknown as number,
+          created_at_derived: conversationValues.created_at_derived as unknown as number,
+          status: conversationValues.status,
+          resolved_at: conversationValues.resolved_at as unknown as number,
+          customer_id: conversationValues.customer_id,
+          assignee: conversationValues.assignee,
+          subject: conversationValues.subject,
+          language: conversationValues.language,
+          tags: conversationValues.tags,
+          last_run_id: conversationValues.run_id as unknown as number,
+        })
+        .where('id', '=', conversationValues.id as unknown as number),
+      CONVERSATION_SLOTS,
+    );
+
+    const messageValues = slots(MESSAGE_SLOTS);
+    this.findMessage = prepareCompiled(
+      sqlite,
+      db
+        .selectFrom('messages')
+        .select(['id', 'author_role', 'author_id', 'created_at', 'body', 'internal'])
+        .where('conversation_id', '=', slot('conversation_id') as unknown as number)
+        .where('external_id', '=', slot('external_id')),
+      ['conversation_id', 'external_id'],
+    );
+    const messageColumns = {
+      author_role: messageValues.author_role as AuthorRole,
+      author_id: messageValues.author_id,
+      created_at: messageValues.created_at as unknown as number,
+      body: messageValues.body,
+      body_length: messageValues.body_length as unknown as number,
+      body_truncated: messageValues.body_truncated as unknown as number,
+      internal: messageValues.internal as unknown as number,
+      last_run_id: messageValues.run_id as unknown as number,
+    };
+    this.insertMessage = prepareCompiled(
+      sqlite,
+      db.insertInto('messages').values({
+        ...messageColumns,
+        conversation_id: messageValues.conversation_id as unknown as number,
+        external_id: messageValues.external_id,
+        first_run_id: messageValues.run_id as unknown as number,
+      }),
+      MESSAGE_SLOTS,
+    );
+    this.updateMessage = prepareCompiled(
+      sqlite,
+      db.updateTable('messages').set(messageColumns).where('id', '=', messageValues.id as unknown as number),
+      MESSAGE_SLOTS,
+    );
+    this.insertEvent = prepareCompiled(
+      sqlite,
+      db
+        .insertInto('conversation_events')
+        .values({
+          conversation_id: slot('conversation_id') as unknown as number,
+          kind: slot('kind') as 'resolved',
+          created_at: slot('created_at') as unknown as number,
+          actor_id: slot('actor_id'),
+        })
+        .onConflict((oc) => oc.doNothing()),
+      ['conversation_id', 'kind', 'created_at', 'actor_id'],
+    );
+    this.insertRejectStatement = prepareCompiled(
+      sqlite,
+      db.insertInto('rejects').values({
+        run_id: slot('run_id') as unknown as number,
+        path: slot('path'),
+        line: slot('line') as unknown as number,
+        kind: slot('kind') as RejectKind,
+        reason: slot('reason'),
+        raw: slot('raw'),
+        raw_truncated: slot('raw_truncated') as unknown as number,
+        created_at: slot('created_at') as unknown as number,
+      }),
+      ['run_id', 'path', 'line', 'kind', 'reason', 'raw', 'raw_truncated', 'created_at'],
+    );
+  }
+
+  async begin(): Promise<void> {
+    await sql`begin immediate`.execute(this.handle.db);
+  }
+
+  async commit(): Promise<void> {
+    await sql`commit`.execute(this.handle.db);
+  }
+
+  /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
+  async rollback(): Promise<void> {
+    this.conversations.clear();
+    if (this.handle.sqlite.inTransaction) await sql`rollback`.execute(this.handle.db);
+  }
+
+  /**
+   * Stores a whole conversation (a JSON Lines record): new, changed or identical. Messages already stored but absent
+   * from the record are kept, because exports are often partial.
+   */
+  saveConversation(conversation: NormalizedConversation): { outcome: Outcome; messages: MessageCounts } {
+    const earliestMessage = conversation.messages.reduce((min, m) => Math.min(min, m.createdAt), Infinity);
+    const given = conversation.createdAt;
+    const start = Math.min(given ?? Infinity, earliestMessage);
+    const { state, outcome: conversationOutcome } = this.upsertConversationHead(conversation, Number.isFinite(start) ? start : Date.now(), given === null, true);
+    const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const message of conversation.messages) messages[this.upsertMessage(state.id, message)] += 1;
+    let eventsAdded = 0;
+    for (const event of conversation.events) {
+      eventsAdded += this.insertEvent.run({ conversation_id: state.id, kind: event.kind, created_at: event.createdAt, actor_id: event.actorId }).changes;
+    }
+    let outcome = conversationOutcome;
+    if (outcome === 'unchanged' && (messages.inserted > 0 || messages.updated > 0 || eventsAdded > 0)) outcome = 'updated';
+    return { outcome, messages };
+  }
+
+  /**
+   * Stores one CSV row: a message plus whatever conversation columns the row carries. Returns the row's outcome,
+   * or a reason when the row contradicts what is stored for its conversation.
+   */
+  saveMessageRow(head: NormalizedConversation, message: NormalizedMessage): { outcome: Outcome; message: Outcome } | { reason: string } {
+    const cached = this.lookupConversation(head.source, head.externalId);
+    if (cached && cached.channel !== head.channel) {
+      return { reason: `channel "${head.channel}" differs from "${cached.channel}" already stored for conversation "${head.externalId}"` };
+    }
+    const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
+    const { state, outcome: conversationOutcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
+    const messageOutcome = this.upsertMessage(state.id, message);
+    if (messageOutcome === 'inserted') return { outcome: 'inserted', message: messageOutcome };
+    if (messageOutcome === 'updated' || conversationOutcome !== 'unchanged') return { outcome: 'updated', message: messageOutcome };
+    return { outcome: 'unchanged', message: messageOutcome };
+  }
+
+  insertReject(reject: { path: string; line: number | null; kind: RejectKind; reason: string; raw: string }): void {
+    const truncated = reject.raw.length > MAX_REJECT_RAW_CHARS;
+    this.insertRejectStatement.run({
+      run_id: this.runId,
+      path: reject.path,
+      line: reject.line,
+      kind: reject.kind,
+      reason: reject.reason,
+      raw: truncated ? reject.raw.slice(0, MAX_REJECT_RAW_CHARS) : reject.raw,
+      raw_truncated: truncated ? 1 : 0,
+      created_at: Date.now(),
+    });
+  }
+
+  async insertFile(file: NewIngestFile): Promise<void> {
+    await this.handle.db.insertInto('ingest_files').values(file).execute();
+  }
+
+  /** A FAQ entry whose text changed becomes a new version of the same entry. */
+  async saveFaqEntry(entry: FaqEntryInput, now: number): Promise<Outcome> {
+    const { db } = this.handle;
+    const contentHash = createHash('sha256')
+      .update(JSON.stringify([entry.title, entry.question, entry.body, entry.tags, entry.language]))
+      .digest('hex');
+    const existing = await db
+      .selectFrom('faq_entries as e')
+      .innerJoin('faq_entry_versions as v', (join) => join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
+      .select(['e.id', 'e.current_version', 'v.content_hash'])
+      .where('e.external_id', '=', entry.externalId)
+      .executeTakeFirst();
+    if (existing && existing.content_hash === contentHash) return 'unchanged';
+    let entryId: number;
+    let version: number;
+    if (existing) {
+      entryId = existing.id;
+      version = existing.current_version + 1;
+      await db.updateTable('faq_entries').set({ current_version: version, last_run_id: this.runId }).where('id', '=', entryId).execute();
+    } else {
+      version = 1;
+      const inserted = await db
+        .insertInto('faq_entries')
+        .values({ external_id: entry.externalId, current_version: version, first_run_id: this.runId, last_run_id: this.runId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      entryId = inserted.id;
+    }
+    await db
+      .insertInto('faq_entry_versions')
+      .values({
+        entry_id: entryId,
+        version,
+        title: entry.title,
+        question: entry.question,
+        body: entry.body,
+        tags: JSON.stringify(entry.tags),
+        language: entry.language,
+        updated_at: entry.updatedAt ?? now,
+        content_hash: contentHash,
+        source_path: entry.sourcePath,
+        run_id: this.runId,
+      })
+      .execute();
+    return existing ? 'updated' : 'inserted';
+  }
+
+  private lookupConversation(source: ConversationSource, externalId: string): ConversationState | undefined {
+    const key = `${source}\u0000${externalId}`;
+    let state = this.conversations.get(key);
+    if (!state) {
+      state = this.findConversation.get<ConversationState>({ source, external_id: externalId });
+      if (state) this.remember(key, state);
+    }
+    return state;
+  }
+
+  private remember(key: string, state: ConversationState): void {
+    if (this.conversations.size >= CONVERSATION_CACHE_LIMIT) this.conversations.clear();
+    this.conversations.set(key, state);
+  }
+
+  /**
+   * `whole`: the record describes the conversation completely (JSON Lines), so absent optional fields are kept as
+   * stored rather than cleared; present fields overwrite. CSV rows behave the same way, row after row.
+   */
+  private upsertConversationHead(
+    head: NormalizedConversation,
+    start: number,
+    derived: boolean,
+    whole: boolean,
+  ): { state: ConversationState; outcome: Outcome } {
+    const key = `${head.source}\u0000${head.externalId}`;
+    const existing = this.lookupConversation(head.source, head.externalId);
+    const tags = JSON.stringify(head.tags);
+    if (!existing) {
+      const state: ConversationState = {
+        id: 0,
+        channel: head.channel,
+        created_at: start,
+        created_at_derived: derived ? 1 : 0,
+        status: head.status,
+        resolved_at: head.resolvedAt,
+        customer_id: head.customerId,
+        assignee: head.assignee,
+        subject: head.subject,
+        language: head.language,
+        tags,
+      };
+      const result = this.insertConversation.run({ ...this.conversationSlots(head, state), id: null });
+      state.id = Number(result.lastInsertRowid);
+      this.remember(key, state);
+      return { state, outcome: 'inserted' };
+    }
+
+    const next: ConversationState = {
+      id: existing.id,
+      channel: whole ? head.channel : existing.channel,
+      created_at: existing.created_at,
+      created_at_derived: existing.created_at_derived,
+      status: head.status ?? existing.status,
+      resolved_at: head.resolvedAt ?? existing.resolved_at,
+      customer_id: head.customerId ?? existing.customer_id,
+      assignee: head.assignee ?? existing.assignee,
+      subject: head.subject ?? existing.subject,
+      language: head.language ?? existing.language,
+      tags: head.tags.length > 0 ? tags : existing.tags,
+    };
+    if (!derived) {
+      next.created_at = Math.min(start, head.createdAt ?? start);
+      next.created_at_derived = 0;
+    } else if (start < existing.created_at) {
+      next.created_at = start;
+    }
+    const changed = (Object.keys(next) as (keyof ConversationState)[]).some((k) => next[k] !== existing[k]);
+    if (!changed) return { state: existing, outcome: 'unchanged' };
+    this.updateConversation.run({ ...this.conversationSlots(head, next), id: existing.id });
+    this.remember(key, next);
+    return { state: next, outcome: 'updated' };
+  }
+
+  private conversationSlots(head: NormalizedConversation, state: ConversationState) {
+    return {
+      source: head.source,
+      external_id: head.externalId,
+      channel: state.channel,
+      created_at: state.created_at,
+      created_at_derived: state.created_at_derived,
+      status: state.status,
+      resolved_at: state.resolved_at,
+      customer_id: state.customer_id,
+      assignee: state.assignee,
+      subject: state.subject,
+      language: state.language,
+      tags: state.tags,
+      run_id: this.runId,
+    };
+  }
+
+  private upsertMessage(conversationId: number, message: NormalizedMessage): Outcome {
+    const values = {
+      conversation_id: conversationId,
+      external_id: message.externalId,
+      author_role: message.role,
+      author_id: message.authorId,
+      created_at: message.createdAt,
+      body: message.body,
+      body_length: message.bodyLength,
+      body_truncated: message.bodyTruncated ? 1 : 0,
+      internal: message.internal ? 1 : 0,
+      run_id: this.runId,
+      id: null as number | null,
+    };
+    const stored = this.findMessage.get<StoredMessage>({ conversation_id: conversationId, external_id: message.externalId });
+    if (!stored) {
+      this.insertMessage.run(values);
+      return 'inserted';
+    }
+    if (
+      stored.author_role === message.role &&
+      stored.author_id === message.authorId &&
+      stored.created_at === message.createdAt &&
+      stored.body === message.body &&
+      stored.internal === values.internal
+    ) {
+      return 'unchanged';
+    }
+    values.id = stored.id;
+    this.updateMessage.run(values);
+    return 'updated';
+  }
+}
