@@ -13,6 +13,7 @@ export interface Database {
   ingest_runs: IngestRunsTable;
   ingest_files: IngestFilesTable;
   rejects: RejectsTable;
+  analysis_runs: AnalysisRunsTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -163,3 +164,19 @@ export type IngestFileRow = Selectable<IngestFilesTable>;
 export type NewIngestFile = Insertable<IngestFilesTable>;
 export type RejectRow = Selectable<RejectsTable>;
 export type NewReject = Insertable<RejectsTable>;
+
+export type AnalysisRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+/** One `supportlens analyze`: every analysis that exists, recomputed from the stored conversations. */
+export interface AnalysisRunsTable {
+  id: Generated<number>;
+  started_at: number;
+  finished_at: number | null;
+  status: AnalysisRunStatus;
+  pid: number;
+  hostname: string;
+  /** JSON: per analysis, its counts and duration. */
+  summary: string | null;
+  error: string | null;
+}
+export type AnalysisRunRow = Selectable<AnalysisRunsTable>;

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_create_core_tables.js';
+import * as m0002 from './0002_create_analysis_runs.js';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the compiled package
@@ -7,4 +8,5 @@ import * as m0001 from './0001_create_core_tables.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_create_core_tables': m0001,
+  '0002_create_analysis_runs': m0002,
 };
