@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { looksLikeFaqEntry } from './normalize-faq.js';
 import type { Source } from './source-record.js';
 import { readFaqCsv } from './sources/faq-csv.js';
 import { readFaqMarkdown } from './sources/faq-markdown.js';
-import { listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
+import { JSON_LIST_KEYS, listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
 import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
 
 export type FormatName =
@@ -75,13 +75,21 @@ function detectJson(text: string, truncated: boolean): Detection {
     }
   }
   try {
-    if (!truncated) return detectJsonList(listOf(JSON.parse(text)) ?? []);
+    if (!truncated) {
+      const document: unknown = JSON.parse(text);
+      const list = listOf(document);
+      if (list) return detectJsonList(list);
+      const keys = typeof document === 'object' && document !== null ? Object.keys(document) : [];
+      return { kind: 'unknown', reason: `a JSON document${keys.length > 0 ? ` with keys ${keys.slice(0, 12).join(', ')}` : ''} that holds no list of conversations or FAQ entries` };
+    }
   } catch {
     return { kind: 'unknown', reason: 'JSON that does not parse (neither JSON Lines nor a JSON document)' };
   }
-  // A large document: decide from its opening text.
-  if (/"messages"\s*:/.test(text)) return found('conversations-json');
-  if (/"(answer|body)"\s*:/.test(text)) return found('faq-json');
+  // The first record is longer than the sniffed text: decide from its opening.
+  const firstKey = /^\{\s*"([^"]+)"\s*:/.exec(text)?.[1];
+  const isDocument = text.startsWith('[') || (firstKey !== undefined && (JSON_LIST_KEYS as readonly string[]).includes(firstKey));
+  if (/"messages"\s*:/.test(text)) return found(isDocument ? 'conversations-json' : 'conversations-jsonl');
+  if (/"(answer|body)"\s*:/.test(text)) return found(isDocument ? 'faq-json' : 'faq-jsonl');
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
 }
 
@@ -97,7 +105,7 @@ function detectJsonList(list: unknown[]): Detection {
 function detectCsv(text: string): Detection {
   let header: string[];
   try {
-    const rows = parseCsv(text.split(/\r?\n/, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][];
+    const rows = Papa.parse<string[]>(text.split(/\r?\n/, 1)[0]!, { delimiter: ',' }).data;
     header = (rows[0] ?? []).map((name) => name.trim().toLowerCase());
   } catch {
     return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };

@@ -61,7 +61,7 @@ export interface IngestOptions {
 /** A problem with the command itself (a missing path, a bad zone): nothing was ingested. */
 export class IngestUsageError extends Error {}
 
-const PROGRESS_EVERY_RECORDS = 2048;
+const PROGRESS_INTERVAL_MS = 200;
 
 /**
  * Ingests files into the database, one transaction per file, and records the run.
@@ -216,23 +216,25 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
         store.insertReject({ path: file.path, line, kind: 'warning', reason, raw: '' });
       },
     });
-    for await (const record of iterator) {
+    for await (const batch of iterator) {
       if (context.signal?.aborted) throw new Error(INTERRUPTED);
-      records.read += 1;
-      messages.read += record.messagesRead;
-      const outcome = await storeRecord(store, file.path, record, now);
-      if (outcome.kind === 'rejected') {
-        records.rejected += 1;
-        messages.rejected += record.messagesRead;
-      } else {
-        records[outcome.record] += 1;
-        messages.inserted += outcome.messages.inserted;
-        messages.updated += outcome.messages.updated;
-        messages.unchanged += outcome.messages.unchanged;
-        messages.rejected += outcome.messages.rejected;
-        warnings += outcome.warnings;
+      for (const record of batch) {
+        records.read += 1;
+        messages.read += record.messagesRead;
+        const outcome = storeRecord(store, file.path, record, now);
+        if (outcome.kind === 'rejected') {
+          records.rejected += 1;
+          messages.rejected += record.messagesRead;
+        } else {
+          records[outcome.record] += 1;
+          messages.inserted += outcome.messages.inserted;
+          messages.updated += outcome.messages.updated;
+          messages.unchanged += outcome.messages.unchanged;
+          messages.rejected += outcome.messages.rejected;
+          warnings += outcome.warnings;
+        }
       }
-      if (records.read % PROGRESS_EVERY_RECORDS === 0 && Date.now() - lastProgress > 200) {
+      if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
         lastProgress = Date.now();
         report();
       }
@@ -258,7 +260,7 @@ type StoreOutcome =
   | { kind: 'rejected' }
   | { kind: 'stored'; record: Outcome; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
 
-async function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): Promise<StoreOutcome> {
+function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): StoreOutcome {
   const { parsed } = record;
   if (!parsed.ok) {
     store.insertReject({ path, line: record.line, kind: 'record', reason: parsed.reason, raw: record.raw });
@@ -272,12 +274,12 @@ async function storeRecord(store: IngestStore, path: string, record: SourceRecor
   } else if (payload.type === 'message') {
     const saved = store.saveMessageRow(payload.head, payload.message);
     if ('reason' in saved) {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.reason, raw: record.raw });
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.reason, raw: record.raw || (record.rawOf?.() ?? '') });
       return { kind: 'rejected' };
     }
     result = { record: saved.outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [saved.message]: 1 } };
   } else {
-    result = { record: await store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
+    result = { record: store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
   }
   let messageRejects = 0;
   let warnings = 0;
