@@ -53,26 +53,34 @@ export async function detectFormat(path: string): Promise<Detection> {
   if (/^---[ \t]*\r?\n/.test(text) || extension === '.md' || extension === '.markdown') {
     return found('faq-markdown');
   }
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed, head.length === SNIFF_BYTES);
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed, head.length === SNIFF_BYTES, extension);
   return detectCsv(text);
 }
 
-function detectJson(text: string, truncated: boolean): Detection {
-  const firstLine = text.split('\n', 1)[0]!.trim();
-  if (firstLine.startsWith('{')) {
+const JSON_LINES_EXTENSIONS = new Set(['.jsonl', '.ndjson', '.jsonlines']);
+/** Lines looked at to recognise JSON Lines when the first ones are broken. */
+const JSON_LINES_PROBE = 20;
+
+function detectJson(text: string, truncated: boolean, extension: string): Detection {
+  const lines = text.split('\n', JSON_LINES_PROBE + 1).slice(0, JSON_LINES_PROBE);
+  // A cut-off last line is not evidence either way.
+  if (truncated && lines.length > 1) lines.pop();
+  for (const line of lines) {
+    const candidate = line.trim();
+    if (!candidate.startsWith('{')) continue;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(firstLine);
-      if (typeof value === 'object' && value !== null) {
-        const keys = Object.keys(value);
-        if (keys.includes('messages')) return found('conversations-jsonl');
-        if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
-        const list = listOf(value);
-        if (list) return detectJsonList(list);
-        return { kind: 'unknown', reason: `JSON with keys ${keys.slice(0, 12).join(', ')} matches no known format` };
-      }
+      value = JSON.parse(candidate);
     } catch {
-      // Not one object on the first line: a pretty-printed document, read below.
+      continue; // a broken line: it will be rejected by number; keep looking for a good one
     }
+    if (typeof value !== 'object' || value === null) continue;
+    const keys = Object.keys(value);
+    if (keys.includes('messages')) return found('conversations-jsonl');
+    if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
+    const list = listOf(value);
+    if (list) return detectJsonList(list);
+    return { kind: 'unknown', reason: `JSON with keys ${keys.slice(0, 12).join(', ')} matches no known format` };
   }
   try {
     if (!truncated) {
@@ -83,6 +91,8 @@ function detectJson(text: string, truncated: boolean): Detection {
       return { kind: 'unknown', reason: `a JSON document${keys.length > 0 ? ` with keys ${keys.slice(0, 12).join(', ')}` : ''} that holds no list of conversations or FAQ entries` };
     }
   } catch {
+    // Every line is broken: in a file named as JSON Lines, reject them one by one with their reasons.
+    if (JSON_LINES_EXTENSIONS.has(extension)) return found('conversations-jsonl');
     return { kind: 'unknown', reason: 'JSON that does not parse (neither JSON Lines nor a JSON document)' };
   }
   // The first record is longer than the sniffed text: decide from its opening.
