@@ -7,6 +7,7 @@ import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type Outcome } from './store.js';
+import { parseWorkerAvailable, readInWorker } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
 export interface Counts {
@@ -56,7 +57,16 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Stops between records; the current file is rolled back and the run marked interrupted. */
   signal?: AbortSignal;
+  /**
+   * Parse large formats in a worker thread while this thread writes (default: true where the compiled worker
+   * exists). `workerUrl` points at another build of it (tests run the TypeScript sources).
+   */
+  parseInWorker?: boolean;
+  workerUrl?: URL;
 }
+
+/** Formats whose files can be large; the others are small documents, parsed in place. */
+const WORKER_FORMATS = new Set<FormatName>(['messages-csv', 'conversations-jsonl']);
 
 /** A problem with the command itself (a missing path, a bad zone): nothing was ingested. */
 export class IngestUsageError extends Error {}
@@ -84,18 +94,25 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
   const store = new IngestStore(handle, run.id);
   const summaries: FileSummary[] = [];
   let interrupted = false;
-  for (let index = 0; index < files.length; index++) {
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
+  // The store inserts every parent row before its children, so the per-row foreign-key checks only cost time.
+  const foreignKeys = handle.sqlite.pragma('foreign_keys', { simple: true }) as number;
+  handle.sqlite.pragma('foreign_keys = OFF');
+  try {
+    for (let index = 0; index < files.length; index++) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const file = files[index]!;
+      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length });
+      summaries.push(summary);
+      if (summary.error === INTERRUPTED) {
+        interrupted = true;
+        break;
+      }
     }
-    const file = files[index]!;
-    const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length });
-    summaries.push(summary);
-    if (summary.error === INTERRUPTED) {
-      interrupted = true;
-      break;
-    }
+  } finally {
+    handle.sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 
   const records = sumCounts(summaries.map((s) => s.records));
@@ -190,6 +207,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
 
   const hash = createHash('sha256');
   let bytes = 0;
+  let sha256: string | undefined;
   let lastProgress = Date.now();
   const report = (): void =>
     context.onProgress?.({
@@ -204,18 +222,27 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
   const now = Date.now();
   await store.begin();
   try {
-    const iterator = detection.source({
+    const sourceContext = {
       path: file.path,
       timezone: context.timezone,
-      onChunk: (chunk) => {
+      onChunk: (chunk: Buffer) => {
         hash.update(chunk);
         bytes += chunk.length;
       },
-      warn: (reason, line) => {
+      warn: (reason: string, line: number | null) => {
         warnings += 1;
         store.insertReject({ path: file.path, line, kind: 'warning', reason, raw: '' });
       },
-    });
+    };
+    const inWorker =
+      context.parseInWorker !== false && WORKER_FORMATS.has(detection.format) && parseWorkerAvailable(context.workerUrl);
+    const iterator = inWorker
+      ? readInWorker(
+          detection.format,
+          { ...sourceContext, onBytes: (read) => (bytes = read), onHash: (digest) => (sha256 = digest) },
+          context.workerUrl,
+        )
+      : detection.source(sourceContext);
     for await (const batch of iterator) {
       if (context.signal?.aborted) throw new Error(INTERRUPTED);
       for (const record of batch) {
@@ -240,7 +267,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
       }
     }
     const loaded = summary('loaded', detection.format, null);
-    await store.insertFile({ ...fileRow(loaded, hash.digest('hex')), run_id: store.runId });
+    await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
     await store.commit();
     report();
     return loaded;

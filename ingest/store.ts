@@ -66,7 +66,9 @@ const MESSAGE_SLOTS = [
  * per-file transaction that `begin`/`commit` bracket.
  */
 export class IngestStore {
-  private readonly conversations = new Map<string, ConversationState>();
+  /** Per source, external id -> stored state: rows of one conversation mostly arrive together. */
+  private readonly conversations = new Map<ConversationSource, Map<string, ConversationState>>();
+  private cachedConversations = 0;
   private readonly findConversation: PreparedCompiled<'source' | 'external_id'>;
   private readonly insertConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
   private readonly updateConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
@@ -213,6 +215,7 @@ export class IngestStore {
   /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
   async rollback(): Promise<void> {
     this.conversations.clear();
+    this.cachedConversations = 0;
     if (this.handle.sqlite.inTransaction) await sql`rollback`.execute(this.handle.db);
   }
 
@@ -307,18 +310,23 @@ export class IngestStore {
   }
 
   private lookupConversation(source: ConversationSource, externalId: string): ConversationState | undefined {
-    const key = `${source}\u0000${externalId}`;
-    let state = this.conversations.get(key);
+    let state = this.conversations.get(source)?.get(externalId);
     if (!state) {
       state = this.findConversation.get<ConversationState>({ source, external_id: externalId });
-      if (state) this.remember(key, state);
+      if (state) this.remember(source, externalId, state);
     }
     return state;
   }
 
-  private remember(key: string, state: ConversationState): void {
-    if (this.conversations.size >= CONVERSATION_CACHE_LIMIT) this.conversations.clear();
-    this.conversations.set(key, state);
+  private remember(source: ConversationSource, externalId: string, state: ConversationState): void {
+    if (this.cachedConversations >= CONVERSATION_CACHE_LIMIT) {
+      this.conversations.clear();
+      this.cachedConversations = 0;
+    }
+    let bySource = this.conversations.get(source);
+    if (!bySource) this.conversations.set(source, (bySource = new Map()));
+    if (!bySource.has(externalId)) this.cachedConversations += 1;
+    bySource.set(externalId, state);
   }
 
   /**
@@ -331,7 +339,6 @@ export class IngestStore {
     derived: boolean,
     whole: boolean,
   ): { state: ConversationState; outcome: Outcome } {
-    const key = `${head.source}\u0000${head.externalId}`;
     const existing = this.lookupConversation(head.source, head.externalId);
     if (existing && !whole && carriesNothingNew(head, existing, start)) return { state: existing, outcome: 'unchanged' };
     const tags = JSON.stringify(head.tags);
@@ -351,7 +358,7 @@ export class IngestStore {
       };
       const result = this.insertConversation.run({ ...this.conversationSlots(head, state), id: null });
       state.id = Number(result.lastInsertRowid);
-      this.remember(key, state);
+      this.remember(head.source, head.externalId, state);
       return { state, outcome: 'inserted' };
     }
 
@@ -377,7 +384,7 @@ export class IngestStore {
     const changed = (Object.keys(next) as (keyof ConversationState)[]).some((k) => next[k] !== existing[k]);
     if (!changed) return { state: existing, outcome: 'unchanged' };
     this.updateConversation.run({ ...this.conversationSlots(head, next), id: existing.id });
-    this.remember(key, next);
+    this.remember(head.source, head.externalId, next);
     return { state: next, outcome: 'updated' };
   }
 

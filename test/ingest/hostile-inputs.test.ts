@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type FileSummary } from '../../ingest/run-ingest.js';
 import { MAX_BODY_CHARS } from '../../ingest/limits.js';
-import { FIXTURES, memoryDatabase, temporaryFolder } from '../helpers.js';
+import { FIXTURES, ROOT, memoryDatabase, temporaryFolder } from '../helpers.js';
 
 const HOSTILE = join(FIXTURES, 'hostile');
 
@@ -67,13 +68,28 @@ afterEach(async () => {
   await handle.close();
 });
 
+/** The compiled parsing thread (`npm test` builds before running): large formats are parsed there in production. */
+const WORKER_URL = pathToFileURL(join(ROOT, 'dist/ingest/parse-worker.js'));
+const PARSING: [string, { parseInWorker: boolean; workerUrl?: URL }][] = [
+  ['parsed in place', { parseInWorker: false }],
+  ['parsed in a worker thread', { parseInWorker: true, workerUrl: WORKER_URL }],
+];
+let parsing: { parseInWorker: boolean; workerUrl?: URL } = { parseInWorker: false };
+
 async function ingestOne(path: string, timezone = 'UTC'): Promise<FileSummary> {
-  const summary = await runIngest(handle, { paths: [path], timezone });
+  const summary = await runIngest(handle, { paths: [path], timezone, ...parsing });
   expect(summary.files).toHaveLength(1);
   return summary.files[0]!;
 }
 
-describe('hostile inputs: each file gives its documented result and the run never crashes', () => {
+describe.each(PARSING)('hostile inputs, %s: each file gives its documented result and the run never crashes', (_label, mode) => {
+  beforeEach(() => {
+    parsing = mode;
+  });
+  afterEach(() => {
+    parsing = { parseInWorker: false };
+  });
+
   test.each(Object.entries(CASES))('%s', async (name, expected) => {
     const file = await ingestOne(join(HOSTILE, name));
     expect(file.status).toBe(expected.status);
@@ -154,9 +170,15 @@ describe('stored text is exactly what came in', () => {
   });
 });
 
-describe('enormous fields are kept truncated and flagged', () => {
+describe.each(PARSING)('enormous fields are kept truncated and flagged, %s', (_label, mode) => {
   const folder = temporaryFolder();
   afterAll(() => folder.cleanup());
+  beforeEach(() => {
+    parsing = mode;
+  });
+  afterEach(() => {
+    parsing = { parseInWorker: false };
+  });
 
   test.each([
     ['jsonl', (body: string) => `${JSON.stringify({ id: 'big', channel: 'email', created_at: '2024-05-01T10:00:00Z', messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }] })}\n`],
