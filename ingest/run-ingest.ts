@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
+import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
 import { parseWorkerAvailable, readInWorker } from './worker-source.js';
@@ -308,7 +309,7 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
   } else if (payload.type === 'message') {
     const conflict = store.saveMessageRow(payload.head, payload.message);
     if (conflict) {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: conflict.reason, raw: record.raw || (record.rawOf?.() ?? '') });
+      store.insertReject({ path, line: record.line, kind: 'record', reason: conflict.reason, raw: rawText(record, payload) });
       return { kind: 'rejected' };
     }
     // Counted when the store writes the queued rows (flushMessageRows).
@@ -393,4 +394,20 @@ function sumCounts(list: Counts[]): Counts {
   const total = emptyCounts();
   for (const counts of list) for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
   return total;
+}
+
+/** The record's raw text; for a message row parsed elsewhere without it, the row described from its fields. */
+function rawText(record: SourceRecord, payload: { head: NormalizedConversation; message: NormalizedMessage }): string {
+  if (record.raw) return record.raw;
+  if (record.rawOf) return record.rawOf();
+  const { head, message } = payload;
+  return JSON.stringify({
+    conversation_id: head.externalId,
+    message_id: message.externalId,
+    channel: head.channel,
+    author_role: message.role,
+    author_id: message.authorId,
+    created_at: new Date(message.createdAt).toISOString(),
+    body: message.body,
+  });
 }
