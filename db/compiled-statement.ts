@@ -11,6 +11,10 @@ export function slot(name: string): string {
 export interface PreparedCompiled<Slots extends string> {
   run(values: Record<Slots, unknown>): BetterSqlite3.RunResult;
   get<Row>(values: Record<Slots, unknown>): Row | undefined;
+  /** Every row at once; for bounded result sets (a chunk, a report window). */
+  all<Row>(values: Record<Slots, unknown>): Row[];
+  /** Rows one at a time, for result sets too large to hold (exports). The connection is busy until it ends. */
+  iterate<Row>(values: Record<Slots, unknown>): IterableIterator<Row>;
 }
 
 /**
@@ -41,5 +45,7 @@ export function prepareCompiled<Slots extends string>(
   return {
     run: (values) => statement.run(bind(values)),
     get: <Row>(values: Record<Slots, unknown>) => statement.get(bind(values)) as Row | undefined,
+    all: <Row>(values: Record<Slots, unknown>) => statement.all(bind(values)) as Row[],
+    iterate: <Row>(values: Record<Slots, unknown>) => statement.iterate(bind(values)) as IterableIterator<Row>,
   };
 }

@@ -1,0 +1,230 @@
+import { sql } from 'kysely';
+import { prepareCompiled, slot } from '../../db/compiled-statement.js';
+import type { DatabaseHandle } from '../../db/connection.js';
+import type { AuthorRole, ConversationEventKind, ConversationInitiator } from '../../db/schema.js';
+import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
+import { computeConversationFacts, type ConversationFacts, type FactsConversation, type FactsEvent, type FactsMessage } from './conversation-facts.js';
+import { businessHoursFor, type ResponseTimeConfig } from './response-time-config.js';
+
+export interface ComputeResponseFactsOptions {
+  /** The analysis run that computes them, stored on every row. */
+  runId?: number | null;
+  /** Conversations read per batch (default 5000): memory stays flat however many there are. */
+  batchSize?: number;
+  onProgress?: (conversationsDone: number) => void;
+}
+
+/** Counts of one response-time analysis, for the run summary. */
+export interface ResponseFactsSummary {
+  conversations: number;
+  messages: number;
+  answered: number;
+  unanswered: number;
+  replies: number;
+  resolved: number;
+  reopened: number;
+  durationMs: number;
+}
+
+interface ConversationInput {
+  id: number;
+  channel: string;
+  created_at: number;
+  resolved_at: number | null;
+  assignee: string | null;
+  tags: string;
+}
+
+interface MessageInput {
+  conversation_id: number;
+  author_role: AuthorRole;
+  author_id: string | null;
+  created_at: number;
+  internal: number;
+}
+
+interface EventInput {
+  conversation_id: number;
+  kind: ConversationEventKind;
+  created_at: number;
+}
+
+const FACT_SLOTS = [
+  'conversation_id', 'run_id', 'channel', 'start_at', 'initiated_by', 'first_customer_message_at', 'clock_start_at',
+  'first_response_at', 'first_response_ms', 'first_response_business_ms', 'first_responder_id', 'agent', 'tags',
+  'reply_count', 'reply_times_ms', 'reply_business_times_ms', 'reply_median_ms', 'reply_business_median_ms',
+  'resolution_count', 'first_resolved_at', 'last_resolved_at', 'first_resolution_ms', 'first_resolution_business_ms',
+  'resolution_ms', 'resolution_business_ms', 'is_resolved', 'reopen_count', 'unanswered', 'awaiting_reply_since_at',
+] as const;
+type FactSlot = (typeof FACT_SLOTS)[number];
+
+const DEFAULT_BATCH_SIZE = 5000;
+
+/**
+ * Recomputes the `conversation_facts` of every conversation from its raw messages and events, under the given
+ * configuration, in one transaction: readers see the previous facts or the new ones, never a mix. Conversations are
+ * read in id order in batches, each batch's messages with one ordered range query.
+ *
+ * @example
+ * const summary = await computeResponseFacts(handle, config.responseTimes, { runId: 7 });
+ * console.log(summary.conversations, summary.unanswered);
+ */
+export async function computeResponseFacts(
+  handle: DatabaseHandle,
+  config: ResponseTimeConfig,
+  options: ComputeResponseFactsOptions = {},
+): Promise<ResponseFactsSummary> {
+  const startedAt = performance.now();
+  const { db, sqlite } = handle;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const calendars = new Map<string, BusinessCalendar>();
+  const calendarFor = (channel: string): BusinessCalendar => {
+    let calendar = calendars.get(channel);
+    if (!calendar) {
+      const hours = businessHoursFor(config, channel);
+      calendar = hours ? createBusinessCalendar(hours) : ALWAYS_OPEN;
+      calendars.set(channel, calendar);
+    }
+    return calendar;
+  };
+
+  const selectConversations = prepareCompiled(
+    sqlite,
+    db
+      .selectFrom('conversations')
+      .select(['id', 'channel', 'created_at', 'resolved_at', 'assignee', 'tags'])
+      .where('id', '>', slot('after') as unknown as number)
+      .orderBy('id')
+      .limit(slot('limit') as unknown as number),
+    ['after', 'limit'],
+  );
+  const selectMessages = prepareCompiled(
+    sqlite,
+    db
+      .selectFrom('messages')
+      .select(['conversation_id', 'author_role', 'author_id', 'created_at', 'internal'])
+      .where('conversation_id', '>=', slot('first') as unknown as number)
+      .where('conversation_id', '<=', slot('last') as unknown as number)
+      .orderBy('conversation_id')
+      .orderBy('created_at')
+      .orderBy('id'),
+    ['first', 'last'],
+  );
+  const selectEvents = prepareCompiled(
+    sqlite,
+    db
+      .selectFrom('conversation_events')
+      .select(['conversation_id', 'kind', 'created_at'])
+      .where('conversation_id', '>=', slot('first') as unknown as number)
+      .where('conversation_id', '<=', slot('last') as unknown as number)
+      .orderBy('conversation_id')
+      .orderBy('created_at'),
+    ['first', 'last'],
+  );
+  const factValues = Object.fromEntries(FACT_SLOTS.map((name) => [name, slot(name)])) as Record<FactSlot, string>;
+  const insertFacts = prepareCompiled(
+    sqlite,
+    db.insertInto('conversation_facts').values({
+      ...(factValues as unknown as Record<FactSlot, number>),
+      channel: factValues.channel,
+      initiated_by: factValues.initiated_by as ConversationInitiator,
+      first_responder_id: factValues.first_responder_id,
+      agent: factValues.agent,
+      tags: factValues.tags,
+      reply_times_ms: factValues.reply_times_ms,
+      reply_business_times_ms: factValues.reply_business_times_ms,
+    }),
+    FACT_SLOTS,
+  );
+
+  const summary: ResponseFactsSummary = { conversations: 0, messages: 0, answered: 0, unanswered: 0, replies: 0, resolved: 0, reopened: 0, durationMs: 0 };
+  await sql`begin immediate`.execute(db);
+  try {
+    await db.deleteFrom('conversation_facts').execute();
+    let after = 0;
+    for (;;) {
+      const conversations = selectConversations.all<ConversationInput>({ after, limit: batchSize });
+      if (conversations.length === 0) break;
+      const first = conversations[0]!.id;
+      const last = conversations[conversations.length - 1]!.id;
+      const messages = selectMessages.all<MessageInput>({ first, last });
+      const events = selectEvents.all<EventInput>({ first, last });
+      let messageIndex = 0;
+      let eventIndex = 0;
+      for (const conversation of conversations) {
+        const ownMessages: FactsMessage[] = [];
+        while (messageIndex < messages.length && messages[messageIndex]!.conversation_id === conversation.id) {
+          const message = messages[messageIndex]!;
+          ownMessages.push({ role: message.author_role, authorId: message.author_id, createdAt: message.created_at, internal: message.internal === 1 });
+          messageIndex += 1;
+        }
+        const ownEvents: FactsEvent[] = [];
+        while (eventIndex < events.length && events[eventIndex]!.conversation_id === conversation.id) {
+          const event = events[eventIndex]!;
+          ownEvents.push({ kind: event.kind, createdAt: event.created_at });
+          eventIndex += 1;
+        }
+        const input: FactsConversation = {
+          id: conversation.id,
+          channel: conversation.channel,
+          createdAt: conversation.created_at,
+          resolvedAt: conversation.resolved_at,
+          assignee: conversation.assignee,
+          messages: ownMessages,
+          events: ownEvents,
+        };
+        const facts = computeConversationFacts(input, calendarFor(conversation.channel));
+        insertFacts.run(factsRow(facts, conversation.tags, options.runId ?? null));
+        summary.conversations += 1;
+        summary.messages += ownMessages.length;
+        if (facts.firstResponseAt !== null) summary.answered += 1;
+        if (facts.unanswered) summary.unanswered += 1;
+        summary.replies += facts.replyTimesMs.length;
+        if (facts.isResolved) summary.resolved += 1;
+        if (facts.reopenCount > 0) summary.reopened += 1;
+      }
+      after = last;
+      options.onProgress?.(summary.conversations);
+    }
+    await sql`commit`.execute(db);
+  } catch (error) {
+    if (sqlite.inTransaction) await sql`rollback`.execute(db);
+    throw error;
+  }
+  summary.durationMs = Math.round(performance.now() - startedAt);
+  return summary;
+}
+
+function factsRow(facts: ConversationFacts, tags: string, runId: number | null): Record<FactSlot, unknown> {
+  return {
+    conversation_id: facts.conversationId,
+    run_id: runId,
+    channel: facts.channel,
+    start_at: facts.startAt,
+    initiated_by: facts.initiatedBy,
+    first_customer_message_at: facts.firstCustomerMessageAt,
+    clock_start_at: facts.clockStartAt,
+    first_response_at: facts.firstResponseAt,
+    first_response_ms: facts.firstResponseMs,
+    first_response_business_ms: facts.firstResponseBusinessMs,
+    first_responder_id: facts.firstResponderId,
+    agent: facts.agent,
+    tags,
+    reply_count: facts.replyTimesMs.length,
+    reply_times_ms: JSON.stringify(facts.replyTimesMs),
+    reply_business_times_ms: JSON.stringify(facts.replyBusinessTimesMs),
+    reply_median_ms: facts.replyMedianMs,
+    reply_business_median_ms: facts.replyBusinessMedianMs,
+    resolution_count: facts.resolutionCount,
+    first_resolved_at: facts.firstResolvedAt,
+    last_resolved_at: facts.lastResolvedAt,
+    first_resolution_ms: facts.firstResolutionMs,
+    first_resolution_business_ms: facts.firstResolutionBusinessMs,
+    resolution_ms: facts.resolutionMs,
+    resolution_business_ms: facts.resolutionBusinessMs,
+    is_resolved: facts.isResolved ? 1 : 0,
+    reopen_count: facts.reopenCount,
+    unanswered: facts.unanswered ? 1 : 0,
+    awaiting_reply_since_at: facts.awaitingReplySince,
+  };
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+
+// Frozen in time: never import application code here.
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('conversation_facts')
+    .addColumn('conversation_id', 'integer', (c) => c.primaryKey().references('conversations.id').onDelete('cascade'))
+    .addColumn('run_id', 'integer')
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('start_at', 'integer', (c) => c.notNull())
+    .addColumn('initiated_by', 'text', (c) => c.notNull())
+    .addColumn('first_customer_message_at', 'integer')
+    .addColumn('clock_start_at', 'integer')
+    .addColumn('first_response_at', 'integer')
+    .addColumn('first_response_ms', 'integer')
+    .addColumn('first_response_business_ms', 'integer')
+    .addColumn('first_responder_id', 'text')
+    .addColumn('agent', 'text')
+    .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('reply_count', 'integer', (c) => c.notNull())
+    .addColumn('reply_times_ms', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('reply_business_times_ms', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('reply_median_ms', 'real')
+    .addColumn('reply_business_median_ms', 'real')
+    .addColumn('resolution_count', 'integer', (c) => c.notNull())
+    .addColumn('first_resolved_at', 'integer')
+    .addColumn('last_resolved_at', 'integer')
+    .addColumn('first_resolution_ms', 'integer')
+    .addColumn('first_resolution_business_ms', 'integer')
+    .addColumn('resolution_ms', 'integer')
+    .addColumn('resolution_business_ms', 'integer')
+    .addColumn('is_resolved', 'integer', (c) => c.notNull())
+    .addColumn('reopen_count', 'integer', (c) => c.notNull())
+    .addColumn('unanswered', 'integer', (c) => c.notNull())
+    .addColumn('awaiting_reply_since_at', 'integer')
+    .execute();
+  await db.schema.createIndex('conversation_facts_start_at_idx').on('conversation_facts').columns(['start_at']).execute();
+  await db.schema
+    .createIndex('conversation_facts_channel_start_at_idx')
+    .on('conversation_facts')
+    .columns(['channel', 'start_at'])
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('conversation_facts').execute();
+}
