@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { analyzeCommand } from './commands/analyze-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { ingestCommand } from './commands/ingest-command.js';
 import { rejectsCommand } from './commands/rejects-command.js';
+import { reportCommand } from './commands/report-command.js';
 
 /** Every subcommand, each with its own --help. */
 export function buildProgram(): Command {
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(ingestCommand());
   program.addCommand(rejectsCommand());
+  program.addCommand(analyzeCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(exportCommand());
   for (const command of program.commands) command.exitOverride();
   return program;
 }
