@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { WEEKDAYS, type BusinessHours } from './response-time-config.js';
 
 /** Counts the milliseconds of an interval that fall inside business hours. */
@@ -47,6 +47,7 @@ export function parseClockTime(text: string): number | undefined {
  * calendar.businessMsBetween(Date.parse('2026-03-06T15:00:00Z'), Date.parse('2026-03-09T09:00:00Z')); // 2 h
  */
 export function createBusinessCalendar(hours: BusinessHours): BusinessCalendar {
+  if (!IANAZone.isValidZone(hours.timeZone)) throw new Error(`business hours: unknown time zone "${hours.timeZone}"`);
   const byWeekday = openMinutesByWeekday(hours);
   const holidays = new Set(hours.holidays);
   let firstDay = 0;
