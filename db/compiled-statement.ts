@@ -13,8 +13,6 @@ export interface PreparedCompiled<Slots extends string> {
   get<Row>(values: Record<Slots, unknown>): Row | undefined;
   /** Every row at once; for bounded result sets (a chunk, a report window). */
   all<Row>(values: Record<Slots, unknown>): Row[];
-  /** Rows one at a time, for result sets too large to hold (exports). The connection is busy until it ends. */
-  iterate<Row>(values: Record<Slots, unknown>): IterableIterator<Row>;
 }
 
 /**
@@ -46,6 +44,5 @@ export function prepareCompiled<Slots extends string>(
     run: (values) => statement.run(bind(values)),
     get: <Row>(values: Record<Slots, unknown>) => statement.get(bind(values)) as Row | undefined,
     all: <Row>(values: Record<Slots, unknown>) => statement.all(bind(values)) as Row[],
-    iterate: <Row>(values: Record<Slots, unknown>) => statement.iterate(bind(values)) as IterableIterator<Row>,
   };
 }

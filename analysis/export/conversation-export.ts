@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { SelectQueryBuilder } from 'kysely';
-import { prepareCompiled } from '../../db/compiled-statement.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { ConversationsTable, Database } from '../../db/schema.js';
 import type { ConversationFilter } from '../response-times/report-filter.js';
@@ -72,8 +71,9 @@ export async function exportConversations(handle: DatabaseHandle, options: Expor
   };
   let buffer = options.format === 'csv' ? csvLine(columns.map((column) => column.name)) : '';
   let count = 0;
-  const statement = prepareCompiled(sqlite, query, []);
-  for (const row of statement.iterate<ExportRow>({})) {
+  const compiled = query.compile();
+  const rows = sqlite.prepare(compiled.sql).iterate(...compiled.parameters) as IterableIterator<ExportRow>;
+  for (const row of rows) {
     buffer += line(row);
     count += 1;
     if (buffer.length >= WRITE_CHUNK_CHARS) {
