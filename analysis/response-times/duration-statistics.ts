@@ -33,7 +33,7 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
  * summarizeDurations([1000, 3000]); // { count: 2, mean: 2000, median: 2000, p90: 2800, p95: 2900 }
  */
 export function summarizeDurations(values: ArrayLike<number>): DurationStatistics {
-  const sorted = Float64Array.from(values).sort();
+  const sorted = toSortedArray(values);
   let total = 0;
   for (const value of sorted) total += value;
   return {
@@ -52,5 +52,13 @@ export function summarizeDurations(values: ArrayLike<number>): DurationStatistic
  * medianOf([3, 1, 2]); // 2
  */
 export function medianOf(values: ArrayLike<number>): number | null {
-  return percentileOfSorted(Float64Array.from(values).sort(), 50);
+  if (values.length === 0) return null;
+  if (values.length === 1) return values[0]!;
+  return percentileOfSorted(toSortedArray(values), 50);
+}
+
+function toSortedArray(values: ArrayLike<number>): Float64Array {
+  const copy = new Float64Array(values.length);
+  for (let index = 0; index < values.length; index += 1) copy[index] = values[index]!;
+  return copy.sort();
 }

@@ -2,12 +2,15 @@ import { IANAZone } from 'luxon';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Cached spans per zone before the cache starts over (about 500 years of days). */
+const CACHE_LIMIT = 200_000;
+const VARIES = Number.NaN;
 
 /** Local wall-clock parts of UTC instants in one IANA zone; fast enough for every row of a report. */
 export interface ZoneClock {
   /** Offset from UTC in minutes at the instant. */
   offsetMinutes(instant: number): number;
-  /** The local date as days since 1970-01-01 (local midnight-based). */
+  /** The local date as days since 1970-01-01. */
   localDay(instant: number): number;
   /** 0-23, local. */
   localHour(instant: number): number;
@@ -15,28 +18,45 @@ export interface ZoneClock {
   localWeekday(instant: number): number;
 }
 
+const clocks = new Map<string, ZoneClock>();
+
 /**
- * A clock for a zone. Offsets are looked up once per UTC hour and reused when the offset is the same at both ends
- * of that hour; within the hour of a daylight-saving change every instant is looked up exactly.
+ * The clock of a zone (shared, so its cache serves every report). Offsets are looked up once per UTC day when the
+ * offset is the same at both ends of the day, else once per UTC hour when it is the same at both ends of the hour,
+ * and exactly, instant by instant, within the hour of a change.
  *
  * @example
  * createZoneClock('America/New_York').localHour(Date.parse('2026-03-08T12:00:00Z')); // 8
  */
 export function createZoneClock(zone: string): ZoneClock {
+  let clock = clocks.get(zone);
+  if (!clock) {
+    clock = buildZoneClock(zone);
+    clocks.set(zone, clock);
+  }
+  return clock;
+}
+
+function buildZoneClock(zone: string): ZoneClock {
   const iana = IANAZone.create(zone);
   if (!iana.isValid) throw new Error(`unknown time zone "${zone}"`);
+  const byDay = new Map<number, number>();
   const byHour = new Map<number, number>();
-  const offsetMinutes = (instant: number): number => {
-    const hour = Math.floor(instant / HOUR_MS);
-    let cached = byHour.get(hour);
+  const constantOver = (cache: Map<number, number>, key: number, span: number): number => {
+    let cached = cache.get(key);
     if (cached === undefined) {
-      const atStart = iana.offset(hour * HOUR_MS);
-      const atEnd = iana.offset((hour + 1) * HOUR_MS - 1);
-      cached = atStart === atEnd ? atStart : Number.NaN;
-      if (byHour.size > 200_000) byHour.clear();
-      byHour.set(hour, cached);
+      const atStart = iana.offset(key * span);
+      cached = atStart === iana.offset((key + 1) * span - 1) ? atStart : VARIES;
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(key, cached);
     }
-    return Number.isNaN(cached) ? iana.offset(instant) : cached;
+    return cached;
+  };
+  const offsetMinutes = (instant: number): number => {
+    const daily = constantOver(byDay, Math.floor(instant / DAY_MS), DAY_MS);
+    if (!Number.isNaN(daily)) return daily;
+    const hourly = constantOver(byHour, Math.floor(instant / HOUR_MS), HOUR_MS);
+    return Number.isNaN(hourly) ? iana.offset(instant) : hourly;
   };
   const local = (instant: number): number => instant + offsetMinutes(instant) * 60_000;
   return {
@@ -48,6 +68,8 @@ export function createZoneClock(zone: string): ZoneClock {
   };
 }
 
+const isoDates = new Map<number, string>();
+
 /**
  * `YYYY-MM-DD` of a local day number.
  *
@@ -55,5 +77,11 @@ export function createZoneClock(zone: string): ZoneClock {
  * dayToIsoDate(0); // "1970-01-01"
  */
 export function dayToIsoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let text = isoDates.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDates.size >= CACHE_LIMIT) isoDates.clear();
+    isoDates.set(day, text);
+  }
+  return text;
 }

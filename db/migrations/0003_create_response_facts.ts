@@ -40,8 +40,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('conversation_facts')
     .columns(['channel', 'start_at'])
     .execute();
+
+  // Covers the analysis's read of every conversation's timeline, in order, without touching the message bodies.
+  await db.schema
+    .createIndex('messages_conversation_timeline_idx')
+    .on('messages')
+    .columns(['conversation_id', 'created_at', 'author_role', 'internal', 'author_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('messages_conversation_timeline_idx').execute();
   await db.schema.dropTable('conversation_facts').execute();
 }
