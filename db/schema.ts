@@ -15,6 +15,7 @@ export interface Database {
   rejects: RejectsTable;
   analysis_runs: AnalysisRunsTable;
   conversation_facts: ConversationFactsTable;
+  response_time_daily: ResponseTimeDailyTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -230,3 +231,32 @@ export interface ConversationFactsTable {
 }
 export type ConversationFactsRow = Selectable<ConversationFactsTable>;
 export type NewConversationFacts = Insertable<ConversationFactsTable>;
+
+/**
+ * Response-time facts pre-aggregated per local day of the reporting time zone and channel, written with
+ * `conversation_facts`. Durations are packed float64 (little-endian) values, one per conversation (reply times: one
+ * per reply), so exact percentiles over any set of days are a concatenation away.
+ */
+export interface ResponseTimeDailyTable {
+  time_zone: string;
+  /** YYYY-MM-DD in `time_zone`. */
+  day: string;
+  channel: string;
+  run_id: number | null;
+  conversations: number;
+  answered: number;
+  unanswered: number;
+  waiting: number;
+  reopened: number;
+  first_response_ms: Uint8Array;
+  first_response_business_ms: Uint8Array;
+  reply_ms: Uint8Array;
+  reply_business_ms: Uint8Array;
+  resolution_ms: Uint8Array;
+  resolution_business_ms: Uint8Array;
+  /** Clock start of every unanswered conversation. */
+  unanswered_since_at: Uint8Array;
+  /** Start of every conversation that is not resolved. */
+  open_since_at: Uint8Array;
+}
+export type ResponseTimeDailyRow = Selectable<ResponseTimeDailyTable>;

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { DatabaseHandle } from '../../db/connection.js';
-import type { AuthorRole, ConversationEventKind, ConversationInitiator } from '../../db/schema.js';
+import type { AuthorRole, ConversationEventKind, ConversationInitiator, ResponseTimeDailyTable } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
+import { DailyAggregates, packValues } from './daily-aggregates.js';
 import { computeConversationFacts, type ConversationFacts, type FactsConversation, type FactsEvent, type FactsMessage } from './conversation-facts.js';
 import { businessHoursFor, type ResponseTimeConfig } from './response-time-config.js';
 
@@ -35,13 +36,8 @@ interface ConversationInput {
   tags: string;
 }
 
-interface MessageInput {
-  conversation_id: number;
-  author_role: AuthorRole;
-  author_id: string | null;
-  created_at: number;
-  internal: number;
-}
+/** conversation_id, author_role, created_at, internal, author_id: the order of the covering index. */
+type MessageTuple = [number, AuthorRole, number, number, string | null];
 
 interface EventInput {
   conversation_id: number;
@@ -58,11 +54,18 @@ const FACT_SLOTS = [
 ] as const;
 type FactSlot = (typeof FACT_SLOTS)[number];
 
+const DAILY_SLOTS = [
+  'time_zone', 'day', 'channel', 'run_id', 'conversations', 'answered', 'unanswered', 'waiting', 'reopened',
+  'first_response_ms', 'first_response_business_ms', 'reply_ms', 'reply_business_ms', 'resolution_ms',
+  'resolution_business_ms', 'unanswered_since_at', 'open_since_at',
+] as const;
+
 const DEFAULT_BATCH_SIZE = 5000;
 
 /**
  * Recomputes the `conversation_facts` of every conversation from its raw messages and events, under the given
- * configuration, in one transaction: readers see the previous facts or the new ones, never a mix. Conversations are
+ * configuration, with their per-day aggregates (`response_time_daily`, days of the reporting time zone), in one
+ * transaction: readers see the previous facts or the new ones, never a mix. Conversations are
  * read in id order in batches, each batch's messages with one ordered range query.
  *
  * @example
@@ -102,7 +105,7 @@ export async function computeResponseFacts(
     sqlite,
     db
       .selectFrom('messages')
-      .select(['conversation_id', 'author_role', 'author_id', 'created_at', 'internal'])
+      .select(['conversation_id', 'author_role', 'created_at', 'internal', 'author_id'])
       .where('conversation_id', '>=', slot('first') as unknown as number)
       .where('conversation_id', '<=', slot('last') as unknown as number)
       .orderBy('conversation_id')
@@ -137,6 +140,15 @@ export async function computeResponseFacts(
     FACT_SLOTS,
   );
 
+  const insertDaily = prepareCompiled(
+    sqlite,
+    db.insertInto('response_time_daily').values(
+      Object.fromEntries(DAILY_SLOTS.map((name) => [name, slot(name)])) as unknown as Insertable<ResponseTimeDailyTable>,
+    ),
+    DAILY_SLOTS,
+  );
+  const daily = new DailyAggregates(config.reportingTimeZone);
+
   const summary: ResponseFactsSummary = { conversations: 0, messages: 0, answered: 0, unanswered: 0, replies: 0, resolved: 0, reopened: 0, durationMs: 0 };
   await sql`begin immediate`.execute(db);
   try {
@@ -147,15 +159,15 @@ export async function computeResponseFacts(
       if (conversations.length === 0) break;
       const first = conversations[0]!.id;
       const last = conversations[conversations.length - 1]!.id;
-      const messages = selectMessages.all<MessageInput>({ first, last });
+      const messages = selectMessages.allRaw({ first, last }) as MessageTuple[];
       const events = selectEvents.all<EventInput>({ first, last });
       let messageIndex = 0;
       let eventIndex = 0;
       for (const conversation of conversations) {
         const ownMessages: FactsMessage[] = [];
-        while (messageIndex < messages.length && messages[messageIndex]!.conversation_id === conversation.id) {
-          const message = messages[messageIndex]!;
-          ownMessages.push({ role: message.author_role, authorId: message.author_id, createdAt: message.created_at, internal: message.internal === 1 });
+        while (messageIndex < messages.length && messages[messageIndex]![0] === conversation.id) {
+          const [, role, createdAt, internal, authorId] = messages[messageIndex]!;
+          ownMessages.push({ role, authorId, createdAt, internal: internal === 1 });
           messageIndex += 1;
         }
         const ownEvents: FactsEvent[] = [];
@@ -175,6 +187,7 @@ export async function computeResponseFacts(
         };
         const facts = computeConversationFacts(input, calendarFor(conversation.channel));
         insertFacts.run(factsRow(facts, conversation.tags, options.runId ?? null));
+        daily.add(facts);
         summary.conversations += 1;
         summary.messages += ownMessages.length;
         if (facts.firstResponseAt !== null) summary.answered += 1;
@@ -185,6 +198,28 @@ export async function computeResponseFacts(
       }
       after = last;
       options.onProgress?.(summary.conversations);
+    }
+    await db.deleteFrom('response_time_daily').execute();
+    for (const aggregate of daily.values()) {
+      insertDaily.run({
+        time_zone: daily.timeZone,
+        day: aggregate.day,
+        channel: aggregate.channel,
+        run_id: options.runId ?? null,
+        conversations: aggregate.conversations,
+        answered: aggregate.answered,
+        unanswered: aggregate.unanswered,
+        waiting: aggregate.waiting,
+        reopened: aggregate.reopened,
+        first_response_ms: packValues(aggregate.firstResponseMs),
+        first_response_business_ms: packValues(aggregate.firstResponseBusinessMs),
+        reply_ms: packValues(aggregate.replyMs),
+        reply_business_ms: packValues(aggregate.replyBusinessMs),
+        resolution_ms: packValues(aggregate.resolutionMs),
+        resolution_business_ms: packValues(aggregate.resolutionBusinessMs),
+        unanswered_since_at: packValues(aggregate.unansweredSinceAt),
+        open_since_at: packValues(aggregate.openSinceAt),
+      });
     }
     await sql`commit`.execute(db);
   } catch (error) {

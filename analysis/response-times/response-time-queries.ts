@@ -1,6 +1,8 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { DateTime } from 'luxon';
+import type { Database, ResponseTimeDailyRow } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
+import { unpackValues } from './daily-aggregates.js';
 import { medianOf, summarizeDurations, type DurationStatistics } from './duration-statistics.js';
 import type { ConversationFilter } from './report-filter.js';
 import { businessHoursFor, targetsFor, type ChannelTargets, type ResponseTimeConfig } from './response-time-config.js';
@@ -16,6 +18,12 @@ export interface ResponseTimeQueryOptions {
   businessHours?: boolean;
   /** Ages of waiting conversations are measured up to this instant (default: now). */
   asOf?: number;
+  /**
+   * `auto` (default) reads the per-day aggregates when they answer the question exactly (grouping by day, week,
+   * month or channel, whole days, same reporting zone as the analysis), else the per-conversation facts; `facts`
+   * always reads the facts.
+   */
+  source?: 'auto' | 'facts';
 }
 
 /** Share of the conversations that met a target: `met / (met + breached)`; those still within it are `pending`. */
@@ -49,6 +57,8 @@ export interface ResponseTimeReport {
   clock: 'calendar' | 'business';
   reportingTimeZone: string;
   asOf: number;
+  /** What was read: the per-day aggregates or the per-conversation facts (the figures are the same). */
+  source: 'daily' | 'facts';
   groups: ResponseTimeGroup[];
   total: ResponseTimeGroup;
 }
@@ -114,18 +124,29 @@ export async function getResponseTimeReport(
 ): Promise<ResponseTimeReport> {
   const asOf = options.asOf ?? Date.now();
   const business = options.businessHours ?? false;
-  const rows = await readFacts(db, filter);
-  const clock = createZoneClock(options.config.reportingTimeZone);
   const context = new EvaluationContext(options.config, asOf);
-  const keyOf = groupKey(groupBy, clock);
   const accumulators = new Map<string, GroupAccumulator>();
   const total = new GroupAccumulator('total');
-  for (const row of rows) {
-    total.add(row, business, context);
-    for (const key of keyOf(row)) {
-      let accumulator = accumulators.get(key);
-      if (!accumulator) accumulators.set(key, (accumulator = new GroupAccumulator(key)));
-      accumulator.add(row, business, context);
+  const accumulatorFor = (key: string): GroupAccumulator => {
+    let accumulator = accumulators.get(key);
+    if (!accumulator) accumulators.set(key, (accumulator = new GroupAccumulator(key)));
+    return accumulator;
+  };
+  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, options.config.reportingTimeZone, groupBy) : undefined;
+  if (daily) {
+    const keyOf = dailyGroupKey(groupBy);
+    for (const row of daily) {
+      const values = unpackDaily(row, business);
+      total.addDaily(row, values, context);
+      const key = keyOf(row);
+      if (key !== undefined) accumulatorFor(key).addDaily(row, values, context);
+    }
+  } else {
+    const rows = await readFacts(db, filter);
+    const keyOf = groupKey(groupBy, createZoneClock(options.config.reportingTimeZone));
+    for (const row of rows) {
+      total.add(row, business, context);
+      for (const key of keyOf(row)) accumulatorFor(key).add(row, business, context);
     }
   }
   const groups = [...accumulators.values()].map((accumulator) => accumulator.finish());
@@ -136,6 +157,7 @@ export async function getResponseTimeReport(
     clock: business ? 'business' : 'calendar',
     reportingTimeZone: options.config.reportingTimeZone,
     asOf,
+    source: daily ? 'daily' : 'facts',
     groups: groupBy === null ? [] : groups,
     total: total.finish(),
   };
@@ -215,6 +237,88 @@ export async function listResponseTimeBreaches(
   return breaches.map((breach) => ({ ...breach, externalId: externalIds.get(breach.conversationId) ?? String(breach.conversationId) }));
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The per-day aggregates answering a report exactly, or undefined when they cannot: a grouping they do not carry
+ * (agent, tag), a bound that is not a whole day of the reporting zone, or aggregates written for another zone.
+ */
+async function readDailyAggregates(
+  db: Kysely<Database>,
+  filter: ConversationFilter,
+  zone: string,
+  groupBy: ResponseTimeGroupBy | null,
+): Promise<ResponseTimeDailyRow[] | undefined> {
+  if (groupBy === 'agent' || groupBy === 'tag') return undefined;
+  const dayOf = (instant: number): string | undefined => {
+    const local = DateTime.fromMillis(instant, { zone });
+    return local.startOf('day').toMillis() === instant ? (local.toISODate() ?? undefined) : undefined;
+  };
+  const fromDay = filter.from === undefined ? undefined : dayOf(filter.from);
+  const toDay = filter.to === undefined ? undefined : dayOf(filter.to);
+  if ((filter.from !== undefined && fromDay === undefined) || (filter.to !== undefined && toDay === undefined)) return undefined;
+  const written = await db.selectFrom('response_time_daily').select('time_zone').limit(1).executeTakeFirst();
+  if (written === undefined) {
+    const anyFacts = await db.selectFrom('conversation_facts').select('conversation_id').limit(1).executeTakeFirst();
+    return anyFacts === undefined ? [] : undefined;
+  }
+  if (written.time_zone !== zone) return undefined;
+  let query = db.selectFrom('response_time_daily').selectAll().where('time_zone', '=', zone);
+  if (fromDay !== undefined) query = query.where('day', '>=', fromDay);
+  if (toDay !== undefined) query = query.where('day', '<', toDay);
+  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
+  return query.execute();
+}
+
+function dailyGroupKey(groupBy: ResponseTimeGroupBy | null): (row: ResponseTimeDailyRow) => string | undefined {
+  switch (groupBy) {
+    case 'day':
+      return (row) => row.day;
+    case 'week':
+      return (row) => {
+        const day = Date.parse(`${row.day}T00:00:00Z`) / DAY_MS;
+        const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
+        return dayToIsoDate(day - (weekday - 1));
+      };
+    case 'month':
+      return (row) => row.day.slice(0, 7);
+    case 'channel':
+      return (row) => row.channel;
+    default:
+      return () => undefined;
+  }
+}
+
+interface DailyValues {
+  firstResponse: Float64Array;
+  firstResponseCalendar: Float64Array;
+  firstResponseBusiness: Float64Array;
+  reply: Float64Array;
+  resolution: Float64Array;
+  resolutionCalendar: Float64Array;
+  resolutionBusiness: Float64Array;
+  unansweredSince: Float64Array;
+  openSince: Float64Array;
+}
+
+function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues {
+  const firstResponseCalendar = unpackValues(row.first_response_ms);
+  const firstResponseBusiness = unpackValues(row.first_response_business_ms);
+  const resolutionCalendar = unpackValues(row.resolution_ms);
+  const resolutionBusiness = unpackValues(row.resolution_business_ms);
+  return {
+    firstResponse: business ? firstResponseBusiness : firstResponseCalendar,
+    firstResponseCalendar,
+    firstResponseBusiness,
+    reply: unpackValues(business ? row.reply_business_ms : row.reply_ms),
+    resolution: business ? resolutionBusiness : resolutionCalendar,
+    resolutionCalendar,
+    resolutionBusiness,
+    unansweredSince: unpackValues(row.unanswered_since_at),
+    openSince: unpackValues(row.open_since_at),
+  };
+}
+
 /**
  * The facts rows of a filter, read with the `(channel, start_at)` or `(start_at)` index.
  */
@@ -265,7 +369,7 @@ class EvaluationContext {
 
   constructor(
     private readonly config: ResponseTimeConfig,
-    private readonly asOf: number,
+    readonly asOf: number,
   ) {}
 
   targets(channel: string): ChannelTargets {
@@ -319,9 +423,9 @@ class GroupAccumulator {
   private oldestUnansweredAgeMs: number | null = null;
   private waiting = 0;
   private reopened = 0;
-  private readonly firstResponses: number[] = [];
-  private readonly replies: number[] = [];
-  private readonly resolutions: number[] = [];
+  private readonly firstResponses = new ValueList();
+  private readonly replies = new ValueList();
+  private readonly resolutions = new ValueList();
   private readonly firstResponseTarget: TargetOutcome = { met: 0, breached: 0, pending: 0, share: null };
   private readonly resolutionTarget: TargetOutcome = { met: 0, breached: 0, pending: 0, share: null };
 
@@ -350,6 +454,26 @@ class GroupAccumulator {
     count(this.resolutionTarget, context.resolutionOutcome(row));
   }
 
+  /** Adds a whole day of one channel from the aggregates; the same outcome as adding its conversations one by one. */
+  addDaily(row: ResponseTimeDailyRow, values: DailyValues, context: EvaluationContext): void {
+    this.conversations += row.conversations;
+    this.answered += row.answered;
+    this.unanswered += row.unanswered;
+    this.waiting += row.waiting;
+    this.reopened += row.reopened;
+    for (const since of values.unansweredSince) {
+      const age = Math.max(0, context.asOf - since);
+      if (this.oldestUnansweredAgeMs === null || age > this.oldestUnansweredAgeMs) this.oldestUnansweredAgeMs = age;
+    }
+    this.firstResponses.pushAll(values.firstResponse);
+    this.replies.pushAll(values.reply);
+    this.resolutions.pushAll(values.resolution);
+    const targets = context.targets(row.channel);
+    const business = targets.basis === 'business';
+    countAgainst(this.firstResponseTarget, targets.firstResponseMs, business ? values.firstResponseBusiness : values.firstResponseCalendar, values.unansweredSince, row.channel, context, targets.basis);
+    countAgainst(this.resolutionTarget, targets.resolutionMs, business ? values.resolutionBusiness : values.resolutionCalendar, values.openSince, row.channel, context, targets.basis);
+  }
+
   finish(): ResponseTimeGroup {
     return {
       key: this.key,
@@ -358,13 +482,59 @@ class GroupAccumulator {
       unanswered: this.unanswered,
       oldestUnansweredAgeMs: this.oldestUnansweredAgeMs,
       waiting: this.waiting,
-      firstResponse: summarizeDurations(this.firstResponses),
-      reply: summarizeDurations(this.replies),
-      resolution: summarizeDurations(this.resolutions),
+      firstResponse: summarizeDurations(this.firstResponses.toArray()),
+      reply: summarizeDurations(this.replies.toArray()),
+      resolution: summarizeDurations(this.resolutions.toArray()),
       reopened: this.reopened,
       firstResponseTarget: withShare(this.firstResponseTarget),
       resolutionTarget: withShare(this.resolutionTarget),
     };
+  }
+}
+
+/** Numbers pushed one by one or as whole arrays, joined once at the end. */
+class ValueList {
+  private readonly singles: number[] = [];
+  private readonly chunks: Float64Array[] = [];
+
+  push(value: number): void {
+    this.singles.push(value);
+  }
+
+  pushAll(values: Float64Array): void {
+    if (values.length > 0) this.chunks.push(values);
+  }
+
+  toArray(): Float64Array {
+    const length = this.chunks.reduce((sum, chunk) => sum + chunk.length, this.singles.length);
+    const all = new Float64Array(length);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      all.set(chunk, offset);
+      offset += chunk.length;
+    }
+    for (const value of this.singles) all[offset++] = value;
+    return all;
+  }
+}
+
+function countAgainst(
+  target: TargetOutcome,
+  limit: number | null,
+  durations: Float64Array,
+  waitingSince: Float64Array,
+  channel: string,
+  context: EvaluationContext,
+  basis: 'calendar' | 'business',
+): void {
+  if (limit === null) return;
+  for (const duration of durations) {
+    if (duration <= limit) target.met += 1;
+    else target.breached += 1;
+  }
+  for (const since of waitingSince) {
+    if (context.age(channel, since, basis) > limit) target.breached += 1;
+    else target.pending += 1;
   }
 }
 

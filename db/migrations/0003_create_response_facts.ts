@@ -41,6 +41,30 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['channel', 'start_at'])
     .execute();
 
+  // Pre-aggregated per local day (in the reporting time zone at analysis time) and channel: every duration of the
+  // day's conversations packed as float64 values, so reports over weeks read a few rows yet stay exact.
+  await db.schema
+    .createTable('response_time_daily')
+    .addColumn('time_zone', 'text', (c) => c.notNull())
+    .addColumn('day', 'text', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('run_id', 'integer')
+    .addColumn('conversations', 'integer', (c) => c.notNull())
+    .addColumn('answered', 'integer', (c) => c.notNull())
+    .addColumn('unanswered', 'integer', (c) => c.notNull())
+    .addColumn('waiting', 'integer', (c) => c.notNull())
+    .addColumn('reopened', 'integer', (c) => c.notNull())
+    .addColumn('first_response_ms', 'blob', (c) => c.notNull())
+    .addColumn('first_response_business_ms', 'blob', (c) => c.notNull())
+    .addColumn('reply_ms', 'blob', (c) => c.notNull())
+    .addColumn('reply_business_ms', 'blob', (c) => c.notNull())
+    .addColumn('resolution_ms', 'blob', (c) => c.notNull())
+    .addColumn('resolution_business_ms', 'blob', (c) => c.notNull())
+    .addColumn('unanswered_since_at', 'blob', (c) => c.notNull())
+    .addColumn('open_since_at', 'blob', (c) => c.notNull())
+    .addPrimaryKeyConstraint('response_time_daily_pk', ['time_zone', 'day', 'channel'])
+    .execute();
+
   // Covers the analysis's read of every conversation's timeline, in order, without touching the message bodies.
   await db.schema
     .createIndex('messages_conversation_timeline_idx')
@@ -51,5 +75,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('messages_conversation_timeline_idx').execute();
+  await db.schema.dropTable('response_time_daily').execute();
   await db.schema.dropTable('conversation_facts').execute();
 }
