@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { WEEKDAYS, type BusinessHours } from './response-time-config.js';
+import { createZoneClock, dayToIsoDate, type ZoneClock } from './zone-clock.js';
 
 /** Counts the milliseconds of an interval that fall inside business hours. */
 export interface BusinessCalendar {
@@ -132,17 +133,33 @@ function openIntervals(
   fromDay: number,
   toDay: number,
 ): [number, number][] {
+  const clock = createZoneClock(zone);
   const intervals: [number, number][] = [];
-  let date = DateTime.fromMillis(fromDay * DAY_MS, { zone: 'utc' });
-  for (let day = fromDay; day <= toDay; day += 1, date = date.plus({ days: 1 })) {
-    const minutes = byWeekday[date.weekday]!;
-    if (minutes.length === 0 || holidays.has(date.toISODate()!)) continue;
-    const localMidnight = DateTime.fromObject({ year: date.year, month: date.month, day: date.day }, { zone });
+  for (let day = fromDay; day <= toDay; day += 1) {
+    // 1970-01-01 was a Thursday; luxon numbers Monday 1 ... Sunday 7.
+    const minutes = byWeekday[((((day + 3) % 7) + 7) % 7) + 1]!;
+    if (minutes.length === 0 || holidays.has(dayToIsoDate(day))) continue;
     for (const [start, end] of minutes) {
-      const startAt = localMidnight.set({ hour: Math.floor(start / 60), minute: start % 60 }).toMillis();
-      const endAt = end === 1440 ? localMidnight.plus({ days: 1 }).startOf('day').toMillis() : localMidnight.set({ hour: Math.floor(end / 60), minute: end % 60 }).toMillis();
+      const startAt = wallClockToInstant(day * DAY_MS + start * 60_000, clock);
+      const endAt = wallClockToInstant(day * DAY_MS + end * 60_000, clock);
       if (endAt > startAt) intervals.push([startAt, endAt]);
     }
   }
   return mergeIntervals(intervals);
+}
+
+/**
+ * The instant at which local clocks show `wall` (local wall time written as if it were UTC). A time skipped by a
+ * change (02:30 on a spring-forward night) moves forward by the gap; a repeated one takes its first occurrence
+ * (luxon's rule).
+ */
+function wallClockToInstant(wall: number, clock: ZoneClock): number {
+  const provisional = clock.offsetMinutes(wall);
+  let guess = wall - provisional * 60_000;
+  const second = clock.offsetMinutes(guess);
+  if (second === provisional) return guess;
+  guess -= (second - provisional) * 60_000;
+  const third = clock.offsetMinutes(guess);
+  if (second === third) return guess;
+  return wall - Math.min(second, third) * 60_000;
 }

@@ -246,8 +246,8 @@ function factsRow(facts: ConversationFacts, tags: string, runId: number | null):
     agent: facts.agent,
     tags,
     reply_count: facts.replyTimesMs.length,
-    reply_times_ms: JSON.stringify(facts.replyTimesMs),
-    reply_business_times_ms: JSON.stringify(facts.replyBusinessTimesMs),
+    reply_times_ms: listText(facts.replyTimesMs),
+    reply_business_times_ms: listText(facts.replyBusinessTimesMs),
     reply_median_ms: facts.replyMedianMs,
     reply_business_median_ms: facts.replyBusinessMedianMs,
     resolution_count: facts.resolutionCount,
@@ -262,4 +262,8 @@ function factsRow(facts: ConversationFacts, tags: string, runId: number | null):
     unanswered: facts.unanswered ? 1 : 0,
     awaiting_reply_since_at: facts.awaitingReplySince,
   };
+}
+
+function listText(values: readonly number[]): string {
+  return values.length === 0 ? '[]' : `[${values.join(',')}]`;
 }

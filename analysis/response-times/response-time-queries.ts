@@ -320,7 +320,7 @@ function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues 
 }
 
 /**
- * The facts rows of a filter, read with the `(channel, start_at)` or `(start_at)` index.
+ * The facts rows of a filter, read with the `start_at` index.
  */
 function readFacts(db: Kysely<Database>, filter: ConversationFilter): Promise<FactsReadRow[]> {
   let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db

@@ -35,11 +35,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('awaiting_reply_since_at', 'integer')
     .execute();
   await db.schema.createIndex('conversation_facts_start_at_idx').on('conversation_facts').columns(['start_at']).execute();
-  await db.schema
-    .createIndex('conversation_facts_channel_start_at_idx')
-    .on('conversation_facts')
-    .columns(['channel', 'start_at'])
-    .execute();
 
   // Pre-aggregated per local day (in the reporting time zone at analysis time) and channel: every duration of the
   // day's conversations packed as float64 values, so reports over weeks read a few rows yet stay exact.

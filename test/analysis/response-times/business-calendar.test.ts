@@ -80,6 +80,22 @@ describe('businessMsBetween', () => {
       expected: 30 * MINUTE,
     },
     {
+      // 02:30 does not exist on 2026-03-08 in New York: the shift starts at 03:30 EDT (07:30Z), as luxon moves it.
+      name: 'New York, a shift starting in the skipped hour starts after the gap',
+      hours: { timeZone: 'America/New_York', intervals: [{ days: ['sun'], start: '02:30', end: '04:00' }], holidays: [] },
+      from: '2026-03-08T00:00:00Z',
+      to: '2026-03-09T00:00:00Z',
+      expected: 30 * MINUTE,
+    },
+    {
+      // 01:30 happens twice on 2026-11-01 in New York: the shift starts at the first (05:30Z) and ends 02:00 EST (07:00Z).
+      name: 'New York, a shift starting in the repeated hour starts at its first occurrence',
+      hours: { timeZone: 'America/New_York', intervals: [{ days: ['sun'], start: '01:30', end: '02:00' }], holidays: [] },
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-11-02T00:00:00Z',
+      expected: 90 * MINUTE,
+    },
+    {
       name: 'a 24:00 end joins the next day: Sat 22:00-24:00 + Sun 00:00-01:00',
       hours: { timeZone: 'UTC', intervals: [{ days: ['sat'], start: '18:00', end: '24:00' }, { days: ['sun'], start: '00:00', end: '06:00' }], holidays: [] },
       from: '2026-03-07T22:00:00Z',
