@@ -105,13 +105,26 @@ export async function computeResponseFacts(
     sqlite,
     db
       .selectFrom('messages')
-      .select(['conversation_id', 'author_role', 'created_at', 'internal', 'author_id'])
+      .select((eb) => [
+        'conversation_id',
+        'author_role',
+        'created_at',
+        'internal',
+        // Only the author of a public agent message is ever used: no string for the others.
+        eb
+          .case()
+          .when(eb.and([eb('author_role', '=', slot('agent') as AuthorRole), eb('internal', '=', slot('public') as unknown as number)]))
+          .then(eb.ref('author_id'))
+          .else(null)
+          .end()
+          .as('author_id'),
+      ])
       .where('conversation_id', '>=', slot('first') as unknown as number)
       .where('conversation_id', '<=', slot('last') as unknown as number)
       .orderBy('conversation_id')
       .orderBy('created_at')
       .orderBy('id'),
-    ['first', 'last'],
+    ['first', 'last', 'agent', 'public'],
   );
   const selectEvents = prepareCompiled(
     sqlite,
@@ -159,7 +172,7 @@ export async function computeResponseFacts(
       if (conversations.length === 0) break;
       const first = conversations[0]!.id;
       const last = conversations[conversations.length - 1]!.id;
-      const messages = selectMessages.allRaw({ first, last }) as MessageTuple[];
+      const messages = selectMessages.allRaw({ first, last, agent: 'agent', public: 0 }) as MessageTuple[];
       const events = selectEvents.all<EventInput>({ first, last });
       let messageIndex = 0;
       let eventIndex = 0;

@@ -64,7 +64,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('messages_conversation_timeline_idx')
     .on('messages')
-    .columns(['conversation_id', 'created_at', 'author_role', 'internal', 'author_id'])
+    .columns(['conversation_id', 'created_at', 'id', 'author_role', 'internal', 'author_id'])
     .execute();
 }
 
