@@ -74,55 +74,60 @@ const isCustomerMessage = (message: FactsMessage): boolean => message.role === '
  * facts.firstResponseMs; // 120000
  */
 export function computeConversationFacts(conversation: FactsConversation, calendar: BusinessCalendar): ConversationFacts {
-  const { messages } = conversation;
   const business = (from: number, to: number): number => calendar.businessMsBetween(from, to);
 
-  const firstCustomerIndex = messages.findIndex(isCustomerMessage);
-  const firstCustomerMessageAt = firstCustomerIndex < 0 ? null : messages[firstCustomerIndex]!.createdAt;
-  const startAt = Math.min(conversation.createdAt, firstCustomerMessageAt ?? Number.POSITIVE_INFINITY);
-  const firstAgentIndex = messages.findIndex(isPublicAgentMessage);
-  const initiatedBy: ConversationInitiator =
-    firstAgentIndex >= 0 && (firstCustomerIndex < 0 || firstAgentIndex < firstCustomerIndex) ? 'agent' : 'customer';
-
-  let clockStartAt: number | null;
-  let responseIndex: number;
-  if (initiatedBy === 'customer') {
-    clockStartAt = startAt;
-    responseIndex = firstAgentIndex;
-  } else {
-    clockStartAt = firstCustomerMessageAt;
-    responseIndex = firstCustomerIndex < 0 ? -1 : indexAfter(messages, firstCustomerIndex, isPublicAgentMessage);
+  // One pass. The first response is always the agent message that closes the first customer turn: in a customer's
+  // conversation no public agent message precedes the first customer message, and in an outbound one the first
+  // response is by definition the first public agent message after it.
+  let firstCustomerMessageAt: number | null = null;
+  let agentWroteFirst = false;
+  let waitingSince: number | null = null;
+  let response: FactsMessage | undefined;
+  const replyTimesMs: number[] = [];
+  const replyBusinessTimesMs: number[] = [];
+  for (const message of conversation.messages) {
+    if (isCustomerMessage(message)) {
+      firstCustomerMessageAt ??= message.createdAt;
+      waitingSince ??= message.createdAt;
+    } else if (isPublicAgentMessage(message)) {
+      if (firstCustomerMessageAt === null) agentWroteFirst = true;
+      else if (waitingSince !== null) {
+        response ??= message;
+        replyTimesMs.push(Math.max(0, message.createdAt - waitingSince));
+        replyBusinessTimesMs.push(business(waitingSince, message.createdAt));
+        waitingSince = null;
+      }
+    }
   }
-  const response = responseIndex >= 0 ? messages[responseIndex]! : undefined;
+
+  const startAt = firstCustomerMessageAt === null ? conversation.createdAt : Math.min(conversation.createdAt, firstCustomerMessageAt);
+  const initiatedBy: ConversationInitiator = agentWroteFirst ? 'agent' : 'customer';
+  const clockStartAt = initiatedBy === 'customer' ? startAt : firstCustomerMessageAt;
   const firstResponseAt = clockStartAt !== null && response ? response.createdAt : null;
   const firstResponseMs = firstResponseAt !== null && clockStartAt !== null ? Math.max(0, firstResponseAt - clockStartAt) : null;
   const firstResponseBusinessMs = firstResponseAt !== null && clockStartAt !== null ? business(clockStartAt, firstResponseAt) : null;
   const firstResponderId = firstResponseAt !== null ? (response?.authorId ?? null) : null;
 
-  const replyTimesMs: number[] = [];
-  const replyBusinessTimesMs: number[] = [];
-  let waitingSince: number | null = null;
-  for (const message of messages) {
-    if (isCustomerMessage(message)) {
-      waitingSince ??= message.createdAt;
-    } else if (isPublicAgentMessage(message) && waitingSince !== null) {
-      replyTimesMs.push(Math.max(0, message.createdAt - waitingSince));
-      replyBusinessTimesMs.push(business(waitingSince, message.createdAt));
-      waitingSince = null;
+  let resolutions: number[];
+  let reopenCount = 0;
+  let lastReopenedAt = Number.NEGATIVE_INFINITY;
+  if (conversation.events.length === 0) {
+    resolutions = conversation.resolvedAt === null ? [] : [conversation.resolvedAt];
+  } else {
+    const resolutionInstants = new Set<number>();
+    for (const event of conversation.events) {
+      if (event.kind === 'resolved') resolutionInstants.add(event.createdAt);
+      else if (event.kind === 'reopened') {
+        reopenCount += 1;
+        lastReopenedAt = Math.max(lastReopenedAt, event.createdAt);
+      }
     }
+    if (conversation.resolvedAt !== null) resolutionInstants.add(conversation.resolvedAt);
+    resolutions = [...resolutionInstants].sort((a, b) => a - b);
   }
-
-  const resolutionInstants = new Set<number>();
-  const reopenInstants: number[] = [];
-  for (const event of conversation.events) {
-    if (event.kind === 'resolved') resolutionInstants.add(event.createdAt);
-    else if (event.kind === 'reopened') reopenInstants.push(event.createdAt);
-  }
-  if (conversation.resolvedAt !== null) resolutionInstants.add(conversation.resolvedAt);
-  const resolutions = [...resolutionInstants].sort((a, b) => a - b);
   const firstResolvedAt = resolutions[0] ?? null;
   const lastResolvedAt = resolutions[resolutions.length - 1] ?? null;
-  const isResolved = lastResolvedAt !== null && !reopenInstants.some((reopenedAt) => reopenedAt > lastResolvedAt);
+  const isResolved = lastResolvedAt !== null && lastReopenedAt <= lastResolvedAt;
 
   const unanswered = clockStartAt !== null && firstResponseAt === null;
   let awaitingReplySince = waitingSince ?? (unanswered ? clockStartAt : null);
@@ -152,13 +157,8 @@ export function computeConversationFacts(conversation: FactsConversation, calend
     resolutionMs: isResolved ? Math.max(0, lastResolvedAt! - startAt) : null,
     resolutionBusinessMs: isResolved ? business(startAt, lastResolvedAt!) : null,
     isResolved,
-    reopenCount: reopenInstants.length,
+    reopenCount,
     unanswered,
     awaitingReplySince,
   };
-}
-
-function indexAfter(messages: readonly FactsMessage[], after: number, test: (message: FactsMessage) => boolean): number {
-  for (let index = after + 1; index < messages.length; index += 1) if (test(messages[index]!)) return index;
-  return -1;
 }

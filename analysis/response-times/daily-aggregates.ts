@@ -10,14 +10,34 @@ export interface DailyAggregate {
   unanswered: number;
   waiting: number;
   reopened: number;
-  firstResponseMs: number[];
-  firstResponseBusinessMs: number[];
-  replyMs: number[];
-  replyBusinessMs: number[];
-  resolutionMs: number[];
-  resolutionBusinessMs: number[];
-  unansweredSinceAt: number[];
-  openSinceAt: number[];
+  firstResponseMs: Float64List;
+  firstResponseBusinessMs: Float64List;
+  replyMs: Float64List;
+  replyBusinessMs: Float64List;
+  resolutionMs: Float64List;
+  resolutionBusinessMs: Float64List;
+  unansweredSinceAt: Float64List;
+  openSinceAt: Float64List;
+}
+
+/** A growable list of float64 values outside the garbage-collected heap's object graph. */
+export class Float64List {
+  private values = new Float64Array(16);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  /** The values, as a view (no copy). */
+  view(): Float64Array {
+    return this.values.subarray(0, this.length);
+  }
 }
 
 /**
@@ -43,8 +63,9 @@ export class DailyAggregates {
     if (!aggregate) {
       aggregate = {
         day, channel: facts.channel, conversations: 0, answered: 0, unanswered: 0, waiting: 0, reopened: 0,
-        firstResponseMs: [], firstResponseBusinessMs: [], replyMs: [], replyBusinessMs: [], resolutionMs: [],
-        resolutionBusinessMs: [], unansweredSinceAt: [], openSinceAt: [],
+        firstResponseMs: new Float64List(), firstResponseBusinessMs: new Float64List(), replyMs: new Float64List(),
+        replyBusinessMs: new Float64List(), resolutionMs: new Float64List(), resolutionBusinessMs: new Float64List(),
+        unansweredSinceAt: new Float64List(), openSinceAt: new Float64List(),
       };
       this.byKey.set(key, aggregate);
     }
@@ -76,15 +97,14 @@ export class DailyAggregates {
 }
 
 /**
- * Packs numbers as little-endian float64 for a BLOB column.
+ * Packs numbers as float64 for a BLOB column (the platform's byte order, little-endian on every platform Node runs on).
  *
  * @example
- * unpackValues(packValues([1, 2.5])); // Float64Array [1, 2.5]
+ * unpackValues(packValues(Float64Array.of(1, 2.5))); // Float64Array [1, 2.5]
  */
-export function packValues(values: readonly number[]): Buffer {
-  const buffer = Buffer.allocUnsafe(values.length * 8);
-  values.forEach((value, index) => buffer.writeDoubleLE(value, index * 8));
-  return buffer;
+export function packValues(values: Float64Array | readonly number[]): Buffer {
+  const array = values instanceof Float64Array ? values : Float64Array.from(values);
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
 /**

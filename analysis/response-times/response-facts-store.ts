@@ -224,14 +224,14 @@ export async function computeResponseFacts(
         unanswered: aggregate.unanswered,
         waiting: aggregate.waiting,
         reopened: aggregate.reopened,
-        first_response_ms: packValues(aggregate.firstResponseMs),
-        first_response_business_ms: packValues(aggregate.firstResponseBusinessMs),
-        reply_ms: packValues(aggregate.replyMs),
-        reply_business_ms: packValues(aggregate.replyBusinessMs),
-        resolution_ms: packValues(aggregate.resolutionMs),
-        resolution_business_ms: packValues(aggregate.resolutionBusinessMs),
-        unanswered_since_at: packValues(aggregate.unansweredSinceAt),
-        open_since_at: packValues(aggregate.openSinceAt),
+        first_response_ms: packValues(aggregate.firstResponseMs.view()),
+        first_response_business_ms: packValues(aggregate.firstResponseBusinessMs.view()),
+        reply_ms: packValues(aggregate.replyMs.view()),
+        reply_business_ms: packValues(aggregate.replyBusinessMs.view()),
+        resolution_ms: packValues(aggregate.resolutionMs.view()),
+        resolution_business_ms: packValues(aggregate.resolutionBusinessMs.view()),
+        unanswered_since_at: packValues(aggregate.unansweredSinceAt.view()),
+        open_since_at: packValues(aggregate.openSinceAt.view()),
       });
     }
     await sql`commit`.execute(db);
