@@ -164,6 +164,16 @@ export async function getResponseTimeReport(
 }
 
 /**
+ * Whether any analysis has written response-time facts (a report over none would show only zeros).
+ *
+ * @example
+ * if (!(await hasResponseFacts(db))) console.error('run "supportlens analyze" first');
+ */
+export async function hasResponseFacts(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('conversation_facts').select('conversation_id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
  * Incoming volume and median first response (answered conversations) per weekday and hour of the start, in the
  * reporting time zone: always 7 x 24 cells, Monday 00:00 first.
  *

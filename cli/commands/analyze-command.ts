@@ -72,6 +72,7 @@ export async function runAnalysis(handle: DatabaseHandle, config: SupportlensCon
   return summary;
 }
 
+/** `supportlens analyze`: one recorded run of every analysis step. */
 export function analyzeCommand(): Command {
   return new Command('analyze')
     .description('Recompute every analysis (response-time facts, ...) from the stored conversations')

@@ -6,6 +6,7 @@ import type { DurationStatistics } from '../../analysis/response-times/duration-
 import {
   getResponseTimeHeatmap,
   getResponseTimeReport,
+  hasResponseFacts,
   listResponseTimeBreaches,
   RESPONSE_TIME_GROUP_BYS,
   type HeatmapCell,
@@ -37,6 +38,7 @@ interface ReportResponseTimesOptions extends FilterFlags {
 
 const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+/** `supportlens report response-times`: figures, breaches or heatmap over the facts of the last analysis. */
 export function reportResponseTimesCommand(): Command {
   const command = new Command('response-times')
     .description('First response, reply and resolution times: counts, mean, median, p90, p95, targets met')
@@ -73,6 +75,7 @@ over the conversations of each group (reply times: over every reply), by linear 
       };
       const handle = await openDatabase({ path: options.db });
       try {
+        if (!(await hasResponseFacts(handle.db))) process.stderr.write('supportlens: no response-time facts yet; run "supportlens analyze" first\n');
         let output: string;
         if (options.heatmap) output = formatHeatmap(await getResponseTimeHeatmap(handle.db, filter, queryOptions), format);
         else if (options.breaches) output = formatBreaches(await listResponseTimeBreaches(handle.db, filter, queryOptions), format);
