@@ -186,15 +186,20 @@ export async function getResponseTimeHeatmap(
   options: ResponseTimeQueryOptions,
 ): Promise<HeatmapCell[]> {
   const business = options.businessHours ?? false;
-  const rows = await readFacts(db, filter);
+  let query = db
+    .selectFrom('conversation_facts')
+    .select(['start_at', business ? 'first_response_business_ms as first_response_ms' : 'first_response_ms']);
+  if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
+  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
+  const rows = await query.execute();
   const clock = createZoneClock(options.config.reportingTimeZone);
   const counts = new Array<number>(7 * 24).fill(0);
   const durations: number[][] = Array.from({ length: 7 * 24 }, () => []);
   for (const row of rows) {
     const cell = (clock.localWeekday(row.start_at) - 1) * 24 + clock.localHour(row.start_at);
     counts[cell]! += 1;
-    const duration = business ? row.first_response_business_ms : row.first_response_ms;
-    if (duration !== null) durations[cell]!.push(duration);
+    if (row.first_response_ms !== null) durations[cell]!.push(row.first_response_ms);
   }
   return counts.map((conversations, cell) => ({
     weekday: Math.floor(cell / 24) + 1,

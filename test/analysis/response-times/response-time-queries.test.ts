@@ -105,6 +105,8 @@ test('heatmap: weekday x hour of the start in the reporting zone, with median fi
     [2, 11, 1, 26 * HOUR],
     [2, 12, 1, null],
   ]);
+  // without business hours configured, business time is calendar time
+  expect(await getResponseTimeHeatmap(handle.db, {}, { ...options, businessHours: true })).toEqual(cells);
 });
 
 test('breaches: late and still waiting, largest overshoot first, with the ids the source gave', async () => {
