@@ -54,6 +54,7 @@ export function summarizeDurations(values: ArrayLike<number>): DurationStatistic
 export function medianOf(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   if (values.length === 1) return values[0]!;
+  if (values.length === 2) return (values[0]! + values[1]!) / 2;
   return percentileOfSorted(toSortedArray(values), 50);
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { percentileOfSorted, summarizeDurations } from '../../../analysis/response-times/duration-statistics.js';
+import { medianOf, percentileOfSorted, summarizeDurations } from '../../../analysis/response-times/duration-statistics.js';
 
 /** The k-th smallest value (0-based), found by counting instead of sorting. */
 function orderStatistic(values: number[], k: number): number {
@@ -59,4 +59,14 @@ test('percentiles match a brute-force reference on random data (with ties and sk
     const sorted = [...values].sort((a, b) => a - b);
     for (const p of [0, 1, 25, 99, 100]) expect(percentileOfSorted(sorted, p)).toBeCloseTo(referencePercentile(values, p), 6);
   }
+});
+
+test.each([
+  [[], null],
+  [[4], 4],
+  [[9, 3], 6],
+  [[9, 3, 5], 5],
+  [[8, 1, 4, 2], 3],
+])('medianOf(%j) = %s', (values, expected) => {
+  expect(medianOf(values)).toBe(expected);
 });
