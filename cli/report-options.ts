@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { parseRangeBound, type ConversationFilter } from '../analysis/response-times/report-filter.js';
+import { parseRangeBound, type ConversationFilter } from '../analysis/conversation-filter.js';
 import { UsageError } from './options.js';
 
 /** `--from`, `--to`, `--channel`: the filter shared by reports and exports. */

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { SelectQueryBuilder } from 'kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { ConversationsTable, Database } from '../../db/schema.js';
-import type { ConversationFilter } from '../response-times/report-filter.js';
+import type { ConversationFilter } from '../conversation-filter.js';
 import { csvLine, type CsvValue } from './csv-line.js';
 
 /** A row of the export query: every provider's selections, by alias. */

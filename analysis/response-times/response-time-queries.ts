@@ -4,7 +4,7 @@ import type { Database, ResponseTimeDailyRow } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
 import { unpackValues } from './daily-aggregates.js';
 import { medianOf, summarizeDurations, type DurationStatistics } from './duration-statistics.js';
-import type { ConversationFilter } from './report-filter.js';
+import type { ConversationFilter } from '../conversation-filter.js';
 import { businessHoursFor, targetsFor, type ChannelTargets, type ResponseTimeConfig } from './response-time-config.js';
 import { createZoneClock, dayToIsoDate, type ZoneClock } from './zone-clock.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { packValues, unpackValues } from '../../../analysis/response-times/daily-aggregates.js';
-import { parseRangeBound } from '../../../analysis/response-times/report-filter.js';
+import { parseRangeBound } from '../../../analysis/conversation-filter.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../../../analysis/response-times/response-time-config.js';
 import { getResponseTimeReport, type ResponseTimeGroupBy } from '../../../analysis/response-times/response-time-queries.js';

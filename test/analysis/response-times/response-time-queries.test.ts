@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { summarizeDurations } from '../../../analysis/response-times/duration-statistics.js';
-import { parseRangeBound } from '../../../analysis/response-times/report-filter.js';
+import { parseRangeBound } from '../../../analysis/conversation-filter.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../../../analysis/response-times/response-time-config.js';
 import {

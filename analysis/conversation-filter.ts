@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-/** The filter every response-time query takes: conversations whose start is in `[from, to)`, on these channels. */
+/** The filter every report, dashboard query and export takes: conversations whose start is in `[from, to)`, on these channels. */
 export interface ConversationFilter {
   /** Inclusive, UTC epoch ms. */
   from?: number;
