@@ -229,3 +229,65 @@ describe('resolutions', () => {
     expect(facts).toMatchObject({ agent: 'carol', firstResponderId: 'bob' });
   });
 });
+
+/** The definitions read literally, with no attempt at speed: the reference for random conversations. */
+function referenceFacts(conversation: FactsConversation) {
+  const isCustomer = (m: FactsMessage) => m.role === 'customer' && !m.internal;
+  const isAgent = (m: FactsMessage) => m.role === 'agent' && !m.internal;
+  const messages = conversation.messages;
+  const customers = messages.filter(isCustomer);
+  const firstCustomer = customers[0];
+  const startAt = Math.min(conversation.createdAt, firstCustomer?.createdAt ?? Infinity);
+  const firstAgentIndex = messages.findIndex(isAgent);
+  const firstCustomerIndex = messages.findIndex(isCustomer);
+  const outbound = firstAgentIndex >= 0 && (firstCustomerIndex < 0 || firstAgentIndex < firstCustomerIndex);
+  const clockStart = outbound ? (firstCustomer?.createdAt ?? null) : startAt;
+  const response = outbound
+    ? firstCustomerIndex < 0
+      ? undefined
+      : messages.slice(firstCustomerIndex + 1).find(isAgent)
+    : messages.find(isAgent);
+  const replies: number[] = [];
+  let pending: number | null = null;
+  for (const message of messages) {
+    if (isCustomer(message) && pending === null) pending = message.createdAt;
+    if (isAgent(message) && pending !== null) {
+      replies.push(message.createdAt - pending);
+      pending = null;
+    }
+  }
+  return {
+    initiatedBy: outbound ? 'agent' : 'customer',
+    clockStartAt: clockStart,
+    firstResponseMs: clockStart !== null && response ? response.createdAt - clockStart : null,
+    replyTimesMs: replies,
+    unanswered: clockStart !== null && !response,
+  };
+}
+
+test('random conversations agree with the definitions read literally', () => {
+  let state = 42;
+  const next = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const roles: FactsMessage['role'][] = ['customer', 'agent', 'bot', 'system'];
+  for (let round = 0; round < 2000; round += 1) {
+    let clock = Date.parse('2026-03-02T00:00:00Z');
+    const messages = Array.from({ length: Math.floor(next() * 8) }, () => ({
+      role: roles[Math.floor(next() * roles.length)]!,
+      authorId: 'x',
+      createdAt: (clock += Math.floor(next() * 3) * MINUTE),
+      internal: next() < 0.2,
+    }));
+    const input = conversation(messages, { createdAt: Date.parse('2026-03-02T00:00:00Z') + (next() < 0.3 ? 5 * MINUTE : 0) });
+    const facts = computeConversationFacts(input, ALWAYS_OPEN);
+    expect({
+      initiatedBy: facts.initiatedBy,
+      clockStartAt: facts.clockStartAt,
+      firstResponseMs: facts.firstResponseMs,
+      replyTimesMs: facts.replyTimesMs,
+      unanswered: facts.unanswered,
+    }).toEqual(referenceFacts(input));
+  }
+});
