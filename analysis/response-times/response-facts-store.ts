@@ -10,7 +10,7 @@ import { businessHoursFor, type ResponseTimeConfig } from './response-time-confi
 export interface ComputeResponseFactsOptions {
   /** The analysis run that computes them, stored on every row. */
   runId?: number | null;
-  /** Conversations read per batch (default 5000): memory stays flat however many there are. */
+  /** Conversations read per batch (default 1000): memory stays flat however many there are. */
   batchSize?: number;
   onProgress?: (conversationsDone: number) => void;
 }
@@ -60,7 +60,7 @@ const DAILY_SLOTS = [
   'resolution_business_ms', 'unanswered_since_at', 'open_since_at',
 ] as const;
 
-const DEFAULT_BATCH_SIZE = 5000;
+const DEFAULT_BATCH_SIZE = 1000;
 
 /**
  * Recomputes the `conversation_facts` of every conversation from its raw messages and events, under the given
