@@ -45,6 +45,7 @@ export interface AnalysisRunSummary {
  */
 export async function runAnalysis(handle: DatabaseHandle, config: SupportlensConfig, steps: readonly AnalysisStep[] = ANALYSIS_STEPS): Promise<AnalysisRunSummary> {
   const { db } = handle;
+  await markAbandonedAnalysisRuns(handle);
   const startedAt = Date.now();
   const run = await db
     .insertInto('analysis_runs')
@@ -107,4 +108,26 @@ configuration.`,
       if (summary.error) process.stderr.write(`supportlens: analysis failed: ${summary.error}\n`);
       process.exitCode = summary.status === 'succeeded' ? 0 : 1;
     });
+}
+
+/** A run left `running` by a process that no longer exists was interrupted: its transaction never committed. */
+async function markAbandonedAnalysisRuns(handle: DatabaseHandle): Promise<void> {
+  const running = await handle.db.selectFrom('analysis_runs').select(['id', 'pid', 'hostname']).where('status', '=', 'running').execute();
+  for (const run of running) {
+    if (run.hostname === hostname() && isAlive(run.pid)) continue;
+    await handle.db
+      .updateTable('analysis_runs')
+      .set({ status: 'interrupted', error: 'the process ended before the run finished; the previous results were kept' })
+      .where('id', '=', run.id)
+      .execute();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
