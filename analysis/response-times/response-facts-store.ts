@@ -27,14 +27,8 @@ export interface ResponseFactsSummary {
   durationMs: number;
 }
 
-interface ConversationInput {
-  id: number;
-  channel: string;
-  created_at: number;
-  resolved_at: number | null;
-  assignee: string | null;
-  tags: string;
-}
+/** id, channel, created_at, resolved_at, assignee, tags: the select order. */
+type ConversationTuple = [number, string, number, number | null, string | null, string];
 
 /** conversation_id, author_role, created_at, internal, author_id: the order of the covering index. */
 type MessageTuple = [number, AuthorRole, number, number, string | null];
@@ -168,38 +162,30 @@ export async function computeResponseFacts(
     await db.deleteFrom('conversation_facts').execute();
     let after = 0;
     for (;;) {
-      const conversations = selectConversations.all<ConversationInput>({ after, limit: batchSize });
+      const conversations = selectConversations.allRaw({ after, limit: batchSize }) as ConversationTuple[];
       if (conversations.length === 0) break;
-      const first = conversations[0]!.id;
-      const last = conversations[conversations.length - 1]!.id;
+      const first = conversations[0]![0];
+      const last = conversations[conversations.length - 1]![0];
       const messages = selectMessages.allRaw({ first, last, agent: 'agent', public: 0 }) as MessageTuple[];
       const events = selectEvents.all<EventInput>({ first, last });
       let messageIndex = 0;
       let eventIndex = 0;
-      for (const conversation of conversations) {
+      for (const [id, channel, createdAt, resolvedAt, assignee, tags] of conversations) {
         const ownMessages: FactsMessage[] = [];
-        while (messageIndex < messages.length && messages[messageIndex]![0] === conversation.id) {
+        while (messageIndex < messages.length && messages[messageIndex]![0] === id) {
           const [, role, createdAt, internal, authorId] = messages[messageIndex]!;
           ownMessages.push({ role, authorId, createdAt, internal: internal === 1 });
           messageIndex += 1;
         }
         const ownEvents: FactsEvent[] = [];
-        while (eventIndex < events.length && events[eventIndex]!.conversation_id === conversation.id) {
+        while (eventIndex < events.length && events[eventIndex]!.conversation_id === id) {
           const event = events[eventIndex]!;
           ownEvents.push({ kind: event.kind, createdAt: event.created_at });
           eventIndex += 1;
         }
-        const input: FactsConversation = {
-          id: conversation.id,
-          channel: conversation.channel,
-          createdAt: conversation.created_at,
-          resolvedAt: conversation.resolved_at,
-          assignee: conversation.assignee,
-          messages: ownMessages,
-          events: ownEvents,
-        };
-        const facts = computeConversationFacts(input, calendarFor(conversation.channel));
-        insertFacts.run(factsRow(facts, conversation.tags, options.runId ?? null));
+        const input: FactsConversation = { id, channel, createdAt, resolvedAt, assignee, messages: ownMessages, events: ownEvents };
+        const facts = computeConversationFacts(input, calendarFor(channel));
+        insertFacts.run(factsRow(facts, tags, options.runId ?? null));
         daily.add(facts);
         summary.conversations += 1;
         summary.messages += ownMessages.length;

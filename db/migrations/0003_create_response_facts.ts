@@ -4,7 +4,9 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('conversation_facts')
-    .addColumn('conversation_id', 'integer', (c) => c.primaryKey().references('conversations.id').onDelete('cascade'))
+    // No foreign key on purpose: the table is rewritten whole by every analysis, and SQLite empties a table at once
+    // only when no foreign key involves it (otherwise it deletes row by row).
+    .addColumn('conversation_id', 'integer', (c) => c.primaryKey())
     .addColumn('run_id', 'integer')
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('start_at', 'integer', (c) => c.notNull())
