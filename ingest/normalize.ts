@@ -297,7 +297,9 @@ const ROLE_ALIASES: Record<string, AuthorRole> = {
 
 function readRole(value: unknown): Parsed<AuthorRole> {
   if (value === undefined || value === null || value === '') return fail('missing field "author_role"');
-  const role = typeof value === 'string' ? ROLE_ALIASES[value.trim().toLowerCase()] : undefined;
+  const key = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  // Own keys only: "constructor" or "__proto__" in the data are unknown roles, not the prototype's members.
+  const role = key !== undefined && Object.hasOwn(ROLE_ALIASES, key) ? ROLE_ALIASES[key] : undefined;
   if (!role) return fail(`unknown author_role ${JSON.stringify(value)} (expected ${AUTHOR_ROLES.join(', ')})`);
   return ok(role);
 }

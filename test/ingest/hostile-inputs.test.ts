@@ -58,6 +58,7 @@ const CASES: Record<string, Expected> = {
   '36-very-long-id.jsonl': { status: 'loaded', records: [2, 1, 0, 0, 1], reasons: [/"id" is 1000 characters long/] },
   '37-blank-lines.jsonl': { status: 'loaded', records: [2, 2, 0, 0, 0] },
   '38-zoneless-timestamps.csv': { status: 'loaded', records: [2, 2, 0, 0, 0] },
+  '39-prototype-role-names.jsonl': { status: 'loaded', records: [1, 1, 0, 0, 0], messagesRejected: 2, reasons: [/unknown author_role "constructor"/, /unknown author_role "__proto__"/] },
 };
 
 let handle: DatabaseHandle;
