@@ -7,6 +7,7 @@ import { readFaqCsv } from './sources/faq-csv.js';
 import { readFaqMarkdown } from './sources/faq-markdown.js';
 import { listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
 import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
+import { readTwitterCsv } from './sources/twitter-csv.js';
 
 export type FormatName =
   | 'conversations-jsonl'
@@ -15,7 +16,8 @@ export type FormatName =
   | 'faq-markdown'
   | 'faq-csv'
   | 'faq-json'
-  | 'faq-jsonl';
+  | 'faq-jsonl'
+  | 'twitter-csv';
 
 export type Detection =
   | { kind: 'format'; format: FormatName; source: Source }
@@ -32,6 +34,7 @@ export const SOURCES: Record<FormatName, Source> = {
   'faq-csv': readFaqCsv,
   'faq-json': readJsonDocumentOf('faq'),
   'faq-jsonl': readJsonLinesOf('faq'),
+  'twitter-csv': readTwitterCsv,
 };
 
 /**
@@ -104,6 +107,7 @@ function detectCsv(text: string): Detection {
   }
   if (header.length < 2) return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };
   const messageColumns = MESSAGE_CSV_REQUIRED_COLUMNS.filter((name) => header.includes(name));
+  if (header.includes('tweet_id') && (header.includes('inbound') || header.includes('in_response_to_tweet_id'))) return found('twitter-csv');
   if (header.includes('conversation_id') && header.includes('message_id')) return found('messages-csv');
   if (looksLikeFaqEntry(header)) return found('faq-csv');
   if (messageColumns.length >= 3) return found('messages-csv');
