@@ -7,7 +7,9 @@ import { readFaqCsv } from './sources/faq-csv.js';
 import { readFaqMarkdown } from './sources/faq-markdown.js';
 import { listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
 import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
+import { looksLikeIntercom, readIntercomDocument, readIntercomJsonLines } from './sources/intercom-conversations.js';
 import { readTwitterCsv } from './sources/twitter-csv.js';
+import { looksLikeZendesk, readZendeskDocument, readZendeskJsonLines } from './sources/zendesk-tickets.js';
 
 export type FormatName =
   | 'conversations-jsonl'
@@ -17,7 +19,11 @@ export type FormatName =
   | 'faq-csv'
   | 'faq-json'
   | 'faq-jsonl'
-  | 'twitter-csv';
+  | 'twitter-csv'
+  | 'zendesk-json'
+  | 'zendesk-jsonl'
+  | 'intercom-json'
+  | 'intercom-jsonl';
 
 export type Detection =
   | { kind: 'format'; format: FormatName; source: Source }
@@ -35,6 +41,10 @@ export const SOURCES: Record<FormatName, Source> = {
   'faq-json': readJsonDocumentOf('faq'),
   'faq-jsonl': readJsonLinesOf('faq'),
   'twitter-csv': readTwitterCsv,
+  'zendesk-json': readZendeskDocument,
+  'zendesk-jsonl': readZendeskJsonLines,
+  'intercom-json': readIntercomDocument,
+  'intercom-jsonl': readIntercomJsonLines,
 };
 
 /**
@@ -68,6 +78,8 @@ function detectJson(text: string, truncated: boolean): Detection {
       if (typeof value === 'object' && value !== null) {
         const keys = Object.keys(value);
         if (keys.includes('messages')) return found('conversations-jsonl');
+        if (looksLikeIntercom(value)) return found('intercom-jsonl');
+        if (looksLikeZendesk(value)) return found('zendesk-jsonl');
         if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
         const list = listOf(value);
         if (list) return detectJsonList(list);
@@ -78,14 +90,49 @@ function detectJson(text: string, truncated: boolean): Detection {
     }
   }
   try {
-    if (!truncated) return detectJsonList(listOf(JSON.parse(text)) ?? []);
+    if (!truncated) {
+      const document: unknown = JSON.parse(text);
+      if (looksLikeIntercom(document)) return found('intercom-json');
+      if (looksLikeZendesk(document)) return found('zendesk-json');
+      return detectJsonList(listOf(document) ?? []);
+    }
   } catch {
+    // A helpdesk export that is cut short or broken: name the format, and let its reader say what is wrong.
+    const helpdesk = detectHelpdeskLines(text) ?? detectHelpdeskText(text);
+    if (helpdesk) return helpdesk;
     return { kind: 'unknown', reason: 'JSON that does not parse (neither JSON Lines nor a JSON document)' };
   }
   // A large document: decide from its opening text.
   if (/"messages"\s*:/.test(text)) return found('conversations-json');
+  // One record longer than the sniffed text on the first line: JSON Lines (a minified page reads as one line too).
+  const oneLongLine = !text.includes('\n') && firstLine.startsWith('{');
+  const helpdesk = detectHelpdeskText(text, oneLongLine);
+  if (helpdesk) return helpdesk;
   if (/"(answer|body)"\s*:/.test(text)) return found('faq-json');
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
+}
+
+/** JSON Lines whose first line is broken: the next lines that parse say what the file is. */
+function detectHelpdeskLines(text: string): Detection | undefined {
+  const lines = text.split('\n').slice(1, 50);
+  for (const line of lines) {
+    if (!line.trim().startsWith('{')) continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (looksLikeIntercom(value)) return found('intercom-jsonl');
+      if (looksLikeZendesk(value)) return found('zendesk-jsonl');
+    } catch {
+      // Another broken or partial line.
+    }
+  }
+  return undefined;
+}
+
+/** Zendesk and Intercom documents recognised from their opening text, when they are too large or broken to parse. */
+function detectHelpdeskText(text: string, lines = false): Detection | undefined {
+  if (/"type"\s*:\s*"conversation(?:\.list)?"/.test(text) || /"conversation_parts"\s*:/.test(text)) return found(lines ? 'intercom-jsonl' : 'intercom-json');
+  if (/"tickets"\s*:\s*\[/.test(text) || /"ticket"\s*:\s*\{/.test(text) || /"requester_id"\s*:/.test(text)) return found(lines ? 'zendesk-jsonl' : 'zendesk-json');
+  return undefined;
 }
 
 function detectJsonList(list: unknown[]): Detection {
@@ -93,6 +140,8 @@ function detectJsonList(list: unknown[]): Detection {
   if (!first) return { kind: 'unknown', reason: 'a JSON document with no records in it' };
   const keys = Object.keys(first);
   if (keys.includes('messages')) return found('conversations-json');
+  if (looksLikeIntercom(first)) return found('intercom-json');
+  if (looksLikeZendesk(first)) return found('zendesk-json');
   if (looksLikeFaqEntry(keys)) return found('faq-json');
   return { kind: 'unknown', reason: `JSON records with keys ${keys.slice(0, 12).join(', ')} match no known format` };
 }
