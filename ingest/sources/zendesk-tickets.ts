@@ -183,8 +183,8 @@ interface CommentDraft {
 
 /**
  * One Zendesk ticket and its comments to the stored shape. Authors' roles come from the side-loaded users
- * (end-user: customer; agent, admin: agent); without them the requester is the customer, and any other author's
- * comment is rejected with the reason, since guessing would mislabel CCs as agents. Private comments are internal
+ * (end-user: customer; agent, admin: agent); without them the requester is the customer and the assignee an agent,
+ * and any other author's comment is rejected with the reason, since guessing would mislabel CCs as agents. Private comments are internal
  * notes; comments via triggers or the system are system messages. Status changes in audits become resolved and
  * reopened events, assignee changes assigned events.
  */
@@ -205,6 +205,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     issues.push({ kind: 'warning', reason: `ticket ${id.value} has no "via.channel"; its channel is "unknown"`, raw: rawOf(input['via'] ?? null) });
   }
   const requester = readOptionalId(input['requester_id']);
+  const assignee = readOptionalId(input['assignee_id']);
 
   // The same comment can arrive embedded, side-loaded and inside an audit: the first place it is found wins.
   const drafts: CommentDraft[] = [];
@@ -239,7 +240,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
 
   const messages: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
   for (const draft of drafts) {
-    const message = readComment(draft, { requester, users: side.users }, options, issues);
+    const message = readComment(draft, { requester, assignee, users: side.users }, options, issues);
     if (message) messages.push({ message, raw: draft.value, label: draft.label });
   }
   if (drafts.length === 0) {
@@ -273,7 +274,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     status,
     resolvedAt,
     customerId: requester,
-    assignee: readOptionalId(input['assignee_id']),
+    assignee,
     subject: readShortText(input['subject']) ?? readShortText(input['raw_subject']),
     language: null,
     tags: readTagList(input['tags']),
@@ -285,7 +286,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
 
 function readComment(
   draft: CommentDraft,
-  people: { requester: string | null; users: Map<string, AuthorRole> },
+  people: { requester: string | null; assignee: string | null; users: Map<string, AuthorRole> },
   options: TimestampOptions,
   issues: RecordIssue[],
 ): NormalizedMessage | null {
@@ -303,8 +304,10 @@ function readComment(
   let role: AuthorRole | undefined;
   if (AUTOMATIC_VIAS.has(viaChannel) || draft.authorId === -1) role = 'system';
   else if (authorId === null) return reject('missing field "author_id"');
-  else role = people.users.get(authorId) ?? (authorId === people.requester ? 'customer' : undefined);
-  if (!role) return reject(`author ${authorId} is not among the side-loaded users and is not the requester, so its role is unknown (export with include=users)`);
+  else role = people.users.get(authorId) ?? (authorId === people.requester ? 'customer' : authorId === people.assignee ? 'agent' : undefined);
+  if (!role) {
+    return reject(`author ${authorId} is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)`);
+  }
 
   let body: string;
   let html = false;
