@@ -70,13 +70,25 @@ export function htmlToText(html: string): string {
     }
     if (hiddenDepth > 0) continue;
     if (name === 'br') text += '\n';
-    else if (name === 'li' && !closing) text += '\n• ';
-    else if (name === 'p' || name === 'blockquote' || name === 'pre' || /^h[1-6]$/.test(name)) text += '\n\n';
+    else if (name === 'li' && !closing) text = endLines(text, 1) + '• ';
+    else if (name === 'p' || name === 'blockquote' || name === 'pre' || /^h[1-6]$/.test(name)) text = endLines(text, 2);
     else if (name === 'td' || name === 'th') text += closing ? '' : '\t';
-    else if (BLOCK_ELEMENTS.has(name)) text += '\n';
+    else if (BLOCK_ELEMENTS.has(name)) text = endLines(text, 1);
   }
   if (hiddenDepth === 0) text += html.slice(last);
   return collapseSpace(decodeHtmlEntities(text));
+}
+
+/** Ends the text with at least `count` line breaks (none at the very start), so nested blocks do not pile up blank lines. */
+function endLines(text: string, count: number): string {
+  let have = 0;
+  // Looking back a little is enough: collapseSpace removes whatever blank space is left.
+  for (let i = text.length - 1; i >= 0 && have < count && i >= text.length - 64; i--) {
+    const char = text[i];
+    if (char === '\n') have += 1;
+    else if (char !== ' ' && char !== '\t') break;
+  }
+  return text === '' ? text : text + '\n'.repeat(count - have);
 }
 
 function collapseSpace(text: string): string {
