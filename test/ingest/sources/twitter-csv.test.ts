@@ -147,6 +147,12 @@ describe('Twitter customer-support corpus CSV', () => {
       warning: /names itself as its parent/,
     },
     {
+      scenario: 'the same tweet twice (the second row is recognised as unchanged)',
+      rows: ['7201,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,', '7202,Brand,False,Mon Oct 02 10:05:00 +0000 2017,a,,7201', '7201,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,'],
+      conversations: 1,
+      warning: undefined,
+    },
+    {
       scenario: '64-bit ids and parents written as floats',
       rows: ['923456789012345678,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,', '923456789012345679,Brand,False,Mon Oct 02 10:05:00 +0000 2017,a,,923456789012345678.0'],
       conversations: 1,
