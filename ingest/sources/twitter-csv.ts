@@ -81,7 +81,7 @@ function toPayload(tweet: TweetRow, index: TweetThreadIndex, raw: string): Norma
   if (thread.brokenReason === 'missing') {
     issues.push({
       kind: 'warning',
-      reason: `tweet ${tweet.id} replies to tweet ${thread.brokenParent}, which is not in this file; its thread is kept as conversation ${thread.root}`,
+      reason: `tweet ${tweet.id} replies to tweet ${thread.brokenParent}, which is not in this file (or was rejected); its thread is kept as conversation ${thread.root}`,
       raw,
     });
   } else if (thread.brokenReason === 'self') {

@@ -228,7 +228,11 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     }
     drafts.push(...fresh);
   };
-  if (Array.isArray(input['comments'])) addFrom(input['comments'], 'comment');
+  const embedded = input['comments'];
+  if (Array.isArray(embedded)) addFrom(embedded, 'comment');
+  else if (embedded !== undefined && embedded !== null) {
+    issues.push({ kind: 'warning', reason: `ticket ${id.value}: "comments" must be a list, got ${describe(embedded)}; ignored`, raw: rawOf(embedded) });
+  }
   addFrom(side.comments.get(id.value) ?? [], 'comment');
   const audits = (side.audits.get(id.value) ?? []).filter(isObject);
   audits.sort((a, b) => auditTime(a, options) - auditTime(b, options));

@@ -148,6 +148,11 @@ describe('Zendesk tickets', () => {
       check: { status: 'loaded', reasons: ['comment 1: author 5 is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)'] },
     },
     {
+      scenario: 'embedded comments that are not a list',
+      content: JSON.stringify({ tickets: [{ id: 11, created_at: '2023-11-14T09:00:00Z', requester_id: 1, via: { channel: 'web' }, comments: 'oops' }] }),
+      check: { status: 'loaded', reasons: ['ticket 11: "comments" must be a list, got the text "oops"; ignored', 'ticket 11 has no comments in this file (export with comments or audits side-loaded); loaded without messages'] },
+    },
+    {
       scenario: 'a ticket without via: channel "unknown", with a warning',
       content: JSON.stringify({ tickets: [{ id: 10, created_at: '2023-11-14T09:00:00Z', requester_id: 1, status: 'new', comments: [{ id: 2, author_id: 1, html_body: '<p>a &lt;b&gt; c</p>', created_at: '2023-11-14T09:00:00Z' }] }] }),
       check: { status: 'loaded', reasons: ['ticket 10 has no "via.channel"; its channel is "unknown"'] },
