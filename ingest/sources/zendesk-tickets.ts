@@ -61,7 +61,7 @@ interface SideLoads {
 /** True when a parsed JSON value is a Zendesk export page, a ticket with its side-loads, or a ticket. */
 export function looksLikeZendesk(value: unknown): boolean {
   if (!isObject(value)) return false;
-  if (Array.isArray(value['tickets']) || isObject(value['ticket'])) return true;
+  if (Array.isArray(value['tickets']) || isObject(value['ticket']) || Array.isArray(value['ticket_events'])) return true;
   return 'requester_id' in value && ('via' in value || 'status' in value);
 }
 
@@ -94,6 +94,10 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     page = document;
   } else if (isObject(document) && 'requester_id' in document) {
     tickets = [document];
+  } else if (isObject(document) && Array.isArray(document['ticket_events'])) {
+    // Ticket events alone name their tickets but do not describe them: each is rejected, saying so.
+    tickets = [];
+    page = document;
   } else {
     const reason = isObject(document)
       ? `a Zendesk export holds "tickets", "ticket" or ticket objects; this one has the keys ${Object.keys(document).slice(0, 12).join(', ')}`
@@ -123,7 +127,7 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
       if (isObject(metrics) && readOptionalId(metrics['ticket_id']) !== null) side.solvedAt.set(readOptionalId(metrics['ticket_id'])!, metrics['solved_at']);
     }
   }
-  for (const key of ['comments', 'audits'] as const) {
+  for (const key of ['comments', 'audits', 'ticket_events'] as const) {
     const list = page[key];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {
@@ -131,16 +135,17 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
       continue;
     }
     const target = key === 'comments' ? side.comments : side.audits;
-    list.forEach((item, index) => {
+    list.forEach((listed, index) => {
+      const item = key === 'ticket_events' && isObject(listed) ? auditFromTicketEvent(listed) : listed;
       const owner = isObject(item) ? (readOptionalId(item['ticket_id']) ?? onlyTicket) : null;
-      const what = key === 'comments' ? 'comment' : 'audit';
+      const what = key === 'comments' ? 'comment' : key === 'audits' ? 'audit' : 'ticket event';
       if (owner === null || !ticketIds.has(owner)) {
         const reason = !isObject(item)
           ? `${what} ${index + 1}: expected an object, got ${describe(item)}`
           : owner === null
             ? `${what} ${index + 1} has no "ticket_id" and the file holds several tickets: it cannot be placed`
             : `${what} ${index + 1} belongs to ticket ${owner}, which is not in this file`;
-        orphans.push({ line, raw: rawOf(item), messagesRead: key === 'comments' ? 1 : 0, parsed: { ok: false, reason } });
+        orphans.push({ line, raw: rawOf(listed), messagesRead: key === 'comments' ? 1 : 0, parsed: { ok: false, reason } });
         return;
       }
       const group = target.get(owner);
@@ -162,6 +167,27 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     };
   }
   yield* orphans;
+}
+
+/**
+ * An event of the incremental ticket event export (`include=comment_events`) in the shape of a ticket audit: its
+ * `child_events` carry comments as they are and field changes as `{"status": "solved", "previous_value": "open"}`.
+ */
+function auditFromTicketEvent(event: Fields): Fields {
+  const children = Array.isArray(event['child_events']) ? event['child_events'] : [];
+  return {
+    ticket_id: event['ticket_id'],
+    created_at: event['created_at'] ?? event['timestamp'],
+    author_id: event['updater_id'],
+    events: children.map((child: unknown) => {
+      if (!isObject(child)) return child;
+      const kind = child['event_type'] ?? child['type'];
+      if (kind === 'Comment' || kind === 'VoiceComment') return { ...child, type: kind };
+      const field = ['status', 'assignee_id'].find((name) => name in child);
+      if ((kind === 'Change' || kind === 'Create') && field) return { type: kind, field_name: field, value: child[field], previous_value: child['previous_value'] };
+      return child;
+    }),
+  };
 }
 
 function countMessageIssues(issues: RecordIssue[]): number {
@@ -235,6 +261,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
   }
   addFrom(side.comments.get(id.value) ?? [], 'comment');
   const audits = (side.audits.get(id.value) ?? []).filter(isObject);
+  // Audits and ticket events of the same update share a time and would add the same comments: the id dedupes them.
   audits.sort((a, b) => auditTime(a, options) - auditTime(b, options));
   audits.forEach((audit, index) => {
     const events = Array.isArray(audit['events']) ? audit['events'] : [];
@@ -320,6 +347,8 @@ function readComment(
   else if (typeof value['html_body'] === 'string') {
     body = value['html_body'];
     html = true;
+  } else if (value['comment_present'] !== undefined) {
+    return reject('the comment text is not in the export (export ticket events with include=comment_events)');
   } else return reject('no "body", "plain_body" or "html_body"');
   const isPublic = value['public'];
   if (isPublic !== undefined && isPublic !== null && typeof isPublic !== 'boolean') return reject(`"public" must be true or false, got ${describe(isPublic)}`);

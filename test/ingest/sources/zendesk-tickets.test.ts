@@ -103,6 +103,33 @@ describe('Zendesk tickets', () => {
     expect(await ticket('302')).toMatchObject({ channel: 'chat', status: 'closed', resolved_at: Date.UTC(2023, 10, 17, 12, 30) });
   });
 
+  test('ticket events (include=comment_events) beside the tickets: comments and status changes, a comment without its text rejected', async () => {
+    const summary = await ingest(handle, fixture('zendesk', 'tickets-with-ticket-events.json'));
+    expect(summary.records).toEqual({ read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
+    expect(summary.messages).toEqual({ read: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 1 });
+    const stored = await ticket('401');
+    const events = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at', 'actor_id']).where('conversation_id', '=', stored.id).orderBy('created_at').orderBy('kind').execute();
+    expect(events).toEqual([
+      { kind: 'assigned', created_at: Date.UTC(2023, 10, 17, 6, 46, 40), actor_id: '2001' },
+      { kind: 'resolved', created_at: Date.UTC(2023, 10, 17, 6, 46, 40), actor_id: '2001' },
+      { kind: 'reopened', created_at: Date.UTC(2023, 10, 17, 7, 46, 40), actor_id: '1001' },
+    ]);
+    expect(await comment('91048994500')).toMatchObject({ author_role: 'agent', body: 'Your bank blocked it; please call them.' });
+    expect((await rejects()).map((r) => r.reason)).toEqual([
+      'audit 3 comment 1: the comment text is not in the export (export ticket events with include=comment_events)',
+    ]);
+  });
+
+  test('ticket events without their tickets: each is rejected, saying why', async () => {
+    const summary = await ingest(handle, fixture('zendesk', 'ticket-events-without-tickets.json'));
+    expect(summary.files[0]).toMatchObject({ format: 'zendesk-json', status: 'loaded' });
+    expect(summary.records).toMatchObject({ read: 2, inserted: 0, rejected: 2 });
+    expect((await rejects()).map((r) => r.reason)).toEqual([
+      'ticket event 1 belongs to ticket 401, which is not in this file',
+      'ticket event 2 belongs to ticket 401, which is not in this file',
+    ]);
+  });
+
   test.each([PAGE, AUDITS, LINES])('the same file twice changes nothing the second time (%s)', async (file) => {
     const first = await ingest(handle, file);
     const eventsBefore = await handle.db.selectFrom('conversation_events').selectAll().execute();
