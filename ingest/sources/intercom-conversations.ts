@@ -14,7 +14,6 @@ import {
   readShortText,
   readTagList,
   readTime,
-  type Fields,
 } from './helpdesk-fields.js';
 import { readJsonLines } from './json-lines.js';
 
@@ -97,12 +96,23 @@ function labelled(record: SourceRecord, label: string): SourceRecord {
 }
 
 function conversationRecord(value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {
-  const parsed = intercomConversation(value, context);
-  return { line, raw, messagesRead: parsed.ok ? parsed.value.conversation.messages.length + countMessageIssues(parsed.issues) : 0, parsed };
+  return { line, raw, messagesRead: intercomMessageCount(value), parsed: intercomConversation(value, context) };
 }
 
-function countMessageIssues(issues: RecordIssue[]): number {
-  return issues.filter((issue) => issue.kind === 'message' || issue.reason.includes('duplicate of message id')).length;
+/** How many messages a conversation holds as read, valid or not: the source, and every part that is a message. */
+export function intercomMessageCount(input: unknown): number {
+  if (!isObject(input)) return 0;
+  const source = input['source'] ?? input['conversation_message'];
+  const partsField = input['conversation_parts'];
+  const parts = isObject(partsField) ? partsField['conversation_parts'] : partsField;
+  let count = source === undefined || source === null ? 0 : 1;
+  if (Array.isArray(parts)) for (const part of parts) if (!isObject(part) || isMessagePart(part)) count += 1;
+  return count;
+}
+
+function isMessagePart(part: Record<string, unknown>): boolean {
+  const partType = typeof part['part_type'] === 'string' ? part['part_type'].trim().toLowerCase() : '';
+  return MESSAGE_PARTS.has(partType) || (typeof part['body'] === 'string' && part['body'].trim() !== '');
 }
 
 type Conversation = Extract<Payload, { type: 'conversation' }>;
@@ -174,7 +184,7 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
       }
       const partType = typeof part['part_type'] === 'string' ? part['part_type'].trim().toLowerCase() : '';
       const body = typeof part['body'] === 'string' ? part['body'] : '';
-      const isMessage = MESSAGE_PARTS.has(partType) || body.trim() !== '';
+      const isMessage = isMessagePart(part);
       const time = readTime(part['created_at'], 'created_at', options);
       const eventKind = ASSIGNMENT_PARTS.has(partType) ? 'assigned' : partType === 'close' ? 'resolved' : partType === 'open' ? 'reopened' : null;
       if (!time.ok) {

@@ -156,15 +156,10 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
 
   for (let index = 0; index < tickets.length; index++) {
     const ticket = tickets[index];
-    const parsed = zendeskTicket(ticket, side, options);
+    const { parsed, messagesRead } = zendeskTicket(ticket, side, options);
     const raw = lineRaw !== undefined && tickets.length === 1 ? lineRaw : rawOf(ticket);
     const label = tickets.length === 1 && line !== null ? null : `ticket ${index + 1}`;
-    yield {
-      line,
-      raw,
-      messagesRead: parsed.ok ? parsed.value.conversation.messages.length + countMessageIssues(parsed.issues) : countComments(ticket, side),
-      parsed: parsed.ok || label === null ? parsed : { ok: false, reason: `${label}: ${parsed.reason}` },
-    };
+    yield { line, raw, messagesRead, parsed: parsed.ok || label === null ? parsed : { ok: false, reason: `${label}: ${parsed.reason}` } };
   }
   yield* orphans;
 }
@@ -190,10 +185,7 @@ function auditFromTicketEvent(event: Fields): Fields {
   };
 }
 
-function countMessageIssues(issues: RecordIssue[]): number {
-  return issues.filter((issue) => issue.kind === 'message' || issue.reason.includes('duplicate of message id')).length;
-}
-
+/** The comments of a ticket that could not be read, for the count of messages read. */
 function countComments(ticket: unknown, side: SideLoads): number {
   const id = isObject(ticket) ? readOptionalId(ticket['id']) : null;
   const embedded = isObject(ticket) && Array.isArray(ticket['comments']) ? ticket['comments'].length : 0;
@@ -214,12 +206,12 @@ interface CommentDraft {
  * notes; comments via triggers or the system are system messages. Status changes in audits become resolved and
  * reopened events, assignee changes assigned events.
  */
-export function zendeskTicket(input: unknown, side: SideLoads, options: TimestampOptions): NormalizeResult<Conversation> {
-  if (!isObject(input)) return { ok: false, reason: `expected a Zendesk ticket object, got ${describe(input)}` };
+export function zendeskTicket(input: unknown, side: SideLoads, options: TimestampOptions): { parsed: NormalizeResult<Conversation>; messagesRead: number } {
+  if (!isObject(input)) return { parsed: { ok: false, reason: `expected a Zendesk ticket object, got ${describe(input)}` }, messagesRead: 0 };
   const id = readExternalId(input['id'], 'id');
-  if (!id.ok) return id;
+  if (!id.ok) return { parsed: id, messagesRead: countComments(input, side) };
   const createdAt = readTime(input['created_at'], 'created_at', options);
-  if (!createdAt.ok) return createdAt;
+  if (!createdAt.ok) return { parsed: createdAt, messagesRead: countComments(input, side) };
   const issues: RecordIssue[] = [];
   const via = isObject(input['via']) ? input['via']['channel'] : undefined;
   let channel: string;
@@ -236,11 +228,13 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
   // The same comment can arrive embedded, side-loaded and inside an audit: the first place it is found wins.
   const drafts: CommentDraft[] = [];
   const seenIds = new Set<string>();
+  let unreadable = 0;
   const addFrom = (list: unknown[], kind: string, fromAudit?: { createdAt: unknown; authorId: unknown }): void => {
     const fresh: CommentDraft[] = [];
     list.forEach((value, index) => {
       const label = `${kind} ${index + 1}`;
       if (!isObject(value)) {
+        unreadable += 1;
         issues.push({ kind: 'message', reason: `${label}: expected an object, got ${describe(value)}`, raw: rawOf(value) });
         return;
       }
@@ -312,7 +306,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     events,
     messages: dropDuplicateMessages(messages, issues),
   };
-  return { ok: true, value: { type: 'conversation', conversation }, issues };
+  return { parsed: { ok: true, value: { type: 'conversation', conversation }, issues }, messagesRead: drafts.length + unreadable };
 }
 
 function readComment(
