@@ -131,7 +131,7 @@ function detectHelpdeskLines(text: string): Detection | undefined {
 /** Zendesk and Intercom documents recognised from their opening text, when they are too large or broken to parse. */
 function detectHelpdeskText(text: string, lines = false): Detection | undefined {
   if (/"type"\s*:\s*"conversation(?:\.list)?"/.test(text) || /"conversation_parts"\s*:/.test(text)) return found(lines ? 'intercom-jsonl' : 'intercom-json');
-  if (/"tickets"\s*:\s*\[/.test(text) || /"ticket"\s*:\s*\{/.test(text) || /"requester_id"\s*:/.test(text)) return found(lines ? 'zendesk-jsonl' : 'zendesk-json');
+  if (/"(tickets|ticket_events)"\s*:\s*\[/.test(text) || /"ticket"\s*:\s*\{/.test(text) || /"requester_id"\s*:/.test(text)) return found(lines ? 'zendesk-jsonl' : 'zendesk-json');
   return undefined;
 }
 
