@@ -48,10 +48,10 @@ export function readOptionalTime(value: unknown, name: string, options: Timestam
   return readTime(value, name, options);
 }
 
-/** Free text (a subject, a title): HTML turned to text, clipped to `MAX_TEXT_FIELD_CHARS`. */
-export function readShortText(value: unknown): string | null {
+/** Free text (a subject, a title), clipped to `MAX_TEXT_FIELD_CHARS`; `html`: the source writes it as HTML. */
+export function readShortText(value: unknown, html: boolean): string | null {
   if (typeof value !== 'string') return null;
-  const text = (looksLikeHtml(value) || value.includes('&') ? htmlToText(value) : value).trim();
+  const text = (html && (looksLikeHtml(value) || value.includes('&')) ? htmlToText(value) : value).trim();
   if (text === '') return null;
   return text.length > MAX_TEXT_FIELD_CHARS ? text.slice(0, MAX_TEXT_FIELD_CHARS) : text;
 }

@@ -135,12 +135,12 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
 
   const source = input['source'] ?? input['conversation_message'];
   let channel = 'chat';
-  let subject = readShortText(input['title']);
+  let subject = readShortText(input['title'], false);
   let sourceAuthor: { role: AuthorRole; id: string | null } | null = null;
   if (isObject(source)) {
     const sourceType = typeof source['type'] === 'string' ? source['type'].trim().toLowerCase() : '';
     if (sourceType !== '') channel = INTERCOM_CHANNELS[sourceType] ?? sourceType.slice(0, 64);
-    subject = readShortText(source['subject']) ?? subject;
+    subject = readShortText(source['subject'], true) ?? subject;
     const author = readAuthor(source['author']);
     if (!author.ok) {
       issues.push({ kind: 'message', reason: `source message: ${author.reason}`, raw: rawOf(source) });

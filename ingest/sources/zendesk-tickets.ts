@@ -300,7 +300,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     resolvedAt,
     customerId: requester,
     assignee,
-    subject: readShortText(input['subject']) ?? readShortText(input['raw_subject']),
+    subject: readShortText(input['subject'], false) ?? readShortText(input['raw_subject'], false),
     language: null,
     tags: readTagList(input['tags']),
     events,
