@@ -36,7 +36,7 @@ export function decodeHtmlEntities(text: string): string {
       if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return whole;
       return String.fromCodePoint(code);
     }
-    return NAMED_ENTITIES[name] ?? whole;
+    return Object.hasOwn(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name]! : whole;
   });
 }
 

@@ -11,6 +11,11 @@ import { parseTimestamp, type TimestampOptions } from '../timestamps.js';
 /** Shared readers for helpdesk exports (Zendesk, Intercom): ids, times, text and messages. */
 export type Fields = Record<string, unknown>;
 
+/** A value from a mapping table; keys such as "constructor" or "__proto__" in the data never reach Object.prototype. */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

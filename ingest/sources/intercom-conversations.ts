@@ -6,6 +6,7 @@ import {
   buildMessage,
   dropDuplicateMessages,
   isObject,
+  lookup,
   rawOf,
   readExternalId,
   readJsonDocument,
@@ -139,7 +140,7 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
   let sourceAuthor: { role: AuthorRole; id: string | null } | null = null;
   if (isObject(source)) {
     const sourceType = typeof source['type'] === 'string' ? source['type'].trim().toLowerCase() : '';
-    if (sourceType !== '') channel = INTERCOM_CHANNELS[sourceType] ?? sourceType.slice(0, 64);
+    if (sourceType !== '') channel = lookup(INTERCOM_CHANNELS, sourceType) ?? sourceType.slice(0, 64);
     subject = readShortText(source['subject'], true) ?? subject;
     const author = readAuthor(source['author']);
     if (!author.ok) {
@@ -272,7 +273,7 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
 function readAuthor(value: unknown): { ok: true; value: { role: AuthorRole; id: string | null } } | { ok: false; reason: string } {
   if (!isObject(value)) return { ok: false, reason: value === undefined || value === null ? 'missing field "author"' : `"author" must be an object, got ${describe(value)}` };
   const type = typeof value['type'] === 'string' ? value['type'].trim().toLowerCase() : '';
-  const role = INTERCOM_AUTHOR_ROLES[type];
+  const role = lookup(INTERCOM_AUTHOR_ROLES, type);
   if (!role) {
     return { ok: false, reason: `unknown author type ${JSON.stringify(value['type'] ?? null)} (expected ${Object.keys(INTERCOM_AUTHOR_ROLES).join(', ')})` };
   }

@@ -6,6 +6,7 @@ import {
   buildMessage,
   dropDuplicateMessages,
   isObject,
+  lookup,
   rawOf,
   readExternalId,
   readJsonDocument,
@@ -52,7 +53,8 @@ type Conversation = Extract<Payload, { type: 'conversation' }>;
 
 /** Everything side-loaded beside the tickets of one export page (or one JSON Lines record). */
 interface SideLoads {
-  users: Map<string, AuthorRole>;
+  /** A side-loaded user's role, or what the user record said instead of a known role. */
+  users: Map<string, AuthorRole | { unknownRole: unknown }>;
   solvedAt: Map<string, unknown>;
   comments: Map<string, unknown[]>;
   audits: Map<string, unknown[]>;
@@ -118,8 +120,9 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     for (const user of page['users']) {
       if (!isObject(user)) continue;
       const id = readOptionalId(user['id']);
-      const role = typeof user['role'] === 'string' ? ZENDESK_USER_ROLES[user['role'].trim().toLowerCase()] : undefined;
-      if (id !== null && role) side.users.set(id, role);
+      if (id === null) continue;
+      const role = typeof user['role'] === 'string' ? lookup(ZENDESK_USER_ROLES, user['role'].trim().toLowerCase()) : undefined;
+      side.users.set(id, role ?? { unknownRole: user['role'] });
     }
   }
   if (Array.isArray(page['metric_sets'])) {
@@ -217,7 +220,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
   let channel: string;
   if (typeof via === 'string' && via.trim() !== '') {
     const name = via.trim().toLowerCase();
-    channel = ZENDESK_CHANNELS[name] ?? name.slice(0, 64);
+    channel = lookup(ZENDESK_CHANNELS, name) ?? name.slice(0, 64);
   } else {
     channel = 'unknown';
     issues.push({ kind: 'warning', reason: `ticket ${id.value} has no "via.channel"; its channel is "unknown"`, raw: rawOf(input['via'] ?? null) });
@@ -311,7 +314,7 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
 
 function readComment(
   draft: CommentDraft,
-  people: { requester: string | null; assignee: string | null; users: Map<string, AuthorRole> },
+  people: { requester: string | null; assignee: string | null; users: SideLoads['users'] },
   options: TimestampOptions,
   issues: RecordIssue[],
 ): NormalizedMessage | null {
@@ -329,7 +332,11 @@ function readComment(
   let role: AuthorRole | undefined;
   if (AUTOMATIC_VIAS.has(viaChannel) || draft.authorId === -1) role = 'system';
   else if (authorId === null) return reject('missing field "author_id"');
-  else role = people.users.get(authorId) ?? (authorId === people.requester ? 'customer' : authorId === people.assignee ? 'agent' : undefined);
+  else {
+    const user = people.users.get(authorId);
+    if (typeof user === 'object') return reject(`author ${authorId} has the role ${JSON.stringify(user.unknownRole ?? null)}, not one of ${Object.keys(ZENDESK_USER_ROLES).join(', ')}`);
+    role = user ?? (authorId === people.requester ? 'customer' : authorId === people.assignee ? 'agent' : undefined);
+  }
   if (!role) {
     return reject(`author ${authorId} is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)`);
   }

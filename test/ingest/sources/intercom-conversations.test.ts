@@ -157,6 +157,25 @@ describe('Intercom conversations', () => {
     }
   });
 
+  test('names that are Object.prototype keys ("constructor", "toString") are data, not code', async () => {
+    const line = {
+      type: 'conversation', id: 'proto', created_at: 1700000000,
+      source: { type: 'toString', id: 's', body: '&constructor; &amp;', author: { type: 'user', id: 'u' } },
+      conversation_parts: { conversation_parts: [{ id: 'p', part_type: 'comment', body: 'x', created_at: 1700000001, author: { type: 'constructor', id: 'a' } }] },
+    };
+    const file = await temporaryFile('intercom.jsonl', JSON.stringify(line));
+    try {
+      const summary = await ingest(handle, file.path);
+      expect(summary.files[0]!.status).toBe('loaded');
+      expect(await conversation('proto')).toMatchObject({ channel: 'tostring' });
+      expect(await message('source-s')).toMatchObject({ body: '&constructor; &' });
+      const reasons = (await handle.db.selectFrom('rejects').select('reason').execute()).map((r) => r.reason);
+      expect(reasons).toEqual(['part 1: unknown author type "constructor" (expected user, lead, contact, admin, team, bot)']);
+    } finally {
+      await file.cleanup();
+    }
+  });
+
   test('wrong types inside a conversation are reported, and a huge body is truncated and flagged', async () => {
     const huge = `<p>${'a'.repeat(150_000)}</p>`;
     const lines = [

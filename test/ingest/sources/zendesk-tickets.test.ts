@@ -175,6 +175,11 @@ describe('Zendesk tickets', () => {
       check: { status: 'loaded', reasons: ['comment 1: author 5 is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)'] },
     },
     {
+      scenario: 'a user role and a channel named like Object.prototype keys',
+      content: JSON.stringify({ tickets: [{ id: 12, created_at: '2023-11-14T09:00:00Z', requester_id: 1, via: { channel: 'constructor' }, comments: [{ id: 3, author_id: 4, body: 'x', created_at: '2023-11-14T09:00:00Z' }] }], users: [{ id: 4, role: '__proto__' }] }),
+      check: { status: 'loaded', reasons: ['comment 1: author 4 has the role "__proto__", not one of end-user, agent, admin'] },
+    },
+    {
       scenario: 'embedded comments that are not a list',
       content: JSON.stringify({ tickets: [{ id: 11, created_at: '2023-11-14T09:00:00Z', requester_id: 1, via: { channel: 'web' }, comments: 'oops' }] }),
       check: { status: 'loaded', reasons: ['ticket 11: "comments" must be a list, got the text "oops"; ignored', 'ticket 11 has no comments in this file (export with comments or audits side-loaded); loaded without messages'] },
