@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
 import type { AuthorRole } from '../../db/schema.js';
 import { htmlToText, looksLikeHtml } from '../html-to-text.js';
-import { MAX_BODY_CHARS, MAX_DOCUMENT_BYTES, MAX_ID_CHARS, MAX_TEXT_FIELD_CHARS } from '../limits.js';
+import { MAX_BODY_CHARS, MAX_ID_CHARS, MAX_TEXT_FIELD_CHARS } from '../limits.js';
 import { describe, safeStringify, type NormalizedMessage, type RecordIssue } from '../normalize.js';
 import { fail, ok, type Parsed } from '../result.js';
-import type { SourceContext } from '../source-record.js';
 import { parseTimestamp, type TimestampOptions } from '../timestamps.js';
 
 /** Shared readers for helpdesk exports (Zendesk, Intercom): ids, times, text and messages. */
@@ -119,24 +116,6 @@ export function dropDuplicateMessages(messages: { message: NormalizedMessage; ra
     );
   }
   return [...seen.values()];
-}
-
-/**
- * A whole JSON document read into memory: limited to `MAX_DOCUMENT_BYTES`, so bigger exports belong in JSON Lines
- * (one ticket or conversation a line). A document that cannot be read at all fails the file with the reason.
- */
-export async function readJsonDocument(context: SourceContext): Promise<unknown> {
-  const bytes = await readFile(context.path);
-  context.onChunk(bytes);
-  if (bytes.length > MAX_DOCUMENT_BYTES) {
-    throw new Error(`JSON document is ${bytes.length} bytes, larger than the ${MAX_DOCUMENT_BYTES}-byte limit; write it as JSON Lines (one record a line)`);
-  }
-  if (!isUtf8(bytes)) throw new Error('invalid UTF-8 in a JSON document; nothing in it could be read');
-  try {
-    return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
-  } catch (error) {
-    throw new Error(`broken JSON document: ${(error as Error).message}`);
-  }
 }
 
 /** A raw text for a reject: the value as JSON, never more than a reject keeps. */

@@ -9,13 +9,13 @@ import {
   lookup,
   rawOf,
   readExternalId,
-  readJsonDocument,
   readOptionalId,
   readOptionalTime,
   readShortText,
   readTagList,
   readTime,
 } from './helpdesk-fields.js';
+import { readJsonDocument } from './json-document.js';
 import { readJsonLines } from './json-lines.js';
 
 /** Intercom author types and the role each one has here. */

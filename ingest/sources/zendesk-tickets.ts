@@ -9,7 +9,6 @@ import {
   lookup,
   rawOf,
   readExternalId,
-  readJsonDocument,
   readOptionalId,
   readOptionalTime,
   readShortText,
@@ -17,6 +16,7 @@ import {
   readTime,
   type Fields,
 } from './helpdesk-fields.js';
+import { readJsonDocument } from './json-document.js';
 import { readJsonLines } from './json-lines.js';
 
 /** Zendesk user roles and the role their comments have here. */
