@@ -1,4 +1,6 @@
+import { truncate } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { MAX_DOCUMENT_BYTES } from '../../../ingest/limits.js';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
 import { fixture, freshDatabase, ingest, temporaryFile } from '../../helpers/test-database.js';
@@ -155,6 +157,19 @@ describe('Zendesk tickets', () => {
     } finally {
       await before.cleanup();
       await after.cleanup();
+    }
+  });
+
+  test('a document beyond the size limit fails with the limit named, without being read into memory', async () => {
+    const head = JSON.stringify({ tickets: Array.from({ length: 200 }, (_, id) => ({ id, via: { channel: 'web' }, created_at: '2023-11-14T09:00:00Z', requester_id: 1, description: 'x'.repeat(400) })) }, null, 2);
+    const file = await temporaryFile('huge.json', head);
+    try {
+      await truncate(file.path, MAX_DOCUMENT_BYTES + 1); // sparse: no disk used for the tail
+      const summary = await ingest(handle, file.path);
+      expect(summary.files[0]).toMatchObject({ format: 'zendesk-json', status: 'failed' });
+      expect(summary.files[0]!.error).toMatch(/larger than the 67108864-byte limit; write it as JSON Lines/);
+    } finally {
+      await file.cleanup();
     }
   });
 
