@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest-command.js';
 import { rejectsCommand } from './commands/rejects-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { demoDataCommand } from './commands/demo-data-command.js';
 
 /** Every subcommand, each with its own --help. */
 export function buildProgram(): Command {
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(ingestCommand());
   program.addCommand(rejectsCommand());
+  program.addCommand(demoDataCommand());
+  program.addCommand(demoCommand());
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { looksLikeFaqEntry } from './normalize-faq.js';
 import type { Source } from './source-record.js';
 import { readFaqCsv } from './sources/faq-csv.js';
 import { readFaqMarkdown } from './sources/faq-markdown.js';
-import { listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
+import { JSON_LIST_KEYS, listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
 import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
 import { looksLikeIntercom, readIntercomDocument, readIntercomJsonLines } from './sources/intercom-conversations.js';
 import { readTwitterCsv } from './sources/twitter-csv.js';
@@ -66,66 +66,65 @@ export async function detectFormat(path: string): Promise<Detection> {
   if (/^---[ \t]*\r?\n/.test(text) || extension === '.md' || extension === '.markdown') {
     return found('faq-markdown');
   }
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed, head.length === SNIFF_BYTES);
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed, head.length === SNIFF_BYTES, extension);
   return detectCsv(text);
 }
 
-function detectJson(text: string, truncated: boolean): Detection {
-  const firstLine = text.split('\n', 1)[0]!.trim();
-  if (firstLine.startsWith('{')) {
+const JSON_LINES_EXTENSIONS = new Set(['.jsonl', '.ndjson', '.jsonlines']);
+/** Lines looked at to recognise JSON Lines when the first ones are broken. */
+const JSON_LINES_PROBE = 20;
+
+function detectJson(text: string, truncated: boolean, extension: string): Detection {
+  const lines = text.split('\n', JSON_LINES_PROBE + 1).slice(0, JSON_LINES_PROBE);
+  // A cut-off last line is not evidence either way.
+  if (truncated && lines.length > 1) lines.pop();
+  for (const line of lines) {
+    const candidate = line.trim();
+    if (!candidate.startsWith('{')) continue;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(firstLine);
-      if (typeof value === 'object' && value !== null) {
-        const keys = Object.keys(value);
-        if (keys.includes('messages')) return found('conversations-jsonl');
-        if (looksLikeIntercom(value)) return found('intercom-jsonl');
-        if (looksLikeZendesk(value)) return found('zendesk-jsonl');
-        if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
-        const list = listOf(value);
-        if (list) return detectJsonList(list);
-        return { kind: 'unknown', reason: `JSON with keys ${keys.slice(0, 12).join(', ')} matches no known format` };
-      }
+      value = JSON.parse(candidate);
     } catch {
-      // Not one object on the first line: a pretty-printed document, read below.
+      continue; // a broken line: it will be rejected by number; keep looking for a good one
     }
+    if (typeof value !== 'object' || value === null) continue;
+    const keys = Object.keys(value);
+    if (keys.includes('messages')) return found('conversations-jsonl');
+    if (looksLikeIntercom(value)) return found('intercom-jsonl');
+    if (looksLikeZendesk(value)) return found('zendesk-jsonl');
+    if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
+    const list = listOf(value);
+    if (list) return detectJsonList(list);
+    return { kind: 'unknown', reason: `JSON with keys ${keys.slice(0, 12).join(', ')} matches no known format` };
   }
   try {
     if (!truncated) {
       const document: unknown = JSON.parse(text);
       if (looksLikeIntercom(document)) return found('intercom-json');
       if (looksLikeZendesk(document)) return found('zendesk-json');
-      return detectJsonList(listOf(document) ?? []);
+      const list = listOf(document);
+      if (list) return detectJsonList(list);
+      const keys = typeof document === 'object' && document !== null ? Object.keys(document) : [];
+      return { kind: 'unknown', reason: `a JSON document${keys.length > 0 ? ` with keys ${keys.slice(0, 12).join(', ')}` : ''} that holds no list of conversations or FAQ entries` };
     }
   } catch {
     // A helpdesk export that is cut short or broken: name the format, and let its reader say what is wrong.
-    const helpdesk = detectHelpdeskLines(text) ?? detectHelpdeskText(text);
+    const helpdesk = detectHelpdeskText(text, JSON_LINES_EXTENSIONS.has(extension));
     if (helpdesk) return helpdesk;
+    // Every line is broken: in a file named as JSON Lines, reject them one by one with their reasons.
+    if (JSON_LINES_EXTENSIONS.has(extension)) return found('conversations-jsonl');
     return { kind: 'unknown', reason: 'JSON that does not parse (neither JSON Lines nor a JSON document)' };
   }
-  // A large document: decide from its opening text.
-  if (/"messages"\s*:/.test(text)) return found('conversations-json');
-  // One record longer than the sniffed text on the first line: JSON Lines (a minified page reads as one line too).
-  const oneLongLine = !text.includes('\n') && firstLine.startsWith('{');
-  const helpdesk = detectHelpdeskText(text, oneLongLine);
+  // The first record is longer than the sniffed text: decide from its opening.
+  const firstKey = /^\{\s*"([^"]+)"\s*:/.exec(text)?.[1];
+  const isDocument = text.startsWith('[') || (firstKey !== undefined && (JSON_LIST_KEYS as readonly string[]).includes(firstKey));
+  if (/"messages"\s*:/.test(text)) return found(isDocument ? 'conversations-json' : 'conversations-jsonl');
+  // Helpdesk pages start with their own keys ("tickets", "type"): one record longer than the sniffed text on the
+  // first line is JSON Lines (a minified page reads as one line too); anything else is a document.
+  const helpdesk = detectHelpdeskText(text, !text.includes('\n') && text.startsWith('{'));
   if (helpdesk) return helpdesk;
-  if (/"(answer|body)"\s*:/.test(text)) return found('faq-json');
+  if (/"(answer|body)"\s*:/.test(text)) return found(isDocument ? 'faq-json' : 'faq-jsonl');
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
-}
-
-/** JSON Lines whose first line is broken: the next lines that parse say what the file is. */
-function detectHelpdeskLines(text: string): Detection | undefined {
-  const lines = text.split('\n').slice(1, 50);
-  for (const line of lines) {
-    if (!line.trim().startsWith('{')) continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (looksLikeIntercom(value)) return found('intercom-jsonl');
-      if (looksLikeZendesk(value)) return found('zendesk-jsonl');
-    } catch {
-      // Another broken or partial line.
-    }
-  }
-  return undefined;
 }
 
 /** Zendesk and Intercom documents recognised from their opening text, when they are too large or broken to parse. */
@@ -149,7 +148,7 @@ function detectJsonList(list: unknown[]): Detection {
 function detectCsv(text: string): Detection {
   let header: string[];
   try {
-    const rows = parseCsv(text.split(/\r?\n/, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][];
+    const rows = Papa.parse<string[]>(text.split(/\r?\n/, 1)[0]!, { delimiter: ',' }).data;
     header = (rows[0] ?? []).map((name) => name.trim().toLowerCase());
   } catch {
     return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };

@@ -23,10 +23,10 @@ const CARRIAGE_RETURN = 0x0d;
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /**
- * Streams a file line by line in constant memory. Lines longer than `maxLineBytes` are not held in memory:
+ * Streams a file's lines in constant memory, in batches (the lines each read chunk completes). Lines longer than `maxLineBytes` are not held in memory:
  * only their first `maxLineBytes` bytes are kept and the line is flagged.
  */
-export async function* readLines(path: string, options: ReadLinesOptions): AsyncGenerator<Line> {
+export async function* readLines(path: string, options: ReadLinesOptions): AsyncGenerator<Line[]> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let parts: Buffer[] = [];
   let partsBytes = 0;
@@ -64,17 +64,19 @@ export async function* readLines(path: string, options: ReadLinesOptions): Async
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     options.onChunk?.(chunk);
+    const batch: Line[] = [];
     let start = 0;
     let newline = chunk.indexOf(NEWLINE, start);
     while (newline !== -1) {
       keep(chunk.subarray(start, newline));
-      yield finish();
+      batch.push(finish());
       start = newline + 1;
       newline = chunk.indexOf(NEWLINE, start);
     }
     if (start < chunk.length) keep(Buffer.from(chunk.subarray(start)));
+    if (batch.length > 0) yield batch;
   }
-  if (totalLineBytes > 0) yield finish();
+  if (totalLineBytes > 0) yield [finish()];
 }
 
 function trimPartialCharacter(buffer: Buffer): Buffer {

@@ -7,6 +7,7 @@ import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type Outcome } from './store.js';
+import { parseWorkerAvailable, readInWorker } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
 export interface Counts {
@@ -56,12 +57,21 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Stops between records; the current file is rolled back and the run marked interrupted. */
   signal?: AbortSignal;
+  /**
+   * Parse large formats in a worker thread while this thread writes (default: true where the compiled worker
+   * exists). `workerUrl` points at another build of it (tests run the TypeScript sources).
+   */
+  parseInWorker?: boolean;
+  workerUrl?: URL;
 }
+
+/** Formats whose files can be large; the others are small documents, parsed in place. */
+const WORKER_FORMATS = new Set<FormatName>(['messages-csv', 'conversations-jsonl']);
 
 /** A problem with the command itself (a missing path, a bad zone): nothing was ingested. */
 export class IngestUsageError extends Error {}
 
-const PROGRESS_EVERY_RECORDS = 2048;
+const PROGRESS_INTERVAL_MS = 200;
 
 /**
  * Ingests files into the database, one transaction per file, and records the run.
@@ -84,18 +94,25 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
   const store = new IngestStore(handle, run.id);
   const summaries: FileSummary[] = [];
   let interrupted = false;
-  for (let index = 0; index < files.length; index++) {
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
+  // The store inserts every parent row before its children, so the per-row foreign-key checks only cost time.
+  const foreignKeys = handle.sqlite.pragma('foreign_keys', { simple: true }) as number;
+  handle.sqlite.pragma('foreign_keys = OFF');
+  try {
+    for (let index = 0; index < files.length; index++) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const file = files[index]!;
+      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length });
+      summaries.push(summary);
+      if (summary.error === INTERRUPTED) {
+        interrupted = true;
+        break;
+      }
     }
-    const file = files[index]!;
-    const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length });
-    summaries.push(summary);
-    if (summary.error === INTERRUPTED) {
-      interrupted = true;
-      break;
-    }
+  } finally {
+    handle.sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 
   const records = sumCounts(summaries.map((s) => s.records));
@@ -190,6 +207,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
 
   const hash = createHash('sha256');
   let bytes = 0;
+  let sha256: string | undefined;
   let lastProgress = Date.now();
   const report = (): void =>
     context.onProgress?.({
@@ -204,41 +222,52 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
   const now = Date.now();
   await store.begin();
   try {
-    const iterator = detection.source({
+    const sourceContext = {
       path: file.path,
       timezone: context.timezone,
-      onChunk: (chunk) => {
+      onChunk: (chunk: Buffer) => {
         hash.update(chunk);
         bytes += chunk.length;
       },
-      warn: (reason, line) => {
+      warn: (reason: string, line: number | null) => {
         warnings += 1;
         store.insertReject({ path: file.path, line, kind: 'warning', reason, raw: '' });
       },
-    });
-    for await (const record of iterator) {
+    };
+    const inWorker =
+      context.parseInWorker !== false && WORKER_FORMATS.has(detection.format) && parseWorkerAvailable(context.workerUrl);
+    const iterator = inWorker
+      ? readInWorker(
+          detection.format,
+          { ...sourceContext, onBytes: (read) => (bytes = read), onHash: (digest) => (sha256 = digest) },
+          context.workerUrl,
+        )
+      : detection.source(sourceContext);
+    for await (const batch of iterator) {
       if (context.signal?.aborted) throw new Error(INTERRUPTED);
-      records.read += 1;
-      messages.read += record.messagesRead;
-      const outcome = await storeRecord(store, file.path, record, now);
-      if (outcome.kind === 'rejected') {
-        records.rejected += 1;
-        messages.rejected += record.messagesRead;
-      } else {
-        records[outcome.record] += 1;
-        messages.inserted += outcome.messages.inserted;
-        messages.updated += outcome.messages.updated;
-        messages.unchanged += outcome.messages.unchanged;
-        messages.rejected += outcome.messages.rejected;
-        warnings += outcome.warnings;
+      for (const record of batch) {
+        records.read += 1;
+        messages.read += record.messagesRead;
+        const outcome = storeRecord(store, file.path, record, now);
+        if (outcome.kind === 'rejected') {
+          records.rejected += 1;
+          messages.rejected += record.messagesRead;
+        } else {
+          records[outcome.record] += 1;
+          messages.inserted += outcome.messages.inserted;
+          messages.updated += outcome.messages.updated;
+          messages.unchanged += outcome.messages.unchanged;
+          messages.rejected += outcome.messages.rejected;
+          warnings += outcome.warnings;
+        }
       }
-      if (records.read % PROGRESS_EVERY_RECORDS === 0 && Date.now() - lastProgress > 200) {
+      if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
         lastProgress = Date.now();
         report();
       }
     }
     const loaded = summary('loaded', detection.format, null);
-    await store.insertFile({ ...fileRow(loaded, hash.digest('hex')), run_id: store.runId });
+    await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
     await store.commit();
     report();
     return loaded;
@@ -258,7 +287,7 @@ type StoreOutcome =
   | { kind: 'rejected' }
   | { kind: 'stored'; record: Outcome; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
 
-async function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): Promise<StoreOutcome> {
+function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): StoreOutcome {
   const { parsed } = record;
   if (!parsed.ok) {
     store.insertReject({ path, line: record.line, kind: 'record', reason: parsed.reason, raw: record.raw });
@@ -272,12 +301,12 @@ async function storeRecord(store: IngestStore, path: string, record: SourceRecor
   } else if (payload.type === 'message') {
     const saved = store.saveMessageRow(payload.head, payload.message);
     if ('reason' in saved) {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.reason, raw: record.raw });
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.reason, raw: record.raw || (record.rawOf?.() ?? '') });
       return { kind: 'rejected' };
     }
     result = { record: saved.outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [saved.message]: 1 } };
   } else {
-    result = { record: await store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
+    result = { record: store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
   }
   let messageRejects = 0;
   let warnings = 0;

@@ -11,6 +11,8 @@ export interface SourceRecord {
   /** 1-based line where the record starts; null for records that have no line (elements of a JSON document). */
   line: number | null;
   raw: string;
+  /** Builds the raw text when `raw` was left empty to save work (most records never need it). */
+  rawOf?: () => string;
   /** How many messages the record held as read, valid or not (a conversation's array length, 1 for a CSV row). */
   messagesRead: number;
   parsed: NormalizeResult<Payload>;
@@ -25,4 +27,5 @@ export interface SourceContext {
   warn: (reason: string, line: number | null) => void;
 }
 
-export type Source = (context: SourceContext) => AsyncIterable<SourceRecord>;
+/** A parser: records in batches (one per chunk read), so that per-record work stays synchronous and cheap. */
+export type Source = (context: SourceContext) => AsyncIterable<SourceRecord[]>;

@@ -66,7 +66,9 @@ const MESSAGE_SLOTS = [
  * per-file transaction that `begin`/`commit` bracket.
  */
 export class IngestStore {
-  private readonly conversations = new Map<string, ConversationState>();
+  /** Per source, external id -> stored state: rows of one conversation mostly arrive together. */
+  private readonly conversations = new Map<ConversationSource, Map<string, ConversationState>>();
+  private cachedConversations = 0;
   private readonly findConversation: PreparedCompiled<'source' | 'external_id'>;
   private readonly insertConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
   private readonly updateConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
@@ -156,12 +158,15 @@ export class IngestStore {
     };
     this.insertMessage = prepareCompiled(
       sqlite,
-      db.insertInto('messages').values({
-        ...messageColumns,
-        conversation_id: messageValues.conversation_id as unknown as number,
-        external_id: messageValues.external_id,
-        first_run_id: messageValues.run_id as unknown as number,
-      }),
+      db
+        .insertInto('messages')
+        .values({
+          ...messageColumns,
+          conversation_id: messageValues.conversation_id as unknown as number,
+          external_id: messageValues.external_id,
+          first_run_id: messageValues.run_id as unknown as number,
+        })
+        .onConflict((oc) => oc.columns(['conversation_id', 'external_id']).doNothing()),
       MESSAGE_SLOTS,
     );
     this.updateMessage = prepareCompiled(
@@ -196,6 +201,7 @@ export class IngestStore {
       }),
       ['run_id', 'path', 'line', 'kind', 'reason', 'raw', 'raw_truncated', 'created_at'],
     );
+    this.faq = prepareFaqStatements(handle);
   }
 
   async begin(): Promise<void> {
@@ -209,6 +215,7 @@ export class IngestStore {
   /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
   async rollback(): Promise<void> {
     this.conversations.clear();
+    this.cachedConversations = 0;
     if (this.handle.sqlite.inTransaction) await sql`rollback`.execute(this.handle.db);
   }
 
@@ -263,70 +270,63 @@ export class IngestStore {
     });
   }
 
+  private readonly faq: ReturnType<typeof prepareFaqStatements>;
+
   async insertFile(file: NewIngestFile): Promise<void> {
     await this.handle.db.insertInto('ingest_files').values(file).execute();
   }
 
   /** A FAQ entry whose text changed becomes a new version of the same entry. */
-  async saveFaqEntry(entry: FaqEntryInput, now: number): Promise<Outcome> {
-    const { db } = this.handle;
+  saveFaqEntry(entry: FaqEntryInput, now: number): Outcome {
     const contentHash = createHash('sha256')
       .update(JSON.stringify([entry.title, entry.question, entry.body, entry.tags, entry.language]))
       .digest('hex');
-    const existing = await db
-      .selectFrom('faq_entries as e')
-      .innerJoin('faq_entry_versions as v', (join) => join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
-      .select(['e.id', 'e.current_version', 'v.content_hash'])
-      .where('e.external_id', '=', entry.externalId)
-      .executeTakeFirst();
+    const existing = this.faq.find.get<{ id: number; current_version: number; content_hash: string }>({ external_id: entry.externalId });
     if (existing && existing.content_hash === contentHash) return 'unchanged';
     let entryId: number;
     let version: number;
     if (existing) {
       entryId = existing.id;
       version = existing.current_version + 1;
-      await db.updateTable('faq_entries').set({ current_version: version, last_run_id: this.runId }).where('id', '=', entryId).execute();
+      this.faq.bump.run({ id: entryId, current_version: version, run_id: this.runId });
     } else {
       version = 1;
-      const inserted = await db
-        .insertInto('faq_entries')
-        .values({ external_id: entry.externalId, current_version: version, first_run_id: this.runId, last_run_id: this.runId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      entryId = inserted.id;
+      entryId = Number(this.faq.insertEntry.run({ external_id: entry.externalId, current_version: version, run_id: this.runId }).lastInsertRowid);
     }
-    await db
-      .insertInto('faq_entry_versions')
-      .values({
-        entry_id: entryId,
-        version,
-        title: entry.title,
-        question: entry.question,
-        body: entry.body,
-        tags: JSON.stringify(entry.tags),
-        language: entry.language,
-        updated_at: entry.updatedAt ?? now,
-        content_hash: contentHash,
-        source_path: entry.sourcePath,
-        run_id: this.runId,
-      })
-      .execute();
+    this.faq.insertVersion.run({
+      entry_id: entryId,
+      version,
+      title: entry.title,
+      question: entry.question,
+      body: entry.body,
+      tags: JSON.stringify(entry.tags),
+      language: entry.language,
+      updated_at: entry.updatedAt ?? now,
+      content_hash: contentHash,
+      source_path: entry.sourcePath,
+      run_id: this.runId,
+    });
     return existing ? 'updated' : 'inserted';
   }
 
   private lookupConversation(source: ConversationSource, externalId: string): ConversationState | undefined {
-    const key = `${source}\u0000${externalId}`;
-    let state = this.conversations.get(key);
+    let state = this.conversations.get(source)?.get(externalId);
     if (!state) {
       state = this.findConversation.get<ConversationState>({ source, external_id: externalId });
-      if (state) this.remember(key, state);
+      if (state) this.remember(source, externalId, state);
     }
     return state;
   }
 
-  private remember(key: string, state: ConversationState): void {
-    if (this.conversations.size >= CONVERSATION_CACHE_LIMIT) this.conversations.clear();
-    this.conversations.set(key, state);
+  private remember(source: ConversationSource, externalId: string, state: ConversationState): void {
+    if (this.cachedConversations >= CONVERSATION_CACHE_LIMIT) {
+      this.conversations.clear();
+      this.cachedConversations = 0;
+    }
+    let bySource = this.conversations.get(source);
+    if (!bySource) this.conversations.set(source, (bySource = new Map()));
+    if (!bySource.has(externalId)) this.cachedConversations += 1;
+    bySource.set(externalId, state);
   }
 
   /**
@@ -339,8 +339,8 @@ export class IngestStore {
     derived: boolean,
     whole: boolean,
   ): { state: ConversationState; outcome: Outcome } {
-    const key = `${head.source}\u0000${head.externalId}`;
     const existing = this.lookupConversation(head.source, head.externalId);
+    if (existing && !whole && carriesNothingNew(head, existing, start)) return { state: existing, outcome: 'unchanged' };
     const tags = JSON.stringify(head.tags);
     if (!existing) {
       const state: ConversationState = {
@@ -358,7 +358,7 @@ export class IngestStore {
       };
       const result = this.insertConversation.run({ ...this.conversationSlots(head, state), id: null });
       state.id = Number(result.lastInsertRowid);
-      this.remember(key, state);
+      this.remember(head.source, head.externalId, state);
       return { state, outcome: 'inserted' };
     }
 
@@ -384,7 +384,7 @@ export class IngestStore {
     const changed = (Object.keys(next) as (keyof ConversationState)[]).some((k) => next[k] !== existing[k]);
     if (!changed) return { state: existing, outcome: 'unchanged' };
     this.updateConversation.run({ ...this.conversationSlots(head, next), id: existing.id });
-    this.remember(key, next);
+    this.remember(head.source, head.externalId, next);
     return { state: next, outcome: 'updated' };
   }
 
@@ -420,11 +420,10 @@ export class IngestStore {
       run_id: this.runId,
       id: null as number | null,
     };
+    // New messages are the common case: one statement; only a conflict pays for the lookup and comparison.
+    if (this.insertMessage.run(values).changes === 1) return 'inserted';
     const stored = this.findMessage.get<StoredMessage>({ conversation_id: conversationId, external_id: message.externalId });
-    if (!stored) {
-      this.insertMessage.run(values);
-      return 'inserted';
-    }
+    if (!stored) throw new Error(`message "${message.externalId}" conflicted but cannot be found`);
     if (
       stored.author_role === message.role &&
       stored.author_id === message.authorId &&
@@ -438,4 +437,61 @@ export class IngestStore {
     this.updateMessage.run(values);
     return 'updated';
   }
+}
+
+function prepareFaqStatements({ db, sqlite }: DatabaseHandle) {
+  const n = (name: string) => slot(name) as unknown as number;
+  return {
+    find: prepareCompiled(
+      sqlite,
+      db
+        .selectFrom('faq_entries as e')
+        .innerJoin('faq_entry_versions as v', (join) => join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
+        .select(['e.id', 'e.current_version', 'v.content_hash'])
+        .where('e.external_id', '=', slot('external_id')),
+      ['external_id'],
+    ),
+    bump: prepareCompiled(
+      sqlite,
+      db.updateTable('faq_entries').set({ current_version: n('current_version'), last_run_id: n('run_id') }).where('id', '=', n('id')),
+      ['id', 'current_version', 'run_id'],
+    ),
+    insertEntry: prepareCompiled(
+      sqlite,
+      db.insertInto('faq_entries').values({ external_id: slot('external_id'), current_version: n('current_version'), first_run_id: n('run_id'), last_run_id: n('run_id') }),
+      ['external_id', 'current_version', 'run_id'],
+    ),
+    insertVersion: prepareCompiled(
+      sqlite,
+      db.insertInto('faq_entry_versions').values({
+        entry_id: n('entry_id'),
+        version: n('version'),
+        title: slot('title'),
+        question: slot('question'),
+        body: slot('body'),
+        tags: slot('tags'),
+        language: slot('language'),
+        updated_at: n('updated_at'),
+        content_hash: slot('content_hash'),
+        source_path: slot('source_path'),
+        run_id: n('run_id'),
+      }),
+      ['entry_id', 'version', 'title', 'question', 'body', 'tags', 'language', 'updated_at', 'content_hash', 'source_path', 'run_id'],
+    ),
+  };
+}
+
+/** The common CSV row: no conversation columns, a message no earlier than the conversation's start. */
+function carriesNothingNew(head: NormalizedConversation, state: ConversationState, start: number): boolean {
+  return (
+    head.createdAt === null &&
+    start >= state.created_at &&
+    head.status === null &&
+    head.resolvedAt === null &&
+    head.customerId === null &&
+    head.assignee === null &&
+    head.subject === null &&
+    head.language === null &&
+    head.tags.length === 0
+  );
 }

@@ -135,13 +135,19 @@ function fromParts(text: string, parts: DateParts, timezone = 'UTC'): Parsed<num
 
 function checkCalendar(p: DateParts): string | undefined {
   if (p.month < 1 || p.month > 12) return `month ${p.month} does not exist`;
-  const daysInMonth = new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
+  const daysInMonth = p.month === 2 && isLeapYear(p.year) ? 29 : DAYS_IN_MONTH[p.month - 1]!;
   if (p.day < 1 || p.day > daysInMonth) return `day ${p.day} does not exist in ${p.year}-${String(p.month).padStart(2, '0')}`;
   if (p.hour > 23) return `hour ${p.hour} does not exist`;
   if (p.minute > 59) return `minute ${p.minute} does not exist`;
   if (p.second > 59) return `second ${p.second} does not exist`;
   if (p.offsetMinutes !== undefined && Math.abs(p.offsetMinutes) > 14 * 60) return `offset of ${p.offsetMinutes} minutes does not exist`;
   return undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 function fromEpochNumber(value: number, text: string): Parsed<number> {

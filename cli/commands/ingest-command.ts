@@ -54,7 +54,7 @@ Exit codes: 0 all files read (some records may be rejected; see the summary), 1 
         process.off('SIGTERM', stop);
         await handle.close();
       }
-      if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024 }, null, 2)}\n`);
       else if (!options.quiet) process.stdout.write(`${formatSummary(summary)}\n`);
       process.exitCode = exitCodeFor(summary);
     });

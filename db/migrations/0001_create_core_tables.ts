@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: never import application code here.
+// High-volume tables use plain INTEGER PRIMARY KEY (the rowid): AUTOINCREMENT would write sqlite_sequence on every
+// insert, and ids are never reused while rows are never deleted.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('ingest_runs')
@@ -17,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('conversations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('external_id', 'text', (c) => c.notNull())
     .addColumn('channel', 'text', (c) => c.notNull())
@@ -43,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('messages')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('conversation_id', 'integer', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
     .addColumn('external_id', 'text', (c) => c.notNull())
     .addColumn('author_role', 'text', (c) => c.notNull())
@@ -60,7 +62,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('conversation_events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('conversation_id', 'integer', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('created_at', 'integer', (c) => c.notNull())
@@ -123,7 +125,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('rejects')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('run_id', 'integer', (c) => c.notNull().references('ingest_runs.id'))
     .addColumn('path', 'text', (c) => c.notNull())
     .addColumn('line', 'integer')

@@ -12,13 +12,13 @@ const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
  * One FAQ entry per Markdown file: YAML front matter (`id`, `title`, `updated_at`, `tags`, `language`) and the
  * answer as the body. Without an `id` the file name is the id; without a `title` the first `# heading` is.
  */
-export async function* readFaqMarkdown(context: SourceContext): AsyncGenerator<SourceRecord> {
+export async function* readFaqMarkdown(context: SourceContext): AsyncGenerator<SourceRecord[]> {
   const bytes = await readFile(context.path);
   context.onChunk(bytes);
   if (bytes.length > MAX_DOCUMENT_BYTES) throw new Error(`Markdown file is larger than ${MAX_DOCUMENT_BYTES} bytes`);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (!isUtf8(bytes)) {
-    yield { line: 1, raw: text, messagesRead: 0, parsed: { ok: false, reason: 'invalid UTF-8 (shown with U+FFFD where bytes were invalid)' } };
+    yield [{ line: 1, raw: text, messagesRead: 0, parsed: { ok: false, reason: 'invalid UTF-8 (shown with U+FFFD where bytes were invalid)' } }];
     return;
   }
   let fields: Record<string, unknown> = {};
@@ -28,12 +28,12 @@ export async function* readFaqMarkdown(context: SourceContext): AsyncGenerator<S
     try {
       const parsed: unknown = parseYaml(match[1]!, { maxAliasCount: 10 });
       if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
-        yield { line: 1, raw: match[0], messagesRead: 0, parsed: { ok: false, reason: 'front matter must be a YAML mapping of keys to values' } };
+        yield [{ line: 1, raw: match[0], messagesRead: 0, parsed: { ok: false, reason: 'front matter must be a YAML mapping of keys to values' } }];
         return;
       }
       fields = (parsed as Record<string, unknown> | null) ?? {};
     } catch (error) {
-      yield { line: 1, raw: match[0], messagesRead: 0, parsed: { ok: false, reason: `broken front matter: ${(error as Error).message.split('\n')[0]}` } };
+      yield [{ line: 1, raw: match[0], messagesRead: 0, parsed: { ok: false, reason: `broken front matter: ${(error as Error).message.split('\n')[0]}` } }];
       return;
     }
     body = text.slice(match[0].length);
@@ -51,10 +51,12 @@ export async function* readFaqMarkdown(context: SourceContext): AsyncGenerator<S
     sourcePath: context.path,
     fallbackId: basename(context.path, extname(context.path)),
   });
-  yield {
-    line: 1,
-    raw: text,
-    messagesRead: 0,
-    parsed: result.ok ? { ok: true, value: { type: 'faq', entry: result.value }, issues: result.issues } : result,
-  };
+  yield [
+    {
+      line: 1,
+      raw: text,
+      messagesRead: 0,
+      parsed: result.ok ? { ok: true, value: { type: 'faq', entry: result.value }, issues: result.issues } : result,
+    },
+  ];
 }

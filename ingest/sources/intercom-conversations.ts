@@ -15,6 +15,7 @@ import {
   readTagList,
   readTime,
 } from './helpdesk-fields.js';
+import { inBatches } from './in-batches.js';
 import { readJsonDocument } from './json-document.js';
 import { readJsonLines } from './json-lines.js';
 
@@ -54,32 +55,32 @@ export function looksLikeIntercom(value: unknown): boolean {
 }
 
 /** Intercom conversations, one a line (each line may also be a `conversation.list` page). */
-export async function* readIntercomJsonLines(context: SourceContext): AsyncGenerator<SourceRecord> {
-  for await (const item of readJsonLines(context)) {
-    if (!item.ok) {
-      yield { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } };
-      continue;
+export async function* readIntercomJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  for await (const items of readJsonLines(context)) {
+    const batch: SourceRecord[] = [];
+    for (const item of items) {
+      if (!item.ok) {
+        batch.push({ line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } });
+        continue;
+      }
+      const list = conversationsIn(item.value);
+      if (list === undefined) {
+        batch.push(conversationRecord(item.value, context, item.line, item.raw));
+        continue;
+      }
+      list.forEach((value, index) => {
+        batch.push(labelled(conversationRecord(value, context, item.line, list.length === 1 ? item.raw : rawOf(value)), `conversation ${index + 1} of the list`));
+      });
     }
-    const list = conversationsIn(item.value);
-    if (list === undefined) {
-      yield conversationRecord(item.value, context, item.line, item.raw);
-      continue;
-    }
-    for (let index = 0; index < list.length; index++) {
-      const value = list[index];
-      yield labelled(conversationRecord(value, context, item.line, list.length === 1 ? item.raw : rawOf(value)), `conversation ${index + 1} of the list`);
-    }
+    if (batch.length > 0) yield batch;
   }
 }
 
 /** An Intercom list response (`{"type":"conversation.list","conversations":[...]}`), an array, or one conversation. */
-export async function* readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord> {
+export async function* readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
   const document = await readJsonDocument(context);
   const list = conversationsIn(document) ?? [document];
-  for (let index = 0; index < list.length; index++) {
-    const value = list[index];
-    yield labelled(conversationRecord(value, context, null, rawOf(value)), `element ${index + 1}`);
-  }
+  yield* inBatches(list.map((value, index) => labelled(conversationRecord(value, context, null, rawOf(value)), `element ${index + 1}`)));
 }
 
 function conversationsIn(value: unknown): unknown[] | undefined {

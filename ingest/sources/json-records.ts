@@ -8,6 +8,8 @@ import { readJsonLines } from './json-lines.js';
 
 export type JsonRecordKind = 'conversation' | 'faq';
 
+const DOCUMENT_BATCH = 1000;
+
 /** Keys under which a JSON document may hold its list of records. */
 export const JSON_LIST_KEYS = ['conversations', 'entries', 'faqs', 'faq', 'items', 'data'] as const;
 
@@ -37,10 +39,13 @@ export function recordFromObject(kind: JsonRecordKind, value: unknown, context: 
 
 /** JSON Lines of conversations or of FAQ entries. */
 export function readJsonLinesOf(kind: JsonRecordKind) {
-  return async function* (context: SourceContext): AsyncGenerator<SourceRecord> {
-    for await (const item of readJsonLines(context)) {
-      if (!item.ok) yield { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } };
-      else yield recordFromObject(kind, item.value, context, item.line, item.raw);
+  return async function* (context: SourceContext): AsyncGenerator<SourceRecord[]> {
+    for await (const items of readJsonLines(context)) {
+      yield items.map((item) =>
+        item.ok
+          ? recordFromObject(kind, item.value, context, item.line, item.raw)
+          : { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } },
+      );
     }
   };
 }
@@ -50,7 +55,7 @@ export function readJsonLinesOf(kind: JsonRecordKind) {
  * is limited to `MAX_DOCUMENT_BYTES`; large conversation exports belong in JSON Lines.
  */
 export function readJsonDocumentOf(kind: JsonRecordKind) {
-  return async function* (context: SourceContext): AsyncGenerator<SourceRecord> {
+  return async function* (context: SourceContext): AsyncGenerator<SourceRecord[]> {
     const bytes = await readFile(context.path);
     context.onChunk(bytes);
     if (bytes.length > MAX_DOCUMENT_BYTES) {
@@ -65,11 +70,15 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
     }
     const list = listOf(document);
     if (!list) throw new Error(`JSON document holds no list of records (expected an array or one of the keys ${JSON_LIST_KEYS.join(', ')})`);
-    for (let index = 0; index < list.length; index++) {
-      const value = list[index];
-      const record = recordFromObject(kind, value, context, null, JSON.stringify(value) ?? '');
-      if (!record.parsed.ok) record.parsed = { ok: false, reason: `element ${index + 1}: ${record.parsed.reason}` };
-      yield record;
+    for (let start = 0; start < list.length; start += DOCUMENT_BATCH) {
+      const batch: SourceRecord[] = [];
+      for (let index = start; index < Math.min(list.length, start + DOCUMENT_BATCH); index++) {
+        const value = list[index];
+        const record = recordFromObject(kind, value, context, null, JSON.stringify(value) ?? '');
+        if (!record.parsed.ok) record.parsed = { ok: false, reason: `element ${index + 1}: ${record.parsed.reason}` };
+        batch.push(record);
+      }
+      yield batch;
     }
   };
 }

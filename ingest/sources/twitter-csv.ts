@@ -4,7 +4,7 @@ import { describe, type NormalizeResult, type NormalizedConversation, type Norma
 import { fail, ok, type Parsed } from '../result.js';
 import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
 import { parseTimestamp } from '../timestamps.js';
-import { readCsvRows } from './csv-records.js';
+import { rawOf, readCsvRows } from './csv-records.js';
 import { TweetThreadIndex } from './tweet-thread-index.js';
 
 /** The columns of the Customer Support on Twitter corpus (`twcs.csv`) that an import needs. */
@@ -33,7 +33,7 @@ interface TweetRow {
  *
  * Reads the file twice: once to index the threads (ids only, about 45 bytes a tweet), once to load the tweets.
  */
-export async function* readTwitterCsv(context: SourceContext): AsyncGenerator<SourceRecord> {
+export async function* readTwitterCsv(context: SourceContext): AsyncGenerator<SourceRecord[]> {
   const options = { timezone: context.timezone };
   const index = new TweetThreadIndex();
   const checkHeader = (columns: string[]): void => {
@@ -42,38 +42,39 @@ export async function* readTwitterCsv(context: SourceContext): AsyncGenerator<So
     const unknown = columns.filter((name) => !KNOWN.has(name));
     if (unknown.length > 0) context.warn(`unknown column${unknown.length > 1 ? 's' : ''} ignored: ${unknown.join(', ')}`, 1);
   };
-  for await (const row of readCsvRows(context.path, () => undefined, checkHeader)) {
-    if (!row.ok) continue;
-    const id = readTweetId(row.fields['tweet_id'], 'tweet_id');
-    if (!id.ok || id.value === null) continue;
-    const parent = readTweetId(row.fields['in_response_to_tweet_id'], 'in_response_to_tweet_id');
-    const inbound = readInbound(row.fields['inbound']);
-    const createdAt = parseTimestamp(row.fields['created_at'], options);
-    const author = (row.fields['author_id'] ?? '').trim();
-    index.add(
-      id.value,
-      parent.ok ? parent.value : null,
-      createdAt.ok ? createdAt.value : NaN,
-      inbound.ok && !inbound.value && author !== '' ? author : null,
-    );
+  for await (const rows of readCsvRows(context.path, () => undefined, checkHeader)) {
+    for (const row of rows) {
+      if (!row.ok) continue;
+      const id = readTweetId(row.fields['tweet_id'], 'tweet_id');
+      if (!id.ok || id.value === null) continue;
+      const parent = readTweetId(row.fields['in_response_to_tweet_id'], 'in_response_to_tweet_id');
+      const inbound = readInbound(row.fields['inbound']);
+      const createdAt = parseTimestamp(row.fields['created_at'], options);
+      const author = (row.fields['author_id'] ?? '').trim();
+      index.add(
+        id.value,
+        parent.ok ? parent.value : null,
+        createdAt.ok ? createdAt.value : NaN,
+        inbound.ok && !inbound.value && author !== '' ? author : null,
+      );
+    }
   }
   index.finish();
 
-  for await (const row of readCsvRows(context.path, context.onChunk)) {
-    if (!row.ok) {
-      yield { line: row.line, raw: row.raw, messagesRead: 1, parsed: { ok: false, reason: row.reason } };
-      continue;
-    }
-    const tweet = readTweet(row.fields, options);
-    if (!tweet.ok) {
-      yield { line: row.line, raw: row.raw, messagesRead: 1, parsed: tweet };
-      continue;
-    }
-    yield { line: row.line, raw: row.raw, messagesRead: 1, parsed: toPayload(tweet.value, index, row.raw) };
+  for await (const rows of readCsvRows(context.path, context.onChunk)) {
+    yield rows.map((row): SourceRecord => {
+      if (!row.ok) return { line: row.line, raw: row.raw, messagesRead: 1, parsed: { ok: false, reason: row.reason } };
+      const tweet = readTweet(row.fields, options);
+      if (!tweet.ok) return { line: row.line, raw: rawOf(row.fields), messagesRead: 1, parsed: tweet };
+      // The raw text is rebuilt only when a reject or warning needs it.
+      const raw = (): string => rawOf(row.fields);
+      const parsed = toPayload(tweet.value, index, raw);
+      return { line: row.line, raw: parsed.ok && parsed.issues.length === 0 ? '' : raw(), rawOf: raw, messagesRead: 1, parsed };
+    });
   }
 }
 
-function toPayload(tweet: TweetRow, index: TweetThreadIndex, raw: string): NormalizeResult<Payload> {
+function toPayload(tweet: TweetRow, index: TweetThreadIndex, rawOfRow: () => string): NormalizeResult<Payload> {
   const thread = index.rootOf(tweet.id);
   // Every valid row was indexed in the first pass; a file changed between the passes is the only way here.
   if (!thread) return { ok: false, reason: `tweet ${tweet.id} was not in the file when its threads were indexed (was the file changed during the import?)` };
@@ -82,15 +83,15 @@ function toPayload(tweet: TweetRow, index: TweetThreadIndex, raw: string): Norma
     issues.push({
       kind: 'warning',
       reason: `tweet ${tweet.id} replies to tweet ${thread.brokenParent}, which is not in this file (or was rejected); its thread is kept as conversation ${thread.root}`,
-      raw,
+      raw: rawOfRow(),
     });
   } else if (thread.brokenReason === 'self') {
-    issues.push({ kind: 'warning', reason: `tweet ${tweet.id} names itself as its parent; it starts conversation ${thread.root}`, raw });
+    issues.push({ kind: 'warning', reason: `tweet ${tweet.id} names itself as its parent; it starts conversation ${thread.root}`, raw: rawOfRow() });
   } else if (thread.brokenReason === 'loop') {
     issues.push({
       kind: 'warning',
       reason: `tweet ${tweet.id} replies to tweet ${thread.brokenParent}, whose replies lead back to it (a loop); conversation ${thread.root} starts here`,
-      raw,
+      raw: rawOfRow(),
     });
   }
   const truncated = tweet.text.length > MAX_BODY_CHARS;

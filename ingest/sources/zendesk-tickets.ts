@@ -16,6 +16,7 @@ import {
   readTime,
   type Fields,
 } from './helpdesk-fields.js';
+import { inBatches } from './in-batches.js';
 import { readJsonDocument } from './json-document.js';
 import { readJsonLines } from './json-lines.js';
 
@@ -72,15 +73,19 @@ export function looksLikeZendesk(value: unknown): boolean {
  * with comments or audits side-loaded, a single ticket (`{"ticket": {...}, "comments": [...], "users": [...]}`),
  * or an array of tickets. Read into memory (at most `MAX_DOCUMENT_BYTES`): Zendesk pages hold at most 1000 tickets.
  */
-export async function* readZendeskDocument(context: SourceContext): AsyncGenerator<SourceRecord> {
-  yield* recordsFrom(await readJsonDocument(context), context, null);
+export async function* readZendeskDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  yield* inBatches(recordsFrom(await readJsonDocument(context), context, null));
 }
 
 /** Zendesk tickets one a line (with `comments` embedded, as Zendesk's JSON data export writes them), or one page a line. */
-export async function* readZendeskJsonLines(context: SourceContext): AsyncGenerator<SourceRecord> {
-  for await (const item of readJsonLines(context)) {
-    if (!item.ok) yield { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } };
-    else yield* recordsFrom(item.value, context, item.line, item.raw);
+export async function* readZendeskJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  for await (const items of readJsonLines(context)) {
+    const batch: SourceRecord[] = [];
+    for (const item of items) {
+      if (!item.ok) batch.push({ line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } });
+      else batch.push(...recordsFrom(item.value, context, item.line, item.raw));
+    }
+    if (batch.length > 0) yield batch;
   }
 }
 

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { detectFormat } from '../../ingest/detect-format.js';
-import { temporaryFile } from '../helpers/test-database.js';
+import { temporaryFile } from './ingest-helpers.js';
 
 const ticket = (id: number) => ({ id, via: { channel: 'web' }, created_at: '2023-11-14T09:00:00Z', status: 'open', requester_id: 1, description: 'x'.repeat(500) });
 const conversation = (id: number) => ({ type: 'conversation', id: String(id), created_at: 1700000000, source: { type: 'conversation', body: 'y'.repeat(500), author: { type: 'user', id: 'u' } } });

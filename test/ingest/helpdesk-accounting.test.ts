@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { Counts } from '../../ingest/run-ingest.js';
-import { fixture, freshDatabase, ingest } from '../helpers/test-database.js';
+import { fixture, freshDatabase, ingest } from './ingest-helpers.js';
 
 let handle: DatabaseHandle;
 beforeEach(async () => {

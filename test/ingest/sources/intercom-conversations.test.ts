@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
-import { fixture, freshDatabase, ingest, temporaryFile } from '../../helpers/test-database.js';
+import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
 
 const LIST = fixture('intercom', 'list-response.json');
 const LINES = fixture('intercom', 'conversations-one-per-line.jsonl');

@@ -8,7 +8,7 @@ import {
   TWCS_FIXTURE_FIRST_RESPONSES_BY_BRAND,
   TWCS_FIXTURE_UNANSWERED,
 } from '../../fixtures/twcs/expected-first-responses.js';
-import { fixture, freshDatabase, ingest, temporaryFile } from '../../helpers/test-database.js';
+import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
 
 const THREADS = fixture('twcs', 'threads-out-of-order.csv');
 /** The shared datasets folder sits beside the repository (`../shared`), or beside the folder of worktrees. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { MAX_DOCUMENT_BYTES } from '../../../ingest/limits.js';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
-import { fixture, freshDatabase, ingest, temporaryFile } from '../../helpers/test-database.js';
+import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
 
 const PAGE = fixture('zendesk', 'incremental-export-with-comments.json');
 const AUDITS = fixture('zendesk', 'ticket-with-audits.json');

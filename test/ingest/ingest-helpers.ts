@@ -1,21 +1,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { join } from 'node:path';
+import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
+import { FIXTURES, memoryDatabase } from '../helpers.js';
 
 /** A fresh, migrated in-memory database: one per test. */
-export function freshDatabase(): Promise<DatabaseHandle> {
-  return openDatabase({ path: ':memory:' });
-}
+export const freshDatabase = memoryDatabase;
 
 /** A fixture file under test/fixtures. */
 export function fixture(...parts: string[]): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', ...parts);
+  return join(FIXTURES, ...parts);
 }
 
-/** Ingests paths into the database in UTC. */
+/** Ingests paths into the database, reading zone-less times as UTC. */
 export function ingest(handle: DatabaseHandle, ...paths: string[]): Promise<IngestSummary> {
   return runIngest(handle, { paths, timezone: 'UTC' });
 }

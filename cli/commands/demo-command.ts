@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { openDatabase } from '../../db/connection.js';
+import { runIngest } from '../../ingest/run-ingest.js';
+import { generateDemoData } from '../demo/generate-demo-data.js';
+import { dbOption } from '../options.js';
+
+/** `npm start`: demo data into an empty database, then every stage that exists. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('Generate demo data when the database is empty, then run the pipeline on it')
+    .addOption(dbOption())
+    .option('--dir <dir>', 'where the demo files go', './demo')
+    .option('--days <n>', 'days of demo data', '90')
+    .action(async (options: { db: string; dir: string; days: string }) => {
+      const handle = await openDatabase({ path: options.db });
+      try {
+        const existing = await handle.db.selectFrom('conversations').select('id').limit(1).executeTakeFirst();
+        if (!existing) {
+          if (!existsSync(join(options.dir, 'inbox'))) {
+            const generated = generateDemoData({ outDir: options.dir, days: Number(options.days), seed: 1 });
+            process.stdout.write(`demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`);
+          }
+          const summary = await runIngest(handle, { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' });
+          process.stdout.write(
+            `ingest run ${summary.runId} ${summary.status}: ${summary.files.length} files, ${summary.records.read} records read, ${summary.records.inserted} inserted, ${summary.records.rejected} rejected\n`,
+          );
+        } else {
+          process.stdout.write(`${options.db} already holds data; nothing generated\n`);
+        }
+        const counts = await handle.db
+          .selectFrom('conversations')
+          .select(['channel', (eb) => eb.fn.countAll<number>().as('conversations')])
+          .groupBy('channel')
+          .orderBy('channel')
+          .execute();
+        for (const row of counts) process.stdout.write(`  ${row.channel}: ${row.conversations} conversations\n`);
+        process.stdout.write(`database: ${options.db}\n`);
+      } finally {
+        await handle.close();
+      }
+    });
+}

@@ -1,0 +1,251 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { AGENTS, DEMO_FAQ, DEMO_TOPICS, type DemoTopic } from './demo-content.js';
+
+export interface DemoDataOptions {
+  outDir: string;
+  days: number;
+  seed: number;
+  /** The last day of data (UTC midnight); default: today. */
+  endDate?: Date;
+}
+
+export interface DemoDataSummary {
+  files: string[];
+  conversations: number;
+  messages: number;
+  /** Days with market volatility: 3-5x chat volume and slower answers. */
+  spikeDays: string[];
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+/** Agents work 08:00-22:00 in the exchange's zone (UTC+8), seven days a week; fewer at weekends. */
+const SHIFT_START_UTC = 0;
+const SHIFT_END_UTC = 14;
+
+/**
+ * Realistic logs of a cryptocurrency exchange's support: chat and social as JSON Lines, email as messages CSV, and
+ * an FAQ folder of Markdown entries. The same seed gives the same files.
+ */
+export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
+  const random = seeded(options.seed);
+  const end = options.endDate ?? new Date();
+  const endDay = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate());
+  const firstDay = endDay - (options.days - 1) * 24 * HOUR;
+  const spikeCount = Math.max(1, Math.round(options.days / 25));
+  const spikeDays = new Set<number>();
+  while (spikeDays.size < Math.min(spikeCount, options.days)) spikeDays.add(Math.floor(random() * options.days));
+
+  const inbox = join(options.outDir, 'inbox');
+  const faqDir = join(options.outDir, 'faq');
+  mkdirSync(inbox, { recursive: true });
+  mkdirSync(faqDir, { recursive: true });
+  const files: string[] = [];
+  let conversations = 0;
+  let messages = 0;
+
+  for (let day = 0; day < options.days; day++) {
+    const dayStart = firstDay + day * 24 * HOUR;
+    const date = new Date(dayStart).toISOString().slice(0, 10);
+    const weekend = [0, 6].includes(new Date(dayStart).getUTCDay());
+    const spike = spikeDays.has(day) ? 3 + random() * 2 : 1;
+    const daysLeft = options.days - day;
+    const topics = DEMO_TOPICS.filter((t) => t.onlyLastDays === undefined || daysLeft <= t.onlyLastDays);
+    const lines: string[] = [];
+    const emailRows: Record<string, string>[] = [];
+
+    const chats = Math.round((weekend ? 28 : 40) * spike * (0.8 + random() * 0.4));
+    const emails = Math.round((weekend ? 8 : 16) * (spike > 1 ? 1.5 : 1) * (0.8 + random() * 0.4));
+    const social = Math.round(3 * spike);
+    for (let i = 0; i < chats + social; i++) {
+      const channel = i < chats ? 'chat' : 'social';
+      const id = `${channel}-${date}-${i + 1}`;
+      const record = buildConversation(random, { id, channel, dayStart, topics, spike, weekend });
+      lines.push(JSON.stringify(record));
+      conversations += 1;
+      messages += record.messages.length;
+    }
+    for (let i = 0; i < emails; i++) {
+      const id = `email-${date}-${i + 1}`;
+      const record = buildConversation(random, { id, channel: 'email', dayStart, topics, spike, weekend });
+      conversations += 1;
+      for (const message of record.messages) {
+        messages += 1;
+        emailRows.push({
+          conversation_id: record.id,
+          message_id: message.id,
+          channel: 'email',
+          author_role: message.author_role,
+          author_id: message.author_id ?? '',
+          created_at: message.created_at,
+          body: message.body,
+          internal: message.internal ? 'true' : '',
+          subject: record.subject ?? '',
+          language: record.language,
+          tags: record.tags.join(';'),
+          status: record.status,
+          resolved_at: record.resolved_at ?? '',
+        });
+      }
+    }
+    const chatFile = join(inbox, `chats-${date}.jsonl`);
+    writeFileSync(chatFile, `${lines.join('\n')}\n`);
+    const emailFile = join(inbox, `email-${date}.csv`);
+    writeFileSync(emailFile, `${Papa.unparse(emailRows, { newline: '\r\n' })}\r\n`);
+    files.push(chatFile, emailFile);
+  }
+
+  for (const entry of DEMO_FAQ) {
+    const path = join(faqDir, `${entry.id}.md`);
+    writeFileSync(
+      path,
+      `---\nid: ${entry.id}\ntitle: ${JSON.stringify(entry.title)}\nupdated_at: ${entry.updatedAt}\ntags: [${entry.tags.join(', ')}]\nlanguage: ${entry.language}\n---\n${entry.body}\n`,
+    );
+    files.push(path);
+  }
+  return {
+    files,
+    conversations,
+    messages,
+    spikeDays: [...spikeDays].sort((a, b) => a - b).map((d) => new Date(firstDay + d * 24 * HOUR).toISOString().slice(0, 10)),
+  };
+}
+
+interface DemoMessage {
+  id: string;
+  author_role: 'customer' | 'agent' | 'bot' | 'system';
+  author_id?: string;
+  created_at: string;
+  body: string;
+  internal?: boolean;
+}
+
+interface DemoConversation {
+  id: string;
+  channel: string;
+  created_at: string;
+  status: string;
+  resolved_at?: string;
+  customer_id: string;
+  assignee?: string;
+  subject?: string;
+  language: string;
+  tags: string[];
+  events: { type: string; created_at: string }[];
+  messages: DemoMessage[];
+}
+
+function buildConversation(
+  random: () => number,
+  context: { id: string; channel: string; dayStart: number; topics: DemoTopic[]; spike: number; weekend: boolean },
+): DemoConversation {
+  const topic = weightedPick(random, context.topics);
+  const chinese = random() < 0.35;
+  // Incoming volume peaks in the exchange's daytime (UTC+8) and in US evening hours.
+  const hour = random() < 0.7 ? 1 + random() * 13 : random() * 24;
+  const start = context.dayStart + Math.floor(hour * HOUR + random() * HOUR) % (24 * HOUR);
+  const customer = `cust-${Math.floor(random() * 5000)}`;
+  const agent = pick(random, AGENTS);
+  const question = fill(random, pick(random, chinese ? topic.zh : topic.en));
+  const answer = pick(random, chinese ? topic.answersZh.length > 0 ? topic.answersZh : topic.answersEn : topic.answersEn);
+  const messages: DemoMessage[] = [];
+  let clock = start;
+  const at = () => new Date(clock).toISOString();
+  messages.push({ id: 'm1', author_role: 'customer', author_id: customer, created_at: at(), body: question });
+
+  const isEmail = context.channel === 'email';
+  if (!isEmail && context.channel === 'chat') {
+    clock += 2_000;
+    messages.push({ id: 'm2', author_role: 'bot', author_id: 'assistant', created_at: at(), body: chinese ? '您好，我是智能助手，正在为您转接人工客服。' : "Hi! I'm the assistant, connecting you to an agent." });
+  }
+  const hourUtc = new Date(clock).getUTCHours();
+  const inShift = hourUtc >= SHIFT_START_UTC && hourUtc < SHIFT_END_UTC;
+  const unanswered = random() < 0.03;
+  if (!unanswered) {
+    let wait: number;
+    if (isEmail) wait = (inShift ? 1 + random() * 6 : 8 + random() * 14) * HOUR;
+    else if (context.channel === 'social') wait = (10 + random() * 80) * MINUTE;
+    else wait = (inShift ? 0.5 + random() * 4 : 6 + random() * 40) * MINUTE;
+    wait *= context.spike > 1 ? context.spike * (0.8 + random() * 0.6) : 1;
+    if (context.weekend) wait *= 1.3;
+    clock += Math.round(wait);
+    if (isEmail && random() < 0.3) {
+      messages.push({ id: `m${messages.length + 1}`, author_role: 'agent', author_id: agent, created_at: at(), body: `Checked the ledger, escalating to finance (${topic.key}).`, internal: true });
+      clock += Math.round(random() * 20 * MINUTE);
+    }
+    messages.push({ id: `m${messages.length + 1}`, author_role: 'agent', author_id: agent, created_at: at(), body: answer });
+    if (random() < 0.4) {
+      clock += Math.round((isEmail ? 2 * HOUR : 2 * MINUTE) * (0.5 + random()));
+      messages.push({ id: `m${messages.length + 1}`, author_role: 'customer', author_id: customer, created_at: at(), body: chinese ? '好的，谢谢！' : 'Thanks, that helped.' });
+    }
+  }
+  const events: { type: string; created_at: string }[] = [];
+  let status = unanswered ? 'open' : 'solved';
+  let resolvedAt: string | undefined;
+  if (!unanswered) {
+    clock += Math.round(random() * 30 * MINUTE);
+    resolvedAt = at();
+    events.push({ type: 'resolved', created_at: resolvedAt });
+    if (random() < 0.06) {
+      clock += Math.round((1 + random() * 20) * HOUR);
+      messages.push({ id: `m${messages.length + 1}`, author_role: 'customer', author_id: customer, created_at: at(), body: chinese ? '问题还是没有解决' : 'It happened again, please reopen.' });
+      events.push({ type: 'reopened', created_at: at() });
+      clock += Math.round((0.5 + random() * 3) * HOUR);
+      messages.push({ id: `m${messages.length + 1}`, author_role: 'agent', author_id: agent, created_at: at(), body: answer });
+      clock += Math.round(random() * HOUR);
+      resolvedAt = at();
+      events.push({ type: 'resolved', created_at: resolvedAt });
+      status = 'solved';
+    }
+  }
+  return {
+    id: context.id,
+    channel: context.channel,
+    created_at: new Date(start).toISOString(),
+    status,
+    ...(resolvedAt ? { resolved_at: resolvedAt } : {}),
+    customer_id: customer,
+    ...(unanswered ? {} : { assignee: agent }),
+    ...(isEmail ? { subject: question.slice(0, 60) } : {}),
+    language: chinese ? 'zh' : 'en',
+    tags: [topic.key],
+    events,
+    messages,
+  };
+}
+
+function fill(random: () => number, template: string): string {
+  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+  const base58 = (n: number) => Array.from({ length: n }, () => '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'[Math.floor(random() * 58)]).join('');
+  return template
+    .replace('{tx}', hex(64))
+    .replace('{btc}', `bc1q${hex(38)}`)
+    .replace('{trx}', `T${base58(33)}`);
+}
+
+function weightedPick(random: () => number, topics: DemoTopic[]): DemoTopic {
+  const total = topics.reduce((sum, t) => sum + t.weight, 0);
+  let r = random() * total;
+  for (const topic of topics) {
+    r -= topic.weight;
+    if (r <= 0) return topic;
+  }
+  return topics[topics.length - 1]!;
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

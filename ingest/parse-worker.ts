@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SOURCES, type FormatName } from './detect-format.js';
+import { encodeBatch } from './record-codec.js';
+import type { WorkerMessage, WorkerRequest } from './worker-source.js';
+
+/** How many batches may wait unprocessed in the writer before the parser pauses: memory stays flat. */
+const MAX_BATCHES_IN_FLIGHT = 8;
+
+const port = parentPort!;
+const request = workerData as WorkerRequest;
+let credit = MAX_BATCHES_IN_FLIGHT;
+let wake: (() => void) | undefined;
+port.on('message', (message: 'ack') => {
+  if (message === 'ack') {
+    credit += 1;
+    wake?.();
+  }
+});
+
+const post = (message: WorkerMessage): void => port.postMessage(message);
+
+async function main(): Promise<void> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const source = SOURCES[request.format as FormatName];
+  const iterator = source({
+    path: request.path,
+    timezone: request.timezone,
+    onChunk: (chunk) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    },
+    warn: (reason, line) => post({ type: 'warn', reason, line }),
+  });
+  for await (const batch of iterator) {
+    while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
+    credit -= 1;
+    post({ type: 'batch', records: encodeBatch(batch), bytes });
+  }
+  post({ type: 'done', bytes, sha256: hash.digest('hex') });
+}
+
+main().catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect, test } from 'vitest';
+import { ROOT } from './helpers.js';
+
+const STAGES = ['db', 'ingest', 'analysis', 'dashboard', 'cli'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** Which of our folders each folder may import: `cli -> {ingest, analysis, dashboard} -> db`. */
+const ALLOWED: Record<Stage, Stage[]> = {
+  db: ['db'],
+  ingest: ['ingest', 'db'],
+  analysis: ['analysis', 'db'],
+  dashboard: ['dashboard', 'db'],
+  cli: ['cli', 'ingest', 'analysis', 'dashboard', 'db'],
+};
+
+function sourceFiles(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+test('dependencies point one way: cli -> {ingest, analysis, dashboard} -> db; stages talk through tables', () => {
+  const violations: string[] = [];
+  for (const stage of STAGES) {
+    for (const file of sourceFiles(join(ROOT, stage))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+        const target = relative(ROOT, join(file, '..', match[1]!)).split('/')[0] as Stage;
+        if ((STAGES as readonly string[]).includes(target) && !ALLOWED[stage].includes(target)) {
+          violations.push(`${relative(ROOT, file)} imports ${match[1]}`);
+        }
+      }
+    }
+  }
+  expect(violations).toEqual([]);
+});
+
+test('natural is never imported whole (it drags in database clients and reads .env)', () => {
+  const offenders = STAGES.flatMap((stage) => sourceFiles(join(ROOT, stage))).filter((file) =>
+    /from\s+'natural'|require\('natural'\)/.test(readFileSync(file, 'utf8')),
+  );
+  expect(offenders).toEqual([]);
+});
+
+test('every relative import ends in .js', () => {
+  const offenders = STAGES.flatMap((stage) => sourceFiles(join(ROOT, stage))).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+)'/g)].filter((m) => !m[1]!.endsWith('.js')).map((m) => `${relative(ROOT, file)}: ${m[1]}`),
+  );
+  expect(offenders).toEqual([]);
+});

@@ -1,0 +1,71 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openDatabase } from '../../db/connection.js';
+import { CLI, temporaryFolder } from '../helpers.js';
+import { writeMessagesCsv } from './generate-csv.js';
+
+const ROWS = 400_000;
+const folder = temporaryFolder();
+let csv: string;
+beforeAll(() => {
+  csv = writeMessagesCsv(join(folder.path, 'large.csv'), ROWS);
+});
+afterAll(() => folder.cleanup());
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+test('SIGKILL mid-file leaves nothing of that file; the rerun loads everything exactly once', async () => {
+  const db = join(folder.path, 'kill.db');
+  const child = spawn(process.execPath, [CLI, 'ingest', '--db', db, '--quiet', csv], { stdio: 'ignore' });
+  const wal = `${db}-wal`;
+  // Kill once the transaction has clearly started writing pages.
+  const writing = await waitFor(() => existsSync(wal) && statSync(wal).size > 4 * 1024 * 1024, 60_000);
+  expect(writing).toBe(true);
+  child.kill('SIGKILL');
+  const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  expect(signal).toBe('SIGKILL');
+
+  const handle = await openDatabase({ path: db });
+  try {
+    const count = async (table: 'messages' | 'conversations' | 'ingest_files' | 'rejects') =>
+      (await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    expect(await count('messages')).toBe(0);
+    expect(await count('conversations')).toBe(0);
+    expect(await count('ingest_files')).toBe(0);
+    expect(await count('rejects')).toBe(0);
+    const runs = await handle.db.selectFrom('ingest_runs').select('status').execute();
+    expect(runs).toEqual([{ status: 'running' }]);
+  } finally {
+    await handle.close();
+  }
+
+  const rerun = spawnSync(process.execPath, [CLI, 'ingest', '--db', db, '--json', csv], { encoding: 'utf8' });
+  expect(rerun.status).toBe(0);
+  const summary = JSON.parse(rerun.stdout) as { records: { inserted: number } };
+  expect(summary.records.inserted).toBe(ROWS);
+
+  const after = await openDatabase({ path: db });
+  try {
+    const messages = await after.db
+      .selectFrom('messages')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('external_id').distinct().as('distinct')])
+      .executeTakeFirstOrThrow();
+    expect(messages).toEqual({ n: ROWS, distinct: ROWS });
+    const conversations = await after.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(conversations.n).toBe(ROWS / 5);
+    const runs = await after.db.selectFrom('ingest_runs').select(['id', 'status']).orderBy('id').execute();
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'succeeded']);
+  } finally {
+    await after.close();
+  }
+});
