@@ -178,7 +178,7 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
  */
 function auditFromTicketEvent(event: Fields): Fields {
   const children = Array.isArray(event['child_events']) ? event['child_events'] : [];
-  return {
+  const audit: Fields = {
     ticket_id: event['ticket_id'],
     created_at: event['created_at'] ?? event['timestamp'],
     author_id: event['updater_id'],
@@ -191,7 +191,12 @@ function auditFromTicketEvent(event: Fields): Fields {
       return child;
     }),
   };
+  FROM_TICKET_EVENTS.add(audit);
+  return audit;
 }
+
+/** Audits made from ticket events, so that rejects name what the file calls them. */
+const FROM_TICKET_EVENTS = new WeakSet<Fields>();
 
 /** The comments of a ticket that could not be read, for the count of messages read. */
 function countComments(ticket: unknown, side: SideLoads): number {
@@ -268,7 +273,8 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
   audits.forEach((audit, index) => {
     const events = Array.isArray(audit['events']) ? audit['events'] : [];
     const comments = events.filter((event) => isObject(event) && (event['type'] === 'Comment' || event['type'] === 'VoiceComment'));
-    addFrom(comments, `audit ${index + 1} comment`, { createdAt: audit['created_at'], authorId: audit['author_id'] });
+    const name = FROM_TICKET_EVENTS.has(audit) ? 'ticket event' : 'audit';
+    addFrom(comments, `${name} ${index + 1} comment`, { createdAt: audit['created_at'], authorId: audit['author_id'] });
   });
 
   const messages: { message: NormalizedMessage; raw: unknown; label: string }[] = [];

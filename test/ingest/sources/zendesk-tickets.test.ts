@@ -118,7 +118,7 @@ describe('Zendesk tickets', () => {
     ]);
     expect(await comment('91048994500')).toMatchObject({ author_role: 'agent', body: 'Your bank blocked it; please call them.' });
     expect((await rejects()).map((r) => r.reason)).toEqual([
-      'audit 3 comment 1: the comment text is not in the export (export ticket events with include=comment_events)',
+      'ticket event 3 comment 1: the comment text is not in the export (export ticket events with include=comment_events)',
     ]);
   });
 
