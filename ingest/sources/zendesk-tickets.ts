@@ -153,7 +153,7 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
           : owner === null
             ? `${what} ${index + 1} has no "ticket_id" and the file holds several tickets: it cannot be placed`
             : `${what} ${index + 1} belongs to ticket ${owner}, which is not in this file`;
-        orphans.push({ line, raw: rawOf(listed), messagesRead: key === 'comments' ? 1 : 0, parsed: { ok: false, reason } });
+        orphans.push({ line, raw: rawOf(listed), messagesRead: key === 'comments' ? 1 : commentsInAudit(item), parsed: { ok: false, reason } });
         return;
       }
       const group = target.get(owner);
@@ -197,6 +197,11 @@ function auditFromTicketEvent(event: Fields): Fields {
 
 /** Audits made from ticket events, so that rejects name what the file calls them. */
 const FROM_TICKET_EVENTS = new WeakSet<Fields>();
+
+function commentsInAudit(audit: unknown): number {
+  const events = isObject(audit) && Array.isArray(audit['events']) ? audit['events'] : [];
+  return events.filter((event) => isObject(event) && (event['type'] === 'Comment' || event['type'] === 'VoiceComment')).length;
+}
 
 /** The comments of a ticket that could not be read, for the count of messages read. */
 function countComments(ticket: unknown, side: SideLoads): number {

@@ -126,6 +126,7 @@ describe('Zendesk tickets', () => {
     const summary = await ingest(handle, fixture('zendesk', 'ticket-events-without-tickets.json'));
     expect(summary.files[0]).toMatchObject({ format: 'zendesk-json', status: 'loaded' });
     expect(summary.records).toMatchObject({ read: 2, inserted: 0, rejected: 2 });
+    expect(summary.messages).toMatchObject({ read: 2, rejected: 2 }); // the comment inside each event
     expect((await rejects()).map((r) => r.reason)).toEqual([
       'ticket event 1 belongs to ticket 401, which is not in this file',
       'ticket event 2 belongs to ticket 401, which is not in this file',
