@@ -11,6 +11,10 @@ export function slot(name: string): string {
 export interface PreparedCompiled<Slots extends string> {
   run(values: Record<Slots, unknown>): BetterSqlite3.RunResult;
   get<Row>(values: Record<Slots, unknown>): Row | undefined;
+  /** The slot names in the order the statement takes its parameters, for callers that bind positionally. */
+  readonly order: readonly Slots[];
+  /** Runs with parameters already in `order`: no object per call. */
+  runPositional(parameters: unknown[]): BetterSqlite3.RunResult;
 }
 
 /**
@@ -41,5 +45,7 @@ export function prepareCompiled<Slots extends string>(
   return {
     run: (values) => statement.run(bind(values)),
     get: <Row>(values: Record<Slots, unknown>) => statement.get(bind(values)) as Row | undefined,
+    order,
+    runPositional: (parameters) => statement.run(parameters),
   };
 }

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
+import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
-import { IngestStore, type Outcome } from './store.js';
+import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
 import { parseWorkerAvailable, readInWorker } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
@@ -220,6 +221,12 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
       elapsedMs: Date.now() - startedAt,
     });
   const now = Date.now();
+  const addRowCounts = (written: MessageRowCounts): void => {
+    for (const key of ['inserted', 'updated', 'unchanged'] as const) {
+      records[key] += written.records[key];
+      messages[key] += written.messages[key];
+    }
+  };
   await store.begin();
   try {
     const sourceContext = {
@@ -253,7 +260,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
           records.rejected += 1;
           messages.rejected += record.messagesRead;
         } else {
-          records[outcome.record] += 1;
+          if (outcome.record !== 'queued') records[outcome.record] += 1;
           messages.inserted += outcome.messages.inserted;
           messages.updated += outcome.messages.updated;
           messages.unchanged += outcome.messages.unchanged;
@@ -261,6 +268,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
           warnings += outcome.warnings;
         }
       }
+      addRowCounts(store.flushMessageRows());
       if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
         lastProgress = Date.now();
         report();
@@ -285,7 +293,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
 
 type StoreOutcome =
   | { kind: 'rejected' }
-  | { kind: 'stored'; record: Outcome; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
+  | { kind: 'stored'; record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
 
 function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): StoreOutcome {
   const { parsed } = record;
@@ -294,17 +302,18 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
     return { kind: 'rejected' };
   }
   const payload = parsed.value;
-  let result: { record: Outcome; messages: { inserted: number; updated: number; unchanged: number } };
+  let result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } };
   if (payload.type === 'conversation') {
     const saved = store.saveConversation(payload.conversation);
     result = { record: saved.outcome, messages: saved.messages };
   } else if (payload.type === 'message') {
-    const saved = store.saveMessageRow(payload.head, payload.message);
-    if ('reason' in saved) {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.reason, raw: record.raw || (record.rawOf?.() ?? '') });
+    const conflict = store.saveMessageRow(payload.head, payload.message);
+    if (conflict) {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: conflict.reason, raw: rawText(record, payload) });
       return { kind: 'rejected' };
     }
-    result = { record: saved.outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [saved.message]: 1 } };
+    // Counted when the store writes the queued rows (flushMessageRows).
+    result = { record: 'queued', messages: { inserted: 0, updated: 0, unchanged: 0 } };
   } else {
     result = { record: store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
   }
@@ -317,7 +326,7 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
   }
   const accounted = result.messages.inserted + result.messages.updated + result.messages.unchanged + messageRejects;
   // Identical repeats of a message inside one record were recognised as duplicates: they count as unchanged.
-  const duplicates = Math.max(0, record.messagesRead - accounted);
+  const duplicates = payload.type === 'conversation' ? Math.max(0, record.messagesRead - accounted) : 0;
   return {
     kind: 'stored',
     record: result.record,
@@ -385,4 +394,20 @@ function sumCounts(list: Counts[]): Counts {
   const total = emptyCounts();
   for (const counts of list) for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
   return total;
+}
+
+/** The record's raw text; for a message row parsed elsewhere without it, the row described from its fields. */
+function rawText(record: SourceRecord, payload: { head: NormalizedConversation; message: NormalizedMessage }): string {
+  if (record.raw) return record.raw;
+  if (record.rawOf) return record.rawOf();
+  const { head, message } = payload;
+  return JSON.stringify({
+    conversation_id: head.externalId,
+    message_id: message.externalId,
+    channel: head.channel,
+    author_role: message.role,
+    author_id: message.authorId,
+    created_at: new Date(message.createdAt).toISOString(),
+    body: message.body,
+  });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { AuthorRole, ConversationSource, NewIngestFile, RejectKind } from '../db/schema.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
@@ -49,12 +50,32 @@ interface StoredMessage {
   internal: number;
 }
 
+/** Message rows written by one multi-row INSERT; a conflict in the batch replays its rows one by one. */
+const MESSAGE_BATCH_ROWS = 128;
+
+interface PendingMessage {
+  conversationId: number;
+  message: NormalizedMessage;
+  conversationChanged: boolean;
+}
+
+/** What the message rows written since the last `flushMessageRows` came to. */
+export interface MessageRowCounts {
+  records: MessageCounts;
+  messages: MessageCounts;
+}
+
 /** Conversations remembered between CSV rows; beyond this the cache starts over, so memory stays flat. */
 const CONVERSATION_CACHE_LIMIT = 20_000;
 
 const CONVERSATION_SLOTS = [
   'source', 'external_id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at',
   'customer_id', 'assignee', 'subject', 'language', 'tags', 'run_id', 'id',
+] as const;
+/** Column order of `messageColumns`. */
+const MESSAGE_BATCH_COLUMNS = [
+  'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
+  'body_truncated', 'internal', 'first_run_id', 'last_run_id',
 ] as const;
 const MESSAGE_SLOTS = [
   'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
@@ -76,6 +97,12 @@ export class IngestStore {
   private readonly insertMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
   private readonly updateMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
   private readonly insertEvent: PreparedCompiled<'conversation_id' | 'kind' | 'created_at' | 'actor_id'>;
+  private readonly insertMessageBatch: PreparedCompiled<string>;
+  /** For each parameter of the batch statement: which pending row, which column of MESSAGE_BATCH_COLUMNS. */
+  private readonly batchPositions: { row: number; column: number }[];
+  private readonly savepoint: { begin: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement; release: BetterSqlite3.Statement };
+  private pending: PendingMessage[] = [];
+  private rowCounts: MessageRowCounts = emptyRowCounts();
   private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
 
   constructor(
@@ -202,6 +229,26 @@ export class IngestStore {
       ['run_id', 'path', 'line', 'kind', 'reason', 'raw', 'raw_truncated', 'created_at'],
     );
     this.faq = prepareFaqStatements(handle);
+
+    const batchRows = Array.from({ length: MESSAGE_BATCH_ROWS }, (_, row) =>
+      Object.fromEntries(MESSAGE_BATCH_COLUMNS.map((column) => [column, slot(`${row}:${column}`)])),
+    );
+    const batchSlots = batchRows.flatMap((row) => Object.values(row) as string[]).map((marker) => marker.slice(marker.indexOf(':') + 1));
+    this.insertMessageBatch = prepareCompiled(
+      sqlite,
+      db.insertInto('messages').values(batchRows as never).onConflict((oc) => oc.columns(['conversation_id', 'external_id']).doNothing()),
+      batchSlots,
+    );
+    this.batchPositions = this.insertMessageBatch.order.map((name) => {
+      const [row, column] = name.split(':') as [string, (typeof MESSAGE_BATCH_COLUMNS)[number]];
+      return { row: Number(row), column: MESSAGE_BATCH_COLUMNS.indexOf(column) };
+    });
+    const statement = (text: string) => sqlite.prepare(text);
+    this.savepoint = {
+      begin: statement(sql`savepoint message_batch`.compile(db).sql),
+      rollback: statement(sql`rollback to message_batch`.compile(db).sql),
+      release: statement(sql`release message_batch`.compile(db).sql),
+    };
   }
 
   async begin(): Promise<void> {
@@ -209,11 +256,14 @@ export class IngestStore {
   }
 
   async commit(): Promise<void> {
+    if (this.pending.length > 0) throw new Error('flushMessageRows() must run before commit()');
     await sql`commit`.execute(this.handle.db);
   }
 
   /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
   async rollback(): Promise<void> {
+    this.pending = [];
+    this.rowCounts = emptyRowCounts();
     this.conversations.clear();
     this.cachedConversations = 0;
     if (this.handle.sqlite.inTransaction) await sql`rollback`.execute(this.handle.db);
@@ -240,20 +290,71 @@ export class IngestStore {
   }
 
   /**
-   * Stores one CSV row: a message plus whatever conversation columns the row carries. Returns the row's outcome,
-   * or a reason when the row contradicts what is stored for its conversation.
+   * Queues one CSV row (a message plus whatever conversation columns the row carries) for a multi-row write; the
+   * conversation is written at once. Returns a reason when the row contradicts what is stored for its conversation.
+   * Outcomes are counted when the rows are written: see `flushMessageRows`.
    */
-  saveMessageRow(head: NormalizedConversation, message: NormalizedMessage): { outcome: Outcome; message: Outcome } | { reason: string } {
+  saveMessageRow(head: NormalizedConversation, message: NormalizedMessage): { reason: string } | undefined {
     const cached = this.lookupConversation(head.source, head.externalId);
     if (cached && cached.channel !== head.channel) {
       return { reason: `channel "${head.channel}" differs from "${cached.channel}" already stored for conversation "${head.externalId}"` };
     }
     const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
-    const { state, outcome: conversationOutcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
-    const messageOutcome = this.upsertMessage(state.id, message);
-    if (messageOutcome === 'inserted') return { outcome: 'inserted', message: messageOutcome };
-    if (messageOutcome === 'updated' || conversationOutcome !== 'unchanged') return { outcome: 'updated', message: messageOutcome };
-    return { outcome: 'unchanged', message: messageOutcome };
+    const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
+    this.pending.push({ conversationId: state.id, message, conversationChanged: outcome !== 'unchanged' });
+    if (this.pending.length >= MESSAGE_BATCH_ROWS) this.writePending();
+    return undefined;
+  }
+
+  /** Writes the queued message rows and returns what they came to since the last call. */
+  flushMessageRows(): MessageRowCounts {
+    this.writePending();
+    const counts = this.rowCounts;
+    this.rowCounts = emptyRowCounts();
+    return counts;
+  }
+
+  private writePending(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    if (pending.length === MESSAGE_BATCH_ROWS) {
+      const columns = pending.map((p) => this.messageColumns(p.conversationId, p.message));
+      const parameters = this.batchPositions.map(({ row, column }) => columns[row]![column]);
+      this.savepoint.begin.run();
+      const inserted = this.insertMessageBatch.runPositional(parameters).changes;
+      if (inserted === pending.length) {
+        this.savepoint.release.run();
+        this.rowCounts.records.inserted += inserted;
+        this.rowCounts.messages.inserted += inserted;
+        return;
+      }
+      // Some rows were already stored (or repeat within the batch): undo and decide row by row.
+      this.savepoint.rollback.run();
+      this.savepoint.release.run();
+    }
+    for (const row of pending) {
+      const messageOutcome = this.upsertMessage(row.conversationId, row.message);
+      this.rowCounts.messages[messageOutcome] += 1;
+      const recordOutcome: Outcome = messageOutcome === 'inserted' ? 'inserted' : messageOutcome === 'updated' || row.conversationChanged ? 'updated' : 'unchanged';
+      this.rowCounts.records[recordOutcome] += 1;
+    }
+  }
+
+  private messageColumns(conversationId: number, message: NormalizedMessage): unknown[] {
+    return [
+      conversationId,
+      message.externalId,
+      message.role,
+      message.authorId,
+      message.createdAt,
+      message.body,
+      message.bodyLength,
+      message.bodyTruncated ? 1 : 0,
+      message.internal ? 1 : 0,
+      this.runId,
+      this.runId,
+    ];
   }
 
   insertReject(reject: { path: string; line: number | null; kind: RejectKind; reason: string; raw: string }): void {
@@ -494,4 +595,8 @@ function carriesNothingNew(head: NormalizedConversation, state: ConversationStat
     head.language === null &&
     head.tags.length === 0
   );
+}
+
+function emptyRowCounts(): MessageRowCounts {
+  return { records: { inserted: 0, updated: 0, unchanged: 0 }, messages: { inserted: 0, updated: 0, unchanged: 0 } };
 }

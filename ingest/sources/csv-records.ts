@@ -31,31 +31,39 @@ export async function* readCsvRows(
 ): AsyncGenerator<CsvRow[]> {
   let header: string[] | undefined;
   let nextLine = 1;
-  let carry: Buffer = Buffer.alloc(0);
+  // Bytes read since the last record boundary, kept as pieces: a record spanning many chunks is joined once.
+  let pieces: Buffer[] = [];
+  let pendingBytes = 0;
   let first = true;
+  const scanner = new QuoteScanner();
   const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      onChunk(chunk);
-      let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    for await (const read of stream as AsyncIterable<Buffer>) {
+      onChunk(read);
+      let chunk = read;
       if (first) {
         first = false;
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
       }
-      const end = lastRecordBoundary(data);
+      const end = scanner.lastBoundary(chunk);
       if (end === 0) {
-        if (data.length > MAX_RECORD_BYTES) {
+        pieces.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes > MAX_RECORD_BYTES) {
           throw new CsvFileError(`record starting at line ${nextLine} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?); the file was not loaded`);
         }
-        carry = Buffer.from(data);
         continue;
       }
-      carry = Buffer.from(data.subarray(end));
-      const rows = parseSegment(data.subarray(0, end));
+      pieces.push(chunk.subarray(0, end));
+      const segment = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+      const rest = chunk.subarray(end);
+      pieces = rest.length > 0 ? [rest] : [];
+      pendingBytes = rest.length;
+      const rows = parseSegment(segment);
       if (rows.length > 0) yield rows;
     }
-    if (carry.length > 0) {
-      const rows = parseSegment(carry);
+    if (pendingBytes > 0) {
+      const rows = parseSegment(Buffer.concat(pieces));
       if (rows.length > 0) yield rows;
     }
     if (!header) throw new CsvFileError('no header row');
@@ -123,45 +131,65 @@ const COMMA = 0x2c;
 const CARRIAGE_RETURN = 0x0d;
 
 /**
- * Offset just past the last line break outside a quoted field (0 when there is none): everything before it is
- * whole records. Follows Papa Parse's rules so both agree: a quote opens a field only at the field's start; inside,
- * `""` is an escaped quote and a quote closes the field only before a comma, a line break or the end.
+ * Finds record boundaries (line breaks outside quoted fields) chunk after chunk, carrying the quoting state across
+ * chunks so that every byte is looked at once however long a record is. Follows Papa Parse's rules so both agree:
+ * a quote opens a field only at the field's start; inside, `""` is an escaped quote and a quote closes the field
+ * only before a comma, a line break or the end.
  */
-function lastRecordBoundary(data: Buffer): number {
-  const outside: [number, number][] = [];
-  let outsideFrom = 0;
-  let inQuotes = false;
-  let q = data.indexOf(QUOTE);
-  while (q !== -1) {
-    if (!inQuotes) {
-      const previous = q === 0 ? NEWLINE : data[q - 1];
-      if (previous === COMMA || previous === NEWLINE) {
-        outside.push([outsideFrom, q]);
-        inQuotes = true;
+class QuoteScanner {
+  private inQuotes = false;
+  /** The previous chunk ended on a quote inside a quoted field: its meaning depends on the next byte. */
+  private quoteAtEnd = false;
+  private previousByte = NEWLINE;
+
+  /** Offset in `chunk` just past its last record boundary, or 0 when it holds none. */
+  lastBoundary(chunk: Buffer): number {
+    if (chunk.length === 0) return 0;
+    let boundary = 0;
+    let outsideFrom = 0;
+    let q = 0;
+    if (this.quoteAtEnd) {
+      this.quoteAtEnd = false;
+      const next = chunk[0];
+      if (next === QUOTE) q = 1;
+      else if (next === COMMA || next === NEWLINE || next === CARRIAGE_RETURN) this.inQuotes = false;
+    }
+    const closeOutside = (to: number): void => {
+      if (to > outsideFrom) {
+        const newline = chunk.lastIndexOf(NEWLINE, to - 1);
+        if (newline >= outsideFrom) boundary = newline + 1;
       }
-      q = data.indexOf(QUOTE, q + 1);
-      continue;
+    };
+    q = chunk.indexOf(QUOTE, q);
+    while (q !== -1) {
+      if (!this.inQuotes) {
+        const previous = q === 0 ? this.previousByte : chunk[q - 1];
+        if (previous === COMMA || previous === NEWLINE) {
+          closeOutside(q);
+          this.inQuotes = true;
+        }
+        q = chunk.indexOf(QUOTE, q + 1);
+        continue;
+      }
+      if (q + 1 >= chunk.length) {
+        this.quoteAtEnd = true;
+        break;
+      }
+      const next = chunk[q + 1];
+      if (next === QUOTE) {
+        q = chunk.indexOf(QUOTE, q + 2);
+        continue;
+      }
+      if (next === COMMA || next === NEWLINE || next === CARRIAGE_RETURN) {
+        this.inQuotes = false;
+        outsideFrom = q + 1;
+      }
+      q = chunk.indexOf(QUOTE, q + 1);
     }
-    if (q + 1 >= data.length) break; // what follows is in the next chunk: still inside quotes
-    const next = data[q + 1];
-    if (next === QUOTE) {
-      q = data.indexOf(QUOTE, q + 2);
-      continue;
-    }
-    if (next === COMMA || next === NEWLINE || next === CARRIAGE_RETURN) {
-      inQuotes = false;
-      outsideFrom = q + 1;
-    }
-    q = data.indexOf(QUOTE, q + 1);
+    if (!this.inQuotes && !this.quoteAtEnd) closeOutside(chunk.length);
+    this.previousByte = chunk[chunk.length - 1]!;
+    return boundary;
   }
-  if (!inQuotes) outside.push([outsideFrom, data.length]);
-  for (let i = outside.length - 1; i >= 0; i--) {
-    const [from, to] = outside[i]!;
-    if (to <= from) continue;
-    const newline = data.lastIndexOf(NEWLINE, to - 1);
-    if (newline >= from) return newline + 1;
-  }
-  return 0;
 }
 
 function findInvalidLines(bytes: Buffer, firstLine: number): number[] {

@@ -122,3 +122,24 @@ test('events are stored once however often they are seen', async () => {
   const stored = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at']).orderBy('created_at').execute();
   expect(stored.map((e) => e.kind)).toEqual(['resolved', 'reopened', 'resolved']);
 });
+
+test('large CSV files (written in multi-row batches): repeats inside a batch, a second run, an edited row', async () => {
+  const header = 'conversation_id,message_id,channel,author_role,created_at,body';
+  const row = (i: number, body = `message ${i}`) => `c${Math.floor(i / 4)},m${i},chat,${i % 4 === 0 ? 'customer' : 'agent'},${new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString()},${body}`;
+  const rows = Array.from({ length: 1000 }, (_, i) => row(i));
+  rows.splice(300, 0, row(299)); // an identical repeat inside one batch
+  const path = join(folder.path, 'large.csv');
+  writeFileSync(path, `${header}\n${rows.join('\n')}\n`);
+  const first = await runIngest(handle, { paths: [path], timezone: 'UTC' });
+  expect(first.records).toEqual({ read: 1001, inserted: 1000, updated: 0, unchanged: 1, rejected: 0 });
+  expect(await counts()).toEqual({ conversations: 250, messages: 1000 });
+
+  rows[700] = row(699, 'message 699 (edited)');
+  writeFileSync(path, `${header}\n${rows.join('\n')}\n`);
+  const second = await runIngest(handle, { paths: [path], timezone: 'UTC' });
+  expect(second.records).toEqual({ read: 1001, inserted: 0, updated: 1, unchanged: 1000, rejected: 0 });
+  expect(second.messages).toEqual({ read: 1001, inserted: 0, updated: 1, unchanged: 1000, rejected: 0 });
+  expect(await counts()).toEqual({ conversations: 250, messages: 1000 });
+  const edited = await handle.db.selectFrom('messages').select('body').where('external_id', '=', 'm699').executeTakeFirstOrThrow();
+  expect(edited.body).toBe('message 699 (edited)');
+});
