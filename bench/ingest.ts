@@ -70,7 +70,7 @@ async function generate(path: string): Promise<number> {
   return conversation;
 }
 
-async function timeSupportlens(csv: string): Promise<{ seconds: number; peakBytes: number; summary: unknown }> {
+async function timeSupportlens(csv: string, extraArgs: string[] = []): Promise<{ seconds: number; peakBytes: number; summary: unknown }> {
   const db = join(outDir, 'ingest-bench.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   const started = process.hrtime.bigint();
@@ -109,9 +109,11 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`machine: ${describeMachine()}\n`);
   const ours = await timeSupportlens(csv);
+  const oneThread = await timeSupportlens(csv, ['--no-worker']);
   const sqliteSeconds = timeSqliteShell(csv);
   const ourRate = MESSAGES / ours.seconds;
-  process.stdout.write(`supportlens ingest:  ${ours.seconds.toFixed(2)} s  ${Math.round(ourRate).toLocaleString('en-US')} messages/s  peak RSS ${(ours.peakBytes / 2 ** 20).toFixed(0)} MB\n`);
+  process.stdout.write(`supportlens ingest:  ${ours.seconds.toFixed(2)} s  ${Math.round(ourRate).toLocaleString('en-US')} messages/s  peak RSS ${(ours.peakBytes / 2 ** 20).toFixed(0)} MB  (parsing in a worker thread, the default)\n`);
+  process.stdout.write(`  --no-worker:       ${oneThread.seconds.toFixed(2)} s  ${Math.round(MESSAGES / oneThread.seconds).toLocaleString('en-US')} messages/s  peak RSS ${(oneThread.peakBytes / 2 ** 20).toFixed(0)} MB  (one thread)\n`);
   if (sqliteSeconds === undefined) {
     process.stdout.write('sqlite3 shell:       skipped (sqlite3 is not installed; apt-get install sqlite3)\n');
   } else {

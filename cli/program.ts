@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { analyzeCommand } from './commands/analyze-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { ingestCommand } from './commands/ingest-command.js';
 import { rejectsCommand } from './commands/rejects-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { demoDataCommand } from './commands/demo-data-command.js';
 
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(ingestCommand());
   program.addCommand(rejectsCommand());
+  program.addCommand(analyzeCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(exportCommand());
   program.addCommand(demoDataCommand());
   program.addCommand(demoCommand());
   for (const command of program.commands) command.exitOverride();

@@ -15,6 +15,10 @@ export interface PreparedCompiled<Slots extends string> {
   readonly order: readonly Slots[];
   /** Runs with parameters already in `order`: no object per call. */
   runPositional(parameters: unknown[]): BetterSqlite3.RunResult;
+  /** Every row at once; for bounded result sets (a chunk, a report window). */
+  all<Row>(values: Record<Slots, unknown>): Row[];
+  /** Every row at once as arrays of column values in select order: no object per row, for the hottest reads. */
+  allRaw(values: Record<Slots, unknown>): unknown[][];
 }
 
 /**
@@ -41,11 +45,17 @@ export function prepareCompiled<Slots extends string>(
     return name;
   });
   const statement = sqlite.prepare(compiled.sql);
+  let rawStatement: BetterSqlite3.Statement | undefined;
   const bind = (values: Record<Slots, unknown>): unknown[] => order.map((name) => values[name]);
   return {
     run: (values) => statement.run(bind(values)),
     get: <Row>(values: Record<Slots, unknown>) => statement.get(bind(values)) as Row | undefined,
     order,
     runPositional: (parameters) => statement.run(parameters),
+    all: <Row>(values: Record<Slots, unknown>) => statement.all(bind(values)) as Row[],
+    allRaw: (values) => {
+      rawStatement ??= sqlite.prepare(compiled.sql).raw(true);
+      return rawStatement.all(bind(values)) as unknown[][];
+    },
   };
 }

@@ -14,6 +14,8 @@ export interface Database {
   ingest_files: IngestFilesTable;
   rejects: RejectsTable;
   analysis_runs: AnalysisRunsTable;
+  conversation_facts: ConversationFactsTable;
+  response_time_daily: ResponseTimeDailyTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -180,3 +182,81 @@ export interface AnalysisRunsTable {
   error: string | null;
 }
 export type AnalysisRunRow = Selectable<AnalysisRunsTable>;
+
+/** Who wrote first in public: the customer, or an agent (an outbound conversation). */
+export type ConversationInitiator = 'customer' | 'agent';
+
+/**
+ * Response-time facts, one row per conversation, recomputed from the raw messages by every analysis run
+ * (so a change of business hours applies to history). Durations are calendar `*_ms` and business `*_business_ms`.
+ */
+export interface ConversationFactsTable {
+  conversation_id: number;
+  run_id: number | null;
+  channel: string;
+  /** The first customer message, or the conversation's `created_at` if earlier. */
+  start_at: number;
+  initiated_by: ConversationInitiator;
+  first_customer_message_at: number | null;
+  /** Where the first-response clock starts: `start_at`, or the first customer message of an outbound conversation. */
+  clock_start_at: number | null;
+  first_response_at: number | null;
+  first_response_ms: number | null;
+  first_response_business_ms: number | null;
+  first_responder_id: string | null;
+  /** The assignee, else the author of the first response. */
+  agent: string | null;
+  /** JSON array of strings, copied from the conversation. */
+  tags: ColumnType<string, string | undefined, string>;
+  reply_count: number;
+  /** JSON array of every reply time, in conversation order. */
+  reply_times_ms: ColumnType<string, string | undefined, string>;
+  reply_business_times_ms: ColumnType<string, string | undefined, string>;
+  reply_median_ms: number | null;
+  reply_business_median_ms: number | null;
+  resolution_count: number;
+  first_resolved_at: number | null;
+  last_resolved_at: number | null;
+  first_resolution_ms: number | null;
+  first_resolution_business_ms: number | null;
+  /** Start to last resolution; null while the conversation is open (never resolved, or reopened since). */
+  resolution_ms: number | null;
+  resolution_business_ms: number | null;
+  is_resolved: number;
+  reopen_count: number;
+  /** 1 when no agent has answered yet. */
+  unanswered: number;
+  /** The customer message that has waited longest for an agent reply, while one is waiting. */
+  awaiting_reply_since_at: number | null;
+}
+export type ConversationFactsRow = Selectable<ConversationFactsTable>;
+export type NewConversationFacts = Insertable<ConversationFactsTable>;
+
+/**
+ * Response-time facts pre-aggregated per local day of the reporting time zone and channel, written with
+ * `conversation_facts`. Durations are packed float64 (little-endian) values, one per conversation (reply times: one
+ * per reply), so exact percentiles over any set of days are a concatenation away.
+ */
+export interface ResponseTimeDailyTable {
+  time_zone: string;
+  /** YYYY-MM-DD in `time_zone`. */
+  day: string;
+  channel: string;
+  run_id: number | null;
+  conversations: number;
+  answered: number;
+  unanswered: number;
+  waiting: number;
+  reopened: number;
+  first_response_ms: Uint8Array;
+  first_response_business_ms: Uint8Array;
+  reply_ms: Uint8Array;
+  reply_business_ms: Uint8Array;
+  resolution_ms: Uint8Array;
+  resolution_business_ms: Uint8Array;
+  /** Clock start of every unanswered conversation. */
+  unanswered_since_at: Uint8Array;
+  /** Start of every conversation that is not resolved. */
+  open_since_at: Uint8Array;
+}
+export type ResponseTimeDailyRow = Selectable<ResponseTimeDailyTable>;

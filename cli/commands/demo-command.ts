@@ -4,9 +4,11 @@ import { Command } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { generateDemoData } from '../demo/generate-demo-data.js';
+import { loadConfig } from '../config.js';
 import { dbOption } from '../options.js';
+import { runAnalysis } from './analyze-command.js';
 
-/** `npm start`: demo data into an empty database, then every stage that exists. */
+/** `npm start`: demo data into an empty database, then ingest and every analysis. */
 export function demoCommand(): Command {
   return new Command('demo')
     .description('Generate demo data when the database is empty, then run the pipeline on it')
@@ -29,6 +31,8 @@ export function demoCommand(): Command {
         } else {
           process.stdout.write(`${options.db} already holds data; nothing generated\n`);
         }
+        const analysis = await runAnalysis(handle, await loadConfig());
+        process.stdout.write(`analysis run ${analysis.runId} ${analysis.status} in ${(analysis.durationMs / 1000).toFixed(1)} s${analysis.error ? `: ${analysis.error}` : ''}\n`);
         const counts = await handle.db
           .selectFrom('conversations')
           .select(['channel', (eb) => eb.fn.countAll<number>().as('conversations')])
@@ -36,7 +40,9 @@ export function demoCommand(): Command {
           .orderBy('channel')
           .execute();
         for (const row of counts) process.stdout.write(`  ${row.channel}: ${row.conversations} conversations\n`);
-        process.stdout.write(`database: ${options.db}\n`);
+        process.stdout.write(
+          `database: ${options.db}\nnext: node dist/cli/main.js report response-times --group-by channel --db ${options.db}\n`,
+        );
       } finally {
         await handle.close();
       }

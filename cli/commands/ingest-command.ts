@@ -10,6 +10,7 @@ interface IngestCommandOptions {
   timezone: string;
   json?: boolean;
   quiet?: boolean;
+  worker: boolean;
 }
 
 export function ingestCommand(): Command {
@@ -20,6 +21,7 @@ export function ingestCommand(): Command {
     .addOption(new Option('--timezone <zone>', 'IANA time zone for timestamps that carry no zone').default('UTC'))
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress and no summary table')
+    .option('--no-worker', 'parse in the main thread instead of a second one (for one-core machines and comparisons)')
     .addHelpText(
       'after',
       `
@@ -43,6 +45,7 @@ Exit codes: 0 all files read (some records may be rejected; see the summary), 1 
           paths,
           timezone: options.timezone,
           signal: controller.signal,
+          parseInWorker: options.worker,
           onProgress: (p) => progress.update(p),
         });
       } catch (error) {

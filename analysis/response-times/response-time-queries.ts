@@ -1,0 +1,563 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Database, ResponseTimeDailyRow } from '../../db/schema.js';
+import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
+import { unpackValues } from './daily-aggregates.js';
+import { medianOf, summarizeDurations, type DurationStatistics } from './duration-statistics.js';
+import type { ConversationFilter } from '../conversation-filter.js';
+import { businessHoursFor, targetsFor, type ChannelTargets, type ResponseTimeConfig } from './response-time-config.js';
+import { createZoneClock, dayToIsoDate, type ZoneClock } from './zone-clock.js';
+
+export type ResponseTimeGroupBy = 'day' | 'week' | 'month' | 'channel' | 'agent' | 'tag';
+export const RESPONSE_TIME_GROUP_BYS: readonly ResponseTimeGroupBy[] = ['day', 'week', 'month', 'channel', 'agent', 'tag'];
+
+/** How a query reads the facts: which configuration, which clock, and "now" for ages. */
+export interface ResponseTimeQueryOptions {
+  config: ResponseTimeConfig;
+  /** Show durations in business time instead of calendar time (targets keep the basis the configuration gives). */
+  businessHours?: boolean;
+  /** Ages of waiting conversations are measured up to this instant (default: now). */
+  asOf?: number;
+  /**
+   * `auto` (default) reads the per-day aggregates when they answer the question exactly (grouping by day, week,
+   * month or channel, whole days, same reporting zone as the analysis), else the per-conversation facts; `facts`
+   * always reads the facts.
+   */
+  source?: 'auto' | 'facts';
+}
+
+/** Share of the conversations that met a target: `met / (met + breached)`; those still within it are `pending`. */
+export interface TargetOutcome {
+  met: number;
+  breached: number;
+  pending: number;
+  /** Null when no conversation has a decided outcome (or no target applies). */
+  share: number | null;
+}
+
+export interface ResponseTimeGroup {
+  /** The day (YYYY-MM-DD), week (its Monday), month (YYYY-MM), channel, agent or tag; `total` for everything. */
+  key: string;
+  conversations: number;
+  answered: number;
+  unanswered: number;
+  oldestUnansweredAgeMs: number | null;
+  /** Conversations in which a customer waits for an agent reply now. */
+  waiting: number;
+  firstResponse: DurationStatistics;
+  reply: DurationStatistics;
+  resolution: DurationStatistics;
+  reopened: number;
+  firstResponseTarget: TargetOutcome;
+  resolutionTarget: TargetOutcome;
+}
+
+export interface ResponseTimeReport {
+  groupBy: ResponseTimeGroupBy | null;
+  clock: 'calendar' | 'business';
+  reportingTimeZone: string;
+  asOf: number;
+  /** What was read: the per-day aggregates or the per-conversation facts (the figures are the same). */
+  source: 'daily' | 'facts';
+  groups: ResponseTimeGroup[];
+  total: ResponseTimeGroup;
+}
+
+export interface HeatmapCell {
+  /** 1 = Monday ... 7 = Sunday, in the reporting time zone. */
+  weekday: number;
+  hour: number;
+  conversations: number;
+  medianFirstResponseMs: number | null;
+}
+
+export type BreachKind = 'first_response' | 'resolution';
+
+export interface ResponseTimeBreach {
+  conversationId: number;
+  externalId: string;
+  channel: string;
+  agent: string | null;
+  startAt: number;
+  kind: BreachKind;
+  /** `late`: answered/resolved after the target; `waiting`: still unanswered/open beyond it. */
+  status: 'late' | 'waiting';
+  /** The duration, or the age so far, on the target's basis. */
+  durationMs: number;
+  targetMs: number;
+  basis: 'calendar' | 'business';
+}
+
+interface FactsReadRow {
+  conversation_id: number;
+  channel: string;
+  start_at: number;
+  agent: string | null;
+  tags: string;
+  clock_start_at: number | null;
+  first_response_ms: number | null;
+  first_response_business_ms: number | null;
+  reply_count: number;
+  reply_times_ms: string;
+  reply_business_times_ms: string;
+  resolution_ms: number | null;
+  resolution_business_ms: number | null;
+  is_resolved: number;
+  reopen_count: number;
+  unanswered: number;
+  awaiting_reply_since_at: number | null;
+}
+
+/**
+ * Response-time figures over the conversations of the filter, grouped (or not), plus a total. Every statistic is
+ * exact over the conversations (reply times: over every reply) of its group, never an average of group figures.
+ *
+ * @example
+ * const report = await getResponseTimeReport(db, { from, to, channels: ['chat'] }, { config }, 'day');
+ * report.total.firstResponse.p90;
+ */
+export async function getResponseTimeReport(
+  db: Kysely<Database>,
+  filter: ConversationFilter,
+  options: ResponseTimeQueryOptions,
+  groupBy: ResponseTimeGroupBy | null = null,
+): Promise<ResponseTimeReport> {
+  const asOf = options.asOf ?? Date.now();
+  const business = options.businessHours ?? false;
+  const context = new EvaluationContext(options.config, asOf);
+  const accumulators = new Map<string, GroupAccumulator>();
+  const total = new GroupAccumulator('total');
+  const accumulatorFor = (key: string): GroupAccumulator => {
+    let accumulator = accumulators.get(key);
+    if (!accumulator) accumulators.set(key, (accumulator = new GroupAccumulator(key)));
+    return accumulator;
+  };
+  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, options.config.reportingTimeZone, groupBy) : undefined;
+  if (daily) {
+    const keyOf = dailyGroupKey(groupBy);
+    for (const row of daily) {
+      const values = unpackDaily(row, business);
+      total.addDaily(row, values, context);
+      const key = keyOf(row);
+      if (key !== undefined) accumulatorFor(key).addDaily(row, values, context);
+    }
+  } else {
+    const rows = await readFacts(db, filter);
+    const keyOf = groupKey(groupBy, createZoneClock(options.config.reportingTimeZone));
+    for (const row of rows) {
+      total.add(row, business, context);
+      for (const key of keyOf(row)) accumulatorFor(key).add(row, business, context);
+    }
+  }
+  const groups = [...accumulators.values()].map((accumulator) => accumulator.finish());
+  if (groupBy === 'day' || groupBy === 'week' || groupBy === 'month') groups.sort((a, b) => a.key.localeCompare(b.key));
+  else groups.sort((a, b) => b.conversations - a.conversations || a.key.localeCompare(b.key));
+  return {
+    groupBy,
+    clock: business ? 'business' : 'calendar',
+    reportingTimeZone: options.config.reportingTimeZone,
+    asOf,
+    source: daily ? 'daily' : 'facts',
+    groups: groupBy === null ? [] : groups,
+    total: total.finish(),
+  };
+}
+
+/**
+ * Whether any analysis has written response-time facts (a report over none would show only zeros).
+ *
+ * @example
+ * if (!(await hasResponseFacts(db))) console.error('run "supportlens analyze" first');
+ */
+export async function hasResponseFacts(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('conversation_facts').select('conversation_id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Incoming volume and median first response (answered conversations) per weekday and hour of the start, in the
+ * reporting time zone: always 7 x 24 cells, Monday 00:00 first.
+ *
+ * @example
+ * const cells = await getResponseTimeHeatmap(db, { from, to }, { config });
+ */
+export async function getResponseTimeHeatmap(
+  db: Kysely<Database>,
+  filter: ConversationFilter,
+  options: ResponseTimeQueryOptions,
+): Promise<HeatmapCell[]> {
+  const business = options.businessHours ?? false;
+  let query = db
+    .selectFrom('conversation_facts')
+    .select(['start_at', business ? 'first_response_business_ms as first_response_ms' : 'first_response_ms']);
+  if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
+  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
+  const rows = await query.execute();
+  const clock = createZoneClock(options.config.reportingTimeZone);
+  const counts = new Array<number>(7 * 24).fill(0);
+  const durations: number[][] = Array.from({ length: 7 * 24 }, () => []);
+  for (const row of rows) {
+    const cell = (clock.localWeekday(row.start_at) - 1) * 24 + clock.localHour(row.start_at);
+    counts[cell]! += 1;
+    if (row.first_response_ms !== null) durations[cell]!.push(row.first_response_ms);
+  }
+  return counts.map((conversations, cell) => ({
+    weekday: Math.floor(cell / 24) + 1,
+    hour: cell % 24,
+    conversations,
+    medianFirstResponseMs: medianOf(durations[cell]!),
+  }));
+}
+
+/**
+ * Every conversation of the filter that missed its first-response or resolution target, including those still
+ * unanswered (or open) beyond it; longest first.
+ *
+ * @example
+ * const breaches = await listResponseTimeBreaches(db, { channels: ['chat'] }, { config });
+ */
+export async function listResponseTimeBreaches(
+  db: Kysely<Database>,
+  filter: ConversationFilter,
+  options: ResponseTimeQueryOptions,
+): Promise<ResponseTimeBreach[]> {
+  const context = new EvaluationContext(options.config, options.asOf ?? Date.now());
+  const rows = await readFacts(db, filter);
+  const breaches: Omit<ResponseTimeBreach, 'externalId'>[] = [];
+  for (const row of rows) {
+    const targets = context.targets(row.channel);
+    for (const kind of ['first_response', 'resolution'] as const) {
+      const outcome = kind === 'first_response' ? context.firstResponseOutcome(row) : context.resolutionOutcome(row);
+      if (outcome.state !== 'breached') continue;
+      breaches.push({
+        conversationId: row.conversation_id,
+        channel: row.channel,
+        agent: row.agent,
+        startAt: row.start_at,
+        kind,
+        status: outcome.waiting ? 'waiting' : 'late',
+        durationMs: outcome.durationMs,
+        targetMs: (kind === 'first_response' ? targets.firstResponseMs : targets.resolutionMs)!,
+        basis: targets.basis,
+      });
+    }
+  }
+  breaches.sort((a, b) => b.durationMs - b.targetMs - (a.durationMs - a.targetMs) || a.conversationId - b.conversationId);
+  const externalIds = new Map<number, string>();
+  const ids = [...new Set(breaches.map((breach) => breach.conversationId))];
+  for (let index = 0; index < ids.length; index += 500) {
+    const found = await db.selectFrom('conversations').select(['id', 'external_id']).where('id', 'in', ids.slice(index, index + 500)).execute();
+    for (const row of found) externalIds.set(row.id, row.external_id);
+  }
+  return breaches.map((breach) => ({ ...breach, externalId: externalIds.get(breach.conversationId) ?? String(breach.conversationId) }));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The per-day aggregates answering a report exactly, or undefined when they cannot: a grouping they do not carry
+ * (agent, tag), a bound that is not a whole day of the reporting zone, or aggregates written for another zone.
+ */
+async function readDailyAggregates(
+  db: Kysely<Database>,
+  filter: ConversationFilter,
+  zone: string,
+  groupBy: ResponseTimeGroupBy | null,
+): Promise<ResponseTimeDailyRow[] | undefined> {
+  if (groupBy === 'agent' || groupBy === 'tag') return undefined;
+  const dayOf = (instant: number): string | undefined => {
+    const local = DateTime.fromMillis(instant, { zone });
+    return local.startOf('day').toMillis() === instant ? (local.toISODate() ?? undefined) : undefined;
+  };
+  const fromDay = filter.from === undefined ? undefined : dayOf(filter.from);
+  const toDay = filter.to === undefined ? undefined : dayOf(filter.to);
+  if ((filter.from !== undefined && fromDay === undefined) || (filter.to !== undefined && toDay === undefined)) return undefined;
+  const written = await db.selectFrom('response_time_daily').select('time_zone').limit(1).executeTakeFirst();
+  if (written === undefined) {
+    const anyFacts = await db.selectFrom('conversation_facts').select('conversation_id').limit(1).executeTakeFirst();
+    return anyFacts === undefined ? [] : undefined;
+  }
+  if (written.time_zone !== zone) return undefined;
+  let query = db.selectFrom('response_time_daily').selectAll().where('time_zone', '=', zone);
+  if (fromDay !== undefined) query = query.where('day', '>=', fromDay);
+  if (toDay !== undefined) query = query.where('day', '<', toDay);
+  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
+  return query.execute();
+}
+
+function dailyGroupKey(groupBy: ResponseTimeGroupBy | null): (row: ResponseTimeDailyRow) => string | undefined {
+  switch (groupBy) {
+    case 'day':
+      return (row) => row.day;
+    case 'week':
+      return (row) => {
+        const day = Date.parse(`${row.day}T00:00:00Z`) / DAY_MS;
+        const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
+        return dayToIsoDate(day - (weekday - 1));
+      };
+    case 'month':
+      return (row) => row.day.slice(0, 7);
+    case 'channel':
+      return (row) => row.channel;
+    default:
+      return () => undefined;
+  }
+}
+
+interface DailyValues {
+  firstResponse: Float64Array;
+  firstResponseCalendar: Float64Array;
+  firstResponseBusiness: Float64Array;
+  reply: Float64Array;
+  resolution: Float64Array;
+  resolutionCalendar: Float64Array;
+  resolutionBusiness: Float64Array;
+  unansweredSince: Float64Array;
+  openSince: Float64Array;
+}
+
+function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues {
+  const firstResponseCalendar = unpackValues(row.first_response_ms);
+  const firstResponseBusiness = unpackValues(row.first_response_business_ms);
+  const resolutionCalendar = unpackValues(row.resolution_ms);
+  const resolutionBusiness = unpackValues(row.resolution_business_ms);
+  return {
+    firstResponse: business ? firstResponseBusiness : firstResponseCalendar,
+    firstResponseCalendar,
+    firstResponseBusiness,
+    reply: unpackValues(business ? row.reply_business_ms : row.reply_ms),
+    resolution: business ? resolutionBusiness : resolutionCalendar,
+    resolutionCalendar,
+    resolutionBusiness,
+    unansweredSince: unpackValues(row.unanswered_since_at),
+    openSince: unpackValues(row.open_since_at),
+  };
+}
+
+/**
+ * The facts rows of a filter, read with the `start_at` index.
+ */
+function readFacts(db: Kysely<Database>, filter: ConversationFilter): Promise<FactsReadRow[]> {
+  let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
+    .selectFrom('conversation_facts')
+    .select([
+      'conversation_id', 'channel', 'start_at', 'agent', 'tags', 'clock_start_at', 'first_response_ms',
+      'first_response_business_ms', 'reply_count', 'reply_times_ms', 'reply_business_times_ms', 'resolution_ms',
+      'resolution_business_ms', 'is_resolved', 'reopen_count', 'unanswered', 'awaiting_reply_since_at',
+    ]);
+  if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
+  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
+  return query.execute();
+}
+
+function groupKey(groupBy: ResponseTimeGroupBy | null, clock: ZoneClock): (row: FactsReadRow) => string[] {
+  switch (groupBy) {
+    case null:
+      return () => [];
+    case 'day':
+      return (row) => [dayToIsoDate(clock.localDay(row.start_at))];
+    case 'week':
+      return (row) => {
+        const day = clock.localDay(row.start_at);
+        return [dayToIsoDate(day - (clock.localWeekday(row.start_at) - 1))];
+      };
+    case 'month':
+      return (row) => [dayToIsoDate(clock.localDay(row.start_at)).slice(0, 7)];
+    case 'channel':
+      return (row) => [row.channel];
+    case 'agent':
+      return (row) => [row.agent ?? '(none)'];
+    case 'tag':
+      return (row) => {
+        const tags = JSON.parse(row.tags) as string[];
+        return tags.length > 0 ? tags : ['(none)'];
+      };
+  }
+}
+
+type Outcome = { state: 'none' } | { state: 'met' | 'pending' | 'breached'; durationMs: number; waiting: boolean };
+
+class EvaluationContext {
+  private readonly targetCache = new Map<string, ChannelTargets>();
+  private readonly calendarCache = new Map<string, BusinessCalendar>();
+
+  constructor(
+    private readonly config: ResponseTimeConfig,
+    readonly asOf: number,
+  ) {}
+
+  targets(channel: string): ChannelTargets {
+    let targets = this.targetCache.get(channel);
+    if (!targets) this.targetCache.set(channel, (targets = targetsFor(this.config, channel)));
+    return targets;
+  }
+
+  /** Age of something still waiting since `since`, on a basis. */
+  age(channel: string, since: number, basis: 'calendar' | 'business'): number {
+    if (basis === 'calendar') return Math.max(0, this.asOf - since);
+    let calendar = this.calendarCache.get(channel);
+    if (!calendar) {
+      const hours = businessHoursFor(this.config, channel);
+      this.calendarCache.set(channel, (calendar = hours ? createBusinessCalendar(hours) : ALWAYS_OPEN));
+    }
+    return calendar.businessMsBetween(since, this.asOf);
+  }
+
+  firstResponseOutcome(row: FactsReadRow): Outcome {
+    const targets = this.targets(row.channel);
+    if (targets.firstResponseMs === null || row.clock_start_at === null) return { state: 'none' };
+    if (row.unanswered === 1) {
+      const age = this.age(row.channel, row.clock_start_at, targets.basis);
+      return { state: age > targets.firstResponseMs ? 'breached' : 'pending', durationMs: age, waiting: true };
+    }
+    const duration = (targets.basis === 'business' ? row.first_response_business_ms : row.first_response_ms) ?? 0;
+    return { state: duration <= targets.firstResponseMs ? 'met' : 'breached', durationMs: duration, waiting: false };
+  }
+
+  resolutionOutcome(row: FactsReadRow): Outcome {
+    const targets = this.targets(row.channel);
+    if (targets.resolutionMs === null) return { state: 'none' };
+    if (row.is_resolved === 0) {
+      const age = this.age(row.channel, row.start_at, targets.basis);
+      return { state: age > targets.resolutionMs ? 'breached' : 'pending', durationMs: age, waiting: true };
+    }
+    const duration = (targets.basis === 'business' ? row.resolution_business_ms : row.resolution_ms) ?? 0;
+    return { state: duration <= targets.resolutionMs ? 'met' : 'breached', durationMs: duration, waiting: false };
+  }
+
+  unansweredAge(row: FactsReadRow): number {
+    return Math.max(0, this.asOf - (row.clock_start_at ?? row.start_at));
+  }
+}
+
+class GroupAccumulator {
+  private conversations = 0;
+  private answered = 0;
+  private unanswered = 0;
+  private oldestUnansweredAgeMs: number | null = null;
+  private waiting = 0;
+  private reopened = 0;
+  private readonly firstResponses = new ValueList();
+  private readonly replies = new ValueList();
+  private readonly resolutions = new ValueList();
+  private readonly firstResponseTarget: TargetOutcome = { met: 0, breached: 0, pending: 0, share: null };
+  private readonly resolutionTarget: TargetOutcome = { met: 0, breached: 0, pending: 0, share: null };
+
+  constructor(private readonly key: string) {}
+
+  add(row: FactsReadRow, business: boolean, context: EvaluationContext): void {
+    this.conversations += 1;
+    const firstResponse = business ? row.first_response_business_ms : row.first_response_ms;
+    if (firstResponse !== null) {
+      this.answered += 1;
+      this.firstResponses.push(firstResponse);
+    }
+    if (row.unanswered === 1) {
+      this.unanswered += 1;
+      const age = context.unansweredAge(row);
+      if (this.oldestUnansweredAgeMs === null || age > this.oldestUnansweredAgeMs) this.oldestUnansweredAgeMs = age;
+    }
+    if (row.awaiting_reply_since_at !== null) this.waiting += 1;
+    if (row.reopen_count > 0) this.reopened += 1;
+    if (row.reply_count > 0) {
+      for (const value of JSON.parse(business ? row.reply_business_times_ms : row.reply_times_ms) as number[]) this.replies.push(value);
+    }
+    const resolution = business ? row.resolution_business_ms : row.resolution_ms;
+    if (resolution !== null) this.resolutions.push(resolution);
+    count(this.firstResponseTarget, context.firstResponseOutcome(row));
+    count(this.resolutionTarget, context.resolutionOutcome(row));
+  }
+
+  /** Adds a whole day of one channel from the aggregates; the same outcome as adding its conversations one by one. */
+  addDaily(row: ResponseTimeDailyRow, values: DailyValues, context: EvaluationContext): void {
+    this.conversations += row.conversations;
+    this.answered += row.answered;
+    this.unanswered += row.unanswered;
+    this.waiting += row.waiting;
+    this.reopened += row.reopened;
+    for (const since of values.unansweredSince) {
+      const age = Math.max(0, context.asOf - since);
+      if (this.oldestUnansweredAgeMs === null || age > this.oldestUnansweredAgeMs) this.oldestUnansweredAgeMs = age;
+    }
+    this.firstResponses.pushAll(values.firstResponse);
+    this.replies.pushAll(values.reply);
+    this.resolutions.pushAll(values.resolution);
+    const targets = context.targets(row.channel);
+    const business = targets.basis === 'business';
+    countAgainst(this.firstResponseTarget, targets.firstResponseMs, business ? values.firstResponseBusiness : values.firstResponseCalendar, values.unansweredSince, row.channel, context, targets.basis);
+    countAgainst(this.resolutionTarget, targets.resolutionMs, business ? values.resolutionBusiness : values.resolutionCalendar, values.openSince, row.channel, context, targets.basis);
+  }
+
+  finish(): ResponseTimeGroup {
+    return {
+      key: this.key,
+      conversations: this.conversations,
+      answered: this.answered,
+      unanswered: this.unanswered,
+      oldestUnansweredAgeMs: this.oldestUnansweredAgeMs,
+      waiting: this.waiting,
+      firstResponse: summarizeDurations(this.firstResponses.toArray()),
+      reply: summarizeDurations(this.replies.toArray()),
+      resolution: summarizeDurations(this.resolutions.toArray()),
+      reopened: this.reopened,
+      firstResponseTarget: withShare(this.firstResponseTarget),
+      resolutionTarget: withShare(this.resolutionTarget),
+    };
+  }
+}
+
+/** Numbers pushed one by one or as whole arrays, joined once at the end. */
+class ValueList {
+  private readonly singles: number[] = [];
+  private readonly chunks: Float64Array[] = [];
+
+  push(value: number): void {
+    this.singles.push(value);
+  }
+
+  pushAll(values: Float64Array): void {
+    if (values.length > 0) this.chunks.push(values);
+  }
+
+  toArray(): Float64Array {
+    const length = this.chunks.reduce((sum, chunk) => sum + chunk.length, this.singles.length);
+    const all = new Float64Array(length);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      all.set(chunk, offset);
+      offset += chunk.length;
+    }
+    for (const value of this.singles) all[offset++] = value;
+    return all;
+  }
+}
+
+function countAgainst(
+  target: TargetOutcome,
+  limit: number | null,
+  durations: Float64Array,
+  waitingSince: Float64Array,
+  channel: string,
+  context: EvaluationContext,
+  basis: 'calendar' | 'business',
+): void {
+  if (limit === null) return;
+  for (const duration of durations) {
+    if (duration <= limit) target.met += 1;
+    else target.breached += 1;
+  }
+  for (const since of waitingSince) {
+    if (context.age(channel, since, basis) > limit) target.breached += 1;
+    else target.pending += 1;
+  }
+}
+
+function count(target: TargetOutcome, outcome: Outcome): void {
+  if (outcome.state !== 'none') target[outcome.state] += 1;
+}
+
+function withShare(target: TargetOutcome): TargetOutcome {
+  const decided = target.met + target.breached;
+  return { ...target, share: decided === 0 ? null : target.met / decided };
+}

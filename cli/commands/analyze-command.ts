@@ -1,0 +1,133 @@
+import { hostname } from 'node:os';
+import { Command } from 'commander';
+import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
+import { loadConfig, type SupportlensConfig } from '../config.js';
+import { formatTable } from '../format-table.js';
+import { dbOption } from '../options.js';
+
+interface AnalyzeCommandOptions {
+  db: string;
+  config?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** One analysis of `supportlens analyze`; its result (counts, with `durationMs`) goes into the run summary. */
+export interface AnalysisStep {
+  name: string;
+  run(handle: DatabaseHandle, config: SupportlensConfig, runId: number): Promise<Record<string, number>>;
+}
+
+/** Run in this order, every time, each over all stored conversations. Later analyses append themselves here. */
+export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
+  {
+    name: 'responseTimes',
+    run: async (handle, config, runId) => ({ ...(await computeResponseFacts(handle, config.responseTimes, { runId })) }),
+  },
+];
+
+export interface AnalysisRunSummary {
+  runId: number;
+  status: 'succeeded' | 'failed';
+  config: string;
+  analyses: Record<string, Record<string, number>>;
+  durationMs: number;
+  error?: string;
+}
+
+/**
+ * Records an analysis run and runs every step. The run row goes from `running` to `succeeded` or `failed`, with
+ * per-analysis counts and durations as its summary JSON.
+ *
+ * @example
+ * const summary = await runAnalysis(handle, await loadConfig());
+ */
+export async function runAnalysis(handle: DatabaseHandle, config: SupportlensConfig, steps: readonly AnalysisStep[] = ANALYSIS_STEPS): Promise<AnalysisRunSummary> {
+  const { db } = handle;
+  await markAbandonedAnalysisRuns(handle);
+  const startedAt = Date.now();
+  const run = await db
+    .insertInto('analysis_runs')
+    .values({ started_at: startedAt, status: 'running', pid: process.pid, hostname: hostname() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const summary: AnalysisRunSummary = { runId: run.id, status: 'succeeded', config: config.source, analyses: {}, durationMs: 0 };
+  try {
+    for (const step of steps) summary.analyses[step.name] = await step.run(handle, config, run.id);
+  } catch (error) {
+    summary.status = 'failed';
+    summary.error = (error as Error).message ?? String(error);
+  }
+  summary.durationMs = Date.now() - startedAt;
+  await db
+    .updateTable('analysis_runs')
+    .set({
+      finished_at: Date.now(),
+      status: summary.status,
+      summary: JSON.stringify({ config: summary.config, analyses: summary.analyses, durationMs: summary.durationMs }),
+      error: summary.error ?? null,
+    })
+    .where('id', '=', run.id)
+    .execute();
+  return summary;
+}
+
+/** `supportlens analyze`: one recorded run of every analysis step. */
+export function analyzeCommand(): Command {
+  return new Command('analyze')
+    .description('Recompute every analysis (response-time facts, ...) from the stored conversations')
+    .addOption(dbOption())
+    .option('--config <file>', 'configuration file (default ./supportlens.config.json if present)')
+    .option('--json', 'print the run summary as JSON')
+    .option('--quiet', 'print nothing on success')
+    .addHelpText(
+      'after',
+      `
+Each run is recorded (see the analysis_runs table) and recomputes from the raw messages, so a change of business
+hours or targets applies to the whole history. Exit codes: 0 succeeded, 1 an analysis failed, 2 bad arguments or
+configuration.`,
+    )
+    .action(async (options: AnalyzeCommandOptions) => {
+      const config = await loadConfig(options.config);
+      const handle = await openDatabase({ path: options.db });
+      let summary: AnalysisRunSummary;
+      try {
+        summary = await runAnalysis(handle, config);
+      } finally {
+        await handle.close();
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else if (!options.quiet || summary.status !== 'succeeded') {
+        const rows = Object.entries(summary.analyses).flatMap(([name, counts]) =>
+          Object.entries(counts).map(([key, value]) => [name, key, value] as (string | number)[]),
+        );
+        if (rows.length > 0) process.stdout.write(`${formatTable(['analysis', 'count', 'value'], rows)}\n`);
+        process.stdout.write(`analysis run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s (config: ${summary.config})\n`);
+      }
+      if (summary.error) process.stderr.write(`supportlens: analysis failed: ${summary.error}\n`);
+      process.exitCode = summary.status === 'succeeded' ? 0 : 1;
+    });
+}
+
+/** A run left `running` by a process that no longer exists was interrupted: its transaction never committed. */
+async function markAbandonedAnalysisRuns(handle: DatabaseHandle): Promise<void> {
+  const running = await handle.db.selectFrom('analysis_runs').select(['id', 'pid', 'hostname']).where('status', '=', 'running').execute();
+  for (const run of running) {
+    if (run.hostname === hostname() && isAlive(run.pid)) continue;
+    await handle.db
+      .updateTable('analysis_runs')
+      .set({ status: 'interrupted', error: 'the process ended before the run finished; the previous results were kept' })
+      .where('id', '=', run.id)
+      .execute();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

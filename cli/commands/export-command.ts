@@ -1,0 +1,64 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Command, Option } from 'commander';
+import { openDatabase } from '../../db/connection.js';
+import { conversationColumns } from '../../analysis/export/conversation-columns.js';
+import { exportConversations, type ExportColumnProvider, type ExportFormat } from '../../analysis/export/conversation-export.js';
+import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
+import { loadConfig } from '../config.js';
+import { dbOption, UsageError } from '../options.js';
+import { filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
+
+/** The columns of `export conversations`, in order. A later analysis appends its provider here. */
+export const CONVERSATION_EXPORT_PROVIDERS: readonly ExportColumnProvider[] = [conversationColumns, responseTimeColumns];
+
+const FORMATS: readonly ExportFormat[] = ['csv', 'jsonl'];
+
+interface ExportConversationsFlags extends FilterFlags {
+  db: string;
+  config?: string;
+  format: string;
+  out?: string;
+}
+
+/** `supportlens export <what>`: one subcommand per export. */
+export function exportCommand(): Command {
+  const command = new Command('export').description('Write analysed data to files (CSV, JSON Lines)');
+  command.addCommand(exportConversationsCommand());
+  for (const sub of command.commands) sub.exitOverride();
+  return command;
+}
+
+function exportConversationsCommand(): Command {
+  const command = new Command('conversations')
+    .description('One row per conversation with its facts (response times, ...), streamed')
+    .addOption(dbOption())
+    .option('--config <file>', 'configuration file, for the reporting time zone of --from/--to');
+  for (const option of filterOptions()) command.addOption(option);
+  return command
+    .addOption(new Option('--format <format>', `one of ${FORMATS.join(', ')}`).default('csv'))
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (flags: ExportConversationsFlags) => {
+      const format = flags.format as ExportFormat;
+      if (!FORMATS.includes(format)) throw new UsageError(`--format: "${flags.format}" is not one of ${FORMATS.join(', ')}`);
+      const config = await loadConfig(flags.config);
+      const filter = filterFromFlags(flags, config.responseTimes.reportingTimeZone);
+      const handle = await openDatabase({ path: flags.db });
+      let out: Writable = process.stdout;
+      try {
+        if (flags.out !== undefined) {
+          out = createWriteStream(flags.out);
+          await once(out, 'open');
+        }
+        const rows = await exportConversations(handle, { providers: CONVERSATION_EXPORT_PROVIDERS, format, filter, out });
+        if (flags.out !== undefined) {
+          out.end();
+          await once(out, 'finish');
+          process.stderr.write(`${rows} conversations written to ${flags.out}\n`);
+        }
+      } finally {
+        await handle.close();
+      }
+    });
+}

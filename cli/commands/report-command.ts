@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+import { reportResponseTimesCommand } from './report-response-times-command.js';
+
+/** `supportlens report <what>`: one subcommand per report. */
+export function reportCommand(): Command {
+  const report = new Command('report').description('Print a report from the analysed data (run "supportlens analyze" first)');
+  report.addCommand(reportResponseTimesCommand());
+  for (const command of report.commands) command.exitOverride();
+  return report;
+}

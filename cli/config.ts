@@ -1,0 +1,304 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { IANAZone } from 'luxon';
+import { parseClockTime } from '../analysis/response-times/business-calendar.js';
+import { parseDurationText } from '../analysis/response-times/duration-text.js';
+import {
+  DEFAULT_RESPONSE_TIME_CONFIG,
+  WEEKDAYS,
+  type BusinessHours,
+  type ChannelTargets,
+  type ResponseTimeConfig,
+  type TargetBasis,
+  type Weekday,
+  type WeeklyInterval,
+} from '../analysis/response-times/response-time-config.js';
+import { UsageError } from './options.js';
+
+/** Read when `--config` is not given and the file exists in the working directory. */
+export const DEFAULT_CONFIG_PATH = './supportlens.config.json';
+
+/**
+ * The whole configuration file, validated. Each analysis owns a section; to add one, add its top-level keys to
+ * `SECTION_READERS` with a reader that validates them and fills its part of this object.
+ */
+export interface SupportlensConfig {
+  /** Where the configuration came from: a path, or "defaults". */
+  source: string;
+  responseTimes: ResponseTimeConfig;
+}
+
+/** Every problem of a configuration file, each naming its key path. */
+export class ConfigError extends UsageError {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid configuration ${source}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  }
+}
+
+/** Collects problems under key paths such as `businessHours.chat.intervals[2].end`. */
+export class ConfigProblems {
+  readonly list: string[] = [];
+  add(path: string, message: string): void {
+    this.list.push(`${path}: ${message}`);
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+interface SectionReader {
+  /** Top-level keys this reader owns. */
+  keys: readonly string[];
+  read(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void;
+}
+
+const SECTION_READERS: readonly SectionReader[] = [
+  { keys: ['reportingTimeZone', 'businessHours', 'targets'], read: readResponseTimeSection },
+];
+
+/** Keys that may appear at the top level without being read (a comment, a JSON schema reference). */
+const IGNORED_KEYS = new Set(['$schema', '$comment']);
+
+/**
+ * Loads `path`, or `./supportlens.config.json` when it exists, or the defaults. Throws `ConfigError` (a
+ * `UsageError`) listing every problem, each with its key path.
+ *
+ * @example
+ * const config = await loadConfig('supportlens.config.json');
+ * config.responseTimes.reportingTimeZone; // "Europe/Berlin"
+ */
+export async function loadConfig(path?: string): Promise<SupportlensConfig> {
+  const chosen = path ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+  if (chosen === undefined) return parseConfig({}, 'defaults');
+  let text: string;
+  try {
+    text = await readFile(chosen, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read configuration ${chosen}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError(chosen, [`(file): not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseConfig(parsed, chosen);
+}
+
+/**
+ * Validates a parsed configuration object; missing sections and keys take their defaults.
+ *
+ * @example
+ * parseConfig({ targets: { chat: { firstResponse: '2m' } } }, 'inline').responseTimes.targets.chat.firstResponseMs; // 120000
+ */
+export function parseConfig(input: unknown, source: string): SupportlensConfig {
+  const problems = new ConfigProblems();
+  const config: SupportlensConfig = { source, responseTimes: structuredClone(DEFAULT_RESPONSE_TIME_CONFIG) };
+  if (!isObject(input)) {
+    throw new ConfigError(source, [`(file): expected a JSON object, got ${describe(input)}`]);
+  }
+  const known = new Set(SECTION_READERS.flatMap((reader) => reader.keys));
+  for (const key of Object.keys(input)) {
+    if (!known.has(key) && !IGNORED_KEYS.has(key)) problems.add(key, `unknown key (expected one of ${[...known].join(', ')})`);
+  }
+  for (const reader of SECTION_READERS) reader.read(input, config, problems);
+  if (problems.list.length > 0) throw new ConfigError(source, problems.list);
+  return config;
+}
+
+function readResponseTimeSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
+  const target = config.responseTimes;
+  if (file['reportingTimeZone'] !== undefined) {
+    const zone = readTimeZone(file['reportingTimeZone'], 'reportingTimeZone', problems);
+    if (zone) target.reportingTimeZone = zone;
+  }
+  const hours = file['businessHours'];
+  if (hours !== undefined) {
+    if (!isObject(hours)) problems.add('businessHours', `expected an object keyed by channel, got ${describe(hours)}`);
+    else {
+      for (const [channel, value] of Object.entries(hours)) {
+        const read = readBusinessHours(value, `businessHours.${channel}`, problems);
+        if (read) target.businessHours[channel.toLowerCase()] = read;
+      }
+    }
+  }
+  const targets = file['targets'];
+  if (targets !== undefined) {
+    if (!isObject(targets)) problems.add('targets', `expected an object keyed by channel, got ${describe(targets)}`);
+    else {
+      for (const [channel, value] of Object.entries(targets)) {
+        const key = channel.toLowerCase();
+        const read = readTargets(value, `targets.${channel}`, target.targets[key], problems);
+        if (read) target.targets[key] = read;
+      }
+    }
+  }
+}
+
+function readBusinessHours(value: unknown, path: string, problems: ConfigProblems): BusinessHours | undefined {
+  if (!isObject(value)) {
+    problems.add(path, `expected an object with timeZone, intervals and holidays, got ${describe(value)}`);
+    return undefined;
+  }
+  const before = problems.list.length;
+  unknownKeys(value, path, ['timeZone', 'intervals', 'holidays'], problems);
+  const timeZone = value['timeZone'] === undefined ? (problems.add(`${path}.timeZone`, 'missing'), undefined) : readTimeZone(value['timeZone'], `${path}.timeZone`, problems);
+  const intervals: WeeklyInterval[] = [];
+  const rawIntervals = value['intervals'];
+  if (!Array.isArray(rawIntervals)) problems.add(`${path}.intervals`, rawIntervals === undefined ? 'missing' : `expected a list, got ${describe(rawIntervals)}`);
+  else {
+    const opened: { day: Weekday; start: number; end: number; index: number }[] = [];
+    rawIntervals.forEach((raw, index) => {
+      const at = `${path}.intervals[${index}]`;
+      if (!isObject(raw)) {
+        problems.add(at, `expected an object with days, start and end, got ${describe(raw)}`);
+        return;
+      }
+      unknownKeys(raw, at, ['days', 'start', 'end'], problems);
+      const days = readDays(raw['days'], `${at}.days`, problems);
+      const start = readClock(raw['start'], `${at}.start`, problems);
+      const end = readClock(raw['end'], `${at}.end`, problems);
+      if (days === undefined || start === undefined || end === undefined) return;
+      if (end.minutes <= start.minutes) {
+        problems.add(`${at}.end`, `"${end.text}" is not after start "${start.text}" (an interval cannot cross midnight; split it in two)`);
+        return;
+      }
+      for (const day of days) {
+        const clash = opened.find((other) => other.day === day && start.minutes < other.end && other.start < end.minutes);
+        if (clash) {
+          problems.add(at, `overlaps intervals[${clash.index}] on ${day}`);
+          return;
+        }
+      }
+      for (const day of days) opened.push({ day, start: start.minutes, end: end.minutes, index });
+      intervals.push({ days, start: start.text, end: end.text });
+    });
+  }
+  const holidays: string[] = [];
+  const rawHolidays = value['holidays'];
+  if (rawHolidays !== undefined) {
+    if (!Array.isArray(rawHolidays)) problems.add(`${path}.holidays`, `expected a list of YYYY-MM-DD dates, got ${describe(rawHolidays)}`);
+    else {
+      rawHolidays.forEach((raw, index) => {
+        if (typeof raw === 'string' && isIsoDate(raw)) holidays.push(raw);
+        else problems.add(`${path}.holidays[${index}]`, `${describe(raw)} is not a date (YYYY-MM-DD)`);
+      });
+    }
+  }
+  if (problems.list.length > before || timeZone === undefined) return undefined;
+  return { timeZone, intervals, holidays };
+}
+
+function readTargets(value: unknown, path: string, defaults: ChannelTargets | undefined, problems: ConfigProblems): ChannelTargets | undefined {
+  if (!isObject(value)) {
+    problems.add(path, `expected an object with firstResponse, resolution and basis, got ${describe(value)}`);
+    return undefined;
+  }
+  const before = problems.list.length;
+  unknownKeys(value, path, ['firstResponse', 'firstResponseMs', 'resolution', 'resolutionMs', 'basis'], problems);
+  const firstResponseMs = readTarget(value, path, 'firstResponse', defaults?.firstResponseMs ?? null, problems);
+  const resolutionMs = readTarget(value, path, 'resolution', defaults?.resolutionMs ?? null, problems);
+  let basis: TargetBasis = defaults?.basis ?? 'calendar';
+  if (value['basis'] !== undefined) {
+    if (value['basis'] === 'calendar' || value['basis'] === 'business') basis = value['basis'];
+    else problems.add(`${path}.basis`, `${describe(value['basis'])} is not "calendar" or "business"`);
+  }
+  if (problems.list.length > before) return undefined;
+  return { firstResponseMs, resolutionMs, basis };
+}
+
+/** `name` as text ("5m") or `nameMs` as a number; null disables the target. */
+function readTarget(value: Fields, path: string, name: string, fallback: number | null, problems: ConfigProblems): number | null {
+  const text = value[name];
+  const number = value[`${name}Ms`];
+  if (text !== undefined && number !== undefined) {
+    problems.add(`${path}.${name}`, `give either ${name} or ${name}Ms, not both`);
+    return fallback;
+  }
+  if (text !== undefined) {
+    if (text === null) return null;
+    const ms = typeof text === 'string' ? parseDurationText(text) : undefined;
+    if (ms === undefined || ms <= 0) {
+      problems.add(`${path}.${name}`, `${describe(text)} is not a duration (such as "5m", "24h", "1h30m")`);
+      return fallback;
+    }
+    return ms;
+  }
+  if (number !== undefined) {
+    if (number === null) return null;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
+      problems.add(`${path}.${name}Ms`, `${describe(number)} is not a positive whole number of milliseconds`);
+      return fallback;
+    }
+    return number;
+  }
+  return fallback;
+}
+
+function readTimeZone(value: unknown, path: string, problems: ConfigProblems): string | undefined {
+  if (typeof value === 'string' && IANAZone.isValidZone(value)) return value;
+  problems.add(path, `${describe(value)} is not an IANA time zone (such as "Europe/Berlin" or "UTC")`);
+  return undefined;
+}
+
+function readDays(value: unknown, path: string, problems: ConfigProblems): Weekday[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.add(path, `expected a non-empty list of ${WEEKDAYS.join(', ')}, got ${describe(value)}`);
+    return undefined;
+  }
+  const days: Weekday[] = [];
+  let ok = true;
+  value.forEach((raw, index) => {
+    const day = typeof raw === 'string' ? (raw.trim().toLowerCase().slice(0, 3) as Weekday) : undefined;
+    if (day && WEEKDAYS.includes(day) && typeof raw === 'string' && isDayName(raw)) {
+      if (!days.includes(day)) days.push(day);
+    } else {
+      problems.add(`${path}[${index}]`, `${describe(raw)} is not a weekday (${WEEKDAYS.join(', ')})`);
+      ok = false;
+    }
+  });
+  return ok ? days : undefined;
+}
+
+const FULL_DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+function isDayName(raw: string): boolean {
+  const text = raw.trim().toLowerCase();
+  return (WEEKDAYS as readonly string[]).includes(text) || FULL_DAY_NAMES.includes(text);
+}
+
+function readClock(value: unknown, path: string, problems: ConfigProblems): { text: string; minutes: number } | undefined {
+  const minutes = typeof value === 'string' ? parseClockTime(value) : undefined;
+  if (minutes === undefined || typeof value !== 'string') {
+    problems.add(path, `${describe(value)} is not a time (HH:MM, 00:00 to 24:00)`);
+    return undefined;
+  }
+  return { text: value, minutes };
+}
+
+function unknownKeys(value: Fields, path: string, allowed: readonly string[], problems: ConfigProblems): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) problems.add(`${path}.${key}`, `unknown key (expected one of ${allowed.join(', ')})`);
+  }
+}
+
+function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
