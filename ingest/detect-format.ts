@@ -7,6 +7,9 @@ import { readFaqCsv } from './sources/faq-csv.js';
 import { readFaqMarkdown } from './sources/faq-markdown.js';
 import { JSON_LIST_KEYS, listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
 import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
+import { looksLikeIntercom, readIntercomDocument, readIntercomJsonLines } from './sources/intercom-conversations.js';
+import { readTwitterCsv } from './sources/twitter-csv.js';
+import { looksLikeZendesk, readZendeskDocument, readZendeskJsonLines } from './sources/zendesk-tickets.js';
 
 export type FormatName =
   | 'conversations-jsonl'
@@ -15,7 +18,12 @@ export type FormatName =
   | 'faq-markdown'
   | 'faq-csv'
   | 'faq-json'
-  | 'faq-jsonl';
+  | 'faq-jsonl'
+  | 'twitter-csv'
+  | 'zendesk-json'
+  | 'zendesk-jsonl'
+  | 'intercom-json'
+  | 'intercom-jsonl';
 
 export type Detection =
   | { kind: 'format'; format: FormatName; source: Source }
@@ -32,6 +40,11 @@ export const SOURCES: Record<FormatName, Source> = {
   'faq-csv': readFaqCsv,
   'faq-json': readJsonDocumentOf('faq'),
   'faq-jsonl': readJsonLinesOf('faq'),
+  'twitter-csv': readTwitterCsv,
+  'zendesk-json': readZendeskDocument,
+  'zendesk-jsonl': readZendeskJsonLines,
+  'intercom-json': readIntercomDocument,
+  'intercom-jsonl': readIntercomJsonLines,
 };
 
 /**
@@ -77,6 +90,8 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
     if (typeof value !== 'object' || value === null) continue;
     const keys = Object.keys(value);
     if (keys.includes('messages')) return found('conversations-jsonl');
+    if (looksLikeIntercom(value)) return found('intercom-jsonl');
+    if (looksLikeZendesk(value)) return found('zendesk-jsonl');
     if (looksLikeFaqEntry(keys)) return found('faq-jsonl');
     const list = listOf(value);
     if (list) return detectJsonList(list);
@@ -85,12 +100,17 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   try {
     if (!truncated) {
       const document: unknown = JSON.parse(text);
+      if (looksLikeIntercom(document)) return found('intercom-json');
+      if (looksLikeZendesk(document)) return found('zendesk-json');
       const list = listOf(document);
       if (list) return detectJsonList(list);
       const keys = typeof document === 'object' && document !== null ? Object.keys(document) : [];
       return { kind: 'unknown', reason: `a JSON document${keys.length > 0 ? ` with keys ${keys.slice(0, 12).join(', ')}` : ''} that holds no list of conversations or FAQ entries` };
     }
   } catch {
+    // A helpdesk export that is cut short or broken: name the format, and let its reader say what is wrong.
+    const helpdesk = detectHelpdeskText(text, JSON_LINES_EXTENSIONS.has(extension));
+    if (helpdesk) return helpdesk;
     // Every line is broken: in a file named as JSON Lines, reject them one by one with their reasons.
     if (JSON_LINES_EXTENSIONS.has(extension)) return found('conversations-jsonl');
     return { kind: 'unknown', reason: 'JSON that does not parse (neither JSON Lines nor a JSON document)' };
@@ -99,8 +119,19 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   const firstKey = /^\{\s*"([^"]+)"\s*:/.exec(text)?.[1];
   const isDocument = text.startsWith('[') || (firstKey !== undefined && (JSON_LIST_KEYS as readonly string[]).includes(firstKey));
   if (/"messages"\s*:/.test(text)) return found(isDocument ? 'conversations-json' : 'conversations-jsonl');
+  // Helpdesk pages start with their own keys ("tickets", "type"): one record longer than the sniffed text on the
+  // first line is JSON Lines (a minified page reads as one line too); anything else is a document.
+  const helpdesk = detectHelpdeskText(text, !text.includes('\n') && text.startsWith('{'));
+  if (helpdesk) return helpdesk;
   if (/"(answer|body)"\s*:/.test(text)) return found(isDocument ? 'faq-json' : 'faq-jsonl');
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
+}
+
+/** Zendesk and Intercom documents recognised from their opening text, when they are too large or broken to parse. */
+function detectHelpdeskText(text: string, lines = false): Detection | undefined {
+  if (/"type"\s*:\s*"conversation(?:\.list)?"/.test(text) || /"conversation_parts"\s*:/.test(text)) return found(lines ? 'intercom-jsonl' : 'intercom-json');
+  if (/"(tickets|ticket_events)"\s*:\s*\[/.test(text) || /"ticket"\s*:\s*\{/.test(text) || /"requester_id"\s*:/.test(text)) return found(lines ? 'zendesk-jsonl' : 'zendesk-json');
+  return undefined;
 }
 
 function detectJsonList(list: unknown[]): Detection {
@@ -108,6 +139,8 @@ function detectJsonList(list: unknown[]): Detection {
   if (!first) return { kind: 'unknown', reason: 'a JSON document with no records in it' };
   const keys = Object.keys(first);
   if (keys.includes('messages')) return found('conversations-json');
+  if (looksLikeIntercom(first)) return found('intercom-json');
+  if (looksLikeZendesk(first)) return found('zendesk-json');
   if (looksLikeFaqEntry(keys)) return found('faq-json');
   return { kind: 'unknown', reason: `JSON records with keys ${keys.slice(0, 12).join(', ')} match no known format` };
 }
@@ -122,6 +155,7 @@ function detectCsv(text: string): Detection {
   }
   if (header.length < 2) return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };
   const messageColumns = MESSAGE_CSV_REQUIRED_COLUMNS.filter((name) => header.includes(name));
+  if (header.includes('tweet_id') && (header.includes('inbound') || header.includes('in_response_to_tweet_id'))) return found('twitter-csv');
   if (header.includes('conversation_id') && header.includes('message_id')) return found('messages-csv');
   if (looksLikeFaqEntry(header)) return found('faq-csv');
   if (messageColumns.length >= 3) return found('messages-csv');

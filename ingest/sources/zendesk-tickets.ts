@@ -1,0 +1,410 @@
+import type { AuthorRole } from '../../db/schema.js';
+import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
+import type { TimestampOptions } from '../timestamps.js';
+import {
+  buildMessage,
+  dropDuplicateMessages,
+  isObject,
+  lookup,
+  rawOf,
+  readExternalId,
+  readOptionalId,
+  readOptionalTime,
+  readShortText,
+  readTagList,
+  readTime,
+  type Fields,
+} from './helpdesk-fields.js';
+import { inBatches } from './in-batches.js';
+import { readJsonDocument } from './json-document.js';
+import { readJsonLines } from './json-lines.js';
+
+/** Zendesk user roles and the role their comments have here. */
+export const ZENDESK_USER_ROLES: Readonly<Record<string, AuthorRole>> = {
+  'end-user': 'customer',
+  agent: 'agent',
+  admin: 'agent',
+};
+
+/** Zendesk `via.channel` values and the channel each becomes; any other value keeps its name. */
+export const ZENDESK_CHANNELS: Readonly<Record<string, string>> = {
+  web: 'email',
+  email: 'email',
+  mail: 'email',
+  chat: 'chat',
+  chat_transcript: 'chat',
+  native_messaging: 'chat',
+  messaging: 'chat',
+  twitter: 'social',
+  twitter_dm: 'social',
+  twitter_favorite: 'social',
+  facebook: 'social',
+  facebook_post: 'social',
+  facebook_message: 'social',
+  instagram_dm: 'social',
+};
+
+/** Comments made by triggers, automations or Zendesk itself: they never stop a response clock. */
+const AUTOMATIC_VIAS = new Set(['rule', 'system']);
+const SOLVED = new Set(['solved', 'closed']);
+const UNSOLVED = new Set(['new', 'open', 'pending', 'hold']);
+
+type Conversation = Extract<Payload, { type: 'conversation' }>;
+
+/** Everything side-loaded beside the tickets of one export page (or one JSON Lines record). */
+interface SideLoads {
+  /** A side-loaded user's role, or what the user record said instead of a known role. */
+  users: Map<string, AuthorRole | { unknownRole: unknown }>;
+  solvedAt: Map<string, unknown>;
+  comments: Map<string, unknown[]>;
+  audits: Map<string, unknown[]>;
+}
+
+/** True when a parsed JSON value is a Zendesk export page, a ticket with its side-loads, or a ticket. */
+export function looksLikeZendesk(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (Array.isArray(value['tickets']) || isObject(value['ticket']) || Array.isArray(value['ticket_events'])) return true;
+  return 'requester_id' in value && ('via' in value || 'status' in value);
+}
+
+/**
+ * A Zendesk export as one JSON document: an incremental ticket export page (`{"tickets": [...], "users": [...]}`)
+ * with comments or audits side-loaded, a single ticket (`{"ticket": {...}, "comments": [...], "users": [...]}`),
+ * or an array of tickets. Read into memory (at most `MAX_DOCUMENT_BYTES`): Zendesk pages hold at most 1000 tickets.
+ */
+export async function* readZendeskDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  yield* inBatches(recordsFrom(await readJsonDocument(context), context, null));
+}
+
+/** Zendesk tickets one a line (with `comments` embedded, as Zendesk's JSON data export writes them), or one page a line. */
+export async function* readZendeskJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  for await (const items of readJsonLines(context)) {
+    const batch: SourceRecord[] = [];
+    for (const item of items) {
+      if (!item.ok) batch.push({ line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } });
+      else batch.push(...recordsFrom(item.value, context, item.line, item.raw));
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+function* recordsFrom(document: unknown, options: TimestampOptions, line: number | null, lineRaw?: string): Generator<SourceRecord> {
+  let tickets: unknown[];
+  let page: Fields = {};
+  if (Array.isArray(document)) tickets = document;
+  else if (isObject(document) && Array.isArray(document['tickets'])) {
+    tickets = document['tickets'];
+    page = document;
+  } else if (isObject(document) && isObject(document['ticket'])) {
+    tickets = [document['ticket']];
+    page = document;
+  } else if (isObject(document) && 'requester_id' in document) {
+    tickets = [document];
+  } else if (isObject(document) && Array.isArray(document['ticket_events'])) {
+    // Ticket events alone name their tickets but do not describe them: each is rejected, saying so.
+    tickets = [];
+    page = document;
+  } else {
+    const reason = isObject(document)
+      ? `a Zendesk export holds "tickets", "ticket" or ticket objects; this one has the keys ${Object.keys(document).slice(0, 12).join(', ')}`
+      : `expected a Zendesk ticket or export page, got ${describe(document)}`;
+    yield { line, raw: lineRaw ?? rawOf(document), messagesRead: 0, parsed: { ok: false, reason } };
+    return;
+  }
+  const ticketIds = new Set<string>();
+  for (const ticket of tickets) {
+    const id = isObject(ticket) ? readOptionalId(ticket['id']) : null;
+    if (id !== null) ticketIds.add(id);
+  }
+  const onlyTicket = tickets.length === 1 && ticketIds.size === 1 ? [...ticketIds][0]! : null;
+  const side: SideLoads = { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map() };
+  const orphans: SourceRecord[] = [];
+
+  if (Array.isArray(page['users'])) {
+    for (const user of page['users']) {
+      if (!isObject(user)) continue;
+      const id = readOptionalId(user['id']);
+      if (id === null) continue;
+      const role = typeof user['role'] === 'string' ? lookup(ZENDESK_USER_ROLES, user['role'].trim().toLowerCase()) : undefined;
+      side.users.set(id, role ?? { unknownRole: user['role'] });
+    }
+  }
+  if (Array.isArray(page['metric_sets'])) {
+    for (const metrics of page['metric_sets']) {
+      if (isObject(metrics) && readOptionalId(metrics['ticket_id']) !== null) side.solvedAt.set(readOptionalId(metrics['ticket_id'])!, metrics['solved_at']);
+    }
+  }
+  for (const key of ['comments', 'audits', 'ticket_events'] as const) {
+    const list = page[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      orphans.push({ line, raw: rawOf(list), messagesRead: 0, parsed: { ok: false, reason: `"${key}" must be a list, got ${describe(list)}` } });
+      continue;
+    }
+    const target = key === 'comments' ? side.comments : side.audits;
+    list.forEach((listed, index) => {
+      const item = key === 'ticket_events' && isObject(listed) ? auditFromTicketEvent(listed) : listed;
+      const owner = isObject(item) ? (readOptionalId(item['ticket_id']) ?? onlyTicket) : null;
+      const what = key === 'comments' ? 'comment' : key === 'audits' ? 'audit' : 'ticket event';
+      if (owner === null || !ticketIds.has(owner)) {
+        const reason = !isObject(item)
+          ? `${what} ${index + 1}: expected an object, got ${describe(item)}`
+          : owner === null
+            ? `${what} ${index + 1} has no "ticket_id" and the file holds several tickets: it cannot be placed`
+            : `${what} ${index + 1} belongs to ticket ${owner}, which is not in this file`;
+        orphans.push({ line, raw: rawOf(listed), messagesRead: key === 'comments' ? 1 : commentsInAudit(item), parsed: { ok: false, reason } });
+        return;
+      }
+      const group = target.get(owner);
+      if (group) group.push(item);
+      else target.set(owner, [item]);
+    });
+  }
+
+  for (let index = 0; index < tickets.length; index++) {
+    const ticket = tickets[index];
+    const { parsed, messagesRead } = zendeskTicket(ticket, side, options);
+    const raw = lineRaw !== undefined && tickets.length === 1 ? lineRaw : rawOf(ticket);
+    const label = tickets.length === 1 && line !== null ? null : `ticket ${index + 1}`;
+    yield { line, raw, messagesRead, parsed: parsed.ok || label === null ? parsed : { ok: false, reason: `${label}: ${parsed.reason}` } };
+  }
+  yield* orphans;
+}
+
+/**
+ * An event of the incremental ticket event export (`include=comment_events`) in the shape of a ticket audit: its
+ * `child_events` carry comments as they are and field changes as `{"status": "solved", "previous_value": "open"}`.
+ */
+function auditFromTicketEvent(event: Fields): Fields {
+  const children = Array.isArray(event['child_events']) ? event['child_events'] : [];
+  const audit: Fields = {
+    ticket_id: event['ticket_id'],
+    created_at: event['created_at'] ?? event['timestamp'],
+    author_id: event['updater_id'],
+    events: children.map((child: unknown) => {
+      if (!isObject(child)) return child;
+      const kind = child['event_type'] ?? child['type'];
+      if (kind === 'Comment' || kind === 'VoiceComment') return { ...child, type: kind };
+      const field = ['status', 'assignee_id'].find((name) => name in child);
+      if ((kind === 'Change' || kind === 'Create') && field) return { type: kind, field_name: field, value: child[field], previous_value: child['previous_value'] };
+      return child;
+    }),
+  };
+  FROM_TICKET_EVENTS.add(audit);
+  return audit;
+}
+
+/** Audits made from ticket events, so that rejects name what the file calls them. */
+const FROM_TICKET_EVENTS = new WeakSet<Fields>();
+
+function commentsInAudit(audit: unknown): number {
+  const events = isObject(audit) && Array.isArray(audit['events']) ? audit['events'] : [];
+  return events.filter((event) => isObject(event) && (event['type'] === 'Comment' || event['type'] === 'VoiceComment')).length;
+}
+
+/** The comments of a ticket that could not be read, for the count of messages read. */
+function countComments(ticket: unknown, side: SideLoads): number {
+  const id = isObject(ticket) ? readOptionalId(ticket['id']) : null;
+  const embedded = isObject(ticket) && Array.isArray(ticket['comments']) ? ticket['comments'].length : 0;
+  return embedded + (id === null ? 0 : (side.comments.get(id)?.length ?? 0));
+}
+
+interface CommentDraft {
+  value: Fields;
+  createdAt: unknown;
+  authorId: unknown;
+  label: string;
+}
+
+/**
+ * One Zendesk ticket and its comments to the stored shape. Authors' roles come from the side-loaded users
+ * (end-user: customer; agent, admin: agent); without them the requester is the customer and the assignee an agent,
+ * and any other author's comment is rejected with the reason, since guessing would mislabel CCs as agents. Private comments are internal
+ * notes; comments via triggers or the system are system messages. Status changes in audits become resolved and
+ * reopened events, assignee changes assigned events.
+ */
+export function zendeskTicket(input: unknown, side: SideLoads, options: TimestampOptions): { parsed: NormalizeResult<Conversation>; messagesRead: number } {
+  if (!isObject(input)) return { parsed: { ok: false, reason: `expected a Zendesk ticket object, got ${describe(input)}` }, messagesRead: 0 };
+  const id = readExternalId(input['id'], 'id');
+  if (!id.ok) return { parsed: id, messagesRead: countComments(input, side) };
+  const createdAt = readTime(input['created_at'], 'created_at', options);
+  if (!createdAt.ok) return { parsed: createdAt, messagesRead: countComments(input, side) };
+  const issues: RecordIssue[] = [];
+  const via = isObject(input['via']) ? input['via']['channel'] : undefined;
+  let channel: string;
+  if (typeof via === 'string' && via.trim() !== '') {
+    const name = via.trim().toLowerCase();
+    channel = lookup(ZENDESK_CHANNELS, name) ?? name.slice(0, 64);
+  } else {
+    channel = 'unknown';
+    issues.push({ kind: 'warning', reason: `ticket ${id.value} has no "via.channel"; its channel is "unknown"`, raw: rawOf(input['via'] ?? null) });
+  }
+  const requester = readOptionalId(input['requester_id']);
+  const assignee = readOptionalId(input['assignee_id']);
+
+  // The same comment can arrive embedded, side-loaded and inside an audit: the first place it is found wins.
+  const drafts: CommentDraft[] = [];
+  const seenIds = new Set<string>();
+  let unreadable = 0;
+  const addFrom = (list: unknown[], kind: string, fromAudit?: { createdAt: unknown; authorId: unknown }): void => {
+    const fresh: CommentDraft[] = [];
+    list.forEach((value, index) => {
+      const label = `${kind} ${index + 1}`;
+      if (!isObject(value)) {
+        unreadable += 1;
+        issues.push({ kind: 'message', reason: `${label}: expected an object, got ${describe(value)}`, raw: rawOf(value) });
+        return;
+      }
+      const commentId = readOptionalId(value['id']);
+      if (commentId !== null && seenIds.has(commentId)) return;
+      fresh.push({ value, createdAt: value['created_at'] ?? fromAudit?.createdAt, authorId: value['author_id'] ?? fromAudit?.authorId, label });
+    });
+    for (const draft of fresh) {
+      const commentId = readOptionalId(draft.value['id']);
+      if (commentId !== null) seenIds.add(commentId);
+    }
+    drafts.push(...fresh);
+  };
+  const embedded = input['comments'];
+  if (Array.isArray(embedded)) addFrom(embedded, 'comment');
+  else if (embedded !== undefined && embedded !== null) {
+    issues.push({ kind: 'warning', reason: `ticket ${id.value}: "comments" must be a list, got ${describe(embedded)}; ignored`, raw: rawOf(embedded) });
+  }
+  addFrom(side.comments.get(id.value) ?? [], 'comment');
+  const audits = (side.audits.get(id.value) ?? []).filter(isObject);
+  // Audits and ticket events of the same update share a time and would add the same comments: the id dedupes them.
+  audits.sort((a, b) => auditTime(a, options) - auditTime(b, options));
+  audits.forEach((audit, index) => {
+    const events = Array.isArray(audit['events']) ? audit['events'] : [];
+    const comments = events.filter((event) => isObject(event) && (event['type'] === 'Comment' || event['type'] === 'VoiceComment'));
+    const name = FROM_TICKET_EVENTS.has(audit) ? 'ticket event' : 'audit';
+    addFrom(comments, `${name} ${index + 1} comment`, { createdAt: audit['created_at'], authorId: audit['author_id'] });
+  });
+
+  const messages: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
+  for (const draft of drafts) {
+    const message = readComment(draft, { requester, assignee, users: side.users }, options, issues);
+    if (message) messages.push({ message, raw: draft.value, label: draft.label });
+  }
+  if (drafts.length === 0) {
+    issues.push({
+      kind: 'warning',
+      reason: `ticket ${id.value} has no comments in this file (export with comments or audits side-loaded); loaded without messages`,
+      raw: '',
+    });
+  }
+
+  const events = auditEvents(audits, options, issues);
+  const status = typeof input['status'] === 'string' && input['status'].trim() !== '' ? input['status'].trim().toLowerCase() : null;
+  let resolvedAt: number | null = null;
+  if (status !== null && SOLVED.has(status)) {
+    for (const candidate of [side.solvedAt.get(id.value), input['solved_at']]) {
+      const at = readOptionalTime(candidate, 'solved_at', options);
+      if (at.ok && at.value !== null) {
+        resolvedAt = at.value;
+        break;
+      }
+    }
+    const solves = events.filter((event) => event.kind === 'resolved').map((event) => event.createdAt);
+    if (resolvedAt === null && solves.length > 0) resolvedAt = Math.max(...solves);
+  }
+
+  const conversation: NormalizedConversation = {
+    source: 'zendesk',
+    externalId: id.value,
+    channel,
+    createdAt: createdAt.value,
+    status,
+    resolvedAt,
+    customerId: requester,
+    assignee,
+    subject: readShortText(input['subject'], false) ?? readShortText(input['raw_subject'], false),
+    language: null,
+    tags: readTagList(input['tags']),
+    events,
+    messages: dropDuplicateMessages(messages, issues),
+  };
+  return { parsed: { ok: true, value: { type: 'conversation', conversation }, issues }, messagesRead: drafts.length + unreadable };
+}
+
+function readComment(
+  draft: CommentDraft,
+  people: { requester: string | null; assignee: string | null; users: SideLoads['users'] },
+  options: TimestampOptions,
+  issues: RecordIssue[],
+): NormalizedMessage | null {
+  const { value, label } = draft;
+  const reject = (reason: string): null => {
+    issues.push({ kind: 'message', reason: `${label}: ${reason}`, raw: rawOf(value) });
+    return null;
+  };
+  const commentId = readExternalId(value['id'], 'id');
+  if (!commentId.ok) return reject(commentId.reason);
+  const createdAt = readTime(draft.createdAt, 'created_at', options);
+  if (!createdAt.ok) return reject(createdAt.reason);
+  const authorId = readOptionalId(draft.authorId);
+  const viaChannel = isObject(value['via']) && typeof value['via']['channel'] === 'string' ? value['via']['channel'].trim().toLowerCase() : '';
+  let role: AuthorRole | undefined;
+  if (AUTOMATIC_VIAS.has(viaChannel) || draft.authorId === -1) role = 'system';
+  else if (authorId === null) return reject('missing field "author_id"');
+  else {
+    const user = people.users.get(authorId);
+    if (typeof user === 'object') return reject(`author ${authorId} has the role ${JSON.stringify(user.unknownRole ?? null)}, not one of ${Object.keys(ZENDESK_USER_ROLES).join(', ')}`);
+    role = user ?? (authorId === people.requester ? 'customer' : authorId === people.assignee ? 'agent' : undefined);
+  }
+  if (!role) {
+    return reject(`author ${authorId} is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)`);
+  }
+
+  let body: string;
+  let html = false;
+  if (typeof value['body'] === 'string') body = value['body'];
+  else if (typeof value['plain_body'] === 'string') body = value['plain_body'];
+  else if (typeof value['html_body'] === 'string') {
+    body = value['html_body'];
+    html = true;
+  } else if (value['comment_present'] !== undefined) {
+    return reject('the comment text is not in the export (export ticket events with include=comment_events)');
+  } else return reject('no "body", "plain_body" or "html_body"');
+  const isPublic = value['public'];
+  if (isPublic !== undefined && isPublic !== null && typeof isPublic !== 'boolean') return reject(`"public" must be true or false, got ${describe(isPublic)}`);
+  return buildMessage(
+    { externalId: commentId.value, role, authorId, createdAt: createdAt.value, body, html, internal: isPublic === false },
+    issues,
+    `${label} (${commentId.value})`,
+  );
+}
+
+function auditTime(audit: Fields, options: TimestampOptions): number {
+  const at = readOptionalTime(audit['created_at'], 'created_at', options);
+  return at.ok && at.value !== null ? at.value : Number.MAX_SAFE_INTEGER;
+}
+
+function auditEvents(audits: Fields[], options: TimestampOptions, issues: RecordIssue[]): NormalizedEvent[] {
+  const events: NormalizedEvent[] = [];
+  audits.forEach((audit, index) => {
+    const changes = (Array.isArray(audit['events']) ? audit['events'] : []).filter(
+      (event): event is Fields => isObject(event) && (event['type'] === 'Change' || event['type'] === 'Create') && typeof event['field_name'] === 'string',
+    );
+    if (changes.length === 0) return;
+    const at = readTime(audit['created_at'], 'created_at', options);
+    if (!at.ok) {
+      issues.push({ kind: 'warning', reason: `audit ${index + 1}: ${at.reason}; its status and assignee changes are ignored`, raw: rawOf(audit) });
+      return;
+    }
+    const actor = readOptionalId(audit['author_id']);
+    for (const change of changes) {
+      const value = typeof change['value'] === 'string' ? change['value'].toLowerCase() : change['value'];
+      const previous = typeof change['previous_value'] === 'string' ? change['previous_value'].toLowerCase() : null;
+      if (change['field_name'] === 'status' && typeof value === 'string') {
+        if (value === 'solved') events.push({ kind: 'resolved', createdAt: at.value, actorId: actor });
+        else if (previous !== null && SOLVED.has(previous) && UNSOLVED.has(value)) events.push({ kind: 'reopened', createdAt: at.value, actorId: actor });
+      } else if (change['field_name'] === 'assignee_id') {
+        const assignee = readOptionalId(change['value']);
+        if (assignee !== null) events.push({ kind: 'assigned', createdAt: at.value, actorId: assignee });
+      }
+    }
+  });
+  return events;
+}

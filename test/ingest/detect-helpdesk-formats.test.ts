@@ -1,0 +1,37 @@
+import { expect, test } from 'vitest';
+import { detectFormat } from '../../ingest/detect-format.js';
+import { temporaryFile } from './ingest-helpers.js';
+
+const ticket = (id: number) => ({ id, via: { channel: 'web' }, created_at: '2023-11-14T09:00:00Z', status: 'open', requester_id: 1, description: 'x'.repeat(500) });
+const conversation = (id: number) => ({ type: 'conversation', id: String(id), created_at: 1700000000, source: { type: 'conversation', body: 'y'.repeat(500), author: { type: 'user', id: 'u' } } });
+
+test.each([
+  { scenario: 'a Zendesk page larger than the sniffed head, pretty-printed', name: 'page.json', content: JSON.stringify({ tickets: Array.from({ length: 300 }, (_, i) => ticket(i)) }, null, 2), format: 'zendesk-json' },
+  { scenario: 'an Intercom list larger than the sniffed head, pretty-printed', name: 'list.json', content: JSON.stringify({ type: 'conversation.list', conversations: Array.from({ length: 300 }, (_, i) => conversation(i)) }, null, 2), format: 'intercom-json' },
+  { scenario: 'a Zendesk page on one line longer than the sniffed head', name: 'page.json', content: JSON.stringify({ tickets: Array.from({ length: 300 }, (_, i) => ticket(i)) }), format: 'zendesk-jsonl' },
+  { scenario: 'Intercom JSON Lines whose first line is broken', name: 'c.jsonl', content: `{"type":"conversation","id":\n${JSON.stringify(conversation(2))}\n`, format: 'intercom-jsonl' },
+  { scenario: 'Zendesk JSON Lines whose first line is broken', name: 't.jsonl', content: `{"id":1,"via":\n${JSON.stringify(ticket(2))}\n`, format: 'zendesk-jsonl' },
+  { scenario: 'a Zendesk document cut short', name: 'cut.json', content: '{\n  "tickets": [\n    {"id": 1, "via": {"channel": "web"}', format: 'zendesk-json' },
+  { scenario: 'an array of Intercom conversations', name: 'a.json', content: JSON.stringify([conversation(1)], null, 2), format: 'intercom-json' },
+  { scenario: 'the Twitter corpus with a BOM and extra spaces in the header', name: 'twcs.csv', content: '\uFEFFtweet_id, author_id, inbound, created_at, text, response_tweet_id, in_response_to_tweet_id\n', format: 'twitter-csv' },
+  { scenario: 'canonical conversations still win over helpdesk shapes', name: 'c.jsonl', content: JSON.stringify({ id: 'c', channel: 'chat', created_at: '2023-01-01T00:00:00Z', source: 'zendesk', messages: [] }), format: 'conversations-jsonl' },
+  { scenario: 'canonical messages CSV is not mistaken for tweets', name: 'm.csv', content: 'conversation_id,message_id,channel,author_role,created_at,body\nc,m,chat,customer,2023-01-01T00:00:00Z,hi\n', format: 'messages-csv' },
+])('detects $scenario', async ({ name, content, format }) => {
+  const file = await temporaryFile(name, content);
+  try {
+    const detection = await detectFormat(file.path);
+    expect(detection.kind === 'format' ? detection.format : detection).toBe(format);
+  } finally {
+    await file.cleanup();
+  }
+});
+
+test('ticket events alone are recognised as Zendesk, not left as an unknown format', async () => {
+  const file = await temporaryFile('events.json', JSON.stringify({ ticket_events: [{ id: 1, ticket_id: 2, child_events: [] }] }));
+  try {
+    const detection = await detectFormat(file.path);
+    expect(detection.kind === 'format' && detection.format).toBe('zendesk-jsonl');
+  } finally {
+    await file.cleanup();
+  }
+});
