@@ -84,3 +84,19 @@ function pushChinese(text: string, terms: string[]): void {
   }
   flush();
 }
+
+/**
+ * Each English term with the word it came from, for labels people can read ("withdrawal" rather than "withdraw").
+ * Chinese terms are their own surface form.
+ */
+export function termSurfaces(text: string, language: QuestionLanguage): [term: string, surface: string][] {
+  const pairs: [string, string][] = [];
+  if (language !== 'zh' && !HAS_HAN.test(text)) {
+    for (const raw of tokenizer.tokenize(text.replace(/<[A-Z_]+>/g, ' ').toLowerCase())) {
+      const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
+      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
+      pairs.push([stem(word), word]);
+    }
+  }
+  return pairs;
+}
