@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest-command.js';
 import { rejectsCommand } from './commands/rejects-command.js';
+import { analyzeCommand } from './commands/analyze-command.js';
+import { reportCommand } from './commands/report-command.js';
 
 /** Every subcommand, each with its own --help. */
 export function buildProgram(): Command {
@@ -10,6 +12,11 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(ingestCommand());
   program.addCommand(rejectsCommand());
-  for (const command of program.commands) command.exitOverride();
+  program.addCommand(analyzeCommand());
+  program.addCommand(reportCommand());
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   return program;
 }
