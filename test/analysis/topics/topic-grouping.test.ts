@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { analyzeTopics } from '../../../analysis/topics/analyze-topics.js';
-import { assignTopicIds } from '../../../analysis/topics/match-topic-ids.js';
+import { assignTopicIds, type PreviousTopic } from '../../../analysis/topics/match-topic-ids.js';
 import { DEFAULT_TOPICS_CONFIG } from '../../../analysis/topics/topics-config.js';
 import { createSeededRandom } from '../../../analysis/topics/seeded-random.js';
 
@@ -65,7 +65,7 @@ describe('analyzeTopics', () => {
 });
 
 describe('assignTopicIds', () => {
-  const previous = [
+  const previous: PreviousTopic[] = [
     { topicId: 3, signature: { card: 0.8, arriv: 0.6 } },
     { topicId: 5, signature: { password: 0.9, reset: 0.44 } },
   ];
