@@ -18,10 +18,19 @@ export function detectLanguage(text: string): QuestionLanguage {
   let han = 0;
   let latin = 0;
   let letters = 0;
-  for (const char of text) {
-    if (HAN.test(char)) han++;
-    else if (LATIN.test(char)) latin++;
-    else if (!LETTER.test(char)) continue;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // ASCII and the common CJK block are decided by code point; only other characters need the Unicode tables.
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) latin++;
+    else if (code < 128) continue;
+    else if (code >= 0x4e00 && code <= 0x9fff) han++;
+    else if (code >= 0xdc00 && code <= 0xdfff) continue;
+    else {
+      const char = code >= 0xd800 && code <= 0xdbff ? text.slice(i, i + 2) : text[i]!;
+      if (HAN.test(char)) han++;
+      else if (LATIN.test(char)) latin++;
+      else if (!LETTER.test(char)) continue;
+    }
     letters++;
   }
   if (letters === 0) return 'other';

@@ -48,6 +48,8 @@ const RULES: readonly Rule[] = [
   { kind: 'ORDER_ID', pattern: /(?<![0-9A-Za-z])(?:ORD|ORDER|INV|TKT)[-_]?\d{5,}(?![0-9A-Za-z])/g },
 ];
 
+const LETTERS_ONLY_RULES = RULES.filter((rule) => rule.accept === isBase58CheckAddress);
+
 /**
  * Replaces personal data with placeholders: e-mail addresses (`<EMAIL>`), phone numbers with a country code,
  * Chinese mobile and North American numbers (`<PHONE>`), card numbers that pass the Luhn check (`<CARD>`), BTC
@@ -59,8 +61,16 @@ const RULES: readonly Rule[] = [
  * redactPersonalData('mail me at ann@example.com') // 'mail me at <EMAIL>'
  */
 export function redactPersonalData(text: string): string {
+  // Every kind but a TRON address needs a digit or an @; most questions have neither.
+  if (!/[0-9@]/.test(text)) {
+    return text.includes('T') ? applyRules(text, LETTERS_ONLY_RULES) : text;
+  }
+  return applyRules(text, RULES);
+}
+
+function applyRules(text: string, rules: readonly Rule[]): string {
   let result = text;
-  for (const rule of RULES) {
+  for (const rule of rules) {
     rule.pattern.lastIndex = 0;
     result = result.replace(rule.pattern, (...args: unknown[]) => {
       const match = args[0] as string;

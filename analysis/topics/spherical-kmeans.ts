@@ -33,7 +33,7 @@ export function sphericalKMeans(points: DenseVectors, options: KMeansOptions): K
   const k = Math.max(1, Math.min(options.k, points.count));
   let best: KMeansResult | undefined;
   for (let restart = 0; restart < (options.restarts ?? 4); restart++) {
-    const result = runKMeans(points, seedPlusPlus(points, k, options.random), k, options.maxIterations ?? 40);
+    const result = runKMeans(points, seedPlusPlus(points, k, options.random), k, options.maxIterations ?? 30);
     if (!best || result.objective > best.objective) best = result;
   }
   return best!;
@@ -73,7 +73,7 @@ export function runKMeans(points: DenseVectors, centroids: Float32Array, k: numb
       }
       normalizeInto(sums, cluster * d, d, centroids);
     }
-    if (changed < Math.max(1, count * 1e-4) && iteration > 2) {
+    if (changed < Math.max(1, count * 1e-3) && iteration > 2) {
       objective = assignPoints(points, centroids, k, assignment, similarity, () => {});
       break;
     }

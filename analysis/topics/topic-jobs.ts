@@ -2,11 +2,10 @@ import { extractQuestion } from '../text/extract-question.js';
 import { prepareQuestion, type PreparedQuestion } from '../text/prepare-question.js';
 import type { QuestionLanguage } from '../text/detect-language.js';
 import { fitTopicModel, type TopicModel, type TopicModelOptions } from './fit-topic-model.js';
-import { embedRow } from './latent-space.js';
 import { extractQuestionFeatures } from './question-features.js';
+import { QuestionEmbedder } from './question-embedder.js';
 import { dot32 } from './spherical-kmeans.js';
 import { describeTopics, type TopicDescription } from './summarize-topics.js';
-import { vectorizeFeatures } from './tfidf-vectorizer.js';
 
 /** Raw questions as columns (cheap to send to a worker): each conversation's channel, subject, first message. */
 export interface QuestionSources {
@@ -57,6 +56,7 @@ export function runAssignJob(sources: QuestionSources, model: TopicModel): Assig
   const similarity = new Float32Array(count);
   const d = model.space.dimensions;
   const vector = new Float32Array(Math.max(d, 1));
+  const embedder = new QuestionEmbedder(model.vocabulary, model.space);
   for (let i = 0; i < count; i++) {
     const question = prepareQuestion(
       extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }),
@@ -64,9 +64,7 @@ export function runAssignJob(sources: QuestionSources, model: TopicModel): Assig
     texts[i] = question.text;
     languages[i] = question.language;
     if (model.k === 0) continue;
-    const row = vectorizeFeatures(extractQuestionFeatures(question.text, question.language, question.terms), model.vocabulary);
-    if (row.columns.length === 0) continue;
-    embedRow(row, model.space, vector, 0);
+    if (!embedder.embed(extractQuestionFeatures(question.text, question.language, question.terms), vector)) continue;
     let best = 0;
     let bestSimilarity = -Infinity;
     for (let cluster = 0; cluster < model.k; cluster++) {

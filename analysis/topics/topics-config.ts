@@ -23,7 +23,7 @@ export interface TopicsConfig {
 export const DEFAULT_TOPICS_CONFIG: TopicsConfig = {
   maxTopics: DEFAULT_TOPIC_MODEL_OPTIONS.maxTopics,
   minTopicSize: DEFAULT_TOPIC_MODEL_OPTIONS.minTopicSize,
-  sampleSize: 15_000,
+  sampleSize: 8_000,
   workers: 2,
   dimensions: DEFAULT_TOPIC_MODEL_OPTIONS.dimensions,
   neighbours: DEFAULT_TOPIC_MODEL_OPTIONS.neighbours,

@@ -134,11 +134,20 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
         analysis_run_id: slot('run') as unknown as number,
       })
       .onConflict((oc) =>
-        oc.column('conversation_id').doUpdateSet((eb) => ({
-          question: eb.ref('excluded.question'),
-          language: eb.ref('excluded.language'),
-          analysis_run_id: eb.ref('excluded.analysis_run_id'),
-        })),
+        // Unchanged questions are left alone: most nights rewrite nothing but the new conversations.
+        oc
+          .column('conversation_id')
+          .doUpdateSet((eb) => ({
+            question: eb.ref('excluded.question'),
+            language: eb.ref('excluded.language'),
+            analysis_run_id: eb.ref('excluded.analysis_run_id'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('conversation_questions.question', '!=', eb.ref('excluded.question')),
+              eb('conversation_questions.language', '!=', eb.ref('excluded.language')),
+            ]),
+          ),
       ),
     ['run', 'conversation_id', 'question', 'language'],
   );

@@ -37,11 +37,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('topic_assignments')
     .columns(['analysis_run_id', 'topic_id', 'similarity'])
     .execute();
-  await db.schema
-    .createIndex('topic_assignments_conversation_idx')
-    .on('topic_assignments')
-    .columns(['conversation_id'])
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
