@@ -55,8 +55,10 @@ async function seed(path: string, count: number): Promise<void> {
   );
   const start = Date.UTC(2024, 0, 1);
   const chunk = 50_000;
+  const distinct = new Set<string>();
   for (let offset = 0; offset < count; offset += chunk) {
     const questions = generateQuestions(Math.min(chunk, count - offset), 1000 + offset / chunk);
+    for (const question of questions) distinct.add(`${question.subject ?? ''}\u0000${question.body}`);
     sqlite.transaction(() => {
       questions.forEach((question, i) => {
         const id = offset + i + 1;
@@ -68,6 +70,7 @@ async function seed(path: string, count: number): Promise<void> {
     })();
   }
   await handle.close();
+  console.log(`seeded ${count.toLocaleString('en-US')} conversations; ${distinct.size.toLocaleString('en-US')} distinct first messages (${((100 * distinct.size) / count).toFixed(1)}%)`);
 }
 
 async function analyse(path: string): Promise<void> {

@@ -90,7 +90,8 @@ export function fitTopicModel(
     clustering = sphericalKMeans(points, { k: options.topicCount, random, restarts: options.restarts });
   } else {
     const start = Math.max(1, Math.min(options.maxTopics, Math.floor(questions.length / minSize)));
-    const overclustered = sphericalKMeans(points, { k: start, random, restarts: options.restarts });
+    // One restart is enough here: the merge search that follows smooths over a poor local optimum.
+    const overclustered = sphericalKMeans(points, { k: start, random, restarts: 1 });
     const choice = chooseTopicCount(points, overclustered, { maxTopics: start, minTopics: options.minTopics, random });
     clustering = dissolveSmallClusters(points, choice.clustering, minSize);
     silhouettes = choice.scores;

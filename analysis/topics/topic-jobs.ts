@@ -57,7 +57,19 @@ export function runAssignJob(sources: QuestionSources, model: TopicModel): Assig
   const d = model.space.dimensions;
   const vector = new Float32Array(Math.max(d, 1));
   const embedder = new QuestionEmbedder(model.vocabulary, model.space);
+  // Support questions repeat ("hi", "withdrawal pending"): an identical message is prepared and assigned once.
+  const seen = new Map<string, number>();
   for (let i = 0; i < count; i++) {
+    const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      texts[i] = texts[earlier]!;
+      languages[i] = languages[earlier]!;
+      assignment[i] = assignment[earlier]!;
+      similarity[i] = similarity[earlier]!;
+      continue;
+    }
+    if (seen.size < 200_000) seen.set(key, i);
     const question = prepareQuestion(
       extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }),
     );
