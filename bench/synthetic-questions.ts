@@ -15,6 +15,21 @@ const OPENERS = ['', '', 'Hi, ', 'Hello, ', 'Hi team, ', 'Urgent: ', 'Please hel
 const CLOSERS = ['', '', ' Thanks', ' Please help', ' thank you!', ' ASAP please'];
 const ZH_OPENERS = ['', '', '你好，', '您好，', '客服你好，', '急！'];
 const ZH_CLOSERS = ['', '', '谢谢', '请尽快处理', '麻烦看一下'];
+// Details that make real messages differ from one another: ids, counts, times (kept by redaction: not personal).
+const DETAILS = [
+  (r: SeededRandom) => ` My UID is ${10_000_000 + r.int(89_999_999)}.`,
+  (r: SeededRandom) => ` I tried ${2 + r.int(8)} times.`,
+  (r: SeededRandom) => ` It happened at ${r.int(24)}:${String(r.int(60)).padStart(2, '0')}.`,
+  (r: SeededRandom) => ` This is my ${2 + r.int(5)}th message about it.`,
+  (r: SeededRandom) => ` Balance shows ${Math.round(r.next() * 10_000) / 100}.`,
+  () => '',
+];
+const ZH_DETAILS = [
+  (r: SeededRandom) => `我的UID是${10_000_000 + r.int(89_999_999)}。`,
+  (r: SeededRandom) => `已经试了${2 + r.int(8)}次。`,
+  (r: SeededRandom) => `${r.int(24)}点${r.int(60)}分发生的。`,
+  () => '',
+];
 
 type Template = (r: Slots) => string;
 interface Slots {
@@ -143,7 +158,7 @@ function slots(random: SeededRandom): Slots {
 /**
  * Questions a crypto exchange's support receives, in English (about 70%) and Chinese, from a fixed seed: intents
  * with several phrasings each, coins, networks, amounts, transaction hashes and order ids (which redaction
- * replaces), greetings and sign-offs; e-mails get a subject.
+ * replaces), user ids, counts and times, greetings and sign-offs; e-mails get a subject and a quoted reply.
  */
 export function generateQuestions(count: number, seed = 7, intents?: { english?: string[]; chinese?: string[] }): SyntheticQuestion[] {
   const random = createSeededRandom(seed);
@@ -157,8 +172,8 @@ export function generateQuestions(count: number, seed = 7, intents?: { english?:
     const text = templates[random.int(templates.length)]!(slots(random));
     const channel = random.next() < 0.7 ? 'chat' : 'email';
     const body = useChinese
-      ? `${ZH_OPENERS[random.int(ZH_OPENERS.length)]}${text}${ZH_CLOSERS[random.int(ZH_CLOSERS.length)]}`
-      : `${OPENERS[random.int(OPENERS.length)]}${text}.${CLOSERS[random.int(CLOSERS.length)]}`;
+      ? `${ZH_OPENERS[random.int(ZH_OPENERS.length)]}${text}。${ZH_DETAILS[random.int(ZH_DETAILS.length)]!(random)}${ZH_CLOSERS[random.int(ZH_CLOSERS.length)]}`
+      : `${OPENERS[random.int(OPENERS.length)]}${text}.${DETAILS[random.int(DETAILS.length)]!(random)}${CLOSERS[random.int(CLOSERS.length)]}`;
     out.push({
       intent,
       channel,
