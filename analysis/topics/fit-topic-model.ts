@@ -29,7 +29,7 @@ export const DEFAULT_TOPIC_MODEL_OPTIONS: TopicModelOptions = {
   maxTopics: 80,
   minTopics: 2,
   minTopicSize: 5,
-  dimensions: 128,
+  dimensions: 96,
   neighbours: 10,
   restarts: 3,
   seed: 20240601,
