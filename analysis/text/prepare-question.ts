@@ -19,8 +19,8 @@ export const MAX_QUESTION_LENGTH = 1000;
  * @example
  * prepareQuestion('Card 4111 1111 1111 1111 declined').text // 'Card <CARD> declined'
  */
-export function prepareQuestion(text: string): PreparedQuestion {
-  const redacted = redactPersonalData(normalizeText(text));
+export function prepareQuestion(text: string, options: { normalized?: boolean } = {}): PreparedQuestion {
+  const redacted = redactPersonalData(options.normalized ? text : normalizeText(text));
   const cut = redacted.length > MAX_QUESTION_LENGTH ? redacted.slice(0, MAX_QUESTION_LENGTH) : redacted;
   const language = detectLanguage(cut);
   return { text: cut, language, terms: tokenizeText(cut, language) };

@@ -56,9 +56,24 @@ function pushEnglish(text: string, terms: string[]): void {
   }
 }
 
+/** Chinese runs repeat (充值, 没到账, 提现): each distinct run is segmented once. */
+const chineseCache = new Map<string, readonly string[]>();
+const CHINESE_CACHE_LIMIT = 100_000;
+
+function pushChinese(text: string, terms: string[]): void {
+  let cached = chineseCache.get(text);
+  if (cached === undefined) {
+    const segmented: string[] = [];
+    segmentChinese(text, segmented);
+    cached = segmented;
+    if (chineseCache.size < CHINESE_CACHE_LIMIT) chineseCache.set(text, cached);
+  }
+  for (const term of cached) terms.push(term);
+}
+
 // ICU's dictionary lacks much support vocabulary (提现, 充值, 到账 come out as single characters), so a run of
 // single-character segments is read as character bigrams.
-function pushChinese(text: string, terms: string[]): void {
+function segmentChinese(text: string, terms: string[]): void {
   let singles: string[] = [];
   const flush = (): void => {
     if (singles.length === 1) {

@@ -12,11 +12,16 @@ export class QuestionEmbedder {
   private weights = new Float64Array(256);
   private sorted = new Uint32Array(256);
 
+  private readonly wordTable: HashTable;
+  private readonly charTable: HashTable;
+
   constructor(
     private readonly vocabulary: TfidfVocabulary,
     private readonly space: LatentSpace,
   ) {
     this.accumulator = new Float64Array(Math.max(space.dimensions, 1));
+    this.wordTable = new HashTable(vocabulary.wordColumns);
+    this.charTable = new HashTable(vocabulary.charColumns);
   }
 
   /** Writes the unit latent vector into `out`; returns false when no feature is in the vocabulary. */
@@ -28,9 +33,9 @@ export class QuestionEmbedder {
       this.weights = new Float64Array(total * 2);
       this.sorted = new Uint32Array(total * 2);
     }
-    const wordCount = this.appendBlock(features.words, this.vocabulary.wordColumns, 0);
+    const wordCount = this.appendBlock(features.words, this.wordTable, 0);
     const wordNorm = this.blockNorm(0, wordCount);
-    const charCount = this.appendBlock(features.chars, this.vocabulary.charColumns, wordCount);
+    const charCount = this.appendBlock(features.chars, this.charTable, wordCount);
     const charNorm = this.blockNorm(wordCount, wordCount + charCount);
     const used = wordCount + charCount;
     if (used === 0) return false;
@@ -61,7 +66,7 @@ export class QuestionEmbedder {
     return true;
   }
 
-  private appendBlock(hashes: Uint32Array, vocabulary: Map<number, number>, start: number): number {
+  private appendBlock(hashes: Uint32Array, vocabulary: HashTable, start: number): number {
     const length = hashes.length;
     const sorted = this.sorted.subarray(0, length);
     sorted.set(hashes);
@@ -73,7 +78,7 @@ export class QuestionEmbedder {
       while (i + repeats < length && sorted[i + repeats] === hash) repeats++;
       i += repeats;
       const column = vocabulary.get(hash);
-      if (column === undefined) continue;
+      if (column < 0) continue;
       this.columns[start + count] = column;
       this.weights[start + count] = (1 + Math.log(repeats)) * this.vocabulary.idf[column]!;
       count++;
@@ -85,5 +90,36 @@ export class QuestionEmbedder {
     let sum = 0;
     for (let p = start; p < end; p++) sum += this.weights[p]! * this.weights[p]!;
     return Math.sqrt(sum);
+  }
+}
+
+/** Feature hash -> column in open addressing over typed arrays: several times faster than a Map in the hot loop. */
+class HashTable {
+  private readonly keys: Uint32Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+
+  constructor(entries: Map<number, number>) {
+    let capacity = 16;
+    while (capacity < entries.size * 2) capacity *= 2;
+    this.keys = new Uint32Array(capacity);
+    this.values = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+    for (const [key, value] of entries) {
+      let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+      while (this.values[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.keys[slot] = key;
+      this.values[slot] = value;
+    }
+  }
+
+  /** The column, or -1. */
+  get(key: number): number {
+    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const value = this.values[slot]!;
+      if (value === -1 || this.keys[slot] === key) return value;
+      slot = (slot + 1) & this.mask;
+    }
   }
 }

@@ -32,7 +32,7 @@ export interface AssignJobResult {
 /** The questions of a set of sources, extracted and prepared (redacted). */
 export function prepareSources(sources: QuestionSources): PreparedQuestion[] {
   return sources.bodies.map((body, i) =>
-    prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body })),
+    prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body }), { normalized: true }),
   );
 }
 
@@ -72,6 +72,7 @@ export function runAssignJob(sources: QuestionSources, model: TopicModel): Assig
     if (seen.size < 200_000) seen.set(key, i);
     const question = prepareQuestion(
       extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }),
+      { normalized: true },
     );
     texts[i] = question.text;
     languages[i] = question.language;
