@@ -9,6 +9,7 @@ import {
   runFitJob,
   type AssignJobResult,
   type FitJobResult,
+  type PreparedChunk,
   type QuestionSources,
 } from './topic-jobs.js';
 import type { TopicsConfig } from './topics-config.js';
@@ -66,48 +67,104 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
   const sampleSources = select(questions, sample);
   const pool = createPool(config.workers);
   try {
-    const fitStart = Date.now();
-    const fit = pool ? await pool.fit(sampleSources, options, count) : runFitJob(sampleSources, options, count);
-    const fitMs = Date.now() - fitStart;
-
-    const assignStart = Date.now();
-    const parts = splitRanges(count, pool ? pool.size : 1);
-    const results = await Promise.all(
-      parts.map(([start, end], i) => {
-        const sources = slice(questions, start, end);
-        return pool ? pool.assign(i, sources, fit.model) : Promise.resolve(runAssignJob(sources, fit.model));
-      }),
-    );
-    const assignMs = Date.now() - assignStart;
-    return combine(count, parts, results, fit, sample, fitMs, assignMs, pool?.size ?? 0);
+    if (!pool) {
+      const fitStart = Date.now();
+      const fit = runFitJob(sampleSources, options, count);
+      const fitMs = Date.now() - fitStart;
+      const assignStart = Date.now();
+      const result = runAssignJob(questions, fit.model);
+      return combine(result, fit, sample, fitMs, Date.now() - assignStart, 0);
+    }
+    return await analyzeInWorkers(pool, questions, sampleSources, sample, options);
   } finally {
     await pool?.close();
   }
 }
 
+/** Questions per job: small enough to balance two busy cores, large enough that messaging costs nothing. */
+const CHUNK_SIZE = 25_000;
+
+/**
+ * Worker 0 fits while the others prepare chunks (extract, redact, tokenize, hash); once the model is known every
+ * worker first assigns the prepared chunks, then takes the remaining chunks whole, one at a time from a shared
+ * queue, so a core slowed by other load simply takes fewer.
+ */
+async function analyzeInWorkers(
+  pool: TopicWorkerPool,
+  questions: TopicQuestions,
+  sampleSources: QuestionSources,
+  sample: Int32Array,
+  options: TopicModelOptions,
+): Promise<TopicAnalysis> {
+  const count = questions.bodies.length;
+  const all: AssignJobResult = {
+    texts: new Array<string>(count),
+    languages: new Array<QuestionLanguage>(count),
+    assignment: new Int32Array(count).fill(-1),
+    similarity: new Float32Array(count),
+  };
+  const raw = splitRanges(count, Math.max(1, Math.ceil(count / CHUNK_SIZE)));
+  const prepared: { start: number; chunk: PreparedChunk }[] = [];
+  const fitStart = Date.now();
+  let fitted = false;
+  const fitting = pool.call(0, { kind: 'fit', sources: sampleSources, options, totalQuestions: count }).then((response) => {
+    fitted = true;
+    return response.fit!;
+  });
+  const prepareAhead = async (worker: number): Promise<void> => {
+    while (!fitted && raw.length > 0) {
+      const [start, end] = raw.shift()!;
+      const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end) });
+      prepared.push({ start, chunk: response.prepare! });
+    }
+  };
+  const ahead = Array.from({ length: pool.size - 1 }, (_, i) => prepareAhead(i + 1));
+  const fit = await fitting;
+  const fitMs = Date.now() - fitStart;
+  const assignStart = Date.now();
+  const drain = async (worker: number): Promise<void> => {
+    await pool.call(worker, { kind: 'model', model: fit.model });
+    for (;;) {
+      const next = prepared.shift();
+      if (next) {
+        const { start, chunk } = next;
+        const response = await pool.call(worker, { kind: 'embed', chunk });
+        for (let i = 0; i < chunk.texts.length; i++) {
+          all.texts[start + i] = chunk.texts[i]!;
+          all.languages[start + i] = chunk.languages[i]!;
+        }
+        all.assignment.set(response.embed!.assignment, start);
+        all.similarity.set(response.embed!.similarity, start);
+        continue;
+      }
+      const range = raw.shift();
+      if (!range) return;
+      const [start, end] = range;
+      const response = await pool.call(worker, { kind: 'assign', sources: slice(questions, start, end) });
+      const result = response.assign!;
+      for (let i = 0; i < result.texts.length; i++) {
+        all.texts[start + i] = result.texts[i]!;
+        all.languages[start + i] = result.languages[i]!;
+      }
+      all.assignment.set(result.assignment, start);
+      all.similarity.set(result.similarity, start);
+    }
+  };
+  await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
+  return combine(all, fit, sample, fitMs, Date.now() - assignStart, pool.size);
+}
+
 function combine(
-  count: number,
-  parts: [number, number][],
-  results: AssignJobResult[],
+  result: AssignJobResult,
   fit: FitJobResult,
   sample: Int32Array,
   fitMs: number,
   assignMs: number,
   workers: number,
 ): TopicAnalysis {
-  const texts = new Array<string>(count);
-  const languages = new Array<QuestionLanguage>(count);
-  const clusterOf = new Int32Array(count);
-  const similarity = new Float32Array(count);
-  parts.forEach(([start], part) => {
-    const result = results[part]!;
-    for (let i = 0; i < result.texts.length; i++) {
-      texts[start + i] = result.texts[i]!;
-      languages[start + i] = result.languages[i]!;
-    }
-    clusterOf.set(result.assignment, start);
-    similarity.set(result.similarity, start);
-  });
+  const count = result.texts.length;
+  const { texts, languages, similarity } = result;
+  const clusterOf = Int32Array.from(result.assignment);
   // The fitting questions keep the topic the (smoothed) clustering gave them; the nearest centroid decides the rest.
   const eligible = new Uint8Array(count).fill(1);
   sample.forEach((index, i) => {
@@ -185,8 +242,8 @@ function splitRanges(count: number, parts: number): [number, number][] {
 
 interface TopicWorkerPool {
   size: number;
-  fit(sources: QuestionSources, options: TopicModelOptions, totalQuestions: number): Promise<FitJobResult>;
-  assign(worker: number, sources: QuestionSources, model: FitJobResult['model']): Promise<AssignJobResult>;
+  /** One request to one worker; requests to the same worker are answered in order. */
+  call(worker: number, request: TopicWorkerRequest): Promise<TopicWorkerResponse & { ok: true }>;
   close(): Promise<void>;
 }
 
@@ -194,7 +251,8 @@ function createPool(size: number): TopicWorkerPool | undefined {
   const url = new URL('./topics-worker.js', import.meta.url);
   if (size < 1 || !existsSync(fileURLToPath(url))) return undefined;
   const workers = Array.from({ length: size }, () => new Worker(url));
-  const call = (worker: Worker, request: TopicWorkerRequest): Promise<TopicWorkerResponse & { ok: true }> =>
+  const queues = workers.map(() => Promise.resolve());
+  const send = (worker: Worker, request: TopicWorkerRequest): Promise<TopicWorkerResponse & { ok: true }> =>
     new Promise((resolve, reject) => {
       const onMessage = (response: TopicWorkerResponse): void => {
         worker.off('error', onError);
@@ -207,17 +265,20 @@ function createPool(size: number): TopicWorkerPool | undefined {
       };
       worker.once('message', onMessage);
       worker.once('error', onError);
-      worker.postMessage(request);
+      const transfer =
+        request.kind === 'embed' ? [request.chunk.offsets.buffer, request.chunk.hashes.buffer, request.chunk.sameAs.buffer] : [];
+      worker.postMessage(request, transfer as ArrayBuffer[]);
     });
   return {
     size,
-    async fit(sources, options, totalQuestions) {
-      const response = await call(workers[0]!, { kind: 'fit', sources, options, totalQuestions });
-      return response.fit!;
-    },
-    async assign(index, sources, model) {
-      const response = await call(workers[index % size]!, { kind: 'assign', sources, model });
-      return response.assign!;
+    call(index, request) {
+      const worker = workers[index % size]!;
+      const reply = queues[index % size]!.then(() => send(worker, request));
+      queues[index % size] = reply.then(
+        () => undefined,
+        () => undefined,
+      );
+      return reply;
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.terminate()));
