@@ -13,6 +13,7 @@ import {
   type Weekday,
   type WeeklyInterval,
 } from '../analysis/response-times/response-time-config.js';
+import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../analysis/topics/topics-config.js';
 import { UsageError } from './options.js';
 
 /** Read when `--config` is not given and the file exists in the working directory. */
@@ -26,6 +27,7 @@ export interface SupportlensConfig {
   /** Where the configuration came from: a path, or "defaults". */
   source: string;
   responseTimes: ResponseTimeConfig;
+  topics: TopicsConfig;
 }
 
 /** Every problem of a configuration file, each naming its key path. */
@@ -56,6 +58,7 @@ interface SectionReader {
 
 const SECTION_READERS: readonly SectionReader[] = [
   { keys: ['reportingTimeZone', 'businessHours', 'targets'], read: readResponseTimeSection },
+  { keys: ['topics'], read: readTopicsSection },
 ];
 
 /** Keys that may appear at the top level without being read (a comment, a JSON schema reference). */
@@ -95,7 +98,11 @@ export async function loadConfig(path?: string): Promise<SupportlensConfig> {
  */
 export function parseConfig(input: unknown, source: string): SupportlensConfig {
   const problems = new ConfigProblems();
-  const config: SupportlensConfig = { source, responseTimes: structuredClone(DEFAULT_RESPONSE_TIME_CONFIG) };
+  const config: SupportlensConfig = {
+    source,
+    responseTimes: structuredClone(DEFAULT_RESPONSE_TIME_CONFIG),
+    topics: { ...DEFAULT_TOPICS_CONFIG },
+  };
   if (!isObject(input)) {
     throw new ConfigError(source, [`(file): expected a JSON object, got ${describe(input)}`]);
   }
@@ -301,4 +308,35 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   return String(value);
+}
+
+/** Whole-number settings of the `topics` section, with their allowed ranges. */
+const TOPIC_SETTINGS: Record<string, [min: number, max: number]> = {
+  maxTopics: [2, 1000],
+  minTopicSize: [1, 1_000_000],
+  topicCount: [2, 1000],
+  sampleSize: [100, 1_000_000],
+  workers: [0, 64],
+  seed: [0, 2 ** 31 - 1],
+};
+
+function readTopicsSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
+  const section = file['topics'];
+  if (section === undefined) return;
+  if (!isObject(section)) {
+    problems.add('topics', `expected an object, got ${describe(section)}`);
+    return;
+  }
+  for (const [key, value] of Object.entries(section)) {
+    const range = Object.hasOwn(TOPIC_SETTINGS, key) ? TOPIC_SETTINGS[key] : undefined;
+    if (!range) {
+      problems.add(`topics.${key}`, `unknown key (expected one of ${Object.keys(TOPIC_SETTINGS).join(', ')})`);
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1]) {
+      problems.add(`topics.${key}`, `expected a whole number from ${range[0]} to ${range[1]}, got ${describe(value)}`);
+      continue;
+    }
+    (config.topics as unknown as Record<string, number>)[key] = value;
+  }
 }

@@ -3,6 +3,12 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './options.js';
 
+// A reader that stops early (`supportlens export … | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);

@@ -20,6 +20,9 @@ export function buildProgram(): Command {
   program.addCommand(exportCommand());
   program.addCommand(demoDataCommand());
   program.addCommand(demoCommand());
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   return program;
 }

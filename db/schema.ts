@@ -16,6 +16,9 @@ export interface Database {
   analysis_runs: AnalysisRunsTable;
   conversation_facts: ConversationFactsTable;
   response_time_daily: ResponseTimeDailyTable;
+  conversation_questions: ConversationQuestionsTable;
+  topics: TopicsTable;
+  topic_assignments: TopicAssignmentsTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -260,3 +263,39 @@ export interface ResponseTimeDailyTable {
   open_since_at: Uint8Array;
 }
 export type ResponseTimeDailyRow = Selectable<ResponseTimeDailyTable>;
+/** The question of a conversation (its customer's first message), redacted: the only customer text analyses show. */
+export interface ConversationQuestionsTable {
+  conversation_id: number;
+  question: string;
+  /** 'en', 'zh' or 'other'. */
+  language: string;
+  /** The analysis run that last wrote it. */
+  analysis_run_id: number;
+}
+export type ConversationQuestionRow = Selectable<ConversationQuestionsTable>;
+
+/** The topics one analysis run found. `topic_id` is stable across runs; `id` is the row. */
+export interface TopicsTable {
+  id: Generated<number>;
+  analysis_run_id: number;
+  topic_id: number;
+  label: string;
+  /** JSON array of strings, most distinctive first. */
+  top_terms: string;
+  /** JSON object term -> weight, used to give the next run's matching topic the same id. */
+  signature: string;
+  /** Conversations assigned in this run. */
+  size: number;
+  representative_conversation_id: number | null;
+  representative_question: string | null;
+}
+export type TopicRow = Selectable<TopicsTable>;
+
+/** Each conversation's topic in one analysis run, with its cosine to the topic's centroid. */
+export interface TopicAssignmentsTable {
+  analysis_run_id: number;
+  conversation_id: number;
+  topic_id: number;
+  similarity: number;
+}
+export type TopicAssignmentRow = Selectable<TopicAssignmentsTable>;

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
+import { computeTopics } from '../../analysis/topics/compute-topics.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { formatTable } from '../format-table.js';
 import { dbOption } from '../options.js';
@@ -24,6 +25,13 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
   {
     name: 'responseTimes',
     run: async (handle, config, runId) => ({ ...(await computeResponseFacts(handle, config.responseTimes, { runId })) }),
+  },
+  {
+    name: 'topics',
+    run: async (handle, config, runId) => {
+      const { questions, topics, topicsKept, durationMs } = await computeTopics(handle, config.topics, { analysisRunId: runId });
+      return { questions, topics, topicsKept, durationMs };
+    },
   },
 ];
 

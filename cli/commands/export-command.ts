@@ -5,13 +5,14 @@ import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { conversationColumns } from '../../analysis/export/conversation-columns.js';
 import { exportConversations, type ExportColumnProvider, type ExportFormat } from '../../analysis/export/conversation-export.js';
+import { topicColumns } from '../../analysis/topics/topic-columns.js';
 import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
 import { loadConfig } from '../config.js';
 import { dbOption, UsageError } from '../options.js';
 import { filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
 
 /** The columns of `export conversations`, in order. A later analysis appends its provider here. */
-export const CONVERSATION_EXPORT_PROVIDERS: readonly ExportColumnProvider[] = [conversationColumns, responseTimeColumns];
+export const CONVERSATION_EXPORT_PROVIDERS: readonly ExportColumnProvider[] = [conversationColumns, responseTimeColumns, topicColumns];
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'jsonl'];
 

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { reportResponseTimesCommand } from './report-response-times-command.js';
+import { reportTopicsCommand } from './report-topics-command.js';
 
 /** `supportlens report <what>`: one subcommand per report. */
 export function reportCommand(): Command {
   const report = new Command('report').description('Print a report from the analysed data (run "supportlens analyze" first)');
   report.addCommand(reportResponseTimesCommand());
+  report.addCommand(reportTopicsCommand());
   for (const command of report.commands) command.exitOverride();
   return report;
 }

@@ -36,7 +36,7 @@ describe('every error names its key', () => {
     [{ targets: { email: { basis: 'office' } } }, 'targets.email.basis: "office" is not "calendar" or "business"'],
     [{ targets: { email: { firstResponse: '1h', firstResponseMs: 5 } } }, 'targets.email.firstResponse: give either firstResponse or firstResponseMs, not both'],
     [{ targets: { chat: { firstRespons: '5m' } } }, 'targets.chat.firstRespons: unknown key (expected one of firstResponse, firstResponseMs, resolution, resolutionMs, basis)'],
-    [{ reportingTimezone: 'UTC' }, 'reportingTimezone: unknown key (expected one of reportingTimeZone, businessHours, targets)'],
+    [{ reportingTimezone: 'UTC' }, 'reportingTimezone: unknown key (expected one of reportingTimeZone, businessHours, targets, topics)'],
   ])('%j', (input, expected) => {
     expect(problemsOf(input)).toContain(expected);
   });
@@ -88,4 +88,9 @@ describe('values', () => {
     await expect(loadConfig(path)).rejects.toThrow(/not valid JSON/);
     await expect(loadConfig(join(dir, 'missing.json'))).rejects.toThrow(/cannot read configuration .*missing\.json: ENOENT/);
   });
+});
+
+test('the topics section is validated key by key', () => {
+  expect(() => parseConfig({ topics: { maxTopics: 1, colour: 'red' } }, 'inline')).toThrow(/topics\.maxTopics: expected a whole number from 2 to 1000, got 1\n[\s\S]*topics\.colour: unknown key/);
+  expect(parseConfig({ topics: { maxTopics: 40, workers: 0 } }, 'inline').topics).toMatchObject({ maxTopics: 40, workers: 0 });
 });

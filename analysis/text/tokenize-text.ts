@@ -1,0 +1,117 @@
+import AggressiveTokenizer from 'natural/lib/natural/tokenizers/aggressive_tokenizer.js';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import type { QuestionLanguage } from './detect-language.js';
+import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words.js';
+
+const tokenizer = new AggressiveTokenizer();
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+const HAN_RUN = /[\p{Script=Han}]+|[^\p{Script=Han}]+/gu;
+const HAS_HAN = /\p{Script=Han}/u;
+const PLACEHOLDER = /^<[A-Z_]+>$/;
+
+/** The vocabulary of support questions is small: stemming each distinct word once keeps tokenizing cheap. */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+function stem(word: string): string {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = PorterStemmer.stem(word);
+    if (stemCache.size < STEM_CACHE_LIMIT) stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/**
+ * Terms of a normalized, redacted question: English words through natural's aggressive tokenizer and Porter
+ * stemmer, Chinese runs through Intl.Segmenter; stop words, bare numbers and one-letter words dropped. Redaction
+ * placeholders (`<EMAIL>` ...) are kept as terms of their own. Mixed text is split by script, so a Chinese
+ * question's Latin words (USDT, KYC) are stemmed English terms.
+ *
+ * @example
+ * tokenizeText('Withdrawals are pending', 'en') // ['withdraw', 'pend']
+ */
+export function tokenizeText(text: string, language: QuestionLanguage): string[] {
+  const terms: string[] = [];
+  const placeholders = text.match(/<[A-Z_]+>/g);
+  if (placeholders) for (const placeholder of placeholders) terms.push(placeholder.toLowerCase());
+  const clean = placeholders ? text.replace(/<[A-Z_]+>/g, ' ') : text;
+  if (language !== 'zh' && !HAS_HAN.test(clean)) {
+    pushEnglish(clean, terms);
+    return terms;
+  }
+  for (const run of clean.match(HAN_RUN) ?? []) {
+    if (HAS_HAN.test(run)) pushChinese(run, terms);
+    else pushEnglish(run, terms);
+  }
+  return terms;
+}
+
+function pushEnglish(text: string, terms: string[]): void {
+  for (const raw of tokenizer.tokenize(text.toLowerCase())) {
+    const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
+    if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word)) continue;
+    const stemmed = stem(word);
+    if (stemmed.length > 0) terms.push(stemmed);
+  }
+}
+
+/** Chinese runs repeat (充值, 没到账, 提现): each distinct run is segmented once. */
+const chineseCache = new Map<string, readonly string[]>();
+const CHINESE_CACHE_LIMIT = 100_000;
+
+function pushChinese(text: string, terms: string[]): void {
+  let cached = chineseCache.get(text);
+  if (cached === undefined) {
+    const segmented: string[] = [];
+    segmentChinese(text, segmented);
+    cached = segmented;
+    if (chineseCache.size < CHINESE_CACHE_LIMIT) chineseCache.set(text, cached);
+  }
+  for (const term of cached) terms.push(term);
+}
+
+// ICU's dictionary lacks much support vocabulary (提现, 充值, 到账 come out as single characters), so a run of
+// single-character segments is read as character bigrams.
+function segmentChinese(text: string, terms: string[]): void {
+  let singles: string[] = [];
+  const flush = (): void => {
+    if (singles.length === 1) {
+      const only = singles[0]!;
+      if (!CHINESE_STOP_WORDS.has(only)) terms.push(only);
+    } else {
+      for (let i = 0; i + 1 < singles.length; i++) terms.push(singles[i]! + singles[i + 1]!);
+    }
+    singles = [];
+  };
+  for (const segment of segmenter.segment(text)) {
+    if (!segment.isWordLike) {
+      flush();
+      continue;
+    }
+    const word = segment.segment;
+    if (word.length === 1) {
+      singles.push(word);
+      continue;
+    }
+    flush();
+    if (!CHINESE_STOP_WORDS.has(word)) terms.push(word);
+  }
+  flush();
+}
+
+/**
+ * Each English term with the word it came from, for labels people can read ("withdrawal" rather than "withdraw").
+ * Chinese terms are their own surface form.
+ */
+export function termSurfaces(text: string, language: QuestionLanguage): [term: string, surface: string][] {
+  const pairs: [string, string][] = [];
+  if (language !== 'zh' && !HAS_HAN.test(text)) {
+    for (const raw of tokenizer.tokenize(text.replace(/<[A-Z_]+>/g, ' ').toLowerCase())) {
+      const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
+      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
+      pairs.push([stem(word), word]);
+    }
+  }
+  return pairs;
+}

@@ -1,0 +1,81 @@
+import type { DatabaseHandle } from '../../db/connection.js';
+import { analyzeTopics } from './analyze-topics.js';
+import { assignTopicIds } from './match-topic-ids.js';
+import type { TopicsConfig } from './topics-config.js';
+import { listPreviousTopics, listTopicQuestions, saveTopicResults } from './topics-store.js';
+
+export interface ComputeTopicsContext {
+  /** The `analysis_runs` row this computation belongs to. */
+  analysisRunId: number;
+}
+
+export interface TopicsSummary {
+  questions: number;
+  topics: number;
+  /** Topics that kept an earlier run's id. */
+  topicsKept: number;
+  fittedOn: number;
+  workers: number;
+  readMs: number;
+  fitMs: number;
+  assignMs: number;
+  writeMs: number;
+  durationMs: number;
+}
+
+/**
+ * Topics for `supportlens analyze`: reads every conversation's question, groups them (worker threads), gives each
+ * topic a stable id (matching the previous run's topics by term signature), and stores topics, assignments and
+ * the redacted questions of the run in one transaction.
+ *
+ * @example
+ * const summary = await computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id });
+ */
+export async function computeTopics(handle: DatabaseHandle, config: TopicsConfig, context: ComputeTopicsContext): Promise<TopicsSummary> {
+  const started = Date.now();
+  const questions = await listTopicQuestions(handle);
+  const readMs = Date.now() - started;
+  const analysis = await analyzeTopics(questions, config);
+  const previous = await listPreviousTopics(handle.db, context.analysisRunId);
+  const ids = assignTopicIds(
+    analysis.topics.map((topic) => topic.signature),
+    previous.topics,
+    { nextId: previous.highestId + 1, minSimilarity: config.idMatchThreshold },
+  );
+  const topicIds = new Int32Array(analysis.assignment.length);
+  for (let i = 0; i < topicIds.length; i++) {
+    const topic = analysis.assignment[i]!;
+    topicIds[i] = topic < 0 ? -1 : ids[topic]!;
+  }
+  const writeStart = Date.now();
+  await saveTopicResults(handle, {
+    analysisRunId: context.analysisRunId,
+    topics: analysis.topics.map((topic, i) => ({
+      topicId: ids[i]!,
+      label: topic.label,
+      topTerms: topic.topTerms,
+      signature: topic.signature,
+      size: topic.size,
+      representativeConversationId: topic.representative >= 0 ? questions.keys[topic.representative]! : null,
+      representativeQuestion: topic.representative >= 0 ? analysis.texts[topic.representative]! : null,
+    })),
+    conversationIds: questions.keys,
+    questions: analysis.texts,
+    languages: analysis.languages,
+    topicIds,
+    similarity: analysis.similarity,
+  });
+  const previousIds = new Set(previous.topics.map((topic) => topic.topicId));
+  return {
+    questions: questions.keys.length,
+    topics: analysis.topics.length,
+    topicsKept: ids.filter((id) => previousIds.has(id)).length,
+    fittedOn: analysis.fittedOn,
+    workers: analysis.workers,
+    readMs,
+    fitMs: analysis.timings.fitMs,
+    assignMs: analysis.timings.assignMs,
+    writeMs: Date.now() - writeStart,
+    durationMs: Date.now() - started,
+  };
+}

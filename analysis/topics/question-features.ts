@@ -1,0 +1,58 @@
+import type { QuestionLanguage } from '../text/detect-language.js';
+import { hashString } from './seeded-random.js';
+
+/** Hashed features of one question, before weighting: repeated hashes count as term frequency. */
+export interface QuestionFeatures {
+  /** Stemmed words and pairs of neighbouring words. */
+  words: Uint32Array;
+  /** Character 2-4-grams inside word boundaries for Latin text, 1-2-grams for Chinese. */
+  chars: Uint32Array;
+}
+
+const WORD_SEED = 0x811c9dc5;
+const PAIR_SEED = 0x01234567;
+const CHAR_SEED = 0x9e3779b9;
+const HAN = /\p{Script=Han}/u;
+const SEGMENTS = /[\p{Script=Han}]+|[\p{L}\p{N}']+/gu;
+
+/**
+ * The features a question is grouped by: its terms (stemmed English words, Chinese words) and their neighbouring
+ * pairs, and its character n-grams, which tolerate typos and inflections that stemming misses.
+ *
+ * @example
+ * extractQuestionFeatures('card arrived', 'en', ['card', 'arriv']).words.length // 3
+ */
+export function extractQuestionFeatures(text: string, _language: QuestionLanguage, terms: readonly string[]): QuestionFeatures {
+  const words: number[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    words.push(hashString(terms[i]!, WORD_SEED));
+    if (i + 1 < terms.length) words.push(hashString(`${terms[i]!} ${terms[i + 1]!}`, PAIR_SEED));
+  }
+  const chars: number[] = [];
+  const lower = text.replace(/<[A-Z_]+>/g, ' ').toLowerCase();
+  for (const segment of lower.match(SEGMENTS) ?? []) {
+    if (HAN.test(segment)) pushNgrams(segment, 1, 2, chars);
+    else pushNgrams(` ${segment} `, 2, 4, chars);
+  }
+  return { words: Uint32Array.from(words), chars: Uint32Array.from(chars) };
+}
+
+function pushNgrams(text: string, min: number, max: number, out: number[]): void {
+  const length = text.length;
+  for (let n = min; n <= max; n++) {
+    if (length < n) {
+      if (n === min) out.push(hashRange(text, 0, length, n));
+      break;
+    }
+    for (let start = 0; start + n <= length; start++) out.push(hashRange(text, start, start + n, n));
+  }
+}
+
+function hashRange(text: string, start: number, end: number, n: number): number {
+  let hash = (CHAR_SEED ^ n) >>> 0;
+  for (let i = start; i < end; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,157 @@
+import { extractQuestion } from '../text/extract-question.js';
+import { prepareQuestion, type PreparedQuestion } from '../text/prepare-question.js';
+import type { QuestionLanguage } from '../text/detect-language.js';
+import { fitTopicModel, type TopicModel, type TopicModelOptions } from './fit-topic-model.js';
+import { extractQuestionFeatures } from './question-features.js';
+import { QuestionEmbedder } from './question-embedder.js';
+import { dot32 } from './spherical-kmeans.js';
+import { describeTopics, type TopicDescription } from './summarize-topics.js';
+
+/** Raw questions as columns (cheap to send to a worker): each conversation's channel, subject, first message. */
+export interface QuestionSources {
+  channels: string[];
+  subjects: (string | null)[];
+  bodies: string[];
+}
+
+export interface FitJobResult {
+  model: TopicModel;
+  descriptions: TopicDescription[];
+  /** Topic of each fitting question (after neighbour smoothing: better than nearest-centroid alone). */
+  assignment: Int32Array;
+}
+
+export interface AssignJobResult {
+  texts: string[];
+  languages: QuestionLanguage[];
+  /** Nearest topic, or -1 for a question with no usable words. */
+  assignment: Int32Array;
+  similarity: Float32Array;
+}
+
+/** The questions of a set of sources, extracted and prepared (redacted). */
+export function prepareSources(sources: QuestionSources): PreparedQuestion[] {
+  return sources.bodies.map((body, i) =>
+    prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body }), { normalized: true }),
+  );
+}
+
+/** Fits the model on a sample and describes its topics. Runs in a worker, or inline. */
+export function runFitJob(sources: QuestionSources, options: TopicModelOptions, totalQuestions: number): FitJobResult {
+  const questions = prepareSources(sources);
+  const fitted = fitTopicModel(questions, options, totalQuestions);
+  return {
+    model: fitted.model,
+    descriptions: describeTopics(questions, fitted.assignment, fitted.model.k),
+    assignment: fitted.assignment,
+  };
+}
+
+/**
+ * Prepared questions of a chunk, compact enough to keep or send: question i's word hashes are
+ * `hashes[offsets[2i] .. offsets[2i+1])`, its character hashes `hashes[offsets[2i+1] .. offsets[2i+2])`; a repeat of
+ * an earlier identical message has `sameAs[i]` set to that message's index (-1 otherwise).
+ */
+export interface PreparedChunk {
+  texts: string[];
+  languages: QuestionLanguage[];
+  offsets: Int32Array;
+  hashes: Uint32Array;
+  sameAs: Int32Array;
+}
+
+export interface EmbedJobResult {
+  /** Nearest topic, or -1 for a question with no usable words. */
+  assignment: Int32Array;
+  similarity: Float32Array;
+}
+
+/** Extracts, redacts, tokenizes and hashes the features of every question; needs no model. */
+export function runPrepareJob(sources: QuestionSources): PreparedChunk {
+  const count = sources.bodies.length;
+  const texts = new Array<string>(count);
+  const languages = new Array<QuestionLanguage>(count);
+  const offsets = new Int32Array(2 * count + 1);
+  const sameAs = new Int32Array(count).fill(-1);
+  let hashes = new Uint32Array(Math.max(1024, count * 64));
+  let used = 0;
+  // Support questions repeat ("hi", "withdrawal pending"): an identical message is prepared and assigned once.
+  const seen = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
+    const earlier = seen.get(key);
+    offsets[2 * i] = used;
+    if (earlier !== undefined) {
+      texts[i] = texts[earlier]!;
+      languages[i] = languages[earlier]!;
+      sameAs[i] = earlier;
+      offsets[2 * i + 1] = used;
+      offsets[2 * i + 2] = used;
+      continue;
+    }
+    seen.set(key, i);
+    const question = prepareQuestion(
+      extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }),
+      { normalized: true },
+    );
+    texts[i] = question.text;
+    languages[i] = question.language;
+    const features = extractQuestionFeatures(question.text, question.language, question.terms);
+    const needed = used + features.words.length + features.chars.length;
+    if (needed > hashes.length) {
+      const grown = new Uint32Array(Math.max(needed, hashes.length * 2));
+      grown.set(hashes.subarray(0, used));
+      hashes = grown;
+    }
+    hashes.set(features.words, used);
+    used += features.words.length;
+    offsets[2 * i + 1] = used;
+    hashes.set(features.chars, used);
+    used += features.chars.length;
+    offsets[2 * i + 2] = used;
+  }
+  return { texts, languages, offsets, hashes: hashes.slice(0, used), sameAs };
+}
+
+/** Assigns prepared questions to their nearest topics. */
+export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 'sameAs'>, model: TopicModel, embedder?: QuestionEmbedder): EmbedJobResult {
+  const count = chunk.sameAs.length;
+  const assignment = new Int32Array(count).fill(-1);
+  const similarity = new Float32Array(count);
+  if (model.k === 0) return { assignment, similarity };
+  const d = model.space.dimensions;
+  const vector = new Float32Array(Math.max(d, 1));
+  const questionEmbedder = embedder ?? new QuestionEmbedder(model.vocabulary, model.space);
+  for (let i = 0; i < count; i++) {
+    const earlier = chunk.sameAs[i]!;
+    if (earlier >= 0) {
+      assignment[i] = assignment[earlier]!;
+      similarity[i] = similarity[earlier]!;
+      continue;
+    }
+    const features = {
+      words: chunk.hashes.subarray(chunk.offsets[2 * i]!, chunk.offsets[2 * i + 1]!),
+      chars: chunk.hashes.subarray(chunk.offsets[2 * i + 1]!, chunk.offsets[2 * i + 2]!),
+    };
+    if (!questionEmbedder.embed(features, vector)) continue;
+    let best = 0;
+    let bestSimilarity = -Infinity;
+    for (let cluster = 0; cluster < model.k; cluster++) {
+      const value = dot32(vector, 0, model.centroids, cluster * d, d);
+      if (value > bestSimilarity) {
+        bestSimilarity = value;
+        best = cluster;
+      }
+    }
+    assignment[i] = best;
+    similarity[i] = bestSimilarity;
+  }
+  return { assignment, similarity };
+}
+
+/** Prepares every question and assigns it to its nearest topic. Runs in a worker, or inline. */
+export function runAssignJob(sources: QuestionSources, model: TopicModel, embedder?: QuestionEmbedder): AssignJobResult {
+  const prepared = runPrepareJob(sources);
+  const embedded = runEmbedJob(prepared, model, embedder);
+  return { texts: prepared.texts, languages: prepared.languages, assignment: embedded.assignment, similarity: embedded.similarity };
+}

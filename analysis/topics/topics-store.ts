@@ -1,0 +1,201 @@
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseHandle } from '../../db/connection.js';
+import { prepareCompiled, slot } from '../../db/compiled-statement.js';
+import type { Database } from '../../db/schema.js';
+import type { TopicQuestions } from './analyze-topics.js';
+import type { PreviousTopic } from './match-topic-ids.js';
+
+/** Conversations read per query; the event loop gets a turn between chunks. */
+const READ_CHUNK = 100_000;
+/** Rows written between turns of the event loop, inside the one transaction. */
+const WRITE_CHUNK = 50_000;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Every conversation with a customer message: its channel, subject and first public customer message, in
+ * conversation id order. Read in id ranges so a dashboard sharing the process keeps answering.
+ */
+export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQuestions> {
+  const { db, sqlite } = handle;
+  const bounds = await db
+    .selectFrom('conversations')
+    .select((eb) => [eb.fn.min('id').as('low'), eb.fn.max('id').as('high')])
+    .executeTakeFirst();
+  const questions: TopicQuestions = { keys: [], channels: [], subjects: [], bodies: [] };
+  if (!bounds || bounds.low === null || bounds.high === null) return questions;
+  for (let after = Number(bounds.low) - 1; after < Number(bounds.high); after += READ_CHUNK) {
+    const compiled = db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['c.id', 'c.channel', 'c.subject', 'm.body'])
+      .where('m.author_role', '=', 'customer')
+      .where('m.internal', '=', 0)
+      .where('c.id', '>', after)
+      .where('c.id', '<=', after + READ_CHUNK)
+      .orderBy('c.id')
+      .orderBy('m.created_at')
+      .orderBy('m.id')
+      .compile();
+    let previous = -1;
+    for (const row of sqlite.prepare(compiled.sql).raw(true).iterate(...compiled.parameters) as Iterable<
+      [number, string, string | null, string]
+    >) {
+      if (row[0] === previous) continue;
+      previous = row[0];
+      questions.keys.push(row[0]);
+      questions.channels.push(row[1]);
+      questions.subjects.push(row[2]);
+      questions.bodies.push(row[3]);
+    }
+    await yieldToEventLoop();
+  }
+  return questions;
+}
+
+export interface PreviousTopics {
+  topics: PreviousTopic[];
+  /** The highest topic id any run has given (0 when none). */
+  highestId: number;
+}
+
+/** The topics of the latest earlier run that found any, and the highest id ever given. */
+export async function listPreviousTopics(db: Kysely<Database>, beforeRunId: number): Promise<PreviousTopics> {
+  const latest = await db
+    .selectFrom('topics')
+    .select((eb) => [eb.fn.max('analysis_run_id').as('run'), eb.fn.max('topic_id').as('highest')])
+    .where('analysis_run_id', '<', beforeRunId)
+    .executeTakeFirst();
+  const highestRow = await db.selectFrom('topics').select((eb) => eb.fn.max('topic_id').as('highest')).executeTakeFirst();
+  const highestId = Number(highestRow?.highest ?? 0);
+  if (!latest || latest.run === null) return { topics: [], highestId };
+  const rows = await db
+    .selectFrom('topics')
+    .select(['topic_id', 'signature'])
+    .where('analysis_run_id', '=', Number(latest.run))
+    .orderBy('topic_id')
+    .execute();
+  return {
+    topics: rows.map((row) => ({ topicId: row.topic_id, signature: JSON.parse(row.signature) as Record<string, number> })),
+    highestId,
+  };
+}
+
+export interface TopicToSave {
+  topicId: number;
+  label: string;
+  topTerms: string[];
+  signature: Record<string, number>;
+  size: number;
+  representativeConversationId: number | null;
+  representativeQuestion: string | null;
+}
+
+export interface TopicResultsToSave {
+  analysisRunId: number;
+  topics: TopicToSave[];
+  conversationIds: readonly number[];
+  questions: readonly string[];
+  languages: readonly string[];
+  /** Stable topic id of each conversation, -1 for none. */
+  topicIds: Int32Array;
+  similarity: Float32Array;
+}
+
+/**
+ * Writes one run's topics, its assignments and every conversation's redacted question, in one transaction (a
+ * re-run of the same analysis run replaces its rows). The event loop gets a turn between chunks of rows.
+ */
+export async function saveTopicResults(handle: DatabaseHandle, results: TopicResultsToSave): Promise<void> {
+  const { db, sqlite } = handle;
+  const run = results.analysisRunId;
+  const insertTopic = prepareCompiled(
+    sqlite,
+    db.insertInto('topics').values({
+      analysis_run_id: slot('run') as unknown as number,
+      topic_id: slot('topic_id') as unknown as number,
+      label: slot('label'),
+      top_terms: slot('top_terms'),
+      signature: slot('signature'),
+      size: slot('size') as unknown as number,
+      representative_conversation_id: slot('representative_conversation_id') as unknown as number,
+      representative_question: slot('representative_question'),
+    }),
+    ['run', 'topic_id', 'label', 'top_terms', 'signature', 'size', 'representative_conversation_id', 'representative_question'],
+  );
+  const upsertQuestion = prepareCompiled(
+    sqlite,
+    db
+      .insertInto('conversation_questions')
+      .values({
+        conversation_id: slot('conversation_id') as unknown as number,
+        question: slot('question'),
+        language: slot('language'),
+        analysis_run_id: slot('run') as unknown as number,
+      })
+      .onConflict((oc) =>
+        // Unchanged questions are left alone: most nights rewrite nothing but the new conversations.
+        oc
+          .column('conversation_id')
+          .doUpdateSet((eb) => ({
+            question: eb.ref('excluded.question'),
+            language: eb.ref('excluded.language'),
+            analysis_run_id: eb.ref('excluded.analysis_run_id'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('conversation_questions.question', '!=', eb.ref('excluded.question')),
+              eb('conversation_questions.language', '!=', eb.ref('excluded.language')),
+            ]),
+          ),
+      ),
+    ['run', 'conversation_id', 'question', 'language'],
+  );
+  const insertAssignment = prepareCompiled(
+    sqlite,
+    db.insertInto('topic_assignments').values({
+      analysis_run_id: slot('run') as unknown as number,
+      conversation_id: slot('conversation_id') as unknown as number,
+      topic_id: slot('topic_id') as unknown as number,
+      similarity: slot('similarity') as unknown as number,
+    }),
+    ['run', 'conversation_id', 'topic_id', 'similarity'],
+  );
+  const beginSql = sql`begin immediate`.compile(db).sql;
+  const commitSql = sql`commit`.compile(db).sql;
+  const rollbackSql = sql`rollback`.compile(db).sql;
+  const deleteAssignments = db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).compile();
+  const deleteTopics = db.deleteFrom('topics').where('analysis_run_id', '=', run).compile();
+
+  sqlite.prepare(beginSql).run();
+  try {
+    sqlite.prepare(deleteAssignments.sql).run(...deleteAssignments.parameters);
+    sqlite.prepare(deleteTopics.sql).run(...deleteTopics.parameters);
+    for (const topic of results.topics) {
+      insertTopic.run({
+        run,
+        topic_id: topic.topicId,
+        label: topic.label,
+        top_terms: JSON.stringify(topic.topTerms),
+        signature: JSON.stringify(topic.signature),
+        size: topic.size,
+        representative_conversation_id: topic.representativeConversationId,
+        representative_question: topic.representativeQuestion,
+      });
+    }
+    for (let start = 0; start < results.conversationIds.length; start += WRITE_CHUNK) {
+      const end = Math.min(results.conversationIds.length, start + WRITE_CHUNK);
+      for (let i = start; i < end; i++) {
+        const conversationId = results.conversationIds[i]!;
+        upsertQuestion.run({ run, conversation_id: conversationId, question: results.questions[i]!, language: results.languages[i]! });
+        const topicId = results.topicIds[i]!;
+        if (topicId >= 0) insertAssignment.run({ run, conversation_id: conversationId, topic_id: topicId, similarity: results.similarity[i]! });
+      }
+      await yieldToEventLoop();
+    }
+    sqlite.prepare(commitSql).run();
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.prepare(rollbackSql).run();
+    throw error;
+  }
+}

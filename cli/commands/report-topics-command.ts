@@ -1,0 +1,106 @@
+import { Command, Option } from 'commander';
+import { openDatabase } from '../../db/connection.js';
+import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
+import { formatTable } from '../format-table.js';
+import { dbOption, UsageError } from '../options.js';
+
+interface ReportTopicsOptions {
+  db: string;
+  from?: string;
+  to?: string;
+  channel?: string;
+  format: 'table' | 'csv' | 'json';
+  examples: string;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_DAYS = 30;
+
+/** `supportlens report topics`. */
+export function reportTopicsCommand(): Command {
+  return new Command('topics')
+    .description('Topics by volume in a date range, with growth, median first response, channels and example questions')
+    .addOption(dbOption())
+    .option('--from <date>', `start (YYYY-MM-DD or ISO 8601, UTC); default ${DEFAULT_DAYS} days before --to`)
+    .option('--to <date>', 'end; a date alone includes that whole day; default the day of the latest conversation')
+    .option('--channel <name>', 'only this channel (chat, email, ...)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+    .option('--examples <n>', 'example questions per topic', '3')
+    .addHelpText(
+      'after',
+      `
+Uses the topics of the latest "supportlens analyze". Growth compares with the previous period of equal length.
+First response: the first public agent message minus the first customer message. Questions are shown redacted.`,
+    )
+    .action(async (options: ReportTopicsOptions) => {
+      const examples = Number(options.examples);
+      if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples must be a whole number, got "${options.examples}"`);
+      const handle = await openDatabase({ path: options.db });
+      try {
+        let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
+        if (to === undefined) {
+          const latest = await handle.db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
+          const at = latest?.at === null || latest?.at === undefined ? Date.now() : Number(latest.at);
+          to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
+        }
+        const from = options.from === undefined ? to - DEFAULT_DAYS * DAY_MS : parseDate(options.from, '--from', false);
+        if (from >= to) throw new UsageError('--from must be before --to');
+        const report = await getTopicReport(handle.db, { from, to, channel: options.channel, examples });
+        process.stdout.write(render(report, options.format));
+      } finally {
+        await handle.close();
+      }
+    });
+}
+
+function parseDate(text: string, name: string, endOfDay: boolean): number {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const value = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(value)) throw new UsageError(`${name} must be a date (YYYY-MM-DD) or ISO 8601 time, got "${text}"`);
+  return dateOnly && endOfDay ? value + DAY_MS : value;
+}
+
+function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  const header = ['topic', 'label', 'conversations', 'previous', 'growth', 'median_first_response', 'unanswered', 'channels', 'examples'];
+  const rows = report.topics.map((topic) => [
+    topic.topicId,
+    topic.label,
+    topic.conversations,
+    topic.previousConversations,
+    topic.growth === null ? null : `${topic.growth >= 0 ? '+' : ''}${Math.round(topic.growth * 100)}%`,
+    topic.medianFirstResponseMs === null ? null : formatDuration(topic.medianFirstResponseMs),
+    topic.unanswered,
+    topic.channels.map((c) => `${c.channel} ${c.conversations}`).join(', '),
+    topic.examples.map((e) => `[${e.conversationId}] ${e.question}`).join(format === 'csv' ? '\n' : ' | '),
+  ]);
+  if (format === 'csv') {
+    return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  }
+  if (rows.length === 0) return 'no topics in this range (has "supportlens analyze" run?)\n';
+  const range = `${new Date(report.from).toISOString()} .. ${new Date(report.to).toISOString()}${report.channel ? `, channel ${report.channel}` : ''}`;
+  return `topics, ${range} (analysis run ${report.analysisRunId})\n${formatTable(
+    header,
+    rows.map((row) => row.map((cell, i) => (i === 8 && typeof cell === 'string' ? oneLine(cell, 100) : i === 1 && typeof cell === 'string' ? oneLine(cell, 40) : cell))),
+  )}\n`;
+}
+
+function csvCell(cell: string | number | null): string {
+  if (cell === null) return '';
+  const text = String(cell);
+  // A leading = + - @ would be read as a formula by spreadsheets: customer text must never run.
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof cell === 'string' ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function formatDuration(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 1) return `${Math.round(ms / 1000)}s`;
+  if (minutes < 120) return `${Math.round(minutes)}m`;
+  return `${(minutes / 60).toFixed(1)}h`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, test } from 'vitest';
+import { generateQuestions } from '../../../bench/synthetic-questions.js';
+import { DEFAULT_TOPICS_CONFIG } from '../../../analysis/topics/topics-config.js';
+
+type AnalyzeModule = typeof import('../../../analysis/topics/analyze-topics.js');
+
+// The compiled module (npm test builds first): its worker file exists beside it, so the real threads run.
+test('the analysis runs in worker threads and leaves the event loop free', async () => {
+  const { analyzeTopics } = (await import(pathToFileURL(resolve('dist/analysis/topics/analyze-topics.js')).href)) as AnalyzeModule;
+  const questions = generateQuestions(3000, 21);
+  let longestGap = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longestGap = Math.max(longestGap, now - last);
+    last = now;
+  }, 10);
+  const analysis = await analyzeTopics(
+    {
+      keys: questions.map((_, i) => i),
+      channels: questions.map((q) => q.channel),
+      subjects: questions.map((q) => q.subject),
+      bodies: questions.map((q) => q.body),
+    },
+    { ...DEFAULT_TOPICS_CONFIG, workers: 2 },
+  );
+  clearInterval(timer);
+  longestGap = Math.max(longestGap, performance.now() - last);
+  expect(analysis.workers).toBe(2);
+  expect(analysis.topics.length).toBeGreaterThan(5);
+  // Fitting alone takes seconds; inline, the timer would stall that long.
+  expect(longestGap).toBeLessThan(1000);
+});
