@@ -17,6 +17,7 @@ export interface Database {
   conversation_questions: ConversationQuestionsTable;
   topics: TopicsTable;
   topic_assignments: TopicAssignmentsTable;
+  faq_matches: FaqMatchesTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -220,3 +221,17 @@ export interface TopicAssignmentsTable {
   similarity: number;
 }
 export type TopicAssignmentRow = Selectable<TopicAssignmentsTable>;
+
+/** Each conversation's best-matching FAQ entry (its current version) in one analysis run. */
+export interface FaqMatchesTable {
+  analysis_run_id: number;
+  conversation_id: number;
+  /** `faq_entries.id`; null when there were no entries or nothing in the question matched any. */
+  entry_id: number | null;
+  entry_version: number | null;
+  /** The fused match score, 0..1. */
+  score: number;
+  /** 1 when `score` reached the configured threshold. */
+  covered: number;
+}
+export type FaqMatchRow = Selectable<FaqMatchesTable>;

@@ -38,6 +38,9 @@ export interface FaqIndex {
   answerLengths: Float64Array;
   averageQuestionLength: number;
   averageAnswerLength: number;
+  /** BM25 length normalization of each entry's fields: 1 - b + b x length / average length. */
+  questionNorm: Float64Array;
+  answerNorm: Float64Array;
   chars: Map<number, CharPostings>;
   charIdf: Map<number, number>;
   unseenCharIdf: number;
@@ -154,6 +157,10 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
   const chars = new Map<number, CharPostings>();
   for (const [gram, row] of charRows) chars.set(gram, { entries: Int32Array.from(row.entries), weights: Float32Array.from(row.weights) });
 
+  const averageQuestionLength = average(questionLengths);
+  const averageAnswerLength = average(answerLengths);
+  const lengthNorm = (lengths: Float64Array, averageLength: number, b: number): Float64Array =>
+    lengths.map((length) => (averageLength > 0 ? 1 - b + (b * length) / averageLength : 1));
   return {
     size,
     config,
@@ -163,8 +170,10 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
     questionLengths,
     questionIdfMass,
     answerLengths,
-    averageQuestionLength: average(questionLengths),
-    averageAnswerLength: average(answerLengths),
+    averageQuestionLength,
+    averageAnswerLength,
+    questionNorm: lengthNorm(questionLengths, averageQuestionLength, config.questionFieldB),
+    answerNorm: lengthNorm(answerLengths, averageAnswerLength, config.answerFieldB),
     chars,
     charIdf,
     unseenCharIdf: smoothIdf(size, 0),

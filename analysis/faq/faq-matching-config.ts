@@ -20,7 +20,7 @@ export interface FaqMatchingConfig {
 }
 
 export const DEFAULT_FAQ_MATCHING_CONFIG: FaqMatchingConfig = {
-  coveredThreshold: 0.45,
+  coveredThreshold: 0.4,
   characterWeight: 0.6,
   entrySideWeight: 0.5,
   questionFieldWeight: 2,

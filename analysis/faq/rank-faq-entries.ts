@@ -39,13 +39,8 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   const titleMatched = new Float64Array(index.size);
 
   const terms = new Set(textTerms(question));
-  const { k1, questionFieldWeight: wq, answerFieldWeight: wa, questionFieldB: bq, answerFieldB: ba } = config;
-  const questionNorm = new Float64Array(index.size);
-  const answerNorm = new Float64Array(index.size);
-  for (let i = 0; i < index.size; i++) {
-    questionNorm[i] = index.averageQuestionLength > 0 ? 1 - bq + (bq * index.questionLengths[i]!) / index.averageQuestionLength : 1;
-    answerNorm[i] = index.averageAnswerLength > 0 ? 1 - ba + (ba * index.answerLengths[i]!) / index.averageAnswerLength : 1;
-  }
+  const { k1, questionFieldWeight: wq, answerFieldWeight: wa } = config;
+  const { questionNorm, answerNorm } = index;
   let ideal = 0;
   const idealTf = Math.max(wq, wa);
   for (const term of terms) {

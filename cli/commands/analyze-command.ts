@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { openDatabase } from '../../db/connection.js';
+import { computeFaqMatches } from '../../analysis/faq/compute-faq-matches.js';
+import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../analysis/faq/faq-matching-config.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
 import { DEFAULT_TOPICS_CONFIG } from '../../analysis/topics/topics-config.js';
 import { dbOption } from '../options.js';
@@ -26,7 +28,9 @@ export function analyzeCommand(): Command {
           .executeTakeFirstOrThrow();
         try {
           const topics = await computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id });
-          const summary = { topics };
+          // FAQ matching reads the redacted questions the topics step stores.
+          const faq = await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run.id });
+          const summary = { topics, faq };
           await handle.db
             .updateTable('analysis_runs')
             .set({ status: 'succeeded', finished_at: Date.now(), summary: JSON.stringify(summary) })
@@ -35,7 +39,8 @@ export function analyzeCommand(): Command {
           if (options.json) process.stdout.write(`${JSON.stringify({ run: run.id, ...summary }, null, 2)}\n`);
           else
             process.stdout.write(
-              `analysis run ${run.id}: ${topics.questions} questions, ${topics.topics} topics (${topics.topicsKept} kept their ids) in ${(topics.durationMs / 1000).toFixed(1)} s\n`,
+              `analysis run ${run.id}: ${topics.questions} questions, ${topics.topics} topics (${topics.topicsKept} kept their ids) in ${(topics.durationMs / 1000).toFixed(1)} s; ` +
+                `${faq.covered} of ${faq.questions} questions covered by ${faq.entries} FAQ entries in ${(faq.durationMs / 1000).toFixed(1)} s\n`,
             );
         } catch (error) {
           await handle.db
