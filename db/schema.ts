@@ -18,6 +18,8 @@ export interface Database {
   topics: TopicsTable;
   topic_assignments: TopicAssignmentsTable;
   faq_matches: FaqMatchesTable;
+  faq_gap_reports: FaqGapReportsTable;
+  faq_gap_findings: FaqGapFindingsTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -235,3 +237,22 @@ export interface FaqMatchesTable {
   covered: number;
 }
 export type FaqMatchRow = Selectable<FaqMatchesTable>;
+
+/** One FAQ gap report that was made (exported), so the next one can be compared with it. */
+export interface FaqGapReportsTable {
+  id: Generated<number>;
+  created_at: number;
+  period_from: number;
+  period_to: number;
+  analysis_run_id: number | null;
+}
+
+/** The findings of one report, by their stable ids. */
+export interface FaqGapFindingsTable {
+  report_id: number;
+  finding_id: string;
+  /** 'NEW', 'UPDATE' or 'UNUSED'. */
+  verdict: string;
+  title: string;
+  priority: number;
+}

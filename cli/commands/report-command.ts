@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
+import { reportFaqGapsCommand } from './report-faq-gaps-command.js';
 import { dbOption, UsageError } from '../options.js';
 
 interface ReportTopicsOptions {
@@ -16,10 +17,11 @@ interface ReportTopicsOptions {
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 
-/** `supportlens report <kind>`; topics for now. */
+/** `supportlens report <kind>`: topics, faq-gaps. */
 export function reportCommand(): Command {
   const report = new Command('report').description('Reports over the analysed conversations');
   report.addCommand(reportTopicsCommand());
+  report.addCommand(reportFaqGapsCommand());
   return report;
 }
 
@@ -59,7 +61,7 @@ First response: the first public agent message minus the first customer message.
     });
 }
 
-function parseDate(text: string, name: string, endOfDay: boolean): number {
+export function parseDate(text: string, name: string, endOfDay: boolean): number {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const value = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
   if (Number.isNaN(value)) throw new UsageError(`${name} must be a date (YYYY-MM-DD) or ISO 8601 time, got "${text}"`);
