@@ -63,6 +63,8 @@ export interface GapVerdictOptions {
   handlingReferenceMs: number;
   /** Example questions per finding. */
   examples: number;
+  /** A NEW finding names the entry its questions match best when their mean score there reaches this. */
+  nearestEntryMinScore: number;
 }
 
 export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'> = {
@@ -75,6 +77,7 @@ export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'>
   minDriftShare: 0.2,
   handlingReferenceMs: 3_600_000,
   examples: 3,
+  nearestEntryMinScore: 0.2,
 };
 
 export interface DriftItem {
@@ -108,6 +111,8 @@ export interface GapFinding {
     coveredShare: number | null;
     meanScore: number | null;
     medianHandlingMs: number | null;
+    /** The entry the topic's questions match best most often (NEW: the closest existing entry, below the threshold). */
+    nearestEntryId: string | null;
     entryUpdatedAt: number | null;
     drift: DriftItem[];
     examples: { conversationId: string; question: string; score: number }[];
@@ -116,11 +121,12 @@ export interface GapFinding {
 
 /**
  * The FAQ editor's findings for one period, highest priority first:
- * - NEW: a topic with at least `minTopicConversations` whose questions are mostly not covered by any entry.
+ * - NEW: a topic with at least `minTopicConversations` whose questions are mostly not covered by any entry; the
+ *   evidence names the nearest entry, which may only need the topic's wording.
  * - UPDATE: the entry that covers a topic (the most frequent best match of its covered questions) when the topic
  *   still has `manyContacts` or grows by `growingAt`, when agents' replies in the topic state facts (numbers, fees,
  *   limits, networks, names, links) the entry lacks or contradicts, or when the entry was last changed before the
- *   period in which its topic surged (`surgeAt`).
+ *   period in which its topic surged (`surgeAt`). Answer drift is checked in smaller topics too.
  * - UNUSED: an entry no covered question matched in the period.
  *
  * @example
@@ -130,7 +136,9 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
   const findings: GapFinding[] = [];
   const entriesById = new Map(entries.map((entry) => [entry.entryId, entry]));
   for (const topic of topics) {
-    if (topic.conversations < options.minTopicConversations) continue;
+    // A small topic is not worth a NEW entry or a volume alarm, but an entry contradicting agents is wrong at any volume.
+    const frequent = topic.conversations >= options.minTopicConversations;
+    if (!frequent && topic.agentReplies.length < options.minDriftReplies) continue;
     const covered = topic.questions.filter((question) => question.covered);
     const coveredShare = topic.questions.length === 0 ? 0 : covered.length / topic.questions.length;
     const growth = topic.previousConversations > 0 ? (topic.conversations - topic.previousConversations) / topic.previousConversations : null;
@@ -144,6 +152,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       medianHandlingMs: topic.medianHandlingMs,
     };
     if (coveredShare < options.minCoveredShare) {
+      if (!frequent) continue;
       const examples = pickExamples(topic.questions.filter((q) => !q.covered), options.examples);
       const title = proposeTitle(topic.representativeQuestion ?? examples[0]?.question ?? topic.label);
       findings.push({
@@ -156,7 +165,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
         keyTerms: topic.topTerms.slice(0, 5),
         reasons: [],
         summary: `${topic.conversations} conversations about "${topic.label}"; ${Math.round(coveredShare * 100)}% covered by the FAQ. Write an entry.`,
-        evidence: { ...base, entryUpdatedAt: null, drift: [], examples },
+        evidence: { ...base, nearestEntryId: nearestEntry(topic.questions, options.nearestEntryMinScore), entryUpdatedAt: null, drift: [], examples },
       });
       continue;
     }
@@ -164,12 +173,13 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     const entry = entryId === undefined ? undefined : entriesById.get(entryId);
     if (!entry) continue;
     const reasons: UpdateReason[] = [];
-    if (topic.conversations >= options.manyContacts) reasons.push('many-contacts');
-    if (growth !== null && growth >= options.growingAt) reasons.push('growing-contacts');
+    if (frequent && topic.conversations >= options.manyContacts) reasons.push('many-contacts');
+    if (frequent && growth !== null && growth >= options.growingAt) reasons.push('growing-contacts');
     const drift = findAnswerDrift(entry, topic.agentReplies, options);
     if (drift.length > 0) reasons.push('answer-drift');
-    const surged = growth !== null ? growth >= options.surgeAt : topic.previousConversations === 0;
-    if (surged && entry.updatedAt < options.periodStart) reasons.push('changed-before-surge');
+    // Without a previous period (growth unknown) nothing can be said to have surged.
+    const surged = growth !== null && growth >= options.surgeAt;
+    if (frequent && surged && entry.updatedAt < options.periodStart) reasons.push('changed-before-surge');
     if (reasons.length === 0) continue;
     findings.push({
       id: findingId('UPDATE', `entry:${entry.entryId}`, `topic:${topic.topicId}`),
@@ -181,7 +191,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       keyTerms: topic.topTerms.slice(0, 5),
       reasons,
       summary: updateSummary(entry, topic, reasons, drift, growth),
-      evidence: { ...base, entryUpdatedAt: entry.updatedAt, drift, examples: pickExamples(covered.filter((q) => q.entryId === entry.entryId), options.examples) },
+      evidence: { ...base, nearestEntryId: entry.entryId, entryUpdatedAt: entry.updatedAt, drift, examples: pickExamples(covered.filter((q) => q.entryId === entry.entryId), options.examples) },
     });
   }
   for (const entry of entries) {
@@ -203,6 +213,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
         coveredShare: null,
         meanScore: null,
         medianHandlingMs: null,
+        nearestEntryId: null,
         entryUpdatedAt: entry.updatedAt,
         drift: [],
         examples: [],
@@ -282,16 +293,25 @@ export function findAnswerDrift(
  * proposeTitle('Hi, my USDT withdrawal is still pending for 3 days. Thanks') // 'My USDT withdrawal is still pending for 3 days?'
  */
 export function proposeTitle(question: string): string {
-  let text = question
-    .replace(/<[A-Z_]+>/g, ' ')
-    .replace(/^\s*(?:(?:hi|hello|hey|dear|urgent|please help|help)(?: team| support| sir)?[,:!.]?\s+)+/i, '')
-    .replace(/^(?:你好|您好|客服你好|急)[，,！!]?/, '');
-  const sentence = text.match(/^.*?[.?!。？！](?=\s|$)/)?.[0] ?? text;
-  text = sentence.replace(/\s+/g, ' ').replace(/[\s,;:.!。！，]+$/, '').trim();
+  const withoutGreeting = (text: string): string =>
+    text
+      .replace(/^\s*(?:(?:hi|hello|hey|dear|urgent|please help|help)(?: team| support| sir)?[,:!.]?\s+)+/i, '')
+      .replace(/^(?:你好|您好|客服你好|急)[，,！!]?/, '');
+  let text = withoutGreeting(question.replace(/<[A-Z_]+>/g, ' '));
+  // The first sentence that says something: e-mail subjects such as "Support request." are skipped.
+  const sentences = text.match(/[^.?!。？！]+[.?!。？！]*/g) ?? [text];
+  const sentence = sentences.find(isInformative) ?? sentences[0] ?? text;
+  text = withoutGreeting(sentence.trim()).replace(/\s+/g, ' ').replace(/[\s,;:.!。！，]+$/, '').trim();
   if (text.length > 90) text = `${text.slice(0, 87).replace(/\s+\S*$/, '')}…`;
   if (text.length === 0) return question.trim();
   const first = text[0]!.toUpperCase() + text.slice(1);
   return /[?？…]$/.test(first) ? first : `${first}${/\p{Script=Han}/u.test(first) ? '？' : '?'}`;
+}
+
+function isInformative(sentence: string): boolean {
+  const han = sentence.match(/\p{Script=Han}/gu)?.length ?? 0;
+  if (han > 0) return han >= 4;
+  return (sentence.match(/[\p{L}\p{N}']+/gu)?.length ?? 0) >= 3;
 }
 
 function findingId(verdict: GapVerdict, ...subjects: string[]): string {
@@ -307,6 +327,13 @@ function mostFrequent(values: readonly string[]): string | undefined {
     if (count > bestCount || (count === bestCount && best !== undefined && value < best)) [best, bestCount] = [value, count];
   }
   return best;
+}
+
+function nearestEntry(questions: readonly TopicQuestion[], minScore: number): string | null {
+  const entryId = mostFrequent(questions.map((q) => q.entryId).filter((id): id is string => id !== null));
+  if (entryId === undefined) return null;
+  const scores = questions.filter((q) => q.entryId === entryId).map((q) => q.score);
+  return scores.reduce((sum, score) => sum + score, 0) / scores.length >= minScore ? entryId : null;
 }
 
 function pickExamples(questions: readonly TopicQuestion[], count: number): { conversationId: string; question: string; score: number }[] {

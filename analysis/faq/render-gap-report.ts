@@ -8,7 +8,7 @@ export type FindingStatus = 'new' | 'unchanged' | 'gone';
 
 const CSV_HEADER = [
   'id', 'status', 'verdict', 'priority', 'title', 'topic_id', 'entry_id', 'reasons', 'conversations', 'previous_conversations',
-  'growth', 'covered_share', 'mean_score', 'median_first_response_ms', 'entry_updated_at', 'drift', 'key_terms', 'examples', 'summary',
+  'growth', 'covered_share', 'mean_score', 'median_first_response_ms', 'nearest_entry_id', 'entry_updated_at', 'drift', 'key_terms', 'examples', 'summary',
 ];
 
 /**
@@ -54,6 +54,7 @@ export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparis
       finding.evidence.coveredShare === null ? null : round(finding.evidence.coveredShare),
       finding.evidence.meanScore === null ? null : round(finding.evidence.meanScore),
       finding.evidence.medianHandlingMs,
+      finding.evidence.nearestEntryId,
       finding.evidence.entryUpdatedAt === null ? null : new Date(finding.evidence.entryUpdatedAt).toISOString(),
       finding.evidence.drift.map(describeDrift).join('; '),
       finding.keyTerms.join(' '),
@@ -61,7 +62,7 @@ export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparis
       finding.summary,
     ]);
     for (const gone of comparison.goneSinceLast) {
-      rows.push([gone.id, 'gone', gone.verdict, null, gone.title, null, null, '', null, null, null, null, null, null, null, '', '', '', '']);
+      rows.push([gone.id, 'gone', gone.verdict, null, gone.title, null, null, '', null, null, null, null, null, null, null, null, '', '', '', '']);
     }
     return `${[CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
   }
@@ -100,6 +101,9 @@ function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, stat
     if (finding.entryId !== null) lines.push(`- entry \`${markdownText(finding.entryId)}\`${finding.evidence.entryUpdatedAt === null ? '' : `, last changed ${day(finding.evidence.entryUpdatedAt)}`}`);
     if (finding.topicId !== null) lines.push(`- topic ${finding.topicId}; key terms: ${finding.keyTerms.map(markdownText).join(', ')}`);
     if (finding.reasons.length > 0) lines.push(`- reasons: ${finding.reasons.join(', ')}`);
+    if (finding.verdict === 'NEW' && finding.evidence.nearestEntryId !== null) {
+      lines.push(`- nearest entry \`${markdownText(finding.evidence.nearestEntryId)}\`, mean score ${round(finding.evidence.meanScore ?? 0)}: if it answers this, add the customers' wording to it`);
+    }
     lines.push(`- ${markdownText(finding.summary)}`);
     for (const drift of finding.evidence.drift) lines.push(`  - ${markdownText(describeDrift(drift))}`);
     for (const example of finding.evidence.examples) lines.push(`  - \`${markdownText(example.conversationId)}\` (score ${example.score}): ${markdownText(example.question)}`);

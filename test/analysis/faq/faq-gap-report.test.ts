@@ -161,6 +161,7 @@ describe('renderGapReport', () => {
         coveredShare: 0,
         meanScore: 0.1,
         medianHandlingMs: null,
+        nearestEntryId: null,
         entryUpdatedAt: null,
         drift: [],
         examples: [{ conversationId: 'c1', question: '[click](http://evil) <script>x</script> | cell', score: 0.1 }],

@@ -23,7 +23,7 @@ function questions(count: number, options: { covered: number; entryId?: string; 
     conversationId: `${options.prefix ?? 'c'}-${i}`,
     question: `${options.text ?? 'question'} ${i}`,
     entryId: options.entryId ?? null,
-    score: i < options.covered ? 0.7 : 0.1,
+    score: i < options.covered ? 0.7 : 0.2,
     covered: i < options.covered,
   }));
 }
@@ -79,7 +79,8 @@ describe('decideGapVerdicts', () => {
       evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0.1 },
     });
     expect(found!.evidence.examples).toHaveLength(3);
-    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-3', question: 'P2P seller has not released 3', score: 0.1 });
+    expect(found!.evidence.nearestEntryId).toBe('fees');
+    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-3', question: 'P2P seller has not released 3', score: 0.2 });
   });
 
   test.each([
@@ -134,6 +135,18 @@ describe('decideGapVerdicts', () => {
     expect(findings).toEqual([]);
   });
 
+  test('a topic too small for NEW or volume reasons still gets UPDATE when agents contradict its entry', () => {
+    const small = topic({
+      topicId: 8,
+      conversations: 4,
+      previousConversations: 1,
+      questions: questions(4, { covered: 4, entryId: 'fees' }),
+      agentReplies: Array<string>(4).fill('The maker fee is 0.2% now.'),
+    });
+    const findings = decideGapVerdicts([small], [{ ...FEES, updatedAt: BEFORE }], OPTIONS);
+    expect(findings.map((finding) => [finding.verdict, finding.reasons])).toEqual([['UPDATE', ['answer-drift']]]);
+  });
+
   test('UNUSED: an entry no covered question matched, but not one matched once', () => {
     const entries: GapEntry[] = [
       { ...FEES, entryId: 'never', title: 'Never asked', coveredQuestions: 0, updatedAt: BEFORE },
@@ -185,6 +198,7 @@ describe('proposeTitle', () => {
     ['how do I reset Google Authenticator? new phone', 'How do I reset Google Authenticator?'],
     ['你好，充值未到账怎么办', '充值未到账怎么办？'],
     ['Urgent: deposit <TXHASH> not credited', 'Deposit not credited?'],
+    ['Support request. Hi, my stop loss did not trigger on BTC. thank you!', 'My stop loss did not trigger on BTC?'],
   ])('%j -> %j', (question, title) => {
     expect(proposeTitle(question)).toBe(title);
   });
