@@ -103,6 +103,54 @@ console.log(
 );
 console.log('"covered by the right entry": share of the visible entries\' rephrasings whose best entry is their own and scores above the threshold.');
 
+console.log('\nChinese and English check: support-zh (Dialogflow "Support" utterances), each intent an entry made of 3 of');
+console.log('its utterances (title + question field, no answer), the other utterances matched; fixed seed. No published reference.');
+const supportRows: string[][] = [];
+for (const [name, file] of [['support-zh, Chinese', 'support_zh-CN.csv'], ['support-zh, English', 'support_en.csv']] as const) {
+  const path = join(datasets, 'support-zh', file);
+  const rows = parse(readFileSync(path), { columns: true, bom: true }) as Record<string, string>[];
+  const byIntent = new Map<string, string[]>();
+  for (const row of rows) byIntent.set(row.intent ?? '', [...(byIntent.get(row.intent ?? '') ?? []), row.text ?? '']);
+  const random = createSeededRandom(7);
+  const intentEntries: FaqEntryText[] = [];
+  const intentQueries: Query[] = [];
+  for (const texts of byIntent.values()) {
+    const shuffled = [...texts];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = random.int(i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const gold = intentEntries.length;
+    intentEntries.push({ title: shuffled[0]!, question: shuffled.slice(1, 3).join(' '), body: '' });
+    for (const text of shuffled.slice(3)) intentQueries.push({ text, gold });
+  }
+  for (const [method, config, orderBy] of [
+    ['BM25 (k1 1.2, b 0.75)', plain, 'bm25'],
+    ['TF-IDF characters', { ...DEFAULT_FAQ_MATCHING_CONFIG, characterWeight: 1 }, 'score'],
+    ['supportlens default', DEFAULT_FAQ_MATCHING_CONFIG, 'score'],
+  ] as const) {
+    const index = buildFaqIndex(intentEntries, config);
+    let hits = 0;
+    let reciprocal = 0;
+    let covered = 0;
+    for (const query of intentQueries) {
+      const ranked = rankFaqEntries(index, query.text, { limit: 10, orderBy });
+      const rank = ranked.findIndex((entry) => entry.entry === query.gold);
+      if (rank === 0) hits++;
+      if (rank >= 0) reciprocal += 1 / (rank + 1);
+      if ((ranked[0]?.score ?? 0) >= DEFAULT_FAQ_MATCHING_CONFIG.coveredThreshold) covered++;
+    }
+    supportRows.push([
+      `${name}: ${method}`,
+      `${intentEntries.length} entries, ${intentQueries.length} questions`,
+      (hits / intentQueries.length).toFixed(3),
+      (reciprocal / intentQueries.length).toFixed(3),
+      method === 'supportlens default' ? (covered / intentQueries.length).toFixed(3) : '',
+    ]);
+  }
+}
+console.log(formatRows(['data: method', 'size', 'P@1', 'MRR@10', 'covered at threshold'], supportRows));
+
 if (process.argv.includes('--tune')) tune();
 
 function evaluateRanking(list: readonly FaqEntryText[], config: FaqMatchingConfig, orderBy: RankOptions['orderBy']): { p1: number; mrr: number } {
