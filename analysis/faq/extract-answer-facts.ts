@@ -102,7 +102,12 @@ export function extractAnswerFacts(text: string): AnswerFact[] {
   return facts;
 }
 
-/** The identity of a fact across texts. */
+/**
+ * The identity of a fact across texts.
+ *
+ * @example
+ * factKey({ kind: 'percentage', value: '0.1%', dimension: '%' }) // 'percentage:0.1%'
+ */
 export function factKey(fact: AnswerFact): string {
   return `${fact.kind}:${fact.value}`;
 }

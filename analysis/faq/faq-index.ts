@@ -46,13 +46,23 @@ export interface FaqIndex {
   unseenCharIdf: number;
 }
 
-/** Terms (stemmed English words, Chinese words) of any text, in its detected language. */
+/**
+ * Terms (stemmed English words, Chinese words) of any text, in its detected language.
+ *
+ * @example
+ * textTerms('Withdrawals are pending') // ['withdraw', 'pend']
+ */
 export function textTerms(text: string): string[] {
   const normalized = normalizeText(text);
   return tokenizeText(normalized, detectLanguage(normalized));
 }
 
-/** Character n-grams (2-4 inside word boundaries, 1-2 for Chinese), hashed, with their counts. */
+/**
+ * Character n-grams (2-4 inside word boundaries, 1-2 for Chinese), hashed, with their counts.
+ *
+ * @example
+ * charNgramCounts('fee').size // 9: ' f' 'fe' 'ee' 'e ' ' fe' 'fee' 'ee ' ' fee' 'fee '
+ */
 export function charNgramCounts(text: string): Map<number, number> {
   const normalized = normalizeText(text);
   const counts = new Map<number, number>();
@@ -60,7 +70,12 @@ export function charNgramCounts(text: string): Map<number, number> {
   return counts;
 }
 
-/** Markdown reduced to its words: link targets, images, code fences, emphasis and heading marks dropped. */
+/**
+ * Markdown reduced to its words: link targets, images, code fences, emphasis and heading marks dropped.
+ *
+ * @example
+ * markdownToText('See [fees](https://x.io/fees)') // 'See fees'
+ */
 export function markdownToText(markdown: string): string {
   return markdown
     .replace(/^---\n[\s\S]*?\n---\n/, '')
@@ -72,7 +87,12 @@ export function markdownToText(markdown: string): string {
     .replace(/[*_`~|]+/g, ' ');
 }
 
-/** The title and, when it says something else, the canonical question: the field questions are compared with. */
+/**
+ * The title and, when it says something else, the canonical question: the field questions are compared with.
+ *
+ * @example
+ * entryQuestionText({ title: 'Fees', question: 'How much do trades cost?', body: '' }) // 'Fees. How much do trades cost?'
+ */
 export function entryQuestionText(entry: FaqEntryText): string {
   const question = entry.question?.trim() ?? '';
   if (question.length === 0 || question === entry.title.trim()) return entry.title;
@@ -183,6 +203,9 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
 /**
  * Sublinear TF-IDF weights of n-gram counts, L2-normalized. Grams the index has never seen get `unseenIdf` (0 to
  * leave them out): they still count in a question's norm, so a question about something no entry mentions scores low.
+ *
+ * @example
+ * weightCharCounts(charNgramCounts(question), index.charIdf, index.unseenCharIdf)
  */
 export function weightCharCounts(counts: ReadonlyMap<number, number>, idf: ReadonlyMap<number, number>, unseenIdf: number): Map<number, number> {
   const weights = new Map<number, number>();

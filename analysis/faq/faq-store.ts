@@ -51,7 +51,12 @@ export interface StoredQuestions {
   questions: string[];
 }
 
-/** Every conversation's stored (redacted) question, in conversation id order. */
+/**
+ * Every conversation's stored (redacted) question, in conversation id order.
+ *
+ * @example
+ * const { conversationIds, questions } = await listStoredQuestions(handle);
+ */
 export async function listStoredQuestions(handle: DatabaseHandle): Promise<StoredQuestions> {
   const compiled = handle.db.selectFrom('conversation_questions').select(['conversation_id', 'question']).orderBy('conversation_id').compile();
   const result: StoredQuestions = { conversationIds: [], questions: [] };
@@ -116,7 +121,12 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
   }
 }
 
-/** The latest analysis run that stored FAQ matches. */
+/**
+ * The latest analysis run that stored FAQ matches.
+ *
+ * @example
+ * const runId = await findLatestFaqMatchRunId(db); // undefined before the first analyze
+ */
 export async function findLatestFaqMatchRunId(db: Kysely<Database>): Promise<number | undefined> {
   const row = await db.selectFrom('faq_matches').select((eb) => eb.fn.max('analysis_run_id').as('run')).executeTakeFirst();
   return row?.run === null || row?.run === undefined ? undefined : Number(row.run);
