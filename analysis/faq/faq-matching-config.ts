@@ -5,6 +5,11 @@ export interface FaqMatchingConfig {
   /** Share of the score from the character n-gram cosine on the entry's title and question; the rest is BM25F. */
   characterWeight: number;
   /**
+   * The same for Chinese questions: word segmentation of short Chinese questions is unreliable (提现 may come out as
+   * two characters), so their character 1-2-grams carry more of the score.
+   */
+  chineseCharacterWeight: number;
+  /**
    * Share of the lexical score from how much of the entry's title/question the question contains (the rest: how
    * much of the question the entry answers, by BM25F). Long questions with extra context stay covered.
    */
@@ -22,6 +27,7 @@ export interface FaqMatchingConfig {
 export const DEFAULT_FAQ_MATCHING_CONFIG: FaqMatchingConfig = {
   coveredThreshold: 0.4,
   characterWeight: 0.6,
+  chineseCharacterWeight: 0.8,
   entrySideWeight: 0.5,
   questionFieldWeight: 2,
   answerFieldWeight: 1,

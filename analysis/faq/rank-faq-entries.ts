@@ -1,10 +1,12 @@
+import { detectLanguage } from '../text/detect-language.js';
+import { normalizeText } from '../text/normalize-text.js';
 import { charNgramCounts, textTerms, weightCharCounts, type FaqIndex } from './faq-index.js';
 
 /** One entry's scores for one question. */
 export interface RankedFaqEntry {
   /** Position of the entry in the list the index was built from. */
   entry: number;
-  /** The fused score, 0..1: `characterWeight` x character + (1 - `characterWeight`) x lexical. */
+  /** The fused score, 0..1: `characterWeight` x character + (1 - `characterWeight`) x lexical (Chinese: `chineseCharacterWeight`). */
   score: number;
   /** BM25F divided by what a question whose every term appears once in an average title scores, capped at 1. */
   lexical: number;
@@ -68,6 +70,7 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     }
   }
 
+  const characterWeight = detectLanguage(normalizeText(question)) === 'zh' ? config.chineseCharacterWeight : config.characterWeight;
   const ranked: RankedFaqEntry[] = [];
   for (let entry = 0; entry < index.size; entry++) {
     if (!touched[entry]) continue;
@@ -77,7 +80,7 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     const cosine = Math.min(1, character[entry]!);
     ranked.push({
       entry,
-      score: config.characterWeight * cosine + (1 - config.characterWeight) * lexical,
+      score: characterWeight * cosine + (1 - characterWeight) * lexical,
       lexical,
       character: cosine,
       bm25: bm25[entry]!,
