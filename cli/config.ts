@@ -14,6 +14,7 @@ import {
   type WeeklyInterval,
 } from '../analysis/response-times/response-time-config.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../analysis/topics/topics-config.js';
+import { DEFAULT_FAQ_MATCHING_CONFIG, type FaqMatchingConfig } from '../analysis/faq/faq-matching-config.js';
 import { UsageError } from './options.js';
 
 /** Read when `--config` is not given and the file exists in the working directory. */
@@ -28,6 +29,7 @@ export interface SupportlensConfig {
   source: string;
   responseTimes: ResponseTimeConfig;
   topics: TopicsConfig;
+  faq: FaqMatchingConfig;
 }
 
 /** Every problem of a configuration file, each naming its key path. */
@@ -59,6 +61,7 @@ interface SectionReader {
 const SECTION_READERS: readonly SectionReader[] = [
   { keys: ['reportingTimeZone', 'businessHours', 'targets'], read: readResponseTimeSection },
   { keys: ['topics'], read: readTopicsSection },
+  { keys: ['faq'], read: readFaqSection },
 ];
 
 /** Keys that may appear at the top level without being read (a comment, a JSON schema reference). */
@@ -102,6 +105,7 @@ export function parseConfig(input: unknown, source: string): SupportlensConfig {
     source,
     responseTimes: structuredClone(DEFAULT_RESPONSE_TIME_CONFIG),
     topics: { ...DEFAULT_TOPICS_CONFIG },
+    faq: { ...DEFAULT_FAQ_MATCHING_CONFIG },
   };
   if (!isObject(input)) {
     throw new ConfigError(source, [`(file): expected a JSON object, got ${describe(input)}`]);
@@ -338,5 +342,26 @@ function readTopicsSection(file: Fields, config: SupportlensConfig, problems: Co
       continue;
     }
     (config.topics as unknown as Record<string, number>)[key] = value;
+  }
+}
+
+/** `faq.coveredThreshold`: the score (0..1) from which a question counts as covered by its best FAQ entry. */
+function readFaqSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
+  const section = file['faq'];
+  if (section === undefined) return;
+  if (!isObject(section)) {
+    problems.add('faq', `expected an object, got ${describe(section)}`);
+    return;
+  }
+  for (const [key, value] of Object.entries(section)) {
+    if (key !== 'coveredThreshold') {
+      problems.add(`faq.${key}`, 'unknown key (expected coveredThreshold)');
+      continue;
+    }
+    if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+      problems.add('faq.coveredThreshold', `expected a number between 0 and 1, got ${describe(value)}`);
+      continue;
+    }
+    config.faq.coveredThreshold = value;
   }
 }

@@ -56,3 +56,18 @@ export function asOfFromFlag(text: string | undefined): number {
   if (Number.isNaN(instant)) throw new UsageError(`--as-of: "${text}" is not an ISO 8601 date-time with offset (such as 2026-03-01T12:00:00Z)`);
   return instant;
 }
+
+/**
+ * A `--from`/`--to` value in UTC: a date (`YYYY-MM-DD`; with `endOfDay`, the end of that day) or an ISO 8601 time.
+ *
+ * @example
+ * parseDate('2024-05-01', '--to', true); // Date.UTC(2024, 4, 2)
+ */
+export function parseDate(text: string, name: string, endOfDay: boolean): number {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const value = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(value)) throw new UsageError(`${name} must be a date (YYYY-MM-DD) or ISO 8601 time, got "${text}"`);
+  return dateOnly && endOfDay ? value + DAY_MS : value;
+}
+
+const DAY_MS = 86_400_000;

@@ -19,6 +19,9 @@ export interface Database {
   conversation_questions: ConversationQuestionsTable;
   topics: TopicsTable;
   topic_assignments: TopicAssignmentsTable;
+  faq_matches: FaqMatchesTable;
+  faq_gap_reports: FaqGapReportsTable;
+  faq_gap_findings: FaqGapFindingsTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -299,3 +302,36 @@ export interface TopicAssignmentsTable {
   similarity: number;
 }
 export type TopicAssignmentRow = Selectable<TopicAssignmentsTable>;
+
+/** Each conversation's best-matching FAQ entry (its current version) in one analysis run. */
+export interface FaqMatchesTable {
+  analysis_run_id: number;
+  conversation_id: number;
+  /** `faq_entries.id`; null when there were no entries or nothing in the question matched any. */
+  entry_id: number | null;
+  entry_version: number | null;
+  /** The fused match score, 0..1. */
+  score: number;
+  /** 1 when `score` reached the configured threshold. */
+  covered: number;
+}
+export type FaqMatchRow = Selectable<FaqMatchesTable>;
+
+/** One FAQ gap report that was made (exported), so the next one can be compared with it. */
+export interface FaqGapReportsTable {
+  id: Generated<number>;
+  created_at: number;
+  period_from: number;
+  period_to: number;
+  analysis_run_id: number | null;
+}
+
+/** The findings of one report, by their stable ids. */
+export interface FaqGapFindingsTable {
+  report_id: number;
+  finding_id: string;
+  /** 'NEW', 'UPDATE' or 'UNUSED'. */
+  verdict: string;
+  title: string;
+  priority: number;
+}

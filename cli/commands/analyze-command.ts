@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
+import { computeFaqMatches } from '../../analysis/faq/compute-faq-matches.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { formatTable } from '../format-table.js';
 import { dbOption } from '../options.js';
@@ -31,6 +32,14 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
     run: async (handle, config, runId) => {
       const { questions, topics, topicsKept, durationMs } = await computeTopics(handle, config.topics, { analysisRunId: runId });
       return { questions, topics, topicsKept, durationMs };
+    },
+  },
+  {
+    // Reads the redacted questions the topics step stores.
+    name: 'faq',
+    run: async (handle, config, runId) => {
+      const { questions, covered, entries, durationMs } = await computeFaqMatches(handle, config.faq, { analysisRunId: runId });
+      return { questions, covered, entries, durationMs };
     },
   },
 ];

@@ -6,13 +6,14 @@ import { openDatabase } from '../../db/connection.js';
 import { conversationColumns } from '../../analysis/export/conversation-columns.js';
 import { exportConversations, type ExportColumnProvider, type ExportFormat } from '../../analysis/export/conversation-export.js';
 import { topicColumns } from '../../analysis/topics/topic-columns.js';
+import { faqMatchColumns } from '../../analysis/faq/faq-match-columns.js';
 import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
 import { loadConfig } from '../config.js';
 import { dbOption, UsageError } from '../options.js';
 import { filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
 
 /** The columns of `export conversations`, in order. A later analysis appends its provider here. */
-export const CONVERSATION_EXPORT_PROVIDERS: readonly ExportColumnProvider[] = [conversationColumns, responseTimeColumns, topicColumns];
+export const CONVERSATION_EXPORT_PROVIDERS: readonly ExportColumnProvider[] = [conversationColumns, responseTimeColumns, topicColumns, faqMatchColumns];
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'jsonl'];
 

@@ -3,6 +3,7 @@ import { openDatabase } from '../../db/connection.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, UsageError } from '../options.js';
+import { parseDate } from '../report-options.js';
 
 interface ReportTopicsOptions {
   db: string;
@@ -53,12 +54,6 @@ First response: the first public agent message minus the first customer message.
     });
 }
 
-function parseDate(text: string, name: string, endOfDay: boolean): number {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const value = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(value)) throw new UsageError(`${name} must be a date (YYYY-MM-DD) or ISO 8601 time, got "${text}"`);
-  return dateOnly && endOfDay ? value + DAY_MS : value;
-}
 
 function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;

@@ -1,0 +1,210 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { redactPersonalData } from '../text/redact-personal-data.js';
+import { listFirstResponseTimes } from '../topics/topic-report.js';
+import { listCurrentFaqEntries, findLatestFaqMatchRunId } from './faq-store.js';
+import {
+  DEFAULT_GAP_VERDICT_OPTIONS,
+  decideGapVerdicts,
+  type GapEntry,
+  type GapFinding,
+  type GapTopic,
+  type GapVerdictOptions,
+  type TopicQuestion,
+} from './gap-verdicts.js';
+
+/** Findings per insert statement (5 values each, well under SQLite's bound-parameter limit). */
+const INSERT_CHUNK = 500;
+
+/** [from, to) in UTC epoch ms on the conversation's creation. */
+export interface FaqGapFilter {
+  from: number;
+  to: number;
+}
+
+export interface FaqGapReport {
+  /** The analysis run whose topics and FAQ matches the report uses; null when none has run. */
+  analysisRunId: number | null;
+  from: number;
+  to: number;
+  /** Start of the previous period of equal length, the growth baseline. */
+  previousFrom: number;
+  findings: GapFinding[];
+}
+
+/**
+ * The FAQ gap report for a period, from the latest analysis run's topics and FAQ matches: the inputs of
+ * `decideGapVerdicts` (per topic: conversations now and in the previous period, median first response, questions
+ * with their best match, agents' public replies, redacted; per entry: its current version and covered questions).
+ *
+ * @example
+ * const report = await getFaqGapReport(db, { from: Date.parse('2024-05-01'), to: Date.parse('2024-06-01') });
+ */
+export async function getFaqGapReport(
+  db: Kysely<Database>,
+  filter: FaqGapFilter,
+  options: Partial<Omit<GapVerdictOptions, 'periodStart'>> = {},
+): Promise<FaqGapReport> {
+  const previousFrom = filter.from - (filter.to - filter.from);
+  const runId = await findLatestFaqMatchRunId(db);
+  const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom };
+  if (runId === undefined) return { ...base, findings: [] };
+
+  const topicRows = await db
+    .selectFrom('topics')
+    .select(['topic_id', 'label', 'top_terms', 'representative_question'])
+    .where('analysis_run_id', '=', runId)
+    .orderBy('topic_id')
+    .execute();
+  const rows = await db
+    .selectFrom('conversations as c')
+    .innerJoin('faq_matches as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.analysis_run_id', '=', runId))
+    .leftJoin('topic_assignments as ta', (join) => join.onRef('ta.conversation_id', '=', 'c.id').on('ta.analysis_run_id', '=', runId))
+    .leftJoin('faq_entries as e', 'e.id', 'm.entry_id')
+    .leftJoin('conversation_questions as q', 'q.conversation_id', 'c.id')
+    .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'e.external_id as entry_external_id', 'q.question'])
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to)
+    .orderBy('c.created_at')
+    .orderBy('c.id')
+    .execute();
+  const previous = await db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+    .select((eb) => ['ta.topic_id', eb.fn.countAll<number>().as('conversations')])
+    .where('ta.analysis_run_id', '=', runId)
+    .where('c.created_at', '>=', previousFrom)
+    .where('c.created_at', '<', filter.from)
+    .groupBy('ta.topic_id')
+    .execute();
+  const previousByTopic = new Map(previous.map((row) => [row.topic_id, Number(row.conversations)]));
+
+  const topicOfConversation = new Map<number, number>();
+  const questionsByTopic = new Map<number, TopicQuestion[]>();
+  const coveredByEntry = new Map<string, number>();
+  for (const row of rows) {
+    if (row.covered === 1 && row.entry_external_id !== null) coveredByEntry.set(row.entry_external_id, (coveredByEntry.get(row.entry_external_id) ?? 0) + 1);
+    if (row.topic_id === null) continue;
+    topicOfConversation.set(row.id, row.topic_id);
+    const list = questionsByTopic.get(row.topic_id) ?? [];
+    list.push({
+      conversationId: row.external_id,
+      question: row.question ?? '',
+      entryId: row.entry_external_id,
+      score: row.score,
+      covered: row.covered === 1,
+    });
+    questionsByTopic.set(row.topic_id, list);
+  }
+
+  const handling = new Map<number, number[]>();
+  for (const response of await listFirstResponseTimes(db, filter)) {
+    const topic = topicOfConversation.get(response.conversationId);
+    if (topic === undefined || response.firstResponseMs === null) continue;
+    const list = handling.get(topic) ?? [];
+    list.push(response.firstResponseMs);
+    handling.set(topic, list);
+  }
+
+  const replies = await db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select(['m.conversation_id', 'm.body'])
+    .where('m.author_role', '=', 'agent')
+    .where('m.internal', '=', 0)
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to)
+    .orderBy('m.conversation_id')
+    .orderBy('m.created_at')
+    .execute();
+  const replyByConversation = new Map<number, string[]>();
+  for (const reply of replies) {
+    const list = replyByConversation.get(reply.conversation_id) ?? [];
+    list.push(reply.body);
+    replyByConversation.set(reply.conversation_id, list);
+  }
+  const repliesByTopic = new Map<number, string[]>();
+  for (const [conversationId, bodies] of replyByConversation) {
+    const topic = topicOfConversation.get(conversationId);
+    if (topic === undefined) continue;
+    const list = repliesByTopic.get(topic) ?? [];
+    list.push(redactPersonalData(bodies.join('\n')));
+    repliesByTopic.set(topic, list);
+  }
+
+  const topics: GapTopic[] = topicRows.map((row) => ({
+    topicId: row.topic_id,
+    label: row.label,
+    topTerms: JSON.parse(row.top_terms) as string[],
+    representativeQuestion: row.representative_question,
+    conversations: questionsByTopic.get(row.topic_id)?.length ?? 0,
+    previousConversations: previousByTopic.get(row.topic_id) ?? 0,
+    medianHandlingMs: median(handling.get(row.topic_id) ?? []),
+    questions: questionsByTopic.get(row.topic_id) ?? [],
+    agentReplies: repliesByTopic.get(row.topic_id) ?? [],
+  }));
+  const entries: GapEntry[] = (await listCurrentFaqEntries(db)).map((entry) => ({
+    entryId: entry.externalId,
+    title: entry.title,
+    body: entry.body,
+    updatedAt: entry.updatedAt,
+    coveredQuestions: coveredByEntry.get(entry.externalId) ?? 0,
+  }));
+  const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, ...options, periodStart: filter.from });
+  return { ...base, findings };
+}
+
+export interface FaqGapComparison {
+  /** The report compared with; null for the first report. */
+  previousReportId: number | null;
+  /** Ids of this report's findings that the previous report did not have (all of them in a first report). */
+  newSinceLast: string[];
+  /** The previous report's findings that this report no longer has. */
+  goneSinceLast: { id: string; verdict: string; title: string }[];
+}
+
+/**
+ * Compares a report's findings with the last saved report, then saves this one (in one transaction) so the next
+ * report is compared with it.
+ *
+ * @example
+ * const { newSinceLast, goneSinceLast } = await saveFaqGapReport(db, report, Date.now());
+ */
+export async function saveFaqGapReport(db: Kysely<Database>, report: FaqGapReport, createdAt: number): Promise<FaqGapComparison & { reportId: number }> {
+  return db.transaction().execute(async (trx) => {
+    const last = await trx.selectFrom('faq_gap_reports').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const previous = last
+      ? await trx.selectFrom('faq_gap_findings').select(['finding_id', 'verdict', 'title']).where('report_id', '=', last.id).orderBy('finding_id').execute()
+      : [];
+    const previousIds = new Set(previous.map((row) => row.finding_id));
+    const currentIds = new Set(report.findings.map((finding) => finding.id));
+    const saved = await trx
+      .insertInto('faq_gap_reports')
+      .values({ created_at: createdAt, period_from: report.from, period_to: report.to, analysis_run_id: report.analysisRunId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (let start = 0; start < report.findings.length; start += INSERT_CHUNK) {
+      await trx
+        .insertInto('faq_gap_findings')
+        .values(
+          report.findings
+            .slice(start, start + INSERT_CHUNK)
+            .map((finding) => ({ report_id: saved.id, finding_id: finding.id, verdict: finding.verdict, title: finding.title, priority: finding.priority })),
+        )
+        .execute();
+    }
+    return {
+      reportId: saved.id,
+      previousReportId: last?.id ?? null,
+      newSinceLast: report.findings.filter((finding) => !previousIds.has(finding.id)).map((finding) => finding.id),
+      goneSinceLast: previous.filter((row) => !currentIds.has(row.finding_id)).map((row) => ({ id: row.finding_id, verdict: row.verdict, title: row.title })),
+    };
+  });
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,140 @@
+import type { FaqGapComparison, FaqGapReport } from './faq-gap-report.js';
+import type { GapFinding } from './gap-verdicts.js';
+
+export type GapReportFormat = 'csv' | 'json' | 'markdown';
+
+/** Whether a finding is new since the last report, was in it too, or was in it and is gone. */
+export type FindingStatus = 'new' | 'unchanged' | 'gone';
+
+const CSV_HEADER = [
+  'id', 'status', 'verdict', 'priority', 'title', 'topic_id', 'entry_id', 'reasons', 'conversations', 'previous_conversations',
+  'growth', 'covered_share', 'mean_score', 'median_first_response_ms', 'nearest_entry_id', 'entry_updated_at', 'drift', 'key_terms', 'examples', 'summary',
+];
+
+/**
+ * The report as CSV (one row per finding, then one per finding gone since the last report), JSON or Markdown; the
+ * same content in each. Customer text is escaped for the format (CSV cells cannot start a formula; Markdown
+ * punctuation is escaped so questions cannot add links, HTML or table cells).
+ *
+ * @example
+ * process.stdout.write(renderGapReport(report, comparison, 'markdown'));
+ */
+export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparison, format: GapReportFormat): string {
+  const fresh = new Set(comparison.newSinceLast);
+  const status = (finding: GapFinding): FindingStatus => (fresh.has(finding.id) ? 'new' : 'unchanged');
+  if (format === 'json') {
+    return `${JSON.stringify(
+      {
+        analysisRunId: report.analysisRunId,
+        from: new Date(report.from).toISOString(),
+        to: new Date(report.to).toISOString(),
+        previousFrom: new Date(report.previousFrom).toISOString(),
+        comparedWithReport: comparison.previousReportId,
+        newSinceLastReport: comparison.newSinceLast,
+        goneSinceLastReport: comparison.goneSinceLast,
+        findings: report.findings.map((finding) => ({ ...finding, status: status(finding) })),
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  if (format === 'csv') {
+    const rows = report.findings.map((finding) => [
+      finding.id,
+      status(finding),
+      finding.verdict,
+      finding.priority,
+      finding.title,
+      finding.topicId,
+      finding.entryId,
+      finding.reasons.join(' '),
+      finding.evidence.conversations,
+      finding.evidence.previousConversations,
+      finding.evidence.growth === null ? null : round(finding.evidence.growth),
+      finding.evidence.coveredShare === null ? null : round(finding.evidence.coveredShare),
+      finding.evidence.meanScore === null ? null : round(finding.evidence.meanScore),
+      finding.evidence.medianHandlingMs,
+      finding.evidence.nearestEntryId,
+      finding.evidence.entryUpdatedAt === null ? null : new Date(finding.evidence.entryUpdatedAt).toISOString(),
+      finding.evidence.drift.map(describeDrift).join('; '),
+      finding.keyTerms.join(' '),
+      finding.evidence.examples.map((example) => `[${example.conversationId}] ${example.question}`).join('\n'),
+      finding.summary,
+    ]);
+    for (const gone of comparison.goneSinceLast) {
+      rows.push([gone.id, 'gone', gone.verdict, null, gone.title, null, null, '', null, null, null, null, null, null, null, null, '', '', '', '']);
+    }
+    return `${[CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  }
+  return renderMarkdown(report, comparison, status);
+}
+
+function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, status: (finding: GapFinding) => FindingStatus): string {
+  const lines: string[] = [];
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  lines.push(`# FAQ gaps, ${day(report.from)} to ${day(report.to - 1)}`, '');
+  const count = (verdict: string) => report.findings.filter((finding) => finding.verdict === verdict).length;
+  lines.push(
+    `Analysis run ${report.analysisRunId ?? 'none'}; growth against ${day(report.previousFrom)} to ${day(report.from - 1)}. ` +
+      `${count('NEW')} NEW, ${count('UPDATE')} UPDATE, ${count('UNUSED')} UNUSED.`,
+    comparison.previousReportId === null
+      ? 'First report: nothing to compare with.'
+      : `Compared with report ${comparison.previousReportId}: ${comparison.newSinceLast.length} new since last report, ${comparison.goneSinceLast.length} gone since last report.`,
+    '',
+    'Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 hour, at most 4); UNUSED entries come last.',
+    '',
+  );
+  if (report.findings.length > 0) {
+    lines.push('| # | verdict | priority | title | conversations | growth | covered | status | id |', '|---|---|---|---|---|---|---|---|---|');
+    report.findings.forEach((finding, i) => {
+      lines.push(
+        `| ${i + 1} | ${finding.verdict} | ${finding.priority} | ${markdownText(finding.title)} | ${finding.evidence.conversations} | ${
+          finding.evidence.growth === null ? '' : `${finding.evidence.growth >= 0 ? '+' : ''}${Math.round(finding.evidence.growth * 100)}%`
+        } | ${finding.evidence.coveredShare === null ? '' : `${Math.round(finding.evidence.coveredShare * 100)}%`} | ${status(finding)} | \`${finding.id}\` |`,
+      );
+    });
+    lines.push('');
+  }
+  for (const finding of report.findings) {
+    lines.push(`## ${finding.verdict}: ${markdownText(finding.title)}`, '');
+    lines.push(`- id \`${finding.id}\`, ${status(finding)}; priority ${finding.priority}`);
+    if (finding.entryId !== null) lines.push(`- entry \`${markdownText(finding.entryId)}\`${finding.evidence.entryUpdatedAt === null ? '' : `, last changed ${day(finding.evidence.entryUpdatedAt)}`}`);
+    if (finding.topicId !== null) lines.push(`- topic ${finding.topicId}; key terms: ${finding.keyTerms.map(markdownText).join(', ')}`);
+    if (finding.reasons.length > 0) lines.push(`- reasons: ${finding.reasons.join(', ')}`);
+    if (finding.verdict === 'NEW' && finding.evidence.nearestEntryId !== null) {
+      lines.push(`- nearest entry \`${markdownText(finding.evidence.nearestEntryId)}\`, mean score ${round(finding.evidence.meanScore ?? 0)}: if it answers this, add the customers' wording to it`);
+    }
+    lines.push(`- ${markdownText(finding.summary)}`);
+    for (const drift of finding.evidence.drift) lines.push(`  - ${markdownText(describeDrift(drift))}`);
+    for (const example of finding.evidence.examples) lines.push(`  - \`${markdownText(example.conversationId)}\` (score ${example.score}): ${markdownText(example.question)}`);
+    lines.push('');
+  }
+  if (comparison.goneSinceLast.length > 0) {
+    lines.push('## Gone since last report', '');
+    for (const gone of comparison.goneSinceLast) lines.push(`- ${gone.verdict}: ${markdownText(gone.title)} (\`${gone.id}\`)`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeDrift(drift: GapFinding['evidence']['drift'][number]): string {
+  return drift.entrySays
+    ? `${drift.kind}: agents say ${drift.agentsSay} (${drift.replies} replies), the entry says ${drift.entrySays.join(', ')}`
+    : `${drift.kind}: agents say ${drift.agentsSay} (${drift.replies} replies), the entry does not`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function csvCell(cell: string | number | null): string {
+  if (cell === null) return '';
+  const text = String(cell);
+  // A leading = + - @ would be read as a formula by spreadsheets: customer text must never run.
+  const safe = typeof cell === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function markdownText(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/([\\`*_{}[\]()<>#+!|~])/g, '\\$1');
+}

@@ -1,0 +1,59 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { openDatabase } from '../../db/connection.js';
+import { getFaqGapReport, saveFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
+import { renderGapReport, type GapReportFormat } from '../../analysis/faq/render-gap-report.js';
+import { dbOption, UsageError } from '../options.js';
+import { parseDate } from '../report-options.js';
+
+interface ReportFaqGapsOptions {
+  db: string;
+  from?: string;
+  to?: string;
+  format: GapReportFormat;
+  out?: string;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_DAYS = 7;
+
+/** `supportlens report faq-gaps`: the FAQ editor's report, compared with the previous one. */
+export function reportFaqGapsCommand(): Command {
+  return new Command('faq-gaps')
+    .description('FAQ entries to write (NEW), update (UPDATE) or retire (UNUSED), with evidence, by priority')
+    .addOption(dbOption())
+    .option('--from <date>', `start (YYYY-MM-DD or ISO 8601, UTC); default ${DEFAULT_DAYS} days before --to`)
+    .option('--to <date>', 'end; a date alone includes that whole day; default the day of the latest conversation')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json', 'markdown']).default('markdown'))
+    .option('--out <file>', 'write the report to this file instead of standard output')
+    .addHelpText(
+      'after',
+      `
+Uses the topics and FAQ matches of the latest "supportlens analyze". Growth compares with the previous period of
+equal length. Each report is saved with its findings' ids, so the next one lists what is new and what is gone.
+Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 hour, at most 4).`,
+    )
+    .action(async (options: ReportFaqGapsOptions) => {
+      const handle = await openDatabase({ path: options.db });
+      try {
+        let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
+        if (to === undefined) {
+          const latest = await handle.db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
+          const at = latest?.at === null || latest?.at === undefined ? Date.now() : Number(latest.at);
+          to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
+        }
+        const from = options.from === undefined ? to - DEFAULT_DAYS * DAY_MS : parseDate(options.from, '--from', false);
+        if (from >= to) throw new UsageError('--from must be before --to');
+        const report = await getFaqGapReport(handle.db, { from, to });
+        const comparison = await saveFaqGapReport(handle.db, report, Date.now());
+        const text = renderGapReport(report, comparison, options.format);
+        if (options.out === undefined) process.stdout.write(text);
+        else {
+          await writeFile(options.out, text);
+          process.stderr.write(`wrote ${report.findings.length} findings (${comparison.newSinceLast.length} new, ${comparison.goneSinceLast.length} gone since the last report) to ${options.out}\n`);
+        }
+      } finally {
+        await handle.close();
+      }
+    });
+}

@@ -1,0 +1,219 @@
+import { describe, expect, test } from 'vitest';
+import { extractAnswerFacts } from '../../../analysis/faq/extract-answer-facts.js';
+import {
+  DEFAULT_GAP_VERDICT_OPTIONS,
+  decideGapVerdicts,
+  findAnswerDrift,
+  findingPriority,
+  proposeTitle,
+  type GapEntry,
+  type GapTopic,
+  type GapVerdictOptions,
+  type TopicQuestion,
+  type UpdateReason,
+} from '../../../analysis/faq/gap-verdicts.js';
+
+const PERIOD_START = Date.UTC(2024, 5, 1);
+const BEFORE = Date.UTC(2024, 0, 1);
+const AFTER = Date.UTC(2024, 5, 10);
+const OPTIONS: GapVerdictOptions = { ...DEFAULT_GAP_VERDICT_OPTIONS, periodStart: PERIOD_START };
+
+function questions(count: number, options: { covered: number; entryId?: string; text?: string; prefix?: string }): TopicQuestion[] {
+  return Array.from({ length: count }, (_, i) => ({
+    conversationId: `${options.prefix ?? 'c'}-${i}`,
+    question: `${options.text ?? 'question'} ${i}`,
+    entryId: options.entryId ?? null,
+    score: i < options.covered ? 0.7 : 0.2,
+    covered: i < options.covered,
+  }));
+}
+
+function topic(overrides: Partial<GapTopic> & Pick<GapTopic, 'topicId'>): GapTopic {
+  return {
+    label: `topic ${overrides.topicId}`,
+    topTerms: ['withdraw', 'pend', 'usdt'],
+    representativeQuestion: null,
+    conversations: 20,
+    previousConversations: 20,
+    medianHandlingMs: 600_000,
+    questions: questions(20, { covered: 18, entryId: 'fees' }),
+    agentReplies: [],
+    ...overrides,
+  };
+}
+
+const FEES: GapEntry = { entryId: 'fees', title: 'What are the trading fees?', body: 'The spot trading fee is **0.1%** for makers and takers.', updatedAt: AFTER, coveredQuestions: 18 };
+
+describe('decideGapVerdicts', () => {
+  test('a well-covered, steady topic whose entry agrees with the agents gives no finding', () => {
+    const findings = decideGapVerdicts(
+      [topic({ topicId: 1, agentReplies: Array<string>(10).fill('The spot trading fee is 0.1% for makers.') })],
+      [FEES],
+      OPTIONS,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  test('NEW: a frequent topic no entry covers, with a proposed title, key terms and example questions', () => {
+    const findings = decideGapVerdicts(
+      [
+        topic({
+          topicId: 7,
+          label: 'p2p appeal',
+          topTerms: ['p2p', 'appeal', 'seller', 'releas', 'merchant', 'paid'],
+          representativeQuestion: 'Hi, how do I open an appeal in a P2P trade? The seller has not released.',
+          conversations: 30,
+          previousConversations: 10,
+          questions: questions(30, { covered: 3, entryId: 'fees', text: 'P2P seller has not released', prefix: 'p2p' }),
+        }),
+      ],
+      [FEES],
+      OPTIONS,
+    );
+    const found = findings.find((finding) => finding.verdict === 'NEW');
+    expect(found).toMatchObject({
+      topicId: 7,
+      entryId: null,
+      title: 'How do I open an appeal in a P2P trade?',
+      keyTerms: ['p2p', 'appeal', 'seller', 'releas', 'merchant'],
+      evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0.1 },
+    });
+    expect(found!.evidence.examples).toHaveLength(3);
+    expect(found!.evidence.nearestEntryId).toBe('fees');
+    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-3', question: 'P2P seller has not released 3', score: 0.2 });
+  });
+
+  test.each([
+    ['too small a topic', topic({ topicId: 2, conversations: 5, questions: questions(5, { covered: 0 }) })],
+    ['a topic covered by more than half of its questions', topic({ topicId: 3, questions: questions(20, { covered: 11, entryId: 'fees' }) })],
+  ])('no NEW for %s', (_name, input) => {
+    expect(decideGapVerdicts([input], [FEES], OPTIONS).filter((finding) => finding.verdict === 'NEW')).toEqual([]);
+  });
+
+  const updateCases: [string, Partial<GapTopic>, GapEntry, UpdateReason[]][] = [
+    ['many contacts', { conversations: 80, previousConversations: 80, questions: questions(80, { covered: 70, entryId: 'fees' }) }, FEES, ['many-contacts']],
+    ['growing contacts', { conversations: 20, previousConversations: 12 }, FEES, ['growing-contacts']],
+    ['a surge after the entry last changed', { conversations: 20, previousConversations: 8 }, { ...FEES, updatedAt: BEFORE }, ['growing-contacts', 'changed-before-surge']],
+    [
+      'agents contradicting the entry',
+      { agentReplies: [...Array<string>(5).fill('The maker fee is 0.2% since May.'), ...Array<string>(5).fill('Let me check that for you.')] },
+      FEES,
+      ['answer-drift'],
+    ],
+  ];
+  test.each(updateCases)('UPDATE for %s', (_name, overrides, entry, reasons) => {
+    const findings = decideGapVerdicts([topic({ topicId: 4, ...overrides })], [entry], OPTIONS);
+    expect(findings.map((finding) => finding.verdict)).toEqual(['UPDATE']);
+    expect(findings[0]).toMatchObject({ topicId: 4, entryId: 'fees', title: FEES.title, reasons });
+    expect(findings[0]!.evidence.examples.every((example) => example.conversationId.startsWith('c-'))).toBe(true);
+  });
+
+  test('UPDATE for answer drift says what agents say and what the entry says', () => {
+    const replies = [
+      ...Array<string>(4).fill('The maker fee is now 0.2%. Withdraw USDT on TRC20, see https://help.example.com/fees'),
+      'Our fee is 0.2% for takers.',
+      'Please wait 3 hours.',
+      ...Array<string>(4).fill('Thanks for waiting.'),
+    ];
+    const [finding] = decideGapVerdicts([topic({ topicId: 5, agentReplies: replies })], [FEES], OPTIONS);
+    expect(finding?.reasons).toEqual(['answer-drift']);
+    expect(finding!.evidence.drift).toEqual([
+      { kind: 'percentage', agentsSay: '0.2%', replies: 5, entrySays: ['0.1%'] },
+      { kind: 'link', agentsSay: 'https://help.example.com/fees', replies: 4 },
+      { kind: 'network', agentsSay: 'TRC20', replies: 4 },
+      { kind: 'name', agentsSay: 'USDT', replies: 4 },
+    ]);
+    expect(finding!.summary).toContain('agents say 0.2%, the entry says 0.1%');
+  });
+
+  test('no changed-before-surge when the entry was updated in the period, and no drift from a fact one agent said once', () => {
+    const findings = decideGapVerdicts(
+      [topic({ topicId: 6, conversations: 20, previousConversations: 15, agentReplies: ['fee is 0.3%', ...Array<string>(9).fill('checking')] })],
+      [FEES],
+      OPTIONS,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  test('a topic too small for NEW or volume reasons still gets UPDATE when agents contradict its entry', () => {
+    const small = topic({
+      topicId: 8,
+      conversations: 4,
+      previousConversations: 1,
+      questions: questions(4, { covered: 4, entryId: 'fees' }),
+      agentReplies: Array<string>(4).fill('The maker fee is 0.2% now.'),
+    });
+    const findings = decideGapVerdicts([small], [{ ...FEES, updatedAt: BEFORE }], OPTIONS);
+    expect(findings.map((finding) => [finding.verdict, finding.reasons])).toEqual([['UPDATE', ['answer-drift']]]);
+  });
+
+  test('UNUSED: an entry no covered question matched, but not one matched once', () => {
+    const entries: GapEntry[] = [
+      { ...FEES, entryId: 'never', title: 'Never asked', coveredQuestions: 0, updatedAt: BEFORE },
+      { ...FEES, entryId: 'once', title: 'Asked once', coveredQuestions: 1 },
+    ];
+    const findings = decideGapVerdicts([], entries, OPTIONS);
+    expect(findings.map((finding) => [finding.verdict, finding.entryId, finding.priority])).toEqual([['UNUSED', 'never', 0]]);
+    expect(findings[0]!.evidence.entryUpdatedAt).toBe(BEFORE);
+  });
+
+  test('findings are ordered by priority, and their ids stay the same when the figures change', () => {
+    const small = topic({ topicId: 10, conversations: 12, questions: questions(12, { covered: 0 }) });
+    const large = topic({ topicId: 11, conversations: 40, questions: questions(40, { covered: 0 }) });
+    const unused: GapEntry = { ...FEES, entryId: 'old', coveredQuestions: 0 };
+    const first = decideGapVerdicts([small, large], [unused], OPTIONS);
+    expect(first.map((finding) => [finding.verdict, finding.topicId ?? finding.entryId])).toEqual([
+      ['NEW', 11],
+      ['NEW', 10],
+      ['UNUSED', 'old'],
+    ]);
+    const again = decideGapVerdicts([{ ...small, conversations: 99 }, large], [unused], OPTIONS);
+    expect(new Set(again.map((finding) => finding.id))).toEqual(new Set(first.map((finding) => finding.id)));
+    expect(new Set(first.map((finding) => finding.id)).size).toBe(3);
+    expect(first.every((finding) => /^(new|update|unused)-[0-9a-f]{12}$/.test(finding.id))).toBe(true);
+  });
+});
+
+describe('findingPriority', () => {
+  test.each([
+    [40, 0.5, 1_800_000, 90],
+    [40, 0, 0, 40],
+    [40, -0.5, 0, 40],
+    [40, null, 0, 80],
+    [10, 10, 100 * 3_600_000, 160],
+  ])('%i conversations, growth %s, handling %i ms -> %d', (conversations, growth, handling, priority) => {
+    expect(findingPriority(conversations, growth, handling, OPTIONS)).toBe(priority);
+  });
+});
+
+describe('findAnswerDrift', () => {
+  test('a fact the entry already states is not drift', () => {
+    expect(findAnswerDrift(FEES, Array<string>(5).fill('the fee is 0.1%'), OPTIONS)).toEqual([]);
+  });
+});
+
+describe('proposeTitle', () => {
+  test.each([
+    ['Hi, my USDT withdrawal is still pending for 3 days. Thanks', 'My USDT withdrawal is still pending for 3 days?'],
+    ['how do I reset Google Authenticator? new phone', 'How do I reset Google Authenticator?'],
+    ['你好，充值未到账怎么办', '充值未到账怎么办？'],
+    ['Urgent: deposit <TXHASH> not credited', 'Deposit not credited?'],
+    ['Support request. Hi, my stop loss did not trigger on BTC. thank you!', 'My stop loss did not trigger on BTC?'],
+  ])('%j -> %j', (question, title) => {
+    expect(proposeTitle(question)).toBe(title);
+  });
+});
+
+describe('extractAnswerFacts', () => {
+  test.each([
+    ['The fee is 0.20% now', ['percentage:0.2%']],
+    ['Withdrawals take 30 mins, min 10 USDT, or $5', ['duration:30 minutes', 'amount:10 USDT', 'amount:$5']],
+    ['Use the BEP20 or ERC-20 network', ['network:BEP20', 'network:ERC20']],
+    ['See https://help.example.com/a?b=1.', ['link:https://help.example.com/a?b=1']],
+    ['提现手续费为0.1%，一般30分钟到账', ['percentage:0.1%', 'duration:30 minutes']],
+    ['Open BinancePay and finish KYC', ['name:BinancePay', 'name:KYC']],
+    ['I will check, OK?', []],
+  ])('%j', (text, keys) => {
+    expect(extractAnswerFacts(text).map((fact) => `${fact.kind}:${fact.value}`)).toEqual(keys);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import { buildFaqIndex, markdownToText, type FaqEntryText } from '../../../analysis/faq/faq-index.js';
+import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
+import { rankFaqEntries } from '../../../analysis/faq/rank-faq-entries.js';
+
+const ENTRIES: FaqEntryText[] = [
+  { title: 'How do I reset two-factor authentication?', body: 'Open Security, choose **Reset 2FA** and confirm with your e-mail code.' },
+  { title: 'Why has my withdrawal not arrived?', body: 'Withdrawals are processed within 30 minutes. Check the network you chose (TRC20 or ERC20).' },
+  { title: 'What are the trading fees?', body: 'The spot trading fee is 0.1% for makers and takers.' },
+  { title: 'How do I verify my identity (KYC)?', body: 'Upload your passport and a selfie under [Verification](https://example.com/kyc).' },
+  { title: '充值未到账怎么办？', body: '请确认您选择的网络正确，区块确认后资金会自动到账。' },
+  { title: '如何重置谷歌验证器？', body: '进入安全中心，选择重置谷歌验证，并完成身份验证。' },
+  { title: '交易手续费是多少？', body: '现货交易手续费为0.1%。' },
+];
+
+describe('rankFaqEntries', () => {
+  const index = buildFaqIndex(ENTRIES);
+
+  test.each([
+    ['my withdrawal still has not arrived after an hour', 1],
+    ['I lost my phone, how can I reset two-factor authentication', 0],
+    ['how much is the fee for trading?', 2],
+    ['how to verify identity, what documents for KYC', 3],
+    ['充值还没到账怎么办', 4],
+    ['手机丢了，谷歌验证器怎么重置', 5],
+    ['现货交易的手续费多少', 6],
+  ])('%s -> entry %i, covered', (question, expected) => {
+    const [best] = rankFaqEntries(index, question);
+    expect(best?.entry).toBe(expected);
+    expect(best!.score).toBeGreaterThanOrEqual(DEFAULT_FAQ_MATCHING_CONFIG.coveredThreshold);
+  });
+
+  test.each([
+    ['can I get a refund for my concert tickets', 'en'],
+    ['你们的办公地址在哪里，周末上班吗', 'zh'],
+  ])('%s (%s) is not covered', (question) => {
+    const [best] = rankFaqEntries(index, question);
+    expect(best === undefined || best.score < DEFAULT_FAQ_MATCHING_CONFIG.coveredThreshold).toBe(true);
+  });
+
+  test('scores lie in 0..1 and come best first', () => {
+    const ranked = rankFaqEntries(index, 'withdrawal fee withdrawal fee withdrawal', { limit: 10 });
+    expect(ranked.length).toBeGreaterThan(1);
+    for (const [i, entry] of ranked.entries()) {
+      for (const value of [entry.score, entry.lexical, entry.character]) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+      if (i > 0) expect(entry.score).toBeLessThanOrEqual(ranked[i - 1]!.score);
+    }
+  });
+
+  test('the same question against the same entries scores the same', () => {
+    const again = buildFaqIndex(ENTRIES);
+    expect(rankFaqEntries(again, 'reset 2FA')).toEqual(rankFaqEntries(index, 'reset 2FA'));
+  });
+
+  test.each([
+    ['no entries', [], 'anything'],
+    ['empty question', ENTRIES, ''],
+  ] as const)('%s gives no ranking or only zero scores', (_name, entries, question) => {
+    const ranked = rankFaqEntries(buildFaqIndex(entries), question);
+    expect(ranked.every((entry) => entry.score === 0)).toBe(true);
+  });
+
+  test('an exact title scores close to 1', () => {
+    const [best] = rankFaqEntries(index, 'What are the trading fees?');
+    expect(best?.entry).toBe(2);
+    expect(best!.score).toBeGreaterThan(0.9);
+  });
+});
+
+describe('markdownToText', () => {
+  test.each([
+    ['[Verification](https://example.com/kyc)', 'Verification'],
+    ['## Fees\n**0.1%**', 'Fees\n 0.1% '],
+    ['![logo](a.png) text', 'logo text'],
+  ])('%j -> %j', (markdown, text) => {
+    expect(markdownToText(markdown)).toBe(text);
+  });
+});
