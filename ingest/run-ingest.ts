@@ -73,6 +73,8 @@ const WORKER_FORMATS = new Set<FormatName>(['messages-csv', 'conversations-jsonl
 export class IngestUsageError extends Error {}
 
 const PROGRESS_INTERVAL_MS = 200;
+/** SQLite page cache while ingesting, in KiB (negative: a size, not a page count). */
+const INGEST_CACHE_KIB = -16_384;
 
 /**
  * Ingests files into the database, one transaction per file, and records the run.
@@ -98,6 +100,9 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
   // The store inserts every parent row before its children, so the per-row foreign-key checks only cost time.
   const foreignKeys = handle.sqlite.pragma('foreign_keys', { simple: true }) as number;
   handle.sqlite.pragma('foreign_keys = OFF');
+  // Ingest appends: index pages it touches are recent ones, so a small page cache costs little and keeps memory low.
+  const cacheSize = handle.sqlite.pragma('cache_size', { simple: true }) as number;
+  handle.sqlite.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
   try {
     for (let index = 0; index < files.length; index++) {
       if (options.signal?.aborted) {
@@ -114,6 +119,7 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
     }
   } finally {
     handle.sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    handle.sqlite.pragma(`cache_size = ${cacheSize}`);
   }
 
   const records = sumCounts(summaries.map((s) => s.records));
