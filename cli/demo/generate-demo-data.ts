@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -218,11 +219,11 @@ function buildConversation(
 
 function fill(random: () => number, template: string): string {
   const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
-  const base58 = (n: number) => Array.from({ length: n }, () => '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'[Math.floor(random() * 58)]).join('');
+  const payload = Buffer.from([0x41, ...Array.from({ length: 20 }, () => Math.floor(random() * 256))]);
   return template
     .replace('{tx}', hex(64))
     .replace('{btc}', `bc1q${hex(38)}`)
-    .replace('{trx}', `T${base58(33)}`);
+    .replace('{trx}', base58check(payload));
 }
 
 function weightedPick(random: () => number, topics: DemoTopic[]): DemoTopic {
@@ -248,4 +249,23 @@ function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** A TRON-style address: base58 of the payload and the first four bytes of its double SHA-256, as real ones are. */
+function base58check(payload: Buffer): string {
+  const sha = (data: Buffer) => createHash('sha256').update(data).digest();
+  const bytes = Buffer.concat([payload, sha(sha(payload)).subarray(0, 4)]);
+  let value = BigInt(`0x${bytes.toString('hex')}`);
+  let text = '';
+  while (value > 0n) {
+    text = BASE58[Number(value % 58n)]! + text;
+    value /= 58n;
+  }
+  for (const byte of bytes) {
+    if (byte !== 0) break;
+    text = `1${text}`;
+  }
+  return text;
 }
