@@ -78,6 +78,14 @@ describe('ingest exit codes', () => {
     expect(summary.peakRssBytes).toBeGreaterThan(0);
   });
 
+  test('--no-worker parses in the main thread with the same result', () => {
+    const csv = join(FIXTURES, 'hostile', '12-multiline-bodies.csv');
+    const withWorker = JSON.parse(supportlens('ingest', '--db', join(folder.path, 'a.db'), '--json', csv).stdout) as { records: unknown };
+    const inPlace = supportlens('ingest', '--db', join(folder.path, 'b.db'), '--json', '--no-worker', csv);
+    expect(inPlace.code).toBe(0);
+    expect((JSON.parse(inPlace.stdout) as { records: unknown }).records).toEqual(withWorker.records);
+  });
+
   test('--quiet prints nothing', () => {
     const result = supportlens('ingest', '--db', db, '--quiet', good());
     expect(result.code).toBe(0);
