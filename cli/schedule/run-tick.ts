@@ -56,7 +56,7 @@ export interface TickResult {
  * One tick of the schedule: takes the job lock (or records a `skipped` run when another process holds it), ingests
  * the inbox's new files, analyses, and records every attempt in `job_runs`. A failed attempt is retried
  * `config.schedule.retries` times, `retryDelayMs` apart; nothing throws out of here but programming errors.
- * With no new file, nothing is ingested or analysed and the run succeeds.
+ * With no new file, nothing is ingested, and the analysis runs only if data was loaded since the last successful one.
  *
  * @example
  * const result = await runTick(handle, await loadConfig(), { trigger: 'manual' });
@@ -130,12 +130,19 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     const scan = await findNewInboxFiles(handle, config.schedule.inbox, options.inboxScan);
     outcome.files = scan.newFiles;
     outcome.waiting = scan.waiting;
-    if (scan.newFiles.length === 0) outcome.status = 'succeeded';
+    if (scan.newFiles.length === 0 && !(await isAnalysisBehind(handle))) outcome.status = 'succeeded';
     else {
-      ingest = await stages.ingest(handle, { paths: scan.newFiles.map((file) => file.path), timezone: config.schedule.sourceTimeZone, signal: options.signal });
-      outcome.ingestRunId = ingest.runId;
-      outcome.records = { read: ingest.records.read, inserted: ingest.records.inserted, updated: ingest.records.updated, rejected: ingest.records.rejected };
-      if (ingest.status === 'interrupted') {
+      if (scan.newFiles.length > 0) {
+        ingest = await stages.ingest(handle, { paths: scan.newFiles.map((file) => file.path), timezone: config.schedule.sourceTimeZone, signal: options.signal });
+        outcome.ingestRunId = ingest.runId;
+        outcome.records = { read: ingest.records.read, inserted: ingest.records.inserted, updated: ingest.records.updated, rejected: ingest.records.rejected };
+      }
+      if (ingest === undefined) {
+        analysis = await stages.analyze(handle, config);
+        outcome.analysisRunId = analysis.runId;
+        outcome.status = analysis.status === 'failed' ? 'failed' : 'succeeded';
+        if (analysis.status === 'failed') outcome.error = `analysis failed: ${analysis.error ?? 'unknown error'}`;
+      } else if (ingest.status === 'interrupted') {
         outcome.status = 'interrupted';
         outcome.error = 'stopped before the ingest was complete; the unfinished file was rolled back and will be taken next time';
       } else if (ingest.status === 'failed') {
@@ -181,6 +188,25 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     .where('id', '=', row.id)
     .execute();
   return outcome;
+}
+
+/**
+ * True when files were loaded after the last successful analysis started: a previous attempt (or a plain
+ * `supportlens ingest`) loaded them and the analysis failed or never ran, so this tick analyses even with no new file.
+ */
+async function isAnalysisBehind(handle: DatabaseHandle): Promise<boolean> {
+  const loaded = await handle.db
+    .selectFrom('ingest_files')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('status', '=', 'loaded')
+    .executeTakeFirst();
+  if (loaded?.at == null) return false;
+  const analysed = await handle.db
+    .selectFrom('analysis_runs')
+    .select((eb) => eb.fn.max('started_at').as('at'))
+    .where('status', '=', 'succeeded')
+    .executeTakeFirst();
+  return analysed?.at == null || analysed.at < loaded.at;
 }
 
 function jobRunIdentity(config: SupportlensConfig, trigger: JobTrigger, attempt: number, startedAt: number) {
