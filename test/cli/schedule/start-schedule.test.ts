@@ -82,3 +82,33 @@ test('the default schedule is 02:00 every night in the reporting time zone', () 
     void schedule.stop();
   }
 });
+
+test('stop() lets the running tick finish (no retry after it), then resolves', async () => {
+  writeConversations(inbox, 'a.jsonl', 'a', 2);
+  let release: () => void = () => {};
+  let started = false;
+  const stages: Partial<TickStages> = {
+    analyze: async () => {
+      started = true;
+      await new Promise<void>((resolve) => (release = resolve));
+      throw new Error('analysis crashed after the signal');
+    },
+  };
+  const results: TickResult[] = [];
+  const schedule = startSchedule(handle, scheduleConfig(inbox, { cron: '* * * * * *', retries: 5, retryDelay: '1h' }), {
+    tick: { inboxScan: FAST_SCAN, stages },
+    onTick: (result) => results.push(result),
+  });
+  await waitFor(() => started, 5_000);
+  let stopped = false;
+  const stopping = schedule.stop().then(() => (stopped = true));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(stopped).toBe(false);
+  release();
+  await stopping;
+  expect(results).toHaveLength(1);
+  expect(results[0]!.attempts.map((attempt) => attempt.status)).toEqual(['failed']);
+  const runs = await handle.db.selectFrom('job_runs').select(['status', 'finished_at']).execute();
+  expect(runs).toHaveLength(1);
+  expect(runs[0]!.finished_at).not.toBeNull();
+});
