@@ -7,7 +7,7 @@ import { runIngest, type IngestOptions, type IngestSummary } from '../../ingest/
 import { runAnalysis, type AnalysisRunSummary } from '../commands/analyze-command.js';
 import type { SupportlensConfig } from '../config.js';
 import { findNewInboxFiles, type InboxFile, type InboxScanOptions } from './find-new-inbox-files.js';
-import { acquireJobLock, startHeartbeat, type JobLockOptions } from './job-lock.js';
+import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from './job-lock.js';
 
 /** The job a tick runs, and the name of its lock. */
 export const NIGHTLY_JOB = 'nightly';
@@ -64,22 +64,18 @@ export interface TickResult {
  */
 export async function runTick(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions): Promise<TickResult> {
   const log = options.log ?? (() => {});
-  const acquired = acquireJobLock(handle, NIGHTLY_JOB, options.lock);
+  let acquired: AcquireResult;
+  try {
+    acquired = acquireJobLock(handle, NIGHTLY_JOB, options.lock);
+  } catch (error) {
+    // SQLITE_BUSY: another process kept a write transaction open longer than the busy timeout (a large file).
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    return skipped(handle, config, options, `the database is busy (another process is writing): ${(error as Error).message}`);
+  }
   if (!acquired.acquired) {
     const { holder } = acquired;
     const message = `another run holds the lock: pid ${holder.holder_pid} on ${holder.holder_hostname} since ${new Date(holder.acquired_at).toISOString()}`;
-    const now = Date.now();
-    const row = await handle.db
-      .insertInto('job_runs')
-      .values({ ...jobRunIdentity(config, options.trigger, 1, now), finished_at: now, status: 'skipped', error: message })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    log(`run ${row.id} skipped: ${message}`);
-    return {
-      status: 'skipped',
-      attempts: [{ jobRunId: row.id, attempt: 1, status: 'skipped', files: [], waiting: [], ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message }],
-      heldBy: { pid: holder.holder_pid, hostname: holder.holder_hostname, since: holder.acquired_at },
-    };
+    return { ...(await skipped(handle, config, options, message)), heldBy: { pid: holder.holder_pid, hostname: holder.holder_hostname, since: holder.acquired_at } };
   }
   const { lock } = acquired;
   if (lock.tookOverFrom) {
@@ -104,6 +100,26 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
     lock.release();
   }
   return { status: attempts[attempts.length - 1]!.status, attempts };
+}
+
+async function skipped(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions, message: string): Promise<TickResult> {
+  const now = Date.now();
+  let jobRunId = 0;
+  try {
+    const row = await handle.db
+      .insertInto('job_runs')
+      .values({ ...jobRunIdentity(config, options.trigger, 1, now), finished_at: now, status: 'skipped', error: message })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    jobRunId = row.id;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+  }
+  options.log?.(`run ${jobRunId || '(not recorded: database busy)'} skipped: ${message}`);
+  return {
+    status: 'skipped',
+    attempts: [{ jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message }],
+  };
 }
 
 async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, stages: TickStages, attempt: number, options: RunTickOptions): Promise<JobAttempt> {

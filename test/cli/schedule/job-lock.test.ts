@@ -109,3 +109,18 @@ describe('two ticks at once', () => {
     expect(messages[0]).toMatch(/^took over the lock of pid \d+/);
   });
 });
+
+test('a database kept busy by another writer: the tick is skipped, not crashed', async () => {
+  first.sqlite.pragma('busy_timeout = 100');
+  second.sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    const lines: string[] = [];
+    const result = await runTick(first, scheduleConfig(join(folder.path, 'inbox')), { trigger: 'manual', inboxScan: FAST_SCAN, log: (line) => lines.push(line) });
+    expect(result.status).toBe('skipped');
+    expect(result.attempts[0]!.error).toMatch(/^the database is busy \(another process is writing\)/);
+    expect(lines).toEqual([expect.stringMatching(/^run \(not recorded: database busy\) skipped: the database is busy/)]);
+  } finally {
+    second.sqlite.exec('ROLLBACK');
+  }
+  expect((await runTick(first, scheduleConfig(join(folder.path, 'inbox')), { trigger: 'manual', inboxScan: FAST_SCAN })).status).toBe('succeeded');
+});

@@ -66,6 +66,25 @@ describe('supportlens run-now', () => {
     expect(supportlens('run-now', '--db', db).code).toBe(0);
   });
 
+  test('two processes at once: the files are loaded once', async () => {
+    writeConversations(inbox, 'day-1.jsonl', 'a', 4);
+    const runNow = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'run-now', '--db', db], { cwd: folder.path });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stdout }));
+      });
+    // An existing database: two processes migrating a new file at once is a separate matter (Kysely takes no lock on SQLite).
+    await (await openDatabase({ path: db })).close();
+    const results = await Promise.all([runNow(), runNow()]);
+    const runs = await jobRuns();
+    expect(runs.filter((run) => run.files_count > 0)).toEqual([expect.objectContaining({ status: 'succeeded', files_count: 1, records_inserted: 4 })]);
+    // Either the runs overlapped (one skipped, exit 1) or the second came after the first and found nothing new.
+    expect(runs.map((run) => run.status).sort()).toSatisfy((statuses: string[]) => statuses.join() === 'skipped,succeeded' || statuses.join() === 'succeeded,succeeded');
+    expect(results.map((result) => result.code).sort()).toEqual(runs.some((run) => run.status === 'skipped') ? [0, 1] : [0, 0]);
+  });
+
   test('exit 2 for a bad schedule section, naming the keys', () => {
     writeFileSync(join(folder.path, 'bad.json'), JSON.stringify({ schedule: { retries: 'often', cron: '0 2 * *  * * *' } }));
     const result = supportlens('run-now', '--db', db, '--config', 'bad.json');
