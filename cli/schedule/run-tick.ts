@@ -81,6 +81,7 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
   if (lock.tookOverFrom) {
     log(`took over the lock of pid ${lock.tookOverFrom.holder_pid} on ${lock.tookOverFrom.holder_hostname} (dead or not refreshed since ${new Date(lock.tookOverFrom.heartbeat_at).toISOString()})`);
   }
+  await markAbandonedJobRuns(handle);
   const stopHeartbeat = startHeartbeat(lock, options.lock?.heartbeatIntervalMs, () => log('warning: the job lock was taken over by another process'));
   const stages: TickStages = { ...DEFAULT_STAGES, ...options.stages };
   const attempts: JobAttempt[] = [];
@@ -100,6 +101,15 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
     lock.release();
   }
   return { status: attempts[attempts.length - 1]!.status, attempts };
+}
+
+/** Only the lock holder runs, so a run still `running` when we hold the lock was left by a holder that died. */
+async function markAbandonedJobRuns(handle: DatabaseHandle): Promise<void> {
+  await handle.db
+    .updateTable('job_runs')
+    .set({ status: 'interrupted', finished_at: Date.now(), error: 'the process ended before the run finished (its lock was taken over)' })
+    .where('status', '=', 'running')
+    .execute();
 }
 
 async function skipped(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions, message: string): Promise<TickResult> {

@@ -101,12 +101,23 @@ describe('two ticks at once', () => {
 
   test('a stale lock left by a dead process does not stop the next tick', async () => {
     const inbox = join(folder.path, 'inbox');
-    const dead = acquireJobLock(first, NIGHTLY_JOB, { pid: deadPid() });
+    const pid = deadPid();
+    const dead = acquireJobLock(first, NIGHTLY_JOB, { pid });
     expect(dead.acquired).toBe(true);
+    // The dead holder's run, left `running`.
+    await first.db
+      .insertInto('job_runs')
+      .values({ job: NIGHTLY_JOB, trigger: 'schedule', attempt: 1, started_at: Date.now() - 60_000, status: 'running', pid, hostname: hostname(), inbox })
+      .execute();
     const messages: string[] = [];
     const result = await runTick(second, scheduleConfig(inbox), { trigger: 'schedule', inboxScan: FAST_SCAN, log: (line) => messages.push(line) });
     expect(result.status).toBe('succeeded');
     expect(messages[0]).toMatch(/^took over the lock of pid \d+/);
+    const runs = await second.db.selectFrom('job_runs').select(['id', 'status', 'error']).orderBy('id').execute();
+    expect(runs).toEqual([
+      { id: 1, status: 'interrupted', error: 'the process ended before the run finished (its lock was taken over)' },
+      { id: 2, status: 'succeeded', error: null },
+    ]);
   });
 });
 
