@@ -81,11 +81,11 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
   if (lock.tookOverFrom) {
     log(`took over the lock of pid ${lock.tookOverFrom.holder_pid} on ${lock.tookOverFrom.holder_hostname} (dead or not refreshed since ${new Date(lock.tookOverFrom.heartbeat_at).toISOString()})`);
   }
-  await markAbandonedJobRuns(handle);
   const stopHeartbeat = startHeartbeat(lock, options.lock?.heartbeatIntervalMs, () => log('warning: the job lock was taken over by another process'));
   const stages: TickStages = { ...DEFAULT_STAGES, ...options.stages };
   const attempts: JobAttempt[] = [];
   try {
+    await markAbandonedJobRuns(handle);
     for (let attempt = 1; ; attempt++) {
       const outcome = await runAttempt(handle, config, stages, attempt, options);
       attempts.push(outcome);
