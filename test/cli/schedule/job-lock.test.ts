@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acquireJobLock, isProcessAlive } from '../../../cli/schedule/job-lock.js';
+import { acquireJobLock, isProcessAlive, startHeartbeat } from '../../../cli/schedule/job-lock.js';
 import { NIGHTLY_JOB, runTick } from '../../../cli/schedule/run-tick.js';
 import { openDatabase, type DatabaseHandle } from '../../../db/connection.js';
 import { temporaryFolder } from '../../helpers.js';
@@ -134,4 +134,24 @@ test('a database kept busy by another writer: the tick is skipped, not crashed',
     second.sqlite.exec('ROLLBACK');
   }
   expect((await runTick(first, scheduleConfig(join(folder.path, 'inbox')), { trigger: 'manual', inboxScan: FAST_SCAN })).status).toBe('succeeded');
+});
+
+test('the heartbeat refreshes the lock while it is held, and reports when it was taken', async () => {
+  let now = 5_000_000;
+  const held = acquireJobLock(first, NIGHTLY_JOB, { now: () => now });
+  if (!held.acquired) throw new Error('not acquired');
+  let lost = 0;
+  const stop = startHeartbeat(held.lock, 20, () => (lost += 1));
+  try {
+    now += 1_000;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const row = await second.db.selectFrom('job_locks').select(['heartbeat_at', 'acquired_at']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ acquired_at: 5_000_000, heartbeat_at: 5_001_000 });
+    expect(lost).toBe(0);
+    await second.db.deleteFrom('job_locks').execute();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lost).toBeGreaterThan(0);
+  } finally {
+    stop();
+  }
 });
