@@ -44,7 +44,18 @@ export function startSchedule(handle: DatabaseHandle, config: SupportlensConfig,
       await tick;
       if (current === tick) current = undefined;
     },
-    { timezone: config.schedule.timeZone, noOverlap: true, name: 'supportlens-nightly' },
+    {
+      timezone: config.schedule.timeZone,
+      noOverlap: true,
+      name: 'supportlens-nightly',
+      // node-cron's own messages (a missed execution after a sleeping laptop) go to our log, not to stdout.
+      logger: {
+        info: (message) => log(`node-cron: ${message}`),
+        warn: (message) => log(`node-cron warning: ${message}`),
+        error: (message) => log(`node-cron error: ${String(message)}`),
+        debug: () => {},
+      },
+    },
   );
   task.on('execution:overlap', () => log('the previous tick is still running; this one is skipped'));
   void task.start();
