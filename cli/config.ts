@@ -15,6 +15,8 @@ import {
 } from '../analysis/response-times/response-time-config.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../analysis/topics/topics-config.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG, type FaqMatchingConfig } from '../analysis/faq/faq-matching-config.js';
+import { validateDetailed } from 'node-cron';
+import { DEFAULT_SCHEDULE_CONFIG, MAX_RETRIES, type ScheduleConfig } from './schedule/schedule-config.js';
 import { UsageError } from './options.js';
 
 /** Read when `--config` is not given and the file exists in the working directory. */
@@ -30,6 +32,7 @@ export interface SupportlensConfig {
   responseTimes: ResponseTimeConfig;
   topics: TopicsConfig;
   faq: FaqMatchingConfig;
+  schedule: ScheduleConfig;
 }
 
 /** Every problem of a configuration file, each naming its key path. */
@@ -62,6 +65,8 @@ const SECTION_READERS: readonly SectionReader[] = [
   { keys: ['reportingTimeZone', 'businessHours', 'targets'], read: readResponseTimeSection },
   { keys: ['topics'], read: readTopicsSection },
   { keys: ['faq'], read: readFaqSection },
+  // After the response-time section: the schedule's zone defaults to the reporting time zone.
+  { keys: ['schedule'], read: readScheduleSection },
 ];
 
 /** Keys that may appear at the top level without being read (a comment, a JSON schema reference). */
@@ -106,6 +111,7 @@ export function parseConfig(input: unknown, source: string): SupportlensConfig {
     responseTimes: structuredClone(DEFAULT_RESPONSE_TIME_CONFIG),
     topics: { ...DEFAULT_TOPICS_CONFIG },
     faq: { ...DEFAULT_FAQ_MATCHING_CONFIG },
+    schedule: { ...DEFAULT_SCHEDULE_CONFIG, timeZone: DEFAULT_RESPONSE_TIME_CONFIG.reportingTimeZone },
   };
   if (!isObject(input)) {
     throw new ConfigError(source, [`(file): expected a JSON object, got ${describe(input)}`]);
@@ -363,5 +369,49 @@ function readFaqSection(file: Fields, config: SupportlensConfig, problems: Confi
       continue;
     }
     config.faq.coveredThreshold = value;
+  }
+}
+
+const SCHEDULE_KEYS = ['cron', 'timeZone', 'inbox', 'sourceTimeZone', 'retries', 'retryDelay', 'retryDelayMs'];
+
+/** `schedule`: `cron`, `timeZone`, `inbox`, `sourceTimeZone`, `retries`, `retryDelay` (or `retryDelayMs`). */
+function readScheduleSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
+  const target = config.schedule;
+  target.timeZone = config.responseTimes.reportingTimeZone;
+  const section = file['schedule'];
+  if (section === undefined) return;
+  if (!isObject(section)) {
+    problems.add('schedule', `expected an object with ${SCHEDULE_KEYS.join(', ')}, got ${describe(section)}`);
+    return;
+  }
+  unknownKeys(section, 'schedule', SCHEDULE_KEYS, problems);
+  const cron = section['cron'];
+  if (cron !== undefined) {
+    const validation = typeof cron === 'string' ? validateDetailed(cron) : undefined;
+    if (typeof cron === 'string' && validation?.valid) target.cron = cron;
+    else {
+      const why = validation?.errors.map((error) => `${error.field}: ${error.message}`).join('; ');
+      problems.add('schedule.cron', `${describe(cron)} is not a cron expression (such as "0 2 * * *": minute hour day month weekday)${why ? ` (${why})` : ''}`);
+    }
+  }
+  for (const key of ['timeZone', 'sourceTimeZone'] as const) {
+    if (section[key] === undefined) continue;
+    const zone = readTimeZone(section[key], `schedule.${key}`, problems);
+    if (zone) target[key] = zone;
+  }
+  const inbox = section['inbox'];
+  if (inbox !== undefined) {
+    if (typeof inbox === 'string' && inbox.trim() !== '') target.inbox = inbox;
+    else problems.add('schedule.inbox', `expected a folder path, got ${describe(inbox)}`);
+  }
+  const retries = section['retries'];
+  if (retries !== undefined) {
+    if (typeof retries === 'number' && Number.isInteger(retries) && retries >= 0 && retries <= MAX_RETRIES) target.retries = retries;
+    else problems.add('schedule.retries', `expected a whole number from 0 to ${MAX_RETRIES}, got ${describe(retries)}`);
+  }
+  if (section['retryDelay'] !== undefined || section['retryDelayMs'] !== undefined) {
+    const delay = readTarget(section, 'schedule', 'retryDelay', target.retryDelayMs, problems);
+    if (delay === null) problems.add('schedule.retryDelay', 'null is not a duration (such as "30s" or "5m")');
+    else target.retryDelayMs = delay;
   }
 }

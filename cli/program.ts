@@ -6,6 +6,8 @@ import { rejectsCommand } from './commands/rejects-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { demoDataCommand } from './commands/demo-data-command.js';
+import { runNowCommand } from './commands/run-now-command.js';
+import { scheduleCommand } from './commands/schedule-command.js';
 
 /** Every subcommand, each with its own --help. */
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(analyzeCommand());
   program.addCommand(reportCommand());
   program.addCommand(exportCommand());
+  program.addCommand(scheduleCommand());
+  program.addCommand(runNowCommand());
   program.addCommand(demoDataCommand());
   program.addCommand(demoCommand());
   for (const command of program.commands) {

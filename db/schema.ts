@@ -22,6 +22,8 @@ export interface Database {
   faq_matches: FaqMatchesTable;
   faq_gap_reports: FaqGapReportsTable;
   faq_gap_findings: FaqGapFindingsTable;
+  job_runs: JobRunsTable;
+  job_locks: JobLocksTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -335,3 +337,50 @@ export interface FaqGapFindingsTable {
   title: string;
   priority: number;
 }
+
+export type JobTrigger = 'schedule' | 'manual';
+/** `skipped`: another process held the lock; `partial`: some files could not be read, the rest was loaded and analysed. */
+export type JobRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped' | 'interrupted';
+
+/** One attempt of a job (the nightly inbox -> ingest -> analyze); a retried failure is a second row, `attempt` 2. */
+export interface JobRunsTable {
+  id: Generated<number>;
+  /** The job's name, also its lock's name ("nightly"). */
+  job: string;
+  trigger: JobTrigger;
+  attempt: number;
+  started_at: number;
+  finished_at: number | null;
+  status: JobRunStatus;
+  pid: number;
+  hostname: string;
+  inbox: string | null;
+  /** JSON array of `{ path, sha256, sizeBytes }`: the new files this attempt ingested. */
+  files: ColumnType<string, string | undefined, string>;
+  files_count: ColumnType<number, number | undefined, number>;
+  /** Files left for the next tick because they were still being written. */
+  files_waiting: ColumnType<number, number | undefined, number>;
+  records_read: ColumnType<number, number | undefined, number>;
+  records_inserted: ColumnType<number, number | undefined, number>;
+  records_updated: ColumnType<number, number | undefined, number>;
+  records_rejected: ColumnType<number, number | undefined, number>;
+  ingest_run_id: number | null;
+  analysis_run_id: number | null;
+  /** JSON: the ingest and analysis summaries' totals. */
+  summary: string | null;
+  error: string | null;
+}
+export type JobRunRow = Selectable<JobRunsTable>;
+export type NewJobRun = Insertable<JobRunsTable>;
+
+/** The lock that keeps two runs of a job apart, across processes and hosts sharing the database. */
+export interface JobLocksTable {
+  name: string;
+  /** Random per acquisition: only its holder can refresh or release it. */
+  token: string;
+  holder_pid: number;
+  holder_hostname: string;
+  acquired_at: number;
+  heartbeat_at: number;
+}
+export type JobLockRow = Selectable<JobLocksTable>;

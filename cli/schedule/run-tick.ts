@@ -1,0 +1,269 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatabaseHandle } from '../../db/connection.js';
+import type { JobRunStatus, JobTrigger } from '../../db/schema.js';
+import { runIngest, type IngestOptions, type IngestSummary } from '../../ingest/run-ingest.js';
+import { runAnalysis, type AnalysisRunSummary } from '../commands/analyze-command.js';
+import type { SupportlensConfig } from '../config.js';
+import { findNewInboxFiles, type InboxFile, type InboxScanOptions } from './find-new-inbox-files.js';
+import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from './job-lock.js';
+
+/** The job a tick runs, and the name of its lock. */
+export const NIGHTLY_JOB = 'nightly';
+
+/** The stages a tick wires together; tests replace them to make one fail. */
+export interface TickStages {
+  ingest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary>;
+  analyze(handle: DatabaseHandle, config: SupportlensConfig): Promise<AnalysisRunSummary>;
+}
+
+const DEFAULT_STAGES: TickStages = { ingest: runIngest, analyze: (handle, config) => runAnalysis(handle, config) };
+
+export interface RunTickOptions {
+  trigger: JobTrigger;
+  /** Aborts the work itself: ingest stops between records and rolls the current file back. */
+  signal?: AbortSignal;
+  /** No further attempt once this fires; a retry delay is cut short. The current attempt finishes. */
+  stopRetrying?: AbortSignal;
+  inboxScan?: InboxScanOptions;
+  lock?: JobLockOptions;
+  stages?: Partial<TickStages>;
+  log?: (message: string) => void;
+}
+
+export interface JobAttempt {
+  jobRunId: number;
+  attempt: number;
+  status: JobRunStatus;
+  files: InboxFile[];
+  waiting: string[];
+  ingestRunId: number | null;
+  analysisRunId: number | null;
+  records: { read: number; inserted: number; updated: number; rejected: number };
+  error: string | null;
+}
+
+export interface TickResult {
+  /** The last attempt's status, or `skipped` when another run held the lock. */
+  status: JobRunStatus;
+  attempts: JobAttempt[];
+  /** Who held the lock when the tick was skipped. */
+  heldBy?: { pid: number; hostname: string; since: number };
+}
+
+/**
+ * One tick of the schedule: takes the job lock (or records a `skipped` run when another process holds it), ingests
+ * the inbox's new files, analyses, and records every attempt in `job_runs`. A failed attempt is retried
+ * `config.schedule.retries` times, `retryDelayMs` apart; nothing throws out of here but programming errors.
+ * With no new file, nothing is ingested, and the analysis runs only if data was loaded since the last successful one.
+ *
+ * @example
+ * const result = await runTick(handle, await loadConfig(), { trigger: 'manual' });
+ * result.status; // "succeeded"
+ */
+export async function runTick(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions): Promise<TickResult> {
+  const log = options.log ?? (() => {});
+  let acquired: AcquireResult;
+  try {
+    acquired = acquireJobLock(handle, NIGHTLY_JOB, options.lock);
+  } catch (error) {
+    // SQLITE_BUSY: another process kept a write transaction open longer than the busy timeout (a large file).
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    return skipped(handle, config, options, `the database is busy (another process is writing): ${(error as Error).message}`);
+  }
+  if (!acquired.acquired) {
+    const { holder } = acquired;
+    const message = `another run holds the lock: pid ${holder.holder_pid} on ${holder.holder_hostname} since ${new Date(holder.acquired_at).toISOString()}`;
+    return { ...(await skipped(handle, config, options, message)), heldBy: { pid: holder.holder_pid, hostname: holder.holder_hostname, since: holder.acquired_at } };
+  }
+  const { lock } = acquired;
+  if (lock.tookOverFrom) {
+    log(`took over the lock of pid ${lock.tookOverFrom.holder_pid} on ${lock.tookOverFrom.holder_hostname} (dead or not refreshed since ${new Date(lock.tookOverFrom.heartbeat_at).toISOString()})`);
+  }
+  const stopHeartbeat = startHeartbeat(lock, options.lock?.heartbeatIntervalMs, () => log('warning: the job lock was taken over by another process'));
+  const stages: TickStages = { ...DEFAULT_STAGES, ...options.stages };
+  const attempts: JobAttempt[] = [];
+  try {
+    await markAbandonedJobRuns(handle);
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await runAttempt(handle, config, stages, attempt, options);
+      attempts.push(outcome);
+      log(describeAttempt(outcome));
+      const last = attempt > config.schedule.retries || options.stopRetrying?.aborted || options.signal?.aborted;
+      if (outcome.status !== 'failed' || last) break;
+      log(`retrying in ${formatDelay(config.schedule.retryDelayMs)} (attempt ${attempt + 1} of ${config.schedule.retries + 1})`);
+      await sleep(config.schedule.retryDelayMs, undefined, { signal: options.stopRetrying, ref: true }).catch(() => undefined);
+      if (options.stopRetrying?.aborted) break;
+    }
+  } finally {
+    stopHeartbeat();
+    lock.release();
+  }
+  return { status: attempts[attempts.length - 1]!.status, attempts };
+}
+
+/** Only the lock holder runs, so a run still `running` when we hold the lock was left by a holder that died. */
+async function markAbandonedJobRuns(handle: DatabaseHandle): Promise<void> {
+  await handle.db
+    .updateTable('job_runs')
+    .set({ status: 'interrupted', finished_at: Date.now(), error: 'the process ended before the run finished (its lock was taken over)' })
+    .where('status', '=', 'running')
+    .execute();
+}
+
+async function skipped(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions, message: string): Promise<TickResult> {
+  const now = Date.now();
+  let jobRunId = 0;
+  try {
+    const row = await handle.db
+      .insertInto('job_runs')
+      .values({ ...jobRunIdentity(config, options.trigger, 1, now), finished_at: now, status: 'skipped', error: message })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    jobRunId = row.id;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+  }
+  options.log?.(`run ${jobRunId || '(not recorded: database busy)'} skipped: ${message}`);
+  return {
+    status: 'skipped',
+    attempts: [{ jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message }],
+  };
+}
+
+async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, stages: TickStages, attempt: number, options: RunTickOptions): Promise<JobAttempt> {
+  const { db } = handle;
+  const row = await db
+    .insertInto('job_runs')
+    .values({ ...jobRunIdentity(config, options.trigger, attempt, Date.now()), status: 'running' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const outcome: JobAttempt = {
+    jobRunId: row.id,
+    attempt,
+    status: 'running',
+    files: [],
+    waiting: [],
+    ingestRunId: null,
+    analysisRunId: null,
+    records: emptyRecords(),
+    error: null,
+  };
+  let ingest: IngestSummary | undefined;
+  let analysis: AnalysisRunSummary | undefined;
+  try {
+    const scan = await findNewInboxFiles(handle, config.schedule.inbox, options.inboxScan);
+    outcome.files = scan.newFiles;
+    outcome.waiting = scan.waiting;
+    if (scan.newFiles.length === 0 && !(await isAnalysisBehind(handle))) outcome.status = 'succeeded';
+    else {
+      if (scan.newFiles.length > 0) {
+        ingest = await stages.ingest(handle, { paths: scan.newFiles.map((file) => file.path), timezone: config.schedule.sourceTimeZone, signal: options.signal });
+        outcome.ingestRunId = ingest.runId;
+        outcome.records = { read: ingest.records.read, inserted: ingest.records.inserted, updated: ingest.records.updated, rejected: ingest.records.rejected };
+      }
+      if (ingest === undefined) {
+        analysis = await stages.analyze(handle, config);
+        outcome.analysisRunId = analysis.runId;
+        outcome.status = analysis.status === 'failed' ? 'failed' : 'succeeded';
+        if (analysis.status === 'failed') outcome.error = `analysis failed: ${analysis.error ?? 'unknown error'}`;
+      } else if (ingest.status === 'interrupted') {
+        outcome.status = 'interrupted';
+        outcome.error = 'stopped before the ingest was complete; the unfinished file was rolled back and will be taken next time';
+      } else if (ingest.status === 'failed') {
+        outcome.status = 'failed';
+        outcome.error = `ingest failed: ${fileErrors(ingest)}`;
+      } else {
+        analysis = await stages.analyze(handle, config);
+        outcome.analysisRunId = analysis.runId;
+        if (analysis.status === 'failed') {
+          outcome.status = 'failed';
+          outcome.error = `analysis failed: ${analysis.error ?? 'unknown error'}`;
+        } else if (ingest.status === 'partial') {
+          outcome.status = 'partial';
+          outcome.error = `some files could not be read: ${fileErrors(ingest)}`;
+        } else outcome.status = 'succeeded';
+      }
+    }
+  } catch (error) {
+    outcome.status = 'failed';
+    outcome.error = (error as Error).message ?? String(error);
+  }
+  await db
+    .updateTable('job_runs')
+    .set({
+      finished_at: Date.now(),
+      status: outcome.status,
+      files: JSON.stringify(outcome.files),
+      files_count: outcome.files.length,
+      files_waiting: outcome.waiting.length,
+      records_read: outcome.records.read,
+      records_inserted: outcome.records.inserted,
+      records_updated: outcome.records.updated,
+      records_rejected: outcome.records.rejected,
+      ingest_run_id: outcome.ingestRunId,
+      analysis_run_id: outcome.analysisRunId,
+      summary: JSON.stringify({
+        waiting: outcome.waiting,
+        ingest: ingest ? { status: ingest.status, records: ingest.records, messages: ingest.messages, warnings: ingest.warnings, durationMs: ingest.durationMs } : null,
+        analysis: analysis ? { status: analysis.status, analyses: analysis.analyses, durationMs: analysis.durationMs } : null,
+      }),
+      error: outcome.error?.slice(0, 10_000) ?? null,
+    })
+    .where('id', '=', row.id)
+    .execute();
+  return outcome;
+}
+
+/**
+ * True when files were loaded after the last successful analysis started: a previous attempt (or a plain
+ * `supportlens ingest`) loaded them and the analysis failed or never ran, so this tick analyses even with no new file.
+ */
+async function isAnalysisBehind(handle: DatabaseHandle): Promise<boolean> {
+  const loaded = await handle.db
+    .selectFrom('ingest_files')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('status', '=', 'loaded')
+    .executeTakeFirst();
+  if (loaded?.at == null) return false;
+  const analysed = await handle.db
+    .selectFrom('analysis_runs')
+    .select((eb) => eb.fn.max('started_at').as('at'))
+    .where('status', '=', 'succeeded')
+    .executeTakeFirst();
+  return analysed?.at == null || analysed.at < loaded.at;
+}
+
+function jobRunIdentity(config: SupportlensConfig, trigger: JobTrigger, attempt: number, startedAt: number) {
+  return { job: NIGHTLY_JOB, trigger, attempt, started_at: startedAt, pid: process.pid, hostname: hostname(), inbox: resolve(config.schedule.inbox) };
+}
+
+function fileErrors(ingest: IngestSummary): string {
+  return ingest.files
+    .filter((file) => file.error)
+    .map((file) => `${file.path}: ${file.error}`)
+    .join('; ');
+}
+
+function emptyRecords(): JobAttempt['records'] {
+  return { read: 0, inserted: 0, updated: 0, rejected: 0 };
+}
+
+/**
+ * One line for the log: `run 12 (attempt 1) succeeded: 2 new files, 340 records read (300 inserted), 1 waiting`.
+ *
+ * @example
+ * describeAttempt(attempt); // "run 3 (attempt 2) failed: analysis failed: disk full"
+ */
+export function describeAttempt(outcome: JobAttempt): string {
+  const parts = [`${outcome.files.length} new file${outcome.files.length === 1 ? '' : 's'}`];
+  if (outcome.files.length > 0) parts.push(`${outcome.records.read} records read (${outcome.records.inserted} inserted, ${outcome.records.updated} updated, ${outcome.records.rejected} rejected)`);
+  if (outcome.waiting.length > 0) parts.push(`${outcome.waiting.length} still being written, left for the next tick`);
+  const error = outcome.error ? `; ${outcome.error}` : '';
+  return `run ${outcome.jobRunId} (attempt ${outcome.attempt}) ${outcome.status}: ${parts.join(', ')}${error}`;
+}
+
+function formatDelay(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}
