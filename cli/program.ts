@@ -6,6 +6,7 @@ import { rejectsCommand } from './commands/rejects-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { demoDataCommand } from './commands/demo-data-command.js';
+import { serveCommand } from './commands/serve-command.js';
 
 /** Every subcommand, each with its own --help. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(exportCommand());
   program.addCommand(demoDataCommand());
   program.addCommand(demoCommand());
+  program.addCommand(serveCommand());
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -17,7 +17,8 @@ const ALLOWED: Record<Stage, Stage[]> = {
 
 /**
  * The read-only analysis modules the dashboard may import besides `db`: they are the one place analytics reads
- * live (STYLE.md, Umami), so the dashboard calls them instead of repeating their SQL. Nothing that writes.
+ * live (STYLE.md, Umami), so the dashboard calls their get/list/render functions instead of repeating their SQL
+ * (faq-gap-report.ts also holds `saveFaqGapReport`; the dashboard never calls it: it opens the database read-only).
  */
 const DASHBOARD_READS_FROM_ANALYSIS = [
   'analysis/conversation-filter.ts',

@@ -1,5 +1,5 @@
 // The one place that owns Chart.js defaults and the DOM helpers every page uses. Customer text only ever goes
-// through textContent (never innerHTML), so whatever a customer wrote shows literally.
+// through textContent (never parsed as markup), so whatever a customer wrote shows literally.
 (function () {
   'use strict';
   /* global Chart */
