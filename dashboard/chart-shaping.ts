@@ -1,4 +1,4 @@
-import type { HeatmapCell, ResponseTimeGroup } from '../analysis/response-times/response-time-queries.js';
+import type { ResponseTimeGroup } from '../analysis/response-times/response-time-queries.js';
 
 /** One point of the overview: the figures of one channel (or all) on one day, or over the whole range. */
 export interface OverviewFigures {
@@ -58,38 +58,4 @@ export function fillDays(days: readonly string[], groups: readonly ResponseTimeG
     const group = byDay.get(day);
     return { day, ...(group ? overviewFigures(group) : EMPTY_FIGURES) };
   });
-}
-
-/** Heatmap cells as 7 rows (Monday first) of 24 hours; missing cells are zero / null. */
-export function heatmapRows(cells: readonly HeatmapCell[], value: 'conversations' | 'medianFirstResponseMs'): (number | null)[][] {
-  const rows: (number | null)[][] = Array.from({ length: 7 }, () => new Array<number | null>(24).fill(value === 'conversations' ? 0 : null));
-  for (const cell of cells) {
-    const row = rows[cell.weekday - 1];
-    if (row && cell.hour >= 0 && cell.hour < 24) row[cell.hour] = cell[value];
-  }
-  return rows;
-}
-
-/**
- * A duration for people: `45 s`, `12.5 min`, `3.2 h`, `2.1 d`; an em dash for none.
- *
- * @example
- * formatDurationShort(90_000); // '1.5 min'
- */
-export function formatDurationShort(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '—';
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${round1(seconds)} s`;
-  if (seconds < 3600) return `${round1(seconds / 60)} min`;
-  if (seconds < 86_400) return `${round1(seconds / 3600)} h`;
-  return `${round1(seconds / 86_400)} d`;
-}
-
-/** A share 0..1 as a percentage with one decimal; an em dash for none. */
-export function formatShare(share: number | null): string {
-  return share === null || !Number.isFinite(share) ? '—' : `${round1(share * 100)} %`;
-}
-
-function round1(value: number): string {
-  return (Math.round(value * 10) / 10).toString();
 }

@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { ROOT, temporaryFolder } from '../helpers.js';
-import { config, seedDashboardDatabase } from './dashboard-db.js';
+import { config, HOSTILE_BODIES, seedDashboardDatabase } from './dashboard-db.js';
 
 /** Debian's chromium; `.ci/run` installs it. Never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -148,6 +148,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in chromium', () => {
     const shown = await page.$$eval('#topic-examples .customer-text', (nodes) => nodes.map((node) => node.textContent));
     const questions = topics.topics.flatMap((t: any) => t.examples.map((e: any) => e.question));
     expect(shown).toEqual(questions);
+    // Each hostile body is an example question, shown character for character (entities not decoded either).
+    for (const body of HOSTILE_BODIES) expect(shown).toContain(body);
     expect(await page.$$eval('#topic-examples img, #topic-examples script, #topic-examples a[href^="javascript"]', (nodes) => nodes.length)).toBe(0);
     const labels = await page.$$eval('#topic-table tbody tr td:first-child', (nodes) => nodes.map((node) => node.textContent));
     expect(labels).toEqual(topics.topics.map((t: any) => t.label));
