@@ -14,6 +14,11 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium; CI installs it)`);
 
+// CI installs chromium (.ci/run): there a missing browser is a failure, never a skip.
+test.runIf(!HAVE_CHROMIUM && process.env.CI !== undefined)('chromium is installed in CI', () => {
+  expect(existsSync(CHROMIUM)).toBe(true);
+});
+
 const SCREENSHOTS = join(ROOT, 'test/.tmp/screenshots');
 const NOW = Date.parse('2026-04-01T12:00:00Z');
 const RANGE = 'from=2026-03-04&to=2026-03-31';
