@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,9 +82,9 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   if (deps.token !== undefined && deps.token !== '') requireToken(app, deps.token);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const statusCode = error.statusCode ?? 500;
-    if (error.validation || statusCode < 500) {
-      return reply.code(error.validation ? 400 : statusCode).send({ statusCode: error.validation ? 400 : statusCode, error: statusCode === 404 ? 'Not Found' : 'Bad Request', message: error.message });
+    const statusCode = error.validation ? 400 : (error.statusCode ?? 500);
+    if (statusCode < 500) {
+      return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'something went wrong; see the server log' });

@@ -11,11 +11,13 @@ export const REJECT_RAW_PREVIEW_LENGTH = 400;
 export const RUNS_PAGE_SIZE = 50;
 export const REJECTS_PAGE_SIZE = 100;
 
+/** The channels the last analysis saw, from the per-day aggregates (a few rows per day, not one per conversation). */
 export async function listChannels(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('conversation_facts').select('channel').distinct().orderBy('channel').execute();
+  const rows = await db.selectFrom('response_time_daily').select('channel').distinct().orderBy('channel').execute();
   return rows.map((row) => row.channel);
 }
 
+/** The start of the latest conversation (an index lookup). */
 export async function getLatestStartAt(db: Kysely<Database>): Promise<number | null> {
   const row = await db.selectFrom('conversation_facts').select((eb) => eb.fn.max('start_at').as('latest')).executeTakeFirst();
   return row?.latest === null || row?.latest === undefined ? null : Number(row.latest);

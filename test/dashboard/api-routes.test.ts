@@ -232,3 +232,20 @@ describe('token when bound beyond loopback', () => {
     expect((await guarded.inject({ url: '/topics?from=2026-03-01', headers: { cookie: cookie.split(';')[0]! } })).statusCode).toBe(200);
   });
 });
+
+test('an unexpected failure is a generic 500 without internals', async () => {
+  const broken = await seedlessClosedDatabase();
+  const failing = await buildApp({ db: broken.db, responseTimes: config.responseTimes, now: () => NOW });
+  const res = await failing.inject('/api/runs');
+  expect(res.statusCode).toBe(500);
+  expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'something went wrong; see the server log' });
+  expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  await failing.close();
+});
+
+async function seedlessClosedDatabase(): Promise<DatabaseHandle> {
+  const { memoryDatabase } = await import('../helpers.js');
+  const closed = await memoryDatabase();
+  await closed.close();
+  return closed;
+}
