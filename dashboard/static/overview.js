@@ -27,9 +27,10 @@
 
     function percentileSeries(field, unit) {
       var sets = [];
-      data.series.forEach(function (s) {
-        sets.push({ label: s.channel + ' median', data: s.days.map(function (d) { return C.toUnit(d[field + 'MedianMs'], unit); }) });
-        sets.push({ label: s.channel + ' p90', borderDash: [6, 4], data: s.days.map(function (d) { return C.toUnit(d[field + 'P90Ms'], unit); }) });
+      data.series.forEach(function (s, index) {
+        var color = C.color(index);
+        sets.push({ label: s.channel + ' median', borderColor: color, backgroundColor: color, data: s.days.map(function (d) { return C.toUnit(d[field + 'MedianMs'], unit); }) });
+        sets.push({ label: s.channel + ' p90', borderColor: color, backgroundColor: color, borderDash: [6, 4], data: s.days.map(function (d) { return C.toUnit(d[field + 'P90Ms'], unit); }) });
       });
       return sets;
     }
