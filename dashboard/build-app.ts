@@ -21,7 +21,8 @@ import {
 } from './api-schemas.js';
 import { getFaqGaps, getOverview, getPeakTimes, getRuns, getTopics, readRange, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
 import type { DashboardQuery } from './dashboard-range.js';
-import { listChannels } from './dashboard-queries.js';
+import { getDataVersion, listChannels } from './dashboard-queries.js';
+import { ResponseCache } from './response-cache.js';
 import { PAGES, renderPage } from './pages.js';
 import { addSecurityHeaders, requireToken } from './security.js';
 
@@ -33,7 +34,12 @@ export interface DashboardDeps {
   /** "Now" for the ages of waiting conversations and the default range (tests pin it). */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
+  /** How long an analytics answer is reused while the data does not change (default 60 s; 0: never). */
+  cacheTtlMs?: number;
 }
+
+export const DEFAULT_CACHE_TTL_MS = 60_000;
+const CACHE_ENTRIES = 500;
 
 interface StaticFile {
   body: Buffer;
@@ -77,6 +83,8 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, ajv: { customOptions: { coerceTypes: true, removeAdditional: true } } });
   const context: DashboardContext = { db: deps.db, responseTimes: deps.responseTimes, now: deps.now ?? Date.now };
   const staticFiles = loadStaticFiles();
+  const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
+  const cached = async <T>(url: string, compute: () => Promise<T>): Promise<T> => cache.get(`${await getDataVersion(deps.db)} ${url}`, compute);
 
   addSecurityHeaders(app);
   if (deps.token !== undefined && deps.token !== '') requireToken(app, deps.token);
@@ -92,22 +100,22 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no page at ${request.url.split('?')[0]}` }));
 
   app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
-    getOverview(context, request.query),
+    cached(request.url, () => getOverview(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
-    getPeakTimes(context, request.query),
+    cached(request.url, () => getPeakTimes(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
-    getTopics(context, request.query),
+    cached(request.url, () => getTopics(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
-    getFaqGaps(context, request.query),
+    cached(request.url, () => getFaqGaps(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
     '/api/faq-gaps/download',
     { schema: { querystring: DOWNLOAD_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
     async (request, reply) => {
-      const file = await renderFaqGapsDownload(context, request.query, request.query.format);
+      const file = await cached(request.url, () => renderFaqGapsDownload(context, request.query, request.query.format));
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
     },
   );

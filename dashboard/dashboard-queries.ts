@@ -149,3 +149,15 @@ export async function getLastSavedGapFindings(
   const rows = await db.selectFrom('faq_gap_findings').select(['finding_id', 'verdict', 'title']).where('report_id', '=', last.id).orderBy('finding_id').execute();
   return { reportId: last.id, findings: rows.map((row) => ({ id: row.finding_id, verdict: row.verdict, title: row.title })) };
 }
+
+/** Changes whenever an analysis or ingest run starts or ends: part of every cached answer's key. */
+export async function getDataVersion(db: Kysely<Database>): Promise<string> {
+  const analysis = await db
+    .selectFrom('analysis_runs')
+    .select(['id', 'status', 'finished_at'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const ingest = await db.selectFrom('ingest_runs').select(['id', 'status', 'finished_at']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return `${analysis?.id ?? 0}:${analysis?.status ?? ''}:${analysis?.finished_at ?? ''}/${ingest?.id ?? 0}:${ingest?.status ?? ''}:${ingest?.finished_at ?? ''}`;
+}
