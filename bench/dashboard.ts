@@ -29,7 +29,8 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 const SOURCE_DB = join(OUT_DIR, `response-times-${CONVERSATIONS}.db`);
 const ANALYZED_DB = join(OUT_DIR, `dashboard-${CONVERSATIONS}.db`);
 const SERVED_DB = join(OUT_DIR, `dashboard-${CONVERSATIONS}-served.db`);
-const INGEST_CSV = join(OUT_DIR, `dashboard-ingest-${INGEST_MESSAGES}.csv`);
+/** One file of new conversations per route, so every route is measured during an ingest that inserts. */
+const ingestCsv = (round: number): string => join(OUT_DIR, `dashboard-ingest-${INGEST_MESSAGES}-${round}.csv`);
 const TARGET_IDLE_P99_MS = 50;
 const TARGET_INGEST_P99_MS = 250;
 const TARGET_DRAWN_MS = 1500;
@@ -62,9 +63,9 @@ async function prepareDatabase(): Promise<void> {
 }
 
 /** Canonical messages CSV: new conversations of five messages each, customer and agent alternating. */
-async function writeIngestCsv(): Promise<void> {
-  if (existsSync(INGEST_CSV)) return;
-  const out = createWriteStream(INGEST_CSV);
+async function writeIngestCsv(round: number): Promise<void> {
+  if (existsSync(ingestCsv(round))) return;
+  const out = createWriteStream(ingestCsv(round));
   out.write('conversation_id,message_id,channel,author_role,author_id,created_at,body\n');
   const start = Date.parse('2026-02-01T00:00:00Z');
   for (let index = 0; index < INGEST_MESSAGES; index += 1) {
@@ -73,7 +74,7 @@ async function writeIngestCsv(): Promise<void> {
     const role = turn % 2 === 0 ? 'customer' : 'agent';
     const at = new Date(start + conversation * 7_000 + turn * 90_000).toISOString();
     const body = role === 'customer' ? `My withdrawal ${conversation} has not arrived, please check` : `We are checking withdrawal ${conversation} for you`;
-    if (!out.write(`bench-ingest-${conversation},m${turn},${conversation % 3 === 0 ? 'email' : 'chat'},${role},${role === 'agent' ? 'agent-' + (conversation % 40) : 'c' + conversation},${at},"${body}"\n`)) {
+    if (!out.write(`bench-ingest-${round}-${conversation},m${turn},${conversation % 3 === 0 ? 'email' : 'chat'},${role},${role === 'agent' ? 'agent-' + (conversation % 40) : 'c' + conversation},${at},"${body}"\n`)) {
       await once(out, 'drain');
     }
   }
@@ -171,7 +172,6 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   console.log(`machine: ${describeMachine()}`);
   await prepareDatabase();
-  await writeIngestCsv();
   copyDatabase(ANALYZED_DB, SERVED_DB);
   const server = await startServer();
   try {
@@ -192,24 +192,25 @@ async function main(): Promise<void> {
     report('idle', idle, TARGET_IDLE_P99_MS);
     await measurePageDraws(server.url, window).catch((error: Error) => console.log(`page draw times: failed: ${error.message.split('\n')[0]}`));
 
-    const ingest = spawn(process.execPath, [CLI, 'ingest', '--db', SERVED_DB, INGEST_CSV], { stdio: ['ignore', 'ignore', 'inherit'] });
-    let ingestDone = false;
-    const ingestStarted = performance.now();
-    const ingestExit = once(ingest, 'exit').then(([code]) => {
-      ingestDone = true;
-      console.log(`\ningest of ${INGEST_MESSAGES.toLocaleString('en-US')} messages finished with exit code ${code} after ${((performance.now() - ingestStarted) / 1000).toFixed(1)} s`);
-    });
-    await new Promise((wait) => setTimeout(wait, 2000));
     const loaded: Measurement[] = [];
-    for (const route of routes) {
-      if (ingestDone) {
-        console.log(`(ingest already finished before ${route}: not measured under load)`);
-        break;
-      }
-      loaded.push(await measure(server.url, route));
+    for (const [round, route] of routes.entries()) {
+      await writeIngestCsv(round);
+      const ingest = spawn(process.execPath, [CLI, 'ingest', '--db', SERVED_DB, ingestCsv(round)], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const started = performance.now();
+      let endedAt: number | undefined;
+      const exited = once(ingest, 'exit').then(([code]) => {
+        endedAt = performance.now();
+        return code as number;
+      });
+      await new Promise((wait) => setTimeout(wait, 2000));
+      const measurement = await measure(server.url, route);
+      const measuredUntil = performance.now();
+      const code = await exited;
+      const covered = endedAt! >= measuredUntil ? 'the whole measurement' : `only ${((endedAt! - started) / 1000).toFixed(1)} s of it`;
+      console.log(`ingest ${round + 1} of ${INGEST_MESSAGES.toLocaleString('en-US')} messages: exit ${code}, ${((endedAt! - started) / 1000).toFixed(1)} s; ran during ${covered} of ${route}`);
+      loaded.push(measurement);
     }
     report('during ingest', loaded, TARGET_INGEST_P99_MS);
-    await ingestExit;
   } finally {
     server.child.kill('SIGTERM');
     await once(server.child, 'exit');
