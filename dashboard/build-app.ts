@@ -21,7 +21,7 @@ import {
 } from './api-schemas.js';
 import { getFaqGaps, getOverview, getPeakTimes, getRuns, getTopics, readRange, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
 import type { DashboardQuery } from './dashboard-range.js';
-import { getDataVersion, listChannels } from './dashboard-queries.js';
+import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
 import { PAGES, renderPage } from './pages.js';
 import { addSecurityHeaders, requireToken } from './security.js';
@@ -84,7 +84,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const context: DashboardContext = { db: deps.db, responseTimes: deps.responseTimes, now: deps.now ?? Date.now };
   const staticFiles = loadStaticFiles();
   const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
-  const cached = async <T>(url: string, compute: () => Promise<T>): Promise<T> => cache.get(`${await getDataVersion(deps.db)} ${url}`, compute);
+  const cached = async <T>(url: string, compute: () => Promise<T>): Promise<T> => cache.get(`${await getAnalysisVersion(deps.db)} ${url}`, compute);
 
   addSecurityHeaders(app);
   if (deps.token !== undefined && deps.token !== '') requireToken(app, deps.token);

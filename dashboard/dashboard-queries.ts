@@ -150,14 +150,11 @@ export async function getLastSavedGapFindings(
   return { reportId: last.id, findings: rows.map((row) => ({ id: row.finding_id, verdict: row.verdict, title: row.title })) };
 }
 
-/** Changes whenever an analysis or ingest run starts or ends: part of every cached answer's key. */
-export async function getDataVersion(db: Kysely<Database>): Promise<string> {
-  const analysis = await db
-    .selectFrom('analysis_runs')
-    .select(['id', 'status', 'finished_at'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const ingest = await db.selectFrom('ingest_runs').select(['id', 'status', 'finished_at']).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return `${analysis?.id ?? 0}:${analysis?.status ?? ''}:${analysis?.finished_at ?? ''}/${ingest?.id ?? 0}:${ingest?.status ?? ''}:${ingest?.finished_at ?? ''}`;
+/**
+ * Changes whenever an analysis run starts or ends: part of every cached analytics answer's key. Ingest runs do
+ * not change it: the figures come from the facts, topics and matches an analysis computes.
+ */
+export async function getAnalysisVersion(db: Kysely<Database>): Promise<string> {
+  const analysis = await db.selectFrom('analysis_runs').select(['id', 'status', 'finished_at']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return `${analysis?.id ?? 0}:${analysis?.status ?? ''}:${analysis?.finished_at ?? ''}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Answers of the analytics routes, kept until the data changes (a new analysis or ingest run) or `ttlMs` passes
+ * Answers of the analytics routes, kept until an analysis run starts or ends or `ttlMs` passes
  * (targets turn from pending to breached as time goes by). Concurrent identical requests share one computation:
  * the queries are synchronous SQLite reads, so twenty connections asking for the same 30 days would otherwise each
  * block the event loop in turn.

@@ -249,3 +249,20 @@ async function seedlessClosedDatabase(): Promise<DatabaseHandle> {
   await closed.close();
   return closed;
 }
+
+test('a new analysis run changes the answers at once (the cache is keyed on the latest analysis run)', async () => {
+  const cachedApp = await buildApp({ db: handle.db, responseTimes: config.responseTimes, now: () => NOW });
+  const volume = async () =>
+    (await cachedApp.inject(`/api/peak-times?${RANGE}`)).json().cells.reduce((sum: number, cell: { conversations: number }) => sum + cell.conversations, 0);
+  const first = await volume();
+  const fact = await handle.db.selectFrom('conversation_facts').selectAll().limit(1).executeTakeFirstOrThrow();
+  await handle.db.insertInto('conversation_facts').values({ ...fact, conversation_id: 10_000_000, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
+  try {
+    expect(await volume()).toBe(first);
+    await handle.db.insertInto('analysis_runs').values({ started_at: NOW, finished_at: NOW, status: 'succeeded', pid: 1, hostname: 'test' }).execute();
+    expect(await volume()).toBe(first + 1);
+  } finally {
+    await handle.db.deleteFrom('conversation_facts').where('conversation_id', '=', 10_000_000).execute();
+    await cachedApp.close();
+  }
+});
