@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { demoDataCommand } from './commands/demo-data-command.js';
 import { runNowCommand } from './commands/run-now-command.js';
 import { scheduleCommand } from './commands/schedule-command.js';
+import { serveCommand } from './commands/serve-command.js';
 
 /** Every subcommand, each with its own --help. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(runNowCommand());
   program.addCommand(demoDataCommand());
   program.addCommand(demoCommand());
+  program.addCommand(serveCommand());
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -15,6 +15,20 @@ const ALLOWED: Record<Stage, Stage[]> = {
   cli: ['cli', 'ingest', 'analysis', 'dashboard', 'db'],
 };
 
+/**
+ * The read-only analysis modules the dashboard may import besides `db`: they are the one place analytics reads
+ * live (STYLE.md, Umami), so the dashboard calls their get/list/render functions instead of repeating their SQL
+ * (faq-gap-report.ts also holds `saveFaqGapReport`; the dashboard never calls it: it opens the database read-only).
+ */
+const DASHBOARD_READS_FROM_ANALYSIS = [
+  'analysis/conversation-filter.ts',
+  'analysis/response-times/response-time-queries.ts',
+  'analysis/response-times/response-time-config.ts',
+  'analysis/topics/topic-report.ts',
+  'analysis/faq/faq-gap-report.ts',
+  'analysis/faq/render-gap-report.ts',
+];
+
 function sourceFiles(folder: string): string[] {
   let entries: string[];
   try {
@@ -29,13 +43,15 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-test('dependencies point one way: cli -> {ingest, analysis, dashboard} -> db; stages talk through tables', () => {
+test('dependencies point one way: cli -> {ingest, analysis, dashboard} -> db (dashboard also -> analysis read modules); stages talk through tables', () => {
   const violations: string[] = [];
   for (const stage of STAGES) {
     for (const file of sourceFiles(join(ROOT, stage))) {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
-        const target = relative(ROOT, join(file, '..', match[1]!)).split('/')[0] as Stage;
+        const targetPath = relative(ROOT, join(file, '..', match[1]!));
+        const target = targetPath.split('/')[0] as Stage;
+        if (stage === 'dashboard' && DASHBOARD_READS_FROM_ANALYSIS.includes(targetPath.replace(/\.js$/, '.ts'))) continue;
         if ((STAGES as readonly string[]).includes(target) && !ALLOWED[stage].includes(target)) {
           violations.push(`${relative(ROOT, file)} imports ${match[1]}`);
         }

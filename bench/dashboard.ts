@@ -1,0 +1,221 @@
+/**
+ * Benchmark of the dashboard's JSON API: `npm run bench:dashboard`.
+ *
+ * Uses the response-time benchmark's database of BENCH_CONVERSATIONS (default 1,000,000) conversations (generating
+ * it with `bench/response-times.js` when missing), analyzes it once with the default configuration, then serves a
+ * copy with `supportlens serve` in its own process and runs autocannon (20 connections, BENCH_SECONDS each) against
+ * every API route for the 30-day window up to the latest conversation: once idle, once while `supportlens ingest`
+ * loads BENCH_INGEST_MESSAGES (default 1,000,000) more messages into the same database in another process.
+ * Then, when /usr/bin/chromium exists, the time each page takes to draw its charts.
+ * Targets: p99 under 50 ms idle and under 250 ms during the ingest; charts drawn within 1.5 s.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import BetterSqlite3 from 'better-sqlite3';
+import { describeMachine } from './machine.js';
+
+const CONVERSATIONS = Number(process.env['BENCH_CONVERSATIONS'] ?? 1_000_000);
+const INGEST_MESSAGES = Number(process.env['BENCH_INGEST_MESSAGES'] ?? 1_000_000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 20;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT_DIR = join(ROOT, 'bench/out');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const SOURCE_DB = join(OUT_DIR, `response-times-${CONVERSATIONS}.db`);
+const ANALYZED_DB = join(OUT_DIR, `dashboard-${CONVERSATIONS}.db`);
+const SERVED_DB = join(OUT_DIR, `dashboard-${CONVERSATIONS}-served.db`);
+/** One file of new conversations per route, so every route is measured during an ingest that inserts. */
+const ingestCsv = (round: number): string => join(OUT_DIR, `dashboard-ingest-${INGEST_MESSAGES}-${round}.csv`);
+const TARGET_IDLE_P99_MS = 50;
+const TARGET_INGEST_P99_MS = 250;
+const TARGET_DRAWN_MS = 1500;
+
+function run(command: string, args: string[], env: Record<string, string> = {}): void {
+  const result = spawnSync(process.execPath, [command, ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** Copies a database after folding its WAL in, so the copy is complete. */
+function copyDatabase(from: string, to: string): void {
+  const sqlite = new BetterSqlite3(from);
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.close();
+  removeDatabase(to);
+  copyFileSync(from, to);
+}
+
+async function prepareDatabase(): Promise<void> {
+  if (existsSync(ANALYZED_DB)) return;
+  if (!existsSync(SOURCE_DB)) run(join(ROOT, 'dist/bench/response-times.js'), [], { BENCH_CONVERSATIONS: String(CONVERSATIONS) });
+  copyDatabase(SOURCE_DB, ANALYZED_DB);
+  const started = performance.now();
+  run(CLI, ['analyze', '--db', ANALYZED_DB, '--quiet']);
+  console.log(`analyze (default configuration) of ${CONVERSATIONS.toLocaleString('en-US')} conversations: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Canonical messages CSV: new conversations of five messages each, customer and agent alternating. */
+async function writeIngestCsv(round: number): Promise<void> {
+  if (existsSync(ingestCsv(round))) return;
+  const out = createWriteStream(ingestCsv(round));
+  out.write('conversation_id,message_id,channel,author_role,author_id,created_at,body\n');
+  const start = Date.parse('2026-02-01T00:00:00Z');
+  for (let index = 0; index < INGEST_MESSAGES; index += 1) {
+    const conversation = Math.floor(index / 5);
+    const turn = index % 5;
+    const role = turn % 2 === 0 ? 'customer' : 'agent';
+    const at = new Date(start + conversation * 7_000 + turn * 90_000).toISOString();
+    const body = role === 'customer' ? `My withdrawal ${conversation} has not arrived, please check` : `We are checking withdrawal ${conversation} for you`;
+    if (!out.write(`bench-ingest-${round}-${conversation},m${turn},${conversation % 3 === 0 ? 'email' : 'chat'},${role},${role === 'agent' ? 'agent-' + (conversation % 40) : 'c' + conversation},${at},"${body}"\n`)) {
+      await once(out, 'drain');
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', SERVED_DB, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+interface Measurement {
+  route: string;
+  coldMs: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(url: string, route: string): Promise<Measurement> {
+  // The first (cold) request alone: what a user waits for before the answer is cached.
+  const coldStarted = performance.now();
+  await fetch(`${url}${route}`).then((res) => res.arrayBuffer());
+  const coldMs = performance.now() - coldStarted;
+  const result = await autocannon({ url: `${url}${route}`, connections: CONNECTIONS, duration: SECONDS });
+  return {
+    route,
+    coldMs,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+function report(title: string, rows: Measurement[], targetP99: number): void {
+  console.log(`\n${title} (${CONNECTIONS} connections, ${SECONDS} s per route; target p99 < ${targetP99} ms)`);
+  console.log('route'.padEnd(72) + 'cold ms'.padStart(9) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + '  non-2xx/errors  target');
+  for (const row of rows) {
+    console.log(
+      row.route.padEnd(72) +
+        row.coldMs.toFixed(0).padStart(9) +
+        row.requestsPerSecond.toFixed(0).padStart(9) +
+        String(row.p50).padStart(9) +
+        String(row.p99).padStart(9) +
+        `  ${row.non2xx}/${row.errors}`.padEnd(16) +
+        (row.requestsPerSecond > 0 && row.p99 < targetP99 ? '  met' : '  MISSED'),
+    );
+  }
+}
+
+async function measurePageDraws(url: string, window: string): Promise<void> {
+  const chromiumPath = '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) {
+    console.log('\npage draw times: skipped (no /usr/bin/chromium)');
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'supportlens-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  console.log(`\npage draw times in chromium (navigation start to charts drawn; target < ${TARGET_DRAWN_MS} ms)`);
+  try {
+    for (const path of ['/', '/peak-times', '/topics', '/faq-gaps', '/runs']) {
+      const page = await context.newPage();
+      await page.goto(`${url}${path}?${path === '/runs' ? '' : window}`);
+      await page.waitForSelector('body[data-charts-drawn]', { timeout: 30_000 });
+      const drawn = Number(await page.getAttribute('body', 'data-charts-drawn'));
+      console.log(`${path.padEnd(14)}${String(drawn).padStart(6)} ms  ${drawn < TARGET_DRAWN_MS ? 'met' : 'MISSED'}`);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  console.log(`machine: ${describeMachine()}`);
+  await prepareDatabase();
+  copyDatabase(ANALYZED_DB, SERVED_DB);
+  const server = await startServer();
+  try {
+    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as { range: { from: string; to: string } };
+    const window = `from=${overview.range.from}&to=${overview.range.to}`;
+    console.log(`database: ${CONVERSATIONS.toLocaleString('en-US')} conversations; window ${overview.range.from} .. ${overview.range.to} (30 days)`);
+    const routes = [
+      `/api/overview?${window}`,
+      `/api/overview?${window}&channel=chat`,
+      `/api/peak-times?${window}`,
+      `/api/topics?${window}`,
+      `/api/faq-gaps?${window}`,
+      `/api/faq-gaps/download?${window}&format=csv`,
+      '/api/runs',
+    ];
+    const idle: Measurement[] = [];
+    for (const route of routes) idle.push(await measure(server.url, route));
+    report('idle', idle, TARGET_IDLE_P99_MS);
+    await measurePageDraws(server.url, window).catch((error: Error) => console.log(`page draw times: failed: ${error.message.split('\n')[0]}`));
+
+    const loaded: Measurement[] = [];
+    for (const [round, route] of routes.entries()) {
+      await writeIngestCsv(round);
+      const ingest = spawn(process.execPath, [CLI, 'ingest', '--db', SERVED_DB, ingestCsv(round)], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const started = performance.now();
+      let endedAt: number | undefined;
+      const exited = once(ingest, 'exit').then(([code]) => {
+        endedAt = performance.now();
+        return code as number;
+      });
+      await new Promise((wait) => setTimeout(wait, 2000));
+      const measurement = await measure(server.url, route);
+      const measuredUntil = performance.now();
+      const code = await exited;
+      const covered = endedAt! >= measuredUntil ? 'the whole measurement' : `only ${((endedAt! - started) / 1000).toFixed(1)} s of it`;
+      console.log(`ingest ${round + 1} of ${INGEST_MESSAGES.toLocaleString('en-US')} messages: exit ${code}, ${((endedAt! - started) / 1000).toFixed(1)} s; ran during ${covered} of ${route}`);
+      loaded.push(measurement);
+    }
+    report('during ingest', loaded, TARGET_INGEST_P99_MS);
+  } finally {
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+    removeDatabase(SERVED_DB);
+  }
+}
+
+await main();

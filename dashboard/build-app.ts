@@ -1,0 +1,147 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
+import type { GapReportFormat } from '../analysis/faq/render-gap-report.js';
+import {
+  DOWNLOAD_QUERYSTRING,
+  ERROR_RESPONSE,
+  FAQ_GAPS_RESPONSE,
+  FILTER_QUERYSTRING,
+  OVERVIEW_RESPONSE,
+  PEAK_TIMES_RESPONSE,
+  RUNS_QUERYSTRING,
+  RUNS_RESPONSE,
+  TOPICS_RESPONSE,
+} from './api-schemas.js';
+import { getFaqGaps, getOverview, getPeakTimes, getRuns, getTopics, readRange, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
+import type { DashboardQuery } from './dashboard-range.js';
+import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
+import { ResponseCache } from './response-cache.js';
+import { PAGES, renderPage } from './pages.js';
+import { addSecurityHeaders, requireToken } from './security.js';
+
+export interface DashboardDeps {
+  db: Kysely<Database>;
+  responseTimes: ResponseTimeConfig;
+  /** When set, every request must carry it (required by `serve` on a non-loopback address). */
+  token?: string | undefined;
+  /** "Now" for the ages of waiting conversations and the default range (tests pin it). */
+  now?: () => number;
+  logger?: FastifyServerOptions['logger'];
+  /** How long an analytics answer is reused while the data does not change (default 60 s; 0: never). */
+  cacheTtlMs?: number;
+}
+
+export const DEFAULT_CACHE_TTL_MS = 60_000;
+const CACHE_ENTRIES = 500;
+
+interface StaticFile {
+  body: Buffer;
+  contentType: string;
+}
+
+/** Our page scripts and styles live next to the sources (`dashboard/static`), also when running from `dist/`. */
+function staticFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'static'), join(here, '..', '..', 'dashboard', 'static')];
+  const found = candidates.find((candidate) => existsSync(join(candidate, 'dashboard-charts.js')));
+  if (!found) throw new Error(`dashboard static files not found in ${candidates.join(' or ')}`);
+  return found;
+}
+
+const OWN_STATIC_FILES = ['dashboard.css', 'dashboard-charts.js', ...PAGES.map((page) => `${page.name}.js`)];
+
+function loadStaticFiles(): Map<string, StaticFile> {
+  const folder = staticFolder();
+  const files = new Map<string, StaticFile>();
+  for (const name of OWN_STATIC_FILES) {
+    files.set(name, { body: readFileSync(join(folder, name)), contentType: name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
+  }
+  // Chart.js from the installed package: no request leaves the machine.
+  const chartMain = createRequire(import.meta.url).resolve('chart.js');
+  files.set('chart.umd.min.js', { body: readFileSync(join(dirname(chartMain), 'chart.umd.min.js')), contentType: 'text/javascript; charset=utf-8' });
+  return files;
+}
+
+const RESPONSES = (ok: object) => ({ 200: ok, 400: ERROR_RESPONSE, 500: ERROR_RESPONSE });
+
+/**
+ * The dashboard: pages, their JSON API and static files. Returns the instance without listening (`serve` listens,
+ * tests use `app.inject`).
+ *
+ * @example
+ * const app = await buildApp({ db, responseTimes: config.responseTimes });
+ * await app.listen({ host: '127.0.0.1', port: 3000 });
+ */
+export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, ajv: { customOptions: { coerceTypes: true, removeAdditional: true } } });
+  const context: DashboardContext = { db: deps.db, responseTimes: deps.responseTimes, now: deps.now ?? Date.now };
+  const staticFiles = loadStaticFiles();
+  const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
+  const cached = async <T>(url: string, compute: () => Promise<T>): Promise<T> => cache.get(`${await getAnalysisVersion(deps.db)} ${url}`, compute);
+
+  addSecurityHeaders(app);
+  if (deps.token !== undefined && deps.token !== '') requireToken(app, deps.token);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const statusCode = error.validation ? 400 : (error.statusCode ?? 500);
+    if (statusCode < 500) {
+      return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'something went wrong; see the server log' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no page at ${request.url.split('?')[0]}` }));
+
+  app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
+    cached(request.url, () => getOverview(context, request.query)),
+  );
+  app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
+    cached(request.url, () => getPeakTimes(context, request.query)),
+  );
+  app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
+    cached(request.url, () => getTopics(context, request.query)),
+  );
+  app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
+    cached(request.url, () => getFaqGaps(context, request.query)),
+  );
+  app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
+    '/api/faq-gaps/download',
+    { schema: { querystring: DOWNLOAD_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
+    async (request, reply) => {
+      const file = await cached(request.url, () => renderFaqGapsDownload(context, request.query, request.query.format));
+      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+    },
+  );
+  app.get<{ Querystring: { run?: number } }>('/api/runs', { schema: { querystring: RUNS_QUERYSTRING, response: RESPONSES(RUNS_RESPONSE) } }, (request) =>
+    getRuns(context, request.query.run),
+  );
+
+  for (const page of PAGES) {
+    app.get<{ Querystring: DashboardQuery }>(
+      page.path,
+      { schema: { querystring: page.filter === 'none' ? RUNS_QUERYSTRING : FILTER_QUERYSTRING, response: { 400: ERROR_RESPONSE } } },
+      async (request, reply) => {
+        const range = page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
+        const channels = page.filter === 'dates-and-channel' ? await listChannels(context.db) : [];
+        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels));
+      },
+    );
+  }
+
+  app.get<{ Params: { name: string } }>(
+    '/static/:name',
+    { schema: { params: { type: 'object', properties: { name: { type: 'string', enum: [...staticFiles.keys()] } }, required: ['name'] } } },
+    (request, reply) => {
+      const file = staticFiles.get(request.params.name)!;
+      return reply.type(file.contentType).header('cache-control', 'no-cache').send(file.body);
+    },
+  );
+  return app;
+}

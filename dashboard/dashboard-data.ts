@@ -1,0 +1,192 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { getResponseTimeHeatmap, getResponseTimeReport, type HeatmapCell, type ResponseTimeQueryOptions } from '../analysis/response-times/response-time-queries.js';
+import { targetsFor, type ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
+import { getTopicReport, type TopicReportRow } from '../analysis/topics/topic-report.js';
+import { getFaqGapReport, type FaqGapComparison, type FaqGapReport } from '../analysis/faq/faq-gap-report.js';
+import { renderGapReport, type GapReportFormat } from '../analysis/faq/render-gap-report.js';
+import { fillDays, overviewFigures, type OverviewDay, type OverviewFigures } from './chart-shaping.js';
+import { daysBetween, resolveRange, type DashboardQuery, type DashboardRange } from './dashboard-range.js';
+import {
+  getLastSavedGapFindings,
+  getLatestStartAt,
+  listAnalysisRuns,
+  listChannels,
+  listIngestRuns,
+  listRecentRejects,
+  type AnalysisRunSummary,
+  type IngestRunSummary,
+  type RejectSummary,
+} from './dashboard-queries.js';
+
+/** What every page and API route reads from: the database, the response-time configuration, and a clock. */
+export interface DashboardContext {
+  db: Kysely<Database>;
+  responseTimes: ResponseTimeConfig;
+  now: () => number;
+}
+
+/** The range as the API returns it. */
+export interface RangeView {
+  from: string;
+  to: string;
+  channel: string | null;
+  timeZone: string;
+  fromMs: number;
+  toMs: number;
+}
+
+/** Empty strings (an untouched form field) mean "not given". */
+export function normalizeQuery(query: DashboardQuery): DashboardQuery {
+  const given: DashboardQuery = {};
+  if (query.from) given.from = query.from;
+  if (query.to) given.to = query.to;
+  if (query.channel) given.channel = query.channel;
+  return given;
+}
+
+export async function readRange(context: DashboardContext, query: DashboardQuery): Promise<DashboardRange> {
+  const given = normalizeQuery(query);
+  const latest = given.to === undefined ? await getLatestStartAt(context.db) : null;
+  return resolveRange(given, context.responseTimes.reportingTimeZone, latest, context.now());
+}
+
+function rangeView(range: DashboardRange): RangeView {
+  return { from: range.fromDay, to: range.toDay, channel: range.channel, timeZone: range.timeZone, fromMs: range.filter.from, toMs: range.filter.to };
+}
+
+export interface OverviewData {
+  range: RangeView;
+  channels: string[];
+  days: string[];
+  total: OverviewFigures;
+  series: { channel: string; firstResponseTargetMs: number | null; resolutionTargetMs: number | null; total: OverviewFigures; days: OverviewDay[] }[];
+}
+
+/** Volume, first response and resolution (median, p90) and targets met per channel and day, plus the totals. */
+export async function getOverview(context: DashboardContext, query: DashboardQuery): Promise<OverviewData> {
+  const range = await readRange(context, query);
+  const channels = await listChannels(context.db);
+  const options: ResponseTimeQueryOptions = { config: context.responseTimes, asOf: context.now() };
+  const days = daysBetween(range.fromDay, range.toDay);
+  const total = await getResponseTimeReport(context.db, range.filter, options, null);
+  const shown = range.channel === null ? channels : [range.channel];
+  const series = [];
+  for (const channel of shown) {
+    const report = await getResponseTimeReport(context.db, { ...range.filter, channels: [channel] }, options, 'day');
+    const targets = targetsFor(context.responseTimes, channel);
+    series.push({
+      channel,
+      firstResponseTargetMs: targets.firstResponseMs,
+      resolutionTargetMs: targets.resolutionMs,
+      total: overviewFigures(report.total),
+      days: fillDays(days, report.groups),
+    });
+  }
+  return { range: rangeView(range), channels, days, total: overviewFigures(total.total), series };
+}
+
+export interface PeakTimesData {
+  range: RangeView;
+  channels: string[];
+  cells: HeatmapCell[];
+}
+
+export async function getPeakTimes(context: DashboardContext, query: DashboardQuery): Promise<PeakTimesData> {
+  const range = await readRange(context, query);
+  const cells = await getResponseTimeHeatmap(context.db, range.filter, { config: context.responseTimes, asOf: context.now() });
+  return { range: rangeView(range), channels: await listChannels(context.db), cells };
+}
+
+/** Example questions per topic on the topics page. */
+export const TOPIC_EXAMPLES = 5;
+
+export interface TopicsData {
+  range: RangeView;
+  channels: string[];
+  analysisRunId: number | null;
+  previousFromMs: number;
+  topics: TopicReportRow[];
+}
+
+export async function getTopics(context: DashboardContext, query: DashboardQuery): Promise<TopicsData> {
+  const range = await readRange(context, query);
+  const report = await getTopicReport(context.db, {
+    from: range.filter.from,
+    to: range.filter.to,
+    channel: range.channel ?? undefined,
+    examples: TOPIC_EXAMPLES,
+  });
+  return { range: rangeView(range), channels: await listChannels(context.db), analysisRunId: report.analysisRunId, previousFromMs: report.previousFrom, topics: report.topics };
+}
+
+async function gapReportWithComparison(context: DashboardContext, range: DashboardRange): Promise<{ report: FaqGapReport; comparison: FaqGapComparison }> {
+  const report = await getFaqGapReport(context.db, { from: range.filter.from, to: range.filter.to });
+  const last = await getLastSavedGapFindings(context.db);
+  const previousIds = new Set(last.findings.map((finding) => finding.id));
+  const currentIds = new Set(report.findings.map((finding) => finding.id));
+  const comparison: FaqGapComparison = {
+    previousReportId: last.reportId,
+    newSinceLast: report.findings.filter((finding) => !previousIds.has(finding.id)).map((finding) => finding.id),
+    goneSinceLast: last.findings.filter((finding) => !currentIds.has(finding.id)),
+  };
+  return { report, comparison };
+}
+
+export async function getFaqGaps(context: DashboardContext, query: DashboardQuery) {
+  const range = await readRange(context, { ...query, channel: undefined });
+  const { report, comparison } = await gapReportWithComparison(context, range);
+  const fresh = new Set(comparison.newSinceLast);
+  return {
+    range: rangeView(range),
+    analysisRunId: report.analysisRunId,
+    comparedWithReport: comparison.previousReportId,
+    goneSinceLastReport: comparison.goneSinceLast,
+    findings: report.findings.map((finding) => ({
+      id: finding.id,
+      status: fresh.has(finding.id) ? ('new' as const) : ('unchanged' as const),
+      verdict: finding.verdict,
+      priority: finding.priority,
+      topicId: finding.topicId,
+      entryId: finding.entryId,
+      title: finding.title,
+      keyTerms: finding.keyTerms,
+      reasons: finding.reasons,
+      summary: finding.summary,
+      conversations: finding.evidence.conversations,
+      previousConversations: finding.evidence.previousConversations,
+      growth: finding.evidence.growth,
+      coveredShare: finding.evidence.coveredShare,
+      medianHandlingMs: finding.evidence.medianHandlingMs,
+      nearestEntryId: finding.evidence.nearestEntryId,
+      examples: finding.evidence.examples,
+    })),
+  };
+}
+
+/** The gap report as a file, the same content as `supportlens report faq-gaps --format`, without saving it. */
+export async function renderFaqGapsDownload(
+  context: DashboardContext,
+  query: DashboardQuery,
+  format: GapReportFormat,
+): Promise<{ body: string; filename: string; contentType: string }> {
+  const range = await readRange(context, { ...query, channel: undefined });
+  const { report, comparison } = await gapReportWithComparison(context, range);
+  const extension = format === 'markdown' ? 'md' : format;
+  const contentType = format === 'csv' ? 'text/csv; charset=utf-8' : format === 'json' ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8';
+  return { body: renderGapReport(report, comparison, format), filename: `faq-gaps-${range.fromDay}-to-${range.toDay}.${extension}`, contentType };
+}
+
+export interface RunsData {
+  ingestRuns: IngestRunSummary[];
+  analysisRuns: AnalysisRunSummary[];
+  rejects: RejectSummary[];
+}
+
+export async function getRuns(context: DashboardContext, run: number | undefined): Promise<RunsData> {
+  return {
+    ingestRuns: await listIngestRuns(context.db),
+    analysisRuns: await listAnalysisRuns(context.db),
+    rejects: await listRecentRejects(context.db, run),
+  };
+}

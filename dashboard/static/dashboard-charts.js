@@ -1,0 +1,123 @@
+// The one place that owns Chart.js defaults and the DOM helpers every page uses. Customer text only ever goes
+// through textContent (never parsed as markup), so whatever a customer wrote shows literally.
+(function () {
+  'use strict';
+  /* global Chart */
+  Chart.defaults.animation = false;
+  Chart.defaults.responsive = true;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.font.family = 'system-ui, sans-serif';
+  Chart.defaults.plugins.legend.position = 'bottom';
+
+  var PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
+
+  function color(index) {
+    return PALETTE[index % PALETTE.length];
+  }
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function formatDuration(ms) {
+    if (ms === null || ms === undefined || !isFinite(ms)) return '\u2014';
+    var s = ms / 1000;
+    if (s < 60) return round1(s) + ' s';
+    if (s < 3600) return round1(s / 60) + ' min';
+    if (s < 86400) return round1(s / 3600) + ' h';
+    return round1(s / 86400) + ' d';
+  }
+
+  function formatShare(share) {
+    return share === null || share === undefined || !isFinite(share) ? '\u2014' : round1(share * 100) + ' %';
+  }
+
+  function round1(value) {
+    return String(Math.round(value * 10) / 10);
+  }
+
+  function toUnit(ms, unitMs) {
+    return ms === null || ms === undefined ? null : Math.round((ms / unitMs) * 100) / 100;
+  }
+
+  /** Fills a table: headers, then one row per item with the cell texts `cells(item)` returns. */
+  function fillTable(table, headers, items, cells) {
+    table.replaceChildren();
+    var head = el('thead');
+    var headRow = el('tr');
+    headers.forEach(function (header) {
+      headRow.appendChild(el('th', header));
+    });
+    head.appendChild(headRow);
+    table.appendChild(head);
+    var body = el('tbody');
+    items.forEach(function (item) {
+      var row = el('tr');
+      cells(item).forEach(function (cell) {
+        if (cell instanceof Node) {
+          var td = el('td');
+          td.appendChild(cell);
+          row.appendChild(td);
+        } else {
+          row.appendChild(el('td', cell));
+        }
+      });
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+  }
+
+  function chart(id, type, labels, datasets, options) {
+    var canvas = document.getElementById(id);
+    var existing = Chart.getChart(canvas);
+    if (existing) existing.destroy();
+    return new Chart(canvas, {
+      type: type,
+      data: {
+        labels: labels,
+        datasets: datasets.map(function (dataset, index) {
+          return Object.assign({ borderColor: color(index), backgroundColor: color(index), spanGaps: true, pointRadius: 2 }, dataset);
+        }),
+      },
+      options: Object.assign({ scales: { y: { beginAtZero: true } } }, options || {}),
+    });
+  }
+
+  /** The API route of this page with the page's own query string (the filter lives in the URL). */
+  function fetchApi(path) {
+    var status = document.getElementById('status');
+    return fetch(path + window.location.search, { headers: { accept: 'application/json' } }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error(body && body.message ? body.message : 'HTTP ' + response.status);
+        return body;
+      });
+    }).then(function (body) {
+      status.textContent = '';
+      status.dataset.state = 'ready';
+      return body;
+    }, function (error) {
+      status.textContent = 'Could not load the data: ' + error.message;
+      status.dataset.state = 'error';
+      throw error;
+    });
+  }
+
+  function markDrawn() {
+    document.body.dataset.chartsDrawn = String(Math.round(performance.now()));
+  }
+
+  window.SupportlensCharts = {
+    el: el,
+    color: color,
+    chart: chart,
+    fetchApi: fetchApi,
+    fillTable: fillTable,
+    formatDuration: formatDuration,
+    formatShare: formatShare,
+    toUnit: toUnit,
+    markDrawn: markDrawn,
+  };
+})();

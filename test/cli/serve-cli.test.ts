@@ -1,0 +1,57 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { CLI, FIXTURES, temporaryFolder } from '../helpers.js';
+
+let folder: ReturnType<typeof temporaryFolder>;
+let db: string;
+beforeEach(() => {
+  folder = temporaryFolder();
+  db = join(folder.path, 'test.db');
+});
+afterEach(() => folder.cleanup());
+
+function supportlens(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('serve refuses a non-loopback address without a long enough token, and a missing database', () => {
+  supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
+  const open = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0');
+  expect(open.code).toBe(2);
+  expect(open.stderr).toMatch(/--host 0\.0\.0\.0 is reachable from other machines: give --token \(or SUPPORTLENS_TOKEN\)/);
+  const short = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0', '--token', 'short');
+  expect(short.code).toBe(2);
+  expect(short.stderr).toMatch(/--token: use at least 16 characters/);
+  const missing = supportlens('serve', '--db', join(folder.path, 'none.db'), '--port', '0');
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/--db: no database at/);
+  expect(supportlens('serve', '--port', 'x').stderr).toMatch(/--port: "x" is not a port number/);
+});
+
+test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => {
+  supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
+  supportlens('analyze', '--db', db, '--quiet');
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], { cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /supportlens dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    });
+    const runs = await fetch(`${url}/api/runs`);
+    expect(runs.status).toBe(200);
+    expect(((await runs.json()) as { ingestRuns: unknown[] }).ingestRuns).toHaveLength(1);
+    const page = await fetch(`${url}/`);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
