@@ -66,6 +66,8 @@ export interface IngestOptions {
   workerUrl?: URL;
 }
 
+/** Below this a file is parsed in place: starting a thread costs more than it saves (a nightly inbox of small files). */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 /** Formats whose files can be large; the others are small documents, parsed in place. */
 const WORKER_FORMATS = new Set<FormatName>(['messages-csv', 'conversations-jsonl']);
 
@@ -248,7 +250,10 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
       },
     };
     const inWorker =
-      context.parseInWorker !== false && WORKER_FORMATS.has(detection.format) && parseWorkerAvailable(context.workerUrl);
+      context.parseInWorker !== false &&
+      WORKER_FORMATS.has(detection.format) &&
+      (file.size >= WORKER_MIN_BYTES || context.workerUrl !== undefined) &&
+      parseWorkerAvailable(context.workerUrl);
     const iterator = inWorker
       ? readInWorker(
           detection.format,

@@ -5,17 +5,20 @@ import { openDatabase } from '../../db/connection.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { generateDemoData } from '../demo/generate-demo-data.js';
 import { loadConfig } from '../config.js';
-import { dbOption } from '../options.js';
+import { dbOption, UsageError } from '../options.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startDashboard } from './serve-command.js';
 import { runAnalysis } from './analyze-command.js';
 
-/** `npm start`: demo data into an empty database, then ingest and every analysis. */
+/** `npm start`: demo data into an empty database, ingest and every analysis, then (with --serve) the dashboard. */
 export function demoCommand(): Command {
   return new Command('demo')
     .description('Generate demo data when the database is empty, then run the pipeline on it')
     .addOption(dbOption())
     .option('--dir <dir>', 'where the demo files go', './demo')
     .option('--days <n>', 'days of demo data', '90')
-    .action(async (options: { db: string; dir: string; days: string }) => {
+    .option('--serve', 'then serve the dashboard on 127.0.0.1 until interrupted')
+    .option('--port <number>', 'dashboard port with --serve', String(DEFAULT_PORT))
+    .action(async (options: { db: string; dir: string; days: string; serve?: boolean; port: string }) => {
       const handle = await openDatabase({ path: options.db });
       try {
         const existing = await handle.db.selectFrom('conversations').select('id').limit(1).executeTakeFirst();
@@ -45,6 +48,11 @@ export function demoCommand(): Command {
         );
       } finally {
         await handle.close();
+      }
+      if (options.serve) {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${options.port}" is not a port number`);
+        await startDashboard({ db: options.db, config: await loadConfig(), host: DEFAULT_HOST, port });
       }
     });
 }

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type SupportlensConfig } from '../config.js';
 import { dbOption, UsageError } from '../options.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -44,17 +44,26 @@ token: open http://HOST:PORT/?token=SECRET once (a cookie keeps it, the URL drop
         if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters`);
       }
       if (!existsSync(options.db)) throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
-      const config = await loadConfig(options.config);
-      const handle = await openDatabase({ path: options.db, readonly: true });
-      const app = await buildApp({ db: handle.db, responseTimes: config.responseTimes, token, logger: { level: 'warn' } });
-      app.addHook('onClose', async () => handle.close());
-      const address = await app.listen({ host: options.host, port });
-      const url = new URL(address);
-      process.stdout.write(`supportlens dashboard: ${url.origin}/${token !== undefined && !isLoopbackHost(options.host) ? '?token=…' : ''}\n`);
-      const stop = (): void => {
-        void app.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      await startDashboard({ db: options.db, config: await loadConfig(options.config), host: options.host, port, token });
     });
+}
+
+/**
+ * Opens the database read-only, serves the dashboard until SIGINT or SIGTERM, and prints its URL.
+ *
+ * @example
+ * await startDashboard({ db: 'supportlens.db', config: await loadConfig(), host: '127.0.0.1', port: 3000 });
+ */
+export async function startDashboard(options: { db: string; config: SupportlensConfig; host: string; port: number; token?: string | undefined }): Promise<void> {
+  const handle = await openDatabase({ path: options.db, readonly: true });
+  const app = await buildApp({ db: handle.db, responseTimes: options.config.responseTimes, token: options.token, logger: { level: 'warn' } });
+  app.addHook('onClose', async () => handle.close());
+  const address = await app.listen({ host: options.host, port: options.port });
+  const url = new URL(address);
+  process.stdout.write(`supportlens dashboard: ${url.origin}/${options.token !== undefined && !isLoopbackHost(options.host) ? '?token=…' : ''}\n`);
+  const stop = (): void => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
