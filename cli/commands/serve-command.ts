@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { buildApp } from '../../dashboard/build-app.js';
+import { startSchedule } from '../schedule/start-schedule.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { dbOption, UsageError } from '../options.js';
@@ -17,6 +18,7 @@ interface ServeOptions {
   host: string;
   port: string;
   token?: string;
+  schedule?: boolean;
 }
 
 /** `supportlens serve`: the dashboard over the database (opened read-only), until interrupted. */
@@ -27,6 +29,7 @@ export function serveCommand(): Command {
     .option('--config <file>', 'configuration file (default ./supportlens.config.json if present)')
     .addOption(new Option('--host <address>', 'address to listen on').default(DEFAULT_HOST))
     .addOption(new Option('--port <number>', 'port to listen on (0: any free port)').default(String(DEFAULT_PORT)))
+    .option('--schedule', 'also run the nightly job (the configuration\'s schedule section) in this process')
     .addOption(new Option('--token <secret>', `required on a non-loopback --host (at least ${MIN_TOKEN_LENGTH} characters)`).env('SUPPORTLENS_TOKEN'))
     .addHelpText(
       'after',
@@ -43,8 +46,22 @@ token: open http://HOST:PORT/?token=SECRET once (a cookie keeps it, the URL drop
         if (token === undefined) throw new UsageError(`--host ${options.host} is reachable from other machines: give --token (or SUPPORTLENS_TOKEN)`);
         if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters`);
       }
+      const config = await loadConfig(options.config);
+      let beforeStop: (() => Promise<void>) | undefined;
+      if (options.schedule) {
+        // The nightly job writes through its own connection; the dashboard keeps reading through a read-only one.
+        const writer = await openDatabase({ path: options.db });
+        const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+        const schedule = startSchedule(writer, config, { log });
+        log(`schedule "${config.schedule.cron}" in ${config.schedule.timeZone}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`);
+        beforeStop = async () => {
+          log('waiting for the current run to finish');
+          await schedule.stop();
+          await writer.close();
+        };
+      }
       if (!existsSync(options.db)) throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
-      await startDashboard({ db: options.db, config: await loadConfig(options.config), host: options.host, port, token });
+      await startDashboard({ db: options.db, config, host: options.host, port, token, beforeStop });
     });
 }
 
@@ -54,7 +71,15 @@ token: open http://HOST:PORT/?token=SECRET once (a cookie keeps it, the URL drop
  * @example
  * await startDashboard({ db: 'supportlens.db', config: await loadConfig(), host: '127.0.0.1', port: 3000 });
  */
-export async function startDashboard(options: { db: string; config: SupportlensConfig; host: string; port: number; token?: string | undefined }): Promise<void> {
+export async function startDashboard(options: {
+  db: string;
+  config: SupportlensConfig;
+  host: string;
+  port: number;
+  token?: string | undefined;
+  /** Runs on SIGINT/SIGTERM before the server closes (the schedule lets its current job finish). */
+  beforeStop?: () => Promise<void>;
+}): Promise<void> {
   const handle = await openDatabase({ path: options.db, readonly: true });
   const app = await buildApp({ db: handle.db, responseTimes: options.config.responseTimes, token: options.token, logger: { level: 'warn' } });
   app.addHook('onClose', async () => handle.close());
@@ -62,7 +87,9 @@ export async function startDashboard(options: { db: string; config: SupportlensC
   const url = new URL(address);
   process.stdout.write(`supportlens dashboard: ${url.origin}/${options.token !== undefined && !isLoopbackHost(options.host) ? '?token=…' : ''}\n`);
   const stop = (): void => {
-    void app.close().then(() => process.exit(0));
+    void (options.beforeStop ?? (async () => undefined))()
+      .then(() => app.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -55,3 +55,39 @@ test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => 
     await exited;
   }
 });
+
+test('serve --schedule runs the nightly job in the same process; the dashboard sees its runs; SIGTERM lets it finish', async () => {
+  const { mkdirSync, copyFileSync, writeFileSync } = await import('node:fs');
+  mkdirSync(join(folder.path, 'inbox'));
+  copyFileSync(join(FIXTURES, 'hostile', '11-crlf.jsonl'), join(folder.path, 'inbox', 'day.jsonl'));
+  // Old enough that the inbox scan does not wait for it to settle.
+  const { utimesSync } = await import('node:fs');
+  const past = new Date(Date.now() - 60_000);
+  utimesSync(join(folder.path, 'inbox', 'day.jsonl'), past, past);
+  writeFileSync(join(folder.path, 'config.json'), JSON.stringify({ schedule: { cron: '*/2 * * * * *', inbox: 'inbox' } }));
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--schedule', '--config', 'config.json'], {
+    cwd: folder.path,
+    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /supportlens dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    });
+    let ingestRuns: unknown[] = [];
+    for (let attempt = 0; attempt < 60 && ingestRuns.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      ingestRuns = ((await (await fetch(`${url}/api/runs`)).json()) as { ingestRuns: unknown[] }).ingestRuns;
+    }
+    expect(ingestRuns.length).toBeGreaterThan(0);
+  } finally {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+}, 60_000);
