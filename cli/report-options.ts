@@ -1,4 +1,6 @@
 import { Option } from 'commander';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { parseRangeBound, type ConversationFilter } from '../analysis/conversation-filter.js';
 import { UsageError } from './options.js';
 
@@ -71,3 +73,25 @@ export function parseDate(text: string, name: string, endOfDay: boolean): number
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The `--from`/`--to` range of the topics and FAQ-gap reports: `--to` defaults to the end of the day of the latest
+ * conversation (today when there is none), `--from` to `defaultDays` before it.
+ *
+ * @example
+ * const { from, to } = await resolveReportRange(db, { from: undefined, to: '2024-05-31', defaultDays: 7 });
+ */
+export async function resolveReportRange(
+  db: Kysely<Database>,
+  options: { from?: string | undefined; to?: string | undefined; defaultDays: number },
+): Promise<{ from: number; to: number }> {
+  let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
+  if (to === undefined) {
+    const latest = await db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
+    const at = latest?.at === null || latest?.at === undefined ? Date.now() : Number(latest.at);
+    to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
+  }
+  const from = options.from === undefined ? to - options.defaultDays * DAY_MS : parseDate(options.from, '--from', false);
+  if (from >= to) throw new UsageError('--from must be before --to');
+  return { from, to };
+}

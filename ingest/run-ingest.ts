@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { markAbandonedRuns } from '../db/abandoned-runs.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
@@ -88,7 +89,7 @@ const INGEST_CACHE_KIB = -16_384;
 export async function runIngest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
   const files = await expandPaths(options.paths);
-  await markAbandonedRuns(handle);
+  await markAbandonedRuns(handle.db, 'ingest_runs', 'the process ended before the run finished; files it had not committed were not kept');
   const startedAt = Date.now();
   const { db } = handle;
   const run = await db
@@ -373,28 +374,6 @@ async function expandPaths(paths: string[]): Promise<{ path: string; size: numbe
   };
   for (const path of paths) await visit(path, true);
   return files;
-}
-
-/** Runs left 'running' by a process that no longer exists (killed, crashed) are marked interrupted. */
-async function markAbandonedRuns(handle: DatabaseHandle): Promise<void> {
-  const running = await handle.db.selectFrom('ingest_runs').select(['id', 'pid', 'hostname']).where('status', '=', 'running').execute();
-  for (const run of running) {
-    if (run.hostname === hostname() && isAlive(run.pid)) continue;
-    await handle.db
-      .updateTable('ingest_runs')
-      .set({ status: 'interrupted', error: 'the process ended before the run finished; files it had not committed were not kept' })
-      .where('id', '=', run.id)
-      .execute();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function emptyCounts(): Counts {

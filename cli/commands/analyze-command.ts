@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
+import { markAbandonedRuns } from '../../db/abandoned-runs.js';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
@@ -62,7 +63,7 @@ export interface AnalysisRunSummary {
  */
 export async function runAnalysis(handle: DatabaseHandle, config: SupportlensConfig, steps: readonly AnalysisStep[] = ANALYSIS_STEPS): Promise<AnalysisRunSummary> {
   const { db } = handle;
-  await markAbandonedAnalysisRuns(handle);
+  await markAbandonedRuns(handle.db, 'analysis_runs', 'the process ended before the run finished; the previous results were kept');
   const startedAt = Date.now();
   const run = await db
     .insertInto('analysis_runs')
@@ -125,26 +126,4 @@ configuration.`,
       if (summary.error) process.stderr.write(`supportlens: analysis failed: ${summary.error}\n`);
       process.exitCode = summary.status === 'succeeded' ? 0 : 1;
     });
-}
-
-/** A run left `running` by a process that no longer exists was interrupted: its transaction never committed. */
-async function markAbandonedAnalysisRuns(handle: DatabaseHandle): Promise<void> {
-  const running = await handle.db.selectFrom('analysis_runs').select(['id', 'pid', 'hostname']).where('status', '=', 'running').execute();
-  for (const run of running) {
-    if (run.hostname === hostname() && isAlive(run.pid)) continue;
-    await handle.db
-      .updateTable('analysis_runs')
-      .set({ status: 'interrupted', error: 'the process ended before the run finished; the previous results were kept' })
-      .where('id', '=', run.id)
-      .execute();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

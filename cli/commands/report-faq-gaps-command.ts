@@ -3,8 +3,8 @@ import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { getFaqGapReport, saveFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
 import { renderGapReport, type GapReportFormat } from '../../analysis/faq/render-gap-report.js';
-import { dbOption, UsageError } from '../options.js';
-import { parseDate } from '../report-options.js';
+import { dbOption } from '../options.js';
+import { resolveReportRange } from '../report-options.js';
 
 interface ReportFaqGapsOptions {
   db: string;
@@ -14,7 +14,6 @@ interface ReportFaqGapsOptions {
   out?: string;
 }
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 7;
 
 /** `supportlens report faq-gaps`: the FAQ editor's report, compared with the previous one. */
@@ -36,14 +35,7 @@ Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 h
     .action(async (options: ReportFaqGapsOptions) => {
       const handle = await openDatabase({ path: options.db });
       try {
-        let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
-        if (to === undefined) {
-          const latest = await handle.db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
-          const at = latest?.at === null || latest?.at === undefined ? Date.now() : Number(latest.at);
-          to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
-        }
-        const from = options.from === undefined ? to - DEFAULT_DAYS * DAY_MS : parseDate(options.from, '--from', false);
-        if (from >= to) throw new UsageError('--from must be before --to');
+        const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
         const report = await getFaqGapReport(handle.db, { from, to });
         const comparison = await saveFaqGapReport(handle.db, report, Date.now());
         const text = renderGapReport(report, comparison, options.format);

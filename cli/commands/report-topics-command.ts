@@ -3,7 +3,7 @@ import { openDatabase } from '../../db/connection.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, UsageError } from '../options.js';
-import { parseDate } from '../report-options.js';
+import { resolveReportRange } from '../report-options.js';
 
 interface ReportTopicsOptions {
   db: string;
@@ -14,7 +14,6 @@ interface ReportTopicsOptions {
   examples: string;
 }
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 
 /** `supportlens report topics`. */
@@ -38,14 +37,7 @@ First response: the first public agent message minus the first customer message.
       if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples must be a whole number, got "${options.examples}"`);
       const handle = await openDatabase({ path: options.db });
       try {
-        let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
-        if (to === undefined) {
-          const latest = await handle.db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
-          const at = latest?.at === null || latest?.at === undefined ? Date.now() : Number(latest.at);
-          to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
-        }
-        const from = options.from === undefined ? to - DEFAULT_DAYS * DAY_MS : parseDate(options.from, '--from', false);
-        if (from >= to) throw new UsageError('--from must be before --to');
+        const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
         const report = await getTopicReport(handle.db, { from, to, channel: options.channel, examples });
         process.stdout.write(render(report, options.format));
       } finally {

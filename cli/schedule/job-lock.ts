@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../../db/abandoned-runs.js';
 import type { Compilable } from 'kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { JobLockRow } from '../../db/schema.js';
@@ -85,20 +86,6 @@ export function startHeartbeat(lock: HeldJobLock, intervalMs = LOCK_HEARTBEAT_IN
   return () => clearInterval(timer);
 }
 
-/**
- * Whether a process with this id exists on this host (`kill(pid, 0)`: EPERM means it exists but is not ours).
- *
- * @example
- * isProcessAlive(process.pid); // true
- */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function isAbandoned(lock: JobLockRow, now: number, staleAfterMs: number, ourHostname: string): boolean {
   if (now - lock.heartbeat_at > staleAfterMs) return true;
