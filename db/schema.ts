@@ -53,8 +53,8 @@ export interface ConversationsTable {
   last_run_id: number;
 }
 
+/** Keyed by (conversation_id, external_id), WITHOUT ROWID: a conversation's messages are stored together. */
 export interface MessagesTable {
-  id: Generated<number>;
   conversation_id: number;
   external_id: string;
   author_role: AuthorRole;

@@ -42,7 +42,6 @@ interface ConversationState {
 }
 
 interface StoredMessage {
-  id: number;
   author_role: AuthorRole;
   author_id: string | null;
   created_at: number;
@@ -79,7 +78,7 @@ const MESSAGE_BATCH_COLUMNS = [
 ] as const;
 const MESSAGE_SLOTS = [
   'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
-  'body_truncated', 'internal', 'run_id', 'id',
+  'body_truncated', 'internal', 'run_id',
 ] as const;
 
 /**
@@ -168,7 +167,7 @@ export class IngestStore {
       sqlite,
       db
         .selectFrom('messages')
-        .select(['id', 'author_role', 'author_id', 'created_at', 'body', 'internal'])
+        .select(['author_role', 'author_id', 'created_at', 'body', 'internal'])
         .where('conversation_id', '=', slot('conversation_id') as unknown as number)
         .where('external_id', '=', slot('external_id')),
       ['conversation_id', 'external_id'],
@@ -198,7 +197,11 @@ export class IngestStore {
     );
     this.updateMessage = prepareCompiled(
       sqlite,
-      db.updateTable('messages').set(messageColumns).where('id', '=', messageValues.id as unknown as number),
+      db
+        .updateTable('messages')
+        .set(messageColumns)
+        .where('conversation_id', '=', messageValues.conversation_id as unknown as number)
+        .where('external_id', '=', messageValues.external_id),
       MESSAGE_SLOTS,
     );
     this.insertEvent = prepareCompiled(
@@ -519,7 +522,6 @@ export class IngestStore {
       body_truncated: message.bodyTruncated ? 1 : 0,
       internal: message.internal ? 1 : 0,
       run_id: this.runId,
-      id: null as number | null,
     };
     // New messages are the common case: one statement; only a conflict pays for the lookup and comparison.
     if (this.insertMessage.run(values).changes === 1) return 'inserted';
@@ -534,7 +536,6 @@ export class IngestStore {
     ) {
       return 'unchanged';
     }
-    values.id = stored.id;
     this.updateMessage.run(values);
     return 'updated';
   }

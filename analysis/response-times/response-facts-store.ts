@@ -117,7 +117,7 @@ export async function computeResponseFacts(
       .where('conversation_id', '<=', slot('last') as unknown as number)
       .orderBy('conversation_id')
       .orderBy('created_at')
-      .orderBy('id'),
+      .orderBy('external_id'),
     ['first', 'last', 'agent', 'public'],
   );
   const selectEvents = prepareCompiled(

@@ -35,7 +35,7 @@ export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQ
       .where('c.id', '<=', after + READ_CHUNK)
       .orderBy('c.id')
       .orderBy('m.created_at')
-      .orderBy('m.id')
+      .orderBy('m.external_id')
       .compile();
     let previous = -1;
     for (const row of sqlite.prepare(compiled.sql).raw(true).iterate(...compiled.parameters) as Iterable<

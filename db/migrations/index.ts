@@ -5,6 +5,7 @@ import * as m0003 from './0003_create_response_facts.js';
 import * as m0004 from './0004_create_topics.js';
 import * as m0005 from './0005_create_faq_matches.js';
 import * as m0006 from './0006_create_job_runs.js';
+import * as m0007 from './0007_cluster_messages_by_conversation.js';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the compiled package
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_create_topics': m0004,
   '0005_create_faq_matches': m0005,
   '0006_create_job_runs': m0006,
+  '0007_cluster_messages_by_conversation': m0007,
 };

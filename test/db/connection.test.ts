@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Migrator } from 'kysely';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { openDatabase } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { migrations } from '../../db/migrations/index.js';
 import { temporaryFolder } from '../helpers.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
@@ -46,6 +49,62 @@ test('foreign keys are enforced', async () => {
         .values({ conversation_id: 999, external_id: 'm', author_role: 'customer', author_id: null, created_at: 0, body: '', body_length: 0, first_run_id: 1, last_run_id: 1 })
         .execute(),
     ).rejects.toThrow(/FOREIGN KEY/);
+  } finally {
+    await handle.close();
+  }
+});
+
+test('a new database gets 16 KiB pages; an existing one keeps its page size', async () => {
+  const fresh = await openDatabase({ path: join(folder.path, 'fresh.db') });
+  try {
+    expect(fresh.sqlite.pragma('page_size', { simple: true })).toBe(16_384);
+  } finally {
+    await fresh.close();
+  }
+  const path = join(folder.path, 'old.db');
+  const old = new BetterSqlite3(path);
+  old.pragma('page_size = 4096');
+  old.exec('create table t (x)');
+  old.close();
+  const reopened = await openDatabase({ path });
+  try {
+    expect(reopened.sqlite.pragma('page_size', { simple: true })).toBe(4096);
+  } finally {
+    await reopened.close();
+  }
+});
+
+test('migration 0007 moves existing messages into the table keyed by conversation and message id', async () => {
+  const path = join(folder.path, 'before-0007.db');
+  const handle = await openDatabase({ path, migrate: false });
+  try {
+    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('0006_create_job_runs')).error).toBeUndefined();
+    const { sqlite } = handle;
+    sqlite.exec(`insert into ingest_runs (started_at, status, pid, hostname, timezone) values (1, 'succeeded', 1, 'h', 'UTC')`);
+    sqlite.exec(`insert into conversations (source, external_id, channel, created_at, first_run_id, last_run_id)
+                 values ('canonical', 'c1', 'chat', 10, 1, 1), ('canonical', 'c2', 'email', 20, 1, 1)`);
+    sqlite.exec(`insert into messages (conversation_id, external_id, author_role, author_id, created_at, body, body_length,
+                   body_truncated, internal, first_run_id, last_run_id)
+                 values (2, 'm1', 'customer', 'u2', 20, 'second conversation', 19, 0, 0, 1, 1),
+                        (1, 'm2', 'agent', 'a1', 12, 'an answer', 9, 0, 1, 1, 1),
+                        (1, 'm1', 'customer', 'u1', 10, '问题 🙂', 4, 1, 0, 1, 1)`);
+
+    expect((await migrateToLatest(handle.db)).error).toBeUndefined();
+
+    const rows = sqlite.prepare('select * from messages').all();
+    expect(rows).toEqual([
+      { conversation_id: 1, external_id: 'm1', author_role: 'customer', author_id: 'u1', created_at: 10, internal: 0, body_length: 4, body_truncated: 1, first_run_id: 1, last_run_id: 1, body: '问题 🙂' },
+      { conversation_id: 1, external_id: 'm2', author_role: 'agent', author_id: 'a1', created_at: 12, internal: 1, body_length: 9, body_truncated: 0, first_run_id: 1, last_run_id: 1, body: 'an answer' },
+      { conversation_id: 2, external_id: 'm1', author_role: 'customer', author_id: 'u2', created_at: 20, internal: 0, body_length: 19, body_truncated: 0, first_run_id: 1, last_run_id: 1, body: 'second conversation' },
+    ]);
+    const ddl = sqlite.prepare(`select sql from sqlite_master where name = 'messages'`).pluck().get() as string;
+    expect(ddl).toMatch(/without rowid$/i);
+    expect(() => sqlite.exec(`insert into messages (conversation_id, external_id, author_role, created_at, body, body_length, first_run_id, last_run_id)
+                               values (1, 'm1', 'customer', 1, 'again', 5, 1, 1)`)).toThrow(/UNIQUE constraint failed/);
+    expect(() => sqlite.exec(`insert into messages (conversation_id, external_id, author_role, created_at, body, body_length, first_run_id, last_run_id)
+                               values (99, 'm1', 'customer', 1, 'orphan', 6, 1, 1)`)).toThrow(/FOREIGN KEY constraint failed/);
+    expect(sqlite.prepare(`select count(*) from sqlite_master where name = 'messages_conversation_timeline_idx'`).pluck().get()).toBe(0);
   } finally {
     await handle.close();
   }

@@ -147,7 +147,7 @@ describe('stored text is exactly what came in', () => {
   test('HTML and script in bodies are stored literally, NUL and control characters kept', async () => {
     await ingestOne(join(HOSTILE, '32-html-script-bodies.jsonl'));
     await ingestOne(join(HOSTILE, '34-nul-and-control.jsonl'));
-    const bodies = (await handle.db.selectFrom('messages').select('body').orderBy('id').execute()).map((m) => m.body);
+    const bodies = (await handle.db.selectFrom('messages').select('body').orderBy('conversation_id').execute()).map((m) => m.body);
     expect(bodies[0]).toBe('<script>alert(1)</script><img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a> &lt;b&gt;');
     expect(bodies[1]).toBe('nul\u0000byte and bell\u0007 and tab\t');
   });

@@ -55,7 +55,7 @@ describe('Intercom conversations', () => {
   test('parts without a body (assignment, open, an empty close) are events, not messages', async () => {
     await ingest(handle, LIST);
     for (const id of ['7001', '7006', '7007']) {
-      expect(await handle.db.selectFrom('messages').select('id').where('external_id', '=', id).executeTakeFirst()).toBeUndefined();
+      expect(await handle.db.selectFrom('messages').select('external_id').where('external_id', '=', id).executeTakeFirst()).toBeUndefined();
     }
   });
 
