@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SOURCES, type FormatName } from './detect-format.js';
-import { encodeBatch } from './record-codec.js';
+import { encodeBatch, transferList } from './record-codec.js';
 import type { WorkerMessage, WorkerRequest } from './worker-source.js';
 
 /** How many batches may wait unprocessed in the writer before the parser pauses: memory stays flat. */
@@ -18,7 +18,8 @@ port.on('message', (message: 'ack') => {
   }
 });
 
-const post = (message: WorkerMessage): void => port.postMessage(message);
+const post = (message: WorkerMessage): void =>
+  port.postMessage(message, message.type === 'batch' ? transferList(message.records) : undefined);
 
 async function main(): Promise<void> {
   const hash = createHash('sha256');

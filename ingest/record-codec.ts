@@ -1,43 +1,89 @@
+import { AUTHOR_ROLES, type AuthorRole, type ConversationSource } from '../db/schema.js';
 import type { NormalizedConversation, NormalizedMessage, RecordIssue } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 
 /**
- * Records cross from the parsing thread to the writing thread as one flat array per batch: structured clone copies a
- * flat array of strings and numbers several times faster than the same data as objects. The common record (a clean
- * message row) is a fixed run of fields; anything else travels as an object.
+ * Records cross from the parsing thread to the writing thread in two lanes, in file order:
+ *
+ * - Clean message rows that carry no conversation columns (the bulk of a messages CSV) travel as columns: their text
+ *   fields concatenated into one string, their numbers in typed arrays whose memory is handed over, not copied.
+ *   The writer reads them field by field (`BareRows`) without building an object per row.
+ * - Everything else travels as a flat array of plain values (structured clone copies a flat array of strings and
+ *   numbers several times faster than the same data as objects) and is decoded into `SourceRecord`s.
  */
 const MESSAGE_ROW = 1;
 const OTHER = 2;
-/** A clean message row whose conversation columns are all empty (the usual case): eight fields fewer. */
-const BARE_MESSAGE_ROW = 3;
 
-export type EncodedBatch = unknown[];
+/** Per bare row in `ints`: source, lengths of the conversation id, channel, message id, role, author, body... */
+const I_SOURCE = 0;
+const I_CONVERSATION_LENGTH = 1;
+const I_CHANNEL_LENGTH = 2;
+const I_MESSAGE_LENGTH = 3;
+const I_ROLE = 4;
+/** -1 for no author. */
+const I_AUTHOR_LENGTH = 5;
+const I_BODY_LENGTH = 6;
+/** The body's length before truncation. */
+const I_ORIGINAL_LENGTH = 7;
+const I_FLAGS = 8;
+const INTS_PER_ROW = 9;
+/** Per bare row in `times`: created_at (epoch ms) and line. */
+const NUMBERS_PER_ROW = 2;
+const FLAG_TRUNCATED = 1;
+const FLAG_INTERNAL = 2;
+
+const SOURCES: readonly ConversationSource[] = ['canonical', 'zendesk', 'intercom', 'twitter'];
+
+export interface EncodedBatch {
+  /** Per record in file order: true when it is the next bare row, false when it is the next entry of `others`. */
+  bare: Uint8Array;
+  others: unknown[];
+  text: string;
+  ints: Int32Array;
+  times: Float64Array;
+}
+
+/** What must be handed over (not copied) when posting the batch. */
+export function transferList(batch: EncodedBatch): ArrayBuffer[] {
+  return [batch.bare.buffer as ArrayBuffer, batch.ints.buffer as ArrayBuffer, batch.times.buffer as ArrayBuffer];
+}
 
 export function encodeBatch(records: SourceRecord[]): EncodedBatch {
-  const out: unknown[] = [];
+  const bare = new Uint8Array(records.length);
+  const others: unknown[] = [];
+  const text: string[] = [];
+  let bareCount = 0;
   for (const record of records) {
+    const parsed = record.parsed;
+    if (parsed.ok && parsed.value.type === 'message' && parsed.issues.length === 0 && isBare(parsed.value.head)) bareCount += 1;
+  }
+  const ints = new Int32Array(bareCount * INTS_PER_ROW);
+  const times = new Float64Array(bareCount * NUMBERS_PER_ROW);
+  let row = 0;
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r]!;
     const parsed = record.parsed;
     if (parsed.ok && parsed.value.type === 'message') {
       const { head, message } = parsed.value;
       if (parsed.issues.length === 0 && isBare(head)) {
-        out.push(
-          BARE_MESSAGE_ROW,
-          record.line,
-          head.source,
-          head.externalId,
-          head.channel,
-          message.externalId,
-          message.role,
-          message.authorId,
-          message.createdAt,
-          message.body,
-          message.bodyLength,
-          message.bodyTruncated,
-          message.internal,
-        );
+        bare[r] = 1;
+        const at = row * INTS_PER_ROW;
+        ints[at + I_SOURCE] = SOURCES.indexOf(head.source);
+        ints[at + I_CONVERSATION_LENGTH] = head.externalId.length;
+        ints[at + I_CHANNEL_LENGTH] = head.channel.length;
+        ints[at + I_MESSAGE_LENGTH] = message.externalId.length;
+        ints[at + I_ROLE] = AUTHOR_ROLES.indexOf(message.role);
+        ints[at + I_AUTHOR_LENGTH] = message.authorId === null ? -1 : message.authorId.length;
+        ints[at + I_BODY_LENGTH] = message.body.length;
+        ints[at + I_ORIGINAL_LENGTH] = message.bodyLength;
+        ints[at + I_FLAGS] = (message.bodyTruncated ? FLAG_TRUNCATED : 0) | (message.internal ? FLAG_INTERNAL : 0);
+        times[row * NUMBERS_PER_ROW] = message.createdAt;
+        times[row * NUMBERS_PER_ROW + 1] = record.line ?? 0;
+        text.push(head.externalId, head.channel, message.externalId, message.authorId ?? '', message.body);
+        row += 1;
         continue;
       }
-      out.push(
+      others.push(
         MESSAGE_ROW,
         record.line,
         parsed.issues.length > 0 ? record.raw || (record.rawOf?.() ?? '') : '',
@@ -64,81 +110,178 @@ export function encodeBatch(records: SourceRecord[]): EncodedBatch {
       );
     } else {
       const { rawOf, ...plain } = record;
-      out.push(OTHER, rawOf && !plain.raw ? { ...plain, raw: rawOf() } : plain);
+      others.push(OTHER, rawOf && !plain.raw ? { ...plain, raw: rawOf() } : plain);
     }
   }
-  return out;
+  return { bare, others, text: text.join(''), ints, times };
 }
 
-export function decodeBatch(encoded: EncodedBatch): SourceRecord[] {
-  const records: SourceRecord[] = [];
-  let i = 0;
-  while (i < encoded.length) {
-    const kind = encoded[i++];
-    if (kind === OTHER) {
-      records.push(encoded[i++] as SourceRecord);
-      continue;
+/**
+ * A decoded batch: `size` records in file order; `isBare(i)` tells whether record i is a bare message row, read
+ * through the cursor's fields after `next()`, or else `record()` gives it as a `SourceRecord`.
+ */
+export class DecodedBatch {
+  readonly size: number;
+  private bareRow = -1;
+  private otherAt = 0;
+  private textAt = 0;
+  /** Fields of the current bare row (after `nextBare()`). */
+  line = 0;
+  source: ConversationSource = 'canonical';
+  /** Where the conversation id sits in `text`, and its length: compared in place, copied only when it changes. */
+  conversationStart = 0;
+  conversationLength = 0;
+  channel = '';
+  messageId = '';
+  role: AuthorRole = 'customer';
+  authorId: string | null = null;
+  createdAt = 0;
+  body = '';
+  bodyLength = 0;
+  bodyTruncated = false;
+  internal = false;
+
+  constructor(private readonly encoded: EncodedBatch) {
+    this.size = encoded.bare.length;
+  }
+
+  get text(): string {
+    return this.encoded.text;
+  }
+
+  isBare(index: number): boolean {
+    return this.encoded.bare[index] === 1;
+  }
+
+  conversationId(): string {
+    return this.encoded.text.substring(this.conversationStart, this.conversationStart + this.conversationLength);
+  }
+
+  /** Moves to the next bare row. */
+  nextBare(): void {
+    const { ints, times, text } = this.encoded;
+    const row = ++this.bareRow;
+    const at = row * INTS_PER_ROW;
+    let p = this.textAt;
+    this.source = SOURCES[ints[at + I_SOURCE]!]!;
+    this.conversationStart = p;
+    this.conversationLength = ints[at + I_CONVERSATION_LENGTH]!;
+    p += this.conversationLength;
+    const channelLength = ints[at + I_CHANNEL_LENGTH]!;
+    if (this.channel.length !== channelLength || !text.startsWith(this.channel, p)) this.channel = text.substring(p, p + channelLength);
+    p += channelLength;
+    const messageLength = ints[at + I_MESSAGE_LENGTH]!;
+    this.messageId = text.substring(p, p + messageLength);
+    p += messageLength;
+    this.role = AUTHOR_ROLES[ints[at + I_ROLE]!]!;
+    const authorLength = ints[at + I_AUTHOR_LENGTH]!;
+    if (authorLength < 0) {
+      this.authorId = null;
+    } else {
+      this.authorId = text.substring(p, p + authorLength);
+      p += authorLength;
     }
-    const bare = kind === BARE_MESSAGE_ROW;
-    const line = encoded[i++] as number;
-    const raw = bare ? '' : (encoded[i++] as string);
-    const issues = bare ? NO_ISSUES : ((encoded[i++] as RecordIssue[] | null) ?? NO_ISSUES);
-    const head: NormalizedConversation = bare
-      ? {
-          source: encoded[i++] as NormalizedConversation['source'],
-          externalId: encoded[i++] as string,
-          channel: encoded[i++] as string,
-          createdAt: null,
-          status: null,
-          resolvedAt: null,
-          customerId: null,
-          assignee: null,
-          subject: null,
-          language: null,
-          tags: NO_TAGS,
-          events: NO_EVENTS,
-          messages: NO_MESSAGES,
-        }
-      : {
-          source: encoded[i++] as NormalizedConversation['source'],
-          externalId: encoded[i++] as string,
-          channel: encoded[i++] as string,
-          createdAt: encoded[i++] as number | null,
-          status: encoded[i++] as string | null,
-          resolvedAt: encoded[i++] as number | null,
-          customerId: encoded[i++] as string | null,
-          assignee: encoded[i++] as string | null,
-          subject: encoded[i++] as string | null,
-          language: encoded[i++] as string | null,
-          tags: (encoded[i++] as string[] | null) ?? [],
-          events: [],
-          messages: [],
-        };
-    const message: NormalizedMessage = {
-      externalId: encoded[i++] as string,
-      role: encoded[i++] as NormalizedMessage['role'],
-      authorId: encoded[i++] as string | null,
-      createdAt: encoded[i++] as number,
-      body: encoded[i++] as string,
-      bodyLength: encoded[i++] as number,
-      bodyTruncated: encoded[i++] as boolean,
-      internal: encoded[i++] as boolean,
+    const bodyLength = ints[at + I_BODY_LENGTH]!;
+    this.body = text.substring(p, p + bodyLength);
+    p += bodyLength;
+    this.textAt = p;
+    this.bodyLength = ints[at + I_ORIGINAL_LENGTH]!;
+    const flags = ints[at + I_FLAGS]!;
+    this.bodyTruncated = (flags & FLAG_TRUNCATED) !== 0;
+    this.internal = (flags & FLAG_INTERNAL) !== 0;
+    this.createdAt = times[row * NUMBERS_PER_ROW]!;
+    this.line = times[row * NUMBERS_PER_ROW + 1]!;
+  }
+
+  /** The current bare row as a record, for the rare row that needs the general path (a reject, say). */
+  bareRecord(): SourceRecord {
+    const head: NormalizedConversation = {
+      source: this.source,
+      externalId: this.conversationId(),
+      channel: this.channel,
+      createdAt: null,
+      status: null,
+      resolvedAt: null,
+      customerId: null,
+      assignee: null,
+      subject: null,
+      language: null,
+      tags: [],
+      events: [],
+      messages: [],
     };
-    // No raw text crosses for clean rows; a later reject (a channel conflict) describes the row from its fields.
-    records.push({
-      line,
-      raw,
-      messagesRead: 1,
-      parsed: { ok: true, value: { type: 'message', head, message }, issues },
-    });
+    const message: NormalizedMessage = {
+      externalId: this.messageId,
+      role: this.role,
+      authorId: this.authorId,
+      createdAt: this.createdAt,
+      body: this.body,
+      bodyLength: this.bodyLength,
+      bodyTruncated: this.bodyTruncated,
+      internal: this.internal,
+    };
+    return { line: this.line, raw: '', messagesRead: 1, parsed: { ok: true, value: { type: 'message', head, message }, issues: [] } };
+  }
+
+  /** The next record of the other lane. */
+  nextOther(): SourceRecord {
+    const [record, next] = decodeOther(this.encoded.others, this.otherAt);
+    this.otherAt = next;
+    return record;
+  }
+}
+
+/** Every record of a batch as `SourceRecord`s (tests, and callers that do not need the fast lane). */
+export function decodeBatch(encoded: EncodedBatch): SourceRecord[] {
+  const batch = new DecodedBatch(encoded);
+  const records: SourceRecord[] = [];
+  for (let i = 0; i < batch.size; i++) {
+    if (batch.isBare(i)) {
+      batch.nextBare();
+      records.push(batch.bareRecord());
+    } else {
+      records.push(batch.nextOther());
+    }
   }
   return records;
 }
 
+function decodeOther(encoded: unknown[], start: number): [SourceRecord, number] {
+  let i = start;
+  const kind = encoded[i++];
+  if (kind === OTHER) return [encoded[i++] as SourceRecord, i];
+  const line = encoded[i++] as number;
+  const raw = encoded[i++] as string;
+  const issues = (encoded[i++] as RecordIssue[] | null) ?? NO_ISSUES;
+  const head: NormalizedConversation = {
+    source: encoded[i++] as NormalizedConversation['source'],
+    externalId: encoded[i++] as string,
+    channel: encoded[i++] as string,
+    createdAt: encoded[i++] as number | null,
+    status: encoded[i++] as string | null,
+    resolvedAt: encoded[i++] as number | null,
+    customerId: encoded[i++] as string | null,
+    assignee: encoded[i++] as string | null,
+    subject: encoded[i++] as string | null,
+    language: encoded[i++] as string | null,
+    tags: (encoded[i++] as string[] | null) ?? [],
+    events: [],
+    messages: [],
+  };
+  const message: NormalizedMessage = {
+    externalId: encoded[i++] as string,
+    role: encoded[i++] as NormalizedMessage['role'],
+    authorId: encoded[i++] as string | null,
+    createdAt: encoded[i++] as number,
+    body: encoded[i++] as string,
+    bodyLength: encoded[i++] as number,
+    bodyTruncated: encoded[i++] as boolean,
+    internal: encoded[i++] as boolean,
+  };
+  return [{ line, raw, messagesRead: 1, parsed: { ok: true, value: { type: 'message', head, message }, issues } }, i];
+}
+
 const NO_ISSUES: RecordIssue[] = [];
-const NO_TAGS: string[] = [];
-const NO_EVENTS: NormalizedConversation['events'] = [];
-const NO_MESSAGES: NormalizedMessage[] = [];
 
 function isBare(head: NormalizedConversation): boolean {
   return (

@@ -9,6 +9,7 @@ import { detectFormat, type FormatName } from './detect-format.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
+import { DecodedBatch } from './record-codec.js';
 import { parseWorkerAvailable, readInWorker } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
@@ -262,30 +263,48 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
           context.workerUrl,
         )
       : detection.source(sourceContext);
+    const count = (record: SourceRecord): void => {
+      records.read += 1;
+      messages.read += record.messagesRead;
+      const outcome = storeRecord(store, file.path, record, now);
+      if (outcome.kind === 'rejected') {
+        records.rejected += 1;
+        messages.rejected += record.messagesRead;
+      } else {
+        if (outcome.record !== 'queued') records[outcome.record] += 1;
+        messages.inserted += outcome.messages.inserted;
+        messages.updated += outcome.messages.updated;
+        messages.unchanged += outcome.messages.unchanged;
+        messages.rejected += outcome.messages.rejected;
+        warnings += outcome.warnings;
+      }
+    };
     for await (const batch of iterator) {
       if (context.signal?.aborted) throw new Error(INTERRUPTED);
-      for (const record of batch) {
-        records.read += 1;
-        messages.read += record.messagesRead;
-        const outcome = storeRecord(store, file.path, record, now);
-        if (outcome.kind === 'rejected') {
-          records.rejected += 1;
-          messages.rejected += record.messagesRead;
-        } else {
-          if (outcome.record !== 'queued') records[outcome.record] += 1;
-          messages.inserted += outcome.messages.inserted;
-          messages.updated += outcome.messages.updated;
-          messages.unchanged += outcome.messages.unchanged;
-          messages.rejected += outcome.messages.rejected;
-          warnings += outcome.warnings;
+      if (batch instanceof DecodedBatch) {
+        for (let i = 0; i < batch.size; i++) {
+          if (!batch.isBare(i)) {
+            count(batch.nextOther());
+            continue;
+          }
+          batch.nextBare();
+          if (store.queueBareMessage(batch)) {
+            records.read += 1;
+            messages.read += 1;
+          } else {
+            count(batch.bareRecord());
+          }
         }
+      } else {
+        for (const record of batch) count(record);
       }
-      addRowCounts(store.flushMessageRows());
       if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
         lastProgress = Date.now();
         report();
       }
     }
+    // Queued message rows are counted as they are written, in batches: the last partial batch is written here.
+    addRowCounts(store.flushMessageRows());
     const loaded = summary('loaded', detection.format, null);
     await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
     await store.commit();

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { AuthorRole, ConversationSource, NewIngestFile, RejectKind } from '../db/schema.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
+import type { DecodedBatch } from './record-codec.js';
 
 export type Outcome = 'inserted' | 'updated' | 'unchanged';
 
@@ -52,11 +53,6 @@ interface StoredMessage {
 /** Message rows written by one multi-row INSERT; a conflict in the batch replays its rows one by one. */
 const MESSAGE_BATCH_ROWS = 128;
 
-interface PendingMessage {
-  conversationId: number;
-  message: NormalizedMessage;
-  conversationChanged: boolean;
-}
 
 /** What the message rows written since the last `flushMessageRows` came to. */
 export interface MessageRowCounts {
@@ -76,6 +72,11 @@ const MESSAGE_BATCH_COLUMNS = [
   'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
   'body_truncated', 'internal', 'first_run_id', 'last_run_id',
 ] as const;
+/** Position of each column in MESSAGE_BATCH_COLUMNS. */
+const COLUMN = Object.fromEntries(MESSAGE_BATCH_COLUMNS.map((name, position) => [name, position])) as Record<
+  (typeof MESSAGE_BATCH_COLUMNS)[number],
+  number
+>;
 const MESSAGE_SLOTS = [
   'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
   'body_truncated', 'internal', 'run_id',
@@ -97,10 +98,18 @@ export class IngestStore {
   private readonly updateMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
   private readonly insertEvent: PreparedCompiled<'conversation_id' | 'kind' | 'created_at' | 'actor_id'>;
   private readonly insertMessageBatch: PreparedCompiled<string>;
-  /** For each parameter of the batch statement: which pending row, which column of MESSAGE_BATCH_COLUMNS. */
-  private readonly batchPositions: { row: number; column: number }[];
+  /** The batch statement's parameters, filled row by row as messages are queued: no object per row. */
+  private readonly batchParameters: unknown[];
+  /** Row r, column c (of MESSAGE_BATCH_COLUMNS) is parameter `batchIndex[r * columns + c]`. */
+  private readonly batchIndex: Int32Array;
   private readonly savepoint: { begin: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement; release: BetterSqlite3.Statement };
-  private pending: PendingMessage[] = [];
+  private pendingRows = 0;
+  /** Per queued row: 1 when queuing it inserted or changed its conversation. */
+  private readonly pendingConversationChanged = new Uint8Array(MESSAGE_BATCH_ROWS);
+  /** The conversation of the last bare row, so that the next row of the same conversation skips every lookup. */
+  private lastBare: { source: ConversationSource; externalId: string; state: ConversationState } | undefined;
+  /** `insertConversation`'s parameters for a conversation known only from a bare message row. */
+  private readonly bareConversation: { parameters: unknown[]; source: number; externalId: number; channel: number; createdAt: number };
   private rowCounts: MessageRowCounts = emptyRowCounts();
   private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
 
@@ -242,10 +251,28 @@ export class IngestStore {
       db.insertInto('messages').values(batchRows as never).onConflict((oc) => oc.columns(['conversation_id', 'external_id']).doNothing()),
       batchSlots,
     );
-    this.batchPositions = this.insertMessageBatch.order.map((name) => {
+    this.batchIndex = new Int32Array(MESSAGE_BATCH_ROWS * MESSAGE_BATCH_COLUMNS.length);
+    this.insertMessageBatch.order.forEach((name, position) => {
       const [row, column] = name.split(':') as [string, (typeof MESSAGE_BATCH_COLUMNS)[number]];
-      return { row: Number(row), column: MESSAGE_BATCH_COLUMNS.indexOf(column) };
+      this.batchIndex[Number(row) * MESSAGE_BATCH_COLUMNS.length + MESSAGE_BATCH_COLUMNS.indexOf(column)] = position;
     });
+    this.batchParameters = new Array<unknown>(this.insertMessageBatch.order.length).fill(null);
+    for (let row = 0; row < MESSAGE_BATCH_ROWS; row++) {
+      this.batchParameters[this.batchIndex[row * MESSAGE_BATCH_COLUMNS.length + COLUMN.first_run_id]!] = runId;
+      this.batchParameters[this.batchIndex[row * MESSAGE_BATCH_COLUMNS.length + COLUMN.last_run_id]!] = runId;
+    }
+    const bareValues: Record<(typeof CONVERSATION_SLOTS)[number], unknown> = {
+      source: null, external_id: null, channel: null, created_at: null, created_at_derived: 1, status: null, resolved_at: null,
+      customer_id: null, assignee: null, subject: null, language: null, tags: '[]', run_id: runId, id: null,
+    };
+    const order = this.insertConversation.order;
+    this.bareConversation = {
+      parameters: order.map((name) => bareValues[name]),
+      source: order.indexOf('source'),
+      externalId: order.indexOf('external_id'),
+      channel: order.indexOf('channel'),
+      createdAt: order.indexOf('created_at'),
+    };
     const statement = (text: string) => sqlite.prepare(text);
     this.savepoint = {
       begin: statement(sql`savepoint message_batch`.compile(db).sql),
@@ -259,13 +286,14 @@ export class IngestStore {
   }
 
   async commit(): Promise<void> {
-    if (this.pending.length > 0) throw new Error('flushMessageRows() must run before commit()');
+    if (this.pendingRows > 0) throw new Error('flushMessageRows() must run before commit()');
     await sql`commit`.execute(this.handle.db);
   }
 
   /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
   async rollback(): Promise<void> {
-    this.pending = [];
+    this.pendingRows = 0;
+    this.lastBare = undefined;
     this.rowCounts = emptyRowCounts();
     this.conversations.clear();
     this.cachedConversations = 0;
@@ -304,9 +332,104 @@ export class IngestStore {
     }
     const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
     const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
-    this.pending.push({ conversationId: state.id, message, conversationChanged: outcome !== 'unchanged' });
-    if (this.pending.length >= MESSAGE_BATCH_ROWS) this.writePending();
+    this.queueMessage(
+      state.id, message.externalId, message.role, message.authorId, message.createdAt, message.body, message.bodyLength,
+      message.bodyTruncated, message.internal, outcome !== 'unchanged',
+    );
     return undefined;
+  }
+
+  /**
+   * `saveMessageRow` for the current row of a decoded batch that carries no conversation columns (the bulk of a
+   * messages CSV), without building objects. Returns false, storing nothing, when the row's channel contradicts the
+   * stored conversation's: the caller then takes the general path, which rejects it with its reason.
+   */
+  queueBareMessage(row: DecodedBatch): boolean {
+    const last = this.lastBare;
+    let state: ConversationState | undefined;
+    let changed = false;
+    if (
+      last !== undefined &&
+      last.source === row.source &&
+      last.externalId.length === row.conversationLength &&
+      row.text.startsWith(last.externalId, row.conversationStart)
+    ) {
+      state = last.state;
+    } else {
+      const externalId = row.conversationId();
+      state = this.lookupConversation(row.source, externalId);
+      if (!state) {
+        state = this.insertBareConversation(row.source, externalId, row.channel, row.createdAt);
+        changed = true;
+      }
+      this.lastBare = { source: row.source, externalId, state };
+    }
+    if (state.channel !== row.channel) return false;
+    if (row.createdAt < state.created_at) {
+      // The conversation starts earlier than stored: the general path updates it (rare: rows out of time order).
+      const head = (row.bareRecord().parsed as { ok: true; value: { type: 'message'; head: NormalizedConversation } }).value.head;
+      state = this.upsertConversationHead(head, row.createdAt, true, false).state;
+      this.lastBare = { source: row.source, externalId: head.externalId, state };
+      changed = true;
+    }
+    this.queueMessage(
+      state.id, row.messageId, row.role, row.authorId, row.createdAt, row.body, row.bodyLength, row.bodyTruncated,
+      row.internal, changed,
+    );
+    return true;
+  }
+
+  private insertBareConversation(source: ConversationSource, externalId: string, channel: string, start: number): ConversationState {
+    const insert = this.bareConversation;
+    const parameters = insert.parameters;
+    parameters[insert.source] = source;
+    parameters[insert.externalId] = externalId;
+    parameters[insert.channel] = channel;
+    parameters[insert.createdAt] = start;
+    const state: ConversationState = {
+      id: Number(this.insertConversation.runPositional(parameters).lastInsertRowid),
+      channel,
+      created_at: start,
+      created_at_derived: 1,
+      status: null,
+      resolved_at: null,
+      customer_id: null,
+      assignee: null,
+      subject: null,
+      language: null,
+      tags: '[]',
+    };
+    this.remember(source, externalId, state);
+    return state;
+  }
+
+  private queueMessage(
+    conversationId: number,
+    externalId: string,
+    role: AuthorRole,
+    authorId: string | null,
+    createdAt: number,
+    body: string,
+    bodyLength: number,
+    bodyTruncated: boolean,
+    internal: boolean,
+    conversationChanged: boolean,
+  ): void {
+    const parameters = this.batchParameters;
+    const index = this.batchIndex;
+    const at = this.pendingRows * MESSAGE_BATCH_COLUMNS.length;
+    parameters[index[at + COLUMN.conversation_id]!] = conversationId;
+    parameters[index[at + COLUMN.external_id]!] = externalId;
+    parameters[index[at + COLUMN.author_role]!] = role;
+    parameters[index[at + COLUMN.author_id]!] = authorId;
+    parameters[index[at + COLUMN.created_at]!] = createdAt;
+    parameters[index[at + COLUMN.body]!] = body;
+    parameters[index[at + COLUMN.body_length]!] = bodyLength;
+    parameters[index[at + COLUMN.body_truncated]!] = bodyTruncated ? 1 : 0;
+    parameters[index[at + COLUMN.internal]!] = internal ? 1 : 0;
+    this.pendingConversationChanged[this.pendingRows] = conversationChanged ? 1 : 0;
+    this.pendingRows += 1;
+    if (this.pendingRows === MESSAGE_BATCH_ROWS) this.writePending();
   }
 
   /** Writes the queued message rows and returns what they came to since the last call. */
@@ -318,15 +441,13 @@ export class IngestStore {
   }
 
   private writePending(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    this.pending = [];
-    if (pending.length === MESSAGE_BATCH_ROWS) {
-      const columns = pending.map((p) => this.messageColumns(p.conversationId, p.message));
-      const parameters = this.batchPositions.map(({ row, column }) => columns[row]![column]);
+    const rows = this.pendingRows;
+    if (rows === 0) return;
+    this.pendingRows = 0;
+    if (rows === MESSAGE_BATCH_ROWS) {
       this.savepoint.begin.run();
-      const inserted = this.insertMessageBatch.runPositional(parameters).changes;
-      if (inserted === pending.length) {
+      const inserted = this.insertMessageBatch.runPositional(this.batchParameters).changes;
+      if (inserted === rows) {
         this.savepoint.release.run();
         this.rowCounts.records.inserted += inserted;
         this.rowCounts.messages.inserted += inserted;
@@ -336,28 +457,27 @@ export class IngestStore {
       this.savepoint.rollback.run();
       this.savepoint.release.run();
     }
-    for (const row of pending) {
-      const messageOutcome = this.upsertMessage(row.conversationId, row.message);
+    const parameters = this.batchParameters;
+    const index = this.batchIndex;
+    for (let row = 0; row < rows; row++) {
+      const at = row * MESSAGE_BATCH_COLUMNS.length;
+      const column = (name: keyof typeof COLUMN) => parameters[index[at + COLUMN[name]]!];
+      const message: NormalizedMessage = {
+        externalId: column('external_id') as string,
+        role: column('author_role') as AuthorRole,
+        authorId: column('author_id') as string | null,
+        createdAt: column('created_at') as number,
+        body: column('body') as string,
+        bodyLength: column('body_length') as number,
+        bodyTruncated: column('body_truncated') === 1,
+        internal: column('internal') === 1,
+      };
+      const messageOutcome = this.upsertMessage(column('conversation_id') as number, message);
       this.rowCounts.messages[messageOutcome] += 1;
-      const recordOutcome: Outcome = messageOutcome === 'inserted' ? 'inserted' : messageOutcome === 'updated' || row.conversationChanged ? 'updated' : 'unchanged';
+      const recordOutcome: Outcome =
+        messageOutcome === 'inserted' ? 'inserted' : messageOutcome === 'updated' || this.pendingConversationChanged[row] === 1 ? 'updated' : 'unchanged';
       this.rowCounts.records[recordOutcome] += 1;
     }
-  }
-
-  private messageColumns(conversationId: number, message: NormalizedMessage): unknown[] {
-    return [
-      conversationId,
-      message.externalId,
-      message.role,
-      message.authorId,
-      message.createdAt,
-      message.body,
-      message.bodyLength,
-      message.bodyTruncated ? 1 : 0,
-      message.internal ? 1 : 0,
-      this.runId,
-      this.runId,
-    ];
   }
 
   insertReject(reject: { path: string; line: number | null; kind: RejectKind; reason: string; raw: string }): void {
@@ -423,6 +543,7 @@ export class IngestStore {
   }
 
   private remember(source: ConversationSource, externalId: string, state: ConversationState): void {
+    this.lastBare = undefined;
     if (this.cachedConversations >= CONVERSATION_CACHE_LIMIT) {
       this.conversations.clear();
       this.cachedConversations = 0;

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EncodedBatch } from './record-codec.js';
-import { decodeBatch } from './record-codec.js';
-import type { SourceContext, SourceRecord } from './source-record.js';
+import { DecodedBatch } from './record-codec.js';
+import type { SourceContext } from './source-record.js';
 
 export interface WorkerRequest {
   format: string;
@@ -33,7 +33,7 @@ export async function* readInWorker(
   format: string,
   context: SourceContext & { onBytes: (bytes: number) => void; onHash: (sha256: string) => void },
   url: URL = WORKER_URL,
-): AsyncGenerator<SourceRecord[]> {
+): AsyncGenerator<DecodedBatch> {
   const worker = new Worker(url, { workerData: { format, path: context.path, timezone: context.timezone } satisfies WorkerRequest });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
@@ -61,7 +61,7 @@ export async function* readInWorker(
       }
       if (message.type === 'batch') {
         context.onBytes(message.bytes);
-        yield decodeBatch(message.records);
+        yield new DecodedBatch(message.records);
         worker.postMessage('ack');
       } else if (message.type === 'warn') {
         context.warn(message.reason, message.line);
