@@ -39,6 +39,8 @@ export function parseTimestamp(input: unknown, options: TimestampOptions): Parse
   if (typeof input !== 'string') {
     return fail(input === null || input === undefined ? 'missing timestamp' : `timestamp is a ${typeof input}, not a string or number`);
   }
+  const utc = readPlainUtc(input);
+  if (utc !== undefined) return checkRange(utc, input);
   const text = input.trim();
   if (text === '') return fail('missing timestamp');
   if (NUMBER_PATTERN.test(text)) return fromEpochNumber(Number(text), text);
@@ -78,6 +80,50 @@ export function parseTimestamp(input: unknown, options: TimestampOptions): Parse
   return fail(`unrecognised timestamp "${clip(text)}"`);
 }
 
+const ZERO = 48;
+
+/** The digit at `index` as a number, or NaN when it is not a digit. */
+function digit(text: string, index: number): number {
+  const code = text.charCodeAt(index) - ZERO;
+  return code >= 0 && code <= 9 ? code : NaN;
+}
+
+/**
+ * The one shape nearly every export uses, `2024-03-10T02:30:00Z` or with milliseconds `2024-03-10T02:30:00.123Z`, read
+ * without a regular expression or any allocation: ingest reads millions of them. Anything else, including an
+ * impossible date in this shape, returns undefined and takes the general path (which explains what is wrong).
+ */
+function readPlainUtc(text: string): number | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 24) return undefined;
+  if (
+    text.charCodeAt(4) !== 0x2d || // -
+    text.charCodeAt(7) !== 0x2d ||
+    text.charCodeAt(10) !== 0x54 || // T
+    text.charCodeAt(13) !== 0x3a || // :
+    text.charCodeAt(16) !== 0x3a ||
+    text.charCodeAt(length - 1) !== 0x5a // Z
+  ) {
+    return undefined;
+  }
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 5) * 10 + digit(text, 6);
+  const day = digit(text, 8) * 10 + digit(text, 9);
+  const hour = digit(text, 11) * 10 + digit(text, 12);
+  const minute = digit(text, 14) * 10 + digit(text, 15);
+  const second = digit(text, 17) * 10 + digit(text, 18);
+  let millisecond = 0;
+  if (length === 24) {
+    if (text.charCodeAt(19) !== 0x2e) return undefined; // .
+    millisecond = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
+  }
+  // NaN (a non-digit) fails every comparison below.
+  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && millisecond >= 0)) return undefined;
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
+  if (!(day <= daysInMonth) || year < 100) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+}
+
 interface DateParts {
   year: number;
   month: number;
@@ -110,9 +156,10 @@ function fromParts(text: string, parts: DateParts, timezone = 'UTC'): Parsed<num
   if (invalid) return fail(`impossible date "${clip(text)}": ${invalid}`);
   let ms: number;
   if (parts.offsetMinutes !== undefined || timezone === 'UTC') {
-    ms =
-      Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond) -
-      (parts.offsetMinutes ?? 0) * 60_000;
+    const date = new Date(Date.UTC(2000, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond));
+    // setUTCFullYear, not Date.UTC's year argument: Date.UTC reads years 0-99 as 1900-1999.
+    date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+    ms = date.getTime() - (parts.offsetMinutes ?? 0) * 60_000;
   } else {
     // A wall-clock time inside a daylight-saving gap does not exist; Luxon moves it forward by the gap.
     const local = DateTime.fromObject(

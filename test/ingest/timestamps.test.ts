@@ -52,6 +52,11 @@ describe('parseTimestamp rejects with a reason', () => {
     ['after 2100', '2150-01-01T00:00:00Z', /outside/],
     ['NaN', Number.NaN, /not a finite number/],
     ['US-style date', '05/01/2024 10:00', /unrecognised timestamp/],
+    ['a two-digit year is not 19xx', '0099-05-01T10:00:00Z', /outside 1990-01-01\.\.2100-01-01/],
+    ['a two-digit year without a zone', '0099-05-01 10:00', /outside 1990-01-01\.\.2100-01-01/],
+    ['February 30 with milliseconds', '2024-02-30T00:00:00.000Z', /day 30 does not exist in 2024-02/],
+    ['a letter where a digit goes', '2024-05-0xT10:00:00Z', /unrecognised timestamp/],
+    ['millisecond separator not a dot', '2024-05-01T10:00:00:123Z', /unrecognised timestamp/],
   ] as const)('%s', (_name, input, reason) => {
     const result = parseTimestamp(input, { timezone: 'UTC' });
     expect(result.ok).toBe(false);
@@ -63,4 +68,23 @@ test('time zones are validated by name', () => {
   expect(isValidTimeZone('UTC')).toBe(true);
   expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
   expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+});
+
+test('the allocation-free reading of plain UTC timestamps agrees with the general one', () => {
+  // The general path handles the same instant written with an explicit +00:00 offset.
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  for (let i = 0; i < 2000; i++) {
+    const year = 1990 + Math.floor(random() * 110);
+    const month = 1 + Math.floor(random() * 12);
+    const day = 1 + Math.floor(random() * 31);
+    const time = `${pad(Math.floor(random() * 24))}:${pad(Math.floor(random() * 60))}:${pad(Math.floor(random() * 60))}`;
+    const fraction = random() < 0.5 ? '' : `.${pad(Math.floor(random() * 1000), 3)}`;
+    const date = `${year}-${pad(month)}-${pad(day)}T${time}${fraction}`;
+    const plain = parseTimestamp(`${date}Z`, { timezone: 'Asia/Shanghai' });
+    const general = parseTimestamp(`${date}+00:00`, { timezone: 'UTC' });
+    if (general.ok) expect(plain).toEqual(general);
+    else expect(plain).toEqual({ ok: false, reason: general.reason.replace('+00:00', 'Z') });
+  }
 });
