@@ -50,3 +50,56 @@ test.each([1, 2, 3, 4, 5, 6])('segmented reading agrees with Papa Parse reading 
     expectedLine += 1 + row.join('').split('\n').length - 1;
   });
 });
+
+/** Text that is CSV only in part: stray and unclosed quotes, lone carriage returns, blank lines, ragged rows. */
+function messyCsv(random: () => number, rare: boolean): string {
+  // `rare`: the broken pieces are rare, so most segments are well-formed and some are not.
+  const common = ['a', 'b c', ',', ',', '"x",', '"multi\nline",', '\n', '\r\n', '提币', '😀', 'x'.repeat(1 + Math.floor(random() * 40))];
+  const broken = ['"', '""', '"y"z', '"x"', '\r'];
+  let text = 'id,first,second\n';
+  for (let line = 0; line < 8000; line++) {
+    const pieces = !rare || random() < 0.002 ? [...common, ...broken] : common;
+    const length = random() < 0.01 ? 600 : Math.floor(random() * 8);
+    for (let i = 0; i < length; i++) text += pieces[Math.floor(random() * pieces.length)];
+    text += random() < 0.5 ? '\n' : '\r\n';
+  }
+  return text;
+}
+
+const messyParsers = new Set<string>();
+
+test.each([1, 2, 3, 4, 5, 6, 7, 8])('the fast parser and Papa Parse read even broken CSV the same way (seed %i)', async (seed) => {
+  const random = seeded(seed * 7919);
+  const path = join(folder.path, `messy-${seed}.csv`);
+  writeFileSync(path, messyCsv(random, seed % 2 === 0));
+  const used = messyParsers;
+  const read = async (parser: 'auto' | 'papa') => {
+    const rows = [];
+    for await (const batch of readCsvRows(path, () => undefined, undefined, { parser, onParser: (name) => used.add(name) })) rows.push(...batch);
+    return rows;
+  };
+  const papa = await read('papa');
+  expect(papa.length).toBeGreaterThan(500);
+  expect(await read('auto')).toEqual(papa);
+});
+
+test('the broken files above were read partly by each parser', () => {
+  expect([...messyParsers].sort()).toEqual(['d3-dsv', 'papaparse']);
+});
+
+test('a well-formed file is read by the fast parser and agrees with Papa Parse', async () => {
+  const random = seeded(99);
+  const rows = Array.from({ length: 5000 }, (_, i) => [`id${i}`, randomField(random).replace(/\r/g, ''), `plain ${i}`]);
+  const path = join(folder.path, 'well-formed.csv');
+  writeFileSync(path, Papa.unparse([['id', 'first', 'second'], ...rows], { newline: '\r\n' }));
+  const used: string[] = [];
+  const read = async (parser: 'auto' | 'papa') => {
+    const all = [];
+    for await (const batch of readCsvRows(path, () => undefined, undefined, { parser, onParser: (name) => used.push(name) })) all.push(...batch);
+    return all;
+  };
+  const fast = await read('auto');
+  expect(used.length).toBeGreaterThan(1);
+  expect(used.every((name) => name === 'd3-dsv')).toBe(true);
+  expect(fast).toEqual(await read('papa'));
+});
