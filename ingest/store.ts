@@ -92,6 +92,8 @@ export class IngestStore {
   private cachedConversations = 0;
   private readonly findConversation: PreparedCompiled<'source' | 'external_id'>;
   private readonly insertConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
+  /** `insertConversation` that does nothing when the conversation exists: one statement for a new one, no lookup first. */
+  private readonly insertConversationIfNew: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
   private readonly updateConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
   private readonly findMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
   private readonly insertMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
@@ -130,9 +132,7 @@ export class IngestStore {
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],
     );
-    this.insertConversation = prepareCompiled(
-      sqlite,
-      db.insertInto('conversations').values({
+    const insertConversation = db.insertInto('conversations').values({
         source: conversationValues.source as ConversationSource,
         external_id: conversationValues.external_id,
         channel: conversationValues.channel,
@@ -147,7 +147,11 @@ export class IngestStore {
         tags: conversationValues.tags,
         first_run_id: conversationValues.run_id as unknown as number,
         last_run_id: conversationValues.run_id as unknown as number,
-      }),
+      });
+    this.insertConversation = prepareCompiled(sqlite, insertConversation, CONVERSATION_SLOTS);
+    this.insertConversationIfNew = prepareCompiled(
+      sqlite,
+      insertConversation.onConflict((oc) => oc.columns(['source', 'external_id']).doNothing()),
       CONVERSATION_SLOTS,
     );
     this.updateConversation = prepareCompiled(
@@ -265,7 +269,7 @@ export class IngestStore {
       source: null, external_id: null, channel: null, created_at: null, created_at_derived: 1, status: null, resolved_at: null,
       customer_id: null, assignee: null, subject: null, language: null, tags: '[]', run_id: runId, id: null,
     };
-    const order = this.insertConversation.order;
+    const order = this.insertConversationIfNew.order;
     this.bareConversation = {
       parameters: order.map((name) => bareValues[name]),
       source: order.indexOf('source'),
@@ -357,10 +361,11 @@ export class IngestStore {
       state = last.state;
     } else {
       const externalId = row.conversationId();
-      state = this.lookupConversation(row.source, externalId);
+      state = this.conversations.get(row.source)?.get(externalId);
       if (!state) {
         state = this.insertBareConversation(row.source, externalId, row.channel, row.createdAt);
-        changed = true;
+        if (state) changed = true;
+        else state = this.lookupConversation(row.source, externalId)!;
       }
       this.lastBare = { source: row.source, externalId, state };
     }
@@ -379,15 +384,18 @@ export class IngestStore {
     return true;
   }
 
-  private insertBareConversation(source: ConversationSource, externalId: string, channel: string, start: number): ConversationState {
+  /** Undefined when the conversation is already stored. */
+  private insertBareConversation(source: ConversationSource, externalId: string, channel: string, start: number): ConversationState | undefined {
     const insert = this.bareConversation;
     const parameters = insert.parameters;
     parameters[insert.source] = source;
     parameters[insert.externalId] = externalId;
     parameters[insert.channel] = channel;
     parameters[insert.createdAt] = start;
+    const result = this.insertConversationIfNew.runPositional(parameters);
+    if (result.changes === 0) return undefined;
     const state: ConversationState = {
-      id: Number(this.insertConversation.runPositional(parameters).lastInsertRowid),
+      id: Number(result.lastInsertRowid),
       channel,
       created_at: start,
       created_at_derived: 1,
