@@ -74,7 +74,7 @@ async function timeSupportlens(csv: string, extraArgs: string[] = []): Promise<{
   const db = join(outDir, 'ingest-bench.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'ingest', '--db', db, '--json', '--quiet', csv], {
+  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'ingest', '--db', db, '--json', '--quiet', ...extraArgs, csv], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const peak = watchPeakMemory(child.pid!);
