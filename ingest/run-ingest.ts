@@ -107,6 +107,7 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
   // Ingest appends: index pages it touches are recent ones, so a small page cache costs little and keeps memory low.
   const cacheSize = handle.sqlite.pragma('cache_size', { simple: true }) as number;
   handle.sqlite.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
+  const bulkLoad = await beginBulkLoad(handle);
   try {
     for (let index = 0; index < files.length; index++) {
       if (options.signal?.aborted) {
@@ -124,6 +125,7 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
   } finally {
     handle.sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     handle.sqlite.pragma(`cache_size = ${cacheSize}`);
+    if (bulkLoad) endBulkLoad(handle);
   }
 
   const records = sumCounts(summaries.map((s) => s.records));
@@ -150,6 +152,32 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
     .where('id', '=', run.id)
     .execute();
   return result;
+}
+
+/**
+ * The first load into an empty database is written through a rollback journal instead of the write-ahead log: a
+ * rollback journal copies only pages that existed before the transaction (here almost none), so every new page is
+ * written once, where the log writes it twice (into the log, then into the database at the checkpoint). Each file
+ * is still one atomic transaction. It needs the database to itself: when another connection has it open (a
+ * dashboard), the switch is refused and the load stays in WAL mode. Returns whether it switched.
+ */
+async function beginBulkLoad(handle: DatabaseHandle): Promise<boolean> {
+  const stored = await handle.db.selectFrom('conversations').select('id').limit(1).executeTakeFirst();
+  if (stored) return false;
+  try {
+    return handle.sqlite.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    return false;
+  }
+}
+
+/** Back to WAL, so that readers never wait for a writer again; refused only if another connection opened meanwhile. */
+function endBulkLoad(handle: DatabaseHandle): void {
+  try {
+    handle.sqlite.pragma('journal_mode = WAL');
+  } catch {
+    // The next openDatabase sets WAL.
+  }
 }
 
 const INTERRUPTED = 'interrupted before the file was complete; nothing of it was kept';

@@ -24,12 +24,28 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return false;
 }
 
-test('SIGKILL mid-file leaves nothing of that file; the rerun loads everything exactly once', async () => {
-  const db = join(folder.path, 'kill.db');
+// An empty database is loaded through a rollback journal, one with data through the write-ahead log: both must hold.
+test.each([
+  ['an empty database (rollback journal)', false],
+  ['a database that already holds data (WAL)', true],
+] as const)('SIGKILL mid-file into %s leaves nothing of that file; the rerun loads everything exactly once', async (_name, preload) => {
+  const db = join(folder.path, `kill-${preload ? 'wal' : 'journal'}.db`);
+  const earlier = preload ? 5 : 0;
+  if (preload) {
+    const small = writeMessagesCsv(join(folder.path, 'earlier.csv'), earlier);
+    expect(spawnSync(process.execPath, [CLI, 'ingest', '--db', db, '--quiet', small]).status).toBe(0);
+  }
+  const sizeBefore = existsSync(db) ? statSync(db).size : 0;
   const child = spawn(process.execPath, [CLI, 'ingest', '--db', db, '--quiet', csv], { stdio: 'ignore' });
   const wal = `${db}-wal`;
-  // Kill once the transaction has clearly started writing pages.
-  const writing = await waitFor(() => existsSync(wal) && statSync(wal).size > 4 * 1024 * 1024, 60_000);
+  const journal = `${db}-journal`;
+  // Kill once the transaction has clearly started writing pages (into the log, or into the file under a journal).
+  const writing = await waitFor(
+    () =>
+      (existsSync(wal) && statSync(wal).size > 4 * 1024 * 1024) ||
+      (existsSync(journal) && existsSync(db) && statSync(db).size > sizeBefore + 4 * 1024 * 1024),
+    60_000,
+  );
   expect(writing).toBe(true);
   child.kill('SIGKILL');
   const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
@@ -39,20 +55,22 @@ test('SIGKILL mid-file leaves nothing of that file; the rerun loads everything e
   try {
     const count = async (table: 'messages' | 'conversations' | 'ingest_files' | 'rejects') =>
       (await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-    expect(await count('messages')).toBe(0);
-    expect(await count('conversations')).toBe(0);
-    expect(await count('ingest_files')).toBe(0);
+    expect(await count('messages')).toBe(earlier);
+    expect(await count('conversations')).toBe(Math.ceil(earlier / 5));
+    expect(await count('ingest_files')).toBe(preload ? 1 : 0);
     expect(await count('rejects')).toBe(0);
-    const runs = await handle.db.selectFrom('ingest_runs').select('status').execute();
-    expect(runs).toEqual([{ status: 'running' }]);
+    const runs = await handle.db.selectFrom('ingest_runs').select('status').orderBy('id').execute();
+    expect(runs.map((r) => r.status)).toEqual(preload ? ['succeeded', 'running'] : ['running']);
   } finally {
     await handle.close();
   }
 
   const rerun = spawnSync(process.execPath, [CLI, 'ingest', '--db', db, '--json', csv], { encoding: 'utf8' });
   expect(rerun.status).toBe(0);
-  const summary = JSON.parse(rerun.stdout) as { records: { inserted: number } };
-  expect(summary.records.inserted).toBe(ROWS);
+  const summary = JSON.parse(rerun.stdout) as { records: { inserted: number; unchanged: number } };
+  // The earlier file's rows are the first rows of the large one (same ids and content): unchanged.
+  expect(summary.records.inserted).toBe(ROWS - earlier);
+  expect(summary.records.unchanged).toBe(earlier);
 
   const after = await openDatabase({ path: db });
   try {
@@ -64,7 +82,7 @@ test('SIGKILL mid-file leaves nothing of that file; the rerun loads everything e
     const conversations = await after.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(conversations.n).toBe(ROWS / 5);
     const runs = await after.db.selectFrom('ingest_runs').select(['id', 'status']).orderBy('id').execute();
-    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'succeeded']);
+    expect(runs.map((r) => r.status)).toEqual(preload ? ['succeeded', 'interrupted', 'succeeded'] : ['interrupted', 'succeeded']);
   } finally {
     await after.close();
   }
