@@ -115,7 +115,9 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
         break;
       }
       const file = files[index]!;
-      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length });
+      // Until a file has loaded, the database is still empty: that file may build the indexes once at its end.
+      const deferIndexes = bulkLoad && summaries.every((s) => s.status !== 'loaded');
+      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length, deferIndexes });
       summaries.push(summary);
       if (summary.error === INTERRUPTED) {
         interrupted = true;
@@ -185,6 +187,8 @@ const INTERRUPTED = 'interrupted before the file was complete; nothing of it was
 interface FileContext extends IngestOptions {
   fileIndex: number;
   fileCount: number;
+  /** Drop the conversations' secondary indexes for this file's transaction and build them before its commit. */
+  deferIndexes: boolean;
 }
 
 async function ingestFile(store: IngestStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
@@ -267,6 +271,9 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
   };
   await store.begin();
   try {
+    // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
+    // so a failed or killed load leaves the indexes exactly as they were.
+    const deferredIndexes = context.deferIndexes ? await store.dropSecondaryIndexes('conversations') : [];
     const sourceContext = {
       path: file.path,
       timezone: context.timezone,
@@ -335,6 +342,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     }
     // Queued message rows are counted as they are written, in batches: the last partial batch is written here.
     addRowCounts(store.flushMessageRows());
+    await store.createIndexes(deferredIndexes);
     const loaded = summary('loaded', detection.format, null);
     await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
     await store.commit();

@@ -92,8 +92,11 @@ export class IngestStore {
   private cachedConversations = 0;
   private readonly findConversation: PreparedCompiled<'source' | 'external_id'>;
   private readonly insertConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
-  /** `insertConversation` that does nothing when the conversation exists: one statement for a new one, no lookup first. */
-  private readonly insertConversationIfNew: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
+  /**
+   * A conversation known only from a message row (id and channel; it starts at the message): does nothing when the
+   * conversation exists, so a new one costs one statement and no lookup first. Four values bound.
+   */
+  private readonly insertBareConversationIfNew: PreparedCompiled<'source' | 'external_id' | 'channel' | 'created_at'>;
   private readonly updateConversation: PreparedCompiled<(typeof CONVERSATION_SLOTS)[number]>;
   private readonly findMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
   private readonly insertMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
@@ -110,7 +113,7 @@ export class IngestStore {
   private readonly pendingConversationChanged = new Uint8Array(MESSAGE_BATCH_ROWS);
   /** The conversation of the last bare row, so that the next row of the same conversation skips every lookup. */
   private lastBare: { source: ConversationSource; externalId: string; state: ConversationState } | undefined;
-  /** `insertConversation`'s parameters for a conversation known only from a bare message row. */
+  /** `insertBareConversationIfNew`'s parameters, reused. */
   private readonly bareConversation: { parameters: unknown[]; source: number; externalId: number; channel: number; createdAt: number };
   private rowCounts: MessageRowCounts = emptyRowCounts();
   private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
@@ -149,10 +152,21 @@ export class IngestStore {
         last_run_id: conversationValues.run_id as unknown as number,
       });
     this.insertConversation = prepareCompiled(sqlite, insertConversation, CONVERSATION_SLOTS);
-    this.insertConversationIfNew = prepareCompiled(
+    this.insertBareConversationIfNew = prepareCompiled(
       sqlite,
-      insertConversation.onConflict((oc) => oc.columns(['source', 'external_id']).doNothing()),
-      CONVERSATION_SLOTS,
+      db
+        .insertInto('conversations')
+        .values({
+          source: slot('source') as ConversationSource,
+          external_id: slot('external_id'),
+          channel: slot('channel'),
+          created_at: slot('created_at') as unknown as number,
+          created_at_derived: sql.lit(1),
+          first_run_id: sql.lit(runId),
+          last_run_id: sql.lit(runId),
+        })
+        .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing()),
+      ['source', 'external_id', 'channel', 'created_at'],
     );
     this.updateConversation = prepareCompiled(
       sqlite,
@@ -265,13 +279,9 @@ export class IngestStore {
       this.batchIndex[Number(row) * MESSAGE_BATCH_COLUMNS.length + MESSAGE_BATCH_COLUMNS.indexOf(column)] = position;
     });
     this.batchParameters = new Array<unknown>(this.insertMessageBatch.order.length).fill(null);
-    const bareValues: Record<(typeof CONVERSATION_SLOTS)[number], unknown> = {
-      source: null, external_id: null, channel: null, created_at: null, created_at_derived: 1, status: null, resolved_at: null,
-      customer_id: null, assignee: null, subject: null, language: null, tags: '[]', run_id: runId, id: null,
-    };
-    const order = this.insertConversationIfNew.order;
+    const order = this.insertBareConversationIfNew.order;
     this.bareConversation = {
-      parameters: order.map((name) => bareValues[name]),
+      parameters: order.map(() => null),
       source: order.indexOf('source'),
       externalId: order.indexOf('external_id'),
       channel: order.indexOf('channel'),
@@ -283,6 +293,22 @@ export class IngestStore {
       rollback: statement(sql`rollback to message_batch`.compile(db).sql),
       release: statement(sql`release message_batch`.compile(db).sql),
     };
+  }
+
+  /**
+   * Drops the table's indexes other than its primary key and unique constraints (inside the open transaction) and
+   * returns their definitions for `createIndexes`.
+   */
+  async dropSecondaryIndexes(table: 'conversations'): Promise<string[]> {
+    const { rows } = await sql<{ name: string; sql: string }>`
+      select name, sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
+    `.execute(this.handle.db);
+    for (const index of rows) await this.handle.db.schema.dropIndex(index.name).execute();
+    return rows.map((index) => index.sql);
+  }
+
+  async createIndexes(definitions: readonly string[]): Promise<void> {
+    for (const definition of definitions) await sql.raw(definition).execute(this.handle.db);
   }
 
   async begin(): Promise<void> {
@@ -392,7 +418,7 @@ export class IngestStore {
     parameters[insert.externalId] = externalId;
     parameters[insert.channel] = channel;
     parameters[insert.createdAt] = start;
-    const result = this.insertConversationIfNew.runPositional(parameters);
+    const result = this.insertBareConversationIfNew.runPositional(parameters);
     if (result.changes === 0) return undefined;
     const state: ConversationState = {
       id: Number(result.lastInsertRowid),

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -18,7 +18,12 @@ afterEach(async () => {
   folder.cleanup();
 });
 
+const indexes = () =>
+  handle.sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'conversations' order by name`).all();
+
 test('the first load into an empty database is written without the write-ahead log, and WAL mode is back afterwards', async () => {
+  const before = indexes();
+  expect(before.length).toBeGreaterThanOrEqual(3);
   const csv = writeMessagesCsv(join(folder.path, 'first.csv'), 20_000);
   let modeDuringLoad: string | undefined;
   const summary = await runIngest(handle, {
@@ -30,6 +35,19 @@ test('the first load into an empty database is written without the write-ahead l
   expect(modeDuringLoad).toBe('delete');
   expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
   expect(existsSync(join(folder.path, 'support.db-journal'))).toBe(false);
+  // Its conversation indexes were built at the end of the file, identical to the migrations' ones.
+  expect(indexes()).toEqual(before);
+  const plan = handle.sqlite.prepare(`explain query plan select id from conversations where created_at >= 0 and created_at < 1`).all();
+  expect(JSON.stringify(plan)).toMatch(/conversations_created_at_idx/);
+});
+
+test('a first file that fails keeps every index; the next file loads', async () => {
+  const before = indexes();
+  // Recognised as a messages CSV, then refused once its header is read: inside the file's transaction.
+  copyFileSync(new URL('../fixtures/hostile/20-missing-required-column.csv', import.meta.url), join(folder.path, 'a-broken.csv'));
+  const summary = await runIngest(handle, { paths: [join(folder.path, 'a-broken.csv'), writeMessagesCsv(join(folder.path, 'b-good.csv'), 100)], timezone: 'UTC' });
+  expect(summary.files.map((file) => file.status)).toEqual(['failed', 'loaded']);
+  expect(indexes()).toEqual(before);
 });
 
 test('a database that already holds conversations is loaded in WAL mode', async () => {
