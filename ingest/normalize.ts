@@ -148,18 +148,7 @@ export function normalizeConversationFields(
     else issues.push({ kind: 'warning', reason: `"resolved_at": ${parsed.reason}; ignored`, raw: safeStringify(resolvedRaw) });
   }
 
-  const optional = (name: string): string | null => {
-    const value = readOptionalText(fields[name]);
-    if (value === undefined) {
-      issues.push({ kind: 'warning', reason: `"${name}" must be text, got ${describe(fields[name])}; ignored`, raw: safeStringify(fields[name]) });
-      return null;
-    }
-    if (value !== null && value.length > MAX_TEXT_FIELD_CHARS) {
-      issues.push({ kind: 'warning', reason: `"${name}" is ${value.length} characters; truncated to ${MAX_TEXT_FIELD_CHARS}`, raw: value.slice(0, 200) });
-      return value.slice(0, MAX_TEXT_FIELD_CHARS);
-    }
-    return value;
-  };
+  const optional = (name: string): string | null => readOptionalField(fields, name, issues);
 
   const tags = readTags(fields['tags']);
   if (!tags.ok) issues.push({ kind: 'warning', reason: `"tags": ${tags.reason}; ignored`, raw: safeStringify(fields['tags']) });
@@ -295,7 +284,28 @@ const ROLE_ALIASES: Record<string, AuthorRole> = {
   system: 'system',
 };
 
+/** A missing optional field is the common case (a CSV row without conversation columns): no work, no garbage. */
+function readOptionalField(fields: Fields, name: string, issues: RecordIssue[]): string | null {
+  const raw = fields[name];
+  if (raw === undefined || raw === null || raw === '') return null;
+  const value = readOptionalText(raw);
+  if (value === undefined) {
+    issues.push({ kind: 'warning', reason: `"${name}" must be text, got ${describe(raw)}; ignored`, raw: safeStringify(raw) });
+    return null;
+  }
+  if (value !== null && value.length > MAX_TEXT_FIELD_CHARS) {
+    issues.push({ kind: 'warning', reason: `"${name}" is ${value.length} characters; truncated to ${MAX_TEXT_FIELD_CHARS}`, raw: value.slice(0, 200) });
+    return value.slice(0, MAX_TEXT_FIELD_CHARS);
+  }
+  return value;
+}
+
+/** The verdicts for roles written exactly as stored, shared: read millions of times, never changed. */
+const EXACT_ROLES = new Map<unknown, Parsed<AuthorRole>>(AUTHOR_ROLES.map((role) => [role, Object.freeze(ok(role))]));
+
 function readRole(value: unknown): Parsed<AuthorRole> {
+  const exact = EXACT_ROLES.get(value);
+  if (exact) return exact;
   if (value === undefined || value === null || value === '') return fail('missing field "author_role"');
   const key = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
   // Own keys only: "constructor" or "__proto__" in the data are unknown roles, not the prototype's members.
