@@ -36,9 +36,9 @@ export async function* readMessagesCsv(context: SourceContext): AsyncGenerator<S
       const issues = head.issues.length === 0 ? message.issues : [...head.issues, ...message.issues];
       batch[i] = {
         line: row.line,
-        // Built only when needed (a reject or a warning): most rows never need their raw text.
+        // Built only for a row with a warning: most rows never need their raw text. A row rejected later (its
+        // channel contradicts its conversation's) is described from its fields by the writer.
         raw: issues.length > 0 ? rawOf(row.fields) : '',
-        rawOf: () => rawOf(row.fields),
         messagesRead: 1,
         parsed: { ok: true, value: { type: 'message', head: head.value, message: message.value }, issues },
       };
