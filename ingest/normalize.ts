@@ -269,7 +269,7 @@ function readRequiredText(value: unknown, name: string): Parsed<string> {
 }
 
 /** null when absent or blank; undefined when present but not text. */
-function readOptionalText(value: unknown): string | null | undefined {
+export function readOptionalText(value: unknown): string | null | undefined {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return undefined;
@@ -314,7 +314,7 @@ function readRole(value: unknown): Parsed<AuthorRole> {
   return ok(role);
 }
 
-function readFlag(value: unknown): Parsed<boolean> {
+export function readFlag(value: unknown): Parsed<boolean> {
   if (value === undefined || value === null || value === '') return ok(false);
   if (typeof value === 'boolean') return ok(value);
   if (value === 1 || value === 0) return ok(value === 1);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Source } from './source-record.js';
-import { encodeBatch, transferList } from './record-codec.js';
+import type { SourceContext } from './source-record.js';
+import { encodeBatch, transferList, type EncodedBatch } from './record-codec.js';
 import type { WorkerMessage, WorkerRequest } from './worker-source.js';
 
 /** How many batches may wait unprocessed in the writer before the parser pauses: memory stays flat. */
@@ -11,11 +11,15 @@ const MAX_BATCHES_IN_FLIGHT = 8;
  * The formats run-ingest hands to this thread, each loaded on demand: the thread starts without the modules of the
  * formats it does not read (the helpdesk readers, YAML), so its first batch comes sooner.
  */
-const SOURCES: Record<string, () => Promise<Source>> = {
-  'messages-csv': async () => (await import('./sources/messages-csv.js')).readMessagesCsv,
-  'conversations-jsonl': async () => (await import('./sources/json-records.js')).readJsonLinesOf('conversation'),
+const SOURCES: Record<string, () => Promise<(context: SourceContext) => AsyncIterable<EncodedBatch>>> = {
+  'messages-csv': async () => (await import('./sources/messages-csv.js')).readMessagesCsvEncoded,
+  'conversations-jsonl': async () => {
+    const read = (await import('./sources/json-records.js')).readJsonLinesOf('conversation');
+    return async function* (context) {
+      for await (const records of read(context)) yield encodeBatch(records);
+    };
+  },
 };
-
 const port = parentPort!;
 const request = workerData as WorkerRequest;
 let credit = MAX_BATCHES_IN_FLIGHT;
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
   for await (const batch of iterator) {
     while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credit -= 1;
-    post({ type: 'batch', records: encodeBatch(batch), bytes });
+    post({ type: 'batch', records: batch, bytes });
   }
   post({ type: 'done', bytes, sha256: hash.digest('hex') });
 }

@@ -48,42 +48,75 @@ export function transferList(batch: EncodedBatch): ArrayBuffer[] {
   return [batch.bare.buffer as ArrayBuffer, batch.ints.buffer as ArrayBuffer, batch.times.buffer as ArrayBuffer];
 }
 
-export function encodeBatch(records: SourceRecord[]): EncodedBatch {
-  const bare = new Uint8Array(records.length);
-  const others: unknown[] = [];
-  const text: string[] = [];
-  let bareCount = 0;
-  for (const record of records) {
-    const parsed = record.parsed;
-    if (parsed.ok && parsed.value.type === 'message' && parsed.issues.length === 0 && isBare(parsed.value.head)) bareCount += 1;
+/**
+ * Builds one batch, record after record, for at most `capacity` records. `addBare` takes a clean message row field
+ * by field (the messages CSV reader recognises most rows without building any object); `add` takes any record and
+ * puts it in the lane it belongs to.
+ */
+export class BatchEncoder {
+  private readonly bare: Uint8Array;
+  private readonly ints: Int32Array;
+  private readonly times: Float64Array;
+  private readonly others: unknown[] = [];
+  private readonly text: string[] = [];
+  private records = 0;
+  private bareRows = 0;
+
+  constructor(readonly capacity: number) {
+    this.bare = new Uint8Array(capacity);
+    this.ints = new Int32Array(capacity * INTS_PER_ROW);
+    this.times = new Float64Array(capacity * NUMBERS_PER_ROW);
   }
-  const ints = new Int32Array(bareCount * INTS_PER_ROW);
-  const times = new Float64Array(bareCount * NUMBERS_PER_ROW);
-  let row = 0;
-  for (let r = 0; r < records.length; r++) {
-    const record = records[r]!;
+
+  get size(): number {
+    return this.records;
+  }
+
+  addBare(
+    line: number,
+    source: ConversationSource,
+    conversationId: string,
+    channel: string,
+    messageId: string,
+    role: AuthorRole,
+    authorId: string | null,
+    createdAt: number,
+    body: string,
+    bodyLength: number,
+    bodyTruncated: boolean,
+    internal: boolean,
+  ): void {
+    this.bare[this.records++] = 1;
+    const row = this.bareRows++;
+    const ints = this.ints;
+    const at = row * INTS_PER_ROW;
+    ints[at + I_SOURCE] = SOURCES.indexOf(source);
+    ints[at + I_CONVERSATION_LENGTH] = conversationId.length;
+    ints[at + I_CHANNEL_LENGTH] = channel.length;
+    ints[at + I_MESSAGE_LENGTH] = messageId.length;
+    ints[at + I_ROLE] = AUTHOR_ROLES.indexOf(role);
+    ints[at + I_AUTHOR_LENGTH] = authorId === null ? -1 : authorId.length;
+    ints[at + I_BODY_LENGTH] = body.length;
+    ints[at + I_ORIGINAL_LENGTH] = bodyLength;
+    ints[at + I_FLAGS] = (bodyTruncated ? FLAG_TRUNCATED : 0) | (internal ? FLAG_INTERNAL : 0);
+    this.times[row * NUMBERS_PER_ROW] = createdAt;
+    this.times[row * NUMBERS_PER_ROW + 1] = line;
+    this.text.push(conversationId, channel, messageId, authorId ?? '', body);
+  }
+
+  add(record: SourceRecord): void {
     const parsed = record.parsed;
     if (parsed.ok && parsed.value.type === 'message') {
       const { head, message } = parsed.value;
       if (parsed.issues.length === 0 && isBare(head)) {
-        bare[r] = 1;
-        const at = row * INTS_PER_ROW;
-        ints[at + I_SOURCE] = SOURCES.indexOf(head.source);
-        ints[at + I_CONVERSATION_LENGTH] = head.externalId.length;
-        ints[at + I_CHANNEL_LENGTH] = head.channel.length;
-        ints[at + I_MESSAGE_LENGTH] = message.externalId.length;
-        ints[at + I_ROLE] = AUTHOR_ROLES.indexOf(message.role);
-        ints[at + I_AUTHOR_LENGTH] = message.authorId === null ? -1 : message.authorId.length;
-        ints[at + I_BODY_LENGTH] = message.body.length;
-        ints[at + I_ORIGINAL_LENGTH] = message.bodyLength;
-        ints[at + I_FLAGS] = (message.bodyTruncated ? FLAG_TRUNCATED : 0) | (message.internal ? FLAG_INTERNAL : 0);
-        times[row * NUMBERS_PER_ROW] = message.createdAt;
-        times[row * NUMBERS_PER_ROW + 1] = record.line ?? 0;
-        text.push(head.externalId, head.channel, message.externalId, message.authorId ?? '', message.body);
-        row += 1;
-        continue;
+        this.addBare(
+          record.line ?? 0, head.source, head.externalId, head.channel, message.externalId, message.role, message.authorId,
+          message.createdAt, message.body, message.bodyLength, message.bodyTruncated, message.internal,
+        );
+        return;
       }
-      others.push(
+      this.bare[this.records++] = 0;
+      this.others.push(
         MESSAGE_ROW,
         record.line,
         parsed.issues.length > 0 ? record.raw || (record.rawOf?.() ?? '') : '',
@@ -108,12 +141,29 @@ export function encodeBatch(records: SourceRecord[]): EncodedBatch {
         message.bodyTruncated,
         message.internal,
       );
-    } else {
-      const { rawOf, ...plain } = record;
-      others.push(OTHER, rawOf && !plain.raw ? { ...plain, raw: rawOf() } : plain);
+      return;
     }
+    this.bare[this.records++] = 0;
+    const { rawOf, ...plain } = record;
+    this.others.push(OTHER, rawOf && !plain.raw ? { ...plain, raw: rawOf() } : plain);
   }
-  return { bare, others, text: text.join(''), ints, times };
+
+  finish(): EncodedBatch {
+    const full = this.records === this.capacity;
+    return {
+      bare: full ? this.bare : this.bare.slice(0, this.records),
+      others: this.others,
+      text: this.text.join(''),
+      ints: this.ints.slice(0, this.bareRows * INTS_PER_ROW),
+      times: this.times.slice(0, this.bareRows * NUMBERS_PER_ROW),
+    };
+  }
+}
+
+export function encodeBatch(records: SourceRecord[]): EncodedBatch {
+  const encoder = new BatchEncoder(records.length);
+  for (const record of records) encoder.add(record);
+  return encoder.finish();
 }
 
 /**

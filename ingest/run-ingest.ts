@@ -9,7 +9,8 @@ import { detectFormat, type FormatName } from './detect-format.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
-import { DecodedBatch, encodeBatch } from './record-codec.js';
+import { DecodedBatch, type EncodedBatch } from './record-codec.js';
+import { readMessagesCsvEncoded } from './sources/messages-csv.js';
 import { parseWorkerAvailable, readInWorker } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
@@ -298,7 +299,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
           context.workerUrl,
         )
       : detection.format === 'messages-csv'
-        ? encodedInPlace(detection.source(sourceContext))
+        ? decodedInPlace(readMessagesCsvEncoded(sourceContext))
         : detection.source(sourceContext);
     const count = (record: SourceRecord): void => {
       records.read += 1;
@@ -361,11 +362,11 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
 }
 
 /**
- * A messages CSV parsed in this thread goes through the same encoding as one parsed in the worker: its clean rows
- * take the writer's fast lane either way, and both ways behave the same.
+ * A messages CSV parsed in this thread comes encoded as one parsed in the worker: its clean rows take the writer's
+ * fast lane either way, and both ways behave the same.
  */
-async function* encodedInPlace(batches: AsyncIterable<SourceRecord[]>): AsyncGenerator<DecodedBatch> {
-  for await (const batch of batches) yield new DecodedBatch(encodeBatch(batch));
+async function* decodedInPlace(batches: AsyncIterable<EncodedBatch>): AsyncGenerator<DecodedBatch> {
+  for await (const batch of batches) yield new DecodedBatch(batch);
 }
 
 type StoreOutcome =

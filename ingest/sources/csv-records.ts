@@ -8,6 +8,11 @@ export type CsvRow =
   | { ok: true; line: number; raw: string; fields: Record<string, string> }
   | { ok: false; line: number; raw: string; reason: string };
 
+/** A row as its values in header order (possibly fewer than the header's columns), or why it cannot be read. */
+export type CsvValuesRow = { ok: true; line: number; values: string[] } | { ok: false; line: number; raw: string; reason: string };
+
+type CsvOptions = { parser?: 'auto' | 'papa'; onParser?: (name: 'd3-dsv' | 'papaparse') => void };
+
 /** The file cannot be read as CSV at all (no header, a record longer than the limit). */
 export class CsvFileError extends Error {}
 
@@ -30,8 +35,39 @@ export async function* readCsvRows(
   onChunk: (chunk: Buffer) => void,
   onHeader?: (columns: string[]) => void,
   /** For tests: `parser: 'papa'` parses every segment with Papa Parse; `onParser` learns which parser read each segment. */
-  options: { parser?: 'auto' | 'papa'; onParser?: (name: 'd3-dsv' | 'papaparse') => void } = {},
+  options: CsvOptions = {},
 ): AsyncGenerator<CsvRow[]> {
+  let header: string[] = [];
+  const keepHeader = (columns: string[]): void => {
+    header = columns;
+    onHeader?.(columns);
+  };
+  for await (const rows of readCsvValues(path, onChunk, keepHeader, options)) {
+    const batch: CsvRow[] = new Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      if (!row.ok) {
+        batch[r] = row;
+        continue;
+      }
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) {
+        const value = row.values[i];
+        if (value !== undefined) fields[header[i]!] = value;
+      }
+      batch[r] = { ok: true, line: row.line, raw: '', fields };
+    }
+    yield batch;
+  }
+}
+
+/** `readCsvRows` without building an object per row: the values in header order. */
+export async function* readCsvValues(
+  path: string,
+  onChunk: (chunk: Buffer) => void,
+  onHeader: ((columns: string[]) => void) | undefined,
+  options: CsvOptions = {},
+): AsyncGenerator<CsvValuesRow[]> {
   let header: string[] | undefined;
   let nextLine = 1;
   // Bytes read since the last record boundary, kept as pieces: a record spanning many chunks is joined once.
@@ -86,7 +122,7 @@ export async function* readCsvRows(
    * Parse, whose error reports name what is wrong with a row. `irregular`: the quote scanner saw a quoted field
    * that does not close properly (or the file ends inside one).
    */
-  function parseSegment(bytes: Buffer, irregular: boolean): CsvRow[] {
+  function parseSegment(bytes: Buffer, irregular: boolean): CsvValuesRow[] {
     const invalidLines = isUtf8(bytes) ? undefined : findInvalidLines(bytes, nextLine);
     const text = invalidLines ? lenientDecoder.decode(bytes) : bytes.toString('utf8');
     const careful = irregular || invalidLines !== undefined || options.parser === 'papa' || hasLoneCarriageReturn(text);
@@ -105,7 +141,7 @@ export async function* readCsvRows(
       // (d3-dsv also strips a CRLF's carriage return, which the loop below strips from Papa Parse's rows.)
       if (text.endsWith('\n')) data.push(['']);
     }
-    const rows: CsvRow[] = [];
+    const rows: CsvValuesRow[] = [];
     for (let index = 0; index < data.length; index++) {
       const record = data[index]!;
       const line = nextLine;
@@ -141,12 +177,7 @@ export async function* readCsvRows(
         rows.push({ ok: false, line, raw: Papa.unparse([record]), reason: `row has ${record.length} fields, the header has ${header.length}` });
         continue;
       }
-      const fields: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) {
-        const value = record[i];
-        if (value !== undefined) fields[header[i]!] = value;
-      }
-      rows.push({ ok: true, line, raw: '', fields });
+      rows.push({ ok: true, line, values: record });
     }
     return rows;
   }
