@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import type { SourceContext } from './source-record.js';
 import { encodeBatch, transferList, type EncodedBatch } from './record-codec.js';
-import type { WorkerMessage, WorkerRequest } from './worker-source.js';
+import type { WorkerMessage, WorkerSetup } from './worker-source.js';
 
 /** How many batches may wait unprocessed in the writer before the parser pauses: memory stays flat. */
 const MAX_BATCHES_IN_FLIGHT = 8;
@@ -20,8 +20,7 @@ const SOURCES: Record<string, () => Promise<(context: SourceContext) => AsyncIte
     };
   },
 };
-const port = parentPort!;
-const request = workerData as WorkerRequest;
+const { request, port, posted } = workerData as WorkerSetup;
 let credit = MAX_BATCHES_IN_FLIGHT;
 let wake: (() => void) | undefined;
 port.on('message', (message: 'ack') => {
@@ -31,8 +30,12 @@ port.on('message', (message: 'ack') => {
   }
 });
 
-const post = (message: WorkerMessage): void =>
+/** Posts to the writer and counts the message in `posted`, which the writer waits on instead of its event loop. */
+const post = (message: WorkerMessage): void => {
   port.postMessage(message, message.type === 'batch' ? transferList(message.records) : undefined);
+  Atomics.add(posted, 0, 1);
+  Atomics.notify(posted, 0);
+};
 
 async function main(): Promise<void> {
   const hash = createHash('sha256');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { EncodedBatch } from './record-codec.js';
 import { DecodedBatch } from './record-codec.js';
 import type { SourceContext } from './source-record.js';
@@ -11,6 +11,15 @@ export interface WorkerRequest {
   timezone: string;
 }
 
+/** What the parsing thread is started with. */
+export interface WorkerSetup {
+  request: WorkerRequest;
+  /** Its end of the channel: batches, warnings and the end go out, acknowledgements come in. */
+  port: MessagePort;
+  /** Messages posted so far, counted in shared memory. */
+  posted: Int32Array;
+}
+
 export type WorkerMessage =
   | { type: 'batch'; records: EncodedBatch; bytes: number }
   | { type: 'warn'; reason: string; line: number | null }
@@ -18,6 +27,8 @@ export type WorkerMessage =
   | { type: 'error'; message: string };
 
 const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+/** How often a writer waiting for the parsing thread checks whether the thread died. */
+const FAILURE_POLL_MS = 50;
 
 /** The compiled worker exists next to this module (not when running the TypeScript sources directly, as in tests). */
 export function parseWorkerAvailable(url: URL = WORKER_URL): boolean {
@@ -34,35 +45,36 @@ export async function* readInWorker(
   context: SourceContext & { onBytes: (bytes: number) => void; onHash: (sha256: string) => void },
   url: URL = WORKER_URL,
 ): AsyncGenerator<DecodedBatch> {
-  const worker = new Worker(url, { workerData: { format, path: context.path, timezone: context.timezone } satisfies WorkerRequest });
-  const queue: WorkerMessage[] = [];
-  let wake: (() => void) | undefined;
+  // Messages are taken off the channel synchronously (receiveMessageOnPort) rather than delivered as events, which
+  // would cost a turn of the event loop per batch; when the channel is empty, the writer waits on the shared count
+  // of posted messages.
+  const { port1: port, port2: workerPort } = new MessageChannel();
+  const posted = new Int32Array(new SharedArrayBuffer(4));
+  const setup: WorkerSetup = { request: { format, path: context.path, timezone: context.timezone }, port: workerPort, posted };
+  const worker = new Worker(url, { workerData: setup, transferList: [workerPort] });
   let failure: Error | undefined;
-  worker.on('message', (message: WorkerMessage) => {
-    queue.push(message);
-    wake?.();
-  });
   worker.on('error', (error) => {
     failure = error;
-    wake?.();
   });
   worker.on('exit', (code) => {
     if (code !== 0 && !failure) failure = new Error(`the parsing thread stopped with code ${code}`);
-    wake?.();
   });
   try {
     for (;;) {
-      const message = queue.shift();
-      if (!message) {
+      const count = Atomics.load(posted, 0);
+      const received = receiveMessageOnPort(port);
+      if (!received) {
         if (failure) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+        // Wakes when the count moves past `count` (a message was posted after it was read), or to look at `failure`.
+        const waiting = Atomics.waitAsync(posted, 0, count, FAILURE_POLL_MS);
+        if (waiting.async) await waiting.value;
         continue;
       }
+      const message = received.message as WorkerMessage;
       if (message.type === 'batch') {
         context.onBytes(message.bytes);
         yield new DecodedBatch(message.records);
-        worker.postMessage('ack');
+        port.postMessage('ack');
       } else if (message.type === 'warn') {
         context.warn(message.reason, message.line);
       } else if (message.type === 'error') {
@@ -74,6 +86,7 @@ export async function* readInWorker(
       }
     }
   } finally {
+    port.close();
     await worker.terminate();
   }
 }

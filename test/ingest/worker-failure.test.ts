@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { DatabaseHandle } from '../../db/connection.js';
+import { runIngest } from '../../ingest/run-ingest.js';
+import { writeMessagesCsv } from '../cli/generate-csv.js';
+import { memoryDatabase, temporaryFolder } from '../helpers.js';
+
+let handle: DatabaseHandle;
+let folder: ReturnType<typeof temporaryFolder>;
+beforeEach(async () => {
+  handle = await memoryDatabase();
+  folder = temporaryFolder();
+});
+afterEach(async () => {
+  await handle.close();
+  folder.cleanup();
+});
+
+test.each([
+  ['exits', 'process.exit(3);', /the parsing thread stopped with code 3/],
+  ['throws', "throw new Error('parser exploded');", /parser exploded/],
+])('a parsing thread that %s fails its file with the reason, keeps nothing of it, and the run goes on', async (_name, body, reason) => {
+  const script = join(folder.path, 'broken-worker.mjs');
+  writeFileSync(script, `${body}\n`);
+  const csv = writeMessagesCsv(join(folder.path, 'a.csv'), 500);
+  const second = writeMessagesCsv(join(folder.path, 'b.csv'), 5);
+  const summary = await runIngest(handle, { paths: [csv], timezone: 'UTC', parseInWorker: true, workerUrl: pathToFileURL(script) });
+  expect(summary.files[0]!.status).toBe('failed');
+  expect(summary.files[0]!.error).toMatch(reason);
+  expect(handle.sqlite.prepare('select count(*) from messages').pluck().get()).toBe(0);
+  // The same database takes the next file normally.
+  const next = await runIngest(handle, { paths: [second], timezone: 'UTC' });
+  expect(next.records.inserted).toBe(5);
+});
