@@ -11,7 +11,7 @@ import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
 import { readMessagesCsvEncoded } from './sources/messages-csv.js';
-import { parseWorkerAvailable, readInWorker } from './worker-source.js';
+import { parseWorkerAvailable, readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
 export interface Counts {
@@ -91,6 +91,21 @@ const INGEST_CACHE_KIB = -16_384;
 export async function runIngest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
   const files = await expandPaths(options.paths);
+  // The first file's parsing thread starts now and boots while the run is being set up.
+  const prefetch: { thread: ParseThread | undefined } = { thread: await startFirstThread(files[0], options) };
+  try {
+    return await ingestFiles(handle, files, options, prefetch);
+  } finally {
+    if (prefetch.thread) await stopParseThread(prefetch.thread);
+  }
+}
+
+async function ingestFiles(
+  handle: DatabaseHandle,
+  files: { path: string; size: number }[],
+  options: IngestOptions,
+  prefetch: { thread: ParseThread | undefined },
+): Promise<IngestSummary> {
   await markAbandonedRuns(handle.db, 'ingest_runs', 'the process ended before the run finished; files it had not committed were not kept');
   const startedAt = Date.now();
   const { db } = handle;
@@ -118,7 +133,7 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions):
       const file = files[index]!;
       // Until a file has loaded, the database is still empty: that file may build the indexes once at its end.
       const deferIndexes = bulkLoad && summaries.every((s) => s.status !== 'loaded');
-      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length, deferIndexes });
+      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length, deferIndexes, prefetch });
       summaries.push(summary);
       if (summary.error === INTERRUPTED) {
         interrupted = true;
@@ -190,6 +205,25 @@ interface FileContext extends IngestOptions {
   fileCount: number;
   /** Drop the conversations' secondary indexes for this file's transaction and build them before its commit. */
   deferIndexes: boolean;
+  /** A parsing thread already started for a file; the file it was started for takes it. */
+  prefetch: { thread: ParseThread | undefined };
+}
+
+/** Formats whose large files are parsed in a worker thread, when the options allow it and the worker is built. */
+function parsesInWorker(format: FormatName, size: number, options: IngestOptions): boolean {
+  return (
+    options.parseInWorker !== false &&
+    WORKER_FORMATS.has(format) &&
+    (size >= WORKER_MIN_BYTES || options.workerUrl !== undefined) &&
+    parseWorkerAvailable(options.workerUrl)
+  );
+}
+
+async function startFirstThread(file: { path: string; size: number } | undefined, options: IngestOptions): Promise<ParseThread | undefined> {
+  if (!file || options.parseInWorker === false || file.size < WORKER_MIN_BYTES) return undefined;
+  const detection = await detectFormat(file.path).catch(() => undefined);
+  if (detection?.kind !== 'format' || !parsesInWorker(detection.format, file.size, options)) return undefined;
+  return startParseThread({ format: detection.format, path: file.path, timezone: options.timezone }, options.workerUrl);
 }
 
 async function ingestFile(store: IngestStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
@@ -287,17 +321,12 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
         store.insertReject({ path: file.path, line, kind: 'warning', reason, raw: '' });
       },
     };
-    const inWorker =
-      context.parseInWorker !== false &&
-      WORKER_FORMATS.has(detection.format) &&
-      (file.size >= WORKER_MIN_BYTES || context.workerUrl !== undefined) &&
-      parseWorkerAvailable(context.workerUrl);
-    const iterator = inWorker
-      ? readInWorker(
-          detection.format,
-          { ...sourceContext, onBytes: (read) => (bytes = read), onHash: (digest) => (sha256 = digest) },
-          context.workerUrl,
-        )
+    const iterator = parsesInWorker(detection.format, file.size, context)
+      ? readInWorker(takeThread(context.prefetch, { format: detection.format, path: file.path, timezone: context.timezone }, context.workerUrl), {
+          ...sourceContext,
+          onBytes: (read) => (bytes = read),
+          onHash: (digest) => (sha256 = digest),
+        })
       : detection.format === 'messages-csv'
         ? decodedInPlace(readMessagesCsvEncoded(sourceContext))
         : detection.source(sourceContext);
@@ -359,6 +388,17 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     await store.insertFile({ ...fileRow(failed, null), run_id: store.runId });
     return failed;
   }
+}
+
+/** The prefetched thread when it was started for this very request, else a new one. */
+function takeThread(prefetch: { thread: ParseThread | undefined }, request: WorkerRequest, url: URL | undefined): ParseThread {
+  const thread = prefetch.thread;
+  const same = thread && thread.request.path === request.path && thread.request.format === request.format && thread.request.timezone === request.timezone;
+  if (thread && same) {
+    prefetch.thread = undefined;
+    return thread;
+  }
+  return startParseThread(request, url);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { createRequire } from 'node:module';
+import type { DateTime as LuxonDateTime } from 'luxon';
 import { fail, ok, type Parsed } from './result.js';
 
 /** Earliest and latest instants accepted; anything outside is almost certainly a unit or data error. */
@@ -21,9 +22,25 @@ export interface TimestampOptions {
   timezone: string;
 }
 
-/** True when `zone` is an IANA time zone name this runtime knows. */
+/** True when `zone` is an IANA time zone name this runtime knows (the test luxon's IANAZone.isValidZone makes). */
 export function isValidTimeZone(zone: string): boolean {
-  return zone === 'UTC' || IANAZone.isValidZone(zone);
+  if (zone === 'UTC') return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Luxon, loaded the first time a timestamp without zone must be read in a zone other than UTC: most files never
+ * need it, and a parsing thread starts faster without it.
+ */
+let luxonDateTime: typeof LuxonDateTime | undefined;
+function dateTime(): typeof LuxonDateTime {
+  luxonDateTime ??= (createRequire(import.meta.url)('luxon') as typeof import('luxon')).DateTime;
+  return luxonDateTime;
 }
 
 /**
@@ -162,7 +179,7 @@ function fromParts(text: string, parts: DateParts, timezone = 'UTC'): Parsed<num
     ms = date.getTime() - (parts.offsetMinutes ?? 0) * 60_000;
   } else {
     // A wall-clock time inside a daylight-saving gap does not exist; Luxon moves it forward by the gap.
-    const local = DateTime.fromObject(
+    const local = dateTime().fromObject(
       {
         year: parts.year,
         month: parts.month,

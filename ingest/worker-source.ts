@@ -35,36 +35,58 @@ export function parseWorkerAvailable(url: URL = WORKER_URL): boolean {
   return existsSync(fileURLToPath(url));
 }
 
+/** A parsing thread at work on one file; `readInWorker` takes its batches. */
+export interface ParseThread {
+  readonly request: WorkerRequest;
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly posted: Int32Array;
+  failure: Error | undefined;
+}
+
+/**
+ * Starts parsing a file in a worker thread now: the thread boots (about 0.1 s) and fills its first batches while
+ * the caller is still preparing the database. End it with `readInWorker` (which terminates it) or `stopParseThread`.
+ */
+export function startParseThread(request: WorkerRequest, url: URL = WORKER_URL): ParseThread {
+  // Messages are taken off the channel synchronously (receiveMessageOnPort) rather than delivered as events, which
+  // would cost a turn of the event loop per batch; when the channel is empty, the writer waits on the shared count
+  // of posted messages.
+  const { port1: port, port2: workerPort } = new MessageChannel();
+  const posted = new Int32Array(new SharedArrayBuffer(4));
+  const setup: WorkerSetup = { request, port: workerPort, posted };
+  const worker = new Worker(url, { workerData: setup, transferList: [workerPort] });
+  const thread: ParseThread = { request, worker, port, posted, failure: undefined };
+  worker.on('error', (error) => {
+    thread.failure = error;
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !thread.failure) thread.failure = new Error(`the parsing thread stopped with code ${code}`);
+  });
+  return thread;
+}
+
+export async function stopParseThread(thread: ParseThread): Promise<void> {
+  thread.port.close();
+  await thread.worker.terminate();
+}
+
 /**
  * Parses and validates a file in a worker thread while the caller writes: both cores work. Batches arrive in file
  * order; the worker waits when the writer falls behind. Reports the bytes read and the file's SHA-256 through
  * `context.onChunk`-equivalent callbacks: `onBytes` as it goes and `onDone` at the end.
  */
 export async function* readInWorker(
-  format: string,
+  thread: ParseThread,
   context: SourceContext & { onBytes: (bytes: number) => void; onHash: (sha256: string) => void },
-  url: URL = WORKER_URL,
 ): AsyncGenerator<DecodedBatch> {
-  // Messages are taken off the channel synchronously (receiveMessageOnPort) rather than delivered as events, which
-  // would cost a turn of the event loop per batch; when the channel is empty, the writer waits on the shared count
-  // of posted messages.
-  const { port1: port, port2: workerPort } = new MessageChannel();
-  const posted = new Int32Array(new SharedArrayBuffer(4));
-  const setup: WorkerSetup = { request: { format, path: context.path, timezone: context.timezone }, port: workerPort, posted };
-  const worker = new Worker(url, { workerData: setup, transferList: [workerPort] });
-  let failure: Error | undefined;
-  worker.on('error', (error) => {
-    failure = error;
-  });
-  worker.on('exit', (code) => {
-    if (code !== 0 && !failure) failure = new Error(`the parsing thread stopped with code ${code}`);
-  });
+  const { worker, port, posted } = thread;
   try {
     for (;;) {
       const count = Atomics.load(posted, 0);
       const received = receiveMessageOnPort(port);
       if (!received) {
-        if (failure) throw failure;
+        if (thread.failure) throw thread.failure;
         // Wakes when the count moves past `count` (a message was posted after it was read), or to look at `failure`.
         const waiting = Atomics.waitAsync(posted, 0, count, FAILURE_POLL_MS);
         if (waiting.async) await waiting.value;
@@ -86,7 +108,6 @@ export async function* readInWorker(
       }
     }
   } finally {
-    port.close();
-    await worker.terminate();
+    await stopParseThread(thread);
   }
 }
