@@ -50,15 +50,20 @@ export async function* readCsvRows(
         batch[r] = row;
         continue;
       }
-      const fields: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) {
-        const value = row.values[i];
-        if (value !== undefined) fields[header[i]!] = value;
-      }
-      batch[r] = { ok: true, line: row.line, raw: '', fields };
+      batch[r] = { ok: true, line: row.line, raw: '', fields: fieldsOf(header, row.values) };
     }
     yield batch;
   }
+}
+
+/** A row's values keyed by column name; a repeated name keeps its last value. */
+export function fieldsOf(header: readonly string[], values: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < header.length; i++) {
+    const value = values[i];
+    if (value !== undefined) fields[header[i]!] = value;
+  }
+  return fields;
 }
 
 /** `readCsvRows` without building an object per row: the values in header order. */

@@ -4,7 +4,7 @@ import { normalizeConversationFields, normalizeMessage, readFlag, readOptionalTe
 import { BatchEncoder, decodeBatch, type EncodedBatch } from '../record-codec.js';
 import type { SourceContext, SourceRecord } from '../source-record.js';
 import { parseTimestamp } from '../timestamps.js';
-import { rawOf, readCsvValues, type CsvValuesRow } from './csv-records.js';
+import { fieldsOf, rawOf, readCsvValues, type CsvValuesRow } from './csv-records.js';
 
 export const MESSAGE_CSV_REQUIRED_COLUMNS = ['conversation_id', 'message_id', 'channel', 'author_role', 'created_at', 'body'] as const;
 export const MESSAGE_CSV_OPTIONAL_COLUMNS = [
@@ -126,11 +126,7 @@ function exactRole(value: string): AuthorRole | undefined {
 
 function toRecord(row: CsvValuesRow, names: string[], options: { timezone: string }): SourceRecord {
   if (!row.ok) return { line: row.line, raw: row.raw, messagesRead: 1, parsed: { ok: false, reason: row.reason } };
-  const fields: Record<string, string> = {};
-  for (let i = 0; i < names.length; i++) {
-    const value = row.values[i];
-    if (value !== undefined) fields[names[i]!] = value;
-  }
+  const fields = fieldsOf(names, row.values);
   const head = normalizeConversationFields(fields, options, CONVERSATION_RULES);
   const message = head.ok ? normalizeMessage(fields, options, MESSAGE_NAMES) : head;
   if (!head.ok || !message.ok) {
