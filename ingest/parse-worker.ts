@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { workerData } from 'node:worker_threads';
 import type { SourceContext } from './source-record.js';
 import { encodeBatch, transferList, type EncodedBatch } from './record-codec.js';
-import type { WorkerMessage, WorkerSetup } from './worker-source.js';
+import { BATCHES_DONE, POSTED, type WorkerMessage, type WorkerSetup } from './worker-source.js';
 
 /** How many batches may wait unprocessed in the writer before the parser pauses: memory stays flat. */
 const MAX_BATCHES_IN_FLIGHT = 8;
@@ -20,22 +20,27 @@ const SOURCES: Record<string, () => Promise<(context: SourceContext) => AsyncIte
     };
   },
 };
-const { request, port, posted } = workerData as WorkerSetup;
-let credit = MAX_BATCHES_IN_FLIGHT;
-let wake: (() => void) | undefined;
-port.on('message', (message: 'ack') => {
-  if (message === 'ack') {
-    credit += 1;
-    wake?.();
-  }
-});
+const { request, port, counters } = workerData as WorkerSetup;
+let batchesPosted = 0;
 
-/** Posts to the writer and counts the message in `posted`, which the writer waits on instead of its event loop. */
+/** Posts to the writer and counts the message in `counters`, which the writer waits on instead of its event loop. */
 const post = (message: WorkerMessage): void => {
   port.postMessage(message, message.type === 'batch' ? transferList(message.records) : undefined);
-  Atomics.add(posted, 0, 1);
-  Atomics.notify(posted, 0);
+  Atomics.add(counters, POSTED, 1);
+  Atomics.notify(counters, POSTED);
 };
+
+/**
+ * Blocks while the writer has MAX_BATCHES_IN_FLIGHT batches it has not finished: this thread has nothing else to do.
+ * (Atomics.waitAsync would not keep the thread's event loop alive.) The short timeout lets terminate() through.
+ */
+function waitForRoom(): void {
+  for (;;) {
+    const done = Atomics.load(counters, BATCHES_DONE);
+    if (batchesPosted - done < MAX_BATCHES_IN_FLIGHT) return;
+    Atomics.wait(counters, BATCHES_DONE, done, 50);
+  }
+}
 
 async function main(): Promise<void> {
   const hash = createHash('sha256');
@@ -53,8 +58,8 @@ async function main(): Promise<void> {
     warn: (reason, line) => post({ type: 'warn', reason, line }),
   });
   for await (const batch of iterator) {
-    while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
-    credit -= 1;
+    waitForRoom();
+    batchesPosted += 1;
     post({ type: 'batch', records: batch, bytes });
   }
   post({ type: 'done', bytes, sha256: hash.digest('hex') });

@@ -14,11 +14,14 @@ export interface WorkerRequest {
 /** What the parsing thread is started with. */
 export interface WorkerSetup {
   request: WorkerRequest;
-  /** Its end of the channel: batches, warnings and the end go out, acknowledgements come in. */
+  /** Its end of the channel: batches, warnings and the end go out. */
   port: MessagePort;
-  /** Messages posted so far, counted in shared memory. */
-  posted: Int32Array;
+  /** Shared counts: messages the thread posted (POSTED), batches the writer finished (BATCHES_DONE). */
+  counters: Int32Array;
 }
+
+export const POSTED = 0;
+export const BATCHES_DONE = 1;
 
 export type WorkerMessage =
   | { type: 'batch'; records: EncodedBatch; bytes: number }
@@ -40,7 +43,7 @@ export interface ParseThread {
   readonly request: WorkerRequest;
   readonly worker: Worker;
   readonly port: MessagePort;
-  readonly posted: Int32Array;
+  readonly counters: Int32Array;
   failure: Error | undefined;
 }
 
@@ -53,10 +56,10 @@ export function startParseThread(request: WorkerRequest, url: URL = WORKER_URL):
   // would cost a turn of the event loop per batch; when the channel is empty, the writer waits on the shared count
   // of posted messages.
   const { port1: port, port2: workerPort } = new MessageChannel();
-  const posted = new Int32Array(new SharedArrayBuffer(4));
-  const setup: WorkerSetup = { request, port: workerPort, posted };
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const setup: WorkerSetup = { request, port: workerPort, counters };
   const worker = new Worker(url, { workerData: setup, transferList: [workerPort] });
-  const thread: ParseThread = { request, worker, port, posted, failure: undefined };
+  const thread: ParseThread = { request, worker, port, counters, failure: undefined };
   worker.on('error', (error) => {
     thread.failure = error;
   });
@@ -80,15 +83,15 @@ export async function* readInWorker(
   thread: ParseThread,
   context: SourceContext & { onBytes: (bytes: number) => void; onHash: (sha256: string) => void },
 ): AsyncGenerator<DecodedBatch> {
-  const { worker, port, posted } = thread;
+  const { port, counters } = thread;
   try {
     for (;;) {
-      const count = Atomics.load(posted, 0);
+      const count = Atomics.load(counters, POSTED);
       const received = receiveMessageOnPort(port);
       if (!received) {
         if (thread.failure) throw thread.failure;
         // Wakes when the count moves past `count` (a message was posted after it was read), or to look at `failure`.
-        const waiting = Atomics.waitAsync(posted, 0, count, FAILURE_POLL_MS);
+        const waiting = Atomics.waitAsync(counters, POSTED, count, FAILURE_POLL_MS);
         if (waiting.async) await waiting.value;
         continue;
       }
@@ -96,7 +99,8 @@ export async function* readInWorker(
       if (message.type === 'batch') {
         context.onBytes(message.bytes);
         yield new DecodedBatch(message.records);
-        port.postMessage('ack');
+        Atomics.add(counters, BATCHES_DONE, 1);
+        Atomics.notify(counters, BATCHES_DONE);
       } else if (message.type === 'warn') {
         context.warn(message.reason, message.line);
       } else if (message.type === 'error') {
