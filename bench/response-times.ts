@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
+import { sql } from '#kysely';
 import { prepareCompiled, slot } from '../db/compiled-statement.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 import type { AuthorRole, ConversationEventKind, ConversationSource } from '../db/schema.js';

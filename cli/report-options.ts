@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 import type { Database } from '../db/schema.js';
 import { parseRangeBound, type ConversationFilter } from '../analysis/conversation-filter.js';
 import { UsageError } from './options.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 import type { Database } from '../db/schema.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import type { GapReportFormat } from '../analysis/faq/render-gap-report.js';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 import type { Database } from '../db/schema.js';
 import { getResponseTimeHeatmap, getResponseTimeReport, type HeatmapCell, type ResponseTimeQueryOptions } from '../analysis/response-times/response-time-queries.js';
 import { targetsFor, type ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';

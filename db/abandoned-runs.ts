@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 import type { Database } from './schema.js';
 
 /**

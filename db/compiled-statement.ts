@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Compilable } from 'kysely';
+import type { Compilable } from '#kysely';
 
 const MARKER = '\u0000slot:';
 

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from '#kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type MigrationResultSet, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type MigrationResultSet, type Migration, type MigrationProvider } from '#kysely';
 import { migrations } from './migrations/index.js';
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '#kysely';
 
 /**
  * The contract between stages. Times are UTC epoch milliseconds (`*_at`), durations are `*_ms`,

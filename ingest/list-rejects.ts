@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 import type { Database, RejectKind, RejectRow } from '../db/schema.js';
 
 export interface RejectFilter {

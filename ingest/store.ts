@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';

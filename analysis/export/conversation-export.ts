@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from '#kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { ConversationsTable, Database } from '../../db/schema.js';
 import type { ConversationFilter } from '../conversation-filter.js';

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql } from '#kysely';
 import type { ExportColumnProvider, ExportQuery } from '../export/conversation-export.js';
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from '#kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { Database } from '../../db/schema.js';

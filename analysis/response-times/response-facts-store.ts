@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable } from '#kysely';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { AuthorRole, ConversationEventKind, ConversationInitiator, ResponseTimeDailyTable } from '../../db/schema.js';

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from '#kysely';
 import { DateTime } from 'luxon';
 import type { Database, ResponseTimeDailyRow } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 import type { Database } from '../../db/schema.js';
 
 /** The filter every topic read takes: [from, to) in UTC epoch ms on the conversation's creation, and a channel. */

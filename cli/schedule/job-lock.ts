@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isProcessAlive } from '../../db/abandoned-runs.js';
-import type { Compilable } from 'kysely';
+import type { Compilable } from '#kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { JobLockRow } from '../../db/schema.js';
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely } from '#kysely';
 
 // Frozen in time: never import application code here.
 export async function up(db: Kysely<any>): Promise<void> {

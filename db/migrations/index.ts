@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import type { Migration } from '#kysely';
 import * as m0001 from './0001_create_core_tables.js';
 import * as m0002 from './0002_create_analysis_runs.js';
 import * as m0003 from './0003_create_response_facts.js';
