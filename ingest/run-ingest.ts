@@ -88,16 +88,40 @@ const INGEST_CACHE_KIB = -16_384;
  * const summary = await runIngest(handle, { paths: ['inbox/'], timezone: 'Asia/Shanghai' });
  * console.log(summary.records.inserted);
  */
-export async function runIngest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary> {
+export async function runIngest(handle: DatabaseHandle, options: IngestOptions, prepared?: PreparedIngest): Promise<IngestSummary> {
+  const run = prepared ?? (await prepareIngest(options));
+  try {
+    return await ingestFiles(handle, run.files, options, run.prefetch);
+  } finally {
+    await run.dispose();
+  }
+}
+
+/** What `prepareIngest` found: the files, and the first one's parsing thread if it is already at work. */
+export interface PreparedIngest {
+  readonly files: { path: string; size: number }[];
+  readonly prefetch: { thread: ParseThread | undefined };
+  /** Stops the parsing thread if no file took it; `runIngest` calls it, or the caller when it never runs. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Checks the options, lists the files and starts parsing the first large one in its thread, before any database
+ * work: the thread boots while the caller opens the database. Throws `IngestUsageError` for a bad zone or path.
+ */
+export async function prepareIngest(options: IngestOptions): Promise<PreparedIngest> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
   const files = await expandPaths(options.paths);
-  // The first file's parsing thread starts now and boots while the run is being set up.
   const prefetch: { thread: ParseThread | undefined } = { thread: await startFirstThread(files[0], options) };
-  try {
-    return await ingestFiles(handle, files, options, prefetch);
-  } finally {
-    if (prefetch.thread) await stopParseThread(prefetch.thread);
-  }
+  return {
+    files,
+    prefetch,
+    dispose: async () => {
+      const thread = prefetch.thread;
+      prefetch.thread = undefined;
+      if (thread) await stopParseThread(thread);
+    },
+  };
 }
 
 async function ingestFiles(

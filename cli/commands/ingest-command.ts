@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
-import { IngestUsageError, runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
+import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { IngestUsageError, prepareIngest, runIngest, type IngestOptions, type IngestSummary, type PreparedIngest } from '../../ingest/run-ingest.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError } from '../options.js';
 import { createProgressLine } from '../progress.js';
@@ -33,7 +33,22 @@ Exit codes: 0 all files read (some records may be rejected; see the summary), 1 
 2 bad arguments (a missing path, an unknown time zone), 3 nothing could be read.`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
-      const handle = await openDatabase({ path: options.db });
+      const ingestOptions: IngestOptions = { paths, timezone: options.timezone, parseInWorker: options.worker };
+      // Lists the files and starts parsing the first large one while the database opens.
+      let prepared: PreparedIngest;
+      try {
+        prepared = await prepareIngest(ingestOptions);
+      } catch (error) {
+        if (error instanceof IngestUsageError) throw new UsageError(error.message);
+        throw error;
+      }
+      let handle: DatabaseHandle;
+      try {
+        handle = await openDatabase({ path: options.db });
+      } catch (error) {
+        await prepared.dispose();
+        throw error;
+      }
       const progress = createProgressLine(process.stderr, !options.quiet && !options.json);
       const controller = new AbortController();
       const stop = (): void => controller.abort();
@@ -41,13 +56,7 @@ Exit codes: 0 all files read (some records may be rejected; see the summary), 1 
       process.once('SIGTERM', stop);
       let summary: IngestSummary;
       try {
-        summary = await runIngest(handle, {
-          paths,
-          timezone: options.timezone,
-          signal: controller.signal,
-          parseInWorker: options.worker,
-          onProgress: (p) => progress.update(p),
-        });
+        summary = await runIngest(handle, { ...ingestOptions, signal: controller.signal, onProgress: (p) => progress.update(p) }, prepared);
       } catch (error) {
         if (error instanceof IngestUsageError) throw new UsageError(error.message);
         throw error;
