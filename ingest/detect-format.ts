@@ -2,9 +2,8 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import Papa from 'papaparse';
 import { looksLikeFaqEntry } from './normalize-faq.js';
-import type { Source } from './source-record.js';
 import { readFaqCsv } from './sources/faq-csv.js';
-import { readFaqMarkdown } from './sources/faq-markdown.js';
+import type { Source, SourceContext, SourceRecord } from './source-record.js';
 import { JSON_LIST_KEYS, listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
 import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
 import { looksLikeIntercom, readIntercomDocument, readIntercomJsonLines } from './sources/intercom-conversations.js';
@@ -32,11 +31,17 @@ export type Detection =
 
 const SNIFF_BYTES = 64 * 1024;
 
+/** The Markdown reader brings a YAML parser (about 50 ms to load): loaded when a Markdown file is read, not before. */
+async function* readFaqMarkdownLazily(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  const { readFaqMarkdown } = await import('./sources/faq-markdown.js');
+  yield* readFaqMarkdown(context);
+}
+
 export const SOURCES: Record<FormatName, Source> = {
   'conversations-jsonl': readJsonLinesOf('conversation'),
   'conversations-json': readJsonDocumentOf('conversation'),
   'messages-csv': readMessagesCsv,
-  'faq-markdown': readFaqMarkdown,
+  'faq-markdown': readFaqMarkdownLazily,
   'faq-csv': readFaqCsv,
   'faq-json': readJsonDocumentOf('faq'),
   'faq-jsonl': readJsonLinesOf('faq'),
