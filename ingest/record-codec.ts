@@ -243,9 +243,9 @@ export class DecodedBatch {
     this.line = times[row * NUMBERS_PER_ROW + 1]!;
   }
 
-  /** The current bare row as a record, for the rare row that needs the general path (a reject, say). */
-  bareRecord(): SourceRecord {
-    const head: NormalizedConversation = {
+  /** The current bare row's conversation, as the general path describes one. */
+  bareHead(): NormalizedConversation {
+    return {
       source: this.source,
       externalId: this.conversationId(),
       channel: this.channel,
@@ -260,6 +260,11 @@ export class DecodedBatch {
       events: [],
       messages: [],
     };
+  }
+
+  /** The current bare row as a record, for the rare row that needs the general path (a reject, say). */
+  bareRecord(): SourceRecord {
+    const head = this.bareHead();
     const message: NormalizedMessage = {
       externalId: this.messageId,
       role: this.role,

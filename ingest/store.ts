@@ -53,7 +53,6 @@ interface StoredMessage {
 /** Message rows written by one multi-row INSERT; a conflict in the batch replays its rows one by one. */
 const MESSAGE_BATCH_ROWS = 128;
 
-
 /** What the message rows written since the last `flushMessageRows` came to. */
 export interface MessageRowCounts {
   records: MessageCounts;
@@ -113,8 +112,6 @@ export class IngestStore {
   private readonly pendingConversationChanged = new Uint8Array(MESSAGE_BATCH_ROWS);
   /** The conversation of the last bare row, so that the next row of the same conversation skips every lookup. */
   private lastBare: { source: ConversationSource; externalId: string; state: ConversationState } | undefined;
-  /** `insertBareConversationIfNew`'s parameters, reused. */
-  private readonly bareConversation: { parameters: unknown[]; source: number; externalId: number; channel: number; createdAt: number };
   private rowCounts: MessageRowCounts = emptyRowCounts();
   private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
 
@@ -135,7 +132,9 @@ export class IngestStore {
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],
     );
-    const insertConversation = db.insertInto('conversations').values({
+    this.insertConversation = prepareCompiled(
+      sqlite,
+      db.insertInto('conversations').values({
         source: conversationValues.source as ConversationSource,
         external_id: conversationValues.external_id,
         channel: conversationValues.channel,
@@ -150,8 +149,9 @@ export class IngestStore {
         tags: conversationValues.tags,
         first_run_id: conversationValues.run_id as unknown as number,
         last_run_id: conversationValues.run_id as unknown as number,
-      });
-    this.insertConversation = prepareCompiled(sqlite, insertConversation, CONVERSATION_SLOTS);
+      }),
+      CONVERSATION_SLOTS,
+    );
     this.insertBareConversationIfNew = prepareCompiled(
       sqlite,
       db
@@ -279,14 +279,6 @@ export class IngestStore {
       this.batchIndex[Number(row) * MESSAGE_BATCH_COLUMNS.length + MESSAGE_BATCH_COLUMNS.indexOf(column)] = position;
     });
     this.batchParameters = new Array<unknown>(this.insertMessageBatch.order.length).fill(null);
-    const order = this.insertBareConversationIfNew.order;
-    this.bareConversation = {
-      parameters: order.map(() => null),
-      source: order.indexOf('source'),
-      externalId: order.indexOf('external_id'),
-      channel: order.indexOf('channel'),
-      createdAt: order.indexOf('created_at'),
-    };
     const statement = (text: string) => sqlite.prepare(text);
     this.savepoint = {
       begin: statement(sql`savepoint message_batch`.compile(db).sql),
@@ -398,7 +390,7 @@ export class IngestStore {
     if (state.channel !== row.channel) return false;
     if (row.createdAt < state.created_at) {
       // The conversation starts earlier than stored: the general path updates it (rare: rows out of time order).
-      const head = (row.bareRecord().parsed as { ok: true; value: { type: 'message'; head: NormalizedConversation } }).value.head;
+      const head = row.bareHead();
       state = this.upsertConversationHead(head, row.createdAt, true, false).state;
       this.lastBare = { source: row.source, externalId: head.externalId, state };
       changed = true;
@@ -412,13 +404,7 @@ export class IngestStore {
 
   /** Undefined when the conversation is already stored. */
   private insertBareConversation(source: ConversationSource, externalId: string, channel: string, start: number): ConversationState | undefined {
-    const insert = this.bareConversation;
-    const parameters = insert.parameters;
-    parameters[insert.source] = source;
-    parameters[insert.externalId] = externalId;
-    parameters[insert.channel] = channel;
-    parameters[insert.createdAt] = start;
-    const result = this.insertBareConversationIfNew.runPositional(parameters);
+    const result = this.insertBareConversationIfNew.run({ source, external_id: externalId, channel, created_at: start });
     if (result.changes === 0) return undefined;
     const state: ConversationState = {
       id: Number(result.lastInsertRowid),

@@ -143,3 +143,22 @@ test('large CSV files (written in multi-row batches): repeats inside a batch, a 
   const edited = await handle.db.selectFrom('messages').select('body').where('external_id', '=', 'm699').executeTakeFirstOrThrow();
   expect(edited.body).toBe('message 699 (edited)');
 });
+
+test('CSV rows out of time order: a later row dated earlier moves its conversation start back, once', async () => {
+  const path = join(folder.path, 'out-of-order.csv');
+  writeFileSync(
+    path,
+    [
+      'conversation_id,message_id,channel,author_role,created_at,body',
+      'c1,m2,chat,agent,2024-05-01T10:05:00Z,Checking now.',
+      'c1,m1,chat,customer,2024-05-01T10:00:00Z,Where is my withdrawal?',
+      'c1,m3,chat,customer,2024-05-01T10:07:00Z,Thanks',
+    ].join('\n') + '\n',
+  );
+  const first = await runIngest(handle, { paths: [path], timezone: 'UTC' });
+  expect(first.records).toEqual({ read: 3, inserted: 3, updated: 0, unchanged: 0, rejected: 0 });
+  const stored = await handle.db.selectFrom('conversations').select(['created_at', 'created_at_derived']).executeTakeFirstOrThrow();
+  expect(stored).toEqual({ created_at: Date.parse('2024-05-01T10:00:00Z'), created_at_derived: 1 });
+  const again = await runIngest(handle, { paths: [path], timezone: 'UTC' });
+  expect(again.records).toEqual({ read: 3, inserted: 0, updated: 0, unchanged: 3, rejected: 0 });
+});
