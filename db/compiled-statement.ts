@@ -13,7 +13,10 @@ export interface PreparedCompiled<Slots extends string> {
   get<Row>(values: Record<Slots, unknown>): Row | undefined;
   /** The slot names in the order the statement takes its parameters, for callers that bind positionally. */
   readonly order: readonly Slots[];
-  /** Runs with parameters already in `order`: no object per call. */
+  /**
+   * Runs with parameters already in `order`: no object per call. They are passed as arguments, not as one array:
+   * better-sqlite3 reads an array element by element through V8's generic property lookup, arguments directly.
+   */
   runPositional(parameters: unknown[]): BetterSqlite3.RunResult;
   /** Every row at once; for bounded result sets (a chunk, a report window). */
   all<Row>(values: Record<Slots, unknown>): Row[];
@@ -51,7 +54,7 @@ export function prepareCompiled<Slots extends string>(
     run: (values) => statement.run(bind(values)),
     get: <Row>(values: Record<Slots, unknown>) => statement.get(bind(values)) as Row | undefined,
     order,
-    runPositional: (parameters) => statement.run(parameters),
+    runPositional: (parameters) => statement.run(...parameters),
     all: <Row>(values: Record<Slots, unknown>) => statement.all(bind(values)) as Row[],
     allRaw: (values) => {
       rawStatement ??= sqlite.prepare(compiled.sql).raw(true);

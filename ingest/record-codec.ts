@@ -31,6 +31,8 @@ const INTS_PER_ROW = 9;
 const NUMBERS_PER_ROW = 2;
 const FLAG_TRUNCATED = 1;
 const FLAG_INTERNAL = 2;
+/** See `RunTracker`. */
+const FLAG_FRESH_IN_RUN = 4;
 
 const SOURCES: readonly ConversationSource[] = ['canonical', 'zendesk', 'intercom', 'twitter'];
 
@@ -49,6 +51,39 @@ export function transferList(batch: EncodedBatch): ArrayBuffer[] {
 }
 
 /**
+ * Follows a file's records in order and tells, for each message, whether it continues a run: the record just before
+ * it was a message of the same conversation, and its message id has not appeared since that run began. The writer
+ * uses this to know, without asking the database, that a row of a conversation it has just created cannot already be
+ * stored, so a batch of such rows needs no savepoint to undo it. Any record that is not a message (a line that does
+ * not parse, a conversation) ends the run. Lives as long as the file, across batches.
+ */
+export class RunTracker {
+  private source: ConversationSource | undefined;
+  private conversationId = '';
+  private readonly ids = new Set<string>();
+
+  /** Notes a message; true when it is fresh in a continuing run. */
+  message(source: ConversationSource, conversationId: string, messageId: string): boolean {
+    if (source !== this.source || conversationId !== this.conversationId) {
+      this.source = source;
+      this.conversationId = conversationId;
+      this.ids.clear();
+      this.ids.add(messageId);
+      return false;
+    }
+    const size = this.ids.size;
+    this.ids.add(messageId);
+    return this.ids.size > size;
+  }
+
+  /** A record that is not a message ends the run. */
+  other(): void {
+    this.source = undefined;
+    this.ids.clear();
+  }
+}
+
+/**
  * Builds one batch, record after record, for at most `capacity` records. `addBare` takes a clean message row field
  * by field (the messages CSV reader recognises most rows without building any object); `add` takes any record and
  * puts it in the lane it belongs to.
@@ -62,7 +97,11 @@ export class BatchEncoder {
   private records = 0;
   private bareRows = 0;
 
-  constructor(readonly capacity: number) {
+  /** Without a `RunTracker` no row is marked fresh in its run, which is always safe, only slower to write. */
+  constructor(
+    readonly capacity: number,
+    private readonly runs?: RunTracker,
+  ) {
     this.bare = new Uint8Array(capacity);
     this.ints = new Int32Array(capacity * INTS_PER_ROW);
     this.times = new Float64Array(capacity * NUMBERS_PER_ROW);
@@ -98,7 +137,8 @@ export class BatchEncoder {
     ints[at + I_AUTHOR_LENGTH] = authorId === null ? -1 : authorId.length;
     ints[at + I_BODY_LENGTH] = body.length;
     ints[at + I_ORIGINAL_LENGTH] = bodyLength;
-    ints[at + I_FLAGS] = (bodyTruncated ? FLAG_TRUNCATED : 0) | (internal ? FLAG_INTERNAL : 0);
+    const fresh = this.runs?.message(source, conversationId, messageId) ?? false;
+    ints[at + I_FLAGS] = (bodyTruncated ? FLAG_TRUNCATED : 0) | (internal ? FLAG_INTERNAL : 0) | (fresh ? FLAG_FRESH_IN_RUN : 0);
     this.times[row * NUMBERS_PER_ROW] = createdAt;
     this.times[row * NUMBERS_PER_ROW + 1] = line;
     this.text.push(conversationId, channel, messageId, authorId ?? '', body);
@@ -115,6 +155,7 @@ export class BatchEncoder {
         );
         return;
       }
+      this.runs?.message(head.source, head.externalId, message.externalId);
       this.bare[this.records++] = 0;
       this.others.push(
         MESSAGE_ROW,
@@ -143,6 +184,7 @@ export class BatchEncoder {
       );
       return;
     }
+    this.runs?.other();
     this.bare[this.records++] = 0;
     const { rawOf, ...plain } = record;
     this.others.push(OTHER, rawOf && !plain.raw ? { ...plain, raw: rawOf() } : plain);
@@ -190,6 +232,8 @@ export class DecodedBatch {
   bodyLength = 0;
   bodyTruncated = false;
   internal = false;
+  /** The row continues its conversation's run with a message id new to that run: see `RunTracker`. */
+  freshInRun = false;
 
   constructor(private readonly encoded: EncodedBatch) {
     this.size = encoded.bare.length;
@@ -239,6 +283,7 @@ export class DecodedBatch {
     const flags = ints[at + I_FLAGS]!;
     this.bodyTruncated = (flags & FLAG_TRUNCATED) !== 0;
     this.internal = (flags & FLAG_INTERNAL) !== 0;
+    this.freshInRun = (flags & FLAG_FRESH_IN_RUN) !== 0;
     this.createdAt = times[row * NUMBERS_PER_ROW]!;
     this.line = times[row * NUMBERS_PER_ROW + 1]!;
   }

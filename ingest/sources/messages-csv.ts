@@ -1,7 +1,7 @@
 import { AUTHOR_ROLES, type AuthorRole } from '../../db/schema.js';
 import { MAX_BODY_CHARS, MAX_ID_CHARS } from '../limits.js';
 import { normalizeConversationFields, normalizeMessage, readFlag, readOptionalText } from '../normalize.js';
-import { BatchEncoder, decodeBatch, type EncodedBatch } from '../record-codec.js';
+import { BatchEncoder, decodeBatch, RunTracker, type EncodedBatch } from '../record-codec.js';
 import type { SourceContext, SourceRecord } from '../source-record.js';
 import { parseTimestamp } from '../timestamps.js';
 import { fieldsOf, rawOf, readCsvValues, type CsvValuesRow } from './csv-records.js';
@@ -63,8 +63,9 @@ export async function* readMessagesCsvEncoded(
   };
   const timestampOptions = { timezone: context.timezone };
   const recognise = options.recognise ?? true;
+  const runs = new RunTracker();
   for await (const rows of readCsvValues(context.path, context.onChunk, onHeader)) {
-    const encoder = new BatchEncoder(rows.length);
+    const encoder = new BatchEncoder(rows.length, runs);
     for (const row of rows) {
       if (recognise && row.ok && addCleanRow(encoder, row.line, row.values, columns!, timestampOptions)) {
         if (options.stats) options.stats.recognised += 1;
