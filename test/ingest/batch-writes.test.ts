@@ -172,6 +172,9 @@ class Model {
   }
 }
 
+const BODIES = ['Where is my withdrawal?', '我的提币还没有到账，已经过了两个小时 🙂', 'tab\tinside', 'é'];
+const pick = (random: () => number, values: string[]) => values[Math.floor(random() * values.length)]!;
+
 interface Row {
   conversation: string;
   message: string;
@@ -202,7 +205,7 @@ function randomRows(random: () => number, count: number, firstConversation: numb
         channel: kind < 0.03 ? 'email' : 'chat',
         role: random() < 0.5 ? 'customer' : 'agent',
         createdAt: kind > 0.96 ? 'yesterday' : time(),
-        body: clean || random() < 0.7 ? 'Where is my withdrawal?' : `edited ${Math.floor(random() * 3)}`,
+        body: clean || random() < 0.7 ? pick(random, BODIES) : `edited ${pick(random, BODIES)} ${Math.floor(random() * 3)}`,
       });
     }
   }
@@ -225,9 +228,11 @@ describe.each([
       const csv = rows.map((r) => `${r.conversation},${r.message},${r.channel},${r.role},${r.createdAt},${r.body}`);
       writeFileSync(path, `${HEADER}\n${csv.join('\n')}\n`);
       const summary = await runIngest(handle, { paths: [path], timezone: 'UTC', ...parsing });
-      expect(summary.files[0]!.status).toBe('loaded');
+      expect(summary.files[0]!.error ?? summary.files[0]!.status).toBe('loaded');
       expect(summary.records).toEqual(model.apply(rows));
     }
+    const types = await handle.db.selectFrom('messages').select((eb) => eb.fn<string>('typeof', ['body']).as('type')).distinct().execute();
+    expect(types).toEqual([{ type: 'text' }]);
     const stored = await handle.db
       .selectFrom('messages')
       .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
