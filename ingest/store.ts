@@ -611,8 +611,9 @@ export class IngestStore {
     }
     let bySource = this.conversations.get(source);
     if (!bySource) this.conversations.set(source, (bySource = new Map()));
-    if (!bySource.has(externalId)) this.cachedConversations += 1;
+    const size = bySource.size;
     bySource.set(externalId, state);
+    this.cachedConversations += bySource.size - size;
   }
 
   /**

@@ -103,3 +103,30 @@ test('a well-formed file is read by the fast parser and agrees with Papa Parse',
   expect(used.every((name) => name === 'd3-dsv')).toBe(true);
   expect(fast).toEqual(await read('papa'));
 });
+
+test('the first rows come in a small batch of their own; a quoted record across that cut is read whole', async () => {
+  const header = '\ufeffid,body\n';
+  const filler = Array.from({ length: 400 }, (_, i) => `r${i},${'x'.repeat(30)}\n`).join('');
+  // The quoted body starts before byte 8192 and ends well after it, with a line break and a comma inside.
+  const straddling = `long,"${'y'.repeat(200)}\n${'z'.repeat(100)}, still the body"\n`;
+  const prefix = header + filler.slice(0, 8192 - Buffer.byteLength(header) - 150);
+  const cut = prefix.lastIndexOf('\n') + 1;
+  const text = prefix.slice(0, cut) + straddling + filler.slice(cut - Buffer.byteLength(header));
+  expect(Buffer.byteLength(text.slice(0, text.indexOf('long,')))).toBeLessThan(8192);
+  expect(Buffer.byteLength(text.slice(0, text.indexOf(', still')))).toBeGreaterThan(8192);
+  const path = join(folder.path, 'first-piece.csv');
+  writeFileSync(path, text);
+
+  const batches: number[] = [];
+  const bodies = new Map<string, string>();
+  for await (const batch of readCsvRows(path, () => undefined)) {
+    batches.push(batch.length);
+    for (const row of batch) if (row.ok) bodies.set(row.fields['id']!, row.fields['body']!);
+  }
+  expect(batches.length).toBeGreaterThan(1);
+  expect(batches[0]).toBeLessThan(250);
+  expect(bodies.get('long')).toBe(`${'y'.repeat(200)}\n${'z'.repeat(100)}, still the body`);
+  expect(bodies.get('r0')).toBe('x'.repeat(30));
+  const expected = Papa.parse<string[]>(text.slice(1).trimEnd(), { newline: '\n' }).data.slice(1);
+  expect(batches.reduce((a, b) => a + b, 0)).toBe(expected.length);
+});
