@@ -3,7 +3,7 @@ import { sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
-import type { AuthorRole, ConversationSource, NewIngestFile, RejectKind } from '../db/schema.js';
+import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type NewIngestFile, type RejectKind } from '../db/schema.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
@@ -281,6 +281,8 @@ export class IngestStore {
     const runIdLiteral = sql.lit(runId);
     const batchRows = Array.from({ length: MESSAGE_BATCH_ROWS }, (_, row) => ({
       ...Object.fromEntries(MESSAGE_BATCH_COLUMNS.map((column) => [column, slot(`${row}:${column}`)])),
+      // The role travels as its position in AUTHOR_ROLES: a number binds without the string conversion a text needs.
+      author_role: roleFromCode(slot(`${row}:author_role`)),
       first_run_id: runIdLiteral,
       last_run_id: runIdLiteral,
     }));
@@ -468,7 +470,7 @@ export class IngestStore {
     const at = this.pendingRows * MESSAGE_BATCH_COLUMNS.length;
     parameters[index[at + COLUMN.conversation_id]!] = conversationId;
     parameters[index[at + COLUMN.external_id]!] = externalId;
-    parameters[index[at + COLUMN.author_role]!] = role;
+    parameters[index[at + COLUMN.author_role]!] = ROLE_CODES[role];
     parameters[index[at + COLUMN.author_id]!] = authorId;
     parameters[index[at + COLUMN.created_at]!] = createdAt;
     parameters[index[at + COLUMN.body]!] = body;
@@ -525,7 +527,7 @@ export class IngestStore {
       const column = (name: keyof typeof COLUMN) => parameters[index[at + COLUMN[name]]!];
       const message: NormalizedMessage = {
         externalId: column('external_id') as string,
-        role: column('author_role') as AuthorRole,
+        role: AUTHOR_ROLES[column('author_role') as number]!,
         authorId: column('author_id') as string | null,
         createdAt: column('created_at') as number,
         body: column('body') as string,
@@ -783,4 +785,14 @@ function carriesNothingNew(head: NormalizedConversation, state: ConversationStat
 
 function emptyRowCounts(): MessageRowCounts {
   return { records: { inserted: 0, updated: 0, unchanged: 0 }, messages: { inserted: 0, updated: 0, unchanged: 0 } };
+}
+
+const ROLE_CODES = Object.fromEntries(AUTHOR_ROLES.map((role, code) => [role, code])) as Record<AuthorRole, number>;
+
+/** `case code when 0 then 'customer' ... end`, from AUTHOR_ROLES. */
+function roleFromCode(code: string) {
+  return sql<AuthorRole>`case ${code} ${sql.join(
+    AUTHOR_ROLES.map((role, position) => sql`when ${sql.lit(position)} then ${sql.lit(role)}`),
+    sql` `,
+  )} end`;
 }

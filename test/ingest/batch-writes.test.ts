@@ -203,7 +203,7 @@ function randomRows(random: () => number, count: number, firstConversation: numb
         conversation: `c${conversation}`,
         message: clean ? `m${i}` : `m${Math.floor(random() * (random() < 0.3 ? 3 : 12))}`,
         channel: kind < 0.03 ? 'email' : 'chat',
-        role: random() < 0.5 ? 'customer' : 'agent',
+        role: pick(random, ['customer', 'agent', 'bot', 'system']),
         createdAt: kind > 0.96 ? 'yesterday' : time(),
         body: clean || random() < 0.7 ? pick(random, BODIES) : `edited ${pick(random, BODIES)} ${Math.floor(random() * 3)}`,
       });
