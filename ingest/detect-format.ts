@@ -1,14 +1,7 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import Papa from 'papaparse';
-import { looksLikeFaqEntry } from './normalize-faq.js';
-import { readFaqCsv } from './sources/faq-csv.js';
-import type { Source, SourceContext, SourceRecord } from './source-record.js';
-import { JSON_LIST_KEYS, listOf, readJsonDocumentOf, readJsonLinesOf } from './sources/json-records.js';
-import { MESSAGE_CSV_REQUIRED_COLUMNS, readMessagesCsv } from './sources/messages-csv.js';
-import { looksLikeIntercom, readIntercomDocument, readIntercomJsonLines } from './sources/intercom-conversations.js';
-import { readTwitterCsv } from './sources/twitter-csv.js';
-import { looksLikeZendesk, readZendeskDocument, readZendeskJsonLines } from './sources/zendesk-tickets.js';
+import { JSON_LIST_KEYS, listOf, looksLikeFaqEntry, looksLikeIntercom, looksLikeZendesk, MESSAGE_CSV_REQUIRED_COLUMNS } from './format-signs.js';
+import type { Source } from './source-record.js';
 
 export type FormatName =
   | 'conversations-jsonl'
@@ -31,25 +24,35 @@ export type Detection =
 
 const SNIFF_BYTES = 64 * 1024;
 
-/** The Markdown reader brings a YAML parser (about 50 ms to load): loaded when a Markdown file is read, not before. */
-async function* readFaqMarkdownLazily(context: SourceContext): AsyncGenerator<SourceRecord[]> {
-  const { readFaqMarkdown } = await import('./sources/faq-markdown.js');
-  yield* readFaqMarkdown(context);
+/**
+ * A reader loaded the first time a file of its format is read: each brings its own parsers (the Markdown one a YAML
+ * parser, about 50 ms), and a large CSV is read by the parsing thread, so the writing thread never needs its reader.
+ */
+function lazily(load: () => Promise<Source>): Source {
+  let reader: Promise<Source> | undefined;
+  return async function* (context) {
+    reader ??= load();
+    yield* (await reader)(context);
+  };
 }
 
+const jsonRecords = () => import('./sources/json-records.js');
+const zendesk = () => import('./sources/zendesk-tickets.js');
+const intercom = () => import('./sources/intercom-conversations.js');
+
 export const SOURCES: Record<FormatName, Source> = {
-  'conversations-jsonl': readJsonLinesOf('conversation'),
-  'conversations-json': readJsonDocumentOf('conversation'),
-  'messages-csv': readMessagesCsv,
-  'faq-markdown': readFaqMarkdownLazily,
-  'faq-csv': readFaqCsv,
-  'faq-json': readJsonDocumentOf('faq'),
-  'faq-jsonl': readJsonLinesOf('faq'),
-  'twitter-csv': readTwitterCsv,
-  'zendesk-json': readZendeskDocument,
-  'zendesk-jsonl': readZendeskJsonLines,
-  'intercom-json': readIntercomDocument,
-  'intercom-jsonl': readIntercomJsonLines,
+  'conversations-jsonl': lazily(async () => (await jsonRecords()).readJsonLinesOf('conversation')),
+  'conversations-json': lazily(async () => (await jsonRecords()).readJsonDocumentOf('conversation')),
+  'messages-csv': lazily(async () => (await import('./sources/messages-csv.js')).readMessagesCsv),
+  'faq-markdown': lazily(async () => (await import('./sources/faq-markdown.js')).readFaqMarkdown),
+  'faq-csv': lazily(async () => (await import('./sources/faq-csv.js')).readFaqCsv),
+  'faq-json': lazily(async () => (await jsonRecords()).readJsonDocumentOf('faq')),
+  'faq-jsonl': lazily(async () => (await jsonRecords()).readJsonLinesOf('faq')),
+  'twitter-csv': lazily(async () => (await import('./sources/twitter-csv.js')).readTwitterCsv),
+  'zendesk-json': lazily(async () => (await zendesk()).readZendeskDocument),
+  'zendesk-jsonl': lazily(async () => (await zendesk()).readZendeskJsonLines),
+  'intercom-json': lazily(async () => (await intercom()).readIntercomDocument),
+  'intercom-jsonl': lazily(async () => (await intercom()).readIntercomJsonLines),
 };
 
 /**
@@ -72,7 +75,7 @@ export async function detectFormat(path: string): Promise<Detection> {
     return found('faq-markdown');
   }
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed, head.length === SNIFF_BYTES, extension);
-  return detectCsv(text);
+  return await detectCsv(text);
 }
 
 const JSON_LINES_EXTENSIONS = new Set(['.jsonl', '.ndjson', '.jsonlines']);
@@ -150,11 +153,13 @@ function detectJsonList(list: unknown[]): Detection {
   return { kind: 'unknown', reason: `JSON records with keys ${keys.slice(0, 12).join(', ')} match no known format` };
 }
 
-function detectCsv(text: string): Detection {
+async function detectCsv(text: string): Promise<Detection> {
   let header: string[];
   try {
-    const rows = Papa.parse<string[]>(text.split(/\r?\n/, 1)[0]!, { delimiter: ',' }).data;
-    header = (rows[0] ?? []).map((name) => name.trim().toLowerCase());
+    const line = text.split(/\r?\n/, 1)[0]!;
+    // A header without quotes (or a stray carriage return) is its names between commas; only others need a CSV parser.
+    const names = line.includes('"') || line.includes('\r') ? ((await import('papaparse')).default.parse<string[]>(line, { delimiter: ',' }).data[0] ?? []) : line.split(',');
+    header = names.map((name) => name.trim().toLowerCase());
   } catch {
     return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };
   }

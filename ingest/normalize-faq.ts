@@ -2,25 +2,11 @@ import { MAX_BODY_CHARS, MAX_ID_CHARS, MAX_TEXT_FIELD_CHARS } from './limits.js'
 import { describe, type NormalizeResult, type RecordIssue } from './normalize.js';
 import type { FaqEntryInput } from './store.js';
 import { parseTimestamp } from './timestamps.js';
+import { FAQ_FIELD_NAMES } from './format-signs.js';
 
-/** Column or key names accepted for each FAQ field, first match wins. */
-const NAMES = {
-  id: ['id', 'faq_id', 'slug'],
-  title: ['title', 'question', 'name'],
-  question: ['question'],
-  body: ['body', 'answer', 'content', 'text'],
-  updatedAt: ['updated_at', 'updated', 'last_modified', 'modified_at'],
-  tags: ['tags', 'keywords'],
-  language: ['language', 'lang', 'locale'],
-} as const;
+const NAMES = FAQ_FIELD_NAMES;
 
 export const FAQ_REQUIRED_HINT = 'an FAQ entry needs an id, a title (or question) and a body (or answer)';
-
-/** True when the keys look like an FAQ entry rather than a conversation. */
-export function looksLikeFaqEntry(keys: readonly string[]): boolean {
-  const set = new Set(keys.map((k) => k.toLowerCase()));
-  return NAMES.title.some((n) => set.has(n)) && NAMES.body.some((n) => set.has(n)) && !set.has('messages');
-}
 
 /**
  * Validates one FAQ entry from any FAQ source (Markdown front matter plus body, a CSV row, a JSON object).

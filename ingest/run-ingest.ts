@@ -10,7 +10,6 @@ import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
-import { readMessagesCsvEncoded } from './sources/messages-csv.js';
 import { parseWorkerAvailable, readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
@@ -352,7 +351,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
           onHash: (digest) => (sha256 = digest),
         })
       : detection.format === 'messages-csv'
-        ? decodedInPlace(readMessagesCsvEncoded(sourceContext))
+        ? decodedInPlace((await import('./sources/messages-csv.js')).readMessagesCsvEncoded(sourceContext))
         : detection.source(sourceContext);
     const count = (record: SourceRecord): void => {
       records.read += 1;

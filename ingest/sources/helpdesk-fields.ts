@@ -13,9 +13,7 @@ export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | 
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-export function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject } from '../format-signs.js';
 
 /** An id given as a string or an integer; helpdesks use both. */
 export function readExternalId(value: unknown, name: string): Parsed<string> {

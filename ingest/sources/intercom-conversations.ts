@@ -46,14 +46,6 @@ export const INTERCOM_CHANNELS: Readonly<Record<string, string>> = {
 const MESSAGE_PARTS = new Set(['comment', 'note', 'quick_reply']);
 const ASSIGNMENT_PARTS = new Set(['assignment', 'default_assignment', 'away_mode_assignment', 'assign_and_unsnooze', 'assign_and_reopen']);
 
-/** True when a parsed JSON value is an Intercom conversation or a list of them. */
-export function looksLikeIntercom(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  if (value['type'] === 'conversation.list') return true;
-  if (value['type'] === 'conversation') return true;
-  return 'conversation_parts' in value && ('source' in value || 'conversation_message' in value);
-}
-
 /** Intercom conversations, one a line (each line may also be a `conversation.list` page). */
 export async function* readIntercomJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
   for await (const items of readJsonLines(context)) {

@@ -5,13 +5,13 @@ import { normalizeConversation, describe } from '../normalize.js';
 import { normalizeFaqEntry } from '../normalize-faq.js';
 import type { SourceContext, SourceRecord } from '../source-record.js';
 import { readJsonLines } from './json-lines.js';
+import { JSON_LIST_KEYS, listOf } from '../format-signs.js';
 
 export type JsonRecordKind = 'conversation' | 'faq';
 
 const DOCUMENT_BATCH = 1000;
 
 /** Keys under which a JSON document may hold its list of records. */
-export const JSON_LIST_KEYS = ['conversations', 'entries', 'faqs', 'faq', 'items', 'data'] as const;
 
 /** One parsed JSON object to a source record of the given kind. */
 export function recordFromObject(kind: JsonRecordKind, value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {
@@ -83,13 +83,3 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
   };
 }
 
-export function listOf(document: unknown): unknown[] | undefined {
-  if (Array.isArray(document)) return document;
-  if (typeof document === 'object' && document !== null) {
-    for (const key of JSON_LIST_KEYS) {
-      const value = (document as Record<string, unknown>)[key];
-      if (Array.isArray(value)) return value;
-    }
-  }
-  return undefined;
-}

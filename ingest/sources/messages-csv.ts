@@ -1,4 +1,5 @@
 import { AUTHOR_ROLES, type AuthorRole } from '../../db/schema.js';
+import { MESSAGE_CSV_REQUIRED_COLUMNS } from '../format-signs.js';
 import { MAX_BODY_CHARS, MAX_ID_CHARS } from '../limits.js';
 import { normalizeConversationFields, normalizeMessage, readFlag, readOptionalText } from '../normalize.js';
 import { BatchEncoder, decodeBatch, RunTracker, type EncodedBatch } from '../record-codec.js';
@@ -6,7 +7,6 @@ import type { SourceContext, SourceRecord } from '../source-record.js';
 import { parseTimestamp } from '../timestamps.js';
 import { fieldsOf, rawOf, readCsvValues, type CsvValuesRow } from './csv-records.js';
 
-export const MESSAGE_CSV_REQUIRED_COLUMNS = ['conversation_id', 'message_id', 'channel', 'author_role', 'created_at', 'body'] as const;
 export const MESSAGE_CSV_OPTIONAL_COLUMNS = [
   'author_id', 'internal', 'conversation_created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'tags', 'subject', 'language',
 ] as const;

@@ -61,13 +61,6 @@ interface SideLoads {
   audits: Map<string, unknown[]>;
 }
 
-/** True when a parsed JSON value is a Zendesk export page, a ticket with its side-loads, or a ticket. */
-export function looksLikeZendesk(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  if (Array.isArray(value['tickets']) || isObject(value['ticket']) || Array.isArray(value['ticket_events'])) return true;
-  return 'requester_id' in value && ('via' in value || 'status' in value);
-}
-
 /**
  * A Zendesk export as one JSON document: an incremental ticket export page (`{"tickets": [...], "users": [...]}`)
  * with comments or audits side-loaded, a single ticket (`{"ticket": {...}, "comments": [...], "users": [...]}`),

@@ -15,6 +15,8 @@ test.each([
   { scenario: 'an array of Intercom conversations', name: 'a.json', content: JSON.stringify([conversation(1)], null, 2), format: 'intercom-json' },
   { scenario: 'the Twitter corpus with a BOM and extra spaces in the header', name: 'twcs.csv', content: '\uFEFFtweet_id, author_id, inbound, created_at, text, response_tweet_id, in_response_to_tweet_id\n', format: 'twitter-csv' },
   { scenario: 'canonical conversations still win over helpdesk shapes', name: 'c.jsonl', content: JSON.stringify({ id: 'c', channel: 'chat', created_at: '2023-01-01T00:00:00Z', source: 'zendesk', messages: [] }), format: 'conversations-jsonl' },
+  { scenario: 'a messages CSV whose header names are quoted', name: 'q.csv', content: '"conversation_id","message_id","channel","author_role","created_at","body"\r\nc,m,chat,customer,2023-01-01T00:00:00Z,hi\r\n', format: 'messages-csv' },
+  { scenario: 'an FAQ CSV with a quoted name holding a comma', name: 'faq.csv', content: 'id,"title, short",title,body\nf1,x,Fees,Our fees\n', format: 'faq-csv' },
   { scenario: 'canonical messages CSV is not mistaken for tweets', name: 'm.csv', content: 'conversation_id,message_id,channel,author_role,created_at,body\nc,m,chat,customer,2023-01-01T00:00:00Z,hi\n', format: 'messages-csv' },
 ])('detects $scenario', async ({ name, content, format }) => {
   const file = await temporaryFile(name, content);
