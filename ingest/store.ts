@@ -109,6 +109,10 @@ export class IngestStore {
   private readonly updateMessage: PreparedCompiled<(typeof MESSAGE_SLOTS)[number]>;
   private readonly insertEvent: PreparedCompiled<'conversation_id' | 'kind' | 'created_at' | 'actor_id'>;
   private readonly insertMessageBatch: PreparedCompiled<string>;
+  private readonly insertPlainMessageBatch: PreparedCompiled<string>;
+  /** The plain statement's parameter i is the general one's `plainFrom[i]`. */
+  private readonly plainFrom: Int32Array;
+  private readonly plainParameters: unknown[];
   /** The batch statement's parameters, filled row by row as messages are queued: no object per row. */
   private readonly batchParameters: unknown[];
   /** Row r, column c (of MESSAGE_BATCH_COLUMNS) is parameter `batchIndex[r * columns + c]`. */
@@ -119,6 +123,8 @@ export class IngestStore {
   private readonly pendingConversationChanged = new Uint8Array(MESSAGE_BATCH_ROWS);
   /** Queued rows that may already be stored: the batch then needs its savepoint. */
   private pendingUnsafe = 0;
+  /** Queued rows with a truncated body or marked internal: the batch then needs the general statement. */
+  private pendingFlagged = 0;
   /**
    * True while the rows of the last bare row's conversation cannot be stored yet: this store created the conversation
    * at the run's first row and the parsing thread has vouched for every row since (`DecodedBatch.freshInRun`).
@@ -291,12 +297,22 @@ export class IngestStore {
       db.insertInto('messages').orIgnore().values(batchRows as never),
       batchSlots,
     );
+    // Nearly every batch has no truncated or internal message: its statement takes those two columns as literals.
+    const zero = sql.lit(0);
+    this.insertPlainMessageBatch = prepareCompiled(
+      sqlite,
+      db.insertInto('messages').orIgnore().values(batchRows.map((row) => ({ ...row, body_truncated: zero, internal: zero })) as never),
+      batchSlots,
+    );
     this.batchIndex = new Int32Array(MESSAGE_BATCH_ROWS * MESSAGE_BATCH_COLUMNS.length);
     this.insertMessageBatch.order.forEach((name, position) => {
       const [row, column] = name.split(':') as [string, (typeof MESSAGE_BATCH_COLUMNS)[number]];
       this.batchIndex[Number(row) * MESSAGE_BATCH_COLUMNS.length + MESSAGE_BATCH_COLUMNS.indexOf(column)] = position;
     });
     this.batchParameters = new Array<unknown>(this.insertMessageBatch.order.length).fill(null);
+    const general = new Map(this.insertMessageBatch.order.map((name, position) => [name, position]));
+    this.plainFrom = Int32Array.from(this.insertPlainMessageBatch.order, (name) => general.get(name)!);
+    this.plainParameters = new Array<unknown>(this.plainFrom.length).fill(null);
     const statement = (text: string) => sqlite.prepare(text);
     this.savepoint = {
       begin: statement(sql`savepoint message_batch`.compile(db).sql),
@@ -335,6 +351,7 @@ export class IngestStore {
   async rollback(): Promise<void> {
     this.pendingRows = 0;
     this.pendingUnsafe = 0;
+    this.pendingFlagged = 0;
     this.runIsNew = false;
     this.lastBare = undefined;
     this.rowCounts = emptyRowCounts();
@@ -479,6 +496,7 @@ export class IngestStore {
     parameters[index[at + COLUMN.internal]!] = internal ? 1 : 0;
     this.pendingConversationChanged[this.pendingRows] = conversationChanged ? 1 : 0;
     if (!isNew) this.pendingUnsafe += 1;
+    if (bodyTruncated || internal) this.pendingFlagged += 1;
     this.pendingRows += 1;
     if (this.pendingRows === MESSAGE_BATCH_ROWS) this.writePending();
   }
@@ -495,10 +513,12 @@ export class IngestStore {
     const rows = this.pendingRows;
     if (rows === 0) return;
     const unsafe = this.pendingUnsafe;
+    const flagged = this.pendingFlagged;
     this.pendingRows = 0;
     this.pendingUnsafe = 0;
+    this.pendingFlagged = 0;
     if (rows === MESSAGE_BATCH_ROWS && unsafe === 0) {
-      const inserted = this.insertMessageBatch.runPositional(this.batchParameters).changes;
+      const inserted = this.runBatch(flagged);
       // Undoing is impossible here: a row the store took for new was stored already. Fail the file, keep nothing.
       if (inserted !== rows) throw new Error(`internal error: ${rows - inserted} of ${rows} message rows taken for new were already stored`);
       this.batchesWritten.new += 1;
@@ -509,7 +529,7 @@ export class IngestStore {
     if (rows === MESSAGE_BATCH_ROWS) {
       this.batchesWritten.guarded += 1;
       this.savepoint.begin.run();
-      const inserted = this.insertMessageBatch.runPositional(this.batchParameters).changes;
+      const inserted = this.runBatch(flagged);
       if (inserted === rows) {
         this.savepoint.release.run();
         this.rowCounts.records.inserted += inserted;
@@ -541,6 +561,16 @@ export class IngestStore {
         messageOutcome === 'inserted' ? 'inserted' : messageOutcome === 'updated' || this.pendingConversationChanged[row] === 1 ? 'updated' : 'unchanged';
       this.rowCounts.records[recordOutcome] += 1;
     }
+  }
+
+  /** Runs the full batch; returns how many rows it inserted. */
+  private runBatch(flagged: number): number {
+    if (flagged > 0) return this.insertMessageBatch.runPositional(this.batchParameters).changes;
+    const from = this.plainFrom;
+    const general = this.batchParameters;
+    const plain = this.plainParameters;
+    for (let i = 0; i < from.length; i++) plain[i] = general[from[i]!];
+    return this.insertPlainMessageBatch.runPositional(plain).changes;
   }
 
   insertReject(reject: { path: string; line: number | null; kind: RejectKind; reason: string; raw: string }): void {

@@ -243,3 +243,26 @@ describe.each([
     expect(new Map(conversations.map((c) => [c.external_id, { channel: c.channel, start: c.created_at }]))).toEqual(model.conversations);
   });
 });
+
+test('internal and truncated messages in full batches keep their flags (the plain statement takes both as 0)', async () => {
+  const { MAX_BODY_CHARS } = await import('../../ingest/limits.js');
+  const rows = Array.from({ length: 384 }, (_, i) => {
+    const internal = i >= 128 && i % 50 === 0 ? '1' : '0';
+    const body = i === 300 ? 'z'.repeat(MAX_BODY_CHARS + 5) : `message ${i}`;
+    return `c${Math.floor(i / 4)},m${i % 4},chat,agent,2024-05-01T10:00:00Z,${body},${internal}`;
+  });
+  const path = join(folder.path, 'flags.csv');
+  writeFileSync(path, `${HEADER},internal\n${rows.join('\n')}\n`);
+  const summary = await runIngest(handle, { paths: [path], timezone: 'UTC', parseInWorker: false });
+  expect(summary.records).toMatchObject({ read: 384, inserted: 384 });
+  const stored = await handle.db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['conversations.external_id as conversation', 'messages.external_id as message', 'internal', 'body_truncated', 'body_length'])
+    .execute();
+  const flags = new Map(stored.map((m) => [`${m.conversation}/${m.message}`, [m.internal, m.body_truncated, m.body_length]]));
+  expect(flags.get('c0/m0')).toEqual([0, 0, 'message 0'.length]);
+  expect(flags.get('c37/m2')).toEqual([1, 0, 'message 150'.length]);
+  expect(flags.get('c75/m0')).toEqual([1, 1, MAX_BODY_CHARS + 5]);
+  expect(stored.filter((m) => m.internal === 1).length).toBe(5);
+});
