@@ -130,7 +130,7 @@ export class IngestStore {
    * at the run's first row and the parsing thread has vouched for every row since (`DecodedBatch.freshInRun`).
    */
   private runIsNew = false;
-  /** Full batches written so far, without and with a savepoint (for tests and benchmarks). */
+  /** Full batches written so far, without and with a savepoint (for tests). */
   readonly batchesWritten = { new: 0, guarded: 0 };
   /** The conversation of the last bare row, so that the next row of the same conversation skips every lookup. */
   private lastBare: { source: ConversationSource; externalId: string; state: ConversationState } | undefined;

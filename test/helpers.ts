@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,8 +14,41 @@ export function memoryDatabase(): Promise<DatabaseHandle> {
   return openDatabase({ path: ':memory:' });
 }
 
+export type TemporaryFolder = { path: string; cleanup: () => void };
+
 /** A temporary folder removed by the returned cleanup. */
-export function temporaryFolder(prefix = 'supportlens-test-'): { path: string; cleanup: () => void } {
+export function temporaryFolder(prefix = 'supportlens-test-'): TemporaryFolder {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh in-memory database and temporary folder for each test of the file, closed and removed after it.
+ *
+ * @example
+ * let handle: DatabaseHandle;
+ * let folder: TemporaryFolder;
+ * eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
+ */
+export function eachTestDatabaseAndFolder(use: (handle: DatabaseHandle, folder: TemporaryFolder) => void): void {
+  let handle: DatabaseHandle | undefined;
+  let folder: TemporaryFolder | undefined;
+  beforeEach(async () => {
+    handle = await memoryDatabase();
+    folder = temporaryFolder();
+    use(handle, folder);
+  });
+  afterEach(async () => {
+    await handle?.close();
+    folder?.cleanup();
+  });
+}
+
+/** A deterministic pseudo-random sequence in [0, 1) (a linear congruential generator), for generated test data. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
 }

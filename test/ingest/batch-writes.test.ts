@@ -1,35 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { BatchEncoder, DecodedBatch, RunTracker } from '../../ingest/record-codec.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { readMessagesCsvEncoded } from '../../ingest/sources/messages-csv.js';
 import { IngestStore } from '../../ingest/store.js';
-import { memoryDatabase, ROOT, temporaryFolder } from '../helpers.js';
+import { eachTestDatabaseAndFolder, ROOT, seededRandom, type TemporaryFolder } from '../helpers.js';
 
 // Full batches of message rows that the store knows to be new are written without a savepoint (no way to undo
 // them); these tests check that the knowledge is right, whatever the file holds.
 
 let handle: DatabaseHandle;
-let folder: ReturnType<typeof temporaryFolder>;
-beforeEach(async () => {
-  handle = await memoryDatabase();
-  folder = temporaryFolder();
-});
-afterEach(async () => {
-  await handle.close();
-  folder.cleanup();
-});
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
+let folder: TemporaryFolder;
+eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 
 describe('RunTracker: a row is fresh when it continues its conversation with a message id new to the run', () => {
   const rows: [string, string][] = [
@@ -219,7 +204,7 @@ describe.each([
   ['parsed in a worker thread', { parseInWorker: true, workerUrl: WORKER_URL }],
 ])('random files, %s: counts and stored rows match storing the rows one at a time', (_, parsing) => {
   test.each([1, 2, 3, 4])('seed %i', async (seed) => {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const model = new Model();
     const files = [randomRows(random, 1200, 0), randomRows(random, 900, 100), randomRows(random, 600, 0)];
     files.push(files[0]!);

@@ -1,20 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest } from '../../ingest/run-ingest.js';
-import { memoryDatabase, temporaryFolder } from '../helpers.js';
+import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
 let handle: DatabaseHandle;
-let folder: ReturnType<typeof temporaryFolder>;
-beforeEach(async () => {
-  handle = await memoryDatabase();
-  folder = temporaryFolder();
-});
-afterEach(async () => {
-  await handle.close();
-  folder.cleanup();
-});
+let folder: TemporaryFolder;
+eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 
 const withdrawalEntry = (fee: string) => `---
 id: withdrawal-fees

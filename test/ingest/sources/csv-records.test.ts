@@ -3,18 +3,10 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, expect, test } from 'vitest';
 import { readCsvRows } from '../../../ingest/sources/csv-records.js';
-import { temporaryFolder } from '../../helpers.js';
+import { seededRandom, temporaryFolder } from '../../helpers.js';
 
 const folder = temporaryFolder();
 afterAll(() => folder.cleanup());
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 /** Fields full of what makes CSV hard: quotes, commas, CR, LF, CRLF, multi-byte text; some very long. */
 function randomField(random: () => number): string {
@@ -26,7 +18,7 @@ function randomField(random: () => number): string {
 }
 
 test.each([1, 2, 3, 4, 5, 6])('segmented reading agrees with Papa Parse reading the whole file (seed %i)', async (seed) => {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const rows = Array.from({ length: 3000 }, (_, i) => [`id${i}`, randomField(random), randomField(random)]);
   const path = join(folder.path, `random-${seed}.csv`);
   writeFileSync(path, Papa.unparse([['id', 'first', 'second'], ...rows], { newline: seed % 2 === 0 ? '\r\n' : '\n' }));
@@ -68,19 +60,21 @@ function messyCsv(random: () => number, rare: boolean): string {
 
 const messyParsers = new Set<string>();
 
+/** Every row of the file, read with the given parser; `onParser` learns which parser read each segment. */
+async function readAll(path: string, parser: 'auto' | 'papa', onParser: (name: string) => void = () => {}) {
+  const rows = [];
+  for await (const batch of readCsvRows(path, () => undefined, undefined, { parser, onParser })) rows.push(...batch);
+  return rows;
+}
+
 test.each([1, 2, 3, 4, 5, 6, 7, 8])('the fast parser and Papa Parse read even broken CSV the same way (seed %i)', async (seed) => {
-  const random = seeded(seed * 7919);
+  const random = seededRandom(seed * 7919);
   const path = join(folder.path, `messy-${seed}.csv`);
   writeFileSync(path, messyCsv(random, seed % 2 === 0));
-  const used = messyParsers;
-  const read = async (parser: 'auto' | 'papa') => {
-    const rows = [];
-    for await (const batch of readCsvRows(path, () => undefined, undefined, { parser, onParser: (name) => used.add(name) })) rows.push(...batch);
-    return rows;
-  };
-  const papa = await read('papa');
+  const onParser = (name: string) => messyParsers.add(name);
+  const papa = await readAll(path, 'papa', onParser);
   expect(papa.length).toBeGreaterThan(500);
-  expect(await read('auto')).toEqual(papa);
+  expect(await readAll(path, 'auto', onParser)).toEqual(papa);
 });
 
 test('the broken files above were read partly by each parser', () => {
@@ -88,20 +82,15 @@ test('the broken files above were read partly by each parser', () => {
 });
 
 test('a well-formed file is read by the fast parser and agrees with Papa Parse', async () => {
-  const random = seeded(99);
+  const random = seededRandom(99);
   const rows = Array.from({ length: 5000 }, (_, i) => [`id${i}`, randomField(random).replace(/\r/g, ''), `plain ${i}`]);
   const path = join(folder.path, 'well-formed.csv');
   writeFileSync(path, Papa.unparse([['id', 'first', 'second'], ...rows], { newline: '\r\n' }));
   const used: string[] = [];
-  const read = async (parser: 'auto' | 'papa') => {
-    const all = [];
-    for await (const batch of readCsvRows(path, () => undefined, undefined, { parser, onParser: (name) => used.push(name) })) all.push(...batch);
-    return all;
-  };
-  const fast = await read('auto');
+  const fast = await readAll(path, 'auto', (name) => used.push(name));
   expect(used.length).toBeGreaterThan(1);
   expect(used.every((name) => name === 'd3-dsv')).toBe(true);
-  expect(fast).toEqual(await read('papa'));
+  expect(fast).toEqual(await readAll(path, 'papa'));
 });
 
 test('the first rows come in a small batch of their own; a quoted record across that cut is read whole', async () => {

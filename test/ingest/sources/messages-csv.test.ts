@@ -5,18 +5,10 @@ import { afterAll, expect, test } from 'vitest';
 import { MAX_BODY_CHARS, MAX_ID_CHARS } from '../../../ingest/limits.js';
 import { decodeBatch } from '../../../ingest/record-codec.js';
 import { readMessagesCsvEncoded } from '../../../ingest/sources/messages-csv.js';
-import { temporaryFolder } from '../../helpers.js';
+import { seededRandom, temporaryFolder } from '../../helpers.js';
 
 const folder = temporaryFolder();
 afterAll(() => folder.cleanup());
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 /** Mostly clean values, and now and then one of the spellings that need the general path's closer look. */
 const VALUES: Record<string, string[]> = {
@@ -59,7 +51,7 @@ async function readBothWays(path: string) {
 }
 
 test.each([1, 2, 3, 4, 5, 6])('rows recognised as clean are stored exactly as the general path stores them (seed %i)', async (seed) => {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const base = ['conversation_id', 'message_id', 'channel', 'author_role', 'author_id', 'created_at', 'body'];
   const extra = ['internal', 'status', 'conversation_created_at', 'tags'].filter(() => random() < 0.5);
   const columns = [...base, ...extra].sort(() => random() - 0.5);
