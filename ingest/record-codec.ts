@@ -60,28 +60,40 @@ export function transferList(batch: EncodedBatch): ArrayBuffer[] {
 export class RunTracker {
   private source: ConversationSource | undefined;
   private conversationId = '';
-  private readonly ids = new Set<string>();
+  /** The run's message ids: an array while the run is short (most are), a set once it is long. */
+  private readonly ids: string[] = [];
+  private many: Set<string> | undefined;
 
   /** Notes a message; true when it is fresh in a continuing run. */
   message(source: ConversationSource, conversationId: string, messageId: string): boolean {
     if (source !== this.source || conversationId !== this.conversationId) {
       this.source = source;
       this.conversationId = conversationId;
-      this.ids.clear();
-      this.ids.add(messageId);
+      this.ids.length = 0;
+      this.ids.push(messageId);
+      this.many = undefined;
       return false;
     }
-    const size = this.ids.size;
-    this.ids.add(messageId);
-    return this.ids.size > size;
+    if (this.many) {
+      const size = this.many.size;
+      return this.many.add(messageId).size > size;
+    }
+    if (this.ids.includes(messageId)) return false;
+    this.ids.push(messageId);
+    if (this.ids.length === RUN_IDS_IN_ARRAY) this.many = new Set(this.ids);
+    return true;
   }
 
   /** A record that is not a message ends the run. */
   other(): void {
     this.source = undefined;
-    this.ids.clear();
+    this.ids.length = 0;
+    this.many = undefined;
   }
 }
+
+/** Beyond this many ids in a run, looking one up in a set is cheaper than scanning the array. */
+const RUN_IDS_IN_ARRAY = 32;
 
 /**
  * Builds one batch, record after record, for at most `capacity` records. `addBare` takes a clean message row field

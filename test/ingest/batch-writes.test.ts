@@ -67,6 +67,15 @@ describe('RunTracker: a row is fresh when it continues its conversation with a m
     expect(batch.freshInRun).toBe(true);
   });
 
+  test('a long run still knows every id it has seen', () => {
+    const runs = new RunTracker();
+    const fresh = Array.from({ length: 100 }, (_, i) => runs.message('canonical', 'A', `m${i}`));
+    expect(fresh).toEqual([false, ...Array.from({ length: 99 }, () => true)]);
+    expect([runs.message('canonical', 'A', 'm3'), runs.message('canonical', 'A', 'm70'), runs.message('canonical', 'A', 'm100')]).toEqual([false, false, true]);
+    expect(runs.message('canonical', 'B', 'm3')).toBe(false);
+    expect(runs.message('canonical', 'B', 'm70')).toBe(true);
+  });
+
   test('without a tracker no row is fresh', () => {
     expect(encode(undefined)).toEqual(rows.map(() => false));
   });
