@@ -351,7 +351,10 @@ function readTopicsSection(file: Fields, config: SupportlensConfig, problems: Co
   }
 }
 
-/** `faq.coveredThreshold`: the score (0..1) from which a question counts as covered by its best FAQ entry. */
+/**
+ * `faq.coveredThreshold`: the score (0..1) from which a question counts as covered by its best FAQ entry, or `"auto"`
+ * (the default) to calibrate it to the FAQ and the questions of each run.
+ */
 function readFaqSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
   const section = file['faq'];
   if (section === undefined) return;
@@ -364,8 +367,12 @@ function readFaqSection(file: Fields, config: SupportlensConfig, problems: Confi
       problems.add(`faq.${key}`, 'unknown key (expected coveredThreshold)');
       continue;
     }
+    if (value === 'auto') {
+      config.faq.coveredThreshold = 'auto';
+      continue;
+    }
     if (typeof value !== 'number' || !(value > 0 && value < 1)) {
-      problems.add('faq.coveredThreshold', `expected a number between 0 and 1, got ${describe(value)}`);
+      problems.add('faq.coveredThreshold', `expected "auto" or a number between 0 and 1, got ${describe(value)}`);
       continue;
     }
     config.faq.coveredThreshold = value;

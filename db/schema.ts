@@ -314,8 +314,10 @@ export interface FaqMatchesTable {
   entry_version: number | null;
   /** The fused match score, 0..1. */
   score: number;
-  /** 1 when `score` reached the configured threshold. */
+  /** 1 when `score` reached the run's covered threshold (configured, or calibrated to the FAQ and its traffic). */
   covered: number;
+  /** 1 when the entry is in another language than the question: no entry in the question's language covers it. */
+  cross_language: Generated<number>;
 }
 export type FaqMatchRow = Selectable<FaqMatchesTable>;
 
@@ -326,6 +328,8 @@ export interface FaqGapReportsTable {
   period_from: number;
   period_to: number;
   analysis_run_id: number | null;
+  /** JSON: the window length and filters of the report; a report is compared only with one of the same scope. */
+  scope: string | null;
 }
 
 /** The findings of one report, by their stable ids. */

@@ -1,8 +1,9 @@
 import type { DatabaseHandle } from '../../db/connection.js';
 import { buildFaqIndex } from './faq-index.js';
-import type { FaqMatchingConfig } from './faq-matching-config.js';
+import { calibrateCoveredThreshold, type CoveredThreshold } from './calibrate-covered-threshold.js';
+import { DEFAULT_COVERED_THRESHOLD, type FaqMatchingConfig } from './faq-matching-config.js';
 import { listCurrentFaqEntries, listStoredQuestions, saveFaqMatches, type FaqMatchToSave } from './faq-store.js';
-import { rankFaqEntries } from './rank-faq-entries.js';
+import { chooseFaqMatch, rankFaqEntries, type RankedFaqEntry } from './rank-faq-entries.js';
 
 export interface ComputeFaqMatchesContext {
   /** The `analysis_runs` row this computation belongs to. */
@@ -13,13 +14,23 @@ export interface FaqMatchesSummary {
   questions: number;
   entries: number;
   covered: number;
+  /** Questions covered only by an entry in another language. */
+  coveredAcrossLanguages: number;
+  /** The covered threshold of the run (configured, or calibrated to the FAQ and the questions). */
+  coveredThreshold: number;
+  thresholdSource: CoveredThreshold['source'];
   durationMs: number;
 }
 
+/** Entries ranked per question: enough to find the best one in the question's language beside the best overall. */
+const RANKED_PER_QUESTION = 10;
+
 /**
  * FAQ matching for `supportlens analyze`, after topics (which store the redacted questions): each conversation's
- * question is matched against the current version of every FAQ entry, and its best entry, score and covered flag
- * are stored for the run.
+ * question is matched against the current version of every FAQ entry, in its language and across languages; the
+ * covered threshold is calibrated to the FAQ and the questions (see `calibrateCoveredThreshold`) unless configured;
+ * each question's chosen entry (see `chooseFaqMatch`), score, covered flag and whether the entry is in another
+ * language are stored for the run.
  *
  * @example
  * const summary = await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run.id });
@@ -33,29 +44,42 @@ export async function computeFaqMatches(
   const entries = await listCurrentFaqEntries(handle.db);
   const questions = await listStoredQuestions(handle);
   const index = buildFaqIndex(entries, config);
-  // Support questions repeat word for word ("hi", "withdrawal pending"): each distinct text is scored once.
-  const bestByText = new Map<string, { entry: number; score: number } | null>();
+  // Support questions repeat word for word ("hi", "withdrawal pending"): each distinct text is ranked once.
+  const rankedByText = new Map<string, { ranked: RankedFaqEntry[]; count: number }>();
+  for (const text of questions.questions) {
+    const seen = rankedByText.get(text);
+    if (seen !== undefined) seen.count++;
+    else rankedByText.set(text, { ranked: rankFaqEntries(index, text, { limit: RANKED_PER_QUESTION }), count: 1 });
+  }
+  const bestScores = [...rankedByText.values()].map(({ ranked, count }) => ({ score: ranked[0]?.score ?? 0, count }));
+  const threshold = calibrateCoveredThreshold(bestScores, config.coveredThreshold, DEFAULT_COVERED_THRESHOLD);
+
   const matches: FaqMatchToSave[] = [];
   let covered = 0;
+  let coveredAcrossLanguages = 0;
   for (let i = 0; i < questions.conversationIds.length; i++) {
-    const text = questions.questions[i]!;
-    let best = bestByText.get(text);
-    if (best === undefined) {
-      const [top] = rankFaqEntries(index, text, { limit: 1 });
-      best = top === undefined || top.score <= 0 ? null : { entry: top.entry, score: top.score };
-      bestByText.set(text, best);
-    }
-    const entry = best === null ? undefined : entries[best.entry];
-    const isCovered = best !== null && best.score >= config.coveredThreshold;
+    const chosen = chooseFaqMatch(rankedByText.get(questions.questions[i]!)!.ranked, threshold.value);
+    const entry = chosen === undefined ? undefined : entries[chosen.entry];
+    const isCovered = chosen !== undefined && chosen.score >= threshold.value;
     if (isCovered) covered++;
+    if (isCovered && chosen.crossLanguage) coveredAcrossLanguages++;
     matches.push({
       conversationId: questions.conversationIds[i]!,
       entryId: entry?.entryId ?? null,
       entryVersion: entry?.version ?? null,
-      score: best?.score ?? 0,
+      score: chosen?.score ?? 0,
       covered: isCovered,
+      crossLanguage: chosen?.crossLanguage ?? false,
     });
   }
   await saveFaqMatches(handle, context.analysisRunId, matches);
-  return { questions: matches.length, entries: entries.length, covered, durationMs: Date.now() - started };
+  return {
+    questions: matches.length,
+    entries: entries.length,
+    covered,
+    coveredAcrossLanguages,
+    coveredThreshold: threshold.value,
+    thresholdSource: threshold.source,
+    durationMs: Date.now() - started,
+  };
 }

@@ -1,5 +1,6 @@
-import { detectLanguage } from '../text/detect-language.js';
+import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
+import { termSenses } from '../text/term-senses.js';
 import { tokenizeText } from '../text/tokenize-text.js';
 import { extractQuestionFeatures } from '../topics/question-features.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG, type FaqMatchingConfig } from './faq-matching-config.js';
@@ -7,16 +8,12 @@ import { DEFAULT_FAQ_MATCHING_CONFIG, type FaqMatchingConfig } from './faq-match
 /** The text of one FAQ entry (its current version) that questions are matched against. */
 export interface FaqEntryText {
   title: string;
+  /** The entry's language tag when known (front matter: en, zh, zh-TW ...); detected from its text otherwise. */
+  language?: string | null;
   /** A canonical question wording beside the title, when the entry has one. */
   question?: string | null;
   /** The answer, plain text or Markdown. */
   body: string;
-}
-
-interface TermPostings {
-  entries: Int32Array;
-  questionTf: Float32Array;
-  answerTf: Float32Array;
 }
 
 interface CharPostings {
@@ -24,26 +21,48 @@ interface CharPostings {
   weights: Float32Array;
 }
 
-/** Everything a question needs to be scored against a set of entries; built once, read-only afterwards. */
+/**
+ * Where one query term's meaning occurs in the entries: per entry the number of title/question and answer positions
+ * whose senses share a member with the term's, and the distinct title terms it matches.
+ */
+export interface ConceptMatch {
+  idf: number;
+  entries: Int32Array;
+  questionTf: Float32Array;
+  answerTf: Float32Array;
+  /** Ids of the (entry, distinct title term) pairs matched; see `FaqIndex.titleConceptEntry`. */
+  titleConcepts: Int32Array;
+}
+
+/** Everything a question needs to be scored against a set of entries; built once, read-only afterwards but for caches. */
 export interface FaqIndex {
   size: number;
   config: FaqMatchingConfig;
-  terms: Map<string, TermPostings>;
-  termIdf: Map<string, number>;
+  /** Language of each entry (its title, question and answer), for telling same-language from cross-language matches. */
+  languages: QuestionLanguage[];
+  /** Sense (a term, or an English stem a Chinese word means) -> the term positions that carry it. */
+  senses: Map<string, Int32Array>;
+  positionEntry: Int32Array;
+  /** 0: title/question, 1: answer. */
+  positionField: Uint8Array;
+  /** The distinct title term a title position belongs to (-1 for answer positions). */
+  positionTitleConcept: Int32Array;
+  titleConceptEntry: Int32Array;
+  titleConceptIdf: Float64Array;
   /** The idf of a term no entry has. */
   unseenTermIdf: number;
   questionLengths: Float64Array;
   /** Sum of the idf of each entry's distinct title/question terms. */
   questionIdfMass: Float64Array;
   answerLengths: Float64Array;
-  averageQuestionLength: number;
-  averageAnswerLength: number;
   /** BM25 length normalization of each entry's fields: 1 - b + b x length / average length. */
   questionNorm: Float64Array;
   answerNorm: Float64Array;
   chars: Map<number, CharPostings>;
   charIdf: Map<number, number>;
   unseenCharIdf: number;
+  /** Memo of `matchConcept` per term. */
+  concepts: Map<string, ConceptMatch>;
 }
 
 /**
@@ -100,8 +119,9 @@ export function entryQuestionText(entry: FaqEntryText): string {
 }
 
 /**
- * Indexes FAQ entries for `rankFaqEntries`: BM25F postings of their terms over two fields (title/question and
- * answer) and TF-IDF vectors (sublinear tf, L2-normalized) of the character n-grams of the title/question.
+ * Indexes FAQ entries for `rankFaqEntries`: BM25F postings of the senses of their terms over two fields
+ * (title/question and answer), so that a question in one language finds entries in the other, and TF-IDF vectors
+ * (sublinear tf, L2-normalized) of the character n-grams of the title/question.
  *
  * @example
  * const index = buildFaqIndex([{ title: 'How do I reset 2FA?', body: 'Go to Security...' }]);
@@ -109,53 +129,53 @@ export function entryQuestionText(entry: FaqEntryText): string {
 export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatchingConfig = DEFAULT_FAQ_MATCHING_CONFIG): FaqIndex {
   const size = entries.length;
   const questionLengths = new Float64Array(size);
-  const questionTermSets: Set<string>[] = [];
   const answerLengths = new Float64Array(size);
-  const termRows = new Map<string, { entries: number[]; questionTf: number[]; answerTf: number[] }>();
+  const languages: QuestionLanguage[] = [];
+  const positionEntry: number[] = [];
+  const positionField: number[] = [];
+  const positionTitleConcept: number[] = [];
+  const titleConceptEntry: number[] = [];
+  const titleConceptTerm: string[] = [];
+  const senseRows = new Map<string, number[]>();
   const charCounts: Map<number, number>[] = [];
+
+  const addPosition = (entry: number, field: 0 | 1, term: string, titleConcept: number): void => {
+    const position = positionEntry.length;
+    positionEntry.push(entry);
+    positionField.push(field);
+    positionTitleConcept.push(titleConcept);
+    for (const sense of termSenses(term)) {
+      const row = senseRows.get(sense);
+      if (row === undefined) senseRows.set(sense, [position]);
+      else if (row[row.length - 1] !== position) row.push(position);
+    }
+  };
 
   entries.forEach((entry, i) => {
     const questionText = entryQuestionText(entry);
+    const answerText = markdownToText(entry.body);
     const questionTerms = textTerms(questionText);
-    const answerTerms = textTerms(markdownToText(entry.body));
+    const answerTerms = textTerms(answerText);
+    languages.push(languageOfTag(entry.language) ?? detectLanguage(normalizeText(`${questionText}\n${answerText}`)));
     questionLengths[i] = questionTerms.length;
-    questionTermSets.push(new Set(questionTerms));
     answerLengths[i] = answerTerms.length;
-    const tf = new Map<string, [number, number]>();
+    const conceptOfTerm = new Map<string, number>();
     for (const term of questionTerms) {
-      const counts = tf.get(term) ?? [0, 0];
-      counts[0]++;
-      tf.set(term, counts);
-    }
-    for (const term of answerTerms) {
-      const counts = tf.get(term) ?? [0, 0];
-      counts[1]++;
-      tf.set(term, counts);
-    }
-    for (const [term, [inQuestion, inAnswer]] of tf) {
-      let row = termRows.get(term);
-      if (!row) {
-        row = { entries: [], questionTf: [], answerTf: [] };
-        termRows.set(term, row);
+      let concept = conceptOfTerm.get(term);
+      if (concept === undefined) {
+        concept = titleConceptEntry.length;
+        titleConceptEntry.push(i);
+        titleConceptTerm.push(term);
+        conceptOfTerm.set(term, concept);
       }
-      row.entries.push(i);
-      row.questionTf.push(inQuestion);
-      row.answerTf.push(inAnswer);
+      addPosition(i, 0, term, concept);
     }
+    for (const term of answerTerms) addPosition(i, 1, term, -1);
     charCounts.push(charNgramCounts(questionText));
   });
 
-  const terms = new Map<string, TermPostings>();
-  const termIdf = new Map<string, number>();
-  for (const [term, row] of termRows) {
-    terms.set(term, { entries: Int32Array.from(row.entries), questionTf: Float32Array.from(row.questionTf), answerTf: Float32Array.from(row.answerTf) });
-    termIdf.set(term, bm25Idf(size, row.entries.length));
-  }
-
-  const questionIdfMass = new Float64Array(size);
-  questionTermSets.forEach((set, i) => {
-    for (const term of set) questionIdfMass[i]! += termIdf.get(term) ?? 0;
-  });
+  const senses = new Map<string, Int32Array>();
+  for (const [sense, row] of senseRows) senses.set(sense, Int32Array.from(row));
 
   const charDf = new Map<number, number>();
   for (const counts of charCounts) for (const gram of counts.keys()) charDf.set(gram, (charDf.get(gram) ?? 0) + 1);
@@ -181,23 +201,86 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
   const averageAnswerLength = average(answerLengths);
   const lengthNorm = (lengths: Float64Array, averageLength: number, b: number): Float64Array =>
     lengths.map((length) => (averageLength > 0 ? 1 - b + (b * length) / averageLength : 1));
-  return {
+  const index: FaqIndex = {
     size,
     config,
-    terms,
-    termIdf,
+    languages,
+    senses,
+    positionEntry: Int32Array.from(positionEntry),
+    positionField: Uint8Array.from(positionField),
+    positionTitleConcept: Int32Array.from(positionTitleConcept),
+    titleConceptEntry: Int32Array.from(titleConceptEntry),
+    titleConceptIdf: new Float64Array(titleConceptEntry.length),
     unseenTermIdf: bm25Idf(size, 0),
     questionLengths,
-    questionIdfMass,
+    questionIdfMass: new Float64Array(size),
     answerLengths,
-    averageQuestionLength,
-    averageAnswerLength,
     questionNorm: lengthNorm(questionLengths, averageQuestionLength, config.questionFieldB),
     answerNorm: lengthNorm(answerLengths, averageAnswerLength, config.answerFieldB),
     chars,
     charIdf,
     unseenCharIdf: smoothIdf(size, 0),
+    concepts: new Map(),
   };
+  titleConceptTerm.forEach((term, concept) => {
+    const idf = matchConcept(index, term).idf;
+    index.titleConceptIdf[concept] = idf;
+    index.questionIdfMass[titleConceptEntry[concept]!]! += idf;
+  });
+  return index;
+}
+
+/** Scratch buffers of `matchConcept`, grown to the largest index seen. */
+let seenPosition = new Int32Array(0);
+let seenConcept = new Int32Array(0);
+let stamp = 0;
+
+/**
+ * Where a term's meaning occurs in the indexed entries (memoized per index): the positions whose senses share a
+ * member with the term's, each counted once however many senses they share, and its BM25 idf over those entries.
+ *
+ * @example
+ * matchConcept(index, '提现').entries // the entries that mention 提现 or withdrawing
+ */
+export function matchConcept(index: FaqIndex, term: string): ConceptMatch {
+  const cached = index.concepts.get(term);
+  if (cached !== undefined) return cached;
+  if (seenPosition.length < index.positionEntry.length) seenPosition = new Int32Array(index.positionEntry.length * 2);
+  if (seenConcept.length < index.titleConceptEntry.length) seenConcept = new Int32Array(index.titleConceptEntry.length * 2);
+  stamp = stamp >= 0x7fffffff ? 1 : stamp + 1;
+  if (stamp === 1) {
+    seenPosition.fill(0);
+    seenConcept.fill(0);
+  }
+  const tf = new Map<number, [number, number]>();
+  const titleConcepts: number[] = [];
+  for (const sense of termSenses(term)) {
+    const positions = index.senses.get(sense);
+    if (positions === undefined) continue;
+    for (const position of positions) {
+      if (seenPosition[position] === stamp) continue;
+      seenPosition[position] = stamp;
+      const entry = index.positionEntry[position]!;
+      const counts = tf.get(entry) ?? [0, 0];
+      counts[index.positionField[position]!]!++;
+      tf.set(entry, counts);
+      const concept = index.positionTitleConcept[position]!;
+      if (concept >= 0 && seenConcept[concept] !== stamp) {
+        seenConcept[concept] = stamp;
+        titleConcepts.push(concept);
+      }
+    }
+  }
+  const entries = [...tf.keys()].sort((a, b) => a - b);
+  const match: ConceptMatch = {
+    idf: bm25Idf(index.size, entries.length),
+    entries: Int32Array.from(entries),
+    questionTf: Float32Array.from(entries, (entry) => tf.get(entry)![0]),
+    answerTf: Float32Array.from(entries, (entry) => tf.get(entry)![1]),
+    titleConcepts: Int32Array.from(titleConcepts),
+  };
+  index.concepts.set(term, match);
+  return match;
 }
 
 /**
@@ -227,6 +310,14 @@ function bm25Idf(size: number, df: number): number {
 
 function smoothIdf(size: number, df: number): number {
   return Math.log((1 + size) / (1 + df)) + 1;
+}
+
+/** zh, zh-TW, zh-Hant ... are Chinese; en, en-GB ... English; other tags and none: detected. */
+function languageOfTag(tag: string | null | undefined): QuestionLanguage | undefined {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  if (primary === 'zh') return 'zh';
+  if (primary === 'en') return 'en';
+  return undefined;
 }
 
 function average(values: Float64Array): number {

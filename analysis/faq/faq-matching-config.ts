@@ -1,7 +1,10 @@
 /** How questions are matched to FAQ entries; the `faq` section of the configuration. */
 export interface FaqMatchingConfig {
-  /** A question is covered when its best entry scores at least this (scores are 0..1). */
-  coveredThreshold: number;
+  /**
+   * A question is covered when its entry scores at least this (scores are 0..1); `auto` (the default) calibrates it
+   * to the FAQ and the questions of each run (see `calibrateCoveredThreshold`).
+   */
+  coveredThreshold: number | 'auto';
   /** Share of the score from the character n-gram cosine on the entry's title and question; the rest is BM25F. */
   characterWeight: number;
   /**
@@ -24,8 +27,11 @@ export interface FaqMatchingConfig {
   answerFieldB: number;
 }
 
+/** The threshold when there are too few questions to calibrate one. */
+export const DEFAULT_COVERED_THRESHOLD = 0.4;
+
 export const DEFAULT_FAQ_MATCHING_CONFIG: FaqMatchingConfig = {
-  coveredThreshold: 0.4,
+  coveredThreshold: 'auto',
   characterWeight: 0.6,
   chineseCharacterWeight: 0.8,
   entrySideWeight: 0.5,

@@ -73,13 +73,15 @@ export interface FaqMatchToSave {
   entryVersion: number | null;
   score: number;
   covered: boolean;
+  /** The entry is in another language than the question. */
+  crossLanguage: boolean;
 }
 
 /**
  * Writes one analysis run's matches in one transaction; a re-run of the same analysis run replaces its rows.
  *
  * @example
- * await saveFaqMatches(handle, runId, [{ conversationId: 1, entryId: 3, entryVersion: 2, score: 0.8, covered: true }]);
+ * await saveFaqMatches(handle, runId, [{ conversationId: 1, entryId: 3, entryVersion: 2, score: 0.8, covered: true, crossLanguage: false }]);
  */
 export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: number, matches: readonly FaqMatchToSave[]): Promise<void> {
   const { db, sqlite } = handle;
@@ -92,8 +94,9 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
       entry_version: slot('entry_version') as unknown as number,
       score: slot('score') as unknown as number,
       covered: slot('covered') as unknown as number,
+      cross_language: slot('cross_language') as unknown as number,
     }),
-    ['run', 'conversation_id', 'entry_id', 'entry_version', 'score', 'covered'],
+    ['run', 'conversation_id', 'entry_id', 'entry_version', 'score', 'covered', 'cross_language'],
   );
   const remove = db.deleteFrom('faq_matches').where('analysis_run_id', '=', analysisRunId).compile();
   sqlite.prepare(sql`begin immediate`.compile(db).sql).run();
@@ -110,6 +113,7 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
           entry_version: match.entryVersion,
           score: match.score,
           covered: match.covered ? 1 : 0,
+          cross_language: match.crossLanguage ? 1 : 0,
         });
       }
       await yieldToEventLoop();

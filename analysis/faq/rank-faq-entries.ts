@@ -1,6 +1,7 @@
-import { detectLanguage } from '../text/detect-language.js';
+import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
-import { charNgramCounts, textTerms, weightCharCounts, type FaqIndex } from './faq-index.js';
+import { tokenizeText } from '../text/tokenize-text.js';
+import { charNgramCounts, matchConcept, weightCharCounts, type FaqIndex } from './faq-index.js';
 
 /** One entry's scores for one question. */
 export interface RankedFaqEntry {
@@ -14,6 +15,8 @@ export interface RankedFaqEntry {
   character: number;
   /** The raw BM25F score. */
   bm25: number;
+  /** The question and the entry are in different languages (matched through the words' senses). */
+  crossLanguage: boolean;
 }
 
 export interface RankOptions {
@@ -39,23 +42,29 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   const character = new Float64Array(index.size);
   const touched = new Uint8Array(index.size);
   const titleMatched = new Float64Array(index.size);
+  const titleConceptSeen = new Set<number>();
 
-  const terms = new Set(textTerms(question));
+  const normalized = normalizeText(question);
+  const language = detectLanguage(normalized);
+  const terms = new Set(tokenizeText(normalized, language));
   const { k1, questionFieldWeight: wq, answerFieldWeight: wa } = config;
   const { questionNorm, answerNorm } = index;
   let ideal = 0;
   const idealTf = Math.max(wq, wa);
   for (const term of terms) {
-    const idf = index.termIdf.get(term) ?? index.unseenTermIdf;
+    const match = matchConcept(index, term);
+    const idf = match.entries.length > 0 ? match.idf : index.unseenTermIdf;
     ideal += (idf * (k1 + 1) * idealTf) / (k1 + idealTf);
-    const postings = index.terms.get(term);
-    if (!postings) continue;
-    for (let p = 0; p < postings.entries.length; p++) {
-      const entry = postings.entries[p]!;
-      const tf = (wq * postings.questionTf[p]!) / questionNorm[entry]! + (wa * postings.answerTf[p]!) / answerNorm[entry]!;
+    for (let p = 0; p < match.entries.length; p++) {
+      const entry = match.entries[p]!;
+      const tf = (wq * match.questionTf[p]!) / questionNorm[entry]! + (wa * match.answerTf[p]!) / answerNorm[entry]!;
       bm25[entry]! += (idf * (k1 + 1) * tf) / (k1 + tf);
-      if (postings.questionTf[p]! > 0) titleMatched[entry]! += idf;
       touched[entry] = 1;
+    }
+    for (const concept of match.titleConcepts) {
+      if (titleConceptSeen.has(concept)) continue;
+      titleConceptSeen.add(concept);
+      titleMatched[index.titleConceptEntry[concept]!]! += index.titleConceptIdf[concept]!;
     }
   }
 
@@ -70,23 +79,46 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     }
   }
 
-  const characterWeight = detectLanguage(normalizeText(question)) === 'zh' ? config.chineseCharacterWeight : config.characterWeight;
+  const characterWeight = language === 'zh' ? config.chineseCharacterWeight : config.characterWeight;
   const ranked: RankedFaqEntry[] = [];
   for (let entry = 0; entry < index.size; entry++) {
     if (!touched[entry]) continue;
     const questionSide = ideal > 0 ? Math.min(1, bm25[entry]! / ideal) : 0;
-    const entrySide = index.questionIdfMass[entry]! > 0 ? titleMatched[entry]! / index.questionIdfMass[entry]! : questionSide;
+    const entrySide = index.questionIdfMass[entry]! > 0 ? Math.min(1, titleMatched[entry]! / index.questionIdfMass[entry]!) : questionSide;
     const lexical = (1 - config.entrySideWeight) * questionSide + config.entrySideWeight * entrySide;
     const cosine = Math.min(1, character[entry]!);
+    // Character n-grams only compare a script with itself: across languages the words' senses carry the whole score.
+    const crossLanguage = isCrossLanguage(language, index.languages[entry]!);
     ranked.push({
       entry,
-      score: characterWeight * cosine + (1 - characterWeight) * lexical,
+      score: crossLanguage ? lexical : characterWeight * cosine + (1 - characterWeight) * lexical,
       lexical,
       character: cosine,
       bm25: bm25[entry]!,
+      crossLanguage,
     });
   }
   const key = options.orderBy ?? 'score';
   ranked.sort((a, b) => b[key] - a[key] || a.entry - b.entry);
   return ranked.slice(0, limit);
+}
+
+/** Chinese against anything else; English and undetermined text share a script. */
+function isCrossLanguage(question: QuestionLanguage, entry: QuestionLanguage): boolean {
+  return (question === 'zh') !== (entry === 'zh');
+}
+
+/**
+ * The entry a question is matched to: an entry in the question's own language that covers it (scores at least
+ * `threshold`) wins over a better-scoring translation, since that is the answer the customer can read; otherwise the
+ * best entry in any language. Undefined when nothing scored.
+ *
+ * @example
+ * chooseFaqMatch(rankFaqEntries(index, 'how much is the trading fee?'), 0.4) // the English fee entry, not the Chinese one
+ */
+export function chooseFaqMatch(ranked: readonly RankedFaqEntry[], threshold: number): RankedFaqEntry | undefined {
+  const ownLanguage = ranked.find((entry) => !entry.crossLanguage);
+  if (ownLanguage !== undefined && ownLanguage.score >= threshold) return ownLanguage;
+  const best = ranked[0];
+  return best === undefined || best.score <= 0 ? undefined : best;
 }

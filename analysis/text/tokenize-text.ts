@@ -1,10 +1,10 @@
 import AggressiveTokenizer from 'natural/lib/natural/tokenizers/aggressive_tokenizer.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { segmentChineseWords } from './chinese-words.js';
 import type { QuestionLanguage } from './detect-language.js';
 import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words.js';
 
 const tokenizer = new AggressiveTokenizer();
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const HAN_RUN = /[\p{Script=Han}]+|[^\p{Script=Han}]+/gu;
 const HAS_HAN = /\p{Script=Han}/u;
 const PLACEHOLDER = /^<[A-Z_]+>$/;
@@ -24,7 +24,7 @@ function stem(word: string): string {
 
 /**
  * Terms of a normalized, redacted question: English words through natural's aggressive tokenizer and Porter
- * stemmer, Chinese runs through Intl.Segmenter; stop words, bare numbers and one-letter words dropped. Redaction
+ * stemmer, Chinese runs through jieba (Traditional read as Simplified); stop words, bare numbers and one-letter words dropped. Redaction
  * placeholders (`<EMAIL>` ...) are kept as terms of their own. Mixed text is split by script, so a Chinese
  * question's Latin words (USDT, KYC) are stemmed English terms.
  *
@@ -63,41 +63,10 @@ const CHINESE_CACHE_LIMIT = 100_000;
 function pushChinese(text: string, terms: string[]): void {
   let cached = chineseCache.get(text);
   if (cached === undefined) {
-    const segmented: string[] = [];
-    segmentChinese(text, segmented);
-    cached = segmented;
+    cached = segmentChineseWords(text).filter((word) => HAS_HAN.test(word) && !CHINESE_STOP_WORDS.has(word));
     if (chineseCache.size < CHINESE_CACHE_LIMIT) chineseCache.set(text, cached);
   }
   for (const term of cached) terms.push(term);
-}
-
-// ICU's dictionary lacks much support vocabulary (提现, 充值, 到账 come out as single characters), so a run of
-// single-character segments is read as character bigrams.
-function segmentChinese(text: string, terms: string[]): void {
-  let singles: string[] = [];
-  const flush = (): void => {
-    if (singles.length === 1) {
-      const only = singles[0]!;
-      if (!CHINESE_STOP_WORDS.has(only)) terms.push(only);
-    } else {
-      for (let i = 0; i + 1 < singles.length; i++) terms.push(singles[i]! + singles[i + 1]!);
-    }
-    singles = [];
-  };
-  for (const segment of segmenter.segment(text)) {
-    if (!segment.isWordLike) {
-      flush();
-      continue;
-    }
-    const word = segment.segment;
-    if (word.length === 1) {
-      singles.push(word);
-      continue;
-    }
-    flush();
-    if (!CHINESE_STOP_WORDS.has(word)) terms.push(word);
-  }
-  flush();
 }
 
 /**

@@ -49,7 +49,7 @@ describe('computeFaqMatches', () => {
     ]);
     expect(rows[0]).toMatchObject({ entry_id: reset, entry_version: 2 });
     expect(rows[1]).toMatchObject({ entry_id: fees, entry_version: 1 });
-    expect(rows[2]!.score).toBeLessThan(DEFAULT_FAQ_MATCHING_CONFIG.coveredThreshold);
+    expect(rows[2]!.score).toBeLessThan(summary.coveredThreshold);
 
     const exported = await listConversationFaqMatches(handle.db);
     expect(exported.map((row) => [row.conversationExternalId, row.faqEntryId, row.faqCovered])).toEqual([

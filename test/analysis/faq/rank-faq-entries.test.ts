@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildFaqIndex, markdownToText, type FaqEntryText } from '../../../analysis/faq/faq-index.js';
-import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
-import { rankFaqEntries } from '../../../analysis/faq/rank-faq-entries.js';
+import { DEFAULT_COVERED_THRESHOLD } from '../../../analysis/faq/faq-matching-config.js';
+import { chooseFaqMatch, rankFaqEntries } from '../../../analysis/faq/rank-faq-entries.js';
 
 const ENTRIES: FaqEntryText[] = [
   { title: 'How do I reset two-factor authentication?', body: 'Open Security, choose **Reset 2FA** and confirm with your e-mail code.' },
@@ -25,9 +25,30 @@ describe('rankFaqEntries', () => {
     ['手机丢了，谷歌验证器怎么重置', 5],
     ['现货交易的手续费多少', 6],
   ])('%s -> entry %i, covered', (question, expected) => {
-    const [best] = rankFaqEntries(index, question);
+    const best = chooseFaqMatch(rankFaqEntries(index, question), DEFAULT_COVERED_THRESHOLD);
     expect(best?.entry).toBe(expected);
-    expect(best!.score).toBeGreaterThanOrEqual(DEFAULT_FAQ_MATCHING_CONFIG.coveredThreshold);
+    expect(best!.score).toBeGreaterThanOrEqual(DEFAULT_COVERED_THRESHOLD);
+  });
+
+  test.each([
+    ['怎么重置二次验证？', 0],
+    ['怎麼重置二次驗證？', 0],
+    ['提现一直在处理中', 1],
+    ['USDT 提现一直没有到账', 1],
+    ['身份认证需要什么证件', 3],
+  ])('%s finds the English entry %i across languages', (question, expected) => {
+    const english = buildFaqIndex(ENTRIES.slice(0, 4));
+    const best = chooseFaqMatch(rankFaqEntries(english, question), DEFAULT_COVERED_THRESHOLD);
+    expect(best).toMatchObject({ entry: expected, crossLanguage: true });
+    expect(best!.score).toBeGreaterThan(0.3);
+  });
+
+  test.each([
+    ['How long until my deposit is credited?', 0],
+    ['how do I reset google authenticator', 1],
+  ])('%s finds the Chinese entry %i across languages', (question, expected) => {
+    const chinese = buildFaqIndex(ENTRIES.slice(4, 6));
+    expect(rankFaqEntries(chinese, question)[0]).toMatchObject({ entry: expected, crossLanguage: true });
   });
 
   test.each([
@@ -35,7 +56,7 @@ describe('rankFaqEntries', () => {
     ['你们的办公地址在哪里，周末上班吗', 'zh'],
   ])('%s (%s) is not covered', (question) => {
     const [best] = rankFaqEntries(index, question);
-    expect(best === undefined || best.score < DEFAULT_FAQ_MATCHING_CONFIG.coveredThreshold).toBe(true);
+    expect(best === undefined || best.score < DEFAULT_COVERED_THRESHOLD).toBe(true);
   });
 
   test('scores lie in 0..1 and come best first', () => {

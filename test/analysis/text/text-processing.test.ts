@@ -35,8 +35,11 @@ describe('tokenizeText', () => {
     ['Withdrawals are pending for my account', 'en', ['withdraw', 'pend', 'account']],
     ['How do I reset my 2FA?', 'en', ['reset', '2fa']],
     ['Send it to <EMAIL> please', 'en', ['<email>', 'send']],
-    ['我的提现还没有到账', 'zh', ['提现', '现还', '到账']],
-    ['USDT充值不到账', 'zh', ['usdt', '充值', '不到', '账']],
+    ['我的提现还没有到账', 'zh', ['提现', '到账']],
+    ['USDT充值不到账', 'zh', ['usdt', '充值', '到账']],
+    ['提币显示成功但是钱包没有收到', 'zh', ['提币', '显示', '成功', '钱包', '收到']],
+    ['怎麼重置二次驗證？', 'zh', ['重置', '二次验证']],
+    ['手续费是多少', 'zh', ['手续费', '多少']],
   ] as const)('%s', (text, language, expected) => {
     expect(tokenizeText(text, language)).toEqual(expected);
   });
