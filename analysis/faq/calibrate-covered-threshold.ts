@@ -1,4 +1,4 @@
-/** Fewer distinct questions than this say too little about the FAQ's score distribution: the default applies. */
+/** Fewer questions than this (counting repeats) say too little about the FAQ's score distribution: the default applies. */
 export const MIN_CALIBRATION_QUESTIONS = 50;
 /**
  * Bounds of a calibrated threshold. Below 0.25 a question shares little more than one word with its entry; above 0.6
@@ -19,7 +19,7 @@ export interface CoveredThreshold {
  * answers score high against it and the others score low, so the best scores of the period's questions fall into two
  * groups, and the cut is where the two are best separated (Otsu's method: the split that maximises the variance
  * between the groups), weighted by how often each question is asked and kept within `CALIBRATED_THRESHOLD_BOUNDS`.
- * A configured number overrides it; with fewer than `MIN_CALIBRATION_QUESTIONS` distinct questions `fallback` applies.
+ * A configured number overrides it; with fewer than `MIN_CALIBRATION_QUESTIONS` questions `fallback` applies.
  *
  * @example
  * calibrateCoveredThreshold([{ score: 0.8, count: 40 }, { score: 0.2, count: 30 }, ...], 'auto', 0.4)
@@ -31,7 +31,7 @@ export function calibrateCoveredThreshold(
   fallback: number,
 ): CoveredThreshold {
   if (configured !== 'auto') return { value: configured, source: 'configured' };
-  if (bestScores.length < MIN_CALIBRATION_QUESTIONS) return { value: fallback, source: 'default' };
+  if (bestScores.reduce((sum, { count }) => sum + count, 0) < MIN_CALIBRATION_QUESTIONS) return { value: fallback, source: 'default' };
   const histogram = new Float64Array(BINS);
   let total = 0;
   let sum = 0;

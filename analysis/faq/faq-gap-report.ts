@@ -62,7 +62,7 @@ export async function getFaqGapReport(
     .leftJoin('topic_assignments as ta', (join) => join.onRef('ta.conversation_id', '=', 'c.id').on('ta.analysis_run_id', '=', runId))
     .leftJoin('faq_entries as e', 'e.id', 'm.entry_id')
     .leftJoin('conversation_questions as q', 'q.conversation_id', 'c.id')
-    .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'e.external_id as entry_external_id', 'q.question'])
+    .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'm.cross_language', 'e.external_id as entry_external_id', 'q.question', 'q.language'])
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)
     .orderBy('c.created_at')
@@ -93,6 +93,8 @@ export async function getFaqGapReport(
       entryId: row.entry_external_id,
       score: row.score,
       covered: row.covered === 1,
+      crossLanguage: row.cross_language === 1,
+      ...(row.language ? { language: row.language } : {}),
     });
     questionsByTopic.set(row.topic_id, list);
   }
@@ -149,13 +151,15 @@ export async function getFaqGapReport(
     body: entry.body,
     updatedAt: entry.updatedAt,
     coveredQuestions: coveredByEntry.get(entry.externalId) ?? 0,
+    language: entry.language,
   }));
-  const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, ...options, periodStart: filter.from });
+  const sameArticleScore = (await findRunCoveredThreshold(db, runId)) ?? DEFAULT_GAP_VERDICT_OPTIONS.sameArticleScore;
+  const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, sameArticleScore, ...options, periodStart: filter.from });
   return { ...base, findings };
 }
 
 export interface FaqGapComparison {
-  /** The report compared with; null for the first report. */
+  /** The report compared with: the last one of the same window length; null when there is none. */
   previousReportId: number | null;
   /** Ids of this report's findings that the previous report did not have (all of them in a first report). */
   newSinceLast: string[];
@@ -164,15 +168,40 @@ export interface FaqGapComparison {
 }
 
 /**
- * Compares a report's findings with the last saved report, then saves this one (in one transaction) so the next
+ * What a report covers besides its dates: the length of its window (and, as filters are added, those). Reports are
+ * compared only within one scope: a one-day report after a 30-day one says nothing about what changed.
+ *
+ * @example
+ * reportScope({ from: Date.parse('2024-05-01'), to: Date.parse('2024-05-08') }) // '{"windowDays":7}'
+ */
+export function reportScope(report: Pick<FaqGapReport, 'from' | 'to'>): string {
+  return JSON.stringify({ windowDays: Math.round(((report.to - report.from) / 86_400_000) * 1000) / 1000 });
+}
+
+/** The covered threshold the run's FAQ matching used (from its summary); undefined for runs that did not record it. */
+async function findRunCoveredThreshold(db: Kysely<Database>, runId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('analysis_runs').select('summary').where('id', '=', runId).executeTakeFirst();
+  try {
+    const summary = JSON.parse(row?.summary ?? 'null') as { analyses?: { faq?: { coveredThreshold?: unknown } } } | null;
+    const threshold = summary?.analyses?.faq?.coveredThreshold;
+    return typeof threshold === 'number' ? threshold : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compares a report's findings with the last saved report of the same scope (window length; see `reportScope`),
+ * then saves this one (in one transaction) so the next
  * report is compared with it.
  *
  * @example
  * const { newSinceLast, goneSinceLast } = await saveFaqGapReport(db, report, Date.now());
  */
 export async function saveFaqGapReport(db: Kysely<Database>, report: FaqGapReport, createdAt: number): Promise<FaqGapComparison & { reportId: number }> {
+  const scope = reportScope(report);
   return db.transaction().execute(async (trx) => {
-    const last = await trx.selectFrom('faq_gap_reports').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const last = await trx.selectFrom('faq_gap_reports').select('id').where('scope', '=', scope).orderBy('id', 'desc').limit(1).executeTakeFirst();
     const previous = last
       ? await trx.selectFrom('faq_gap_findings').select(['finding_id', 'verdict', 'title']).where('report_id', '=', last.id).orderBy('finding_id').execute()
       : [];
@@ -180,7 +209,7 @@ export async function saveFaqGapReport(db: Kysely<Database>, report: FaqGapRepor
     const currentIds = new Set(report.findings.map((finding) => finding.id));
     const saved = await trx
       .insertInto('faq_gap_reports')
-      .values({ created_at: createdAt, period_from: report.from, period_to: report.to, analysis_run_id: report.analysisRunId })
+      .values({ created_at: createdAt, period_from: report.from, period_to: report.to, analysis_run_id: report.analysisRunId, scope })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (let start = 0; start < report.findings.length; start += INSERT_CHUNK) {

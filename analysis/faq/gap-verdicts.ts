@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
-import { markdownToText } from './faq-index.js';
+import { buildFaqIndex, markdownToText } from './faq-index.js';
+import { rankFaqEntries } from './rank-faq-entries.js';
 
-export type GapVerdict = 'NEW' | 'UPDATE' | 'UNUSED';
+export type GapVerdict = 'NEW' | 'TRANSLATE' | 'UPDATE' | 'UNUSED';
 export type UpdateReason = 'many-contacts' | 'growing-contacts' | 'answer-drift' | 'changed-before-surge';
 
 /** One question of a topic in the period, with its best FAQ match. */
@@ -14,6 +15,10 @@ export interface TopicQuestion {
   entryId: string | null;
   score: number;
   covered: boolean;
+  /** The question's language (en, zh, other); absent when unknown. */
+  language?: string;
+  /** The entry is in another language than the question: it answers, but the customer cannot read it. */
+  crossLanguage?: boolean;
 }
 
 /** A topic in the report's period, with what its conversations say. */
@@ -40,6 +45,8 @@ export interface GapEntry {
   updatedAt: number;
   /** Questions in the period whose best match is this entry and that count as covered. */
   coveredQuestions: number;
+  /** The entry's language (en, zh ...), when known. */
+  language?: string | null;
 }
 
 export interface GapVerdictOptions {
@@ -65,6 +72,13 @@ export interface GapVerdictOptions {
   examples: number;
   /** A NEW finding names the entry its questions match best when their mean score there reaches this. */
   nearestEntryMinScore: number;
+  /** Conversations in one language answered only by an entry in another that make a TRANSLATE finding. */
+  minTranslateConversations: number;
+  /**
+   * Two uncovered topics are one missing article when an article written for one would cover the other's questions:
+   * their questions score at least this against each other (the run's covered threshold).
+   */
+  sameArticleScore: number;
 }
 
 export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'> = {
@@ -78,6 +92,8 @@ export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'>
   handlingReferenceMs: 3_600_000,
   examples: 3,
   nearestEntryMinScore: 0.2,
+  minTranslateConversations: 5,
+  sameArticleScore: 0.4,
 };
 
 export interface DriftItem {
@@ -96,7 +112,11 @@ export interface GapFinding {
   verdict: GapVerdict;
   /** Higher first; see `findingPriority`. */
   priority: number;
+  /** The finding's main topic (its largest); `topicIds` lists all. */
   topicId: number | null;
+  topicIds: number[];
+  /** Languages of the finding's questions, most asked first; TRANSLATE: the one language to translate into. */
+  languages: string[];
   entryId: string | null;
   /** NEW: the proposed title; UPDATE and UNUSED: the entry's title. */
   title: string;
@@ -121,12 +141,15 @@ export interface GapFinding {
 
 /**
  * The FAQ editor's findings for one period, highest priority first:
- * - NEW: a topic with at least `minTopicConversations` whose questions are mostly not covered by any entry; the
- *   evidence names the nearest entry, which may only need the topic's wording.
- * - UPDATE: the entry that covers a topic (the most frequent best match of its covered questions) when the topic
- *   still has `manyContacts` or grows by `growingAt`, when agents' replies in the topic state facts (numbers, fees,
- *   limits, networks, names, links) the entry lacks or contradicts, or when the entry was last changed before the
- *   period in which its topic surged (`surgeAt`). Answer drift is checked in smaller topics too.
+ * - NEW: one per missing article. Topics whose questions are mostly not covered by any entry, in any language, are
+ *   gathered when an article written for one would cover the other's questions (`sameArticleScore`, matched across
+ *   languages), and reported together once they reach `minTopicConversations`; the evidence names the nearest entry.
+ * - TRANSLATE: an entry that answers questions asked in another language than its own (at least
+ *   `minTranslateConversations`) while no entry in that language does; one per entry and language.
+ * - UPDATE: one per entry, gathering every topic it covers: when they still have `manyContacts` or grow by
+ *   `growingAt`, when agents' replies state facts (numbers, fees, limits, networks, names, links) the entry lacks or
+ *   contradicts, or when the entry was last changed before the period in which its topics surged (`surgeAt`). Answer
+ *   drift is checked in small topics too.
  * - UNUSED: an entry no covered question matched in the period.
  *
  * @example
@@ -135,63 +158,135 @@ export interface GapFinding {
 export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
   const findings: GapFinding[] = [];
   const entriesById = new Map(entries.map((entry) => [entry.entryId, entry]));
+  const uncovered: GapTopic[] = [];
+  const topicsByEntry = new Map<string, GapTopic[]>();
+  const translations = new Map<string, { entry: GapEntry; language: string; questions: TopicQuestion[]; topics: Set<number> }>();
   for (const topic of topics) {
-    // A small topic is not worth a NEW entry or a volume alarm, but an entry contradicting agents is wrong at any volume.
-    const frequent = topic.conversations >= options.minTopicConversations;
-    if (!frequent && topic.agentReplies.length < options.minDriftReplies) continue;
+    if (topic.questions.length === 0) continue;
     const covered = topic.questions.filter((question) => question.covered);
-    const coveredShare = topic.questions.length === 0 ? 0 : covered.length / topic.questions.length;
-    const growth = topic.previousConversations > 0 ? (topic.conversations - topic.previousConversations) / topic.previousConversations : null;
-    const meanScore = topic.questions.length === 0 ? null : topic.questions.reduce((sum, q) => sum + q.score, 0) / topic.questions.length;
-    const base = {
-      conversations: topic.conversations,
-      previousConversations: topic.previousConversations,
-      growth,
-      coveredShare,
-      meanScore,
-      medianHandlingMs: topic.medianHandlingMs,
-    };
-    if (coveredShare < options.minCoveredShare) {
-      if (!frequent) continue;
-      const examples = pickExamples(topic.questions.filter((q) => !q.covered), options.examples);
-      const title = proposeTitle(topic.representativeQuestion ?? examples[0]?.question ?? topic.label);
-      findings.push({
-        id: findingId('NEW', `topic:${topic.topicId}`),
-        verdict: 'NEW',
-        priority: findingPriority(topic.conversations, growth, topic.medianHandlingMs, options),
-        topicId: topic.topicId,
-        entryId: null,
-        title,
-        keyTerms: topic.topTerms.slice(0, 5),
-        reasons: [],
-        summary: `${topic.conversations} conversations about "${topic.label}"; ${Math.round(coveredShare * 100)}% covered by the FAQ. Write an entry.`,
-        evidence: { ...base, nearestEntryId: nearestEntry(topic.questions, options.nearestEntryMinScore), entryUpdatedAt: null, drift: [], examples },
-      });
+    if (covered.length / topic.questions.length < options.minCoveredShare) {
+      uncovered.push(topic);
       continue;
     }
-    const entryId = mostFrequent(covered.map((q) => q.entryId).filter((id): id is string => id !== null));
-    const entry = entryId === undefined ? undefined : entriesById.get(entryId);
+    const entry = entriesById.get(mostFrequent(covered.map((q) => q.entryId).filter((id): id is string => id !== null)) ?? '');
     if (!entry) continue;
-    const reasons: UpdateReason[] = [];
-    if (frequent && topic.conversations >= options.manyContacts) reasons.push('many-contacts');
-    if (frequent && growth !== null && growth >= options.growingAt) reasons.push('growing-contacts');
-    const drift = findAnswerDrift(entry, topic.agentReplies, options);
-    if (drift.length > 0) reasons.push('answer-drift');
-    // Without a previous period (growth unknown) nothing can be said to have surged.
-    const surged = growth !== null && growth >= options.surgeAt;
-    if (frequent && surged && entry.updatedAt < options.periodStart) reasons.push('changed-before-surge');
-    if (reasons.length === 0) continue;
+    topicsByEntry.set(entry.entryId, [...(topicsByEntry.get(entry.entryId) ?? []), topic]);
+    for (const question of covered) {
+      if (!question.crossLanguage || question.language === undefined || question.entryId === null) continue;
+      const answering = entriesById.get(question.entryId);
+      if (!answering) continue;
+      const key = `${answering.entryId}|${question.language}`;
+      const group = translations.get(key) ?? { entry: answering, language: question.language, questions: [], topics: new Set<number>() };
+      group.questions.push(question);
+      group.topics.add(topic.topicId);
+      translations.set(key, group);
+    }
+  }
+
+  for (const group of groupSameArticle(uncovered, options.sameArticleScore)) {
+    const merged = mergeTopics(group);
+    if (merged.conversations < options.minTopicConversations) continue;
+    const main = group[0]!;
+    const examples = pickExamples(merged.questions.filter((q) => !q.covered), options.examples, true);
+    const title = proposeTitle(main.representativeQuestion ?? examples[0]?.question ?? main.label);
+    const coveredShare = merged.questions.filter((q) => q.covered).length / merged.questions.length;
     findings.push({
-      id: findingId('UPDATE', `entry:${entry.entryId}`, `topic:${topic.topicId}`),
-      verdict: 'UPDATE',
-      priority: findingPriority(topic.conversations, growth, topic.medianHandlingMs, options),
-      topicId: topic.topicId,
+      id: findingId('NEW', `topic:${Math.min(...group.map((topic) => topic.topicId))}`),
+      verdict: 'NEW',
+      priority: findingPriority(merged.conversations, merged.growth, merged.medianHandlingMs, options),
+      topicId: main.topicId,
+      topicIds: group.map((topic) => topic.topicId),
+      languages: languagesOf(merged.questions),
+      entryId: null,
+      title,
+      keyTerms: main.topTerms.slice(0, 5),
+      reasons: [],
+      summary: `${merged.conversations} conversations about "${main.label}"${group.length > 1 ? ` (${group.length} topics)` : ''}; ${Math.round(coveredShare * 100)}% covered by the FAQ. Write an entry.`,
+      evidence: {
+        conversations: merged.conversations,
+        previousConversations: merged.previousConversations,
+        growth: merged.growth,
+        coveredShare,
+        meanScore: merged.questions.reduce((sum, q) => sum + q.score, 0) / merged.questions.length,
+        medianHandlingMs: merged.medianHandlingMs,
+        nearestEntryId: nearestEntry(merged.questions, options.nearestEntryMinScore),
+        entryUpdatedAt: null,
+        drift: [],
+        examples,
+      },
+    });
+  }
+
+  const translated = findTranslatedLanguages(entries, options.sameArticleScore);
+  for (const { entry, language, questions, topics: topicIds } of translations.values()) {
+    if (questions.length < options.minTranslateConversations) continue;
+    if (translated.get(entry.entryId)?.has(primaryLanguage(language))) continue;
+    const conversations = questions.length;
+    findings.push({
+      id: findingId('TRANSLATE', `entry:${entry.entryId}`, `language:${language}`),
+      verdict: 'TRANSLATE',
+      priority: findingPriority(conversations, null, null, options),
+      topicId: [...topicIds][0] ?? null,
+      topicIds: [...topicIds],
+      languages: [language],
       entryId: entry.entryId,
       title: entry.title,
-      keyTerms: topic.topTerms.slice(0, 5),
+      keyTerms: [],
+      reasons: [],
+      summary: `${conversations} conversations in ${languageName(language)} are answered by "${entry.title}"${entry.language ? ` (${languageName(entry.language)})` : ''}, which no entry in ${languageName(language)} answers. Translate it.`,
+      evidence: {
+        conversations,
+        previousConversations: 0,
+        growth: null,
+        coveredShare: 1,
+        meanScore: questions.reduce((sum, q) => sum + q.score, 0) / conversations,
+        medianHandlingMs: null,
+        nearestEntryId: entry.entryId,
+        entryUpdatedAt: entry.updatedAt,
+        drift: [],
+        examples: pickExamples(questions, options.examples),
+      },
+    });
+  }
+
+  for (const [entryId, entryTopics] of topicsByEntry) {
+    const entry = entriesById.get(entryId)!;
+    const merged = mergeTopics(entryTopics);
+    const frequent = merged.conversations >= options.minTopicConversations;
+    const reasons: UpdateReason[] = [];
+    if (frequent && merged.conversations >= options.manyContacts) reasons.push('many-contacts');
+    if (frequent && merged.growth !== null && merged.growth >= options.growingAt) reasons.push('growing-contacts');
+    const drift = findAnswerDrift(entry, merged.agentReplies, options);
+    if (drift.length > 0) reasons.push('answer-drift');
+    // Without a previous period (growth unknown) nothing can be said to have surged.
+    const surged = merged.growth !== null && merged.growth >= options.surgeAt;
+    if (frequent && surged && entry.updatedAt < options.periodStart) reasons.push('changed-before-surge');
+    if (reasons.length === 0) continue;
+    const covered = merged.questions.filter((q) => q.covered);
+    findings.push({
+      id: findingId('UPDATE', `entry:${entry.entryId}`),
+      verdict: 'UPDATE',
+      priority: findingPriority(merged.conversations, merged.growth, merged.medianHandlingMs, options),
+      topicId: entryTopics[0]!.topicId,
+      topicIds: entryTopics.map((topic) => topic.topicId),
+      languages: languagesOf(merged.questions),
+      entryId: entry.entryId,
+      title: entry.title,
+      keyTerms: entryTopics[0]!.topTerms.slice(0, 5),
       reasons,
-      summary: updateSummary(entry, topic, reasons, drift, growth),
-      evidence: { ...base, nearestEntryId: entry.entryId, entryUpdatedAt: entry.updatedAt, drift, examples: pickExamples(covered.filter((q) => q.entryId === entry.entryId), options.examples) },
+      summary: updateSummary(entry, entryTopics, merged.conversations, reasons, drift, merged.growth),
+      evidence: {
+        conversations: merged.conversations,
+        previousConversations: merged.previousConversations,
+        growth: merged.growth,
+        coveredShare: covered.length / merged.questions.length,
+        meanScore: merged.questions.reduce((sum, q) => sum + q.score, 0) / merged.questions.length,
+        medianHandlingMs: merged.medianHandlingMs,
+        nearestEntryId: entry.entryId,
+        entryUpdatedAt: entry.updatedAt,
+        drift,
+        examples: pickExamples(covered.filter((q) => q.entryId === entry.entryId), options.examples, true),
+      },
     });
   }
   for (const entry of entries) {
@@ -201,6 +296,8 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       verdict: 'UNUSED',
       priority: 0,
       topicId: null,
+      topicIds: [],
+      languages: [],
       entryId: entry.entryId,
       title: entry.title,
       keyTerms: [],
@@ -220,7 +317,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       },
     });
   }
-  const verdictOrder: Record<GapVerdict, number> = { NEW: 0, UPDATE: 1, UNUSED: 2 };
+  const verdictOrder: Record<GapVerdict, number> = { NEW: 0, TRANSLATE: 1, UPDATE: 2, UNUSED: 3 };
   return findings.sort(
     (a, b) =>
       b.priority - a.priority ||
@@ -228,6 +325,106 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       (a.evidence.entryUpdatedAt ?? 0) - (b.evidence.entryUpdatedAt ?? 0) ||
       a.id.localeCompare(b.id),
   );
+}
+
+interface MergedTopics {
+  conversations: number;
+  previousConversations: number;
+  growth: number | null;
+  medianHandlingMs: number | null;
+  questions: TopicQuestion[];
+  agentReplies: string[];
+}
+
+/** Several topics as one: volumes summed, growth of the sums, the handling time of the largest topic. */
+function mergeTopics(topics: readonly GapTopic[]): MergedTopics {
+  const conversations = topics.reduce((sum, topic) => sum + topic.conversations, 0);
+  const previousConversations = topics.reduce((sum, topic) => sum + topic.previousConversations, 0);
+  const largest = [...topics].sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId)[0]!;
+  return {
+    conversations,
+    previousConversations,
+    growth: previousConversations > 0 ? (conversations - previousConversations) / previousConversations : null,
+    medianHandlingMs: largest.medianHandlingMs,
+    questions: topics.flatMap((topic) => topic.questions),
+    agentReplies: topics.flatMap((topic) => topic.agentReplies),
+  };
+}
+
+/** Distinct questions of a topic read as one article's wording: its representative question first. */
+const ARTICLE_QUESTIONS = 6;
+
+/**
+ * Uncovered topics grouped by missing article, largest topic first in each group: topic A joins topic B when most of
+ * A's distinct questions, matched (in any language) against articles made of each other topic's questions, find B
+ * with at least `minScore`. Groups are the connected components of that relation.
+ */
+function groupSameArticle(topics: readonly GapTopic[], minScore: number): GapTopic[][] {
+  const ordered = [...topics].sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
+  const wordings = ordered.map((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS));
+  const parent = ordered.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  if (ordered.length > 1) {
+    const index = buildFaqIndex(wordings.map((texts) => ({ title: texts[0] ?? '', question: texts.slice(1).join('. '), body: '' })));
+    ordered.forEach((_, a) => {
+      const votes = new Map<number, number>();
+      for (const text of wordings[a]!) {
+        const other = rankFaqEntries(index, text, { limit: 2 }).find((ranked) => ranked.entry !== a);
+        if (other !== undefined && other.score >= minScore) votes.set(other.entry, (votes.get(other.entry) ?? 0) + 1);
+      }
+      for (const [b, count] of votes) if (count * 2 > wordings[a]!.length) parent[find(a)] = find(b);
+    });
+  }
+  const groups = new Map<number, GapTopic[]>();
+  ordered.forEach((topic, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), topic]));
+  return [...groups.values()];
+}
+
+function distinctQuestions(topic: GapTopic, limit: number): string[] {
+  const texts = new Map<string, string>();
+  if (topic.representativeQuestion) texts.set(topic.representativeQuestion.toLowerCase(), topic.representativeQuestion);
+  for (const question of topic.questions) {
+    if (texts.size >= limit) break;
+    const key = question.question.toLowerCase();
+    if (question.question.length > 0 && !texts.has(key)) texts.set(key, question.question);
+  }
+  return [...texts.values()];
+}
+
+/**
+ * The languages each entry already exists in as another entry: two entries in different languages are translations
+ * of each other when one's title, matched across languages, finds the other with at least `minScore`.
+ */
+function findTranslatedLanguages(entries: readonly GapEntry[], minScore: number): Map<string, Set<string>> {
+  const translated = new Map<string, Set<string>>();
+  if (entries.length < 2) return translated;
+  const index = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: entry.body, language: entry.language ?? null })));
+  entries.forEach((entry, i) => {
+    const other = rankFaqEntries(index, entry.title, { limit: 3 }).find((ranked) => ranked.entry !== i && ranked.crossLanguage);
+    if (other === undefined || other.score < minScore) return;
+    const pair = entries[other.entry]!;
+    const add = (from: GapEntry, to: GapEntry): void => {
+      translated.set(from.entryId, (translated.get(from.entryId) ?? new Set()).add(primaryLanguage(to.language ?? index.languages[entries.indexOf(to)]!)));
+    };
+    add(entry, pair);
+    add(pair, entry);
+  });
+  return translated;
+}
+
+function primaryLanguage(tag: string): string {
+  return tag.toLowerCase().split(/[-_]/)[0] ?? tag;
+}
+
+function languagesOf(questions: readonly TopicQuestion[]): string[] {
+  const counts = new Map<string, number>();
+  for (const question of questions) if (question.language) counts.set(question.language, (counts.get(question.language) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([language]) => language);
+}
+
+function languageName(language: string): string {
+  const primary = language.toLowerCase().split(/[-_]/)[0];
+  return primary === 'zh' ? 'Chinese' : primary === 'en' ? 'English' : language;
 }
 
 /**
@@ -286,26 +483,45 @@ export function findAnswerDrift(
 }
 
 /**
- * A title for a new entry from a topic's representative question: its first sentence, without greetings, redaction
- * placeholders and trailing pleas, capitalized and ending in a question mark.
+ * A title for a new entry from a topic's representative question: its first informative sentence (a decimal point
+ * does not end one), without greetings, trailing pleas and redacted values (with the words that introduce them: "tx
+ * hash <TXHASH>", "to <WALLET>", 哈希是 <TXHASH>), capitalized; a question ends in a question mark, a statement stays a
+ * statement.
  *
  * @example
- * proposeTitle('Hi, my USDT withdrawal is still pending for 3 days. Thanks') // 'My USDT withdrawal is still pending for 3 days?'
+ * proposeTitle('Hi, my USDT withdrawal is still pending for 3 days. Thanks') // 'My USDT withdrawal is still pending for 3 days'
+ * proposeTitle('I withdrew 0.25 BTC to <WALLET> and it is still pending') // 'I withdrew 0.25 BTC and it is still pending'
  */
 export function proposeTitle(question: string): string {
   const withoutGreeting = (text: string): string =>
     text
       .replace(/^\s*(?:(?:hi|hello|hey|dear|urgent|please help|help)(?: team| support| sir)?[,:!.]?\s+)+/i, '')
       .replace(/^(?:你好|您好|客服你好|急)[，,！!]?/, '');
-  let text = withoutGreeting(question.replace(/<[A-Z_]+>/g, ' '));
+  let text = withoutGreeting(
+    question
+      .replace(/[,，]?\s*(?:(?:tx|transaction)\s*(?:hash|id)|txid|hash|order\s*(?:id|number)|交易哈希|哈希|订单号|地址)\s*(?:is|是|为)?\s*[:：]?\s*<[A-Z_]+>/gi, '')
+      .replace(/\s+(?:to|from|at)\s+<[A-Z_]+>/gi, '')
+      .replace(/<[A-Z_]+>/g, ' '),
+  );
   // The first sentence that says something: e-mail subjects such as "Support request." are skipped.
-  const sentences = text.match(/[^.?!。？！]+[.?!。？！]*/g) ?? [text];
+  const sentences = text.match(/(?:[^.?!。？！]|\.(?=\d))+[.?!。？！]*/g) ?? [text];
   const sentence = sentences.find(isInformative) ?? sentences[0] ?? text;
-  text = withoutGreeting(sentence.trim()).replace(/\s+/g, ' ').replace(/[\s,;:.!。！，]+$/, '').trim();
+  const asked = /[?？]\s*$/.test(sentence.trim()) || isQuestionWording(sentence);
+  text = withoutGreeting(sentence.trim()).replace(/\s+/g, ' ').replace(/[\s,;:.!?？。！，、]+$/, '').trim();
   if (text.length > 90) text = `${text.slice(0, 87).replace(/\s+\S*$/, '')}…`;
   if (text.length === 0) return question.trim();
   const first = text[0]!.toUpperCase() + text.slice(1);
-  return /[?？…]$/.test(first) ? first : `${first}${/\p{Script=Han}/u.test(first) ? '？' : '?'}`;
+  if (!asked || /…$/.test(first)) return first;
+  return `${first}${/\p{Script=Han}/u.test(first) ? '？' : '?'}`;
+}
+
+/** Worded as a question without its question mark: "how do I ...", "can I ...", 怎么/什么/吗 .... */
+function isQuestionWording(sentence: string): boolean {
+  const text = sentence.trim().toLowerCase();
+  return (
+    /^(?:how|what|why|when|where|which|who|whom|whose|is|are|am|was|were|can|could|do|does|did|will|would|should|shall|may|have|has)\b/.test(text) ||
+    /(?:吗|呢|什么|怎么|怎样|如何|为什么|为何|多少|多久|几|哪)/.test(text)
+  );
 }
 
 function isInformative(sentence: string): boolean {
@@ -336,26 +552,40 @@ function nearestEntry(questions: readonly TopicQuestion[], minScore: number): st
   return scores.reduce((sum, score) => sum + score, 0) / scores.length >= minScore ? entryId : null;
 }
 
-function pickExamples(questions: readonly TopicQuestion[], count: number): { conversationId: string; question: string; score: number }[] {
+/** Distinct questions as examples; with `perLanguage`, the first ones cover every language asked in. */
+function pickExamples(questions: readonly TopicQuestion[], count: number, perLanguage = false): { conversationId: string; question: string; score: number }[] {
   const seen = new Set<string>();
-  const examples: { conversationId: string; question: string; score: number }[] = [];
-  for (const question of questions) {
+  const picked: TopicQuestion[] = [];
+  const languages = perLanguage ? languagesOf(questions) : [];
+  const take = (question: TopicQuestion): void => {
     const key = question.question.toLowerCase();
-    if (seen.has(key)) continue;
+    if (seen.has(key) || picked.length >= Math.max(count, languages.length)) return;
     seen.add(key);
-    examples.push({ conversationId: question.conversationId, question: question.question, score: Math.round(question.score * 1000) / 1000 });
-    if (examples.length === count) break;
+    picked.push(question);
+  };
+  for (const language of languages) {
+    const first = questions.find((question) => question.language === language);
+    if (first) take(first);
   }
-  return examples;
+  for (const question of questions) take(question);
+  return picked.map((question) => ({ conversationId: question.conversationId, question: question.question, score: Math.round(question.score * 1000) / 1000 }));
 }
 
-function updateSummary(entry: GapEntry, topic: GapTopic, reasons: readonly UpdateReason[], drift: readonly DriftItem[], growth: number | null): string {
+function updateSummary(
+  entry: GapEntry,
+  topics: readonly GapTopic[],
+  conversations: number,
+  reasons: readonly UpdateReason[],
+  drift: readonly DriftItem[],
+  growth: number | null,
+): string {
   const parts: string[] = [];
-  if (reasons.includes('many-contacts')) parts.push(`still ${topic.conversations} conversations`);
+  if (reasons.includes('many-contacts')) parts.push(`still ${conversations} conversations`);
   if (reasons.includes('growing-contacts') && growth !== null) parts.push(`contacts up ${Math.round(growth * 100)}%`);
   for (const item of drift.slice(0, 3)) {
     parts.push(item.entrySays ? `agents say ${item.agentsSay}, the entry says ${item.entrySays.join(', ')}` : `agents say ${item.agentsSay}, the entry does not`);
   }
-  if (reasons.includes('changed-before-surge')) parts.push('last changed before the topic surged');
-  return `"${entry.title}" (topic "${topic.label}"): ${parts.join('; ')}.`;
+  if (reasons.includes('changed-before-surge')) parts.push('last changed before its topics surged');
+  const labels = topics.map((topic) => `"${topic.label}"`).join(', ');
+  return `"${entry.title}" (${topics.length === 1 ? 'topic' : 'topics'} ${labels}): ${parts.join('; ')}.`;
 }

@@ -7,7 +7,7 @@ export type GapReportFormat = 'csv' | 'json' | 'markdown';
 export type FindingStatus = 'new' | 'unchanged' | 'gone';
 
 const CSV_HEADER = [
-  'id', 'status', 'verdict', 'priority', 'title', 'topic_id', 'entry_id', 'reasons', 'conversations', 'previous_conversations',
+  'id', 'status', 'verdict', 'priority', 'title', 'topic_id', 'topic_ids', 'languages', 'entry_id', 'reasons', 'conversations', 'previous_conversations',
   'growth', 'covered_share', 'mean_score', 'median_first_response_ms', 'nearest_entry_id', 'entry_updated_at', 'drift', 'key_terms', 'examples', 'summary',
 ];
 
@@ -46,6 +46,8 @@ export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparis
       finding.priority,
       finding.title,
       finding.topicId,
+      finding.topicIds.join(' '),
+      finding.languages.join(' '),
       finding.entryId,
       finding.reasons.join(' '),
       finding.evidence.conversations,
@@ -62,7 +64,7 @@ export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparis
       finding.summary,
     ]);
     for (const gone of comparison.goneSinceLast) {
-      rows.push([gone.id, 'gone', gone.verdict, null, gone.title, null, null, '', null, null, null, null, null, null, null, null, '', '', '', '']);
+      rows.push([gone.id, 'gone', gone.verdict, null, gone.title, null, '', '', null, '', null, null, null, null, null, null, null, null, '', '', '', '']);
     }
     return `${[CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
   }
@@ -76,19 +78,19 @@ function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, stat
   const count = (verdict: string) => report.findings.filter((finding) => finding.verdict === verdict).length;
   lines.push(
     `Analysis run ${report.analysisRunId ?? 'none'}; growth against ${day(report.previousFrom)} to ${day(report.from - 1)}. ` +
-      `${count('NEW')} NEW, ${count('UPDATE')} UPDATE, ${count('UNUSED')} UNUSED.`,
+      `${count('NEW')} NEW, ${count('TRANSLATE')} TRANSLATE, ${count('UPDATE')} UPDATE, ${count('UNUSED')} UNUSED.`,
     comparison.previousReportId === null
-      ? 'First report: nothing to compare with.'
-      : `Compared with report ${comparison.previousReportId}: ${comparison.newSinceLast.length} new since last report, ${comparison.goneSinceLast.length} gone since last report.`,
+      ? `First ${windowDays(report)}-day report: nothing to compare with.`
+      : `Compared with report ${comparison.previousReportId}, the last ${windowDays(report)}-day report: ${comparison.newSinceLast.length} new since last report, ${comparison.goneSinceLast.length} gone since last report.`,
     '',
     'Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 hour, at most 4); UNUSED entries come last.',
     '',
   );
   if (report.findings.length > 0) {
-    lines.push('| # | verdict | priority | title | conversations | growth | covered | status | id |', '|---|---|---|---|---|---|---|---|---|');
+    lines.push('| # | verdict | priority | title | languages | conversations | growth | covered | status | id |', '|---|---|---|---|---|---|---|---|---|---|');
     report.findings.forEach((finding, i) => {
       lines.push(
-        `| ${i + 1} | ${finding.verdict} | ${finding.priority} | ${markdownText(finding.title)} | ${finding.evidence.conversations} | ${
+        `| ${i + 1} | ${finding.verdict} | ${finding.priority} | ${markdownText(finding.title)} | ${finding.languages.join(', ')} | ${finding.evidence.conversations} | ${
           finding.evidence.growth === null ? '' : `${finding.evidence.growth >= 0 ? '+' : ''}${Math.round(finding.evidence.growth * 100)}%`
         } | ${finding.evidence.coveredShare === null ? '' : `${Math.round(finding.evidence.coveredShare * 100)}%`} | ${status(finding)} | \`${finding.id}\` |`,
       );
@@ -99,7 +101,10 @@ function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, stat
     lines.push(`## ${finding.verdict}: ${markdownText(finding.title)}`, '');
     lines.push(`- id \`${finding.id}\`, ${status(finding)}; priority ${finding.priority}`);
     if (finding.entryId !== null) lines.push(`- entry \`${markdownText(finding.entryId)}\`${finding.evidence.entryUpdatedAt === null ? '' : `, last changed ${day(finding.evidence.entryUpdatedAt)}`}`);
-    if (finding.topicId !== null) lines.push(`- topic ${finding.topicId}; key terms: ${finding.keyTerms.map(markdownText).join(', ')}`);
+    if (finding.topicIds.length > 0) {
+      const topics = `${finding.topicIds.length === 1 ? 'topic' : 'topics'} ${finding.topicIds.join(', ')}`;
+      lines.push(`- ${topics}; languages: ${finding.languages.join(', ')}${finding.keyTerms.length > 0 ? `; key terms: ${finding.keyTerms.map(markdownText).join(', ')}` : ''}`);
+    }
     if (finding.reasons.length > 0) lines.push(`- reasons: ${finding.reasons.join(', ')}`);
     if (finding.verdict === 'NEW' && finding.evidence.nearestEntryId !== null) {
       lines.push(`- nearest entry \`${markdownText(finding.evidence.nearestEntryId)}\`, mean score ${round(finding.evidence.meanScore ?? 0)}: if it answers this, add the customers' wording to it`);
@@ -121,6 +126,10 @@ function describeDrift(drift: GapFinding['evidence']['drift'][number]): string {
   return drift.entrySays
     ? `${drift.kind}: agents say ${drift.agentsSay} (${drift.replies} replies), the entry says ${drift.entrySays.join(', ')}`
     : `${drift.kind}: agents say ${drift.agentsSay} (${drift.replies} replies), the entry does not`;
+}
+
+function windowDays(report: FaqGapReport): number {
+  return Math.round(((report.to - report.from) / 86_400_000) * 10) / 10;
 }
 
 function round(value: number): number {

@@ -39,8 +39,11 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
     // Reads the redacted questions the topics step stores.
     name: 'faq',
     run: async (handle, config, runId) => {
-      const { questions, covered, entries, durationMs } = await computeFaqMatches(handle, config.faq, { analysisRunId: runId });
-      return { questions, covered, entries, durationMs };
+      const { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdSource, entries, durationMs } = await computeFaqMatches(handle, config.faq, {
+        analysisRunId: runId,
+      });
+      // The threshold is kept in the run summary: reports group topics into missing articles with the same cut.
+      return { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdCalibrated: thresholdSource === 'calibrated' ? 1 : 0, entries, durationMs };
     },
   },
 ];

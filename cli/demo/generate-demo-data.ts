@@ -219,10 +219,12 @@ function buildConversation(
 
 function fill(random: () => number, template: string): string {
   const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+  // A P2WPKH-shaped address: bech32's 32-letter alphabet (no b, i, o or 1 after the separator), 42 characters.
+  const bech32 = (n: number) => Array.from({ length: n }, () => BECH32[Math.floor(random() * 32)]).join('');
   const payload = Buffer.from([0x41, ...Array.from({ length: 20 }, () => Math.floor(random() * 256))]);
   return template
     .replace('{tx}', hex(64))
-    .replace('{btc}', `bc1q${hex(38)}`)
+    .replace('{btc}', `bc1q${bech32(38)}`)
     .replace('{trx}', base58check(payload));
 }
 
@@ -251,6 +253,7 @@ function seeded(seed: number): () => number {
   };
 }
 
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** A TRON-style address: base58 of the payload and the first four bytes of its double SHA-256, as real ones are. */

@@ -166,6 +166,8 @@ describe('renderGapReport', () => {
         drift: [],
         examples: [{ conversationId: 'c1', question: '[click](http://evil) <script>x</script> | cell', score: 0.1 }],
       },
+      topicIds: [1],
+      languages: ['en'],
     };
     const report = { analysisRunId: 1, from: FROM, to: TO, previousFrom: FROM - 7 * DAY_MS, findings: [finding] };
     const comparison = { previousReportId: null, newSinceLast: [finding.id], goneSinceLast: [] };

@@ -158,8 +158,8 @@ describe('decideGapVerdicts', () => {
   });
 
   test('findings are ordered by priority, and their ids stay the same when the figures change', () => {
-    const small = topic({ topicId: 10, conversations: 12, questions: questions(12, { covered: 0 }) });
-    const large = topic({ topicId: 11, conversations: 40, questions: questions(40, { covered: 0 }) });
+    const small = topic({ topicId: 10, conversations: 12, questions: questions(12, { covered: 0, text: 'When is the NOVA token listed' }) });
+    const large = topic({ topicId: 11, conversations: 40, questions: questions(40, { covered: 0, text: 'My P2P seller has not released the coins' }) });
     const unused: GapEntry = { ...FEES, entryId: 'old', coveredQuestions: 0 };
     const first = decideGapVerdicts([small, large], [unused], OPTIONS);
     expect(first.map((finding) => [finding.verdict, finding.topicId ?? finding.entryId])).toEqual([
@@ -194,11 +194,15 @@ describe('findAnswerDrift', () => {
 
 describe('proposeTitle', () => {
   test.each([
-    ['Hi, my USDT withdrawal is still pending for 3 days. Thanks', 'My USDT withdrawal is still pending for 3 days?'],
+    ['Hi, my USDT withdrawal is still pending for 3 days. Thanks', 'My USDT withdrawal is still pending for 3 days'],
     ['how do I reset Google Authenticator? new phone', 'How do I reset Google Authenticator?'],
     ['你好，充值未到账怎么办', '充值未到账怎么办？'],
-    ['Urgent: deposit <TXHASH> not credited', 'Deposit not credited?'],
-    ['Support request. Hi, my stop loss did not trigger on BTC. thank you!', 'My stop loss did not trigger on BTC?'],
+    ['Urgent: deposit <TXHASH> not credited', 'Deposit not credited'],
+    ['Support request. Hi, my stop loss did not trigger on BTC. thank you!', 'My stop loss did not trigger on BTC'],
+    ['I withdrew 0.25 BTC to <WALLET> and it is still pending', 'I withdrew 0.25 BTC and it is still pending'],
+    ['Deposit not showing in my balance, tx hash <TXHASH>', 'Deposit not showing in my balance'],
+    ['充币没有到账，哈希是 <TXHASH>', '充币没有到账'],
+    ['can I verify with a driving licence instead of a passport', 'Can I verify with a driving licence instead of a passport?'],
   ])('%j -> %j', (question, title) => {
     expect(proposeTitle(question)).toBe(title);
   });
@@ -215,5 +219,58 @@ describe('extractAnswerFacts', () => {
     ['I will check, OK?', []],
   ])('%j', (text, keys) => {
     expect(extractAnswerFacts(text).map((fact) => `${fact.kind}:${fact.value}`)).toEqual(keys);
+  });
+});
+
+describe('decideGapVerdicts across languages', () => {
+  const RESET: GapEntry = {
+    entryId: 'reset-2fa',
+    title: 'How do I reset two-factor authentication (2FA)?',
+    body: 'Open Security, choose "Reset 2FA" and upload a selfie holding your ID.',
+    updatedAt: AFTER,
+    coveredQuestions: 30,
+    language: 'en',
+  };
+  const chineseCovered = (count: number, prefix: string): TopicQuestion[] =>
+    Array.from({ length: count }, (_, i) => ({
+      conversationId: `${prefix}-${i}`,
+      question: '怎么重置二次验证？',
+      entryId: 'reset-2fa',
+      score: 0.8,
+      covered: true,
+      language: 'zh',
+      crossLanguage: true,
+    }));
+
+  test('TRANSLATE: Chinese questions answered only by an English entry name the entry and the language', () => {
+    const findings = decideGapVerdicts([topic({ topicId: 3, conversations: 12, previousConversations: 12, questions: chineseCovered(12, 'zh') })], [RESET], OPTIONS);
+    expect(findings.map((finding) => [finding.verdict, finding.entryId, finding.languages])).toEqual([['TRANSLATE', 'reset-2fa', ['zh']]]);
+    expect(findings[0]!.summary).toContain('Chinese');
+  });
+
+  test('no TRANSLATE when the entry already has a Chinese version', () => {
+    const chinese: GapEntry = { ...RESET, entryId: 'reset-2fa-zh', title: '如何重置二次验证（2FA）？', body: '进入安全中心，选择重置二次验证，并上传手持证件自拍。', language: 'zh' };
+    const findings = decideGapVerdicts([topic({ topicId: 3, conversations: 12, previousConversations: 12, questions: chineseCovered(12, 'zh') })], [RESET, chinese], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'TRANSLATE')).toEqual([]);
+  });
+
+  test('NEW: the same missing article asked in English and in Chinese is one finding with both languages', () => {
+    const uncovered = (text: string, language: string, prefix: string, count: number): TopicQuestion[] =>
+      Array.from({ length: count }, (_, i) => ({ conversationId: `${prefix}-${i}`, question: text, entryId: null, score: 0.1, covered: false, language }));
+    const english = topic({ topicId: 21, conversations: 8, previousConversations: 0, representativeQuestion: 'Can I reset my trading password?', questions: uncovered('Can I reset my trading password?', 'en', 'en', 8) });
+    const chinese = topic({ topicId: 22, conversations: 6, previousConversations: 0, representativeQuestion: '怎么重置交易密码？', questions: uncovered('怎么重置交易密码？', 'zh', 'zh', 6) });
+    const unrelated = topic({ topicId: 23, conversations: 11, previousConversations: 0, representativeQuestion: 'When is the NOVA token listed?', questions: uncovered('When is the NOVA token listed?', 'en', 'nova', 11) });
+    const findings = decideGapVerdicts([english, chinese, unrelated], [], { ...OPTIONS, sameArticleScore: 0.4 }).filter((finding) => finding.verdict === 'NEW');
+    expect(findings.map((finding) => [finding.topicIds, finding.languages, finding.evidence.conversations])).toEqual([
+      [[21, 22], ['en', 'zh'], 14],
+      [[23], ['en'], 11],
+    ]);
+    expect(findings[0]!.evidence.examples.map((example) => example.question)).toEqual(['Can I reset my trading password?', '怎么重置交易密码？']);
+  });
+
+  test('UPDATE: one finding per entry, gathering every topic it covers', () => {
+    const fees = (topicId: number) => topic({ topicId, conversations: 30, previousConversations: 30, agentReplies: Array<string>(10).fill('The fee is now 0.2% for makers.') });
+    const findings = decideGapVerdicts([fees(1), fees(2)], [FEES], OPTIONS).filter((finding) => finding.verdict === 'UPDATE');
+    expect(findings.map((finding) => [finding.entryId, finding.topicIds, finding.evidence.conversations])).toEqual([['fees', [1, 2], 60]]);
   });
 });
