@@ -31,7 +31,7 @@ export async function computeFaqMatches(
 ): Promise<FaqMatchesSummary> {
   const started = Date.now();
   const entries = await listCurrentFaqEntries(handle.db);
-  const questions = await listStoredQuestions(handle);
+  const questions = await listStoredQuestions(handle, context.analysisRunId);
   const index = buildFaqIndex(entries, config);
   // Support questions repeat word for word ("hi", "withdrawal pending"): each distinct text is scored once.
   const bestByText = new Map<string, { entry: number; score: number } | null>();
