@@ -15,6 +15,7 @@ import { prepareCompiled, slot } from '../db/compiled-statement.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 import type { AuthorRole, ConversationEventKind, ConversationSource } from '../db/schema.js';
 import { computeResponseFacts } from '../analysis/response-times/response-facts-store.js';
+import { pruneAnalysisResults } from '../db/analysis-runs.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import { getResponseTimeHeatmap, getResponseTimeReport } from '../analysis/response-times/response-time-queries.js';
 
@@ -223,7 +224,13 @@ async function main(): Promise<void> {
   const messages = await handle.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   console.log(`database: ${DB_PATH} (${reuse ? 'reused' : 'generated'}), ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${messages.n.toLocaleString('en-US')} messages`);
 
-  const facts = await timed(() => computeResponseFacts(handle, config));
+  const run = await handle.db
+    .insertInto('analysis_runs')
+    .values({ started_at: Date.now(), finished_at: Date.now(), status: 'succeeded', pid: process.pid, hostname: 'bench' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const facts = await timed(() => computeResponseFacts(handle, config, { runId: run.id }));
+  await pruneAnalysisResults(handle.db, { keep: [run.id] });
   console.log(
     `facts: ${facts.value.conversations.toLocaleString('en-US')} conversations in ${(facts.ms / 1000).toFixed(2)} s wall, ${(facts.cpuMs / 1000).toFixed(2)} s CPU (target < 30 s)`,
     JSON.stringify(facts.value),

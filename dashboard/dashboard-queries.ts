@@ -1,4 +1,5 @@
 import type { Kysely } from '#kysely';
+import { findLatestSucceededAnalysisRunId } from '../db/analysis-runs.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -11,15 +12,26 @@ export const REJECT_RAW_PREVIEW_LENGTH = 400;
 export const RUNS_PAGE_SIZE = 50;
 export const REJECTS_PAGE_SIZE = 100;
 
-/** The channels the last analysis saw, from the per-day aggregates (a few rows per day, not one per conversation). */
+/**
+ * The channels the latest succeeded analysis saw, from the per-day aggregates (a few rows per day, not one per
+ * conversation).
+ */
 export async function listChannels(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('response_time_daily').select('channel').distinct().orderBy('channel').execute();
+  const runId = await findLatestSucceededAnalysisRunId(db);
+  if (runId === undefined) return [];
+  const rows = await db.selectFrom('response_time_daily').select('channel').distinct().where('run_id', '=', runId).orderBy('channel').execute();
   return rows.map((row) => row.channel);
 }
 
-/** The start of the latest conversation (an index lookup). */
+/** The start of the latest conversation the latest succeeded analysis saw (an index lookup). */
 export async function getLatestStartAt(db: Kysely<Database>): Promise<number | null> {
-  const row = await db.selectFrom('conversation_facts').select((eb) => eb.fn.max('start_at').as('latest')).executeTakeFirst();
+  const runId = await findLatestSucceededAnalysisRunId(db);
+  if (runId === undefined) return null;
+  const row = await db
+    .selectFrom('conversation_facts')
+    .select((eb) => eb.fn.max('start_at').as('latest'))
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
   return row?.latest === null || row?.latest === undefined ? null : Number(row.latest);
 }
 

@@ -195,12 +195,13 @@ export type AnalysisRunRow = Selectable<AnalysisRunsTable>;
 export type ConversationInitiator = 'customer' | 'agent';
 
 /**
- * Response-time facts, one row per conversation, recomputed from the raw messages by every analysis run
+ * Response-time facts, one row per conversation and analysis run, recomputed from the raw messages by every run
  * (so a change of business hours applies to history). Durations are calendar `*_ms` and business `*_business_ms`.
  */
 export interface ConversationFactsTable {
+  /** The analysis run that computed them; readers use the latest succeeded run's. */
+  run_id: number;
   conversation_id: number;
-  run_id: number | null;
   channel: string;
   /** The first customer message, or the conversation's `created_at` if earlier. */
   start_at: number;
@@ -246,11 +247,12 @@ export type NewConversationFacts = Insertable<ConversationFactsTable>;
  * per reply), so exact percentiles over any set of days are a concatenation away.
  */
 export interface ResponseTimeDailyTable {
+  /** The analysis run that wrote them; readers use the latest succeeded run's. */
+  run_id: number;
   time_zone: string;
   /** YYYY-MM-DD in `time_zone`. */
   day: string;
   channel: string;
-  run_id: number | null;
   conversations: number;
   answered: number;
   unanswered: number;
@@ -270,12 +272,12 @@ export interface ResponseTimeDailyTable {
 export type ResponseTimeDailyRow = Selectable<ResponseTimeDailyTable>;
 /** The question of a conversation (its customer's first message), redacted: the only customer text analyses show. */
 export interface ConversationQuestionsTable {
+  /** The analysis run that wrote it; readers use the latest succeeded run's. */
+  analysis_run_id: number;
   conversation_id: number;
   question: string;
   /** 'en', 'zh' or 'other'. */
   language: string;
-  /** The analysis run that last wrote it. */
-  analysis_run_id: number;
 }
 export type ConversationQuestionRow = Selectable<ConversationQuestionsTable>;
 

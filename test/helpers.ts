@@ -52,3 +52,19 @@ export function seededRandom(seed: number): () => number {
     return state / 2147483648;
   };
 }
+
+/**
+ * An analysis run recorded as succeeded, for tests that run one analysis step directly and then read its results
+ * (readers show only the latest succeeded run's).
+ *
+ * @example
+ * await computeResponseFacts(handle, config, { runId: await insertSucceededAnalysisRun(handle) });
+ */
+export async function insertSucceededAnalysisRun(handle: DatabaseHandle): Promise<number> {
+  const run = await handle.db
+    .insertInto('analysis_runs')
+    .values({ started_at: 0, finished_at: 0, status: 'succeeded', pid: 1, hostname: 'test' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return run.id;
+}

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { SelectQueryBuilder } from '#kysely';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { ConversationsTable, Database } from '../../db/schema.js';
 import type { ConversationFilter } from '../conversation-filter.js';
@@ -19,6 +20,11 @@ export interface ExportColumn {
   value(row: ExportRow): ExportValue;
 }
 
+/** What every provider of one export reads: the same analysis run, -1 (no run) before the first succeeded one. */
+export interface ExportContext {
+  analysisRunId: number;
+}
+
 /**
  * A group of export columns owned by one analysis: its LEFT JOINs and selections (aliases prefixed with its own
  * name, so providers never clash), and how each column reads them. A later analysis adds a provider; nothing else
@@ -26,7 +32,7 @@ export interface ExportColumn {
  */
 export interface ExportColumnProvider {
   name: string;
-  extend(query: ExportQuery): ExportQuery;
+  extend(query: ExportQuery, context: ExportContext): ExportQuery;
   columns: readonly ExportColumn[];
 }
 
@@ -45,15 +51,17 @@ const WRITE_CHUNK_CHARS = 1 << 16;
 /**
  * Streams one line per conversation, in id order, with every provider's columns: rows come from a
  * Kysely-compiled query iterated by better-sqlite3, and writing waits for `drain`, so memory stays flat however many
- * conversations there are. The filter applies to the conversation's `created_at` (its start).
+ * conversations there are. The filter applies to the conversation's `created_at` (its start). Every analysis column
+ * comes from the latest succeeded analysis run.
  *
  * @example
  * await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'csv', filter: {}, out: process.stdout });
  */
 export async function exportConversations(handle: DatabaseHandle, options: ExportConversationsOptions): Promise<number> {
   const { db, sqlite } = handle;
+  const context: ExportContext = { analysisRunId: (await findLatestSucceededAnalysisRunId(db)) ?? -1 };
   let query: ExportQuery = db.selectFrom('conversations as c').select('c.id as id') as unknown as ExportQuery;
-  for (const provider of options.providers) query = provider.extend(query);
+  for (const provider of options.providers) query = provider.extend(query, context);
   const { filter } = options;
   if (filter.from !== undefined) query = query.where('c.created_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('c.created_at', '<', filter.to);

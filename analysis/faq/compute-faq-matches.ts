@@ -42,7 +42,7 @@ export async function computeFaqMatches(
 ): Promise<FaqMatchesSummary> {
   const started = Date.now();
   const entries = await listCurrentFaqEntries(handle.db);
-  const questions = await listStoredQuestions(handle);
+  const questions = await listStoredQuestions(handle, context.analysisRunId);
   const index = buildFaqIndex(entries, config);
   // Support questions repeat word for word ("hi", "withdrawal pending"): each distinct text is ranked once.
   const rankedByText = new Map<string, { ranked: RankedFaqEntry[]; count: number }>();

@@ -1,8 +1,9 @@
 import type { Kysely } from '#kysely';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
 import { redactPersonalData } from '../text/redact-personal-data.js';
 import { listFirstResponseTimes } from '../topics/topic-report.js';
-import { listCurrentFaqEntries, findLatestFaqMatchRunId } from './faq-store.js';
+import { listCurrentFaqEntries } from './faq-store.js';
 import {
   DEFAULT_GAP_VERDICT_OPTIONS,
   decideGapVerdicts,
@@ -33,7 +34,7 @@ export interface FaqGapReport {
 }
 
 /**
- * The FAQ gap report for a period, from the latest analysis run's topics and FAQ matches: the inputs of
+ * The FAQ gap report for a period, from the latest succeeded analysis run's topics and FAQ matches: the inputs of
  * `decideGapVerdicts` (per topic: conversations now and in the previous period, median first response, questions
  * with their best match, agents' public replies, redacted; per entry: its current version and covered questions).
  *
@@ -46,7 +47,7 @@ export async function getFaqGapReport(
   options: Partial<Omit<GapVerdictOptions, 'periodStart'>> = {},
 ): Promise<FaqGapReport> {
   const previousFrom = filter.from - (filter.to - filter.from);
-  const runId = await findLatestFaqMatchRunId(db);
+  const runId = await findLatestSucceededAnalysisRunId(db);
   const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom };
   if (runId === undefined) return { ...base, findings: [] };
 
@@ -61,7 +62,7 @@ export async function getFaqGapReport(
     .innerJoin('faq_matches as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.analysis_run_id', '=', runId))
     .leftJoin('topic_assignments as ta', (join) => join.onRef('ta.conversation_id', '=', 'c.id').on('ta.analysis_run_id', '=', runId))
     .leftJoin('faq_entries as e', 'e.id', 'm.entry_id')
-    .leftJoin('conversation_questions as q', 'q.conversation_id', 'c.id')
+    .leftJoin('conversation_questions as q', (join) => join.onRef('q.conversation_id', '=', 'c.id').on('q.analysis_run_id', '=', runId))
     .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'm.cross_language', 'e.external_id as entry_external_id', 'q.question', 'q.language'])
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)

@@ -1,8 +1,7 @@
-import { sql } from '#kysely';
 import type { ExportColumnProvider, ExportQuery } from '../export/conversation-export.js';
 
 /**
- * Each conversation's best-matching FAQ entry in the latest FAQ matching run, its score and whether it counts as
+ * Each conversation's best-matching FAQ entry in the export's analysis run, its score and whether it counts as
  * covered (empty cells before any run): LEFT JOINs `faq_matches` and `faq_entries`.
  *
  * @example
@@ -10,12 +9,10 @@ import type { ExportColumnProvider, ExportQuery } from '../export/conversation-e
  */
 export const faqMatchColumns: ExportColumnProvider = {
   name: 'faq',
-  extend: (query) =>
+  extend: (query, context) =>
     query
       .leftJoin('faq_matches as fq_m', (join) =>
-        join
-          .onRef('fq_m.conversation_id', '=', 'c.id')
-          .on(sql<boolean>`fq_m.analysis_run_id = (select max(analysis_run_id) from faq_matches)`),
+        join.onRef('fq_m.conversation_id', '=', 'c.id').on('fq_m.analysis_run_id', '=', context.analysisRunId),
       )
       .leftJoin('faq_entries as fq_e', 'fq_e.id', 'fq_m.entry_id')
       .select(['fq_e.external_id as fq_entry', 'fq_m.score as fq_score', 'fq_m.covered as fq_covered']) as unknown as ExportQuery,

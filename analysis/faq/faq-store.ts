@@ -1,4 +1,5 @@
 import { sql, type Kysely } from '#kysely';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { Database } from '../../db/schema.js';
@@ -52,13 +53,18 @@ export interface StoredQuestions {
 }
 
 /**
- * Every conversation's stored (redacted) question, in conversation id order.
+ * Every conversation's (redacted) question stored by the analysis run, in conversation id order.
  *
  * @example
- * const { conversationIds, questions } = await listStoredQuestions(handle);
+ * const { conversationIds, questions } = await listStoredQuestions(handle, runId);
  */
-export async function listStoredQuestions(handle: DatabaseHandle): Promise<StoredQuestions> {
-  const compiled = handle.db.selectFrom('conversation_questions').select(['conversation_id', 'question']).orderBy('conversation_id').compile();
+export async function listStoredQuestions(handle: DatabaseHandle, analysisRunId: number): Promise<StoredQuestions> {
+  const compiled = handle.db
+    .selectFrom('conversation_questions')
+    .select(['conversation_id', 'question'])
+    .where('analysis_run_id', '=', analysisRunId)
+    .orderBy('conversation_id')
+    .compile();
   const result: StoredQuestions = { conversationIds: [], questions: [] };
   for (const row of handle.sqlite.prepare(compiled.sql).raw(true).iterate(...compiled.parameters) as Iterable<[number, string]>) {
     result.conversationIds.push(row[0]);
@@ -125,17 +131,6 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
   }
 }
 
-/**
- * The latest analysis run that stored FAQ matches.
- *
- * @example
- * const runId = await findLatestFaqMatchRunId(db); // undefined before the first analyze
- */
-export async function findLatestFaqMatchRunId(db: Kysely<Database>): Promise<number | undefined> {
-  const row = await db.selectFrom('faq_matches').select((eb) => eb.fn.max('analysis_run_id').as('run')).executeTakeFirst();
-  return row?.run === null || row?.run === undefined ? undefined : Number(row.run);
-}
-
 /** One conversation's best FAQ entry, for the conversation export. */
 export interface ConversationFaqMatch {
   conversationId: number;
@@ -149,13 +144,13 @@ export interface ConversationFaqMatch {
 
 /**
  * Each conversation's best-matching FAQ entry, its score and whether it counts as covered, from the given analysis
- * run (default: the latest that matched questions). The conversation export joins these columns by `conversationId`.
+ * run (default: the latest succeeded). The conversation export joins these columns by `conversationId`.
  *
  * @example
  * const byConversation = new Map((await listConversationFaqMatches(db)).map((m) => [m.conversationId, m]));
  */
 export async function listConversationFaqMatches(db: Kysely<Database>, options: { analysisRunId?: number } = {}): Promise<ConversationFaqMatch[]> {
-  const runId = options.analysisRunId ?? (await findLatestFaqMatchRunId(db));
+  const runId = options.analysisRunId ?? (await findLatestSucceededAnalysisRunId(db));
   if (runId === undefined) return [];
   const rows = await db
     .selectFrom('faq_matches as m')

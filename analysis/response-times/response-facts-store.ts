@@ -9,7 +9,7 @@ import { businessHoursFor, type ResponseTimeConfig } from './response-time-confi
 
 export interface ComputeResponseFactsOptions {
   /** The analysis run that computes them, stored on every row. */
-  runId?: number | null;
+  runId: number;
   /** Conversations read per batch (default 1000): memory stays flat however many there are. */
   batchSize?: number;
   onProgress?: (conversationsDone: number) => void;
@@ -40,7 +40,7 @@ interface EventInput {
 }
 
 const FACT_SLOTS = [
-  'conversation_id', 'run_id', 'channel', 'start_at', 'initiated_by', 'first_customer_message_at', 'clock_start_at',
+  'run_id', 'conversation_id', 'channel', 'start_at', 'initiated_by', 'first_customer_message_at', 'clock_start_at',
   'first_response_at', 'first_response_ms', 'first_response_business_ms', 'first_responder_id', 'agent', 'tags',
   'reply_count', 'reply_times_ms', 'reply_business_times_ms', 'reply_median_ms', 'reply_business_median_ms',
   'resolution_count', 'first_resolved_at', 'last_resolved_at', 'first_resolution_ms', 'first_resolution_business_ms',
@@ -49,7 +49,7 @@ const FACT_SLOTS = [
 type FactSlot = (typeof FACT_SLOTS)[number];
 
 const DAILY_SLOTS = [
-  'time_zone', 'day', 'channel', 'run_id', 'conversations', 'answered', 'unanswered', 'waiting', 'reopened',
+  'run_id', 'time_zone', 'day', 'channel', 'conversations', 'answered', 'unanswered', 'waiting', 'reopened',
   'first_response_ms', 'first_response_business_ms', 'reply_ms', 'reply_business_ms', 'resolution_ms',
   'resolution_business_ms', 'unanswered_since_at', 'open_since_at',
 ] as const;
@@ -59,8 +59,8 @@ const DEFAULT_BATCH_SIZE = 1000;
 /**
  * Recomputes the `conversation_facts` of every conversation from its raw messages and events, under the given
  * configuration, with their per-day aggregates (`response_time_daily`, days of the reporting time zone), in one
- * transaction: readers see the previous facts or the new ones, never a mix. Conversations are
- * read in id order in batches, each batch's messages with one ordered range query.
+ * transaction, filed under the analysis run (a re-run of the same run replaces its rows). Readers see them once the
+ * run has succeeded. Conversations are read in id order in batches, each batch's messages with one ordered range query.
  *
  * @example
  * const summary = await computeResponseFacts(handle, config.responseTimes, { runId: 7 });
@@ -69,7 +69,7 @@ const DEFAULT_BATCH_SIZE = 1000;
 export async function computeResponseFacts(
   handle: DatabaseHandle,
   config: ResponseTimeConfig,
-  options: ComputeResponseFactsOptions = {},
+  options: ComputeResponseFactsOptions,
 ): Promise<ResponseFactsSummary> {
   const startedAt = performance.now();
   const { db, sqlite } = handle;
@@ -159,7 +159,7 @@ export async function computeResponseFacts(
   const summary: ResponseFactsSummary = { conversations: 0, messages: 0, answered: 0, unanswered: 0, replies: 0, resolved: 0, reopened: 0, durationMs: 0 };
   await sql`begin immediate`.execute(db);
   try {
-    await db.deleteFrom('conversation_facts').execute();
+    await db.deleteFrom('conversation_facts').where('run_id', '=', options.runId).execute();
     let after = 0;
     for (;;) {
       const conversations = selectConversations.allRaw({ after, limit: batchSize }) as ConversationTuple[];
@@ -185,7 +185,7 @@ export async function computeResponseFacts(
         }
         const input: FactsConversation = { id, channel, createdAt, resolvedAt, assignee, messages: ownMessages, events: ownEvents };
         const facts = computeConversationFacts(input, calendarFor(channel));
-        insertFacts.run(factsRow(facts, tags, options.runId ?? null));
+        insertFacts.run(factsRow(facts, tags, options.runId));
         daily.add(facts);
         summary.conversations += 1;
         summary.messages += ownMessages.length;
@@ -198,13 +198,13 @@ export async function computeResponseFacts(
       after = last;
       options.onProgress?.(summary.conversations);
     }
-    await db.deleteFrom('response_time_daily').execute();
+    await db.deleteFrom('response_time_daily').where('run_id', '=', options.runId).execute();
     for (const aggregate of daily.values()) {
       insertDaily.run({
         time_zone: daily.timeZone,
         day: aggregate.day,
         channel: aggregate.channel,
-        run_id: options.runId ?? null,
+        run_id: options.runId,
         conversations: aggregate.conversations,
         answered: aggregate.answered,
         unanswered: aggregate.unanswered,
@@ -229,10 +229,10 @@ export async function computeResponseFacts(
   return summary;
 }
 
-function factsRow(facts: ConversationFacts, tags: string, runId: number | null): Record<FactSlot, unknown> {
+function factsRow(facts: ConversationFacts, tags: string, runId: number): Record<FactSlot, unknown> {
   return {
-    conversation_id: facts.conversationId,
     run_id: runId,
+    conversation_id: facts.conversationId,
     channel: facts.channel,
     start_at: facts.startAt,
     initiated_by: facts.initiatedBy,

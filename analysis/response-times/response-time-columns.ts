@@ -5,16 +5,16 @@ const number = (name: string) => (row: ExportRow) => row[name] as number | null;
 const instant = (name: string) => (row: ExportRow) => isoInstant(row[name]);
 
 /**
- * The response-time facts of the last analysis (empty cells before any): LEFT JOIN `conversation_facts`.
+ * The response-time facts of the export's analysis run (empty cells before any): LEFT JOIN `conversation_facts`.
  *
  * @example
  * await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'csv', filter: {}, out });
  */
 export const responseTimeColumns: ExportColumnProvider = {
   name: 'responseTimes',
-  extend: (query) =>
+  extend: (query, context) =>
     query
-      .leftJoin('conversation_facts as rt', 'rt.conversation_id', 'c.id')
+      .leftJoin('conversation_facts as rt', (join) => join.onRef('rt.conversation_id', '=', 'c.id').on('rt.run_id', '=', context.analysisRunId))
       .select([
         'rt.start_at as rt_start_at',
         'rt.initiated_by as rt_initiated_by',

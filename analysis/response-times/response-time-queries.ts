@@ -1,5 +1,6 @@
 import type { Kysely, SelectQueryBuilder } from '#kysely';
 import { DateTime } from 'luxon';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database, ResponseTimeDailyRow } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
 import { unpackValues } from './daily-aggregates.js';
@@ -7,6 +8,9 @@ import { medianOf, summarizeDurations, type DurationStatistics } from './duratio
 import type { ConversationFilter } from '../conversation-filter.js';
 import { businessHoursFor, targetsFor, type ChannelTargets, type ResponseTimeConfig } from './response-time-config.js';
 import { createZoneClock, dayToIsoDate, type ZoneClock } from './zone-clock.js';
+
+/** Matches no analysis run: what readers read before the first successful analysis. */
+const NO_RUN = -1;
 
 export type ResponseTimeGroupBy = 'day' | 'week' | 'month' | 'channel' | 'agent' | 'tag';
 export const RESPONSE_TIME_GROUP_BYS: readonly ResponseTimeGroupBy[] = ['day', 'week', 'month', 'channel', 'agent', 'tag'];
@@ -24,6 +28,8 @@ export interface ResponseTimeQueryOptions {
    * always reads the facts.
    */
   source?: 'auto' | 'facts';
+  /** The analysis run whose facts are read (default: the latest succeeded). */
+  analysisRunId?: number;
 }
 
 /** Share of the conversations that met a target: `met / (met + breached)`; those still within it are `pending`. */
@@ -132,7 +138,8 @@ export async function getResponseTimeReport(
     if (!accumulator) accumulators.set(key, (accumulator = new GroupAccumulator(key)));
     return accumulator;
   };
-  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, options.config.reportingTimeZone, groupBy) : undefined;
+  const runId = await resolveRunId(db, options);
+  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, runId, filter, options.config.reportingTimeZone, groupBy) : undefined;
   if (daily) {
     const keyOf = dailyGroupKey(groupBy);
     for (const row of daily) {
@@ -142,7 +149,7 @@ export async function getResponseTimeReport(
       if (key !== undefined) accumulatorFor(key).addDaily(row, values, context);
     }
   } else {
-    const rows = await readFacts(db, filter);
+    const rows = await readFacts(db, runId, filter);
     const keyOf = groupKey(groupBy, createZoneClock(options.config.reportingTimeZone));
     for (const row of rows) {
       total.add(row, business, context);
@@ -164,13 +171,19 @@ export async function getResponseTimeReport(
 }
 
 /**
- * Whether any analysis has written response-time facts (a report over none would show only zeros).
+ * Whether the latest succeeded analysis has written response-time facts (a report over none would show only zeros).
  *
  * @example
  * if (!(await hasResponseFacts(db))) console.error('run "supportlens analyze" first');
  */
 export async function hasResponseFacts(db: Kysely<Database>): Promise<boolean> {
-  return (await db.selectFrom('conversation_facts').select('conversation_id').limit(1).executeTakeFirst()) !== undefined;
+  const runId = await findLatestSucceededAnalysisRunId(db);
+  if (runId === undefined) return false;
+  return (await db.selectFrom('conversation_facts').select('conversation_id').where('run_id', '=', runId).limit(1).executeTakeFirst()) !== undefined;
+}
+
+function resolveRunId(db: Kysely<Database>, options: ResponseTimeQueryOptions): Promise<number | undefined> {
+  return options.analysisRunId === undefined ? findLatestSucceededAnalysisRunId(db) : Promise.resolve(options.analysisRunId);
 }
 
 /**
@@ -186,9 +199,11 @@ export async function getResponseTimeHeatmap(
   options: ResponseTimeQueryOptions,
 ): Promise<HeatmapCell[]> {
   const business = options.businessHours ?? false;
+  const runId = await resolveRunId(db, options);
   let query = db
     .selectFrom('conversation_facts')
-    .select(['start_at', business ? 'first_response_business_ms as first_response_ms' : 'first_response_ms']);
+    .select(['start_at', business ? 'first_response_business_ms as first_response_ms' : 'first_response_ms'])
+    .where('run_id', '=', runId ?? NO_RUN);
   if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
   if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
@@ -222,7 +237,7 @@ export async function listResponseTimeBreaches(
   options: ResponseTimeQueryOptions,
 ): Promise<ResponseTimeBreach[]> {
   const context = new EvaluationContext(options.config, options.asOf ?? Date.now());
-  const rows = await readFacts(db, filter);
+  const rows = await readFacts(db, await resolveRunId(db, options), filter);
   const breaches: Omit<ResponseTimeBreach, 'externalId'>[] = [];
   for (const row of rows) {
     const targets = context.targets(row.channel);
@@ -260,6 +275,7 @@ const DAY_MS = 86_400_000;
  */
 async function readDailyAggregates(
   db: Kysely<Database>,
+  runId: number | undefined,
   filter: ConversationFilter,
   zone: string,
   groupBy: ResponseTimeGroupBy | null,
@@ -272,13 +288,14 @@ async function readDailyAggregates(
   const fromDay = filter.from === undefined ? undefined : dayOf(filter.from);
   const toDay = filter.to === undefined ? undefined : dayOf(filter.to);
   if ((filter.from !== undefined && fromDay === undefined) || (filter.to !== undefined && toDay === undefined)) return undefined;
-  const written = await db.selectFrom('response_time_daily').select('time_zone').limit(1).executeTakeFirst();
+  if (runId === undefined) return [];
+  const written = await db.selectFrom('response_time_daily').select('time_zone').where('run_id', '=', runId).limit(1).executeTakeFirst();
   if (written === undefined) {
-    const anyFacts = await db.selectFrom('conversation_facts').select('conversation_id').limit(1).executeTakeFirst();
+    const anyFacts = await db.selectFrom('conversation_facts').select('conversation_id').where('run_id', '=', runId).limit(1).executeTakeFirst();
     return anyFacts === undefined ? [] : undefined;
   }
   if (written.time_zone !== zone) return undefined;
-  let query = db.selectFrom('response_time_daily').selectAll().where('time_zone', '=', zone);
+  let query = db.selectFrom('response_time_daily').selectAll().where('run_id', '=', runId).where('time_zone', '=', zone);
   if (fromDay !== undefined) query = query.where('day', '>=', fromDay);
   if (toDay !== undefined) query = query.where('day', '<', toDay);
   if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
@@ -335,16 +352,17 @@ function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues 
 }
 
 /**
- * The facts rows of a filter, read with the `start_at` index.
+ * The facts rows of an analysis run and a filter, read with the `(run_id, start_at)` index.
  */
-function readFacts(db: Kysely<Database>, filter: ConversationFilter): Promise<FactsReadRow[]> {
+function readFacts(db: Kysely<Database>, runId: number | undefined, filter: ConversationFilter): Promise<FactsReadRow[]> {
   let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
     .selectFrom('conversation_facts')
     .select([
       'conversation_id', 'channel', 'start_at', 'agent', 'tags', 'clock_start_at', 'first_response_ms',
       'first_response_business_ms', 'reply_count', 'reply_times_ms', 'reply_business_times_ms', 'resolution_ms',
       'resolution_business_ms', 'is_resolved', 'reopen_count', 'unanswered', 'awaiting_reply_since_at',
-    ]);
+    ])
+    .where('run_id', '=', runId ?? NO_RUN);
   if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
   if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);

@@ -1,4 +1,5 @@
 import type { Kysely } from '#kysely';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
 
 /** The filter every topic read takes: [from, to) in UTC epoch ms on the conversation's creation, and a channel. */
@@ -40,12 +41,6 @@ export interface TopicReport {
   previousFrom: number;
   channel: string | null;
   topics: TopicReportRow[];
-}
-
-/** The latest analysis run that stored topics. */
-export async function findLatestTopicRunId(db: Kysely<Database>): Promise<number | undefined> {
-  const row = await db.selectFrom('topics').select((eb) => eb.fn.max('analysis_run_id').as('run')).executeTakeFirst();
-  return row?.run === null || row?.run === undefined ? undefined : Number(row.run);
 }
 
 export interface FirstResponseTime {
@@ -90,14 +85,14 @@ export async function listFirstResponseTimes(db: Kysely<Database>, filter: Topic
 
 /**
  * Topics by volume in the range, with growth against the previous period of equal length, median first response,
- * channels and example questions (redacted) with their conversation ids. Uses the latest run's assignments.
+ * channels and example questions (redacted) with their conversation ids. Uses the latest succeeded run's assignments.
  *
  * @example
  * const report = await getTopicReport(db, { from: Date.parse('2024-05-01'), to: Date.parse('2024-06-01') });
  */
 export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFilter): Promise<TopicReport> {
   const previousFrom = filter.from - (filter.to - filter.from);
-  const runId = await findLatestTopicRunId(db);
+  const runId = await findLatestSucceededAnalysisRunId(db);
   const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom, channel: filter.channel ?? null };
   if (runId === undefined) return { ...base, topics: [] };
 
@@ -174,7 +169,9 @@ async function listTopicExamples(db: Kysely<Database>, runId: number, topicId: n
   let query = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .innerJoin('conversation_questions as q', 'q.conversation_id', 'ta.conversation_id')
+    .innerJoin('conversation_questions as q', (join) =>
+      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
+    )
     .select(['c.external_id', 'q.question'])
     .where('ta.analysis_run_id', '=', runId)
     .where('ta.topic_id', '=', topicId)
@@ -195,7 +192,7 @@ export interface ConversationTopic {
 }
 
 /**
- * Each conversation's topic id and label in the latest topic run (or the given one): for the conversation export.
+ * Each conversation's topic id and label in the latest succeeded run (or the given one): for the conversation export.
  *
  * @example
  * const byConversation = new Map((await listConversationTopics(db)).map((row) => [row.conversationId, row]));
@@ -204,7 +201,7 @@ export async function listConversationTopics(
   db: Kysely<Database>,
   options: { analysisRunId?: number; conversationIds?: readonly number[] } = {},
 ): Promise<ConversationTopic[]> {
-  const runId = options.analysisRunId ?? (await findLatestTopicRunId(db));
+  const runId = options.analysisRunId ?? (await findLatestSucceededAnalysisRunId(db));
   if (runId === undefined) return [];
   let query = db
     .selectFrom('topic_assignments as ta')

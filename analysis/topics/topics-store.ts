@@ -59,12 +59,14 @@ export interface PreviousTopics {
   highestId: number;
 }
 
-/** The topics of the latest earlier run that found any, and the highest id ever given. */
+/** The topics of the latest earlier succeeded run that found any, and the highest id ever given. */
 export async function listPreviousTopics(db: Kysely<Database>, beforeRunId: number): Promise<PreviousTopics> {
   const latest = await db
     .selectFrom('topics')
-    .select((eb) => [eb.fn.max('analysis_run_id').as('run'), eb.fn.max('topic_id').as('highest')])
-    .where('analysis_run_id', '<', beforeRunId)
+    .innerJoin('analysis_runs as r', 'r.id', 'topics.analysis_run_id')
+    .select((eb) => eb.fn.max('topics.analysis_run_id').as('run'))
+    .where('topics.analysis_run_id', '<', beforeRunId)
+    .where('r.status', '=', 'succeeded')
     .executeTakeFirst();
   const highestRow = await db.selectFrom('topics').select((eb) => eb.fn.max('topic_id').as('highest')).executeTakeFirst();
   const highestId = Number(highestRow?.highest ?? 0);
@@ -123,32 +125,14 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
     }),
     ['run', 'topic_id', 'label', 'top_terms', 'signature', 'size', 'representative_conversation_id', 'representative_question'],
   );
-  const upsertQuestion = prepareCompiled(
+  const insertQuestion = prepareCompiled(
     sqlite,
-    db
-      .insertInto('conversation_questions')
-      .values({
-        conversation_id: slot('conversation_id') as unknown as number,
-        question: slot('question'),
-        language: slot('language'),
-        analysis_run_id: slot('run') as unknown as number,
-      })
-      .onConflict((oc) =>
-        // Unchanged questions are left alone: most nights rewrite nothing but the new conversations.
-        oc
-          .column('conversation_id')
-          .doUpdateSet((eb) => ({
-            question: eb.ref('excluded.question'),
-            language: eb.ref('excluded.language'),
-            analysis_run_id: eb.ref('excluded.analysis_run_id'),
-          }))
-          .where((eb) =>
-            eb.or([
-              eb('conversation_questions.question', '!=', eb.ref('excluded.question')),
-              eb('conversation_questions.language', '!=', eb.ref('excluded.language')),
-            ]),
-          ),
-      ),
+    db.insertInto('conversation_questions').values({
+      conversation_id: slot('conversation_id') as unknown as number,
+      question: slot('question'),
+      language: slot('language'),
+      analysis_run_id: slot('run') as unknown as number,
+    }),
     ['run', 'conversation_id', 'question', 'language'],
   );
   const insertAssignment = prepareCompiled(
@@ -166,11 +150,13 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
   const rollbackSql = sql`rollback`.compile(db).sql;
   const deleteAssignments = db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).compile();
   const deleteTopics = db.deleteFrom('topics').where('analysis_run_id', '=', run).compile();
+  const deleteQuestions = db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).compile();
 
   sqlite.prepare(beginSql).run();
   try {
     sqlite.prepare(deleteAssignments.sql).run(...deleteAssignments.parameters);
     sqlite.prepare(deleteTopics.sql).run(...deleteTopics.parameters);
+    sqlite.prepare(deleteQuestions.sql).run(...deleteQuestions.parameters);
     for (const topic of results.topics) {
       insertTopic.run({
         run,
@@ -187,7 +173,7 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
       const end = Math.min(results.conversationIds.length, start + WRITE_CHUNK);
       for (let i = start; i < end; i++) {
         const conversationId = results.conversationIds[i]!;
-        upsertQuestion.run({ run, conversation_id: conversationId, question: results.questions[i]!, language: results.languages[i]! });
+        insertQuestion.run({ run, conversation_id: conversationId, question: results.questions[i]!, language: results.languages[i]! });
         const topicId = results.topicIds[i]!;
         if (topicId >= 0) insertAssignment.run({ run, conversation_id: conversationId, topic_id: topicId, similarity: results.similarity[i]! });
       }

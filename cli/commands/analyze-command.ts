@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
+import { sql } from '#kysely';
 import { markAbandonedRuns } from '../../db/abandoned-runs.js';
+import { findLatestSucceededAnalysisRunId, pruneAnalysisResults } from '../../db/analysis-runs.js';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
@@ -58,8 +60,16 @@ export interface AnalysisRunSummary {
 }
 
 /**
- * Records an analysis run and runs every step. The run row goes from `running` to `succeeded` or `failed`, with
- * per-analysis counts and durations as its summary JSON.
+ * Test hook for the kill tests: `SUPPORTLENS_TEST_KILL_AFTER_STEP=topics` makes the process kill itself (SIGKILL)
+ * right after that step has written its results, before the run is marked succeeded.
+ */
+const KILL_AFTER_STEP_VARIABLE = 'SUPPORTLENS_TEST_KILL_AFTER_STEP';
+
+/**
+ * Records an analysis run and runs every step. Each step writes its results under the run's id, beside those of
+ * the latest succeeded run, which readers keep showing; the run becomes visible all at once when one transaction
+ * marks it `succeeded` and prunes the results of older runs. A run that fails, or whose process is killed, is never
+ * read. The run summary holds per-analysis counts and durations.
  *
  * @example
  * const summary = await runAnalysis(handle, await loadConfig());
@@ -75,22 +85,35 @@ export async function runAnalysis(handle: DatabaseHandle, config: SupportlensCon
     .executeTakeFirstOrThrow();
   const summary: AnalysisRunSummary = { runId: run.id, status: 'succeeded', config: config.source, analyses: {}, durationMs: 0 };
   try {
-    for (const step of steps) summary.analyses[step.name] = await step.run(handle, config, run.id);
+    for (const step of steps) {
+      summary.analyses[step.name] = await step.run(handle, config, run.id);
+      if (process.env[KILL_AFTER_STEP_VARIABLE] === step.name) process.kill(process.pid, 'SIGKILL');
+    }
   } catch (error) {
     summary.status = 'failed';
     summary.error = (error as Error).message ?? String(error);
   }
   summary.durationMs = Date.now() - startedAt;
-  await db
-    .updateTable('analysis_runs')
-    .set({
-      finished_at: Date.now(),
-      status: summary.status,
-      summary: JSON.stringify({ config: summary.config, analyses: summary.analyses, durationMs: summary.durationMs }),
-      error: summary.error ?? null,
-    })
-    .where('id', '=', run.id)
-    .execute();
+  await sql`begin immediate`.execute(db);
+  try {
+    // Readers that looked up the previous run just before this commit still find its rows.
+    const previous = await findLatestSucceededAnalysisRunId(db);
+    await db
+      .updateTable('analysis_runs')
+      .set({
+        finished_at: Date.now(),
+        status: summary.status,
+        summary: JSON.stringify({ config: summary.config, analyses: summary.analyses, durationMs: summary.durationMs }),
+        error: summary.error ?? null,
+      })
+      .where('id', '=', run.id)
+      .execute();
+    if (summary.status === 'succeeded') await pruneAnalysisResults(db, { keep: previous === undefined ? [run.id] : [run.id, previous] });
+    await sql`commit`.execute(db);
+  } catch (error) {
+    if (handle.sqlite.inTransaction) await sql`rollback`.execute(db);
+    throw error;
+  }
   return summary;
 }
 

@@ -6,6 +6,7 @@ import * as m0004 from './0004_create_topics.js';
 import * as m0005 from './0005_create_faq_matches.js';
 import * as m0006 from './0006_create_job_runs.js';
 import * as m0007 from './0007_cluster_messages_by_conversation.js';
+import * as m0008 from './0008_key_analysis_results_by_run.js';
 import * as m0009 from './0009_add_faq_match_language.js';
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '0005_create_faq_matches': m0005,
   '0006_create_job_runs': m0006,
   '0007_cluster_messages_by_conversation': m0007,
+  '0008_key_analysis_results_by_run': m0008,
   '0009_add_faq_match_language': m0009,
 };

@@ -255,14 +255,18 @@ test('a new analysis run changes the answers at once (the cache is keyed on the 
   const volume = async () =>
     (await cachedApp.inject(`/api/peak-times?${RANGE}`)).json().cells.reduce((sum: number, cell: { conversations: number }) => sum + cell.conversations, 0);
   const first = await volume();
-  const fact = await handle.db.selectFrom('conversation_facts').selectAll().limit(1).executeTakeFirstOrThrow();
-  await handle.db.insertInto('conversation_facts').values({ ...fact, conversation_id: 10_000_000, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
+  // A new run writes its facts (one conversation more) beside the current run's; readers see them once it succeeds.
+  const facts = await handle.db.selectFrom('conversation_facts').selectAll().execute();
+  const run = await handle.db.insertInto('analysis_runs').values({ started_at: NOW, status: 'running', pid: 1, hostname: 'test' }).returning('id').executeTakeFirstOrThrow();
+  for (const fact of facts) await handle.db.insertInto('conversation_facts').values({ ...fact, run_id: run.id }).execute();
+  await handle.db.insertInto('conversation_facts').values({ ...facts[0]!, run_id: run.id, conversation_id: 10_000_000, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
   try {
     expect(await volume()).toBe(first);
-    await handle.db.insertInto('analysis_runs').values({ started_at: NOW, finished_at: NOW, status: 'succeeded', pid: 1, hostname: 'test' }).execute();
+    await handle.db.updateTable('analysis_runs').set({ status: 'succeeded', finished_at: NOW }).where('id', '=', run.id).execute();
     expect(await volume()).toBe(first + 1);
   } finally {
-    await handle.db.deleteFrom('conversation_facts').where('conversation_id', '=', 10_000_000).execute();
+    await handle.db.deleteFrom('conversation_facts').where('run_id', '=', run.id).execute();
+    await handle.db.deleteFrom('analysis_runs').where('id', '=', run.id).execute();
     await cachedApp.close();
   }
 });

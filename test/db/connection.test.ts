@@ -109,3 +109,47 @@ test('migration 0007 moves existing messages into the table keyed by conversatio
     await handle.close();
   }
 });
+
+test('migration 0008 files the in-place analysis results under their run, dropping rows without one', async () => {
+  const path = join(folder.path, 'before-0008.db');
+  const handle = await openDatabase({ path, migrate: false });
+  try {
+    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('0007_cluster_messages_by_conversation')).error).toBeUndefined();
+    const { sqlite } = handle;
+    sqlite.exec(`insert into ingest_runs (started_at, status, pid, hostname, timezone) values (1, 'succeeded', 1, 'h', 'UTC')`);
+    sqlite.exec(`insert into conversations (source, external_id, channel, created_at, first_run_id, last_run_id)
+                 values ('canonical', 'c1', 'chat', 10, 1, 1), ('canonical', 'c2', 'email', 20, 1, 1)`);
+    sqlite.exec(`insert into analysis_runs (started_at, status, pid, hostname) values (1, 'succeeded', 1, 'h'), (2, 'succeeded', 1, 'h'), (3, 'interrupted', 1, 'h')`);
+    sqlite.exec(`insert into conversation_facts (conversation_id, run_id, channel, start_at, initiated_by, reply_count, resolution_count,
+                   is_resolved, reopen_count, unanswered, first_response_ms)
+                 values (1, 2, 'chat', 10, 'customer', 0, 0, 0, 0, 0, 500), (2, null, 'email', 20, 'customer', 0, 0, 0, 0, 1, null)`);
+    sqlite.exec(`insert into response_time_daily (time_zone, day, channel, run_id, conversations, answered, unanswered, waiting, reopened,
+                   first_response_ms, first_response_business_ms, reply_ms, reply_business_ms, resolution_ms, resolution_business_ms,
+                   unanswered_since_at, open_since_at)
+                 values ('UTC', '1970-01-01', 'chat', 2, 1, 1, 0, 0, 0, x'', x'', x'', x'', x'', x'', x'', x'')`);
+    // Questions were rewritten only when they changed: c1's is older than the latest succeeded run.
+    sqlite.exec(`insert into conversation_questions (conversation_id, question, language, analysis_run_id) values (1, 'q1', 'en', 1), (2, 'q2', 'en', 2)`);
+
+    expect((await migrateToLatest(handle.db)).error).toBeUndefined();
+
+    expect(sqlite.prepare('select run_id, conversation_id, first_response_ms from conversation_facts').all()).toEqual([{ run_id: 2, conversation_id: 1, first_response_ms: 500 }]);
+    expect(sqlite.prepare('select run_id, time_zone, day, channel, conversations from response_time_daily').all()).toEqual([
+      { run_id: 2, time_zone: 'UTC', day: '1970-01-01', channel: 'chat', conversations: 1 },
+    ]);
+    expect(sqlite.prepare('select analysis_run_id, conversation_id, question from conversation_questions order by conversation_id').all()).toEqual([
+      { analysis_run_id: 2, conversation_id: 1, question: 'q1' },
+      { analysis_run_id: 2, conversation_id: 2, question: 'q2' },
+    ]);
+    // A run may now hold the same conversation as another run.
+    sqlite.exec(`insert into conversation_questions (conversation_id, question, language, analysis_run_id) values (1, 'q1 again', 'en', 3)`);
+    expect(sqlite.prepare(`select count(*) from sqlite_master where name = 'conversation_facts_run_start_at_idx'`).pluck().get()).toBe(1);
+
+    // Down again: one row per conversation, from the latest run that has any.
+    expect((await migrator.migrateTo('0007_cluster_messages_by_conversation')).error).toBeUndefined();
+    expect(sqlite.prepare('select conversation_id, question, analysis_run_id from conversation_questions').all()).toEqual([{ conversation_id: 1, question: 'q1 again', analysis_run_id: 3 }]);
+    expect(sqlite.prepare('select conversation_id, run_id from conversation_facts').all()).toEqual([{ conversation_id: 1, run_id: 2 }]);
+  } finally {
+    await handle.close();
+  }
+});

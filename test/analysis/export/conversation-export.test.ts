@@ -5,6 +5,7 @@ import { csvLine } from '../../../analysis/export/csv-line.js';
 import { conversationColumns } from '../../../analysis/export/conversation-columns.js';
 import { exportConversations, type ExportColumnProvider, type ExportQuery } from '../../../analysis/export/conversation-export.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
+import { insertSucceededAnalysisRun } from '../../helpers.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG } from '../../../analysis/response-times/response-time-config.js';
 import { responseTimeColumns } from '../../../analysis/response-times/response-time-columns.js';
 import { seededDatabase } from '../response-times/seed-conversations.js';
@@ -47,7 +48,7 @@ test('one row per conversation with its facts, CSV, streamed with backpressure',
       messages: [{ role: 'customer' as const, at: '2026-03-02T09:00:00Z' }, { role: 'agent' as const, at: `2026-03-02T09:0${index % 10}:00Z` }],
     })),
   );
-  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG);
+  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG, { runId: await insertSucceededAnalysisRun(handle) });
   const sink = slowSink();
   const count = await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'csv', filter: { channels: ['chat'] }, out: sink.stream });
   expect(count).toBe(150);

@@ -5,7 +5,7 @@ import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-
 import { listConversationFaqMatches } from '../../../analysis/faq/faq-store.js';
 import { computeTopics } from '../../../analysis/topics/compute-topics.js';
 import { DEFAULT_TOPICS_CONFIG } from '../../../analysis/topics/topics-config.js';
-import { generateQuestions, insertQuestions, openTestDatabase, startAnalysisRun } from '../topics/topics-db.js';
+import { generateQuestions, insertQuestions, openTestDatabase, startAnalysisRun, succeedAnalysisRun } from '../topics/topics-db.js';
 import { insertFaqEntries, insertStoredQuestions, type FaqEntryFixture } from './faq-db.js';
 
 const ENTRIES: FaqEntryFixture[] = [
@@ -51,6 +51,7 @@ describe('computeFaqMatches', () => {
     expect(rows[1]).toMatchObject({ entry_id: fees, entry_version: 1 });
     expect(rows[2]!.score).toBeLessThan(summary.coveredThreshold);
 
+    await succeedAnalysisRun(handle, run);
     const exported = await listConversationFaqMatches(handle.db);
     expect(exported.map((row) => [row.conversationExternalId, row.faqEntryId, row.faqCovered])).toEqual([
       ['q-0', 'reset-2fa', true],
@@ -66,8 +67,18 @@ describe('computeFaqMatches', () => {
     await insertStoredQuestions(handle, first, ['reset 2FA', 'trading fee']);
     await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: first });
     await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: first });
+    await succeedAnalysisRun(handle, first);
     const second = await startAnalysisRun(handle);
+    // Each run reads the questions its topics step stored under it.
+    await handle.db
+      .insertInto('conversation_questions')
+      .columns(['analysis_run_id', 'conversation_id', 'question', 'language'])
+      .expression((eb) => eb.selectFrom('conversation_questions').select((inner) => [inner.val(second).as('r'), 'conversation_id', 'question', 'language']))
+      .execute();
     await computeFaqMatches(handle, { ...DEFAULT_FAQ_MATCHING_CONFIG, coveredThreshold: 1.01 }, { analysisRunId: second });
+    // Until the second run has succeeded, readers keep showing the first.
+    expect((await listConversationFaqMatches(handle.db)).every((row) => row.faqCovered)).toBe(true);
+    await succeedAnalysisRun(handle, second);
     const count = async (run: number) =>
       (await handle.db.selectFrom('faq_matches').select(['covered']).where('analysis_run_id', '=', run).execute()).map((row) => row.covered);
     expect(await count(first)).toEqual([1, 1]);
@@ -81,6 +92,7 @@ describe('computeFaqMatches', () => {
     await insertStoredQuestions(handle, run, ['reset 2FA']);
     const summary = await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run });
     expect(summary).toMatchObject({ questions: 1, entries: 0, covered: 0 });
+    await succeedAnalysisRun(handle, run);
     expect(await listConversationFaqMatches(handle.db)).toEqual([
       expect.objectContaining({ faqEntryId: null, faqEntryTitle: null, faqScore: 0, faqCovered: false }),
     ]);

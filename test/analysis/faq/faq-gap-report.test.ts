@@ -4,7 +4,7 @@ import { computeFaqMatches } from '../../../analysis/faq/compute-faq-matches.js'
 import { getFaqGapReport, saveFaqGapReport } from '../../../analysis/faq/faq-gap-report.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
 import { renderGapReport } from '../../../analysis/faq/render-gap-report.js';
-import { openTestDatabase, startAnalysisRun } from '../topics/topics-db.js';
+import { openTestDatabase, startAnalysisRun, succeedAnalysisRun } from '../topics/topics-db.js';
 import { insertFaqEntries, type FaqEntryFixture } from './faq-db.js';
 
 const DAY_MS = 86_400_000;
@@ -61,6 +61,7 @@ async function seed(handle: DatabaseHandle, topics: readonly TopicFixture[]): Pr
     }
   }
   await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run });
+  await succeedAnalysisRun(handle, run);
   return run;
 }
 
@@ -119,7 +120,13 @@ describe('getFaqGapReport', () => {
       .columns(['analysis_run_id', 'conversation_id', 'topic_id', 'similarity'])
       .expression((eb) => eb.selectFrom('topic_assignments').select((inner) => [inner.val(latestRun).as('r'), 'conversation_id', 'topic_id', 'similarity']))
       .execute();
+    await handle.db
+      .insertInto('conversation_questions')
+      .columns(['analysis_run_id', 'conversation_id', 'question', 'language'])
+      .expression((eb) => eb.selectFrom('conversation_questions').select((inner) => [inner.val(latestRun).as('r'), 'conversation_id', 'question', 'language']))
+      .execute();
     await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: latestRun });
+    await succeedAnalysisRun(handle, latestRun);
     const later = await getFaqGapReport(handle.db, { from: FROM, to: TO });
     const comparison = await saveFaqGapReport(handle.db, later, 3);
     expect(later.findings.some((finding) => finding.verdict === 'NEW')).toBe(false);

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../../../db/connection.js';
 import { packValues, unpackValues } from '../../../analysis/response-times/daily-aggregates.js';
 import { parseRangeBound } from '../../../analysis/conversation-filter.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
+import { insertSucceededAnalysisRun } from '../../helpers.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../../../analysis/response-times/response-time-config.js';
 import { getResponseTimeReport, type ResponseTimeGroupBy } from '../../../analysis/response-times/response-time-queries.js';
 import { seededDatabase, type SeedConversation, type SeedMessage } from './seed-conversations.js';
@@ -60,7 +61,7 @@ function randomConversations(count: number): SeedConversation[] {
 let handle: DatabaseHandle;
 beforeAll(async () => {
   handle = await seededDatabase(randomConversations(400));
-  await computeResponseFacts(handle, config);
+  await computeResponseFacts(handle, config, { runId: await insertSucceededAnalysisRun(handle) });
 });
 afterAll(async () => {
   await handle.close();

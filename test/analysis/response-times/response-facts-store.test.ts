@@ -48,30 +48,36 @@ test('writes one row per conversation, read in batches across conversation bound
 
 test('a change of business hours applies to history on the next run', async () => {
   handle = await seededDatabase(conversations);
-  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG);
+  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG, { runId: 1 });
   const config: ResponseTimeConfig = {
     ...DEFAULT_RESPONSE_TIME_CONFIG,
     businessHours: { email: { timeZone: 'Europe/Berlin', intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }], holidays: [] } },
   };
-  await computeResponseFacts(handle, config);
+  await computeResponseFacts(handle, config, { runId: 2 });
   const weekend = await handle.db
     .selectFrom('conversation_facts as f')
     .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
-    .select(['f.first_response_ms', 'f.first_response_business_ms'])
+    .select(['f.run_id', 'f.first_response_ms', 'f.first_response_business_ms'])
     .where('c.external_id', '=', 'weekend')
-    .executeTakeFirstOrThrow();
-  expect(weekend).toEqual({ first_response_ms: 65 * HOUR, first_response_business_ms: HOUR });
-  expect((await handle.db.selectFrom('conversation_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toBe(3);
+    .orderBy('f.run_id')
+    .execute();
+  // Each run's facts are filed under it: readers of the first run still see its figures until the second succeeds.
+  expect(weekend).toEqual([
+    { run_id: 1, first_response_ms: 65 * HOUR, first_response_business_ms: 65 * HOUR },
+    { run_id: 2, first_response_ms: 65 * HOUR, first_response_business_ms: HOUR },
+  ]);
+  const count = await handle.db.selectFrom('conversation_facts').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', 2).executeTakeFirstOrThrow();
+  expect(count.n).toBe(3);
 });
 
 test('a failure leaves the previous facts in place', async () => {
   handle = await seededDatabase(conversations);
-  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG);
+  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG, { runId: 1 });
   const broken: ResponseTimeConfig = {
     ...DEFAULT_RESPONSE_TIME_CONFIG,
     businessHours: { chat: { timeZone: 'Not/AZone', intervals: [{ days: ['mon'], start: '09:00', end: '17:00' }], holidays: [] } },
   };
-  await expect(computeResponseFacts(handle, broken)).rejects.toThrow();
+  await expect(computeResponseFacts(handle, broken, { runId: 2 })).rejects.toThrow();
   expect((await handle.db.selectFrom('conversation_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toBe(3);
   expect(handle.sqlite.inTransaction).toBe(false);
 });

@@ -11,6 +11,7 @@ import {
   type ResponseTimeQueryOptions,
 } from '../../../analysis/response-times/response-time-queries.js';
 import { seededDatabase, type SeedConversation } from './seed-conversations.js';
+import { insertSucceededAnalysisRun } from '../../helpers.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,7 +33,7 @@ const options: ResponseTimeQueryOptions = { config, asOf: Date.parse('2026-03-03
 let handle: DatabaseHandle;
 beforeEach(async () => {
   handle = await seededDatabase(conversations);
-  await computeResponseFacts(handle, config);
+  await computeResponseFacts(handle, config, { runId: await insertSucceededAnalysisRun(handle) });
 });
 afterEach(async () => {
   await handle.close();

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '../../../db/connection.js';
 import { computeTopics } from '../../../analysis/topics/compute-topics.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../../../analysis/topics/topics-config.js';
 import { listConversationTopics } from '../../../analysis/topics/topic-report.js';
-import { generateQuestions, insertQuestions, openTestDatabase, startAnalysisRun } from './topics-db.js';
+import { generateQuestions, insertQuestions, openTestDatabase, startAnalysisRun, succeedAnalysisRun } from './topics-db.js';
 
 const config: TopicsConfig = { ...DEFAULT_TOPICS_CONFIG, maxTopics: 40, minTopicSize: 3 };
 
@@ -30,6 +30,7 @@ describe('computeTopics', () => {
     await insertQuestions(handle, [{ intent: 'x', channel: 'chat', subject: null, body: 'my email is ann@example.com and card 4111 1111 1111 1111' }], 1);
     const run = await startAnalysisRun(handle);
     const summary = await computeTopics(handle, config, { analysisRunId: run });
+    await succeedAnalysisRun(handle, run);
     expect(summary.questions).toBe(201);
     expect(summary.topics).toBeGreaterThan(5);
     const topics = await topicsOfRun(handle, run);
@@ -55,6 +56,7 @@ describe('computeTopics', () => {
     await insertQuestions(handle, generateQuestions(300, 2), 0);
     const first = await startAnalysisRun(handle);
     await computeTopics(handle, config, { analysisRunId: first });
+    await succeedAnalysisRun(handle, first);
     const second = await startAnalysisRun(handle);
     const summary = await computeTopics(handle, config, { analysisRunId: second });
     const before = await topicsOfRun(handle, first);
@@ -68,6 +70,7 @@ describe('computeTopics', () => {
     const dayOne = await insertQuestions(handle, generateQuestions(400, 3), 0);
     const first = await startAnalysisRun(handle);
     await computeTopics(handle, config, { analysisRunId: first });
+    await succeedAnalysisRun(handle, first);
     await insertQuestions(handle, generateQuestions(150, 4), 1);
     const second = await startAnalysisRun(handle);
     await computeTopics(handle, config, { analysisRunId: second });

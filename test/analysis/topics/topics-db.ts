@@ -58,4 +58,9 @@ export async function startAnalysisRun(handle: DatabaseHandle): Promise<number> 
   return run.id;
 }
 
+/** Marks the run succeeded: readers show only the latest succeeded run's results. */
+export async function succeedAnalysisRun(handle: DatabaseHandle, run: number): Promise<void> {
+  await handle.db.updateTable('analysis_runs').set({ status: 'succeeded', finished_at: Date.now() }).where('id', '=', run).execute();
+}
+
 export { generateQuestions };
