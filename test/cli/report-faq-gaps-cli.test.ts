@@ -83,7 +83,10 @@ describe('supportlens analyze + report faq-gaps (built CLI)', () => {
     const report = JSON.parse(first.stdout) as JsonGapReport;
     expect(report.comparedWithReport).toBeNull();
     const verdicts = new Set(report.findings.map((finding) => finding.verdict));
-    expect(verdicts).toEqual(new Set(['NEW', 'UPDATE', 'UNUSED']));
+    // The synthetic questions are asked in Chinese too, and the FAQ is English only: those are to be translated.
+    expect(verdicts).toEqual(new Set(['NEW', 'TRANSLATE', 'UPDATE', 'UNUSED']));
+    const translations = report.findings.filter((finding) => finding.verdict === 'TRANSLATE') as unknown as { entryId: string; languages: string[] }[];
+    expect(translations.every((finding) => FAQ[`${finding.entryId}.md`] !== undefined && finding.languages.join() === 'zh')).toBe(true);
     const fees = report.findings.find((finding) => finding.entryId === 'trading-fees');
     expect(fees?.reasons).toContain('answer-drift');
     expect(fees!.evidence.drift).toContainEqual(expect.objectContaining({ agentsSay: '0.2%', entrySays: ['0.1%'] }));
@@ -96,7 +99,7 @@ describe('supportlens analyze + report faq-gaps (built CLI)', () => {
     expect(second.stderr).toMatch(/0 new, 0 gone since the last report/);
     const rows = readFileSync(out, 'utf8').trim().split('\r\n');
     expect(rows[0]).toMatch(/^id,status,verdict,priority,title,/);
-    expect(rows.filter((row) => /^(new|update|unused)-[0-9a-f]{12},unchanged,/.test(row)).length).toBe(report.findings.length);
+    expect(rows.filter((row) => /^(new|translate|update|unused)-[0-9a-f]{12},unchanged,/.test(row)).length).toBe(report.findings.length);
   });
 
   test('the conversation export gains the best-matching FAQ entry, its score and whether it is covered', async () => {
