@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
 import { markAbandonedRuns } from '../db/abandoned-runs.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
+import { listInputFiles, MissingInputError, type SkippedPath } from './list-input-files.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
@@ -36,6 +35,8 @@ export interface IngestSummary {
   runId: number;
   status: IngestRunStatus;
   files: FileSummary[];
+  /** Links left out of the folders walked (each a warning), and files or folders that could not be read (each a failed file). */
+  skipped: SkippedPath[];
   records: Counts;
   messages: Counts;
   warnings: number;
@@ -90,7 +91,7 @@ const INGEST_CACHE_KIB = -16_384;
 export async function runIngest(handle: DatabaseHandle, options: IngestOptions, prepared?: PreparedIngest): Promise<IngestSummary> {
   const run = prepared ?? (await prepareIngest(options));
   try {
-    return await ingestFiles(handle, run.files, options, run.prefetch);
+    return await ingestFiles(handle, run, options);
   } finally {
     await run.dispose();
   }
@@ -99,6 +100,7 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions, 
 /** What `prepareIngest` found: the files, and the first one's parsing thread if it is already at work. */
 export interface PreparedIngest {
   readonly files: { path: string; size: number }[];
+  readonly skipped: SkippedPath[];
   readonly prefetch: { thread: ParseThread | undefined };
   /** Stops the parsing thread if no file took it; `runIngest` calls it, or the caller when it never runs. */
   dispose(): Promise<void>;
@@ -110,10 +112,19 @@ export interface PreparedIngest {
  */
 export async function prepareIngest(options: IngestOptions): Promise<PreparedIngest> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
-  const files = await expandPaths(options.paths);
+  if (options.paths.length === 0) throw new IngestUsageError('no paths given');
+  let listing;
+  try {
+    listing = await listInputFiles(options.paths);
+  } catch (error) {
+    if (error instanceof MissingInputError) throw new IngestUsageError(error.message);
+    throw error;
+  }
+  const files = listing.files.map(({ path, size }) => ({ path, size }));
   const prefetch: { thread: ParseThread | undefined } = { thread: await startFirstThread(files[0], options) };
   return {
     files,
+    skipped: listing.skipped,
     prefetch,
     dispose: async () => {
       const thread = prefetch.thread;
@@ -123,12 +134,8 @@ export async function prepareIngest(options: IngestOptions): Promise<PreparedIng
   };
 }
 
-async function ingestFiles(
-  handle: DatabaseHandle,
-  files: { path: string; size: number }[],
-  options: IngestOptions,
-  prefetch: { thread: ParseThread | undefined },
-): Promise<IngestSummary> {
+async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, options: IngestOptions): Promise<IngestSummary> {
+  const { files, skipped, prefetch } = prepared;
   await markAbandonedRuns(handle.db, 'ingest_runs', 'the process ended before the run finished; files it had not committed were not kept');
   const startedAt = Date.now();
   const { db } = handle;
@@ -139,6 +146,15 @@ async function ingestFiles(
     .executeTakeFirstOrThrow();
   const store = new IngestStore(handle, run.id);
   const summaries: FileSummary[] = [];
+  let skippedLinks = 0;
+  for (const entry of skipped) {
+    if (entry.kind === 'link') {
+      skippedLinks += 1;
+      store.insertReject({ path: entry.path, line: null, kind: 'warning', reason: entry.reason, raw: '' });
+    } else {
+      summaries.push(await recordUnreadable(store, entry));
+    }
+  }
   let interrupted = false;
   // The store inserts every parent row before its children, so the per-row foreign-key checks only cost time.
   const foreignKeys = handle.sqlite.pragma('foreign_keys', { simple: true }) as number;
@@ -171,7 +187,7 @@ async function ingestFiles(
 
   const records = sumCounts(summaries.map((s) => s.records));
   const messages = sumCounts(summaries.map((s) => s.messages));
-  const warnings = summaries.reduce((sum, s) => sum + s.warnings, 0);
+  const warnings = skippedLinks + summaries.reduce((sum, s) => sum + s.warnings, 0);
   const failed = summaries.filter((s) => s.status === 'failed').length;
   const status: IngestRunStatus = interrupted
     ? 'interrupted'
@@ -181,7 +197,7 @@ async function ingestFiles(
         ? 'failed'
         : 'partial';
   const finishedAt = Date.now();
-  const result: IngestSummary = { runId: run.id, status, files: summaries, records, messages, warnings, durationMs: finishedAt - startedAt };
+  const result: IngestSummary = { runId: run.id, status, files: summaries, skipped, records, messages, warnings, durationMs: finishedAt - startedAt };
   await db
     .updateTable('ingest_runs')
     .set({
@@ -219,6 +235,19 @@ function endBulkLoad(handle: DatabaseHandle): void {
   } catch {
     // The next openDatabase sets WAL.
   }
+}
+
+/** A file or folder the walk could not read: a failed file of the run, with the system's error. */
+async function recordUnreadable(store: IngestStore, entry: SkippedPath): Promise<FileSummary> {
+  const now = Date.now();
+  const summary: FileSummary = { path: entry.path, format: null, status: 'failed', error: entry.reason, records: emptyCounts(), messages: emptyCounts(), warnings: 0, durationMs: 0 };
+  await store.insertFile({
+    run_id: store.runId, path: entry.path, size_bytes: 0, sha256: null, format: null, status: 'failed', error: entry.reason,
+    records_read: 0, records_inserted: 0, records_updated: 0, records_unchanged: 0, records_rejected: 0,
+    messages_read: 0, messages_inserted: 0, messages_updated: 0, messages_unchanged: 0, messages_rejected: 0,
+    warnings: 0, started_at: now, finished_at: now,
+  });
+  return summary;
 }
 
 const INTERRUPTED = 'interrupted before the file was complete; nothing of it was kept';
@@ -474,35 +503,6 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
     messages: { ...result.messages, unchanged: result.messages.unchanged + duplicates, rejected: messageRejects },
     warnings,
   };
-}
-
-async function expandPaths(paths: string[]): Promise<{ path: string; size: number }[]> {
-  if (paths.length === 0) throw new IngestUsageError('no paths given');
-  const files: { path: string; size: number }[] = [];
-  const seen = new Set<string>();
-  const visit = async (path: string, explicit: boolean): Promise<void> => {
-    let info;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      if (explicit) throw new IngestUsageError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
-      return;
-    }
-    if (info.isDirectory()) {
-      const entries = (await readdir(path)).filter((name) => !name.startsWith('.')).sort();
-      for (const name of entries) await visit(join(path, name), false);
-    } else if (info.isFile()) {
-      const absolute = resolve(path);
-      if (!seen.has(absolute)) {
-        seen.add(absolute);
-        files.push({ path, size: info.size });
-      }
-    } else if (explicit) {
-      throw new IngestUsageError(`${path}: not a regular file or folder`);
-    }
-  };
-  for (const path of paths) await visit(path, true);
-  return files;
 }
 
 function emptyCounts(): Counts {

@@ -29,8 +29,12 @@ Formats: conversations as JSON Lines (or a JSON array), messages as CSV, FAQ ent
 CSV, JSON or JSON Lines. Every record is inserted, updated, recognised as unchanged, or rejected with its file,
 line and reason (see "supportlens rejects"). Each file is one transaction: it loads completely or not at all.
 
-Exit codes: 0 all files read (some records may be rejected; see the summary), 1 some files could not be read,
-2 bad arguments (a missing path, an unknown time zone), 3 nothing could be read.`,
+Folders are walked by real path: a file or folder reached again through a link (a loop, a second way in) or a
+broken link is skipped and listed in the summary. A file or folder that cannot be read (no permission) is named
+with the system's error and the others are loaded.
+
+Exit codes: 0 all files read (some records may be rejected; see the summary), 1 some files or folders could not be
+read, 2 bad arguments (a missing path, an unknown time zone), 3 nothing could be read.`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
       const ingestOptions: IngestOptions = { paths, timezone: options.timezone, parseInWorker: options.worker };
@@ -105,6 +109,7 @@ function formatSummary(summary: IngestSummary): string {
     formatTable(['file', 'format', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'messages', 'warnings'], rows),
   ];
   for (const file of summary.files) if (file.error) lines.push(`error: ${file.path}: ${file.error}`);
+  for (const entry of summary.skipped) if (entry.kind === 'link') lines.push(`skipped: ${entry.path}: ${entry.reason}`);
   const seconds = summary.durationMs / 1000;
   lines.push(
     `run ${summary.runId} ${summary.status} in ${seconds.toFixed(1)} s` +
