@@ -474,10 +474,14 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
   const payload = parsed.value;
   let result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } };
   if (payload.type === 'conversation') {
-    const saved = store.saveConversation(payload.conversation);
+    const saved = store.saveConversation(payload.conversation, record.line);
+    if (saved.rejected !== undefined) {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
+      return { kind: 'rejected' };
+    }
     result = { record: saved.outcome, messages: saved.messages };
   } else if (payload.type === 'message') {
-    const conflict = store.saveMessageRow(payload.head, payload.message);
+    const conflict = store.saveMessageRow(payload.head, payload.message, record.line);
     if (conflict) {
       store.insertReject({ path, line: record.line, kind: 'record', reason: conflict.reason, raw: rawText(record, payload) });
       return { kind: 'rejected' };
