@@ -5,6 +5,8 @@ export interface InputFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Changes with the content and with the permissions: a file that failed may be worth another try when it moved. */
+  ctimeMs: number;
 }
 
 /** A path the walk did not read: a link to something already read or to nothing, or a file or folder it cannot read. */
@@ -23,7 +25,7 @@ export interface InputListing {
 
 /** The file-system calls the walk makes; tests replace one to make it fail as it would for another user. */
 export interface WalkFileSystem {
-  stat: (path: string) => Promise<{ isFile(): boolean; isDirectory(): boolean; size: number; mtimeMs: number }>;
+  stat: (path: string) => Promise<{ isFile(): boolean; isDirectory(): boolean; size: number; mtimeMs: number; ctimeMs: number }>;
   lstat: (path: string) => Promise<{ isSymbolicLink(): boolean }>;
   realpath: (path: string) => Promise<string>;
   readdir: (path: string) => Promise<string[]>;
@@ -91,7 +93,7 @@ export async function listInputFiles(paths: readonly string[], options: { fs?: P
     }
     visited.set(real, path);
     if (info.isFile()) {
-      listing.files.push({ path, size: info.size, mtimeMs: info.mtimeMs });
+      listing.files.push({ path, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs });
       return;
     }
     let names;
