@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { markAbandonedRuns } from '../db/abandoned-runs.js';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -293,10 +294,12 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     warnings,
     durationMs: Date.now() - startedAt,
   });
+  /** What was read of a loaded file: its size as listed may be out of date by then. */
+  let readBytes = file.size;
   const fileRow = (s: FileSummary, sha256: string | null) => ({
     run_id: 0,
     path: s.path,
-    size_bytes: file.size,
+    size_bytes: readBytes,
     sha256,
     format: s.format,
     status: s.status,
@@ -325,6 +328,9 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     return failed;
   }
   if (detection.kind === 'empty') {
+    // Nothing to read is not an error (a quiet day's export), but it is worth a word.
+    warnings = 1;
+    store.insertReject({ path: file.path, line: null, kind: 'warning', reason: EMPTY_FILE, raw: '' });
     const empty = summary('empty', null, null);
     await store.insertFile({ ...fileRow(empty, null), run_id: store.runId });
     return empty;
@@ -424,6 +430,9 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     }
     // Queued message rows are counted as they are written, in batches: the last partial batch is written here.
     addRowCounts(store.flushMessageRows());
+    const changed = await changedWhileRead(file, bytes);
+    if (changed) sourceContext.warn(changed, null);
+    readBytes = bytes;
     await store.createIndexes(deferredIndexes);
     const loaded = summary('loaded', detection.format, null);
     await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
@@ -440,6 +449,21 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     await store.insertFile({ ...fileRow(failed, null), run_id: store.runId });
     return failed;
   }
+}
+
+const EMPTY_FILE = 'the file is empty: nothing to read';
+
+/**
+ * A warning when the file changed size while it was read (truncated or appended to by another program): what was
+ * read is loaded, and the next ingest of the complete file loads the rest.
+ */
+async function changedWhileRead(file: { path: string; size: number }, bytesRead: number): Promise<string | undefined> {
+  const now = await stat(file.path).then((info) => info.size, () => undefined);
+  if (bytesRead === file.size && (now === undefined || now === file.size)) return undefined;
+  return (
+    `the file changed while it was read: ${file.size} bytes when listed, ${bytesRead} read` +
+    `${now === undefined ? ', gone now' : now === bytesRead ? '' : `, ${now} now`}; what was read is loaded, ingest it again when it is complete`
+  );
 }
 
 /** The prefetched thread when it was started for this very request, else a new one. */
