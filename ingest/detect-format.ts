@@ -190,11 +190,15 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
+/**
+ * A file is binary when control bytes (NUL included) are more than 5% of its first 8 KiB: an image, an archive,
+ * UTF-16. A few NUL bytes in a text file do not make it binary: the lines holding them are rejected one by one,
+ * as they are further into the file.
+ */
 function looksBinary(head: Buffer): boolean {
   const sample = head.subarray(0, 8192);
   let control = 0;
   for (const byte of sample) {
-    if (byte === 0) return true;
     if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) control += 1;
   }
   return control > sample.length * 0.05;

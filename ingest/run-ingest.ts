@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
 import { markAbandonedRuns } from '../db/abandoned-runs.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
+import { listInputFiles, MissingInputError, type SkippedPath } from './list-input-files.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
@@ -36,6 +36,8 @@ export interface IngestSummary {
   runId: number;
   status: IngestRunStatus;
   files: FileSummary[];
+  /** Links left out of the folders walked (each a warning), and files or folders that could not be read (each a failed file). */
+  skipped: SkippedPath[];
   records: Counts;
   messages: Counts;
   warnings: number;
@@ -90,7 +92,7 @@ const INGEST_CACHE_KIB = -16_384;
 export async function runIngest(handle: DatabaseHandle, options: IngestOptions, prepared?: PreparedIngest): Promise<IngestSummary> {
   const run = prepared ?? (await prepareIngest(options));
   try {
-    return await ingestFiles(handle, run.files, options, run.prefetch);
+    return await ingestFiles(handle, run, options);
   } finally {
     await run.dispose();
   }
@@ -99,6 +101,7 @@ export async function runIngest(handle: DatabaseHandle, options: IngestOptions, 
 /** What `prepareIngest` found: the files, and the first one's parsing thread if it is already at work. */
 export interface PreparedIngest {
   readonly files: { path: string; size: number }[];
+  readonly skipped: SkippedPath[];
   readonly prefetch: { thread: ParseThread | undefined };
   /** Stops the parsing thread if no file took it; `runIngest` calls it, or the caller when it never runs. */
   dispose(): Promise<void>;
@@ -110,10 +113,19 @@ export interface PreparedIngest {
  */
 export async function prepareIngest(options: IngestOptions): Promise<PreparedIngest> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
-  const files = await expandPaths(options.paths);
+  if (options.paths.length === 0) throw new IngestUsageError('no paths given');
+  let listing;
+  try {
+    listing = await listInputFiles(options.paths);
+  } catch (error) {
+    if (error instanceof MissingInputError) throw new IngestUsageError(error.message);
+    throw error;
+  }
+  const files = listing.files.map(({ path, size }) => ({ path, size }));
   const prefetch: { thread: ParseThread | undefined } = { thread: await startFirstThread(files[0], options) };
   return {
     files,
+    skipped: listing.skipped,
     prefetch,
     dispose: async () => {
       const thread = prefetch.thread;
@@ -123,12 +135,8 @@ export async function prepareIngest(options: IngestOptions): Promise<PreparedIng
   };
 }
 
-async function ingestFiles(
-  handle: DatabaseHandle,
-  files: { path: string; size: number }[],
-  options: IngestOptions,
-  prefetch: { thread: ParseThread | undefined },
-): Promise<IngestSummary> {
+async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, options: IngestOptions): Promise<IngestSummary> {
+  const { files, skipped, prefetch } = prepared;
   await markAbandonedRuns(handle.db, 'ingest_runs', 'the process ended before the run finished; files it had not committed were not kept');
   const startedAt = Date.now();
   const { db } = handle;
@@ -139,6 +147,15 @@ async function ingestFiles(
     .executeTakeFirstOrThrow();
   const store = new IngestStore(handle, run.id);
   const summaries: FileSummary[] = [];
+  let skippedLinks = 0;
+  for (const entry of skipped) {
+    if (entry.kind === 'link') {
+      skippedLinks += 1;
+      store.insertReject({ path: entry.path, line: null, kind: 'warning', reason: entry.reason, raw: '' });
+    } else {
+      summaries.push(await recordUnreadable(store, entry));
+    }
+  }
   let interrupted = false;
   // The store inserts every parent row before its children, so the per-row foreign-key checks only cost time.
   const foreignKeys = handle.sqlite.pragma('foreign_keys', { simple: true }) as number;
@@ -171,7 +188,7 @@ async function ingestFiles(
 
   const records = sumCounts(summaries.map((s) => s.records));
   const messages = sumCounts(summaries.map((s) => s.messages));
-  const warnings = summaries.reduce((sum, s) => sum + s.warnings, 0);
+  const warnings = skippedLinks + summaries.reduce((sum, s) => sum + s.warnings, 0);
   const failed = summaries.filter((s) => s.status === 'failed').length;
   const status: IngestRunStatus = interrupted
     ? 'interrupted'
@@ -181,7 +198,7 @@ async function ingestFiles(
         ? 'failed'
         : 'partial';
   const finishedAt = Date.now();
-  const result: IngestSummary = { runId: run.id, status, files: summaries, records, messages, warnings, durationMs: finishedAt - startedAt };
+  const result: IngestSummary = { runId: run.id, status, files: summaries, skipped, records, messages, warnings, durationMs: finishedAt - startedAt };
   await db
     .updateTable('ingest_runs')
     .set({
@@ -219,6 +236,19 @@ function endBulkLoad(handle: DatabaseHandle): void {
   } catch {
     // The next openDatabase sets WAL.
   }
+}
+
+/** A file or folder the walk could not read: a failed file of the run, with the system's error. */
+async function recordUnreadable(store: IngestStore, entry: SkippedPath): Promise<FileSummary> {
+  const now = Date.now();
+  const summary: FileSummary = { path: entry.path, format: null, status: 'failed', error: entry.reason, records: emptyCounts(), messages: emptyCounts(), warnings: 0, durationMs: 0 };
+  await store.insertFile({
+    run_id: store.runId, path: entry.path, size_bytes: 0, sha256: null, format: null, status: 'failed', error: entry.reason,
+    records_read: 0, records_inserted: 0, records_updated: 0, records_unchanged: 0, records_rejected: 0,
+    messages_read: 0, messages_inserted: 0, messages_updated: 0, messages_unchanged: 0, messages_rejected: 0,
+    warnings: 0, started_at: now, finished_at: now,
+  });
+  return summary;
 }
 
 const INTERRUPTED = 'interrupted before the file was complete; nothing of it was kept';
@@ -264,10 +294,12 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     warnings,
     durationMs: Date.now() - startedAt,
   });
+  /** What was read of a loaded file: its size as listed may be out of date by then. */
+  let readBytes = file.size;
   const fileRow = (s: FileSummary, sha256: string | null) => ({
     run_id: 0,
     path: s.path,
-    size_bytes: file.size,
+    size_bytes: readBytes,
     sha256,
     format: s.format,
     status: s.status,
@@ -296,6 +328,9 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     return failed;
   }
   if (detection.kind === 'empty') {
+    // Nothing to read is not an error (a quiet day's export), but it is worth a word.
+    warnings = 1;
+    store.insertReject({ path: file.path, line: null, kind: 'warning', reason: EMPTY_FILE, raw: '' });
     const empty = summary('empty', null, null);
     await store.insertFile({ ...fileRow(empty, null), run_id: store.runId });
     return empty;
@@ -395,6 +430,9 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     }
     // Queued message rows are counted as they are written, in batches: the last partial batch is written here.
     addRowCounts(store.flushMessageRows());
+    const changed = await changedWhileRead(file, bytes);
+    if (changed) sourceContext.warn(changed, null);
+    readBytes = bytes;
     await store.createIndexes(deferredIndexes);
     const loaded = summary('loaded', detection.format, null);
     await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
@@ -411,6 +449,21 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     await store.insertFile({ ...fileRow(failed, null), run_id: store.runId });
     return failed;
   }
+}
+
+const EMPTY_FILE = 'the file is empty: nothing to read';
+
+/**
+ * A warning when the file changed size while it was read (truncated or appended to by another program): what was
+ * read is loaded, and the next ingest of the complete file loads the rest.
+ */
+async function changedWhileRead(file: { path: string; size: number }, bytesRead: number): Promise<string | undefined> {
+  const now = await stat(file.path).then((info) => info.size, () => undefined);
+  if (bytesRead === file.size && (now === undefined || now === file.size)) return undefined;
+  return (
+    `the file changed while it was read: ${file.size} bytes when listed, ${bytesRead} read` +
+    `${now === undefined ? ', gone now' : now === bytesRead ? '' : `, ${now} now`}; what was read is loaded, ingest it again when it is complete`
+  );
 }
 
 /** The prefetched thread when it was started for this very request, else a new one. */
@@ -445,10 +498,14 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
   const payload = parsed.value;
   let result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } };
   if (payload.type === 'conversation') {
-    const saved = store.saveConversation(payload.conversation);
+    const saved = store.saveConversation(payload.conversation, record.line);
+    if (saved.rejected !== undefined) {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
+      return { kind: 'rejected' };
+    }
     result = { record: saved.outcome, messages: saved.messages };
   } else if (payload.type === 'message') {
-    const conflict = store.saveMessageRow(payload.head, payload.message);
+    const conflict = store.saveMessageRow(payload.head, payload.message, record.line);
     if (conflict) {
       store.insertReject({ path, line: record.line, kind: 'record', reason: conflict.reason, raw: rawText(record, payload) });
       return { kind: 'rejected' };
@@ -474,35 +531,6 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
     messages: { ...result.messages, unchanged: result.messages.unchanged + duplicates, rejected: messageRejects },
     warnings,
   };
-}
-
-async function expandPaths(paths: string[]): Promise<{ path: string; size: number }[]> {
-  if (paths.length === 0) throw new IngestUsageError('no paths given');
-  const files: { path: string; size: number }[] = [];
-  const seen = new Set<string>();
-  const visit = async (path: string, explicit: boolean): Promise<void> => {
-    let info;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      if (explicit) throw new IngestUsageError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
-      return;
-    }
-    if (info.isDirectory()) {
-      const entries = (await readdir(path)).filter((name) => !name.startsWith('.')).sort();
-      for (const name of entries) await visit(join(path, name), false);
-    } else if (info.isFile()) {
-      const absolute = resolve(path);
-      if (!seen.has(absolute)) {
-        seen.add(absolute);
-        files.push({ path, size: info.size });
-      }
-    } else if (explicit) {
-      throw new IngestUsageError(`${path}: not a regular file or folder`);
-    }
-  };
-  for (const path of paths) await visit(path, true);
-  return files;
 }
 
 function emptyCounts(): Counts {

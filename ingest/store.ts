@@ -4,6 +4,7 @@ import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-sta
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
 import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type NewIngestFile, type RejectKind } from '../db/schema.js';
+import { IdsSeenInFile, NOT_SEEN } from './ids-seen-in-file.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
@@ -135,6 +136,11 @@ export class IngestStore {
   /** The conversation of the last bare row, so that the next row of the same conversation skips every lookup. */
   private lastBare: { source: ConversationSource; externalId: string; state: ConversationState } | undefined;
   private rowCounts: MessageRowCounts = emptyRowCounts();
+  /**
+   * Canonical conversations and message rows this file has shown, with their first line: a repeat with different
+   * content is rejected (the first copy is kept), so that a file read twice gives the same rows both times.
+   */
+  private readonly seenInFile = new IdsSeenInFile();
   private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
 
   constructor(
@@ -339,6 +345,7 @@ export class IngestStore {
 
   async begin(): Promise<void> {
     this.runIsNew = false;
+    this.seenInFile.clear();
     await sql`begin immediate`.execute(this.handle.db);
   }
 
@@ -364,7 +371,18 @@ export class IngestStore {
    * Stores a whole conversation (a JSON Lines record): new, changed or identical. Messages already stored but absent
    * from the record are kept, because exports are often partial.
    */
-  saveConversation(conversation: NormalizedConversation): { outcome: Outcome; messages: MessageCounts } {
+  saveConversation(conversation: NormalizedConversation, line: number | null = null): SavedConversation {
+    if (conversation.source === 'canonical') {
+      const first = this.seenInFile.begin().add(conversation.source).add(conversation.externalId).note(line);
+      if (first !== NOT_SEEN) {
+        const saved = this.unlessItChangesSomething(conversation, () => this.writeConversation(conversation));
+        return saved ?? { rejected: `conversation "${conversation.externalId}" ${repeats(first)} with different content; the first was kept` };
+      }
+    }
+    return this.writeConversation(conversation);
+  }
+
+  private writeConversation(conversation: NormalizedConversation): { outcome: Outcome; messages: MessageCounts } {
     const earliestMessage = conversation.messages.reduce((min, m) => Math.min(min, m.createdAt), Infinity);
     const given = conversation.createdAt;
     const start = Math.min(given ?? Infinity, earliestMessage);
@@ -381,14 +399,50 @@ export class IngestStore {
   }
 
   /**
+   * Runs `write` for a repeat of a record this file already stored: kept when it changes nothing, else undone
+   * (with the conversation cache as it was) and undefined returned.
+   */
+  private unlessItChangesSomething<T extends { outcome: Outcome; messages: MessageCounts }>(head: NormalizedConversation, write: () => T): T | undefined {
+    // The first copy may still wait in the queue of message rows: it must be stored to be compared.
+    this.writePending();
+    const before = this.lookupConversation(head.source, head.externalId);
+    this.savepoint.begin.run();
+    const result = write();
+    if (result.outcome === 'unchanged' && result.messages.inserted === 0 && result.messages.updated === 0) {
+      this.savepoint.release.run();
+      return result;
+    }
+    this.savepoint.rollback.run();
+    this.savepoint.release.run();
+    this.lastBare = undefined;
+    if (before) this.remember(head.source, head.externalId, before);
+    return undefined;
+  }
+
+  /**
    * Queues one CSV row (a message plus whatever conversation columns the row carries) for a multi-row write; the
    * conversation is written at once. Returns a reason when the row contradicts what is stored for its conversation.
    * Outcomes are counted when the rows are written: see `flushMessageRows`.
    */
-  saveMessageRow(head: NormalizedConversation, message: NormalizedMessage): { reason: string } | undefined {
+  saveMessageRow(head: NormalizedConversation, message: NormalizedMessage, line: number | null = null): { reason: string } | undefined {
     const cached = this.lookupConversation(head.source, head.externalId);
     if (cached && cached.channel !== head.channel) {
       return { reason: `channel "${head.channel}" differs from "${cached.channel}" already stored for conversation "${head.externalId}"` };
+    }
+    if (head.source === 'canonical') {
+      const first = this.seenInFile.begin().add(head.source).add(head.externalId).add(message.externalId).note(line);
+      if (first !== NOT_SEEN) {
+        const kept = this.unlessItChangesSomething(head, () => {
+          const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
+          const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
+          const messageOutcome = this.upsertMessage(state.id, message);
+          return { outcome: outcome === 'unchanged' ? messageOutcome : outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [messageOutcome]: 1 } };
+        });
+        if (!kept) return { reason: `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept` };
+        this.rowCounts.records.unchanged += 1;
+        this.rowCounts.messages.unchanged += 1;
+        return undefined;
+      }
     }
     const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
     const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
@@ -433,6 +487,10 @@ export class IngestStore {
       this.lastBare = { source: row.source, externalId, state };
     }
     if (state.channel !== row.channel) return false;
+    // A repeat of a row this file already showed takes the general path, which compares it with the first.
+    if (row.source === 'canonical' && this.seenInFile.begin().add(row.source).add(row.text, row.conversationStart, row.conversationStart + row.conversationLength).add(row.messageId).note(row.line) !== NOT_SEEN) {
+      return false;
+    }
     if (row.createdAt < state.created_at) {
       // The conversation starts earlier than stored: the general path updates it (rare: rows out of time order).
       const head = row.bareHead();
@@ -811,6 +869,13 @@ function carriesNothingNew(head: NormalizedConversation, state: ConversationStat
     head.language === null &&
     head.tags.length === 0
   );
+}
+
+/** A conversation stored, or the reason it was not. */
+export type SavedConversation = { outcome: Outcome; messages: MessageCounts; rejected?: undefined } | { rejected: string };
+
+function repeats(firstLine: number): string {
+  return firstLine > 0 ? `repeats line ${firstLine}` : 'repeats an earlier record of this file';
 }
 
 function emptyRowCounts(): MessageRowCounts {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,4 +67,40 @@ export async function insertSucceededAnalysisRun(handle: DatabaseHandle): Promis
     .returning('id')
     .executeTakeFirstOrThrow();
   return run.id;
+}
+
+/** Kernel files and folders that refuse reading even to root (write-only sysfs files; another process's map_files). */
+const ROOT_UNREADABLE = {
+  file: ['/sys/bus/pci/rescan', '/sys/class/zram-control/hot_remove', '/sys/kernel/mm/transparent_hugepage/khugepaged/defrag'],
+  folder: ['/proc/1/map_files'],
+};
+
+/**
+ * Makes `path` a file or folder this process cannot read, failing with the system's own EACCES: for a normal user a
+ * file or folder with mode 000; root reads through any mode, so for root a link to a kernel file or folder that
+ * refuses even root. Returns false where neither is possible (the caller then skips what needs it).
+ */
+export function makeUnreadable(path: string, kind: 'file' | 'folder'): boolean {
+  if (process.getuid?.() !== 0) {
+    if (kind === 'file') writeFileSync(path, '{"id":"x"}\n');
+    else mkdirSync(path);
+    chmodSync(path, 0);
+    return true;
+  }
+  for (const candidate of ROOT_UNREADABLE[kind]) {
+    try {
+      if (kind === 'file') readFileSync(candidate);
+      else readdirSync(candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EACCES') continue;
+      symlinkSync(candidate, path);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Undoes `makeUnreadable` so that the folder can be removed. */
+export function makeReadableAgain(path: string): void {
+  if (process.getuid?.() !== 0) chmodSync(path, 0o755);
 }

@@ -29,8 +29,13 @@ Formats: conversations as JSON Lines (or a JSON array), messages as CSV, FAQ ent
 CSV, JSON or JSON Lines. Every record is inserted, updated, recognised as unchanged, or rejected with its file,
 line and reason (see "supportlens rejects"). Each file is one transaction: it loads completely or not at all.
 
-Exit codes: 0 all files read (some records may be rejected; see the summary), 1 some files could not be read,
-2 bad arguments (a missing path, an unknown time zone), 3 nothing could be read.`,
+Folders are walked by real path: a file or folder reached again through a link (a loop, a second way in) or a
+broken link is skipped and listed in the summary. A file or folder that cannot be read (no permission) is named
+with the system's error and the others are loaded.
+
+Exit codes: 0 all files read (some records may be rejected, an empty file is a warning; see the summary), 1 some
+files or folders could not be read, 2 bad arguments (a missing path, an unknown time zone), 3 nothing could be read
+(every file failed, or no file was found).`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
       const ingestOptions: IngestOptions = { paths, timezone: options.timezone, parseInWorker: options.worker };
@@ -72,8 +77,9 @@ Exit codes: 0 all files read (some records may be rejected; see the summary), 1 
     });
 }
 
+/** Empty files are a warning, not a failure: a run of only empty files succeeded and exits 0, as its summary says. */
 export function exitCodeFor(summary: IngestSummary): number {
-  if (summary.records.read === 0) return EXIT_NOTHING_READ;
+  if (summary.status === 'failed' || summary.files.length === 0) return EXIT_NOTHING_READ;
   if (summary.status !== 'succeeded') return EXIT_PARTIAL;
   return EXIT_OK;
 }
@@ -104,7 +110,12 @@ function formatSummary(summary: IngestSummary): string {
   const lines = [
     formatTable(['file', 'format', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'messages', 'warnings'], rows),
   ];
-  for (const file of summary.files) if (file.error) lines.push(`error: ${file.path}: ${file.error}`);
+  for (const file of summary.files) {
+    if (file.error) lines.push(`error: ${file.path}: ${file.error}`);
+    else if (file.status === 'empty') lines.push(`warning: ${file.path}: the file is empty: nothing to read`);
+  }
+  if (summary.files.length === 0) lines.push('no file found to read');
+  for (const entry of summary.skipped) if (entry.kind === 'link') lines.push(`skipped: ${entry.path}: ${entry.reason}`);
   const seconds = summary.durationMs / 1000;
   lines.push(
     `run ${summary.runId} ${summary.status} in ${seconds.toFixed(1)} s` +

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseHandle } from '../../db/connection.js';
+import { listInputFiles, MissingInputError, type InputFile } from '../../ingest/list-input-files.js';
+import { deferUntilRetry, recordFailure, type FailingFile } from './failing-files.js';
 
 /** Time between the two looks at a file's size and modification time. */
 export const SETTLE_CHECK_MS = 1_000;
@@ -20,6 +22,14 @@ export interface InboxFile {
   path: string;
   sha256: string;
   sizeBytes: number;
+  /** Size and change time when listed: a failing file whose signature moved is tried again at once. */
+  signature: string;
+}
+
+/** A file or folder of the inbox that could not be read this time, with the system's error. */
+export interface UnreadableInboxPath {
+  path: string;
+  error: string;
 }
 
 export interface InboxScan {
@@ -29,34 +39,73 @@ export interface InboxScan {
   waiting: string[];
   /** Files whose content is already loaded (under any name). */
   known: number;
+  /** The inbox folder does not exist. */
+  missing: boolean;
+  /** Files and folders the system refused this time. */
+  unreadable: UnreadableInboxPath[];
+  /** Files that failed the same way on their last tries, left alone this tick (see failing-files). */
+  deferred: FailingFile[];
+  /** Every file that is failing, as the next tick needs to know it: the new failures and the deferred ones. */
+  failing: FailingFile[];
 }
 
 /**
  * Lists the inbox's files that are new: recognised by the SHA-256 of their content against the files ingest loaded
  * (`ingest_files.sha256`), so a renamed or re-sent file is not loaded twice. A file still being written (its size
  * or modification time changed between two looks `settleCheckMs` apart, or it was modified less than
- * `quietPeriodMs` ago) is left for the next tick. Empty and hidden files are skipped. A missing inbox is empty.
+ * `quietPeriodMs` ago) is left for the next tick. Empty and hidden files are skipped. A file or folder that cannot
+ * be read is named in `unreadable`, and the others are listed; a file that failed on the last ticks (`failing`, from
+ * the previous run) is left alone for a while (`deferred`). A missing inbox is reported as `missing`.
  *
  * @example
  * const { newFiles, waiting } = await findNewInboxFiles(handle, './inbox');
  */
-export async function findNewInboxFiles(handle: DatabaseHandle, inbox: string, options: InboxScanOptions = {}): Promise<InboxScan> {
+export async function findNewInboxFiles(
+  handle: DatabaseHandle,
+  inbox: string,
+  options: InboxScanOptions & { failing?: readonly FailingFile[] } = {},
+): Promise<InboxScan> {
   const now = options.now ?? Date.now;
-  const first = await listFiles(resolve(inbox));
-  const scan: InboxScan = { newFiles: [], waiting: [], known: 0 };
-  if (first.size === 0) return scan;
+  const scan: InboxScan = { newFiles: [], waiting: [], known: 0, missing: false, unreadable: [], deferred: [], failing: [] };
+  let listing;
+  try {
+    listing = await listInputFiles([resolve(inbox)]);
+  } catch (error) {
+    if (!(error instanceof MissingInputError)) throw error;
+    scan.missing = true;
+    return scan;
+  }
+  for (const entry of listing.skipped) if (entry.kind === 'unreadable') scan.unreadable.push({ path: entry.path, error: entry.reason });
+  const failing = new Map((options.failing ?? []).map((file) => [file.path, file]));
+  const first: InputFile[] = [];
+  for (const file of listing.files) {
+    const deferred = deferUntilRetry(failing.get(file.path), signatureOf(file));
+    if (deferred) {
+      scan.deferred.push(deferred);
+      scan.failing.push(deferred);
+    } else first.push(file);
+  }
+  if (first.length === 0) return scan;
   await sleep(options.settleCheckMs ?? SETTLE_CHECK_MS);
   const quietPeriodMs = options.quietPeriodMs ?? QUIET_PERIOD_MS;
-  const settled: { path: string; sizeBytes: number }[] = [];
-  for (const [path, before] of first) {
-    const after = await stat(path).catch(() => undefined);
+  const settled: { path: string; sizeBytes: number; signature: string }[] = [];
+  for (const before of first) {
+    const after = await stat(before.path).catch(() => undefined);
     if (after === undefined) continue;
     const changed = after.size !== before.size || after.mtimeMs !== before.mtimeMs;
-    if (changed || now() - after.mtimeMs < quietPeriodMs) scan.waiting.push(path);
-    else if (after.size > 0) settled.push({ path, sizeBytes: after.size });
+    if (changed || now() - after.mtimeMs < quietPeriodMs) scan.waiting.push(before.path);
+    else if (after.size > 0) settled.push({ path: before.path, sizeBytes: after.size, signature: signatureOf(after) });
   }
   const hashed: InboxFile[] = [];
-  for (const file of settled) hashed.push({ ...file, sha256: await sha256Of(file.path) });
+  for (const file of settled) {
+    try {
+      hashed.push({ ...file, sha256: await sha256Of(file.path) });
+    } catch (error) {
+      const message = `cannot read file: ${(error as Error).message}`;
+      scan.unreadable.push({ path: file.path, error: message });
+      scan.failing.push(recordFailure(failing.get(file.path), { path: file.path, error: message, signature: file.signature }));
+    }
+  }
   const known = await loadedHashes(handle, hashed.map((file) => file.sha256));
   const seen = new Set<string>();
   for (const file of hashed) {
@@ -86,29 +135,9 @@ async function loadedHashes(handle: DatabaseHandle, hashes: string[]): Promise<S
   return known;
 }
 
-async function listFiles(folder: string): Promise<Map<string, { size: number; mtimeMs: number }>> {
-  const files = new Map<string, { size: number; mtimeMs: number }>();
-  const visit = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await visit(path);
-      else if (entry.isFile()) {
-        const info = await stat(path).catch(() => undefined);
-        if (info) files.set(path, { size: info.size, mtimeMs: info.mtimeMs });
-      }
-    }
-  };
-  await visit(folder);
-  return files;
+/** Size and change time: a chmod, a rewrite or a new copy under the same name moves it. */
+export function signatureOf(file: { size: number; ctimeMs: number }): string {
+  return `${file.size}:${file.ctimeMs}`;
 }
 
 function sha256Of(path: string): Promise<string> {

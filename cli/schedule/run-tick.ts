@@ -6,7 +6,8 @@ import type { JobRunStatus, JobTrigger } from '../../db/schema.js';
 import { runIngest, type IngestOptions, type IngestSummary } from '../../ingest/run-ingest.js';
 import { runAnalysis, type AnalysisRunSummary } from '../commands/analyze-command.js';
 import type { SupportlensConfig } from '../config.js';
-import { findNewInboxFiles, type InboxFile, type InboxScanOptions } from './find-new-inbox-files.js';
+import { listFailingFiles, recordFailure, type FailingFile } from './failing-files.js';
+import { findNewInboxFiles, type InboxFile, type InboxScan, type InboxScanOptions } from './find-new-inbox-files.js';
 import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from './job-lock.js';
 
 /** The job a tick runs, and the name of its lock. */
@@ -38,6 +39,8 @@ export interface JobAttempt {
   status: JobRunStatus;
   files: InboxFile[];
   waiting: string[];
+  /** The configured inbox folder does not exist: the attempt failed and is not retried. */
+  inboxMissing: boolean;
   ingestRunId: number | null;
   analysisRunId: number | null;
   records: { read: number; inserted: number; updated: number; rejected: number };
@@ -91,7 +94,7 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
       attempts.push(outcome);
       log(describeAttempt(outcome));
       const last = attempt > config.schedule.retries || options.stopRetrying?.aborted || options.signal?.aborted;
-      if (outcome.status !== 'failed' || last) break;
+      if (outcome.status !== 'failed' || last || outcome.inboxMissing) break;
       log(`retrying in ${formatDelay(config.schedule.retryDelayMs)} (attempt ${attempt + 1} of ${config.schedule.retries + 1})`);
       await sleep(config.schedule.retryDelayMs, undefined, { signal: options.stopRetrying, ref: true }).catch(() => undefined);
       if (options.stopRetrying?.aborted) break;
@@ -128,7 +131,7 @@ async function skipped(handle: DatabaseHandle, config: SupportlensConfig, option
   options.log?.(`run ${jobRunId || '(not recorded: database busy)'} skipped: ${message}`);
   return {
     status: 'skipped',
-    attempts: [{ jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message }],
+    attempts: [{ jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], inboxMissing: false, ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message }],
   };
 }
 
@@ -145,6 +148,7 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     status: 'running',
     files: [],
     waiting: [],
+    inboxMissing: false,
     ingestRunId: null,
     analysisRunId: null,
     records: emptyRecords(),
@@ -152,11 +156,19 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
   };
   let ingest: IngestSummary | undefined;
   let analysis: AnalysisRunSummary | undefined;
+  let scan: InboxScan | undefined;
+  let failing: FailingFile[] = [];
   try {
-    const scan = await findNewInboxFiles(handle, config.schedule.inbox, options.inboxScan);
+    const previouslyFailing = await listFailingFiles(handle, NIGHTLY_JOB);
+    scan = await findNewInboxFiles(handle, config.schedule.inbox, { ...options.inboxScan, failing: previouslyFailing });
     outcome.files = scan.newFiles;
     outcome.waiting = scan.waiting;
-    if (scan.newFiles.length === 0 && !(await isAnalysisBehind(handle))) outcome.status = 'succeeded';
+    failing = [...scan.failing];
+    if (scan.missing) {
+      outcome.status = 'failed';
+      outcome.inboxMissing = true;
+      outcome.error = `the inbox folder ${resolve(config.schedule.inbox)} does not exist: create it, or set schedule.inbox in the configuration`;
+    } else if (scan.newFiles.length === 0 && !(await isAnalysisBehind(handle))) outcome.status = 'succeeded';
     else {
       if (scan.newFiles.length > 0) {
         ingest = await stages.ingest(handle, { paths: scan.newFiles.map((file) => file.path), timezone: config.schedule.sourceTimeZone, signal: options.signal });
@@ -186,6 +198,19 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
         } else outcome.status = 'succeeded';
       }
     }
+    if (ingest && ingest.status !== 'interrupted') {
+      const previous = new Map(previouslyFailing.map((file) => [file.path, file]));
+      for (const file of ingest.files) {
+        if (file.status !== 'failed' || !file.error) continue;
+        const listed = scan.newFiles.find((newFile) => newFile.path === file.path);
+        failing.push(recordFailure(previous.get(file.path), { path: file.path, error: file.error, signature: listed?.signature ?? '' }));
+      }
+    }
+    const unread = describeUnread(scan);
+    if (unread) {
+      if (outcome.status === 'succeeded') outcome.status = 'partial';
+      outcome.error = outcome.error ? `${outcome.error}; ${unread}` : unread;
+    }
   } catch (error) {
     outcome.status = 'failed';
     outcome.error = (error as Error).message ?? String(error);
@@ -206,6 +231,8 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
       analysis_run_id: outcome.analysisRunId,
       summary: JSON.stringify({
         waiting: outcome.waiting,
+        unreadable: scan?.unreadable ?? [],
+        failing,
         ingest: ingest ? { status: ingest.status, records: ingest.records, messages: ingest.messages, warnings: ingest.warnings, durationMs: ingest.durationMs } : null,
         analysis: analysis ? { status: analysis.status, analyses: analysis.analyses, durationMs: analysis.durationMs } : null,
       }),
@@ -239,6 +266,18 @@ function jobRunIdentity(config: SupportlensConfig, trigger: JobTrigger, attempt:
   return { job: NIGHTLY_JOB, trigger, attempt, started_at: startedAt, pid: process.pid, hostname: hostname(), inbox: resolve(config.schedule.inbox) };
 }
 
+/** The inbox's files and folders not read this tick, named with why; empty when every one was read. */
+function describeUnread(scan: InboxScan): string {
+  const parts = scan.unreadable.map((entry) => `${entry.path}: ${entry.error}`);
+  for (const file of scan.deferred) {
+    parts.push(
+      `${file.path}: left alone this tick after failing ${file.failures} times in a row (${file.error}); tried again in ` +
+        `${file.skipTicks + 1} tick${file.skipTicks === 0 ? '' : 's'}, or as soon as it changes`,
+    );
+  }
+  return parts.length === 0 ? '' : `not read: ${parts.join('; ')}`;
+}
+
 function fileErrors(ingest: IngestSummary): string {
   return ingest.files
     .filter((file) => file.error)
@@ -257,6 +296,7 @@ function emptyRecords(): JobAttempt['records'] {
  * describeAttempt(attempt); // "run 3 (attempt 2) failed: analysis failed: disk full"
  */
 export function describeAttempt(outcome: JobAttempt): string {
+  if (outcome.inboxMissing) return `run ${outcome.jobRunId} (attempt ${outcome.attempt}) ${outcome.status}: ${outcome.error}`;
   const parts = [`${outcome.files.length} new file${outcome.files.length === 1 ? '' : 's'}`];
   if (outcome.files.length > 0) parts.push(`${outcome.records.read} records read (${outcome.records.inserted} inserted, ${outcome.records.updated} updated, ${outcome.records.rejected} rejected)`);
   if (outcome.waiting.length > 0) parts.push(`${outcome.waiting.length} still being written, left for the next tick`);

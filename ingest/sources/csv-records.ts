@@ -133,6 +133,8 @@ export async function* readCsvValues(
    */
   function parseSegment(bytes: Buffer, irregular: boolean): CsvValuesRow[] {
     const invalidLines = isUtf8(bytes) ? undefined : findInvalidLines(bytes, nextLine);
+    // A NUL byte is binary data in a text file: the row holding it is rejected, wherever in the file it is.
+    const hasNul = bytes.indexOf(0) !== -1;
     const text = invalidLines ? lenientDecoder.decode(bytes) : bytes.toString('utf8');
     const careful = irregular || invalidLines !== undefined || options.parser === 'papa' || hasLoneCarriageReturn(text);
     const errorsByRow = new Map<number, string>();
@@ -181,6 +183,10 @@ export async function* readCsvValues(
           rows.push({ ok: false, line, raw: Papa.unparse([record]), reason: `invalid UTF-8 on line ${bad} (shown with U+FFFD where bytes were invalid)` });
           continue;
         }
+      }
+      if (hasNul && record.some((value) => value.includes('\u0000'))) {
+        rows.push({ ok: false, line, raw: Papa.unparse([record]), reason: 'NUL byte in the row (binary data in a text file)' });
+        continue;
       }
       if (record.length > header.length && record.slice(header.length).some((value) => value.trim() !== '')) {
         rows.push({ ok: false, line, raw: Papa.unparse([record]), reason: `row has ${record.length} fields, the header has ${header.length}` });

@@ -13,8 +13,24 @@ const DOCUMENT_BATCH = 1000;
 
 /** Keys under which a JSON document may hold its list of records. */
 
-/** One parsed JSON object to a source record of the given kind. */
-export function recordFromObject(kind: JsonRecordKind, value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {
+/**
+ * One parsed JSON object to a source record of the given kind. A value nested too deeply to walk (JSON.parse reads
+ * any depth, but the checks and JSON.stringify recurse) rejects this record only.
+ */
+export function recordFromObject(kind: JsonRecordKind, value: unknown, context: SourceContext, line: number | null, raw: string | (() => string)): SourceRecord {
+  try {
+    return readRecord(kind, value, context, line, typeof raw === 'string' ? raw : raw());
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { line, raw: typeof raw === 'string' ? raw.slice(0, DEEP_RAW_CHARS) : DEEP_RAW, messagesRead: 0, parsed: { ok: false, reason: `nested too deeply to read (${error.message})` } };
+  }
+}
+
+/** What a reject of a too-deep record keeps as raw text when it has none: JSON.stringify cannot write it either. */
+const DEEP_RAW = '(a JSON value nested too deeply to write out)';
+const DEEP_RAW_CHARS = 1_000;
+
+function readRecord(kind: JsonRecordKind, value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {
   if (kind === 'conversation') {
     const messages = (value as { messages?: unknown } | null)?.messages;
     const result = normalizeConversation(value, { timezone: context.timezone });
@@ -74,7 +90,7 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
       const batch: SourceRecord[] = [];
       for (let index = start; index < Math.min(list.length, start + DOCUMENT_BATCH); index++) {
         const value = list[index];
-        const record = recordFromObject(kind, value, context, null, JSON.stringify(value) ?? '');
+        const record = recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? '');
         if (!record.parsed.ok) record.parsed = { ok: false, reason: `element ${index + 1}: ${record.parsed.reason}` };
         batch.push(record);
       }

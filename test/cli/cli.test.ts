@@ -63,8 +63,17 @@ describe('ingest exit codes', () => {
   });
 
   test('3 when nothing could be read', () => {
-    const result = supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '05-empty.jsonl'));
+    const result = supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '07-binary.bin'));
     expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/run 1 failed in/);
+  });
+
+  test('0 for an empty file, which the summary names as a warning (not "succeeded" with exit 3)', () => {
+    const empty = join(FIXTURES, 'hostile', '05-empty.jsonl');
+    const result = supportlens('ingest', '--db', db, empty);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`warning: ${empty}: the file is empty: nothing to read\n`);
+    expect(result.stdout).toMatch(/run 1 succeeded in [\d.]+ s; see: supportlens rejects --run 1\n$/);
   });
 
   test('--json prints the summary for scripts', () => {

@@ -102,6 +102,7 @@ describe('two ticks at once', () => {
 
   test('a stale lock left by a dead process does not stop the next tick', async () => {
     const inbox = join(folder.path, 'inbox');
+    mkdirSync(inbox, { recursive: true });
     const pid = deadPid();
     const dead = acquireJobLock(first, NIGHTLY_JOB, { pid });
     expect(dead.acquired).toBe(true);
@@ -134,6 +135,7 @@ test('a database kept busy by another writer: the tick is skipped, not crashed',
   } finally {
     second.sqlite.exec('ROLLBACK');
   }
+  mkdirSync(join(folder.path, 'inbox'), { recursive: true });
   expect((await runTick(first, scheduleConfig(join(folder.path, 'inbox')), { trigger: 'manual', inboxScan: FAST_SCAN })).status).toBe('succeeded');
 });
 

@@ -62,10 +62,10 @@ describe('new files', () => {
     expect(result.attempts[0]!.files.map((file) => file.path.slice(inbox.length))).toEqual(['/day-2.jsonl']);
   });
 
-  test('a missing inbox is an empty one', async () => {
+  test('a missing inbox is not an empty one: the run fails and says so (see unreadable-inbox.test.ts)', async () => {
     const result = await runTick(handle, scheduleConfig(join(folder.path, 'nowhere')), { trigger: 'manual', inboxScan: FAST_SCAN });
-    expect(result.status).toBe('succeeded');
-    expect(result.attempts[0]!.files).toEqual([]);
+    expect(result.status).toBe('failed');
+    expect(result.attempts[0]!.inboxMissing).toBe(true);
   });
 });
 
