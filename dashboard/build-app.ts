@@ -24,13 +24,15 @@ import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
 import { PAGES, renderPage } from './pages.js';
-import { addSecurityHeaders, requireToken } from './security.js';
+import { addSecurityHeaders, requireKnownHost, requireToken } from './security.js';
 
 export interface DashboardDeps {
   db: Kysely<Database>;
   responseTimes: ResponseTimeConfig;
   /** When set, every request must carry it (required by `serve` on a non-loopback address). */
   token?: string | undefined;
+  /** Host names it answers to besides localhost, 127.0.0.1 and [::1]; a request naming any other host gets a 421. */
+  hosts?: readonly string[];
   /** "Now" for the ages of waiting conversations and the default range (tests pin it). */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -87,6 +89,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const cached = async <T>(url: string, compute: () => Promise<T>): Promise<T> => cache.get(`${await getAnalysisVersion(deps.db)} ${url}`, compute);
 
   addSecurityHeaders(app);
+  requireKnownHost(app, deps.hosts ?? []);
   if (deps.token !== undefined && deps.token !== '') requireToken(app, deps.token);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -38,6 +38,46 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
+/** The names a loopback dashboard always answers to. */
+export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host name (lower case, IPv6 in brackets) and port of a `Host` header; undefined when it is not a bare host. */
+export function parseHostHeader(header: string | undefined): { name: string; port: number } | undefined {
+  if (header === undefined || header === '' || /[\s/?#@\\]/.test(header)) return undefined;
+  try {
+    const url = new URL(`http://${header}`);
+    return { name: url.hostname, port: url.port === '' ? 80 : Number(url.port) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A host name as the `Host` header carries it: lower case, an IPv6 address in brackets. */
+export function normalizeHostName(name: string): string {
+  const bare = name.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return bare.includes(':') ? `[${bare}]` : bare;
+}
+
+/**
+ * Answers only requests whose `Host` names this server: a page on another site that points its own name at 127.0.0.1
+ * (DNS rebinding) could otherwise read the dashboard with the visitor's browser. The port must be the one listened
+ * on (not checked before `listen`, as in `inject` tests). Any other host gets a 421.
+ */
+export function requireKnownHost(app: FastifyInstance, names: readonly string[]): void {
+  const allowed = new Set([...LOOPBACK_HOST_NAMES, ...names].map(normalizeHostName));
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const host = parseHostHeader(request.headers.host);
+    const address = app.server.address();
+    const port = address !== null && typeof address === 'object' ? address.port : undefined;
+    if (host !== undefined && allowed.has(host.name) && (port === undefined || host.port === port)) return;
+    return reply.code(421).send({
+      statusCode: 421,
+      error: 'Misdirected Request',
+      message: 'this dashboard does not answer to that host name; open it by the address it listens on, or start serve with --allowed-host NAME',
+    });
+  });
+}
+
 function sameToken(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(given);

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { CLI, FIXTURES, temporaryFolder } from '../helpers.js';
@@ -14,6 +15,19 @@ afterEach(() => folder.cleanup());
 function supportlens(...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The status of GET /api/runs sent to `url` with another `Host` header (fetch does not let one set it). */
+function statusWithHost(url: string, host: string): Promise<number | undefined> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    request({ host: hostname, port, path: '/api/runs', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 test('serve refuses a non-loopback address without a long enough token, and a missing database', () => {
@@ -33,7 +47,10 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
 test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => {
   supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
   supportlens('analyze', '--db', db, '--quiet');
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], { cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example'], {
+    cwd: folder.path,
+    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -49,6 +66,10 @@ test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => 
     expect(((await runs.json()) as { ingestRuns: unknown[] }).ingestRuns).toHaveLength(1);
     const page = await fetch(`${url}/`);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const port = new URL(url).port;
+    expect(await statusWithHost(url, `evil.example:${port}`)).toBe(421);
+    expect(await statusWithHost(url, `dash.example:${port}`)).toBe(200);
+    expect(await statusWithHost(url, `localhost:${port}`)).toBe(200);
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../../db/connection.js';
@@ -230,6 +231,60 @@ describe('token when bound beyond loopback', () => {
     const cookie = String(opened.headers['set-cookie']);
     expect(cookie).toMatch(/^supportlens_token=correct-horse-battery-staple; HttpOnly; SameSite=Strict; Path=\//);
     expect((await guarded.inject({ url: '/topics?from=2026-03-01', headers: { cookie: cookie.split(';')[0]! } })).statusCode).toBe(200);
+  });
+});
+
+describe('Host header (DNS rebinding)', () => {
+  test('a request naming another host is a 421 before anything is read; loopback names are answered', async () => {
+    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example', 'localhost@evil.example', 'localhost/x']) {
+      const res = await app.inject({ url: '/api/topics', headers: { host } });
+      expect(res.statusCode, host).toBe(421);
+      expect(res.json()).toEqual({
+        statusCode: 421,
+        error: 'Misdirected Request',
+        message: 'this dashboard does not answer to that host name; open it by the address it listens on, or start serve with --allowed-host NAME',
+      });
+    }
+    for (const host of ['localhost', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LocalHost']) {
+      expect((await app.inject({ url: '/api/runs', headers: { host } })).statusCode, host).toBe(200);
+    }
+  });
+
+  test('configured names are answered too; a token does not let another host in', async () => {
+    const TOKEN = 'correct-horse-battery-staple';
+    const named = await buildApp({ db: handle.db, responseTimes: config.responseTimes, hosts: ['Dash.Example.com', '::2'], token: TOKEN, now: () => NOW });
+    try {
+      const headers = { 'x-supportlens-token': TOKEN };
+      expect((await named.inject({ url: '/api/runs', headers: { ...headers, host: 'dash.example.com:8080' } })).statusCode).toBe(200);
+      expect((await named.inject({ url: '/api/runs', headers: { ...headers, host: '[::2]' } })).statusCode).toBe(200);
+      expect((await named.inject({ url: '/api/runs', headers: { ...headers, host: 'evil.example' } })).statusCode).toBe(421);
+      expect((await named.inject({ url: `/?token=${TOKEN}`, headers: { host: 'evil.example' } })).statusCode).toBe(421);
+    } finally {
+      await named.close();
+    }
+  });
+
+  test('once listening, the port in the Host header must be the one listened on', async () => {
+    const listening = await buildApp({ db: handle.db, responseTimes: config.responseTimes, now: () => NOW });
+    try {
+      const port = new URL(await listening.listen({ host: '127.0.0.1', port: 0 })).port;
+      const status = (host: string) =>
+        new Promise<number | undefined>((resolve, reject) => {
+          request({ host: '127.0.0.1', port, path: '/api/runs', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+            .on('error', reject)
+            .end();
+        });
+      expect(await status(`127.0.0.1:${port}`)).toBe(200);
+      expect(await status(`localhost:${port}`)).toBe(200);
+      expect(await status(`evil.example:${port}`)).toBe(421);
+      expect(await status(`127.0.0.1:${Number(port) + 1}`)).toBe(421);
+      expect(await status('127.0.0.1')).toBe(421);
+    } finally {
+      await listening.close();
+    }
   });
 });
 
