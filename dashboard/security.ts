@@ -106,17 +106,20 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * token does not stay in the address bar or history).
  */
 export function requireToken(app: FastifyInstance, token: string): void {
+  if (token.trim() === '') throw new Error('the dashboard token is blank');
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const authorization = request.headers.authorization;
     const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
     const header = request.headers[TOKEN_HEADER];
     if (sameToken(bearer, token) || sameToken(typeof header === 'string' ? header : undefined, token)) return;
     if (sameToken(cookieValue(request.headers.cookie, TOKEN_COOKIE), token)) return;
-    const url = new URL(request.url, 'http://localhost');
+    // Appended to an origin, so that `//other.example/x` stays a path (as a base-relative URL it names a host).
+    const url = new URL(`http://localhost${request.url.startsWith('/') ? '' : '/'}${request.url}`);
     if (sameToken(url.searchParams.get('token') ?? undefined, token)) {
       url.searchParams.delete('token');
       reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-      return reply.redirect(`${url.pathname}${url.search}`, 303);
+      // One leading slash: the browser would read `//other.example/x` as another host (an open redirect).
+      return reply.redirect(`${url.pathname.replace(/^\/+/, '/')}${url.search}`, 303);
     }
     return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: `a token is required: open the URL with ?token=... or send the ${TOKEN_HEADER} header` });
   });

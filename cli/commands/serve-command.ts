@@ -49,9 +49,14 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${options.port}" is not a port number`);
       const token = options.token === '' ? undefined : options.token;
-      if (!isLoopbackHost(options.host)) {
-        if (token === undefined) throw new UsageError(`--host ${options.host} is reachable from other machines: give --token (or SUPPORTLENS_TOKEN)`);
+      if (token === undefined && !isLoopbackHost(options.host)) {
+        throw new UsageError(`--host ${options.host} is reachable from other machines: give --token (or SUPPORTLENS_TOKEN)`);
+      }
+      if (token !== undefined) {
+        // Checked on loopback too: a given token is enforced there as well.
         if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters`);
+        if (token.trim().length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters other than spaces`);
+        if (token.trim() !== token) throw new UsageError('--token: no spaces at the start or end (HTTP drops them from headers)');
       }
       const config = await loadConfig(options.config);
       let beforeStop: (() => Promise<void>) | undefined;

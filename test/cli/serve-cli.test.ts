@@ -38,6 +38,14 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
   const short = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0', '--token', 'short');
   expect(short.code).toBe(2);
   expect(short.stderr).toMatch(/--token: use at least 16 characters/);
+  for (const host of ['0.0.0.0', '127.0.0.1']) {
+    const blank = supportlens('serve', '--db', db, '--host', host, '--port', '0', '--token', ' '.repeat(16));
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toBe('supportlens: --token: use at least 16 characters other than spaces\n');
+  }
+  const padded = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0', '--token', ' correct-horse-battery-staple');
+  expect(padded.code).toBe(2);
+  expect(padded.stderr).toBe('supportlens: --token: no spaces at the start or end (HTTP drops them from headers)\n');
   const missing = supportlens('serve', '--db', join(folder.path, 'none.db'), '--port', '0');
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/--db: no database at/);

@@ -232,6 +232,36 @@ describe('token when bound beyond loopback', () => {
     expect(cookie).toMatch(/^supportlens_token=correct-horse-battery-staple; HttpOnly; SameSite=Strict; Path=\//);
     expect((await guarded.inject({ url: '/topics?from=2026-03-01', headers: { cookie: cookie.split(';')[0]! } })).statusCode).toBe(200);
   });
+
+  test('the redirect that drops ?token= stays on this server, whatever the path', async () => {
+    const listening = await buildApp({ db: handle.db, responseTimes: config.responseTimes, token: TOKEN, now: () => NOW });
+    try {
+      const port = new URL(await listening.listen({ host: '127.0.0.1', port: 0 })).port;
+      for (const [path, location] of [
+        [`/.//evil.example/x?token=${TOKEN}`, '/evil.example/x'],
+        [`//evil.example/x?token=${TOKEN}&a=1`, '/evil.example/x?a=1'],
+        [`/%2e//evil.example?token=${TOKEN}`, '/evil.example'],
+        [`/./\\evil.example?token=${TOKEN}`, '/evil.example'],
+        [`/topics?token=${TOKEN}&from=2026-03-01`, '/topics?from=2026-03-01'],
+      ] as const) {
+        const answer = await new Promise<{ status: number | undefined; location: string | undefined }>((resolve, reject) => {
+          request({ host: '127.0.0.1', port, path }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode, location: res.headers.location });
+          })
+            .on('error', reject)
+            .end();
+        });
+        expect(answer, path).toEqual({ status: 303, location });
+      }
+    } finally {
+      await listening.close();
+    }
+  });
+
+  test('a token of spaces only is refused', async () => {
+    await expect(buildApp({ db: handle.db, responseTimes: config.responseTimes, token: ' '.repeat(16) })).rejects.toThrow('the dashboard token is blank');
+  });
 });
 
 describe('Host header (DNS rebinding)', () => {
