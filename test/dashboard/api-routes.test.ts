@@ -144,6 +144,28 @@ describe('a bad query string is a 400 naming the parameter', () => {
   });
 });
 
+describe('long and far ranges', () => {
+  test('a range longer than the day series can show is a 400 that says so, not a series cut short', async () => {
+    for (const url of ['/api/overview?from=2016-01-01&to=2026-03-31', '/api/overview?from=2026-03-04&to=9999-12-31', '/topics?from=0001-01-01']) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().message, url).toMatch(/^querystring\/from the range from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} spans [\d,]+ days; the dashboard shows at most 3,700 days at once$/);
+    }
+    const longest = await app.inject('/api/overview?from=2016-03-02&to=2026-03-31');
+    expect(longest.statusCode).toBe(200);
+    expect(longest.json().days).toHaveLength(3_682);
+    expect(longest.json().days.at(-1)).toBe('2026-03-31');
+  });
+
+  test('the last day of year 9999 is a day like any other', async () => {
+    const res = await app.inject('/api/overview?from=9999-12-01&to=9999-12-31');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().days).toHaveLength(31);
+    expect(res.json().days.at(-1)).toBe('9999-12-31');
+    expect(res.json().total.conversations).toBe(0);
+  });
+});
+
 describe('pages and headers', () => {
   test.each(['/', '/peak-times', '/topics', '/faq-gaps', '/runs'])('%s: HTML with a CSP that allows no inline script, only our scripts', async (path) => {
     const res = await app.inject(path);
