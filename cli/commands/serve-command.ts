@@ -6,7 +6,7 @@ import { buildApp } from '../../dashboard/build-app.js';
 import { startSchedule } from '../schedule/start-schedule.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
-import { dbOption, UsageError } from '../options.js';
+import { dbOption, EnvironmentError, UsageError } from '../options.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 3000;
@@ -78,6 +78,21 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
     });
 }
 
+/** The one line for an address the dashboard cannot listen on; undefined for other errors. */
+function listenError(error: unknown, host: string, port: number): EnvironmentError | undefined {
+  switch ((error as { code?: unknown }).code) {
+    case 'EADDRINUSE':
+      return new EnvironmentError(`port ${port} on ${host} is in use by another program (another supportlens serve?): stop it, or give another --port (0: any free port)`);
+    case 'EACCES':
+      return new EnvironmentError(`this user may not listen on port ${port} of ${host}: give a port above 1023 with --port`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new EnvironmentError(`--host ${host} is not an address of this machine: give one of its addresses, or 0.0.0.0 for all`);
+    default:
+      return undefined;
+  }
+}
+
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 /** The names a browser may use to reach a server bound to `host`: it, or on a wildcard address this machine's. */
@@ -107,7 +122,13 @@ export async function startDashboard(options: {
   const handle = await openDatabase({ path: options.db, readonly: true });
   const app = await buildApp({ db: handle.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' } });
   app.addHook('onClose', async () => handle.close());
-  const address = await app.listen({ host: options.host, port: options.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, options.host, options.port) ?? error;
+  }
   const url = new URL(address);
   process.stdout.write(`supportlens dashboard: ${url.origin}/${options.token !== undefined && !isLoopbackHost(options.host) ? '?token=…' : ''}\n`);
   const stop = (): void => {
