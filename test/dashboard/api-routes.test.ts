@@ -373,3 +373,25 @@ test('a new analysis run changes the answers at once (the cache is keyed on the 
     await cachedApp.close();
   }
 });
+
+test('the cache key is the validated query: unknown parameters, order and empty values do not make a new computation', async () => {
+  const cachedApp = await buildApp({ db: handle.db, responseTimes: config.responseTimes, now: () => NOW });
+  const volume = async (query: string) =>
+    (await cachedApp.inject(`/api/peak-times?${query}`)).json().cells.reduce((sum: number, cell: { conversations: number }) => sum + cell.conversations, 0);
+  const first = await volume('from=2026-03-04&to=2026-03-31');
+  const fact = await handle.db.selectFrom('conversation_facts').selectAll().limit(1).executeTakeFirstOrThrow();
+  await handle.db.insertInto('conversation_facts').values({ ...fact, conversation_id: 10_000_001, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
+  try {
+    for (const query of ['from=2026-03-04&to=2026-03-31&z=1', 'to=2026-03-31&from=2026-03-04', 'from=2026-03-04&to=2026-03-31&channel=', 'z=2&to=2026-03-31&from=2026-03-04&y=']) {
+      expect(await volume(query), query).toBe(first);
+    }
+    // Another range is another computation, which sees the new fact.
+    expect(await volume('from=2026-03-05&to=2026-03-05')).toBeGreaterThan(0);
+    const narrower = await volume('from=2026-03-05&to=2026-03-31');
+    await handle.db.deleteFrom('conversation_facts').where('conversation_id', '=', 10_000_001).execute();
+    expect(await volume('from=2026-03-05&to=2026-03-31&z=1')).toBe(narrower);
+  } finally {
+    await handle.db.deleteFrom('conversation_facts').where('conversation_id', '=', 10_000_001).execute();
+    await cachedApp.close();
+  }
+});
