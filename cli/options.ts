@@ -17,5 +17,13 @@ export const EXIT_PARTIAL = 1;
 export const EXIT_USAGE = 2;
 /** Nothing could be read: no record in any of the files. */
 export const EXIT_NOTHING_READ = 3;
+/**
+ * The environment stopped the command: a database it cannot open, write or read (read-only, damaged, made by a newer
+ * version), a full disk, a port in use, a missing output folder. Nothing was changed; the message says what to do.
+ */
+export const EXIT_ENVIRONMENT = 74;
 /** An unexpected internal error. */
 export const EXIT_INTERNAL = 70;
+
+/** Thrown when the environment stops a command (a port in use, a missing folder); the process exits with `EXIT_ENVIRONMENT`. */
+export class EnvironmentError extends Error {}

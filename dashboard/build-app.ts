@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from '#kysely';
 import type { Database } from '../db/schema.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
@@ -24,13 +24,15 @@ import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
 import { PAGES, renderPage } from './pages.js';
-import { addSecurityHeaders, requireToken } from './security.js';
+import { addSecurityHeaders, requireKnownHost, requireToken } from './security.js';
 
 export interface DashboardDeps {
   db: Kysely<Database>;
   responseTimes: ResponseTimeConfig;
   /** When set, every request must carry it (required by `serve` on a non-loopback address). */
   token?: string | undefined;
+  /** Host names it answers to besides localhost, 127.0.0.1 and [::1]; a request naming any other host gets a 421. */
+  hosts?: readonly string[];
   /** "Now" for the ages of waiting conversations and the default range (tests pin it). */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -69,6 +71,19 @@ function loadStaticFiles(): Map<string, StaticFile> {
   return files;
 }
 
+/**
+ * A route and its query as validated (unknown parameters removed by the schema, empty values meaning "not given"),
+ * parameters sorted: `?z=1` or another order would otherwise bypass the cache and start a new computation.
+ */
+function cacheKey(request: FastifyRequest): string {
+  const query = request.query as Record<string, unknown>;
+  const parameters = Object.keys(query)
+    .filter((name) => query[name] !== undefined && query[name] !== '')
+    .sort()
+    .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(String(query[name]))}`);
+  return `${request.routeOptions.url ?? request.url.split('?')[0]}?${parameters.join('&')}`;
+}
+
 const RESPONSES = (ok: object) => ({ 200: ok, 400: ERROR_RESPONSE, 500: ERROR_RESPONSE });
 
 /**
@@ -84,9 +99,11 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const context: DashboardContext = { db: deps.db, responseTimes: deps.responseTimes, now: deps.now ?? Date.now };
   const staticFiles = loadStaticFiles();
   const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
-  const cached = async <T>(url: string, compute: () => Promise<T>): Promise<T> => cache.get(`${await getAnalysisVersion(deps.db)} ${url}`, compute);
+  const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
+    cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
 
   addSecurityHeaders(app);
+  requireKnownHost(app, deps.hosts ?? []);
   if (deps.token !== undefined && deps.token !== '') requireToken(app, deps.token);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -100,22 +117,22 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no page at ${request.url.split('?')[0]}` }));
 
   app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
-    cached(request.url, () => getOverview(context, request.query)),
+    cached(request, () => getOverview(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
-    cached(request.url, () => getPeakTimes(context, request.query)),
+    cached(request, () => getPeakTimes(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
-    cached(request.url, () => getTopics(context, request.query)),
+    cached(request, () => getTopics(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
-    cached(request.url, () => getFaqGaps(context, request.query)),
+    cached(request, () => getFaqGaps(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
     '/api/faq-gaps/download',
     { schema: { querystring: DOWNLOAD_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
     async (request, reply) => {
-      const file = await cached(request.url, () => renderFaqGapsDownload(context, request.query, request.query.format));
+      const file = await cached(request, () => renderFaqGapsDownload(context, request.query, request.query.format));
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
     },
   );

@@ -3,6 +3,8 @@ import { parseRangeBound, type ConversationFilter } from '../analysis/conversati
 
 /** Days shown when the URL gives no range: the last 30 days that have data. */
 export const DEFAULT_RANGE_DAYS = 30;
+/** The longest range a page shows (about ten years): the overview draws one point per day. */
+export const MAX_RANGE_DAYS = 3_700;
 
 /** The filter part of every dashboard URL: `?from=YYYY-MM-DD&to=YYYY-MM-DD&channel=name`, both days inclusive. */
 export interface DashboardQuery {
@@ -46,6 +48,10 @@ export function resolveRange(query: DashboardQuery, timeZone: string, latestStar
   const toDay = query.to ?? DateTime.fromMillis(latestStartAt ?? now, { zone: timeZone }).toISODate()!;
   const fromDay = query.from ?? DateTime.fromISO(toDay, { zone: timeZone }).minus({ days: DEFAULT_RANGE_DAYS - 1 }).toISODate()!;
   if (fromDay > toDay) throw new QueryParameterError('from', `"${fromDay}" is after to "${toDay}"`);
+  const spanDays = DateTime.fromISO(toDay, { zone: 'UTC' }).diff(DateTime.fromISO(fromDay, { zone: 'UTC' }), 'days').days + 1;
+  if (spanDays > MAX_RANGE_DAYS) {
+    throw new QueryParameterError('from', `the range from ${fromDay} to ${toDay} spans ${spanDays.toLocaleString('en-US')} days; the dashboard shows at most ${MAX_RANGE_DAYS.toLocaleString('en-US')} days at once`);
+  }
   const channel = query.channel === undefined ? null : query.channel.toLowerCase();
   const filter = {
     from: fromMs ?? parseRangeBound(fromDay, 'from', timeZone)!,
@@ -55,12 +61,12 @@ export function resolveRange(query: DashboardQuery, timeZone: string, latestStar
   return { fromDay, toDay, channel, timeZone, filter };
 }
 
-/** Every day from `fromDay` to `toDay` inclusive, as YYYY-MM-DD. */
+/** Every day from `fromDay` to `toDay` inclusive, as YYYY-MM-DD (`resolveRange` keeps them within `MAX_RANGE_DAYS`). */
 export function daysBetween(fromDay: string, toDay: string): string[] {
   const days: string[] = [];
   let day = DateTime.fromISO(fromDay, { zone: 'UTC' });
   const last = DateTime.fromISO(toDay, { zone: 'UTC' });
-  while (day <= last && days.length < 3700) {
+  while (day <= last) {
     days.push(day.toISODate()!);
     day = day.plus({ days: 1 });
   }

@@ -38,6 +38,46 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
+/** The names a loopback dashboard always answers to. */
+export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host name (lower case, IPv6 in brackets) and port of a `Host` header; undefined when it is not a bare host. */
+export function parseHostHeader(header: string | undefined): { name: string; port: number } | undefined {
+  if (header === undefined || header === '' || /[\s/?#@\\]/.test(header)) return undefined;
+  try {
+    const url = new URL(`http://${header}`);
+    return { name: url.hostname, port: url.port === '' ? 80 : Number(url.port) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A host name as the `Host` header carries it: lower case, an IPv6 address in brackets. */
+export function normalizeHostName(name: string): string {
+  const bare = name.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return bare.includes(':') ? `[${bare}]` : bare;
+}
+
+/**
+ * Answers only requests whose `Host` names this server: a page on another site that points its own name at 127.0.0.1
+ * (DNS rebinding) could otherwise read the dashboard with the visitor's browser. The port must be the one listened
+ * on (not checked before `listen`, as in `inject` tests). Any other host gets a 421.
+ */
+export function requireKnownHost(app: FastifyInstance, names: readonly string[]): void {
+  const allowed = new Set([...LOOPBACK_HOST_NAMES, ...names].map(normalizeHostName));
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const host = parseHostHeader(request.headers.host);
+    const address = app.server.address();
+    const port = address !== null && typeof address === 'object' ? address.port : undefined;
+    if (host !== undefined && allowed.has(host.name) && (port === undefined || host.port === port)) return;
+    return reply.code(421).send({
+      statusCode: 421,
+      error: 'Misdirected Request',
+      message: 'this dashboard does not answer to that host name; open it by the address it listens on, or start serve with --allowed-host NAME',
+    });
+  });
+}
+
 function sameToken(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(given);
@@ -66,17 +106,20 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * token does not stay in the address bar or history).
  */
 export function requireToken(app: FastifyInstance, token: string): void {
+  if (token.trim() === '') throw new Error('the dashboard token is blank');
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const authorization = request.headers.authorization;
     const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
     const header = request.headers[TOKEN_HEADER];
     if (sameToken(bearer, token) || sameToken(typeof header === 'string' ? header : undefined, token)) return;
     if (sameToken(cookieValue(request.headers.cookie, TOKEN_COOKIE), token)) return;
-    const url = new URL(request.url, 'http://localhost');
+    // Appended to an origin, so that `//other.example/x` stays a path (as a base-relative URL it names a host).
+    const url = new URL(`http://localhost${request.url.startsWith('/') ? '' : '/'}${request.url}`);
     if (sameToken(url.searchParams.get('token') ?? undefined, token)) {
       url.searchParams.delete('token');
       reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-      return reply.redirect(`${url.pathname}${url.search}`, 303);
+      // One leading slash: the browser would read `//other.example/x` as another host (an open redirect).
+      return reply.redirect(`${url.pathname.replace(/^\/+/, '/')}${url.search}`, 303);
     }
     return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: `a token is required: open the URL with ?token=... or send the ${TOKEN_HEADER} header` });
   });

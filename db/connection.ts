@@ -1,7 +1,10 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from '#kysely';
 import type { Database } from './schema.js';
-import { migrateToLatest } from './migrate.js';
+import { DatabaseError, databaseErrorFrom, readOnlyMessage } from './database-error.js';
+import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate.js';
 
 export interface OpenDatabaseOptions {
   /** A file path, or `:memory:`. */
@@ -19,40 +22,145 @@ export interface DatabaseHandle {
 }
 
 const NEW_DATABASE_PAGE_SIZE = 16_384;
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** The migrations recorded in the database; undefined before the first. */
+function appliedMigrations(sqlite: BetterSqlite3.Database): string[] | undefined {
+  const table = sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
+  return table === undefined ? undefined : (sqlite.prepare(`select name from ${MIGRATION_TABLE} order by name`).pluck().all() as string[]);
+}
+
+/** A migration we do not know was applied by a later version: its schema may mean what we do not expect. */
+function refuseNewerSchema(applied: readonly string[] | undefined, path: string): void {
+  const unknown = (applied ?? []).filter((name) => !KNOWN_MIGRATIONS.includes(name));
+  if (unknown.length > 0) {
+    throw new DatabaseError(
+      'newer-version',
+      `the database ${path} was made by a newer supportlens (migration ${unknown.join(', ')} is unknown to this version): upgrade supportlens, or give another --db`,
+    );
+  }
+}
+
+/** Before SQLite silently opens a file it may not write read-only, or fails on a missing folder with "unable to open". */
+function checkWritable(path: string): void {
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder)) throw new DatabaseError('cannot-open', `cannot create the database ${path}: the folder ${folder} does not exist`);
+  for (const [target, what] of [
+    [path, 'the file is read-only for this user'],
+    [folder, `its folder ${folder} is read-only for this user`],
+  ] as const) {
+    if (target === path && !existsSync(path)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new DatabaseError('read-only', readOnlyMessage(`the database ${path}`, what));
+    }
+  }
+}
+
+/**
+ * A read-only connection cannot roll back what a killed writer left (a hot journal, a WAL to recover) and fails
+ * with SQLITE_READONLY_ROLLBACK or _RECOVERY. A connection that may write rolls it back on its first read, which
+ * leaves the database as the last commit had it, as any later writer would.
+ */
+function rollBackUnfinishedWrite(path: string): void {
+  const writer = new BetterSqlite3(path, { fileMustExist: true });
+  try {
+    writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    writer.prepare('select count(*) from sqlite_master').get();
+  } finally {
+    writer.close();
+  }
+}
+
+function isUnfinishedWrite(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_READONLY_ROLLBACK' || code === 'SQLITE_READONLY_RECOVERY';
+}
+
+/**
+ * Migrates inside one IMMEDIATE transaction: two processes opening a new database at once take turns (the second
+ * waits up to the busy timeout, then finds everything applied) instead of both creating the same tables.
+ */
+async function migrateAlone(db: Kysely<Database>, sqlite: BetterSqlite3.Database): Promise<unknown> {
+  sqlite.exec('BEGIN IMMEDIATE');
+  let error: unknown;
+  try {
+    ({ error } = await migrateToLatest(db, { disableTransactions: true }));
+  } catch (thrown) {
+    error = thrown;
+  }
+  if (error === undefined) sqlite.exec('COMMIT');
+  else if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+  return error;
+}
 
 function isEmptyDatabase(sqlite: BetterSqlite3.Database): boolean {
   return (sqlite.pragma('page_count', { simple: true }) as number) === 0;
 }
 
 /**
- * Opens (creating if needed) a SQLite database in WAL mode with foreign keys on, and migrates it.
+ * Opens (creating if needed) a SQLite database in WAL mode with foreign keys on, and migrates it. A database this
+ * process cannot use (a file or folder it may not write, a damaged file, one made by a newer supportlens) is a
+ * `DatabaseError` whose message says what to do.
  *
  * @example
  * const { db, close } = await openDatabase({ path: 'supportlens.db' });
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const sqlite = new BetterSqlite3(options.path, { readonly: options.readonly ?? false });
-  if (!options.readonly) {
-    // A page size only takes effect before the first table exists; 16 KiB pages hold more rows per B-tree node,
-    // which makes bulk ingest and the analysis's scans cheaper. Existing databases keep theirs.
-    if (isEmptyDatabase(sqlite)) sqlite.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
+  try {
+    return await openChecked(options);
+  } catch (error) {
+    throw databaseErrorFrom(error, options.path) ?? error;
   }
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  if (options.migrate ?? !options.readonly) {
-    const { error } = await migrateToLatest(db);
-    if (error) {
-      await db.destroy();
-      throw new Error(`could not migrate database ${options.path}: ${String((error as Error).message ?? error)}`);
+}
+
+async function openChecked(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const readonly = options.readonly ?? false;
+  const inMemory = options.path === ':memory:' || options.path === '';
+  if (!readonly && !inMemory) checkWritable(options.path);
+  let sqlite = new BetterSqlite3(options.path, { readonly });
+  try {
+    // First: another process may be creating or migrating the same file, and switching to WAL waits for its lock too.
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (readonly) {
+      try {
+        sqlite.prepare('select count(*) from sqlite_master').get();
+      } catch (error) {
+        if (!isUnfinishedWrite(error)) throw error;
+        sqlite.close();
+        rollBackUnfinishedWrite(options.path);
+        sqlite = new BetterSqlite3(options.path, { readonly });
+        sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    } else {
+      // A page size only takes effect before the first table exists; 16 KiB pages hold more rows per B-tree node,
+      // which makes bulk ingest and the analysis's scans cheaper. Existing databases keep theirs.
+      if (isEmptyDatabase(sqlite)) sqlite.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
     }
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('cache_size = -65536');
+    const applied = appliedMigrations(sqlite);
+    refuseNewerSchema(applied, options.path);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const pending = applied === undefined || KNOWN_MIGRATIONS.some((name) => !applied.includes(name));
+    if ((options.migrate ?? !readonly) && pending) {
+      const error = await migrateAlone(db, sqlite);
+      if (error) {
+        await db.destroy();
+        throw databaseErrorFrom(error, options.path) ?? new Error(`could not migrate database ${options.path}: ${String((error as Error).message ?? error)}`);
+      }
+    }
+    return {
+      db,
+      sqlite,
+      close: () => db.destroy(),
+    };
+  } catch (error) {
+    if (sqlite.open) sqlite.close();
+    throw error;
   }
-  return {
-    db,
-    sqlite,
-    close: () => db.destroy(),
-  };
 }

@@ -15,7 +15,13 @@ class StaticMigrationProvider implements MigrationProvider {
  * const { error } = await migrateToLatest(db);
  * if (error) throw error;
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) });
+export async function migrateToLatest(db: Kysely<any>, options: { disableTransactions?: boolean } = {}): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations), disableTransactions: options.disableTransactions ?? false });
   return migrator.migrateToLatest();
 }
+
+/** The table where Kysely records the migrations applied (its default name). */
+export const MIGRATION_TABLE = 'kysely_migration';
+
+/** Names of every migration this version knows, in order. */
+export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(migrations);

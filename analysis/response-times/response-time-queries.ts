@@ -281,9 +281,12 @@ async function readDailyAggregates(
   groupBy: ResponseTimeGroupBy | null,
 ): Promise<ResponseTimeDailyRow[] | undefined> {
   if (groupBy === 'agent' || groupBy === 'tag') return undefined;
+  // Days are compared as text, which holds for four-digit years only: the day after 9999-12-31 is "+010000-01-01",
+  // which sorts before every day. Beyond them the facts answer.
   const dayOf = (instant: number): string | undefined => {
     const local = DateTime.fromMillis(instant, { zone });
-    return local.startOf('day').toMillis() === instant ? (local.toISODate() ?? undefined) : undefined;
+    const day = local.startOf('day').toMillis() === instant ? local.toISODate() : null;
+    return day !== null && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
   };
   const fromDay = filter.from === undefined ? undefined : dayOf(filter.from);
   const toDay = filter.to === undefined ? undefined : dayOf(filter.to);

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
@@ -9,7 +10,7 @@ import { topicColumns } from '../../analysis/topics/topic-columns.js';
 import { faqMatchColumns } from '../../analysis/faq/faq-match-columns.js';
 import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
 import { loadConfig } from '../config.js';
-import { dbOption, UsageError } from '../options.js';
+import { dbOption, EnvironmentError, UsageError } from '../options.js';
 import { filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
 
 /** The columns of `export conversations`, in order. A later analysis appends its provider here. */
@@ -32,6 +33,21 @@ export function exportCommand(): Command {
   return command;
 }
 
+/** The `--out` file, opened; a folder that is missing or may not be written is one line that says so. */
+async function openOutput(path: string): Promise<Writable> {
+  const stream = createWriteStream(path);
+  try {
+    await once(stream, 'open');
+    return stream;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT') throw new EnvironmentError(`--out: the folder ${dirname(resolve(path))} does not exist: create it first, or give another path`);
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') throw new EnvironmentError(`--out: this user may not write ${path}: give a path in a folder you may write`);
+    if (code === 'EISDIR') throw new EnvironmentError(`--out: ${path} is a folder: give a file name`);
+    throw error;
+  }
+}
+
 function exportConversationsCommand(): Command {
   const command = new Command('conversations')
     .description('One row per conversation with its facts (response times, ...), streamed')
@@ -50,8 +66,7 @@ function exportConversationsCommand(): Command {
       let out: Writable = process.stdout;
       try {
         if (flags.out !== undefined) {
-          out = createWriteStream(flags.out);
-          await once(out, 'open');
+          out = await openOutput(flags.out);
         }
         const rows = await exportConversations(handle, { providers: CONVERSATION_EXPORT_PROVIDERS, format, filter, out });
         if (flags.out !== undefined) {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { startSchedule } from '../schedule/start-schedule.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
-import { dbOption, UsageError } from '../options.js';
+import { dbOption, EnvironmentError, UsageError } from '../options.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 3000;
@@ -19,6 +20,7 @@ interface ServeOptions {
   port: string;
   token?: string;
   schedule?: boolean;
+  allowedHost?: string;
 }
 
 /** `supportlens serve`: the dashboard over the database (opened read-only), until interrupted. */
@@ -30,21 +32,31 @@ export function serveCommand(): Command {
     .addOption(new Option('--host <address>', 'address to listen on').default(DEFAULT_HOST))
     .addOption(new Option('--port <number>', 'port to listen on (0: any free port)').default(String(DEFAULT_PORT)))
     .option('--schedule', 'also run the nightly job (the configuration\'s schedule section) in this process')
+    .addOption(
+      new Option('--allowed-host <names>', 'other host names the dashboard is opened by, comma-separated (a proxy\'s or a DNS name)').env('SUPPORTLENS_ALLOWED_HOSTS'),
+    )
     .addOption(new Option('--token <secret>', `required on a non-loopback --host (at least ${MIN_TOKEN_LENGTH} characters)`).env('SUPPORTLENS_TOKEN'))
     .addHelpText(
       'after',
       `
 Listens on 127.0.0.1 by default: only this machine can connect. On any other address every request must carry the
 token: open http://HOST:PORT/?token=SECRET once (a cookie keeps it, the URL drops it), or send the header
-"x-supportlens-token: SECRET" or "Authorization: Bearer SECRET". Nothing is loaded from other hosts.`,
+"x-supportlens-token: SECRET" or "Authorization: Bearer SECRET". Nothing is loaded from other hosts.
+A request is only answered when its Host names this server: localhost, 127.0.0.1, [::1], the --host address (on
+0.0.0.0 or ::, this machine's name and addresses) or an --allowed-host name; others get a 421.`,
     )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${options.port}" is not a port number`);
       const token = options.token === '' ? undefined : options.token;
-      if (!isLoopbackHost(options.host)) {
-        if (token === undefined) throw new UsageError(`--host ${options.host} is reachable from other machines: give --token (or SUPPORTLENS_TOKEN)`);
+      if (token === undefined && !isLoopbackHost(options.host)) {
+        throw new UsageError(`--host ${options.host} is reachable from other machines: give --token (or SUPPORTLENS_TOKEN)`);
+      }
+      if (token !== undefined) {
+        // Checked on loopback too: a given token is enforced there as well.
         if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters`);
+        if (token.trim().length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters other than spaces`);
+        if (token.trim() !== token) throw new UsageError('--token: no spaces at the start or end (HTTP drops them from headers)');
       }
       const config = await loadConfig(options.config);
       let beforeStop: (() => Promise<void>) | undefined;
@@ -61,8 +73,33 @@ token: open http://HOST:PORT/?token=SECRET once (a cookie keeps it, the URL drop
         };
       }
       if (!existsSync(options.db)) throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
-      await startDashboard({ db: options.db, config, host: options.host, port, token, beforeStop });
+      const hosts = (options.allowedHost ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+      await startDashboard({ db: options.db, config, host: options.host, port, token, hosts, beforeStop });
     });
+}
+
+/** The one line for an address the dashboard cannot listen on; undefined for other errors. */
+function listenError(error: unknown, host: string, port: number): EnvironmentError | undefined {
+  switch ((error as { code?: unknown }).code) {
+    case 'EADDRINUSE':
+      return new EnvironmentError(`port ${port} on ${host} is in use by another program (another supportlens serve?): stop it, or give another --port (0: any free port)`);
+    case 'EACCES':
+      return new EnvironmentError(`this user may not listen on port ${port} of ${host}: give a port above 1023 with --port`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new EnvironmentError(`--host ${host} is not an address of this machine: give one of its addresses, or 0.0.0.0 for all`);
+    default:
+      return undefined;
+  }
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** The names a browser may use to reach a server bound to `host`: it, or on a wildcard address this machine's. */
+function hostNames(host: string, extra: readonly string[]): string[] {
+  if (!WILDCARD_HOSTS.has(host)) return [host, ...extra];
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+  return [host, hostname(), ...addresses, ...extra];
 }
 
 /**
@@ -77,13 +114,21 @@ export async function startDashboard(options: {
   host: string;
   port: number;
   token?: string | undefined;
+  /** Host names to answer to besides the loopback names and those of `host`. */
+  hosts?: readonly string[];
   /** Runs on SIGINT/SIGTERM before the server closes (the schedule lets its current job finish). */
   beforeStop?: () => Promise<void>;
 }): Promise<void> {
   const handle = await openDatabase({ path: options.db, readonly: true });
-  const app = await buildApp({ db: handle.db, responseTimes: options.config.responseTimes, token: options.token, logger: { level: 'warn' } });
+  const app = await buildApp({ db: handle.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' } });
   app.addHook('onClose', async () => handle.close());
-  const address = await app.listen({ host: options.host, port: options.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, options.host, options.port) ?? error;
+  }
   const url = new URL(address);
   process.stdout.write(`supportlens dashboard: ${url.origin}/${options.token !== undefined && !isLoopbackHost(options.host) ? '?token=…' : ''}\n`);
   const stop = (): void => {

@@ -40,6 +40,14 @@ beforeAll(() => {
 });
 
 describe('supportlens report response-times', () => {
+  test('--to 9999-12-31 counts every conversation, as no --to does', () => {
+    const total = (...args: string[]) => JSON.parse(cli('report', 'response-times', '--db', db, '--format', 'json', ...args).stdout).total.conversations;
+    expect(total()).toBe(4);
+    expect(total('--to', '9999-12-31')).toBe(4);
+    expect(total('--from', '2026-01-01', '--to', '9999-12-31')).toBe(4);
+    expect(total('--from', '9999-12-31', '--to', '9999-12-31')).toBe(0);
+  });
+
   test('JSON by channel: exact figures, business time from the config file found in the working directory', () => {
     const result = cli('report', 'response-times', '--db', db, '--group-by', 'channel', '--format', 'json', '--as-of', '2026-03-03T13:00:00Z');
     expect(result.status).toBe(0);

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { CLI, FIXTURES, temporaryFolder } from '../helpers.js';
@@ -16,6 +17,19 @@ function supportlens(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The status of GET /api/runs sent to `url` with another `Host` header (fetch does not let one set it). */
+function statusWithHost(url: string, host: string): Promise<number | undefined> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    request({ host: hostname, port, path: '/api/runs', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 test('serve refuses a non-loopback address without a long enough token, and a missing database', () => {
   supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
   const open = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0');
@@ -24,6 +38,14 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
   const short = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0', '--token', 'short');
   expect(short.code).toBe(2);
   expect(short.stderr).toMatch(/--token: use at least 16 characters/);
+  for (const host of ['0.0.0.0', '127.0.0.1']) {
+    const blank = supportlens('serve', '--db', db, '--host', host, '--port', '0', '--token', ' '.repeat(16));
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toBe('supportlens: --token: use at least 16 characters other than spaces\n');
+  }
+  const padded = supportlens('serve', '--db', db, '--host', '0.0.0.0', '--port', '0', '--token', ' correct-horse-battery-staple');
+  expect(padded.code).toBe(2);
+  expect(padded.stderr).toBe('supportlens: --token: no spaces at the start or end (HTTP drops them from headers)\n');
   const missing = supportlens('serve', '--db', join(folder.path, 'none.db'), '--port', '0');
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/--db: no database at/);
@@ -33,7 +55,10 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
 test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => {
   supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
   supportlens('analyze', '--db', db, '--quiet');
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], { cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example'], {
+    cwd: folder.path,
+    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -49,6 +74,10 @@ test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => 
     expect(((await runs.json()) as { ingestRuns: unknown[] }).ingestRuns).toHaveLength(1);
     const page = await fetch(`${url}/`);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const port = new URL(url).port;
+    expect(await statusWithHost(url, `evil.example:${port}`)).toBe(421);
+    expect(await statusWithHost(url, `dash.example:${port}`)).toBe(200);
+    expect(await statusWithHost(url, `localhost:${port}`)).toBe(200);
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../../db/connection.js';
@@ -143,6 +144,28 @@ describe('a bad query string is a 400 naming the parameter', () => {
   });
 });
 
+describe('long and far ranges', () => {
+  test('a range longer than the day series can show is a 400 that says so, not a series cut short', async () => {
+    for (const url of ['/api/overview?from=2016-01-01&to=2026-03-31', '/api/overview?from=2026-03-04&to=9999-12-31', '/topics?from=0001-01-01']) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().message, url).toMatch(/^querystring\/from the range from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} spans [\d,]+ days; the dashboard shows at most 3,700 days at once$/);
+    }
+    const longest = await app.inject('/api/overview?from=2016-03-02&to=2026-03-31');
+    expect(longest.statusCode).toBe(200);
+    expect(longest.json().days).toHaveLength(3_682);
+    expect(longest.json().days.at(-1)).toBe('2026-03-31');
+  });
+
+  test('the last day of year 9999 is a day like any other', async () => {
+    const res = await app.inject('/api/overview?from=9999-12-01&to=9999-12-31');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().days).toHaveLength(31);
+    expect(res.json().days.at(-1)).toBe('9999-12-31');
+    expect(res.json().total.conversations).toBe(0);
+  });
+});
+
 describe('pages and headers', () => {
   test.each(['/', '/peak-times', '/topics', '/faq-gaps', '/runs'])('%s: HTML with a CSP that allows no inline script, only our scripts', async (path) => {
     const res = await app.inject(path);
@@ -231,6 +254,90 @@ describe('token when bound beyond loopback', () => {
     expect(cookie).toMatch(/^supportlens_token=correct-horse-battery-staple; HttpOnly; SameSite=Strict; Path=\//);
     expect((await guarded.inject({ url: '/topics?from=2026-03-01', headers: { cookie: cookie.split(';')[0]! } })).statusCode).toBe(200);
   });
+
+  test('the redirect that drops ?token= stays on this server, whatever the path', async () => {
+    const listening = await buildApp({ db: handle.db, responseTimes: config.responseTimes, token: TOKEN, now: () => NOW });
+    try {
+      const port = new URL(await listening.listen({ host: '127.0.0.1', port: 0 })).port;
+      for (const [path, location] of [
+        [`/.//evil.example/x?token=${TOKEN}`, '/evil.example/x'],
+        [`//evil.example/x?token=${TOKEN}&a=1`, '/evil.example/x?a=1'],
+        [`/%2e//evil.example?token=${TOKEN}`, '/evil.example'],
+        [`/./\\evil.example?token=${TOKEN}`, '/evil.example'],
+        [`/topics?token=${TOKEN}&from=2026-03-01`, '/topics?from=2026-03-01'],
+      ] as const) {
+        const answer = await new Promise<{ status: number | undefined; location: string | undefined }>((resolve, reject) => {
+          request({ host: '127.0.0.1', port, path }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode, location: res.headers.location });
+          })
+            .on('error', reject)
+            .end();
+        });
+        expect(answer, path).toEqual({ status: 303, location });
+      }
+    } finally {
+      await listening.close();
+    }
+  });
+
+  test('a token of spaces only is refused', async () => {
+    await expect(buildApp({ db: handle.db, responseTimes: config.responseTimes, token: ' '.repeat(16) })).rejects.toThrow('the dashboard token is blank');
+  });
+});
+
+describe('Host header (DNS rebinding)', () => {
+  test('a request naming another host is a 421 before anything is read; loopback names are answered', async () => {
+    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example', 'localhost@evil.example', 'localhost/x']) {
+      const res = await app.inject({ url: '/api/topics', headers: { host } });
+      expect(res.statusCode, host).toBe(421);
+      expect(res.json()).toEqual({
+        statusCode: 421,
+        error: 'Misdirected Request',
+        message: 'this dashboard does not answer to that host name; open it by the address it listens on, or start serve with --allowed-host NAME',
+      });
+    }
+    for (const host of ['localhost', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LocalHost']) {
+      expect((await app.inject({ url: '/api/runs', headers: { host } })).statusCode, host).toBe(200);
+    }
+  });
+
+  test('configured names are answered too; a token does not let another host in', async () => {
+    const TOKEN = 'correct-horse-battery-staple';
+    const named = await buildApp({ db: handle.db, responseTimes: config.responseTimes, hosts: ['Dash.Example.com', '::2'], token: TOKEN, now: () => NOW });
+    try {
+      const headers = { 'x-supportlens-token': TOKEN };
+      expect((await named.inject({ url: '/api/runs', headers: { ...headers, host: 'dash.example.com:8080' } })).statusCode).toBe(200);
+      expect((await named.inject({ url: '/api/runs', headers: { ...headers, host: '[::2]' } })).statusCode).toBe(200);
+      expect((await named.inject({ url: '/api/runs', headers: { ...headers, host: 'evil.example' } })).statusCode).toBe(421);
+      expect((await named.inject({ url: `/?token=${TOKEN}`, headers: { host: 'evil.example' } })).statusCode).toBe(421);
+    } finally {
+      await named.close();
+    }
+  });
+
+  test('once listening, the port in the Host header must be the one listened on', async () => {
+    const listening = await buildApp({ db: handle.db, responseTimes: config.responseTimes, now: () => NOW });
+    try {
+      const port = new URL(await listening.listen({ host: '127.0.0.1', port: 0 })).port;
+      const status = (host: string) =>
+        new Promise<number | undefined>((resolve, reject) => {
+          request({ host: '127.0.0.1', port, path: '/api/runs', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+            .on('error', reject)
+            .end();
+        });
+      expect(await status(`127.0.0.1:${port}`)).toBe(200);
+      expect(await status(`localhost:${port}`)).toBe(200);
+      expect(await status(`evil.example:${port}`)).toBe(421);
+      expect(await status(`127.0.0.1:${Number(port) + 1}`)).toBe(421);
+      expect(await status('127.0.0.1')).toBe(421);
+    } finally {
+      await listening.close();
+    }
+  });
 });
 
 test('an unexpected failure is a generic 500 without internals', async () => {
@@ -267,6 +374,28 @@ test('a new analysis run changes the answers at once (the cache is keyed on the 
   } finally {
     await handle.db.deleteFrom('conversation_facts').where('run_id', '=', run.id).execute();
     await handle.db.deleteFrom('analysis_runs').where('id', '=', run.id).execute();
+    await cachedApp.close();
+  }
+});
+
+test('the cache key is the validated query: unknown parameters, order and empty values do not make a new computation', async () => {
+  const cachedApp = await buildApp({ db: handle.db, responseTimes: config.responseTimes, now: () => NOW });
+  const volume = async (query: string) =>
+    (await cachedApp.inject(`/api/peak-times?${query}`)).json().cells.reduce((sum: number, cell: { conversations: number }) => sum + cell.conversations, 0);
+  const first = await volume('from=2026-03-04&to=2026-03-31');
+  const fact = await handle.db.selectFrom('conversation_facts').selectAll().limit(1).executeTakeFirstOrThrow();
+  await handle.db.insertInto('conversation_facts').values({ ...fact, conversation_id: 10_000_001, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
+  try {
+    for (const query of ['from=2026-03-04&to=2026-03-31&z=1', 'to=2026-03-31&from=2026-03-04', 'from=2026-03-04&to=2026-03-31&channel=', 'z=2&to=2026-03-31&from=2026-03-04&y=']) {
+      expect(await volume(query), query).toBe(first);
+    }
+    // Another range is another computation, which sees the new fact.
+    expect(await volume('from=2026-03-05&to=2026-03-05')).toBeGreaterThan(0);
+    const narrower = await volume('from=2026-03-05&to=2026-03-31');
+    await handle.db.deleteFrom('conversation_facts').where('conversation_id', '=', 10_000_001).execute();
+    expect(await volume('from=2026-03-05&to=2026-03-31&z=1')).toBe(narrower);
+  } finally {
+    await handle.db.deleteFrom('conversation_facts').where('conversation_id', '=', 10_000_001).execute();
     await cachedApp.close();
   }
 });

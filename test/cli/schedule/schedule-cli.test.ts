@@ -75,7 +75,7 @@ describe('supportlens run-now', () => {
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.on('exit', (code) => resolve({ code, stdout }));
       });
-    // An existing database: two processes migrating a new file at once is a separate matter (Kysely takes no lock on SQLite).
+    // An existing database (a new one: the test below).
     await (await openDatabase({ path: db })).close();
     const results = await Promise.all([runNow(), runNow()]);
     const runs = await jobRuns();
@@ -84,6 +84,28 @@ describe('supportlens run-now', () => {
     expect(runs.map((run) => run.status).sort()).toSatisfy((statuses: string[]) => statuses.join() === 'skipped,succeeded' || statuses.join() === 'succeeded,succeeded');
     expect(results.map((result) => result.code).sort()).toEqual(runs.some((run) => run.status === 'skipped') ? [0, 1] : [0, 0]);
   });
+
+  test('two processes at once on a new database, several times: no crash, one runs, the other is recorded as skipped', async () => {
+    writeConversations(inbox, 'day-1.jsonl', 'a', 2_000);
+    const runNow = (path: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'run-now', '--db', path], { cwd: folder.path });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    for (let round = 1; round <= 4; round++) {
+      db = join(folder.path, `new-${round}.db`);
+      const results = await Promise.all([runNow(db), runNow(db)]);
+      expect(results.map((result) => result.stderr), `round ${round}`).toEqual(['', '']);
+      expect(results.map((result) => result.code).sort(), `round ${round}`).toEqual([0, 1]);
+      const runs = await jobRuns();
+      expect(runs.map((run) => [run.status, run.records_inserted]).sort(), `round ${round}`).toEqual([
+        ['skipped', 0],
+        ['succeeded', 2_000],
+      ]);
+    }
+  }, 120_000);
 
   test('exit 2 for a bad schedule section, naming the keys', () => {
     writeFileSync(join(folder.path, 'bad.json'), JSON.stringify({ schedule: { retries: 'often', cron: '0 2 * *  * * *' } }));
