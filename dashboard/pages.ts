@@ -40,7 +40,8 @@ const DEFINITIONS: Record<PageName, [string, string][]> = {
     ['Median first response', 'Over the topic\u2019s answered conversations in the range.'],
   ],
   'faq-gaps': [
-    ['NEW', 'A frequent topic that no FAQ entry covers; proposes a title and key terms.'],
+    ['NEW', 'A missing article: frequent topics, in any language, that no FAQ entry covers; proposes a title and key terms.'],
+    ['TRANSLATE', 'An entry that answers questions asked in a language it has no version in; names the entry and the language.'],
     ['UPDATE', 'An entry covering a topic that still generates many or growing contacts, whose text misses what agents now answer, or that was last changed before the topic surged.'],
     ['UNUSED', 'An entry that no question matched in the period.'],
     ['Priority', 'Weighs volume, growth and handling time; higher first. Status compares with the last saved report.'],

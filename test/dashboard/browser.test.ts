@@ -59,7 +59,8 @@ async function open(url: string): Promise<{ page: Page; problems: PageProblems }
 }
 
 async function api(path: string): Promise<any> {
-  const res = await app.inject(path);
+  // The same Host the browser sends: the server answers only requests that name it.
+  const res = await app.inject({ url: path, headers: { host: new URL(base).host } });
   expect(res.statusCode).toBe(200);
   return res.json();
 }
@@ -182,7 +183,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in chromium', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#download-${format}`)]);
       const saved = join(folder.path, download.suggestedFilename());
       await download.saveAs(saved);
-      const expected = (await app.inject(`/api/faq-gaps/download?${RANGE}&format=${format}`)).body;
+      const expected = (await app.inject({ url: `/api/faq-gaps/download?${RANGE}&format=${format}`, headers: { host: new URL(base).host } })).body;
       expect(readFileSync(saved, 'utf8')).toBe(expected);
       expect(download.suggestedFilename()).toBe(`faq-gaps-2026-03-04-to-2026-03-31.${format === 'markdown' ? 'md' : format}`);
     }
