@@ -41,12 +41,11 @@ export function isLoopbackHost(host: string): boolean {
 /** The names a loopback dashboard always answers to. */
 export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
-/** The host name (lower case, IPv6 in brackets) and port of a `Host` header; undefined when it is not a bare host. */
-export function parseHostHeader(header: string | undefined): { name: string; port: number } | undefined {
+/** The host name of a `Host` header (lower case, IPv6 in brackets, port dropped); undefined when it is not a bare host. */
+export function hostNameOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '' || /[\s/?#@\\]/.test(header)) return undefined;
   try {
-    const url = new URL(`http://${header}`);
-    return { name: url.hostname, port: url.port === '' ? 80 : Number(url.port) };
+    return new URL(`http://${header}`).hostname;
   } catch {
     return undefined;
   }
@@ -60,16 +59,15 @@ export function normalizeHostName(name: string): string {
 
 /**
  * Answers only requests whose `Host` names this server: a page on another site that points its own name at 127.0.0.1
- * (DNS rebinding) could otherwise read the dashboard with the visitor's browser. The port must be the one listened
- * on (not checked before `listen`, as in `inject` tests). Any other host gets a 421.
+ * (DNS rebinding) could otherwise read the dashboard with the visitor's browser. Any other host gets a 421. The port
+ * is not checked: an SSH tunnel (`ssh -L 8080:127.0.0.1:3000`) or a proxy on another port is still this server, and
+ * a rebinding page cannot choose its host name.
  */
 export function requireKnownHost(app: FastifyInstance, names: readonly string[]): void {
   const allowed = new Set([...LOOPBACK_HOST_NAMES, ...names].map(normalizeHostName));
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const host = parseHostHeader(request.headers.host);
-    const address = app.server.address();
-    const port = address !== null && typeof address === 'object' ? address.port : undefined;
-    if (host !== undefined && allowed.has(host.name) && (port === undefined || host.port === port)) return;
+    const name = hostNameOf(request.headers.host);
+    if (name !== undefined && allowed.has(name)) return;
     return reply.code(421).send({
       statusCode: 421,
       error: 'Misdirected Request',
