@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
+import { detectLanguage } from '../text/detect-language.js';
+import { normalizeText } from '../text/normalize-text.js';
 import { buildFaqIndex, markdownToText } from './faq-index.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
+import { buildReplyProfiles, calibrateSameAnswer, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
 
 export type GapVerdict = 'NEW' | 'TRANSLATE' | 'UPDATE' | 'UNUSED';
 export type UpdateReason = 'many-contacts' | 'growing-contacts' | 'answer-drift' | 'changed-before-surge';
@@ -56,9 +59,16 @@ export interface GapVerdictOptions {
   minTopicConversations: number;
   /** A topic is covered when at least this share of its questions is covered. */
   minCoveredShare: number;
-  /** A covered topic with at least this many conversations still generates many contacts. */
+  /**
+   * An entry whose topics have at least this many conversations still generates many contacts. Off by default: the
+   * entry that answers the most common question always has the most contacts, and volume alone does not say what to
+   * change; growth and what agents answer do.
+   */
   manyContacts: number;
-  /** Growth against the previous period (0.5 = +50%) that counts as growing. */
+  /**
+   * Growth against the previous period (0.5 = +50%) that counts as growing, when it is also beyond chance: at most a
+   * 1% probability under equal rates (a one-sided binomial test of the two periods' counts).
+   */
   growingAt: number;
   /** Growth that counts as a surge (1 = doubled). */
   surgeAt: number;
@@ -84,7 +94,7 @@ export interface GapVerdictOptions {
 export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'> = {
   minTopicConversations: 10,
   minCoveredShare: 0.5,
-  manyContacts: 50,
+  manyContacts: Number.POSITIVE_INFINITY,
   growingAt: 0.5,
   surgeAt: 1,
   minDriftReplies: 3,
@@ -141,9 +151,11 @@ export interface GapFinding {
 
 /**
  * The FAQ editor's findings for one period, highest priority first:
- * - NEW: one per missing article. Topics whose questions are mostly not covered by any entry, in any language, are
- *   gathered when an article written for one would cover the other's questions (`sameArticleScore`, matched across
- *   languages), and reported together once they reach `minTopicConversations`; the evidence names the nearest entry.
+ * - A topic is answered by an entry when most of its questions are covered (in any language), or when agents answer
+ *   it the way they answer that entry's topics (their replies' profiles, see `calibrateSameAnswer`).
+ * - NEW: one per missing article. Topics no entry answers are gathered when an article written for one would cover
+ *   the other's questions (`sameArticleScore`, matched across languages) or agents answer them alike, and reported
+ *   together once they reach `minTopicConversations`; the evidence names the nearest entry.
  * - TRANSLATE: an entry that answers questions asked in another language than its own (at least
  *   `minTranslateConversations`) while no entry in that language does; one per entry and language.
  * - UPDATE: one per entry, gathering every topic it covers: when they still have `manyContacts` or grow by
@@ -158,32 +170,97 @@ export interface GapFinding {
 export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
   const findings: GapFinding[] = [];
   const entriesById = new Map(entries.map((entry) => [entry.entryId, entry]));
+  const entryLanguages = new Map(
+    entries.map((entry) => [entry.entryId, primaryLanguage(entry.language ?? detectLanguage(normalizeText(`${entry.title}\n${markdownToText(entry.body)}`)))]),
+  );
+  const coveredBy = new Map<number, string>();
+  for (const topic of topics) {
+    if (topic.questions.length === 0) continue;
+    const covered = topic.questions.filter((question) => question.covered);
+    if (covered.length / topic.questions.length < options.minCoveredShare) continue;
+    const entryId = mostFrequent(covered.map((q) => q.entryId).filter((id): id is string => id !== null));
+    if (entryId !== undefined && entriesById.has(entryId)) coveredBy.set(topic.topicId, entryId);
+  }
+
+  // Agents' replies: a topic whose questions no entry matches, but which agents answer the way they answer an entry's
+  // topics, is answered by that entry (customers asked it in other words).
+  const repliesByTopic = new Map(topics.map((topic) => [topic.topicId, topic.agentReplies]));
+  const { profiles, weigh } = buildReplyProfiles(repliesByTopic);
+  const versions = findEntryVersions(entries, options.sameArticleScore);
+  // An entry and its translations give one answer: the family's first entry stands for all of them.
+  const family = (entryId: string): string => [entryId, ...(versions.get(entryId) ?? [])].sort()[0]!;
+  const answers = calibrateSameAnswer(profiles, weigh, new Map([...coveredBy].map(([topic, entryId]) => [topic, family(entryId)])), repliesByTopic);
+  const sameAnswer = answers?.cut;
+  const answeredByReplies = new Map<number, string>();
+  if (answers !== undefined) {
+    // A topic matched to an entry by its questions, but answered unlike the topic of that entry (and language) whose
+    // replies are nearest the entry's own text, less alike than topics of two different entries ever are, is not
+    // answered by it: its questions share words with the entry, not its answer. Replies in two languages are never
+    // near, so topics are compared within a language.
+    const languageOf = new Map(topics.map((topic) => [topic.topicId, languagesOf(topic.questions)[0] ?? '']));
+    const entryProfiles = new Map(entries.map((entry) => [entry.entryId, weigh([`${entry.title}\n${markdownToText(entry.body)}`])]));
+    const groups = new Map<string, number[]>();
+    for (const [topic, entryId] of coveredBy) {
+      if (!profiles.has(topic)) continue;
+      const key = `${family(entryId)}|${languageOf.get(topic)}`;
+      groups.set(key, [...(groups.get(key) ?? []), topic]);
+    }
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const members = entries.filter((entry) => family(entry.entryId) === family(coveredBy.get(group[0]!)!));
+      const nearEntry = (topic: number): number => Math.max(...members.map((entry) => profileSimilarity(profiles.get(topic)!, entryProfiles.get(entry.entryId)!)));
+      const anchor = [...group].sort((a, b) => nearEntry(b) - nearEntry(a) || a - b)[0]!;
+      for (const topic of group) {
+        if (topic !== anchor && profileSimilarity(profiles.get(topic)!, profiles.get(anchor)!) < answers.different) coveredBy.delete(topic);
+      }
+    }
+  }
+  if (sameAnswer !== undefined) {
+    for (const topic of topics) {
+      const profile = profiles.get(topic.topicId);
+      if (coveredBy.has(topic.topicId) || profile === undefined || topic.questions.length === 0) continue;
+      let best: { entryId: string; similarity: number } | undefined;
+      for (const [other, entryId] of coveredBy) {
+        const otherProfile = profiles.get(other);
+        if (otherProfile === undefined) continue;
+        const similarity = profileSimilarity(profile, otherProfile);
+        if (similarity >= sameAnswer && (best === undefined || similarity > best.similarity)) best = { entryId, similarity };
+      }
+      if (best !== undefined) answeredByReplies.set(topic.topicId, best.entryId);
+    }
+  }
+
   const uncovered: GapTopic[] = [];
   const topicsByEntry = new Map<string, GapTopic[]>();
   const translations = new Map<string, { entry: GapEntry; language: string; questions: TopicQuestion[]; topics: Set<number> }>();
   for (const topic of topics) {
     if (topic.questions.length === 0) continue;
-    const covered = topic.questions.filter((question) => question.covered);
-    if (covered.length / topic.questions.length < options.minCoveredShare) {
+    const byQuestions = coveredBy.get(topic.topicId);
+    const entry = entriesById.get(byQuestions ?? answeredByReplies.get(topic.topicId) ?? '');
+    if (!entry) {
       uncovered.push(topic);
       continue;
     }
-    const entry = entriesById.get(mostFrequent(covered.map((q) => q.entryId).filter((id): id is string => id !== null)) ?? '');
-    if (!entry) continue;
     topicsByEntry.set(entry.entryId, [...(topicsByEntry.get(entry.entryId) ?? []), topic]);
-    for (const question of covered) {
-      if (!question.crossLanguage || question.language === undefined || question.entryId === null) continue;
-      const answering = entriesById.get(question.entryId);
+    // Questions answered in another language than they were asked in: matched so, or in a topic answered by replies.
+    const answered =
+      byQuestions !== undefined
+        ? topic.questions.filter((q) => q.covered && q.crossLanguage && q.entryId !== null)
+        : topic.questions.filter((q) => q.language !== undefined && primaryLanguage(q.language) !== entryLanguages.get(entry.entryId));
+    for (const question of answered) {
+      if (question.language === undefined) continue;
+      const answering = byQuestions !== undefined ? entriesById.get(question.entryId ?? '') : entry;
       if (!answering) continue;
-      const key = `${answering.entryId}|${question.language}`;
-      const group = translations.get(key) ?? { entry: answering, language: question.language, questions: [], topics: new Set<number>() };
+      const language = primaryLanguage(question.language);
+      const key = `${answering.entryId}|${language}`;
+      const group = translations.get(key) ?? { entry: answering, language, questions: [], topics: new Set<number>() };
       group.questions.push(question);
       group.topics.add(topic.topicId);
       translations.set(key, group);
     }
   }
 
-  for (const group of groupSameArticle(uncovered, options.sameArticleScore)) {
+  for (const group of groupSameArticle(uncovered, options.sameArticleScore, (a, b) => sameAnswer !== undefined && isAnsweredAlike(profiles, a, b, sameAnswer))) {
     const merged = mergeTopics(group);
     if (merged.conversations < options.minTopicConversations) continue;
     const main = group[0]!;
@@ -217,10 +294,9 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     });
   }
 
-  const translated = findTranslatedLanguages(entries, options.sameArticleScore);
   for (const { entry, language, questions, topics: topicIds } of translations.values()) {
     if (questions.length < options.minTranslateConversations) continue;
-    if (translated.get(entry.entryId)?.has(primaryLanguage(language))) continue;
+    if ([...(versions.get(entry.entryId) ?? [])].some((other) => entryLanguages.get(other) === primaryLanguage(language))) continue;
     const conversations = questions.length;
     findings.push({
       id: findingId('TRANSLATE', `entry:${entry.entryId}`, `language:${language}`),
@@ -255,11 +331,12 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     const frequent = merged.conversations >= options.minTopicConversations;
     const reasons: UpdateReason[] = [];
     if (frequent && merged.conversations >= options.manyContacts) reasons.push('many-contacts');
-    if (frequent && merged.growth !== null && merged.growth >= options.growingAt) reasons.push('growing-contacts');
+    const grewBeyondChance = isBeyondChance(merged.conversations, merged.previousConversations);
+    if (frequent && merged.growth !== null && merged.growth >= options.growingAt && grewBeyondChance) reasons.push('growing-contacts');
     const drift = findAnswerDrift(entry, merged.agentReplies, options);
     if (drift.length > 0) reasons.push('answer-drift');
     // Without a previous period (growth unknown) nothing can be said to have surged.
-    const surged = merged.growth !== null && merged.growth >= options.surgeAt;
+    const surged = merged.growth !== null && merged.growth >= options.surgeAt && grewBeyondChance;
     if (frequent && surged && entry.updatedAt < options.periodStart) reasons.push('changed-before-surge');
     if (reasons.length === 0) continue;
     const covered = merged.questions.filter((q) => q.covered);
@@ -327,6 +404,29 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
   );
 }
 
+/** Chance level of the growth test. */
+const GROWTH_SIGNIFICANCE = 0.01;
+
+/**
+ * Whether `now` conversations after `before` in an equal period is more than chance: under equal rates each of the
+ * `now + before` conversations falls in either period with probability 1/2, and P(X >= now) must be at most 1%.
+ */
+function isBeyondChance(now: number, before: number): boolean {
+  const total = now + before;
+  if (total === 0 || now <= before) return false;
+  // Upper tail of Binomial(total, 1/2), summed in log space so that large counts do not overflow.
+  let logTerm = -total * Math.LN2;
+  for (let k = 1; k <= now; k++) logTerm += Math.log((total - k + 1) / k);
+  let tail = 0;
+  let term = logTerm;
+  for (let k = now; k <= total; k++) {
+    tail += Math.exp(term);
+    term += Math.log((total - k) / (k + 1));
+    if (tail > GROWTH_SIGNIFICANCE) return false;
+  }
+  return tail <= GROWTH_SIGNIFICANCE;
+}
+
 interface MergedTopics {
   conversations: number;
   previousConversations: number;
@@ -357,9 +457,9 @@ const ARTICLE_QUESTIONS = 6;
 /**
  * Uncovered topics grouped by missing article, largest topic first in each group: topic A joins topic B when most of
  * A's distinct questions, matched (in any language) against articles made of each other topic's questions, find B
- * with at least `minScore`. Groups are the connected components of that relation.
+ * with at least `minScore`, or when agents answer both alike. Groups are the connected components of that relation.
  */
-function groupSameArticle(topics: readonly GapTopic[], minScore: number): GapTopic[][] {
+function groupSameArticle(topics: readonly GapTopic[], minScore: number, answeredAlike: (a: number, b: number) => boolean): GapTopic[][] {
   const ordered = [...topics].sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
   const wordings = ordered.map((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS));
   const parent = ordered.map((_, i) => i);
@@ -373,6 +473,7 @@ function groupSameArticle(topics: readonly GapTopic[], minScore: number): GapTop
         if (other !== undefined && other.score >= minScore) votes.set(other.entry, (votes.get(other.entry) ?? 0) + 1);
       }
       for (const [b, count] of votes) if (count * 2 > wordings[a]!.length) parent[find(a)] = find(b);
+      for (let b = a + 1; b < ordered.length; b++) if (answeredAlike(ordered[a]!.topicId, ordered[b]!.topicId)) parent[find(a)] = find(b);
     });
   }
   const groups = new Map<number, GapTopic[]>();
@@ -392,28 +493,31 @@ function distinctQuestions(topic: GapTopic, limit: number): string[] {
 }
 
 /**
- * The languages each entry already exists in as another entry: two entries in different languages are translations
- * of each other when one's title, matched across languages, finds the other with at least `minScore`.
+ * Each entry's versions in other languages: two entries in different languages are versions of each other when one's
+ * title, matched across languages, finds the other with at least `minScore`.
  */
-function findTranslatedLanguages(entries: readonly GapEntry[], minScore: number): Map<string, Set<string>> {
-  const translated = new Map<string, Set<string>>();
-  if (entries.length < 2) return translated;
+function findEntryVersions(entries: readonly GapEntry[], minScore: number): Map<string, Set<string>> {
+  const versions = new Map<string, Set<string>>();
+  if (entries.length < 2) return versions;
   const index = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: entry.body, language: entry.language ?? null })));
   entries.forEach((entry, i) => {
     const other = rankFaqEntries(index, entry.title, { limit: 3 }).find((ranked) => ranked.entry !== i && ranked.crossLanguage);
     if (other === undefined || other.score < minScore) return;
     const pair = entries[other.entry]!;
-    const add = (from: GapEntry, to: GapEntry): void => {
-      translated.set(from.entryId, (translated.get(from.entryId) ?? new Set()).add(primaryLanguage(to.language ?? index.languages[entries.indexOf(to)]!)));
-    };
-    add(entry, pair);
-    add(pair, entry);
+    versions.set(entry.entryId, (versions.get(entry.entryId) ?? new Set()).add(pair.entryId));
+    versions.set(pair.entryId, (versions.get(pair.entryId) ?? new Set()).add(entry.entryId));
   });
-  return translated;
+  return versions;
 }
 
 function primaryLanguage(tag: string): string {
   return tag.toLowerCase().split(/[-_]/)[0] ?? tag;
+}
+
+function isAnsweredAlike(profiles: ReadonlyMap<number, ReplyProfile>, a: number, b: number, sameAnswer: number): boolean {
+  const first = profiles.get(a);
+  const second = profiles.get(b);
+  return first !== undefined && second !== undefined && profileSimilarity(first, second) >= sameAnswer;
 }
 
 function languagesOf(questions: readonly TopicQuestion[]): string[] {

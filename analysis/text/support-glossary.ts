@@ -71,6 +71,8 @@ export const SUPPORT_GLOSSARY: Readonly<Record<string, string>> = {
   两步验证: 'two factor authentication 2fa',
   谷歌验证: 'google authenticator 2fa',
   谷歌验证器: 'google authenticator 2fa',
+  谷歌验证码: 'google authenticator code 2fa',
+  短信验证码: 'sms code',
   验证码: 'code verification',
   动态码: 'code 2fa',
   重置: 'reset',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { AGENTS, DEMO_FAQ, DEMO_TOPICS, type DemoTopic } from './demo-content.js';
+import { AGENTS, DEMO_FAQ, DEMO_TOPICS, type DemoQuestionGroup, type DemoTopic } from './demo-content.js';
 
 export interface DemoDataOptions {
   outDir: string;
@@ -18,6 +18,17 @@ export interface DemoDataSummary {
   messages: number;
   /** Days with market volatility: 3-5x chat volume and slower answers. */
   spikeDays: string[];
+  /** What each conversation asks, by conversation id: the ground truth of the FAQ-gap report. */
+  truth: Map<string, DemoQuestionTruth>;
+}
+
+/** The answer to one demo conversation's question as the generator planted it. */
+export interface DemoQuestionTruth {
+  createdAt: number;
+  language: 'en' | 'zh';
+  /** The FAQ entry that answers it (in any language); null when none does. */
+  answeredBy: string | null;
+  missingArticle: string | null;
 }
 
 const HOUR = 3_600_000;
@@ -46,6 +57,15 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
   const files: string[] = [];
   let conversations = 0;
   let messages = 0;
+  const truth = new Map<string, DemoQuestionTruth>();
+  const plant = (record: DemoConversation, group: DemoQuestionGroup): void => {
+    truth.set(record.id, {
+      createdAt: Date.parse(record.created_at),
+      language: record.language === 'zh' ? 'zh' : 'en',
+      answeredBy: group.answeredBy,
+      missingArticle: group.missingArticle ?? null,
+    });
+  };
 
   for (let day = 0; day < options.days; day++) {
     const dayStart = firstDay + day * 24 * HOUR;
@@ -63,14 +83,16 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
     for (let i = 0; i < chats + social; i++) {
       const channel = i < chats ? 'chat' : 'social';
       const id = `${channel}-${date}-${i + 1}`;
-      const record = buildConversation(random, { id, channel, dayStart, topics, spike, weekend });
+      const { record, group } = buildConversation(random, { id, channel, dayStart, topics, spike, weekend });
+      plant(record, group);
       lines.push(JSON.stringify(record));
       conversations += 1;
       messages += record.messages.length;
     }
     for (let i = 0; i < emails; i++) {
       const id = `email-${date}-${i + 1}`;
-      const record = buildConversation(random, { id, channel: 'email', dayStart, topics, spike, weekend });
+      const { record, group } = buildConversation(random, { id, channel: 'email', dayStart, topics, spike, weekend });
+      plant(record, group);
       conversations += 1;
       for (const message of record.messages) {
         messages += 1;
@@ -111,6 +133,7 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
     conversations,
     messages,
     spikeDays: [...spikeDays].sort((a, b) => a - b).map((d) => new Date(firstDay + d * 24 * HOUR).toISOString().slice(0, 10)),
+    truth,
   };
 }
 
@@ -141,16 +164,17 @@ interface DemoConversation {
 function buildConversation(
   random: () => number,
   context: { id: string; channel: string; dayStart: number; topics: DemoTopic[]; spike: number; weekend: boolean },
-): DemoConversation {
+): { record: DemoConversation; group: DemoQuestionGroup } {
   const topic = weightedPick(random, context.topics);
+  const group = pick(random, topic.groups);
   const chinese = random() < 0.35;
   // Incoming volume peaks in the exchange's daytime (UTC+8) and in US evening hours.
   const hour = random() < 0.7 ? 1 + random() * 13 : random() * 24;
   const start = context.dayStart + Math.floor(hour * HOUR + random() * HOUR) % (24 * HOUR);
   const customer = `cust-${Math.floor(random() * 5000)}`;
   const agent = pick(random, AGENTS);
-  const question = fill(random, pick(random, chinese ? topic.zh : topic.en));
-  const answer = pick(random, chinese ? topic.answersZh.length > 0 ? topic.answersZh : topic.answersEn : topic.answersEn);
+  const question = fill(random, pick(random, chinese ? group.zh : group.en));
+  const answer = pick(random, chinese && group.answersZh.length > 0 ? group.answersZh : group.answersEn);
   const messages: DemoMessage[] = [];
   let clock = start;
   const at = () => new Date(clock).toISOString();
@@ -201,7 +225,7 @@ function buildConversation(
       status = 'solved';
     }
   }
-  return {
+  const record: DemoConversation = {
     id: context.id,
     channel: context.channel,
     created_at: new Date(start).toISOString(),
@@ -215,6 +239,7 @@ function buildConversation(
     events,
     messages,
   };
+  return { record, group };
 }
 
 function fill(random: () => number, template: string): string {

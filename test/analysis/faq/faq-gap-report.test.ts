@@ -30,7 +30,7 @@ interface TopicFixture {
 }
 
 const TOPICS: TopicFixture[] = [
-  { topicId: 1, label: 'p2p appeal', question: 'how do I open an appeal in a P2P trade, seller not releasing', reply: 'We escalated your appeal.', now: 15, before: 5 },
+  { topicId: 1, label: 'p2p appeal', question: 'how do I open an appeal in a P2P trade, seller not releasing', reply: 'We escalated your appeal.', now: 30, before: 10 },
   { topicId: 2, label: 'trading fees', question: 'What are the trading fees for spot?', reply: 'The maker fee is now 0.2% for spot.', now: 12, before: 12 },
   { topicId: 3, label: 'reset 2fa', question: 'How do I reset Google Authenticator 2FA?', reply: 'Please use Reset 2FA on the Security page.', now: 12, before: 12 },
 ];
@@ -85,7 +85,7 @@ describe('getFaqGapReport', () => {
       ['UNUSED', null, 'old-promo'],
     ]);
     const [created, updated] = report.findings;
-    expect(created!.evidence).toMatchObject({ conversations: 15, previousConversations: 5, growth: 2, medianHandlingMs: 600_000 });
+    expect(created!.evidence).toMatchObject({ conversations: 30, previousConversations: 10, growth: 2, medianHandlingMs: 600_000 });
     expect(created!.evidence.examples[0]!.conversationId).toMatch(/^t1-/);
     expect(created!.title).toBe('How do I open an appeal in a P2P trade, seller not releasing?');
     expect(updated!.reasons).toEqual(['answer-drift']);

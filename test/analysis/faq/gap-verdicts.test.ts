@@ -92,8 +92,13 @@ describe('decideGapVerdicts', () => {
 
   const updateCases: [string, Partial<GapTopic>, GapEntry, UpdateReason[]][] = [
     ['many contacts', { conversations: 80, previousConversations: 80, questions: questions(80, { covered: 70, entryId: 'fees' }) }, FEES, ['many-contacts']],
-    ['growing contacts', { conversations: 20, previousConversations: 12 }, FEES, ['growing-contacts']],
-    ['a surge after the entry last changed', { conversations: 20, previousConversations: 8 }, { ...FEES, updatedAt: BEFORE }, ['growing-contacts', 'changed-before-surge']],
+    ['growing contacts', { conversations: 60, previousConversations: 30, questions: questions(60, { covered: 55, entryId: 'fees' }) }, FEES, ['growing-contacts']],
+    [
+      'a surge after the entry last changed',
+      { conversations: 60, previousConversations: 24, questions: questions(60, { covered: 55, entryId: 'fees' }) },
+      { ...FEES, updatedAt: BEFORE },
+      ['growing-contacts', 'changed-before-surge'],
+    ],
     [
       'agents contradicting the entry',
       { agentReplies: [...Array<string>(5).fill('The maker fee is 0.2% since May.'), ...Array<string>(5).fill('Let me check that for you.')] },
@@ -101,8 +106,10 @@ describe('decideGapVerdicts', () => {
       ['answer-drift'],
     ],
   ];
-  test.each(updateCases)('UPDATE for %s', (_name, overrides, entry, reasons) => {
-    const findings = decideGapVerdicts([topic({ topicId: 4, ...overrides })], [entry], OPTIONS);
+  test.each(updateCases)('UPDATE for %s', (name, overrides, entry, reasons) => {
+    // Volume alone is a reason only where a team sets `manyContacts` (off by default).
+    const options = name === 'many contacts' ? { ...OPTIONS, manyContacts: 50 } : OPTIONS;
+    const findings = decideGapVerdicts([topic({ topicId: 4, ...overrides })], [entry], options);
     expect(findings.map((finding) => finding.verdict)).toEqual(['UPDATE']);
     expect(findings[0]).toMatchObject({ topicId: 4, entryId: 'fees', title: FEES.title, reasons });
     expect(findings[0]!.evidence.examples.every((example) => example.conversationId.startsWith('c-'))).toBe(true);
@@ -124,6 +131,11 @@ describe('decideGapVerdicts', () => {
       { kind: 'name', agentsSay: 'USDT', replies: 4 },
     ]);
     expect(finding!.summary).toContain('agents say 0.2%, the entry says 0.1%');
+  });
+
+  test('growth within chance is not growing: 20 after 12 is +67% but could be noise', () => {
+    const findings = decideGapVerdicts([topic({ topicId: 9, conversations: 20, previousConversations: 12 })], [{ ...FEES, updatedAt: BEFORE }], OPTIONS);
+    expect(findings).toEqual([]);
   });
 
   test('no changed-before-surge when the entry was updated in the period, and no drift from a fact one agent said once', () => {
@@ -272,5 +284,65 @@ describe('decideGapVerdicts across languages', () => {
     const fees = (topicId: number) => topic({ topicId, conversations: 30, previousConversations: 30, agentReplies: Array<string>(10).fill('The fee is now 0.2% for makers.') });
     const findings = decideGapVerdicts([fees(1), fees(2)], [FEES], OPTIONS).filter((finding) => finding.verdict === 'UPDATE');
     expect(findings.map((finding) => [finding.entryId, finding.topicIds, finding.evidence.conversations])).toEqual([['fees', [1, 2], 60]]);
+  });
+});
+
+describe('decideGapVerdicts with agents replies as evidence', () => {
+  const WITHDRAWAL: GapEntry = {
+    entryId: 'withdrawal',
+    title: 'My withdrawal has not arrived',
+    body: 'Withdrawals need network confirmations: TRC20 needs 20 confirmations. Check the TXID in a block explorer.',
+    updatedAt: AFTER,
+    coveredQuestions: 20,
+    language: 'en',
+  };
+  const RESET: GapEntry = { ...WITHDRAWAL, entryId: 'reset', title: 'How do I reset 2FA?', body: 'Open Security and choose Reset 2FA; upload a selfie with your ID.' };
+  const withdrawalReplies = (count: number): string[] =>
+    Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 'The withdrawal is confirmed on chain; TRC20 transfers need 20 confirmations.' : 'Your withdrawal was held for a security review and is now released.'));
+  const resetReplies = (count: number): string[] => Array<string>(count).fill('Please use the Reset 2FA page under Security; review takes 48 hours.');
+  const asked = (count: number, text: string, options: { entryId: string | null; covered: boolean }, prefix: string): TopicQuestion[] =>
+    Array.from({ length: count }, (_, i) => ({ conversationId: `${prefix}-${i}`, question: text, entryId: options.entryId, score: options.covered ? 0.7 : 0.2, covered: options.covered, language: 'en' }));
+  const steady = { previousConversations: 12 };
+  const covered = [
+    topic({ topicId: 1, conversations: 12, ...steady, questions: asked(12, 'My USDT withdrawal has not arrived', { entryId: 'withdrawal', covered: true }, 'w'), agentReplies: withdrawalReplies(12) }),
+    topic({ topicId: 2, conversations: 12, ...steady, questions: asked(12, 'How do I reset 2FA?', { entryId: 'reset', covered: true }, 'r'), agentReplies: resetReplies(12) }),
+  ];
+
+  test('a topic no entry matches in words, which agents answer as they answer an entry, is answered by that entry', () => {
+    const paraphrase = topic({
+      topicId: 3,
+      conversations: 12,
+      ...steady,
+      representativeQuestion: 'Coins I sent out never showed up at the destination',
+      questions: asked(12, 'Coins I sent out never showed up at the destination', { entryId: 'reset', covered: false }, 'p'),
+      agentReplies: withdrawalReplies(12),
+    });
+    const findings = decideGapVerdicts([...covered, paraphrase], [WITHDRAWAL, RESET], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
+  });
+
+  test('a topic that shares words with an entry but that agents answer otherwise is a missing article', () => {
+    const lookalike = topic({
+      topicId: 4,
+      conversations: 12,
+      ...steady,
+      representativeQuestion: 'Why was my withdrawal address whitelist rejected?',
+      questions: asked(12, 'Why was my withdrawal address whitelist rejected?', { entryId: 'withdrawal', covered: true }, 'l'),
+      agentReplies: Array<string>(12).fill('Add the address again from the Address Book page and approve the e-mail we send.'),
+    });
+    const findings = decideGapVerdicts([...covered, lookalike], [WITHDRAWAL, RESET], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[4]]);
+  });
+
+  test('without two entries whose topics show what a different answer looks like, replies decide nothing', () => {
+    const paraphrase = topic({
+      topicId: 3,
+      conversations: 12,
+      ...steady,
+      questions: asked(12, 'Coins I sent out never showed up at the destination', { entryId: null, covered: false }, 'p'),
+      agentReplies: withdrawalReplies(12),
+    });
+    const findings = decideGapVerdicts([covered[0]!, paraphrase], [WITHDRAWAL], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[3]]);
   });
 });

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_GAP_VERDICT_OPTIONS } from '../../analysis/faq/gap-verdicts.js';
+import { comparePlantedFindings, plantedFindings, type ReportedFinding } from '../../bench/planted-findings.js';
+import { generateDemoData, type DemoDataSummary } from '../../cli/demo/generate-demo-data.js';
+import { CLI, temporaryFolder } from '../helpers.js';
+
+// The demo is the FAQ-gap report's acceptance test: the generator knows, for every question it writes, which entry
+// answers it in which language or which article is missing (cli/demo/demo-content.ts), and the 7-day and 30-day
+// reports are read against that.
+const DAY = 86_400_000;
+const END = Date.UTC(2026, 11, 6);
+const folder = temporaryFolder();
+const db = join(folder.path, 'demo.db');
+let demo: DemoDataSummary;
+
+function supportlens(...args: string[]): string {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+function report(windowDays: number): { findings: ReportedFinding[]; from: number; to: number } {
+  const to = END + DAY;
+  const from = to - windowDays * DAY;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const json = JSON.parse(supportlens('report', 'faq-gaps', '--db', db, '--format', 'json', '--from', day(from), '--to', day(to - DAY))) as { findings: ReportedFinding[] };
+  return { findings: json.findings, from, to };
+}
+
+beforeAll(() => {
+  demo = generateDemoData({ outDir: join(folder.path, 'demo'), days: 60, seed: 1, endDate: new Date(END) });
+  supportlens('ingest', '--db', db, '--quiet', join(folder.path, 'demo'));
+  supportlens('analyze', '--db', db, '--quiet');
+}, 240_000);
+afterAll(() => folder.cleanup());
+
+describe('FAQ gaps on the demo, against what the generator planted', () => {
+  test('7 days: exactly the planted findings, each once', () => {
+    const { findings, from, to } = report(7);
+    const expected = plantedFindings(demo.truth, from, to, DEFAULT_GAP_VERDICT_OPTIONS);
+    expect(expected).toEqual(expect.arrayContaining(['NEW nova-listing', 'NEW kyc-driving-licence', 'TRANSLATE withdrawal-not-arrived zh', 'UPDATE trading-fees', 'UNUSED api-keys']));
+    const result = comparePlantedFindings(db, findings, demo.truth, { from, to }, expected);
+    expect({ falsePositives: result.falsePositives, missed: result.missed }).toEqual({ falsePositives: [], missed: [] });
+  });
+
+  test('30 days: every planted finding; what is more repeats a missing article asked in the other language', () => {
+    const { findings, from, to } = report(30);
+    const expected = plantedFindings(demo.truth, from, to, DEFAULT_GAP_VERDICT_OPTIONS);
+    const result = comparePlantedFindings(db, findings, demo.truth, { from, to }, expected);
+    expect(result.missed).toEqual([]);
+    // Known limit (README, FAQ gaps): a missing article whose Chinese and English questions share no word and whose
+    // replies are only translations of each other can come out as two NEW findings.
+    for (const extra of result.falsePositives) expect(expected).toContain(extra);
+  });
+
+  test('a Chinese question about an English-only entry is a translation to make, never a missing article', () => {
+    const { findings } = report(30);
+    const translate = findings.filter((finding) => finding.verdict === 'TRANSLATE');
+    expect(translate.length).toBeGreaterThan(0);
+    expect(translate.every((finding) => finding.languages.join() === 'zh' && finding.entryId !== 'kyc-time')).toBe(true);
+  });
+});
