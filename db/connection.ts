@@ -79,12 +79,30 @@ function isUnfinishedWrite(error: unknown): boolean {
   return code === 'SQLITE_READONLY_ROLLBACK' || code === 'SQLITE_READONLY_RECOVERY';
 }
 
+/** How often a process waiting to migrate looks whether another one has finished migrating. */
+const MIGRATION_POLL_MS = 200;
+
 /**
- * Migrates inside one IMMEDIATE transaction: two processes opening a new database at once take turns (the second
- * waits up to the busy timeout, then finds everything applied) instead of both creating the same tables.
+ * Migrates inside one IMMEDIATE transaction: two processes opening a new database at once take turns instead of both
+ * creating the same tables. The one that waits looks every `MIGRATION_POLL_MS` whether the other has applied every
+ * migration, and then goes on without the write lock: the other may go on writing (a large ingest) long after.
  */
 async function migrateAlone(db: Kysely<Database>, sqlite: BetterSqlite3.Database): Promise<unknown> {
-  sqlite.exec('BEGIN IMMEDIATE');
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  sqlite.pragma(`busy_timeout = ${MIGRATION_POLL_MS}`);
+  try {
+    for (;;) {
+      try {
+        sqlite.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (error) {
+        if (!String((error as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+        if (isFullyMigrated(sqlite)) return undefined;
+      }
+    }
+  } finally {
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
   let error: unknown;
   try {
     ({ error } = await migrateToLatest(db, { disableTransactions: true }));
@@ -94,6 +112,15 @@ async function migrateAlone(db: Kysely<Database>, sqlite: BetterSqlite3.Database
   if (error === undefined) sqlite.exec('COMMIT');
   else if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
   return error;
+}
+
+function isFullyMigrated(sqlite: BetterSqlite3.Database): boolean {
+  try {
+    const applied = appliedMigrations(sqlite);
+    return applied !== undefined && KNOWN_MIGRATIONS.every((name) => applied.includes(name));
+  } catch {
+    return false;
+  }
 }
 
 function isEmptyDatabase(sqlite: BetterSqlite3.Database): boolean {
