@@ -3,6 +3,7 @@ import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-f
 import { detectLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
 import { buildFaqIndex, markdownToText } from './faq-index.js';
+import { groupAlikeQuestionSets } from './group-alike-questions.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
 import { buildReplyProfiles, calibrateSameAnswer, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
 
@@ -455,30 +456,16 @@ function mergeTopics(topics: readonly GapTopic[]): MergedTopics {
 const ARTICLE_QUESTIONS = 6;
 
 /**
- * Uncovered topics grouped by missing article, largest topic first in each group: topic A joins topic B when most of
- * A's distinct questions, matched (in any language) against articles made of each other topic's questions, find B
- * with at least `minScore`, or when agents answer both alike. Groups are the connected components of that relation.
+ * Uncovered topics grouped by missing article, largest topic first in each group: topics whose questions would be
+ * answered by one article (`groupAlikeQuestionSets`), or that agents answer alike.
  */
 function groupSameArticle(topics: readonly GapTopic[], minScore: number, answeredAlike: (a: number, b: number) => boolean): GapTopic[][] {
   const ordered = [...topics].sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
-  const wordings = ordered.map((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS));
-  const parent = ordered.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  if (ordered.length > 1) {
-    const index = buildFaqIndex(wordings.map((texts) => ({ title: texts[0] ?? '', question: texts.slice(1).join('. '), body: '' })));
-    ordered.forEach((_, a) => {
-      const votes = new Map<number, number>();
-      for (const text of wordings[a]!) {
-        const other = rankFaqEntries(index, text, { limit: 2 }).find((ranked) => ranked.entry !== a);
-        if (other !== undefined && other.score >= minScore) votes.set(other.entry, (votes.get(other.entry) ?? 0) + 1);
-      }
-      for (const [b, count] of votes) if (count * 2 > wordings[a]!.length) parent[find(a)] = find(b);
-      for (let b = a + 1; b < ordered.length; b++) if (answeredAlike(ordered[a]!.topicId, ordered[b]!.topicId)) parent[find(a)] = find(b);
-    });
-  }
-  const groups = new Map<number, GapTopic[]>();
-  ordered.forEach((topic, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), topic]));
-  return [...groups.values()];
+  const groups = groupAlikeQuestionSets(
+    ordered.map((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS)),
+    { minScore, alsoJoin: (a, b) => answeredAlike(ordered[a]!.topicId, ordered[b]!.topicId) },
+  );
+  return groups.map((group) => group.map((i) => ordered[i]!));
 }
 
 function distinctQuestions(topic: GapTopic, limit: number): string[] {

@@ -35,7 +35,7 @@ export function tokenizeText(text: string, language: QuestionLanguage): string[]
   const terms: string[] = [];
   const placeholders = text.match(/<[A-Z_]+>/g);
   if (placeholders) for (const placeholder of placeholders) terms.push(placeholder.toLowerCase());
-  const clean = placeholders ? text.replace(/<[A-Z_]+>/g, ' ') : text;
+  const clean = withoutNoise(placeholders ? text.replace(/<[A-Z_]+>/g, ' ') : text);
   if (language !== 'zh' && !HAS_HAN.test(clean)) {
     pushEnglish(clean, terms);
     return terms;
@@ -47,10 +47,31 @@ export function tokenizeText(text: string, language: QuestionLanguage): string[]
   return terms;
 }
 
+/**
+ * Links, @handles and the # of hashtags say who and where, not what is asked; they never become terms (a hashtag's
+ * word stays).
+ */
+function withoutNoise(text: string): string {
+  if (!/[@#/]|www\./i.test(text)) return text;
+  return text
+    .replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ')
+    .replace(/(?<![\p{L}\p{N}])@[\p{L}\p{N}_]+/gu, ' ')
+    .replace(/(?<![\p{L}\p{N}&])#(?=[\p{L}\p{N}])/gu, ' ');
+}
+
+/** Order numbers, serials and build numbers (`sm-t280`, `8.4.22`, `a1b2c3d4`): a word with digits that is not a
+ * ticker, network or model name customers share (`trc20`, `erc20`, `2fa`, `iphone6`) when it is long and mixed. */
+function isIdLike(word: string): boolean {
+  if (!/\d/.test(word)) return false;
+  if (/^\d+(?:[.,:/-]\d+)+$/.test(word)) return true;
+  const digits = word.replace(/\D/g, '').length;
+  return word.length >= 8 && digits >= 3;
+}
+
 function pushEnglish(text: string, terms: string[]): void {
   for (const raw of tokenizer.tokenize(text.toLowerCase())) {
     const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
-    if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word)) continue;
+    if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word) || isIdLike(word)) continue;
     const stemmed = stem(word);
     if (stemmed.length > 0) terms.push(stemmed);
   }
@@ -76,9 +97,9 @@ function pushChinese(text: string, terms: string[]): void {
 export function termSurfaces(text: string, language: QuestionLanguage): [term: string, surface: string][] {
   const pairs: [string, string][] = [];
   if (language !== 'zh' && !HAS_HAN.test(text)) {
-    for (const raw of tokenizer.tokenize(text.replace(/<[A-Z_]+>/g, ' ').toLowerCase())) {
+    for (const raw of tokenizer.tokenize(withoutNoise(text.replace(/<[A-Z_]+>/g, ' ')).toLowerCase())) {
       const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
-      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
+      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || isIdLike(word)) continue;
       pairs.push([stem(word), word]);
     }
   }

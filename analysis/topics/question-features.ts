@@ -1,4 +1,5 @@
 import type { QuestionLanguage } from '../text/detect-language.js';
+import { isChineseTerm, termSenses } from '../text/term-senses.js';
 import { hashString } from './seeded-random.js';
 
 /** Hashed features of one question, before weighting: repeated hashes count as term frequency. */
@@ -27,12 +28,18 @@ export function extractQuestionFeatures(text: string, _language: QuestionLanguag
   for (let i = 0; i < terms.length; i++) {
     words.push(hashString(terms[i]!, WORD_SEED));
     if (i + 1 < terms.length) words.push(hashString(`${terms[i]!} ${terms[i + 1]!}`, PAIR_SEED));
+    // A Chinese word also counts as the English words it means, so the same question in both languages shares words.
+    if (isChineseTerm(terms[i]!)) for (const sense of termSenses(terms[i]!).slice(1)) words.push(hashString(sense, WORD_SEED));
   }
   const chars: number[] = [];
   const lower = text.replace(/<[A-Z_]+>/g, ' ').toLowerCase();
   for (const segment of lower.match(SEGMENTS) ?? []) {
     if (HAN.test(segment)) pushNgrams(segment, 1, 2, chars);
     else pushNgrams(` ${segment} `, 2, 4, chars);
+  }
+  for (const term of terms) {
+    if (!isChineseTerm(term)) continue;
+    for (const sense of termSenses(term).slice(1)) pushNgrams(` ${sense} `, 2, 4, chars);
   }
   return { words: Uint32Array.from(words), chars: Uint32Array.from(chars) };
 }
