@@ -137,8 +137,9 @@ export class IngestStore {
   private lastBare: { source: ConversationSource; externalId: string; state: ConversationState } | undefined;
   private rowCounts: MessageRowCounts = emptyRowCounts();
   /**
-   * Canonical conversations and message rows this file has shown, with their first line: a repeat with different
-   * content is rejected (the first copy is kept), so that a file read twice gives the same rows both times.
+   * Message rows (messages CSV, tweets) and canonical conversations this file has shown, with their first line: a
+   * repeat with different content is rejected (the first copy is kept), so that a file read twice gives the same rows
+   * both times. Helpdesk exports are left out: a ticket repeated in an incremental export is a later version of it.
    */
   private readonly seenInFile = new IdsSeenInFile();
   private readonly insertRejectStatement: PreparedCompiled<'run_id' | 'path' | 'line' | 'kind' | 'reason' | 'raw' | 'raw_truncated' | 'created_at'>;
@@ -429,20 +430,18 @@ export class IngestStore {
     if (cached && cached.channel !== head.channel) {
       return { reason: `channel "${head.channel}" differs from "${cached.channel}" already stored for conversation "${head.externalId}"` };
     }
-    if (head.source === 'canonical') {
-      const first = this.seenInFile.begin().add(head.source).add(head.externalId).add(message.externalId).note(line);
-      if (first !== NOT_SEEN) {
-        const kept = this.unlessItChangesSomething(head, () => {
-          const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
-          const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
-          const messageOutcome = this.upsertMessage(state.id, message);
-          return { outcome: outcome === 'unchanged' ? messageOutcome : outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [messageOutcome]: 1 } };
-        });
-        if (!kept) return { reason: `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept` };
-        this.rowCounts.records.unchanged += 1;
-        this.rowCounts.messages.unchanged += 1;
-        return undefined;
-      }
+    const first = this.seenInFile.begin().add(head.source).add(head.externalId).add(message.externalId).note(line);
+    if (first !== NOT_SEEN) {
+      const kept = this.unlessItChangesSomething(head, () => {
+        const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
+        const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
+        const messageOutcome = this.upsertMessage(state.id, message);
+        return { outcome: outcome === 'unchanged' ? messageOutcome : outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [messageOutcome]: 1 } };
+      });
+      if (!kept) return { reason: `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept` };
+      this.rowCounts.records.unchanged += 1;
+      this.rowCounts.messages.unchanged += 1;
+      return undefined;
     }
     const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
     const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
@@ -488,7 +487,7 @@ export class IngestStore {
     }
     if (state.channel !== row.channel) return false;
     // A repeat of a row this file already showed takes the general path, which compares it with the first.
-    if (row.source === 'canonical' && this.seenInFile.begin().add(row.source).add(row.text, row.conversationStart, row.conversationStart + row.conversationLength).add(row.messageId).note(row.line) !== NOT_SEEN) {
+    if (this.seenInFile.begin().add(row.source).add(row.text, row.conversationStart, row.conversationStart + row.conversationLength).add(row.messageId).note(row.line) !== NOT_SEEN) {
       return false;
     }
     if (row.createdAt < state.created_at) {

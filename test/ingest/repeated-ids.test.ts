@@ -110,3 +110,26 @@ test('IdsSeenInFile remembers the first line of each id across growth, and parts
   seen.clear();
   expect(seen.begin().add('canonical').add('c1').add('m1').note(1)).toBe(NOT_SEEN);
 });
+
+test('Twitter CSV: a tweet id repeated with other text keeps the first; a second ingest changes nothing', async () => {
+  const path = join(folder.path, 'twcs.csv');
+  writeFileSync(
+    path,
+    [
+      'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id',
+      '1001,9001,True,Mon Oct 02 10:00:00 +0000 2017,@AcmeSupport my order never arrived,1002,',
+      '1002,AcmeSupport,False,Mon Oct 02 10:07:30 +0000 2017,@9001 Sorry to hear that!,,1001',
+      '1001,9001,True,Mon Oct 02 10:00:00 +0000 2017,@AcmeSupport my order never arrived!!,1002,',
+    ].join('\n') + '\n',
+  );
+  const first = await runIngest(handle, { paths: [path], timezone: 'UTC' });
+  expect(counts(first)).toEqual([3, 2, 0, 0, 1]);
+  const second = await runIngest(handle, { paths: [path], timezone: 'UTC' });
+  expect(counts(second)).toEqual([3, 0, 0, 2, 1]);
+  const reason = 'message "1001" of conversation "1001" repeats line 2 with different content; the first was kept';
+  expect(await rejects()).toEqual([
+    { run_id: first.runId, line: 4, kind: 'record', reason },
+    { run_id: second.runId, line: 4, kind: 'record', reason },
+  ]);
+  expect((await bodies()).map((row) => row.body)).toEqual(['@AcmeSupport my order never arrived', '@9001 Sorry to hear that!']);
+});
