@@ -111,12 +111,16 @@ export const TOPICS_RESPONSE = {
             type: 'array',
             items: { type: 'object', properties: { channel: string, conversations: integer }, required: ['channel', 'conversations'] },
           },
+          languages: {
+            type: 'array',
+            items: { type: 'object', properties: { language: string, conversations: integer }, required: ['language', 'conversations'] },
+          },
           examples: {
             type: 'array',
             items: { type: 'object', properties: { conversationId: string, question: string }, required: ['conversationId', 'question'] },
           },
         },
-        required: ['topicId', 'label', 'topTerms', 'conversations', 'previousConversations', 'growth', 'medianFirstResponseMs', 'unanswered', 'channels', 'examples'],
+        required: ['topicId', 'label', 'topTerms', 'conversations', 'previousConversations', 'growth', 'medianFirstResponseMs', 'unanswered', 'channels', 'languages', 'examples'],
       },
     },
   },

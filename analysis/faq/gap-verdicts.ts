@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
-import { detectLanguage } from '../text/detect-language.js';
+import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
 import { buildFaqIndex, markdownToText } from './faq-index.js';
 import { groupAlikeQuestionSets } from './group-alike-questions.js';
@@ -184,48 +184,57 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
   }
 
   // Agents' replies: a topic whose questions no entry matches, but which agents answer the way they answer an entry's
-  // topics, is answered by that entry (customers asked it in other words).
-  const repliesByTopic = new Map(topics.map((topic) => [topic.topicId, topic.agentReplies]));
-  const { profiles, weigh } = buildReplyProfiles(repliesByTopic);
+  // topics, is answered by that entry (customers asked it in other words). Replies are compared within a language: a
+  // topic's replies in each language make one profile (a unit).
+  const repliesByUnit = new Map<number, string[]>();
+  for (const topic of topics) {
+    for (const reply of topic.agentReplies) {
+      const unit = unitOf(topic.topicId, detectLanguage(normalizeText(reply)));
+      repliesByUnit.set(unit, [...(repliesByUnit.get(unit) ?? []), reply]);
+    }
+  }
+  const { profiles, weigh } = buildReplyProfiles(repliesByUnit);
+  const unitsOf = (topicId: number): number[] => UNIT_LANGUAGES.map((_, l) => topicId * UNIT_LANGUAGES.length + l).filter((unit) => profiles.has(unit));
   const versions = findEntryVersions(entries, options.sameArticleScore);
   // An entry and its translations give one answer: the family's first entry stands for all of them.
   const family = (entryId: string): string => [entryId, ...(versions.get(entryId) ?? [])].sort()[0]!;
-  const answers = calibrateSameAnswer(profiles, weigh, new Map([...coveredBy].map(([topic, entryId]) => [topic, family(entryId)])), repliesByTopic);
+  const coveredUnits = new Map<number, string>();
+  for (const [topic, entryId] of coveredBy) for (const unit of unitsOf(topic)) coveredUnits.set(unit, family(entryId));
+  const answers = calibrateSameAnswer(profiles, weigh, coveredUnits, repliesByUnit);
   const sameAnswer = answers?.cut;
   const answeredByReplies = new Map<number, string>();
   if (answers !== undefined) {
-    // A topic matched to an entry by its questions, but answered unlike the topic of that entry (and language) whose
-    // replies are nearest the entry's own text, less alike than topics of two different entries ever are, is not
-    // answered by it: its questions share words with the entry, not its answer. Replies in two languages are never
-    // near, so topics are compared within a language.
-    const languageOf = new Map(topics.map((topic) => [topic.topicId, languagesOf(topic.questions)[0] ?? '']));
+    // A topic matched to an entry by its questions, but answered (in some language) unlike the topic of that entry
+    // whose replies in that language are nearest the entry's own text, less alike than topics of two different
+    // entries ever are, is not answered by it: its questions share words with the entry, not its answer.
     const entryProfiles = new Map(entries.map((entry) => [entry.entryId, weigh([`${entry.title}\n${markdownToText(entry.body)}`])]));
-    const groups = new Map<string, number[]>();
-    for (const [topic, entryId] of coveredBy) {
-      if (!profiles.has(topic)) continue;
-      const key = `${family(entryId)}|${languageOf.get(topic)}`;
-      groups.set(key, [...(groups.get(key) ?? []), topic]);
+    const anchors = new Map<string, number>();
+    const nearEntry = (unit: number, familyId: string): number =>
+      Math.max(0, ...entries.filter((entry) => family(entry.entryId) === familyId).map((entry) => profileSimilarity(profiles.get(unit)!, entryProfiles.get(entry.entryId)!)));
+    for (const [unit, familyId] of coveredUnits) {
+      const key = `${familyId}|${unit % UNIT_LANGUAGES.length}`;
+      const anchor = anchors.get(key);
+      if (anchor === undefined || nearEntry(unit, familyId) > nearEntry(anchor, familyId)) anchors.set(key, unit);
     }
-    for (const group of groups.values()) {
-      if (group.length < 2) continue;
-      const members = entries.filter((entry) => family(entry.entryId) === family(coveredBy.get(group[0]!)!));
-      const nearEntry = (topic: number): number => Math.max(...members.map((entry) => profileSimilarity(profiles.get(topic)!, entryProfiles.get(entry.entryId)!)));
-      const anchor = [...group].sort((a, b) => nearEntry(b) - nearEntry(a) || a - b)[0]!;
-      for (const topic of group) {
-        if (topic !== anchor && profileSimilarity(profiles.get(topic)!, profiles.get(anchor)!) < answers.different) coveredBy.delete(topic);
-      }
+    for (const [topic, entryId] of [...coveredBy]) {
+      const unlike = unitsOf(topic).some((unit) => {
+        const anchor = anchors.get(`${family(entryId)}|${unit % UNIT_LANGUAGES.length}`);
+        return anchor !== undefined && Math.floor(anchor / UNIT_LANGUAGES.length) !== topic && profileSimilarity(profiles.get(unit)!, profiles.get(anchor)!) < answers.different;
+      });
+      if (unlike) coveredBy.delete(topic);
     }
   }
   if (sameAnswer !== undefined) {
     for (const topic of topics) {
-      const profile = profiles.get(topic.topicId);
-      if (coveredBy.has(topic.topicId) || profile === undefined || topic.questions.length === 0) continue;
+      if (coveredBy.has(topic.topicId) || topic.questions.length === 0) continue;
       let best: { entryId: string; similarity: number } | undefined;
-      for (const [other, entryId] of coveredBy) {
-        const otherProfile = profiles.get(other);
-        if (otherProfile === undefined) continue;
-        const similarity = profileSimilarity(profile, otherProfile);
-        if (similarity >= sameAnswer && (best === undefined || similarity > best.similarity)) best = { entryId, similarity };
+      for (const unit of unitsOf(topic.topicId)) {
+        for (const [other, entryId] of coveredBy) {
+          const otherUnit = Math.floor(unit % UNIT_LANGUAGES.length) + other * UNIT_LANGUAGES.length;
+          if (!profiles.has(otherUnit)) continue;
+          const similarity = profileSimilarity(profiles.get(unit)!, profiles.get(otherUnit)!);
+          if (similarity >= sameAnswer && (best === undefined || similarity > best.similarity)) best = { entryId, similarity };
+        }
       }
       if (best !== undefined) answeredByReplies.set(topic.topicId, best.entryId);
     }
@@ -501,10 +510,20 @@ function primaryLanguage(tag: string): string {
   return tag.toLowerCase().split(/[-_]/)[0] ?? tag;
 }
 
+/** Languages a topic's replies are split by before they are compared. */
+const UNIT_LANGUAGES: readonly QuestionLanguage[] = ['en', 'zh', 'other'];
+
+function unitOf(topicId: number, language: QuestionLanguage): number {
+  return topicId * UNIT_LANGUAGES.length + UNIT_LANGUAGES.indexOf(language);
+}
+
+/** Agents answer two topics alike in some language both are answered in. */
 function isAnsweredAlike(profiles: ReadonlyMap<number, ReplyProfile>, a: number, b: number, sameAnswer: number): boolean {
-  const first = profiles.get(a);
-  const second = profiles.get(b);
-  return first !== undefined && second !== undefined && profileSimilarity(first, second) >= sameAnswer;
+  return UNIT_LANGUAGES.some((language) => {
+    const first = profiles.get(unitOf(a, language));
+    const second = profiles.get(unitOf(b, language));
+    return first !== undefined && second !== undefined && profileSimilarity(first, second) >= sameAnswer;
+  });
 }
 
 function languagesOf(questions: readonly TopicQuestion[]): string[] {

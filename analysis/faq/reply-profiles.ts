@@ -6,6 +6,8 @@ export type ReplyProfile = Map<string, number>;
 
 /** A topic needs this many agent replies for its profile to say how agents answer it. */
 export const MIN_PROFILE_REPLIES = 4;
+/** Below this many profiles, no word is too common to count. */
+const MIN_TOPICS_FOR_COMMON = 4;
 
 /**
  * How agents answer each topic: the mean of its replies' TF-IDF vectors over word senses (a Chinese word counts for
@@ -28,13 +30,17 @@ export function buildReplyProfiles(repliesByTopic: ReadonlyMap<number, readonly 
     for (const sense of seen) documentFrequency.set(sense, (documentFrequency.get(sense) ?? 0) + 1);
   }
   const topics = counted.size;
-  const idf = (sense: string): number => Math.log((1 + topics) / (1 + (documentFrequency.get(sense) ?? 0))) + 1;
+  // A word most topics' replies use ("checking", "thanks", "sorry") says nothing about which question they answer:
+  // with enough topics to tell, such words are left out, so generic holding replies make no profile alike.
+  const common = (sense: string): boolean => topics >= MIN_TOPICS_FOR_COMMON && (documentFrequency.get(sense) ?? 0) * 2 > topics;
+  const idf = (sense: string): number => (common(sense) ? 0 : Math.log((1 + topics) / (1 + (documentFrequency.get(sense) ?? 0))) + 1);
   const profileOf = (bags: readonly Map<string, number>[]): ReplyProfile => {
     const sum = new Map<string, number>();
     for (const bag of bags) {
       const vector = normalize(new Map([...bag].map(([sense, count]) => [sense, (count < 1 ? count : 1 + Math.log(count)) * idf(sense)])));
       for (const [sense, weight] of vector) sum.set(sense, (sum.get(sense) ?? 0) + weight);
     }
+    for (const [sense, weight] of sum) if (weight === 0) sum.delete(sense);
     return normalize(sum);
   };
   const profiles = new Map<number, ReplyProfile>();

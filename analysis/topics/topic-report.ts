@@ -31,6 +31,9 @@ export interface TopicReportRow {
   unanswered: number;
   /** Conversations per channel, largest first. */
   channels: { channel: string; conversations: number }[];
+  /** Conversations per question language (en, zh, other), largest first. */
+  languages: { language: string; conversations: number }[];
+  /** The questions nearest the topic's centre, the first one in each language it is asked in. */
   examples: TopicExample[];
 }
 
@@ -109,6 +112,17 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
     return query.execute();
   };
   const current = await countByTopic(filter.from, filter.to);
+  let languageQuery = db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+    .innerJoin('conversation_questions as q', (join) => join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'))
+    .select((eb) => ['ta.topic_id', 'q.language', eb.fn.countAll<number>().as('conversations')])
+    .where('ta.analysis_run_id', '=', runId)
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to)
+    .groupBy(['ta.topic_id', 'q.language']);
+  if (filter.channel !== undefined) languageQuery = languageQuery.where('c.channel', '=', filter.channel);
+  const languageCounts = await languageQuery.execute();
   const previous = await countByTopic(previousFrom, filter.from);
   const topics = await db
     .selectFrom('topics')
@@ -147,6 +161,10 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
     const conversations = channels.reduce((sum, row) => sum + row.conversations, 0);
     if (conversations === 0) continue;
     const previousConversations = previous.filter((row) => row.topic_id === topic.topic_id).reduce((sum, row) => sum + Number(row.conversations), 0);
+    const languages = languageCounts
+      .filter((row) => row.topic_id === topic.topic_id)
+      .map((row) => ({ language: row.language, conversations: Number(row.conversations) }))
+      .sort((a, b) => b.conversations - a.conversations || (a.language < b.language ? -1 : 1));
     rows.push({
       topicId: topic.topic_id,
       label: topic.label,
@@ -157,6 +175,7 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
       medianFirstResponseMs: median(responseTimes.get(topic.topic_id) ?? []),
       unanswered: unanswered.get(topic.topic_id) ?? 0,
       channels,
+      languages,
       examples: await listTopicExamples(db, runId, topic.topic_id, filter),
     });
   }
@@ -164,25 +183,32 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
   return { ...base, topics: rows };
 }
 
-/** The questions nearest the topic's centroid among its conversations in the filter. */
+/** Candidates read per example wanted, so that every language a topic is asked in can have its example. */
+const EXAMPLE_CANDIDATES = 8;
+
+/** The questions nearest the topic's centroid among its conversations in the filter, first the nearest in each language. */
 async function listTopicExamples(db: Kysely<Database>, runId: number, topicId: number, filter: TopicReportFilter): Promise<TopicExample[]> {
+  const wanted = filter.examples ?? 3;
+  if (wanted === 0) return [];
   let query = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .innerJoin('conversation_questions as q', (join) =>
       join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
     )
-    .select(['c.external_id', 'q.question'])
+    .select(['c.external_id', 'q.question', 'q.language'])
     .where('ta.analysis_run_id', '=', runId)
     .where('ta.topic_id', '=', topicId)
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)
     .orderBy('ta.similarity', 'desc')
     .orderBy('ta.conversation_id')
-    .limit(filter.examples ?? 3);
+    .limit(wanted * EXAMPLE_CANDIDATES);
   if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
   const rows = await query.execute();
-  return rows.map((row) => ({ conversationId: row.external_id, question: row.question }));
+  const firstOfLanguage = rows.filter((row, i) => rows.findIndex((other) => other.language === row.language) === i);
+  const picked = [...firstOfLanguage, ...rows.filter((row) => !firstOfLanguage.includes(row))].slice(0, Math.max(wanted, firstOfLanguage.length));
+  return picked.map((row) => ({ conversationId: row.external_id, question: row.question }));
 }
 
 export interface ConversationTopic {

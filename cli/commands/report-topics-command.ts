@@ -49,7 +49,7 @@ First response: the first public agent message minus the first customer message.
 
 function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  const header = ['topic', 'label', 'conversations', 'previous', 'growth', 'median_first_response', 'unanswered', 'channels', 'examples'];
+  const header = ['topic', 'label', 'conversations', 'previous', 'growth', 'median_first_response', 'unanswered', 'channels', 'languages', 'examples'];
   const rows = report.topics.map((topic) => [
     topic.topicId,
     topic.label,
@@ -59,6 +59,7 @@ function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
     topic.medianFirstResponseMs === null ? null : formatDuration(topic.medianFirstResponseMs),
     topic.unanswered,
     topic.channels.map((c) => `${c.channel} ${c.conversations}`).join(', '),
+    topic.languages.map((l) => `${l.language} ${l.conversations}`).join(', '),
     topic.examples.map((e) => `[${e.conversationId}] ${e.question}`).join(format === 'csv' ? '\n' : ' | '),
   ]);
   if (format === 'csv') {

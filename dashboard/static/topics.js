@@ -10,12 +10,13 @@
       { label: 'conversations', data: top.map(function (t) { return t.conversations; }) },
       { label: 'previous period', data: top.map(function (t) { return t.previousConversations; }) },
     ], { indexAxis: 'y', scales: { x: { beginAtZero: true } } });
-    C.fillTable(document.getElementById('topic-table'), ['Topic', 'Top terms', 'Conversations', 'Previous', 'Growth', 'Median first response', 'Unanswered', 'Channels'],
+    C.fillTable(document.getElementById('topic-table'), ['Topic', 'Top terms', 'Conversations', 'Previous', 'Growth', 'Median first response', 'Unanswered', 'Channels', 'Languages'],
       data.topics, function (t) {
         var link = C.el('a', t.label);
         link.href = '#topic-' + t.topicId;
         return [link, t.topTerms.join(', '), t.conversations, t.previousConversations, t.growth === null ? '\u2014' : C.formatShare(t.growth),
-          C.formatDuration(t.medianFirstResponseMs), t.unanswered, t.channels.map(function (c) { return c.channel + ' ' + c.conversations; }).join(', ')];
+          C.formatDuration(t.medianFirstResponseMs), t.unanswered, t.channels.map(function (c) { return c.channel + ' ' + c.conversations; }).join(', '),
+          t.languages.map(function (l) { return l.language + ' ' + l.conversations; }).join(', ')];
       });
     var examples = document.getElementById('topic-examples');
     examples.replaceChildren();

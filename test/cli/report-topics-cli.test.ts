@@ -71,7 +71,7 @@ describe('supportlens analyze + report topics (built CLI)', () => {
     const { stdout, code } = await cli('report', 'topics', '--db', db, '--from', '2024-05-01', '--to', '2024-05-14', '--channel', 'email', '--format', 'csv');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('topic,label,conversations,previous,growth,median_first_response,unanswered,channels,examples');
+    expect(lines[0]).toBe('topic,label,conversations,previous,growth,median_first_response,unanswered,channels,languages,examples');
     expect(stdout).not.toMatch(/chat \d/);
     expect(stdout).toMatch(/email \d+/);
   });
