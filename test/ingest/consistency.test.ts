@@ -135,3 +135,20 @@ describe('a file that changes size while it is read', () => {
     expect(stored.size_bytes).toBe(statSync(path).size);
   });
 });
+
+describe('a reject without a line (an element of a JSON document) names where it is', () => {
+  test('a rejected message of a conversation in a JSON array names the element, as a rejected element does', async () => {
+    const path = join(folder.path, 'conversations.json');
+    const good = JSON.parse(conversation('c1', 'hello')) as Record<string, unknown>;
+    const badMessage = { ...good, id: 'c2', messages: [{ id: 'm1', author_role: 'customer', body: 'no time' }] };
+    const { created_at: _, ...noTime } = { ...good, id: 'c3' };
+    writeFileSync(path, JSON.stringify([good, badMessage, noTime]));
+    const file = await ingestOne(path);
+    expect(counts(file)).toEqual([3, 2, 0, 0, 1]);
+    expect(await rejects()).toEqual([
+      { line: null, kind: 'message', reason: 'element 2: message 1: missing field "created_at"' },
+      { line: null, kind: 'record', reason: 'element 3: missing field "created_at"' },
+    ]);
+  });
+
+});
