@@ -151,4 +151,15 @@ describe('a reject without a line (an element of a JSON document) names where it
     ]);
   });
 
+  test('a Markdown entry whose front matter nests too deeply is rejected with the same reason every time', async () => {
+    const path = join(folder.path, 'deep.md');
+    writeFileSync(path, `---\nid: deep\ntitle: ${'['.repeat(20_000)}\n---\nbody\n`);
+    const first = await ingestOne(path);
+    const second = await ingestOne(path);
+    expect([counts(first), counts(second)]).toEqual([
+      [1, 0, 0, 0, 1],
+      [1, 0, 0, 0, 1],
+    ]);
+    expect((await rejects()).map((reject) => reject.reason)).toEqual(['front matter nested too deeply to read', 'front matter nested too deeply to read']);
+  });
 });
