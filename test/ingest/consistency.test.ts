@@ -141,7 +141,8 @@ describe('a reject without a line (an element of a JSON document) names where it
     const path = join(folder.path, 'conversations.json');
     const good = JSON.parse(conversation('c1', 'hello')) as Record<string, unknown>;
     const badMessage = { ...good, id: 'c2', messages: [{ id: 'm1', author_role: 'customer', body: 'no time' }] };
-    const { created_at: _, ...noTime } = { ...good, id: 'c3' };
+    const noTime: Record<string, unknown> = { ...good, id: 'c3' };
+    delete noTime['created_at'];
     writeFileSync(path, JSON.stringify([good, badMessage, noTime]));
     const file = await ingestOne(path);
     expect(counts(file)).toEqual([3, 2, 0, 0, 1]);
