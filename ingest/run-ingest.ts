@@ -515,7 +515,12 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
     // Counted when the store writes the queued rows (flushMessageRows).
     result = { record: 'queued', messages: { inserted: 0, updated: 0, unchanged: 0 } };
   } else {
-    result = { record: store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
+    const saved = store.saveFaqEntry(payload.entry, now, record.line);
+    if (typeof saved === 'object') {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
+      return { kind: 'rejected' };
+    }
+    result = { record: saved, messages: { inserted: 0, updated: 0, unchanged: 0 } };
   }
   let messageRejects = 0;
   let warnings = 0;
