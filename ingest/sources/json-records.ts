@@ -6,6 +6,7 @@ import { normalizeFaqEntry } from '../normalize-faq.js';
 import { labelRejects, type SourceContext, type SourceRecord } from '../source-record.js';
 import { readJsonLines } from './json-lines.js';
 import { JSON_LIST_KEYS, listOf } from '../format-signs.js';
+import { parseJson } from './parse-json.js';
 
 export type JsonRecordKind = 'conversation' | 'faq';
 
@@ -80,7 +81,7 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
     if (!isUtf8(bytes)) throw new Error('invalid UTF-8 in a JSON document; nothing in it could be read');
     let document: unknown;
     try {
-      document = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+      document = parseJson(bytes.toString('utf8').replace(/^\uFEFF/, ''));
     } catch (error) {
       throw new Error(`broken JSON document: ${(error as Error).message}`);
     }

@@ -135,4 +135,15 @@ describe('found by the reader fuzz test: a file that gives the same result every
     expect(versions.map((v) => v.body)).toEqual(kept);
   });
 
+  test('a lone UTF-16 surrogate escaped in JSON ("\\ud800") is stored as U+FFFD, and the same file again is unchanged', async () => {
+    const path = join(folder.path, 'surrogate.jsonl');
+    writeFileSync(path, `${conversation('c1', 'x').replace('"body":"x"', '"body":"broken \\ud800 text"')}\n`);
+    const first = await ingest(path);
+    const second = await ingest(path);
+    expect([counts(first), counts(second)]).toEqual([
+      [1, 1, 0, 0, 0],
+      [1, 0, 0, 1, 0],
+    ]);
+    expect(await bodies()).toEqual([{ conversation: 'c1', message: 'm1', body: 'broken \ufffd text' }]);
+  });
 });
