@@ -19,10 +19,12 @@ import {
   RUNS_RESPONSE,
   TOPICS_RESPONSE,
 } from './api-schemas.js';
-import { getFaqGaps, getOverview, getPeakTimes, getRuns, getTopics, readRange, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
+import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
+import { ReportThreads, reportThreadsAvailable } from './report-threads.js';
+import { computeReport, type ReportName, type ReportRequest } from './reports.js';
 import { PAGES, renderPage } from './pages.js';
 import { addSecurityHeaders, requireKnownHost, requireToken } from './security.js';
 
@@ -38,6 +40,13 @@ export interface DashboardDeps {
   logger?: FastifyServerOptions['logger'];
   /** How long an analytics answer is reused while the data does not change (default 60 s; 0: never). */
   cacheTtlMs?: number;
+  /**
+   * The database file `db` reads. When given, the analytics answers are computed in threads that open it read-only,
+   * so that no request waits behind another's computation; without it (an in-memory database) in this thread.
+   */
+  databasePath?: string;
+  /** Another build of the report thread's script (tests run the TypeScript sources). */
+  reportThreadUrl?: URL;
 }
 
 export const DEFAULT_CACHE_TTL_MS = 60_000;
@@ -101,6 +110,15 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
   const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
     cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
+  const threads =
+    deps.databasePath !== undefined && reportThreadsAvailable(deps.reportThreadUrl)
+      ? new ReportThreads({ path: deps.databasePath, responseTimes: deps.responseTimes, ...(deps.reportThreadUrl ? { url: deps.reportThreadUrl } : {}) })
+      : undefined;
+  if (threads) app.addHook('onClose', () => threads.close());
+  const report = <T>(name: ReportName, query: ReportRequest['query']): Promise<T> => {
+    const request: ReportRequest = { name, query, now: context.now() };
+    return (threads ? threads.run(request) : computeReport(context, request)) as Promise<T>;
+  };
 
   addSecurityHeaders(app);
   requireKnownHost(app, deps.hosts ?? []);
@@ -117,22 +135,22 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no page at ${request.url.split('?')[0]}` }));
 
   app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
-    cached(request, () => getOverview(context, request.query)),
+    cached(request, () => report('overview', request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
-    cached(request, () => getPeakTimes(context, request.query)),
+    cached(request, () => report('peak-times', request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
-    cached(request, () => getTopics(context, request.query)),
+    cached(request, () => report('topics', request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
-    cached(request, () => getFaqGaps(context, request.query)),
+    cached(request, () => report('faq-gaps', request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
     '/api/faq-gaps/download',
     { schema: { querystring: DOWNLOAD_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
     async (request, reply) => {
-      const file = await cached(request, () => renderFaqGapsDownload(context, request.query, request.query.format));
+      const file = await cached(request, () => report<{ body: string; filename: string; contentType: string }>('faq-gaps-download', request.query));
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
     },
   );

@@ -60,6 +60,8 @@ export interface IngestOptions {
   /** IANA zone for timestamps without a zone. */
   timezone: string;
   onProgress?: (progress: IngestProgress) => void;
+  /** Least time between two progress reports (default 200 ms; 0: after every batch, for the fault test). */
+  progressIntervalMs?: number;
   /** Stops between records; the current file is rolled back and the run marked interrupted. */
   signal?: AbortSignal;
   /**
@@ -423,7 +425,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
       } else {
         for (const record of batch) count(record);
       }
-      if (Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
+      if (Date.now() - lastProgress >= (context.progressIntervalMs ?? PROGRESS_INTERVAL_MS)) {
         lastProgress = Date.now();
         report();
       }
@@ -513,7 +515,12 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
     // Counted when the store writes the queued rows (flushMessageRows).
     result = { record: 'queued', messages: { inserted: 0, updated: 0, unchanged: 0 } };
   } else {
-    result = { record: store.saveFaqEntry(payload.entry, now), messages: { inserted: 0, updated: 0, unchanged: 0 } };
+    const saved = store.saveFaqEntry(payload.entry, now, record.line);
+    if (typeof saved === 'object') {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
+      return { kind: 'rejected' };
+    }
+    result = { record: saved, messages: { inserted: 0, updated: 0, unchanged: 0 } };
   }
   let messageRejects = 0;
   let warnings = 0;

@@ -29,3 +29,14 @@ export interface SourceContext {
 
 /** A parser: records in batches (one per chunk read), so that per-record work stays synchronous and cheap. */
 export type Source = (context: SourceContext) => AsyncIterable<SourceRecord[]>;
+
+/**
+ * Names the record in its reject reason and in the reasons of its rejected messages, for a record that has no line
+ * of its own (an element of a JSON document): `labelRejects(record, 'element 3')` gives "element 3: message 2: ...".
+ */
+export function labelRejects(record: SourceRecord, label: string): SourceRecord {
+  const { parsed } = record;
+  if (!parsed.ok) record.parsed = { ok: false, reason: `${label}: ${parsed.reason}` };
+  else parsed.issues = parsed.issues.map((issue) => (issue.kind === 'message' ? { ...issue, reason: `${label}: ${issue.reason}` } : issue));
+  return record;
+}

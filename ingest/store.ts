@@ -650,13 +650,19 @@ export class IngestStore {
     await this.handle.db.insertInto('ingest_files').values(file).execute();
   }
 
-  /** A FAQ entry whose text changed becomes a new version of the same entry. */
-  saveFaqEntry(entry: FaqEntryInput, now: number): Outcome {
+  /**
+   * A FAQ entry whose text changed becomes a new version of the same entry. An id the file showed before is rejected
+   * when its text differs (the first is kept), as a repeated conversation is: else every ingest of the file would
+   * store two new versions.
+   */
+  saveFaqEntry(entry: FaqEntryInput, now: number, line: number | null = null): Outcome | { rejected: string } {
     const contentHash = createHash('sha256')
       .update(JSON.stringify([entry.title, entry.question, entry.body, entry.tags, entry.language]))
       .digest('hex');
+    const first = this.seenInFile.begin().add('faq').add(entry.externalId).note(line);
     const existing = this.faq.find.get<{ id: number; current_version: number; content_hash: string }>({ external_id: entry.externalId });
     if (existing && existing.content_hash === contentHash) return 'unchanged';
+    if (first !== NOT_SEEN) return { rejected: `FAQ entry "${entry.externalId}" ${repeats(first)} with different content; the first was kept` };
     let entryId: number;
     let version: number;
     if (existing) {

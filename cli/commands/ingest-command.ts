@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
-import { IngestUsageError, prepareIngest, runIngest, type IngestOptions, type IngestSummary, type PreparedIngest } from '../../ingest/run-ingest.js';
+import { IngestUsageError, prepareIngest, runIngest, type IngestOptions, type IngestProgress, type IngestSummary, type PreparedIngest } from '../../ingest/run-ingest.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError } from '../options.js';
 import { createProgressLine } from '../progress.js';
@@ -12,6 +12,13 @@ interface IngestCommandOptions {
   quiet?: boolean;
   worker: boolean;
 }
+
+/**
+ * Test hook for the fault test: `SUPPORTLENS_TEST_PROGRESS=1` writes a progress report after every batch to stderr,
+ * one line `progress <file index> <records read of that file>`, so that a test can kill the process at a chosen
+ * point inside a file.
+ */
+const PROGRESS_HOOK_VARIABLE = 'SUPPORTLENS_TEST_PROGRESS';
 
 export function ingestCommand(): Command {
   return new Command('ingest')
@@ -61,7 +68,12 @@ files or folders could not be read, 2 bad arguments (a missing path, an unknown 
       process.once('SIGTERM', stop);
       let summary: IngestSummary;
       try {
-        summary = await runIngest(handle, { ...ingestOptions, signal: controller.signal, onProgress: (p) => progress.update(p) }, prepared);
+        const hook = process.env[PROGRESS_HOOK_VARIABLE] === '1';
+        const onProgress = (p: IngestProgress): void => {
+          progress.update(p);
+          if (hook) process.stderr.write(`progress ${p.fileIndex} ${p.records}\n`);
+        };
+        summary = await runIngest(handle, { ...ingestOptions, signal: controller.signal, onProgress, ...(hook ? { progressIntervalMs: 0 } : {}) }, prepared);
       } catch (error) {
         if (error instanceof IngestUsageError) throw new UsageError(error.message);
         throw error;

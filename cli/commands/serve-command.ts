@@ -120,7 +120,7 @@ export async function startDashboard(options: {
   beforeStop?: () => Promise<void>;
 }): Promise<void> {
   const handle = await openDatabase({ path: options.db, readonly: true });
-  const app = await buildApp({ db: handle.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' } });
+  const app = await buildApp({ db: handle.db, databasePath: options.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' } });
   app.addHook('onClose', async () => handle.close());
   let address: string;
   try {

@@ -1,6 +1,6 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
-import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
+import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
   buildMessage,
@@ -61,7 +61,7 @@ export async function* readIntercomJsonLines(context: SourceContext): AsyncGener
         continue;
       }
       list.forEach((value, index) => {
-        batch.push(labelled(conversationRecord(value, context, item.line, list.length === 1 ? item.raw : rawOf(value)), `conversation ${index + 1} of the list`));
+        batch.push(labelRejects(conversationRecord(value, context, item.line, list.length === 1 ? item.raw : rawOf(value)), `conversation ${index + 1} of the list`));
       });
     }
     if (batch.length > 0) yield batch;
@@ -72,7 +72,7 @@ export async function* readIntercomJsonLines(context: SourceContext): AsyncGener
 export async function* readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
   const document = await readJsonDocument(context);
   const list = conversationsIn(document) ?? [document];
-  yield* inBatches(list.map((value, index) => labelled(conversationRecord(value, context, null, rawOf(value)), `element ${index + 1}`)));
+  yield* inBatches(list.map((value, index) => labelRejects(conversationRecord(value, context, null, rawOf(value)), `element ${index + 1}`)));
 }
 
 function conversationsIn(value: unknown): unknown[] | undefined {
@@ -82,11 +82,6 @@ function conversationsIn(value: unknown): unknown[] | undefined {
     return Array.isArray(list) ? list : [];
   }
   return undefined;
-}
-
-function labelled(record: SourceRecord, label: string): SourceRecord {
-  if (!record.parsed.ok) record.parsed = { ok: false, reason: `${label}: ${record.parsed.reason}` };
-  return record;
 }
 
 function conversationRecord(value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {

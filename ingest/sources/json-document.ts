@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { MAX_DOCUMENT_BYTES } from '../limits.js';
 import type { SourceContext } from '../source-record.js';
+import { parseJson } from './parse-json.js';
 
 /**
  * A whole JSON document read into memory: limited to `MAX_DOCUMENT_BYTES`, so bigger exports belong in JSON Lines
@@ -17,7 +18,7 @@ export async function readJsonDocument(context: SourceContext): Promise<unknown>
   context.onChunk(bytes);
   if (!isUtf8(bytes)) throw new Error('invalid UTF-8 in a JSON document; nothing in it could be read');
   try {
-    return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+    return parseJson(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`broken JSON document: ${(error as Error).message}`);
   }

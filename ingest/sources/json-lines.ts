@@ -1,6 +1,7 @@
 import { readLines } from '../line-reader.js';
 import { MAX_RECORD_BYTES } from '../limits.js';
 import type { SourceContext } from '../source-record.js';
+import { parseJson } from './parse-json.js';
 
 export type JsonLine = { ok: true; line: number; raw: string; value: unknown } | { ok: false; line: number; raw: string; reason: string };
 
@@ -15,7 +16,7 @@ export async function* readJsonLines(context: SourceContext): AsyncGenerator<Jso
         batch.push({ ok: false, line: line.number, raw: line.text, reason: 'invalid UTF-8 (shown with U+FFFD where bytes were invalid)' });
       } else if (line.text.trim() !== '') {
         try {
-          batch.push({ ok: true, line: line.number, raw: line.text, value: JSON.parse(line.text) as unknown });
+          batch.push({ ok: true, line: line.number, raw: line.text, value: parseJson(line.text) });
         } catch (error) {
           batch.push({ ok: false, line: line.number, raw: line.text, reason: `broken JSON: ${(error as Error).message}` });
         }

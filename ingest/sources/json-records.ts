@@ -3,9 +3,10 @@ import { isUtf8 } from 'node:buffer';
 import { MAX_DOCUMENT_BYTES } from '../limits.js';
 import { normalizeConversation, describe } from '../normalize.js';
 import { normalizeFaqEntry } from '../normalize-faq.js';
-import type { SourceContext, SourceRecord } from '../source-record.js';
+import { labelRejects, type SourceContext, type SourceRecord } from '../source-record.js';
 import { readJsonLines } from './json-lines.js';
 import { JSON_LIST_KEYS, listOf } from '../format-signs.js';
+import { parseJson } from './parse-json.js';
 
 export type JsonRecordKind = 'conversation' | 'faq';
 
@@ -80,7 +81,7 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
     if (!isUtf8(bytes)) throw new Error('invalid UTF-8 in a JSON document; nothing in it could be read');
     let document: unknown;
     try {
-      document = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+      document = parseJson(bytes.toString('utf8').replace(/^\uFEFF/, ''));
     } catch (error) {
       throw new Error(`broken JSON document: ${(error as Error).message}`);
     }
@@ -90,9 +91,7 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
       const batch: SourceRecord[] = [];
       for (let index = start; index < Math.min(list.length, start + DOCUMENT_BATCH); index++) {
         const value = list[index];
-        const record = recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? '');
-        if (!record.parsed.ok) record.parsed = { ok: false, reason: `element ${index + 1}: ${record.parsed.reason}` };
-        batch.push(record);
+        batch.push(labelRejects(recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? ''), `element ${index + 1}`));
       }
       yield batch;
     }

@@ -1,6 +1,6 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
-import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
+import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
   buildMessage,
@@ -160,7 +160,8 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     const { parsed, messagesRead } = zendeskTicket(ticket, side, options);
     const raw = lineRaw !== undefined && tickets.length === 1 ? lineRaw : rawOf(ticket);
     const label = tickets.length === 1 && line !== null ? null : `ticket ${index + 1}`;
-    yield { line, raw, messagesRead, parsed: parsed.ok || label === null ? parsed : { ok: false, reason: `${label}: ${parsed.reason}` } };
+    const record: SourceRecord = { line, raw, messagesRead, parsed };
+    yield label === null ? record : labelRejects(record, label);
   }
   yield* orphans;
 }

@@ -135,3 +135,32 @@ describe('a file that changes size while it is read', () => {
     expect(stored.size_bytes).toBe(statSync(path).size);
   });
 });
+
+describe('a reject without a line (an element of a JSON document) names where it is', () => {
+  test('a rejected message of a conversation in a JSON array names the element, as a rejected element does', async () => {
+    const path = join(folder.path, 'conversations.json');
+    const good = JSON.parse(conversation('c1', 'hello')) as Record<string, unknown>;
+    const badMessage = { ...good, id: 'c2', messages: [{ id: 'm1', author_role: 'customer', body: 'no time' }] };
+    const noTime: Record<string, unknown> = { ...good, id: 'c3' };
+    delete noTime['created_at'];
+    writeFileSync(path, JSON.stringify([good, badMessage, noTime]));
+    const file = await ingestOne(path);
+    expect(counts(file)).toEqual([3, 2, 0, 0, 1]);
+    expect(await rejects()).toEqual([
+      { line: null, kind: 'message', reason: 'element 2: message 1: missing field "created_at"' },
+      { line: null, kind: 'record', reason: 'element 3: missing field "created_at"' },
+    ]);
+  });
+
+  test('a Markdown entry whose front matter nests too deeply is rejected with the same reason every time', async () => {
+    const path = join(folder.path, 'deep.md');
+    writeFileSync(path, `---\nid: deep\ntitle: ${'['.repeat(20_000)}\n---\nbody\n`);
+    const first = await ingestOne(path);
+    const second = await ingestOne(path);
+    expect([counts(first), counts(second)]).toEqual([
+      [1, 0, 0, 0, 1],
+      [1, 0, 0, 0, 1],
+    ]);
+    expect((await rejects()).map((reject) => reject.reason)).toEqual(['front matter nested too deeply to read', 'front matter nested too deeply to read']);
+  });
+});

@@ -133,3 +133,40 @@ test('Twitter CSV: a tweet id repeated with other text keeps the first; a second
   ]);
   expect((await bodies()).map((row) => row.body)).toEqual(['@AcmeSupport my order never arrived', '@9001 Sorry to hear that!']);
 });
+
+describe('found by the reader fuzz test: a file that gives the same result every time it is ingested', () => {
+  const ingest = (path: string) => runIngest(handle, { paths: [path], timezone: 'UTC', parseInWorker: false });
+
+  test.each([
+    ['CSV', 'faq.csv', 'id,title,body\nfees,What are the fees?,One dollar.\nkyc,How long is KYC?,A day.\nfees,What are the fees?,Two dollars.\n', 2, 4, ['One dollar.', 'A day.']],
+    ['JSON Lines', 'faq.jsonl', ['fees', 'kyc', 'fees'].map((id, i) => JSON.stringify({ id, title: `Q ${id}`, body: `A ${i}` })).join('\n') + '\n', 1, 3, ['A 0', 'A 1']],
+  ] as const)('FAQ entries as %s: an id repeated with other content is rejected with its line, the first kept; a second ingest changes nothing', async (_format, name, content, firstLine, repeatLine, kept) => {
+    const path = join(folder.path, name);
+    writeFileSync(path, content);
+    const first = await ingest(path);
+    const second = await ingest(path);
+    expect([counts(first), counts(second)]).toEqual([
+      [3, 2, 0, 0, 1],
+      [3, 0, 0, 2, 1],
+    ]);
+    const reason = `FAQ entry "fees" repeats line ${firstLine} with different content; the first was kept`;
+    expect((await rejects()).map((r) => [r.line, r.kind, r.reason])).toEqual([
+      [repeatLine, 'record', reason],
+      [repeatLine, 'record', reason],
+    ]);
+    const versions = await handle.db.selectFrom('faq_entry_versions').select(['body']).orderBy('id').execute();
+    expect(versions.map((v) => v.body)).toEqual(kept);
+  });
+
+  test('a lone UTF-16 surrogate escaped in JSON ("\\ud800") is stored as U+FFFD, and the same file again is unchanged', async () => {
+    const path = join(folder.path, 'surrogate.jsonl');
+    writeFileSync(path, `${conversation('c1', 'x').replace('"body":"x"', '"body":"broken \\ud800 text"')}\n`);
+    const first = await ingest(path);
+    const second = await ingest(path);
+    expect([counts(first), counts(second)]).toEqual([
+      [1, 1, 0, 0, 0],
+      [1, 0, 0, 1, 0],
+    ]);
+    expect(await bodies()).toEqual([{ conversation: 'c1', message: 'm1', body: 'broken \ufffd text' }]);
+  });
+});

@@ -45,7 +45,7 @@ describe('Zendesk tickets', () => {
     expect(summary.records).toEqual({ read: 4, inserted: 3, updated: 0, unchanged: 0, rejected: 1 });
     expect(summary.messages).toEqual({ read: 8, inserted: 6, updated: 0, unchanged: 0, rejected: 2 });
     expect(await rejects()).toEqual([
-      { line: null, kind: 'message', reason: 'comment 2: author 3999 is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)' },
+      { line: null, kind: 'message', reason: 'ticket 2: comment 2: author 3999 is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)' },
       { line: null, kind: 'warning', reason: 'ticket 103 has no comments in this file (export with comments or audits side-loaded); loaded without messages' },
       { line: null, kind: 'record', reason: 'comment 8 belongs to ticket 999, which is not in this file' },
     ]);
@@ -118,7 +118,7 @@ describe('Zendesk tickets', () => {
     ]);
     expect(await comment('91048994500')).toMatchObject({ author_role: 'agent', body: 'Your bank blocked it; please call them.' });
     expect((await rejects()).map((r) => r.reason)).toEqual([
-      'ticket event 3 comment 1: the comment text is not in the export (export ticket events with include=comment_events)',
+      'ticket 1: ticket event 3 comment 1: the comment text is not in the export (export ticket events with include=comment_events)',
     ]);
   });
 
@@ -188,7 +188,7 @@ describe('Zendesk tickets', () => {
     {
       scenario: 'no users and a stranger\'s comment: that comment is rejected, the ticket loads',
       content: JSON.stringify({ ticket: { id: 9, created_at: '2023-11-14T09:00:00Z', requester_id: 1, via: { channel: 'web' }, status: 'open' }, comments: [{ id: 1, author_id: 5, body: 'x', created_at: '2023-11-14T09:00:00Z' }] }, null, 2),
-      check: { status: 'loaded', reasons: ['comment 1: author 5 is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)'] },
+      check: { status: 'loaded', reasons: ['ticket 1: comment 1: author 5 is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)'] },
     },
     {
       scenario: 'a user role and a channel named like Object.prototype keys',

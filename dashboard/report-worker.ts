@@ -1,0 +1,19 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/connection.js';
+import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
+import { computeReport, type ReportRequest, type ReportReply } from './reports.js';
+
+/** A report thread: opens the database file read-only and answers report requests (messages that come before it is open wait in the port). */
+const setup = workerData as { path: string; responseTimes: ResponseTimeConfig };
+const handle = await openDatabase({ path: setup.path, readonly: true });
+
+parentPort!.on('message', (request: ReportRequest & { id: number }) => {
+  const context = { db: handle.db, responseTimes: setup.responseTimes, now: () => request.now };
+  computeReport(context, request).then(
+    (value): void => parentPort!.postMessage({ id: request.id, ok: true, value } satisfies ReportReply & { id: number }),
+    (error: unknown): void => {
+      const { message, statusCode } = error as { message?: string; statusCode?: number };
+      parentPort!.postMessage({ id: request.id, ok: false, message: message ?? String(error), statusCode } satisfies ReportReply & { id: number });
+    },
+  );
+});
