@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '../../db/connection.js';
 import { DEFAULT_COVERED_THRESHOLD } from '../faq/faq-matching-config.js';
 import { analyzeTopics } from './analyze-topics.js';
-import { mergeTopicsAcrossLanguages } from './merge-across-languages.js';
+import { distinguishLabels, mergeTopicsAcrossLanguages } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
 import type { TopicsConfig } from './topics-config.js';
 import { listPreviousTopics, listTopicQuestions, saveTopicResults } from './topics-store.js';
@@ -38,7 +38,7 @@ export async function computeTopics(handle: DatabaseHandle, config: TopicsConfig
   const questions = await listTopicQuestions(handle);
   const readMs = Date.now() - started;
   // The same question in English and in Chinese is one topic: matched as the FAQ-gap report matches questions.
-  const analysis = mergeTopicsAcrossLanguages(await analyzeTopics(questions, config), DEFAULT_COVERED_THRESHOLD);
+  const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config), DEFAULT_COVERED_THRESHOLD));
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
   const ids = assignTopicIds(
     analysis.topics.map((topic) => topic.signature),

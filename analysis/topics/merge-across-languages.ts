@@ -70,3 +70,26 @@ function mergeDescriptions(topics: readonly AnalyzedTopic[]): AnalyzedTopic {
   const topTerms = [...new Set(ordered.flatMap((topic) => topic.topTerms.slice(0, 4)))];
   return { size, label: labels.slice(0, 2).join(' · '), topTerms, signature, representative: ordered[0]!.representative };
 }
+
+/**
+ * Topics whose labels would read the same say how they differ: each gets, in brackets, its most distinctive top term
+ * that the others with that label do not have ("btc / pending / withdrew (eth)"); the largest keeps its label as it is.
+ *
+ * @example
+ * distinguishLabels(analysis).topics.map((topic) => topic.label)
+ */
+export function distinguishLabels(analysis: TopicAnalysis): TopicAnalysis {
+  const byLabel = new Map<string, number[]>();
+  analysis.topics.forEach((topic, t) => byLabel.set(topic.label, [...(byLabel.get(topic.label) ?? []), t]));
+  if ([...byLabel.values()].every((group) => group.length === 1)) return analysis;
+  const topics = analysis.topics.map((topic) => ({ ...topic }));
+  for (const group of byLabel.values()) {
+    if (group.length < 2) continue;
+    group.slice(1).forEach((t, position) => {
+      const others = new Set(group.filter((other) => other !== t).flatMap((other) => analysis.topics[other]!.topTerms));
+      const distinct = analysis.topics[t]!.topTerms.find((term) => !others.has(term));
+      topics[t]!.label = `${analysis.topics[t]!.label} (${distinct ?? `${position + 2}`})`;
+    });
+  }
+  return { ...analysis, topics };
+}

@@ -9,8 +9,8 @@ import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ing
 import { memoryDatabase, ROOT, temporaryFolder } from '../helpers.js';
 import { caseSeed, createRandom, FUZZ_TARGETS, mutatedInput, randomInput, type Random } from './fuzz/fuzz-inputs.js';
 
-// `npm run fuzz` runs more cases (FUZZ_CASES, per reader) from another seed (FUZZ_SEED); the suite runs a few, always the same.
-const CASES = Number(process.env['FUZZ_CASES'] ?? 12);
+// `npm run fuzz` runs more cases (FUZZ_MUTATION_CASES, per reader) from another seed (FUZZ_SEED); the suite runs a few, always the same.
+const CASES = Number(process.env['FUZZ_MUTATION_CASES'] ?? 12);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 19);
 /** Inputs that broke a guarantee are copied here, named by reader, seed and case, to be run again by hand. */
 const KEEP = join(tmpdir(), 'supportlens-fuzz-failures');
