@@ -7,6 +7,11 @@ export interface TopicCountOptions {
   minTopics: number;
   /** The fewest points a topic may hold; no more than `count / minTopicPoints` topics are looked for. */
   minTopicPoints: number;
+  /**
+   * The same points as clustered but before any smoothing, for the silhouettes: smoothing (averaging each point with
+   * its neighbours) makes small groups of near neighbours look tight, which would favour too many topics.
+   */
+  scoringPoints?: DenseVectors | undefined;
   /** Points used to score each candidate partition (default 2,000). */
   scoringSample?: number;
   random: SeededRandom;
@@ -33,9 +38,12 @@ export const WIDER_SEARCH_ITERATIONS = 10;
  * k-means at some number of clusters, then the two closest clusters (cosine of their centroids) are merged one pair
  * at a time down to `minTopics`, every level scored by its mean silhouette (cosine distance) on one fixed sample of
  * points. The first search starts from `FIRST_SEARCH_CLUSTERS` clusters; each next one from twice as many, up to
- * `count / minTopicPoints` (or `maxTopics` when set), for as long as the wider search finds a better level than the
- * narrower one (a narrow search cannot see finer topics: its k-means has already lumped them together, and the
- * silhouette then prefers a coarse level). The best level of all is polished with a few k-means iterations.
+ * `count / minTopicPoints` (or `maxTopics` when set), for as long as the wider search finds a better best level, or
+ * scores better with all its clusters apart than the narrower one did (a narrow search cannot see finer topics: its
+ * k-means has already lumped them together, so its best level is a coarse one, and the first sign of the finer
+ * topics is that splitting further scores better, not worse). The silhouettes are measured on `scoringPoints` when
+ * given (the points before smoothing); members of clusters smaller than `minTopicPoints` score 0, as singletons do.
+ * The best level of all is polished with a few k-means iterations.
  */
 export function chooseTopicCount(points: DenseVectors, options: TopicCountOptions): TopicCountChoice {
   const bound = Math.max(1, Math.min(options.maxTopics ?? Infinity, Math.floor(points.count / Math.max(1, options.minTopicPoints))));
@@ -44,6 +52,7 @@ export function chooseTopicCount(points: DenseVectors, options: TopicCountOption
   const searches: number[] = [];
   let best: { start: KMeansResult; level: MergeLevel } | undefined;
   let scoring: { sample: Int32Array; gram: Float32Array } | undefined;
+  let previousWidest: number | undefined;
   for (;;) {
     searches.push(clusters);
     // One restart is enough here, and few iterations for the wider searches: the merge search that follows smooths
@@ -52,12 +61,14 @@ export function chooseTopicCount(points: DenseVectors, options: TopicCountOption
     if (start.k <= minTopics) return { clustering: start, scores: [], searches };
     if (!scoring) {
       const sample = pickSample(points.count, Math.min(points.count, options.scoringSample ?? 2000), options.random);
-      scoring = { sample, gram: sampleSimilarities(points, sample) };
+      scoring = { sample, gram: sampleSimilarities(options.scoringPoints ?? points, sample) };
     }
     const level = searchMergeLevels(points, start, scoring, minTopics, options.minTopicPoints);
     const improved = !best || level.score > best.level.score;
+    const finerImproved = previousWidest === undefined || level.widest > previousWidest;
     if (improved) best = { start, level };
-    if ((!improved && searches.length > 1) || clusters >= bound || start.k < clusters) break;
+    previousWidest = level.widest;
+    if ((!improved && !finerImproved) || clusters >= bound || start.k < clusters) break;
     clusters = Math.min(bound, clusters * 2);
   }
   return { clustering: polish(points, best!.start, best!.level.parent, best!.level.k), scores: best!.level.scores, searches };
@@ -66,6 +77,8 @@ export function chooseTopicCount(points: DenseVectors, options: TopicCountOption
 interface MergeLevel {
   k: number;
   score: number;
+  /** The score of the search's first level, all its clusters apart. */
+  widest: number;
   /** The cluster each starting cluster is merged into at the best level. */
   parent: Int32Array;
   scores: { k: number; silhouette: number }[];
@@ -226,7 +239,7 @@ function searchMergeLevels(
       contribution[s] = silhouetteOf(s);
     }
   }
-  return { k: bestK, score: bestScore, parent: bestParent, scores };
+  return { k: bestK, score: bestScore, widest: scores[0]!.silhouette, parent: bestParent, scores };
 }
 
 /** Cosine similarities among the scoring sample (m x m), computed once for all searches. */

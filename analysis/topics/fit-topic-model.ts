@@ -88,7 +88,13 @@ export function fitTopicModel(
   if (options.topicCount !== undefined) {
     clustering = sphericalKMeans(points, { k: options.topicCount, random, restarts: options.restarts });
   } else {
-    const choice = chooseTopicCount(points, { maxTopics: options.maxTopics, minTopics: options.minTopics, minTopicPoints: minSize, random });
+    const choice = chooseTopicCount(points, {
+      maxTopics: options.maxTopics,
+      minTopics: options.minTopics,
+      minTopicPoints: minSize,
+      scoringPoints: raw,
+      random,
+    });
     clustering = dissolveSmallClusters(points, choice.clustering, minSize);
     silhouettes = choice.scores;
   }
