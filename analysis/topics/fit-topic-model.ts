@@ -91,7 +91,8 @@ export function fitTopicModel(
     const choice = chooseTopicCount(points, {
       maxTopics: options.maxTopics,
       minTopics: options.minTopics,
-      minTopicPoints: minSize,
+      // A topic needs minTopicSize fitting questions to be found at all: at most fitting questions / minTopicSize.
+      minTopicPoints: Math.max(minSize, options.minTopicSize),
       scoringPoints: raw,
       random,
     });

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { analyzeTopics } from '../../../analysis/topics/analyze-topics.js';
+import { chooseTopicCount } from '../../../analysis/topics/choose-topic-count.js';
+import { createSeededRandom } from '../../../analysis/topics/seeded-random.js';
+import type { DenseVectors } from '../../../analysis/topics/spherical-kmeans.js';
 import { DEFAULT_TOPICS_CONFIG } from '../../../analysis/topics/topics-config.js';
 import { scoreClustering } from '../../../bench/clustering-metrics.js';
 import { generateIntentQuestions } from '../../../bench/synthetic-intents.js';
@@ -32,6 +35,41 @@ describe('the number of topics is chosen from the data, with no fixed ceiling', 
   test('maxTopics still caps the choice', { timeout: 180_000 }, async () => {
     const data = generateIntentQuestions({ intents: 150, perIntent: 10 });
     expect((await topicsOf(data.texts, 40)).topics).toBeLessThanOrEqual(40);
+  });
+});
+
+/** `clusters` random unit directions in `dimensions`, `perCluster` noisy unit points around each. */
+function pointClouds(clusters: number, perCluster: number, dimensions: number): DenseVectors {
+  const random = createSeededRandom(3);
+  const data = new Float32Array(clusters * perCluster * dimensions);
+  const centre = new Float64Array(dimensions);
+  for (let cluster = 0; cluster < clusters; cluster++) {
+    for (let c = 0; c < dimensions; c++) centre[c] = random.next() - 0.5;
+    for (let p = 0; p < perCluster; p++) {
+      const base = (cluster * perCluster + p) * dimensions;
+      let norm = 0;
+      for (let c = 0; c < dimensions; c++) {
+        const value = centre[c]! + (random.next() - 0.5) * 0.1;
+        data[base + c] = value;
+        norm += value * value;
+      }
+      for (let c = 0; c < dimensions; c++) data[base + c]! /= Math.sqrt(norm);
+    }
+  }
+  return { count: clusters * perCluster, dimensions, data };
+}
+
+describe('chooseTopicCount', () => {
+  test('widens its search past the first 80 clusters while finer levels score better', () => {
+    const choice = chooseTopicCount(pointClouds(200, 6, 48), { minTopics: 2, minTopicPoints: 5, random: createSeededRandom(1) });
+    expect(choice.clustering.k).toBe(200);
+    expect(choice.searches).toEqual([80, 160, 240]);
+  });
+
+  test('looks for no more than count / minTopicPoints topics, nor more than maxTopics', () => {
+    const points = pointClouds(200, 6, 48);
+    expect(chooseTopicCount(points, { minTopics: 2, minTopicPoints: 12, random: createSeededRandom(1) }).searches).toEqual([80, 100]);
+    expect(chooseTopicCount(points, { maxTopics: 50, minTopics: 2, minTopicPoints: 5, random: createSeededRandom(1) }).searches).toEqual([50]);
   });
 });
 
