@@ -91,8 +91,8 @@ export function fitTopicModel(
     const choice = chooseTopicCount(points, {
       maxTopics: options.maxTopics,
       minTopics: options.minTopics,
-      // A topic needs minTopicSize fitting questions to be found at all: at most fitting questions / minTopicSize.
-      minTopicPoints: Math.max(minSize, options.minTopicSize),
+      // A topic needs minTopicSize fitting questions to be found at all (not the smaller size scaled to the sample).
+      minTopicPoints: Math.max(1, options.minTopicSize),
       scoringPoints: raw,
       random,
     });
