@@ -55,7 +55,7 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
   const count = questions.bodies.length;
   const options: TopicModelOptions = {
     maxTopics: config.maxTopics,
-    minTopics: Math.min(2, config.maxTopics),
+    minTopics: Math.min(2, config.maxTopics ?? 2),
     minTopicSize: config.minTopicSize,
     topicCount: config.topicCount,
     dimensions: config.dimensions,

@@ -8,8 +8,8 @@ import { runKMeans, sphericalKMeans, type DenseVectors, type KMeansResult } from
 import { fitTfidfVocabulary, vectorizeFeatures, type TfidfVocabulary } from './tfidf-vectorizer.js';
 
 export interface TopicModelOptions {
-  /** The most topics (the automatic choice never exceeds it). */
-  maxTopics: number;
+  /** A ceiling on the automatic choice; unset, it is bounded only by the data (see `chooseTopicCount`). */
+  maxTopics?: number | undefined;
   /** The fewest topics the automatic choice may return. */
   minTopics: number;
   /** Smaller groups are dissolved into their nearest topics (measured on the fitting set, scaled). */
@@ -26,7 +26,6 @@ export interface TopicModelOptions {
 }
 
 export const DEFAULT_TOPIC_MODEL_OPTIONS: TopicModelOptions = {
-  maxTopics: 80,
   minTopics: 2,
   minTopicSize: 5,
   dimensions: 96,
@@ -55,7 +54,7 @@ export interface FittedTopics {
 /**
  * Fits topics on a set of prepared questions: words and character n-grams -> TF-IDF -> LSA (randomized SVD) ->
  * neighbour smoothing -> spherical k-means (k-means++, restarts) -> the number of topics chosen by silhouette over
- * a merge hierarchy (unless fixed) -> small groups dissolved. Deterministic for a seed.
+ * merge hierarchies of widening searches (unless fixed; see `chooseTopicCount`) -> small groups dissolved. Deterministic for a seed.
  *
  * @example
  * const fitted = fitTopicModel(questions.map(prepareQuestion), DEFAULT_TOPIC_MODEL_OPTIONS);
@@ -89,10 +88,14 @@ export function fitTopicModel(
   if (options.topicCount !== undefined) {
     clustering = sphericalKMeans(points, { k: options.topicCount, random, restarts: options.restarts });
   } else {
-    const start = Math.max(1, Math.min(options.maxTopics, Math.floor(questions.length / minSize)));
-    // One restart is enough here: the merge search that follows smooths over a poor local optimum.
-    const overclustered = sphericalKMeans(points, { k: start, random, restarts: 1 });
-    const choice = chooseTopicCount(points, overclustered, { maxTopics: start, minTopics: options.minTopics, random });
+    const choice = chooseTopicCount(points, {
+      maxTopics: options.maxTopics,
+      minTopics: options.minTopics,
+      // A topic needs minTopicSize fitting questions to be found at all (not the smaller size scaled to the sample).
+      minTopicPoints: Math.max(1, options.minTopicSize),
+      scoringPoints: raw,
+      random,
+    });
     clustering = dissolveSmallClusters(points, choice.clustering, minSize);
     silhouettes = choice.scores;
   }

@@ -2,8 +2,11 @@ import { DEFAULT_TOPIC_MODEL_OPTIONS } from './fit-topic-model.js';
 
 /** The `topics` section of the configuration. */
 export interface TopicsConfig {
-  /** The most topics the automatic choice may return. */
-  maxTopics: number;
+  /**
+   * A ceiling on the automatic choice of the number of topics. Unset (the default), there is none but the data's:
+   * from 2 up to (fitting questions / smallest topic size) topics, as many as the silhouette criterion finds.
+   */
+  maxTopics?: number | undefined;
   /** Topics smaller than this (over all questions) are dissolved into their neighbours. */
   minTopicSize: number;
   /** Fix the number of topics instead of choosing it from the data. */
@@ -21,7 +24,6 @@ export interface TopicsConfig {
 }
 
 export const DEFAULT_TOPICS_CONFIG: TopicsConfig = {
-  maxTopics: DEFAULT_TOPIC_MODEL_OPTIONS.maxTopics,
   minTopicSize: DEFAULT_TOPIC_MODEL_OPTIONS.minTopicSize,
   sampleSize: 8_000,
   workers: 2,
