@@ -84,6 +84,11 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
 
 /** Questions per job: small enough to balance two busy cores, large enough that messaging costs nothing. */
 const CHUNK_SIZE = 25_000;
+/**
+ * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps every feature hash (about 20
+ * MB per chunk), and on a busy machine the fit is slow enough for the queue to hold most of a million questions.
+ */
+const PREPARE_AHEAD = 8 * CHUNK_SIZE;
 
 /**
  * Each distinct question is prepared and assigned once, in the workers; a repeat takes its first occurrence's
@@ -148,7 +153,7 @@ async function assignInWorkers(
     return response.fit!;
   });
   const prepareAhead = async (worker: number): Promise<void> => {
-    while (!fitted && raw.length > 0) {
+    while (!fitted && raw.length > 0 && prepared.length * CHUNK_SIZE < PREPARE_AHEAD) {
       const [start, end] = raw.shift()!;
       const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end) });
       prepared.push({ start, chunk: response.prepare! });

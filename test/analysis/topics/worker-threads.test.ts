@@ -36,7 +36,7 @@ test('the analysis runs in worker threads and leaves the event loop free', async
 
 test('worker threads give exactly what the calling thread gives, repeated questions included', async () => {
   const { analyzeTopics } = (await import(pathToFileURL(resolve('dist/analysis/topics/analyze-topics.js')).href)) as AnalyzeModule;
-  const generated = generateQuestions(800, 22);
+  const generated = generateQuestions(400, 22);
   // Every question twice, far apart: the repeats are found across the whole set, not only within a chunk.
   const questions = [...generated, ...generated];
   const input = {
@@ -54,5 +54,5 @@ test('worker threads give exactly what the calling thread gives, repeated questi
   expect([...threads.assignment]).toEqual([...inline.assignment]);
   expect([...threads.similarity]).toEqual([...inline.similarity]);
   expect(threads.topics).toEqual(inline.topics);
-  expect([...threads.assignment.subarray(800)]).toEqual([...threads.assignment.subarray(0, 800)]);
+  expect([...threads.assignment.subarray(400)]).toEqual([...threads.assignment.subarray(0, 400)]);
 });
