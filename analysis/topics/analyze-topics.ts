@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
+import { findFirstOccurrences } from './repeated-questions.js';
 import { hashString } from './seeded-random.js';
 import {
   runAssignJob,
@@ -83,11 +84,15 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
 
 /** Questions per job: small enough to balance two busy cores, large enough that messaging costs nothing. */
 const CHUNK_SIZE = 25_000;
+/**
+ * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps every feature hash (about 20
+ * MB per chunk), and on a busy machine the fit is slow enough for the queue to hold most of a million questions.
+ */
+const PREPARE_AHEAD = 8 * CHUNK_SIZE;
 
 /**
- * Worker 0 fits while the others prepare chunks (extract, redact, tokenize, hash); once the model is known every
- * worker first assigns the prepared chunks, then takes the remaining chunks whole, one at a time from a shared
- * queue, so a core slowed by other load simply takes fewer.
+ * Each distinct question is prepared and assigned once, in the workers; a repeat takes its first occurrence's
+ * results.
  */
 async function analyzeInWorkers(
   pool: TopicWorkerPool,
@@ -96,6 +101,42 @@ async function analyzeInWorkers(
   sample: Int32Array,
   options: TopicModelOptions,
 ): Promise<TopicAnalysis> {
+  const count = questions.bodies.length;
+  const first = findFirstOccurrences(questions);
+  const position = new Int32Array(count);
+  let distinctCount = 0;
+  for (let i = 0; i < count; i++) if (first[i] === i) position[i] = distinctCount++;
+  const distinct = new Int32Array(distinctCount);
+  for (let i = 0; i < count; i++) if (first[i] === i) distinct[position[i]!] = i;
+  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), sampleSources, options, count);
+  const all: AssignJobResult = {
+    texts: new Array<string>(count),
+    languages: new Array<QuestionLanguage>(count),
+    assignment: new Int32Array(count),
+    similarity: new Float32Array(count),
+  };
+  for (let i = 0; i < count; i++) {
+    const j = position[first[i]!]!;
+    all.texts[i] = result.texts[j]!;
+    all.languages[i] = result.languages[j]!;
+    all.assignment[i] = result.assignment[j]!;
+    all.similarity[i] = result.similarity[j]!;
+  }
+  return combine(all, fit, sample, fitMs, assignMs, pool.size);
+}
+
+/**
+ * Worker 0 fits while the others prepare chunks (extract, redact, tokenize, hash); once the model is known every
+ * worker first assigns the prepared chunks, then takes the remaining chunks whole, one at a time from a shared
+ * queue, so a core slowed by other load simply takes fewer.
+ */
+async function assignInWorkers(
+  pool: TopicWorkerPool,
+  questions: QuestionSources,
+  sampleSources: QuestionSources,
+  options: TopicModelOptions,
+  totalQuestions: number,
+): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; assignMs: number }> {
   const count = questions.bodies.length;
   const all: AssignJobResult = {
     texts: new Array<string>(count),
@@ -107,12 +148,12 @@ async function analyzeInWorkers(
   const prepared: { start: number; chunk: PreparedChunk }[] = [];
   const fitStart = Date.now();
   let fitted = false;
-  const fitting = pool.call(0, { kind: 'fit', sources: sampleSources, options, totalQuestions: count }).then((response) => {
+  const fitting = pool.call(0, { kind: 'fit', sources: sampleSources, options, totalQuestions }).then((response) => {
     fitted = true;
     return response.fit!;
   });
   const prepareAhead = async (worker: number): Promise<void> => {
-    while (!fitted && raw.length > 0) {
+    while (!fitted && raw.length > 0 && prepared.length * CHUNK_SIZE < PREPARE_AHEAD) {
       const [start, end] = raw.shift()!;
       const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end) });
       prepared.push({ start, chunk: response.prepare! });
@@ -151,7 +192,7 @@ async function analyzeInWorkers(
     }
   };
   await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
-  return combine(all, fit, sample, fitMs, Date.now() - assignStart, pool.size);
+  return { result: all, fit, fitMs, assignMs: Date.now() - assignStart };
 }
 
 function combine(

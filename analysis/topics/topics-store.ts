@@ -169,13 +169,34 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
         representative_question: topic.representativeQuestion,
       });
     }
-    for (let start = 0; start < results.conversationIds.length; start += WRITE_CHUNK) {
-      const end = Math.min(results.conversationIds.length, start + WRITE_CHUNK);
-      for (let i = start; i < end; i++) {
-        const conversationId = results.conversationIds[i]!;
-        insertQuestion.run({ run, conversation_id: conversationId, question: results.questions[i]!, language: results.languages[i]! });
+    const count = results.conversationIds.length;
+    // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
+    // by in-order runs while its pages are still in the cache, before a million question texts push them out.
+    const assignmentAt = positions(insertAssignment.order);
+    const assignmentParameters = new Array<unknown>(insertAssignment.order.length).fill(run);
+    for (let start = 0; start < count; start += WRITE_CHUNK) {
+      const end = Math.min(count, start + WRITE_CHUNK);
+      const chunk = Array.from({ length: end - start }, (_, offset) => start + offset);
+      chunk.sort((a, b) => results.topicIds[a]! - results.topicIds[b]! || results.similarity[a]! - results.similarity[b]! || a - b);
+      for (const i of chunk) {
         const topicId = results.topicIds[i]!;
-        if (topicId >= 0) insertAssignment.run({ run, conversation_id: conversationId, topic_id: topicId, similarity: results.similarity[i]! });
+        if (topicId < 0) continue;
+        assignmentParameters[assignmentAt.conversation_id] = results.conversationIds[i]!;
+        assignmentParameters[assignmentAt.topic_id] = topicId;
+        assignmentParameters[assignmentAt.similarity] = results.similarity[i]!;
+        insertAssignment.runPositional(assignmentParameters);
+      }
+      await yieldToEventLoop();
+    }
+    const questionAt = positions(insertQuestion.order);
+    const questionParameters = new Array<unknown>(insertQuestion.order.length).fill(run);
+    for (let start = 0; start < count; start += WRITE_CHUNK) {
+      const end = Math.min(count, start + WRITE_CHUNK);
+      for (let i = start; i < end; i++) {
+        questionParameters[questionAt.conversation_id] = results.conversationIds[i]!;
+        questionParameters[questionAt.question] = results.questions[i]!;
+        questionParameters[questionAt.language] = results.languages[i]!;
+        insertQuestion.runPositional(questionParameters);
       }
       await yieldToEventLoop();
     }
@@ -184,4 +205,11 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
     if (sqlite.inTransaction) sqlite.prepare(rollbackSql).run();
     throw error;
   }
+}
+
+/** Where each slot goes among a statement's positional parameters. */
+function positions<Slots extends string>(order: readonly Slots[]): Record<Slots, number> {
+  const at = {} as Record<Slots, number>;
+  order.forEach((name, index) => (at[name] = index));
+  return at;
 }

@@ -33,3 +33,26 @@ test('the analysis runs in worker threads and leaves the event loop free', async
   // Fitting alone takes seconds; inline, the timer would stall that long.
   expect(longestGap).toBeLessThan(1000);
 });
+
+test('worker threads give exactly what the calling thread gives, repeated questions included', async () => {
+  const { analyzeTopics } = (await import(pathToFileURL(resolve('dist/analysis/topics/analyze-topics.js')).href)) as AnalyzeModule;
+  const generated = generateQuestions(400, 22);
+  // Every question twice, far apart: the repeats are found across the whole set, not only within a chunk.
+  const questions = [...generated, ...generated];
+  const input = {
+    keys: questions.map((_, i) => i),
+    channels: questions.map((q) => q.channel),
+    subjects: questions.map((q) => q.subject),
+    bodies: questions.map((q) => q.body),
+  };
+  const threads = await analyzeTopics(input, { ...DEFAULT_TOPICS_CONFIG, workers: 2 });
+  const inline = await analyzeTopics(input, { ...DEFAULT_TOPICS_CONFIG, workers: 0 });
+  expect(threads.workers).toBe(2);
+  expect(inline.workers).toBe(0);
+  expect(threads.texts).toEqual(inline.texts);
+  expect(threads.languages).toEqual(inline.languages);
+  expect([...threads.assignment]).toEqual([...inline.assignment]);
+  expect([...threads.similarity]).toEqual([...inline.similarity]);
+  expect(threads.topics).toEqual(inline.topics);
+  expect([...threads.assignment.subarray(400)]).toEqual([...threads.assignment.subarray(0, 400)]);
+});
