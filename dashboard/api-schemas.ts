@@ -1,7 +1,8 @@
 /** JSON schemas of the dashboard routes: what a query string may hold and exactly what a response carries. */
 
 const DAY_OR_EMPTY = '^(\\d{4}-\\d{2}-\\d{2})?$';
-const CHANNEL_OR_EMPTY = '^[A-Za-z0-9_.\\-]{0,64}$';
+/** Channel names as ingest accepts them: letters and digits of any script, spaces, _ . - (`live chat`, `电话`). */
+const CHANNEL_OR_EMPTY = '^[\\p{L}\\p{N} _.\\-]{0,64}$';
 
 /** `from`/`to` (inclusive days, YYYY-MM-DD, reporting time zone) and `channel`; empty values mean "not given". */
 export const FILTER_PROPERTIES = {

@@ -122,6 +122,12 @@ test('GET /api/runs: ingest and analysis history and the rejects, raw text as st
   expect((await app.inject('/api/runs?run=999')).json().rejects).toEqual([]);
 });
 
+test.each(['live chat', '电话', 'web-chat_2'])('a channel name ingest accepts (%s) is a valid filter', async (channel) => {
+  const res = await app.inject(`/api/overview?${RANGE}&channel=${encodeURIComponent(channel)}`);
+  expect(res.statusCode).toBe(200);
+  expect(res.json().range.channel).toBe(channel);
+});
+
 describe('a bad query string is a 400 naming the parameter', () => {
   test.each([
     ['/api/overview?from=yesterday', 'from'],
@@ -129,6 +135,7 @@ describe('a bad query string is a 400 naming the parameter', () => {
     ['/api/overview?from=2026-02-31', 'from'],
     ['/api/overview?from=2026-03-10&to=2026-03-01', 'from'],
     ['/api/peak-times?channel=%3Cscript%3E', 'channel'],
+    ['/api/peak-times?channel=chat%0Aemail', 'channel'],
     ['/api/topics?to=2026-13-01', 'to'],
     ['/api/faq-gaps?from=0', 'from'],
     ['/api/faq-gaps/download?format=pdf', 'format'],
