@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from '../../helpers.js';
+import { createSeededRandom } from '../../../analysis/topics/seeded-random.js';
 
 /** A seeded source of choices: the same seed gives the same inputs, so a failing case can be run again. */
 export interface Random {
@@ -12,16 +13,9 @@ export interface Random {
   chance(probability: number): boolean;
 }
 
-/** Mulberry32: small, fast and well spread in its low bits (unlike a plain linear congruential generator). */
+/** The project's seeded generator (mulberry32, `createSeededRandom`), with the picks the fuzz generator needs. */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next } = createSeededRandom(seed);
   const below = (n: number): number => Math.floor(next() * n);
   return { next, below, pick: (list) => list[below(list.length)]!, chance: (p) => next() < p };
 }
