@@ -80,7 +80,10 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   }
 
   const characterWeight = language === 'zh' ? config.chineseCharacterWeight : config.characterWeight;
+  const key = options.orderBy ?? 'score';
+  // Only the best `limit` entries are kept (insertion into a short sorted list): a large FAQ is not sorted per question.
   const ranked: RankedFaqEntry[] = [];
+  const before = (a: RankedFaqEntry, b: RankedFaqEntry): boolean => a[key] > b[key] || (a[key] === b[key] && a.entry < b.entry);
   for (let entry = 0; entry < index.size; entry++) {
     if (!touched[entry]) continue;
     const questionSide = ideal > 0 ? Math.min(1, bm25[entry]! / ideal) : 0;
@@ -89,18 +92,17 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     const cosine = Math.min(1, character[entry]!);
     // Character n-grams only compare a script with itself: across languages the words' senses carry the whole score.
     const crossLanguage = isCrossLanguage(language, index.languages[entry]!);
-    ranked.push({
-      entry,
-      score: crossLanguage ? lexical : characterWeight * cosine + (1 - characterWeight) * lexical,
-      lexical,
-      character: cosine,
-      bm25: bm25[entry]!,
-      crossLanguage,
-    });
+    const score = crossLanguage ? lexical : characterWeight * cosine + (1 - characterWeight) * lexical;
+    const last = ranked.length === limit ? ranked[limit - 1]! : undefined;
+    if (last !== undefined && (key === 'score' ? score : bm25[entry]!) < last[key]) continue;
+    const candidate: RankedFaqEntry = { entry, score, lexical, character: cosine, bm25: bm25[entry]!, crossLanguage };
+    if (last !== undefined && !before(candidate, last)) continue;
+    let at = ranked.length;
+    while (at > 0 && before(candidate, ranked[at - 1]!)) at--;
+    ranked.splice(at, 0, candidate);
+    if (ranked.length > limit) ranked.pop();
   }
-  const key = options.orderBy ?? 'score';
-  ranked.sort((a, b) => b[key] - a[key] || a.entry - b.entry);
-  return ranked.slice(0, limit);
+  return ranked;
 }
 
 /** Chinese against anything else; English and undetermined text share a script. */
