@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
 import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
-import { buildFaqIndex, markdownToText } from './faq-index.js';
+import { buildFaqIndex, markdownToText, type FaqIndex } from './faq-index.js';
 import { groupAlikeQuestionSets } from './group-alike-questions.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
 import { buildReplyProfiles, calibrateSameAnswer, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
@@ -171,9 +171,9 @@ export interface GapFinding {
 export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
   const findings: GapFinding[] = [];
   const entriesById = new Map(entries.map((entry) => [entry.entryId, entry]));
-  const entryLanguages = new Map(
-    entries.map((entry) => [entry.entryId, primaryLanguage(entry.language ?? detectLanguage(normalizeText(`${entry.title}\n${markdownToText(entry.body)}`)))]),
-  );
+  // One index of the entries: their languages (tagged or detected) and which are versions of which.
+  const entryIndex = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: entry.body, language: entry.language ?? null })));
+  const entryLanguages = new Map(entries.map((entry, i) => [entry.entryId, entryIndex.languages[i]!]));
   const coveredBy = new Map<number, string>();
   for (const topic of topics) {
     if (topic.questions.length === 0) continue;
@@ -195,7 +195,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
   }
   const { profiles, weigh } = buildReplyProfiles(repliesByUnit);
   const unitsOf = (topicId: number): number[] => UNIT_LANGUAGES.map((_, l) => topicId * UNIT_LANGUAGES.length + l).filter((unit) => profiles.has(unit));
-  const versions = findEntryVersions(entries, options.sameArticleScore);
+  const versions = findEntryVersions(entries, entryIndex, options.sameArticleScore);
   // An entry and its translations give one answer: the family's first entry stands for all of them.
   const family = (entryId: string): string => [entryId, ...(versions.get(entryId) ?? [])].sort()[0]!;
   const coveredUnits = new Map<number, string>();
@@ -230,7 +230,7 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       let best: { entryId: string; similarity: number } | undefined;
       for (const unit of unitsOf(topic.topicId)) {
         for (const [other, entryId] of coveredBy) {
-          const otherUnit = Math.floor(unit % UNIT_LANGUAGES.length) + other * UNIT_LANGUAGES.length;
+          const otherUnit = unitOf(other, UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length]!);
           if (!profiles.has(otherUnit)) continue;
           const similarity = profileSimilarity(profiles.get(unit)!, profiles.get(otherUnit)!);
           if (similarity >= sameAnswer && (best === undefined || similarity > best.similarity)) best = { entryId, similarity };
@@ -492,10 +492,9 @@ function distinctQuestions(topic: GapTopic, limit: number): string[] {
  * Each entry's versions in other languages: two entries in different languages are versions of each other when one's
  * title, matched across languages, finds the other with at least `minScore`.
  */
-function findEntryVersions(entries: readonly GapEntry[], minScore: number): Map<string, Set<string>> {
+function findEntryVersions(entries: readonly GapEntry[], index: FaqIndex, minScore: number): Map<string, Set<string>> {
   const versions = new Map<string, Set<string>>();
   if (entries.length < 2) return versions;
-  const index = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: entry.body, language: entry.language ?? null })));
   entries.forEach((entry, i) => {
     const other = rankFaqEntries(index, entry.title, { limit: 3 }).find((ranked) => ranked.entry !== i && ranked.crossLanguage);
     if (other === undefined || other.score < minScore) return;

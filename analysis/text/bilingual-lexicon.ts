@@ -80,4 +80,4 @@ function stemsOf(senses: readonly string[]): string[] {
 }
 
 /** Words dictionary glosses use to describe rather than to mean: "sth", "sb", "etc", "one's". */
-const GLOSS_FILLERS: ReadonlySet<string> = new Set(['sth', 'sb', 'etc', "one's", 'oneself', 'esp', 'lit', 'fig', 'pr', 'lit.', 'usu', 'e.g', 'i.e', 'something', 'someone']);
+const GLOSS_FILLERS: ReadonlySet<string> = new Set(['sth', 'sb', 'etc', "one's", 'oneself', 'esp', 'lit', 'fig', 'pr', 'usu', 'something', 'someone']);
