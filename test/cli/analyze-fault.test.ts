@@ -37,7 +37,8 @@ test.each(delays.map((share, index) => [index + 1, share]))(
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
     clearTimeout(timer);
     const readers = readAll(folder.path, db);
-    if (signal === 'SIGKILL') expect(readers).toEqual(before);
+    // Killed after its final commit (while pruning or closing), the new run is rightly visible: either whole run will do.
+    if (signal === 'SIGKILL') expect([before, after]).toContainEqual(readers);
     else {
       expect(code).toBe(0);
       expect(readers).toEqual(after);
