@@ -27,7 +27,10 @@ export interface Database {
 }
 
 /** Where a conversation came from; ids are unique per source. */
-export type ConversationSource = 'canonical' | 'zendesk' | 'intercom' | 'twitter';
+export type ConversationSource = 'canonical' | 'zendesk' | 'intercom' | 'twitter' | 'chatwoot' | 'helpscout' | 'freshdesk';
+/** A satisfaction rating normalised across sources. */
+export type CsatLevel = 'good' | 'neutral' | 'bad';
+export const CSAT_LEVELS: readonly CsatLevel[] = ['good', 'neutral', 'bad'];
 export type AuthorRole = 'customer' | 'agent' | 'bot' | 'system';
 export const AUTHOR_ROLES: readonly AuthorRole[] = ['customer', 'agent', 'bot', 'system'];
 export type ConversationEventKind = 'resolved' | 'reopened' | 'assigned';
@@ -49,6 +52,11 @@ export interface ConversationsTable {
   language: string | null;
   /** JSON array of strings. */
   tags: ColumnType<string, string | undefined, string>;
+  /** The team or group the conversation was routed to, as the source names it. */
+  team: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The satisfaction rating as the source gave it, and normalised. */
+  csat_rating: ColumnType<string | null, string | null | undefined, string | null>;
+  csat: ColumnType<CsatLevel | null, CsatLevel | null | undefined, CsatLevel | null>;
   first_run_id: number;
   last_run_id: number;
 }
