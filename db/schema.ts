@@ -24,6 +24,8 @@ export interface Database {
   faq_gap_findings: FaqGapFindingsTable;
   job_runs: JobRunsTable;
   job_locks: JobLocksTable;
+  pending_items: PendingItemsTable;
+  source_users: SourceUsersTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -398,3 +400,34 @@ export interface JobLocksTable {
   heartbeat_at: number;
 }
 export type JobLockRow = Selectable<JobLocksTable>;
+
+/** What a pending helpdesk item waits for: its ticket or conversation, or its author's role. */
+export type PendingWait = 'conversation' | 'author';
+
+/** A helpdesk item (a comment, a part, an audit's events) kept until what it needs arrives. */
+export interface PendingItemsTable {
+  id: Generated<number>;
+  source: ConversationSource;
+  conversation_external_id: string;
+  /** `message:<id>` or `events`: one row per item of a conversation. */
+  item_key: string;
+  waits_for: PendingWait;
+  author_id: string | null;
+  /** The item as JSON, in the stored shape. */
+  payload: string;
+  path: string;
+  line: number | null;
+  first_run_id: number;
+  last_run_id: number;
+}
+
+/** A helpdesk's user (Zendesk user, Intercom admin or contact) and the role its messages have. */
+export interface SourceUsersTable {
+  source: ConversationSource;
+  external_id: string;
+  role: AuthorRole;
+  first_run_id: number;
+  last_run_id: number;
+}
+
+export type PendingItemRow = Selectable<PendingItemsTable>;

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { JSON_LIST_KEYS, listOf, looksLikeFaqEntry, looksLikeIntercom, looksLikeZendesk, MESSAGE_CSV_REQUIRED_COLUMNS } from './format-signs.js';
+import { JSON_LIST_KEYS, listOf, looksLikeFaqEntry, looksLikeIntercom, looksLikeZendesk, MESSAGE_CSV_REQUIRED_COLUMNS, webhookEventSource } from './format-signs.js';
 import type { Source } from './source-record.js';
 
 export type FormatName =
@@ -15,7 +15,9 @@ export type FormatName =
   | 'zendesk-json'
   | 'zendesk-jsonl'
   | 'intercom-json'
-  | 'intercom-jsonl';
+  | 'intercom-jsonl'
+  | 'webhook-events-json'
+  | 'webhook-events-jsonl';
 
 export type Detection =
   | { kind: 'format'; format: FormatName; source: Source }
@@ -39,6 +41,7 @@ function lazily(load: () => Promise<Source>): Source {
 const jsonRecords = () => import('./sources/json-records.js');
 const zendesk = () => import('./sources/zendesk-tickets.js');
 const intercom = () => import('./sources/intercom-conversations.js');
+const webhooks = () => import('./sources/webhook-events.js');
 
 export const SOURCES: Record<FormatName, Source> = {
   'conversations-jsonl': lazily(async () => (await jsonRecords()).readJsonLinesOf('conversation')),
@@ -53,6 +56,8 @@ export const SOURCES: Record<FormatName, Source> = {
   'zendesk-jsonl': lazily(async () => (await zendesk()).readZendeskJsonLines),
   'intercom-json': lazily(async () => (await intercom()).readIntercomDocument),
   'intercom-jsonl': lazily(async () => (await intercom()).readIntercomJsonLines),
+  'webhook-events-json': lazily(async () => (await webhooks()).readWebhookEventsDocument),
+  'webhook-events-jsonl': lazily(async () => (await webhooks()).readWebhookEventsJsonLines),
 };
 
 /**
@@ -97,6 +102,7 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
     }
     if (typeof value !== 'object' || value === null) continue;
     const keys = Object.keys(value);
+    if (webhookEventSource(value) !== null) return found('webhook-events-jsonl');
     if (keys.includes('messages')) return found('conversations-jsonl');
     if (looksLikeIntercom(value)) return found('intercom-jsonl');
     if (looksLikeZendesk(value)) return found('zendesk-jsonl');
@@ -108,6 +114,7 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   try {
     if (!truncated) {
       const document: unknown = JSON.parse(text);
+      if (webhookEventSource(document) !== null || (Array.isArray(document) && webhookEventSource(document[0]) !== null)) return found('webhook-events-json');
       if (looksLikeIntercom(document)) return found('intercom-json');
       if (looksLikeZendesk(document)) return found('zendesk-json');
       const list = listOf(document);

@@ -46,12 +46,65 @@ export function looksLikeIntercom(value: unknown): boolean {
   if (!isObject(value)) return false;
   if (value['type'] === 'conversation.list') return true;
   if (value['type'] === 'conversation') return true;
+  if (intercomStreamOf(value) !== null) return true;
   return 'conversation_parts' in value && ('source' in value || 'conversation_message' in value);
 }
 
-/** True when a parsed JSON value is a Zendesk export page, a ticket with its side-loads, or a ticket. */
+/**
+ * The stream a lone Intercom record belongs to, as data connectors write them: a conversation part (with its
+ * `conversation_id`), an admin or an admin list, a contact or a contact list; null for anything else.
+ */
+export function intercomStreamOf(value: Record<string, unknown>): 'parts' | 'admins' | 'contacts' | null {
+  const type = value['type'];
+  if ('conversation_id' in value && ('part_type' in value || type === 'conversation_part')) return 'parts';
+  if (type === 'admin' || (type === 'admin.list' && Array.isArray(value['admins']))) return 'admins';
+  if (type === 'contact') return 'contacts';
+  if (type === 'list' && Array.isArray(value['data']) && isObject(value['data'][0]) && value['data'][0]['type'] === 'contact') return 'contacts';
+  return null;
+}
+
+/** True when a parsed JSON value is a Zendesk export page, a ticket with its side-loads, a ticket, or a record of a stream. */
 export function looksLikeZendesk(value: unknown): boolean {
   if (!isObject(value)) return false;
   if (Array.isArray(value['tickets']) || isObject(value['ticket']) || Array.isArray(value['ticket_events'])) return true;
-  return 'requester_id' in value && ('via' in value || 'status' in value);
+  if ('requester_id' in value && ('via' in value || 'status' in value)) return true;
+  if (zendeskStreamOf(value) !== null) return true;
+  // A page of comments, audits or users (`GET /ticket_audits`, `GET /users`), recognised by its first record.
+  for (const key of ['comments', 'audits', 'users'] as const) {
+    const list = value[key];
+    if (Array.isArray(list) && isObject(list[0]) && (zendeskStreamOf(list[0]) !== null || (key === 'comments' && 'author_id' in list[0] && 'public' in list[0]))) return true;
+  }
+  return false;
 }
+
+/** Zendesk user roles. */
+export const ZENDESK_ROLE_NAMES = ['end-user', 'agent', 'admin'] as const;
+
+/**
+ * The stream a lone Zendesk record belongs to, as data connectors write them (one ticket comment, audit, ticket
+ * event or user a record): told from its fields; null for a ticket or anything else.
+ */
+export function zendeskStreamOf(value: Record<string, unknown>): 'comments' | 'audits' | 'ticket_events' | 'users' | null {
+  if ('requester_id' in value) return null;
+  if ('ticket_id' in value && Array.isArray(value['child_events'])) return 'ticket_events';
+  if ('ticket_id' in value && Array.isArray(value['events'])) return 'audits';
+  if ('ticket_id' in value && ('body' in value || 'html_body' in value || 'plain_body' in value)) return 'comments';
+  const role = typeof value['role'] === 'string' ? value['role'].trim().toLowerCase() : '';
+  if ('id' in value && (ZENDESK_ROLE_NAMES as readonly string[]).includes(role) && !('type' in value && value['type'] !== 'user')) return 'users';
+  return null;
+}
+
+/** Which helpdesk's webhook sent an event payload, from its fields; null for anything else. */
+export function webhookEventSource(value: unknown): 'zendesk' | 'intercom' | 'chatwoot' | null {
+  if (!isObject(value)) return null;
+  if (typeof value['type'] === 'string' && value['type'].startsWith('zen:event-type:ticket.')) return 'zendesk';
+  if (value['type'] === 'notification_event' && isObject(value['data'])) return 'intercom';
+  if (typeof value['event'] === 'string' && CHATWOOT_WEBHOOK_EVENTS.has(value['event'])) return 'chatwoot';
+  return null;
+}
+
+/** Chatwoot webhook events that carry a conversation or one of its messages. */
+export const CHATWOOT_WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
+  'conversation_created', 'conversation_updated', 'conversation_status_changed', 'conversation_resolved', 'conversation_opened',
+  'message_created', 'message_updated',
+]);

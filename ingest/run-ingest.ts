@@ -9,6 +9,7 @@ import { listInputFiles, MissingInputError, type SkippedPath } from './list-inpu
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
+import { FeedStore } from './feed-store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
 import { parseWorkerAvailable, readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
@@ -29,6 +30,8 @@ export interface FileSummary {
   records: Counts;
   messages: Counts;
   warnings: number;
+  /** Helpdesk items read earlier (comments before their ticket, say) that this file placed. */
+  placed: number;
   durationMs: number;
 }
 
@@ -41,6 +44,8 @@ export interface IngestSummary {
   records: Counts;
   messages: Counts;
   warnings: number;
+  /** Helpdesk items still waiting after the run: for their ticket or conversation, or for their author's role. */
+  waiting: { conversation: number; author: number };
   durationMs: number;
 }
 
@@ -148,6 +153,7 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
     .returning('id')
     .executeTakeFirstOrThrow();
   const store = new IngestStore(handle, run.id);
+  const feed = new FeedStore(handle, store);
   const summaries: FileSummary[] = [];
   let skippedLinks = 0;
   for (const entry of skipped) {
@@ -175,7 +181,7 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
       const file = files[index]!;
       // Until a file has loaded, the database is still empty: that file may build the indexes once at its end.
       const deferIndexes = bulkLoad && summaries.every((s) => s.status !== 'loaded');
-      const summary = await ingestFile(store, file, { ...options, fileIndex: index, fileCount: files.length, deferIndexes, prefetch });
+      const summary = await ingestFile(store, feed, file, { ...options, fileIndex: index, fileCount: files.length, deferIndexes, prefetch });
       summaries.push(summary);
       if (summary.error === INTERRUPTED) {
         interrupted = true;
@@ -200,13 +206,14 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
         ? 'failed'
         : 'partial';
   const finishedAt = Date.now();
-  const result: IngestSummary = { runId: run.id, status, files: summaries, skipped, records, messages, warnings, durationMs: finishedAt - startedAt };
+  const waiting = await FeedStore.countPending(handle);
+  const result: IngestSummary = { runId: run.id, status, files: summaries, skipped, records, messages, warnings, waiting, durationMs: finishedAt - startedAt };
   await db
     .updateTable('ingest_runs')
     .set({
       finished_at: finishedAt,
       status,
-      summary: JSON.stringify({ files: summaries.length, failedFiles: failed, records, messages, warnings }),
+      summary: JSON.stringify({ files: summaries.length, failedFiles: failed, records, messages, warnings, waiting }),
       error: failed > 0 ? summaries.filter((s) => s.error).map((s) => `${s.path}: ${s.error}`).join('\n').slice(0, 10_000) : null,
     })
     .where('id', '=', run.id)
@@ -243,7 +250,7 @@ function endBulkLoad(handle: DatabaseHandle): void {
 /** A file or folder the walk could not read: a failed file of the run, with the system's error. */
 async function recordUnreadable(store: IngestStore, entry: SkippedPath): Promise<FileSummary> {
   const now = Date.now();
-  const summary: FileSummary = { path: entry.path, format: null, status: 'failed', error: entry.reason, records: emptyCounts(), messages: emptyCounts(), warnings: 0, durationMs: 0 };
+  const summary: FileSummary = { path: entry.path, format: null, status: 'failed', error: entry.reason, records: emptyCounts(), messages: emptyCounts(), warnings: 0, placed: 0, durationMs: 0 };
   await store.insertFile({
     run_id: store.runId, path: entry.path, size_bytes: 0, sha256: null, format: null, status: 'failed', error: entry.reason,
     records_read: 0, records_inserted: 0, records_updated: 0, records_unchanged: 0, records_rejected: 0,
@@ -281,7 +288,7 @@ async function startFirstThread(file: { path: string; size: number } | undefined
   return startParseThread({ format: detection.format, path: file.path, timezone: options.timezone }, options.workerUrl);
 }
 
-async function ingestFile(store: IngestStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
+async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
   const startedAt = Date.now();
   const records = emptyCounts();
   const messages = emptyCounts();
@@ -294,6 +301,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     records,
     messages,
     warnings,
+    placed: status === 'loaded' ? feed.placed : 0,
     durationMs: Date.now() - startedAt,
   });
   /** What was read of a loaded file: its size as listed may be out of date by then. */
@@ -365,6 +373,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     }
   };
   await store.begin();
+  feed.begin();
   try {
     // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
     // so a failed or killed load leaves the indexes exactly as they were.
@@ -393,7 +402,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     const count = (record: SourceRecord): void => {
       records.read += 1;
       messages.read += record.messagesRead;
-      const outcome = storeRecord(store, file.path, record, now);
+      const outcome = storeRecord(store, feed, file.path, record, now);
       if (outcome.kind === 'rejected') {
         records.rejected += 1;
         messages.rejected += record.messagesRead;
@@ -491,7 +500,7 @@ type StoreOutcome =
   | { kind: 'rejected' }
   | { kind: 'stored'; record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
 
-function storeRecord(store: IngestStore, path: string, record: SourceRecord, now: number): StoreOutcome {
+function storeRecord(store: IngestStore, feed: FeedStore, path: string, record: SourceRecord, now: number): StoreOutcome {
   const { parsed } = record;
   if (!parsed.ok) {
     store.insertReject({ path, line: record.line, kind: 'record', reason: parsed.reason, raw: record.raw });
@@ -499,7 +508,16 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
   }
   const payload = parsed.value;
   let result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } };
-  if (payload.type === 'conversation') {
+  const issues = [...parsed.issues];
+  if (payload.type === 'feed') {
+    const saved = feed.save(payload.item, path, record.line);
+    if (saved.rejected !== undefined) {
+      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
+      return { kind: 'rejected' };
+    }
+    issues.push(...saved.issues);
+    result = { record: saved.outcome, messages: saved.messages };
+  } else if (payload.type === 'conversation') {
     const saved = store.saveConversation(payload.conversation, record.line);
     if (saved.rejected !== undefined) {
       store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
@@ -524,14 +542,14 @@ function storeRecord(store: IngestStore, path: string, record: SourceRecord, now
   }
   let messageRejects = 0;
   let warnings = 0;
-  for (const issue of parsed.issues) {
+  for (const issue of issues) {
     if (issue.kind === 'message') messageRejects += 1;
     else warnings += 1;
     store.insertReject({ path, line: record.line, kind: issue.kind, reason: issue.reason, raw: issue.raw });
   }
   const accounted = result.messages.inserted + result.messages.updated + result.messages.unchanged + messageRejects;
   // Identical repeats of a message inside one record were recognised as duplicates: they count as unchanged.
-  const duplicates = payload.type === 'conversation' ? Math.max(0, record.messagesRead - accounted) : 0;
+  const duplicates = payload.type === 'conversation' || payload.type === 'feed' ? Math.max(0, record.messagesRead - accounted) : 0;
   return {
     kind: 'stored',
     record: result.record,

@@ -1,10 +1,12 @@
+import type { FeedItem } from './feed-item.js';
 import type { FaqEntryInput } from './store.js';
 import type { NormalizeResult, NormalizedConversation, NormalizedMessage } from './normalize.js';
 
 export type Payload =
   | { type: 'conversation'; conversation: NormalizedConversation }
   | { type: 'message'; head: NormalizedConversation; message: NormalizedMessage }
-  | { type: 'faq'; entry: FaqEntryInput };
+  | { type: 'faq'; entry: FaqEntryInput }
+  | { type: 'feed'; item: FeedItem };
 
 /** One input record as a source parser read it: where it was, its raw text, and what it parsed to. */
 export interface SourceRecord {

@@ -689,6 +689,22 @@ export class IngestStore {
     return existing ? 'updated' : 'inserted';
   }
 
+  /** The stored conversation's row id and people, for placing messages that arrive apart from it (see FeedStore). */
+  findConversationPeople(source: ConversationSource, externalId: string): { id: number; customerId: string | null; assignee: string | null } | undefined {
+    const state = this.lookupConversation(source, externalId);
+    return state ? { id: state.id, customerId: state.customer_id, assignee: state.assignee } : undefined;
+  }
+
+  /** Stores one message of a stored conversation: new, changed or identical. */
+  storeMessage(conversationId: number, message: NormalizedMessage): Outcome {
+    return this.upsertMessage(conversationId, message);
+  }
+
+  /** Stores one event of a stored conversation; false when it was stored already. */
+  storeEvent(conversationId: number, event: { kind: string; createdAt: number; actorId: string | null }): boolean {
+    return this.insertEvent.run({ conversation_id: conversationId, kind: event.kind, created_at: event.createdAt, actor_id: event.actorId }).changes > 0;
+  }
+
   private lookupConversation(source: ConversationSource, externalId: string): ConversationState | undefined {
     let state = this.conversations.get(source)?.get(externalId);
     if (!state) {

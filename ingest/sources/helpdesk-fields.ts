@@ -98,8 +98,11 @@ export function buildMessage(input: MessageInput, issues: RecordIssue[], label: 
 }
 
 /** Keeps the first of messages that share an id, as canonical ingest does, and says so. */
-export function dropDuplicateMessages(messages: { message: NormalizedMessage; raw: unknown; label: string }[], issues: RecordIssue[]): NormalizedMessage[] {
-  const seen = new Map<string, NormalizedMessage>();
+export function dropDuplicateMessages<M extends Pick<NormalizedMessage, 'externalId' | 'body' | 'createdAt' | 'internal'> & { role: unknown }>(
+  messages: { message: M; raw: unknown; label: string }[],
+  issues: RecordIssue[],
+): M[] {
+  const seen = new Map<string, M>();
   for (const { message, raw, label } of messages) {
     const earlier = seen.get(message.externalId);
     if (!earlier) {

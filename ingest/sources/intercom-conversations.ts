@@ -1,5 +1,7 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import { emptyFeedItem, type DirectoryUser, type FeedItem, type LooseMessage } from '../feed-item.js';
+import { intercomStreamOf } from '../format-signs.js';
 import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
@@ -85,7 +87,38 @@ function conversationsIn(value: unknown): unknown[] | undefined {
 }
 
 function conversationRecord(value: unknown, context: SourceContext, line: number | null, raw: string): SourceRecord {
+  const stream = isObject(value) ? intercomStreamOf(value) : null;
+  if (stream !== null) return streamRecord(stream, value as Record<string, unknown>, context, line, raw);
   return { line, raw, messagesRead: intercomMessageCount(value), parsed: intercomConversation(value, context) };
+}
+
+/**
+ * A record of a stream apart from the conversations: a part (placed in its conversation, stored or to come), admins
+ * (agents) or contacts (customers), whose roles messages that name only their author take.
+ */
+function streamRecord(stream: 'parts' | 'admins' | 'contacts', value: Record<string, unknown>, options: TimestampOptions, line: number | null, raw: string): SourceRecord {
+  if (stream === 'parts') {
+    const conversationId = readExternalId(value['conversation_id'], 'conversation_id');
+    if (!conversationId.ok) return { line, raw, messagesRead: 1, parsed: conversationId };
+    const parsed = intercomConversation({ id: conversationId.value, created_at: value['created_at'], conversation_parts: [value] }, options);
+    const messagesRead = isMessagePart(value) ? 1 : 0;
+    if (!parsed.ok) return { line, raw, messagesRead, parsed: { ok: false, reason: `part ${String(value['id'] ?? '')} of conversation ${conversationId.value}: ${parsed.reason}` } };
+    const whole = parsed.value.item.conversation!;
+    const item: FeedItem = { ...emptyFeedItem('intercom'), conversationId: conversationId.value, messages: [...whole.messages, ...parsed.value.item.messages], events: whole.events };
+    if (item.messages.length + item.events.length === 0 && parsed.issues.every((issue) => issue.kind !== 'message')) {
+      return { line, raw, messagesRead, parsed: { ok: false, reason: `part ${String(value['id'] ?? '')} of conversation ${conversationId.value} is neither a message nor an assignment, close or open` } };
+    }
+    return { line, raw, messagesRead, parsed: { ok: true, value: { type: 'feed', item }, issues: parsed.issues } };
+  }
+  const list = stream === 'admins' ? (Array.isArray(value['admins']) ? value['admins'] : [value]) : Array.isArray(value['data']) ? value['data'] : [value];
+  const users: DirectoryUser[] = [];
+  const issues: RecordIssue[] = [];
+  list.forEach((person: unknown, index: number) => {
+    const id = isObject(person) ? readOptionalId(person['id']) : null;
+    if (id === null) issues.push({ kind: 'warning', reason: `${stream === 'admins' ? 'admin' : 'contact'} ${index + 1} has no "id"; ignored`, raw: rawOf(person) });
+    else users.push({ id, role: stream === 'admins' ? 'agent' : 'customer' });
+  });
+  return { line, raw, messagesRead: 0, parsed: { ok: true, value: { type: 'feed', item: { ...emptyFeedItem('intercom'), users } }, issues } };
 }
 
 /** How many messages a conversation holds as read, valid or not: the source, and every part that is a message. */
@@ -104,7 +137,7 @@ function isMessagePart(part: Record<string, unknown>): boolean {
   return MESSAGE_PARTS.has(partType) || (typeof part['body'] === 'string' && part['body'].trim() !== '');
 }
 
-type Conversation = Extract<Payload, { type: 'conversation' }>;
+type Feed = Extract<Payload, { type: 'feed' }>;
 
 /**
  * One Intercom conversation (REST API 2.x model; `conversation_message` of API 1.x is read as `source`) to the
@@ -112,20 +145,20 @@ type Conversation = Extract<Payload, { type: 'conversation' }>;
  * and open parts become assigned, resolved and reopened events; `statistics` supply close times when parts are
  * absent (list responses carry none).
  */
-export function intercomConversation(input: unknown, options: TimestampOptions): NormalizeResult<Conversation> {
+export function intercomConversation(input: unknown, options: TimestampOptions): NormalizeResult<Feed> {
   if (!isObject(input)) return { ok: false, reason: `expected an Intercom conversation object, got ${describe(input)}` };
   const id = readExternalId(input['id'], 'id');
   if (!id.ok) return id;
   const createdAt = readTime(input['created_at'], 'created_at', options);
   if (!createdAt.ok) return createdAt;
   const issues: RecordIssue[] = [];
-  const drafts: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
+  const drafts: { message: LooseMessage; raw: unknown; label: string }[] = [];
   const events: NormalizedEvent[] = [];
 
   const source = input['source'] ?? input['conversation_message'];
   let channel = 'chat';
   let subject = readShortText(input['title'], false);
-  let sourceAuthor: { role: AuthorRole; id: string | null } | null = null;
+  let sourceAuthor: { role: AuthorRole | null; id: string | null } | null = null;
   if (isObject(source)) {
     const sourceType = typeof source['type'] === 'string' ? source['type'].trim().toLowerCase() : '';
     if (sourceType !== '') channel = lookup(INTERCOM_CHANNELS, sourceType) ?? sourceType.slice(0, 64);
@@ -138,10 +171,10 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
       const sourceId = readOptionalId(source['id']);
       const body = source['body'];
       drafts.push({
-        message: buildMessage(
+        message: withRole(author.value.role, buildMessage(
           {
             externalId: sourceId === null ? 'source' : `source-${sourceId}`,
-            role: author.value.role,
+            role: author.value.role ?? 'customer',
             authorId: author.value.id,
             createdAt: createdAt.value,
             body: typeof body === 'string' ? body : '',
@@ -150,7 +183,7 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
           },
           issues,
           'source message',
-        ),
+        )),
         raw: source,
         label: 'source message',
       });
@@ -201,11 +234,11 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
         return;
       }
       drafts.push({
-        message: buildMessage(
-          { externalId: partId.value, role: author.value.role, authorId: author.value.id, createdAt: time.value, body, html: true, internal: partType === 'note' },
+        message: withRole(author.value.role, buildMessage(
+          { externalId: partId.value, role: author.value.role ?? 'customer', authorId: author.value.id, createdAt: time.value, body, html: true, internal: partType === 'note' },
           issues,
           label,
-        ),
+        )),
         raw: part,
         label,
       });
@@ -253,14 +286,23 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
     language: null,
     tags,
     events,
-    messages: dropDuplicateMessages(drafts, issues),
+    messages: [],
   };
-  return { ok: true, value: { type: 'conversation', conversation }, issues };
+  const messages = dropDuplicateMessages(drafts, issues);
+  conversation.messages = messages.filter((message): message is NormalizedMessage => message.role !== null);
+  const item: FeedItem = { ...emptyFeedItem('intercom'), conversation, conversationId: id.value, messages: messages.filter((message) => message.role === null) };
+  return { ok: true, value: { type: 'feed', item }, issues };
 }
 
-function readAuthor(value: unknown): { ok: true; value: { role: AuthorRole; id: string | null } } | { ok: false; reason: string } {
+function withRole(role: AuthorRole | null, message: NormalizedMessage): LooseMessage {
+  return { ...message, role };
+}
+
+/** An author's role from its type; null when only its id is given (the store takes the role from the admins and contacts it knows). */
+function readAuthor(value: unknown): { ok: true; value: { role: AuthorRole | null; id: string | null } } | { ok: false; reason: string } {
   if (!isObject(value)) return { ok: false, reason: value === undefined || value === null ? 'missing field "author"' : `"author" must be an object, got ${describe(value)}` };
   const type = typeof value['type'] === 'string' ? value['type'].trim().toLowerCase() : '';
+  if (type === '' && readOptionalId(value['id']) !== null) return { ok: true, value: { role: null, id: readOptionalId(value['id']) } };
   const role = lookup(INTERCOM_AUTHOR_ROLES, type);
   if (!role) {
     return { ok: false, reason: `unknown author type ${JSON.stringify(value['type'] ?? null)} (expected ${Object.keys(INTERCOM_AUTHOR_ROLES).join(', ')})` };

@@ -1,5 +1,6 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import { DESCRIPTION_MESSAGE_ID, emptyFeedItem, type DirectoryUser, type FeedItem, type LooseMessage } from '../feed-item.js';
 import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
@@ -16,6 +17,7 @@ import {
   readTime,
   type Fields,
 } from './helpdesk-fields.js';
+import { zendeskStreamOf } from '../format-signs.js';
 import { inBatches } from './in-batches.js';
 import { readJsonDocument } from './json-document.js';
 import { readJsonLines } from './json-lines.js';
@@ -85,8 +87,16 @@ export async function* readZendeskJsonLines(context: SourceContext): AsyncGenera
 function* recordsFrom(document: unknown, options: TimestampOptions, line: number | null, lineRaw?: string): Generator<SourceRecord> {
   let tickets: unknown[];
   let page: Fields = {};
-  if (Array.isArray(document)) tickets = document;
-  else if (isObject(document) && Array.isArray(document['tickets'])) {
+  if (Array.isArray(document)) {
+    // An array of tickets, or of records of a stream (comments, audits, users): each read as its own page.
+    if (document.some((element) => isObject(element) && zendeskStreamOf(element) !== null)) {
+      for (let index = 0; index < document.length; index++) {
+        for (const record of recordsFrom(document[index], options, line)) yield labelRejects(record, `element ${index + 1}`);
+      }
+      return;
+    }
+    tickets = document;
+  } else if (isObject(document) && Array.isArray(document['tickets'])) {
     tickets = document['tickets'];
     page = document;
   } else if (isObject(document) && isObject(document['ticket'])) {
@@ -94,8 +104,12 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     page = document;
   } else if (isObject(document) && 'requester_id' in document) {
     tickets = [document];
-  } else if (isObject(document) && Array.isArray(document['ticket_events'])) {
-    // Ticket events alone name their tickets but do not describe them: each is rejected, saying so.
+  } else if (isObject(document) && zendeskStreamOf(document) !== null) {
+    // One record of a stream (a comment, an audit, a ticket event, a user), as data connectors write them.
+    tickets = [];
+    page = { [zendeskStreamOf(document)!]: [document] };
+  } else if (isObject(document) && PAGE_LISTS.some((key) => Array.isArray(document[key]))) {
+    // A page of comments, audits, ticket events or users without their tickets: joined with tickets stored or to come.
     tickets = [];
     page = document;
   } else {
@@ -112,27 +126,37 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
   }
   const onlyTicket = tickets.length === 1 && ticketIds.size === 1 ? [...ticketIds][0]! : null;
   const side: SideLoads = { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map() };
-  const orphans: SourceRecord[] = [];
+  const others: SourceRecord[] = [];
+  const directory: DirectoryUser[] = [];
 
+  if (page['users'] !== undefined && page['users'] !== null && !Array.isArray(page['users'])) {
+    others.push({ line, raw: rawOf(page['users']), messagesRead: 0, parsed: { ok: false, reason: `"users" must be a list, got ${describe(page['users'])}` } });
+  }
   if (Array.isArray(page['users'])) {
-    for (const user of page['users']) {
-      if (!isObject(user)) continue;
-      const id = readOptionalId(user['id']);
-      if (id === null) continue;
+    page['users'].forEach((user: unknown, index: number) => {
+      const id = isObject(user) ? readOptionalId(user['id']) : null;
+      if (!isObject(user) || id === null) {
+        others.push({ line, raw: rawOf(user), messagesRead: 0, parsed: { ok: false, reason: `user ${index + 1}: ${isObject(user) ? 'missing field "id"' : `expected an object, got ${describe(user)}`}` } });
+        return;
+      }
       const role = typeof user['role'] === 'string' ? lookup(ZENDESK_USER_ROLES, user['role'].trim().toLowerCase()) : undefined;
       side.users.set(id, role ?? { unknownRole: user['role'] });
-    }
+      // A user with another role is not listed: its comments are rejected with the role it has.
+      if (role) directory.push({ id, role });
+    });
   }
   if (Array.isArray(page['metric_sets'])) {
     for (const metrics of page['metric_sets']) {
       if (isObject(metrics) && readOptionalId(metrics['ticket_id']) !== null) side.solvedAt.set(readOptionalId(metrics['ticket_id'])!, metrics['solved_at']);
     }
   }
+  /** Comments and audits whose ticket is not in this file, by ticket: joined with the ticket stored or to come. */
+  const loose = new Map<string, { comments: { value: unknown; index: number }[]; audits: { value: Fields; index: number; what: string }[] }>();
   for (const key of ['comments', 'audits', 'ticket_events'] as const) {
     const list = page[key];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {
-      orphans.push({ line, raw: rawOf(list), messagesRead: 0, parsed: { ok: false, reason: `"${key}" must be a list, got ${describe(list)}` } });
+      others.push({ line, raw: rawOf(list), messagesRead: 0, parsed: { ok: false, reason: `"${key}" must be a list, got ${describe(list)}` } });
       continue;
     }
     const target = key === 'comments' ? side.comments : side.audits;
@@ -140,13 +164,18 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
       const item = key === 'ticket_events' && isObject(listed) ? auditFromTicketEvent(listed) : listed;
       const owner = isObject(item) ? (readOptionalId(item['ticket_id']) ?? onlyTicket) : null;
       const what = key === 'comments' ? 'comment' : key === 'audits' ? 'audit' : 'ticket event';
-      if (owner === null || !ticketIds.has(owner)) {
+      if (owner === null) {
         const reason = !isObject(item)
           ? `${what} ${index + 1}: expected an object, got ${describe(item)}`
-          : owner === null
-            ? `${what} ${index + 1} has no "ticket_id" and the file holds several tickets: it cannot be placed`
-            : `${what} ${index + 1} belongs to ticket ${owner}, which is not in this file`;
-        orphans.push({ line, raw: rawOf(listed), messagesRead: key === 'comments' ? 1 : commentsInAudit(item), parsed: { ok: false, reason } });
+          : `${what} ${index + 1} has no "ticket_id"${tickets.length > 1 ? ' and the file holds several tickets' : ''}: it cannot be placed`;
+        others.push({ line, raw: rawOf(listed), messagesRead: key === 'comments' ? 1 : commentsInAudit(item), parsed: { ok: false, reason } });
+        return;
+      }
+      if (!ticketIds.has(owner)) {
+        let group = loose.get(owner);
+        if (!group) loose.set(owner, (group = { comments: [], audits: [] }));
+        if (key === 'comments') group.comments.push({ value: item, index });
+        else group.audits.push({ value: item as Fields, index, what });
         return;
       }
       const group = target.get(owner);
@@ -155,15 +184,58 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     });
   }
 
+  let usersPlaced = directory.length === 0;
+  const single = tickets.length === 1 && line !== null;
   for (let index = 0; index < tickets.length; index++) {
     const ticket = tickets[index];
     const { parsed, messagesRead } = zendeskTicket(ticket, side, options);
+    if (parsed.ok && !usersPlaced) {
+      parsed.value.item.users = directory;
+      usersPlaced = true;
+    }
     const raw = lineRaw !== undefined && tickets.length === 1 ? lineRaw : rawOf(ticket);
-    const label = tickets.length === 1 && line !== null ? null : `ticket ${index + 1}`;
     const record: SourceRecord = { line, raw, messagesRead, parsed };
-    yield label === null ? record : labelRejects(record, label);
+    yield single ? record : labelRejects(record, `ticket ${index + 1}`);
   }
-  yield* orphans;
+  for (const [owner, group] of loose) {
+    for (const { value, index } of group.comments) {
+      const record = looseRecord(owner, [value], [], side, options, line, lineRaw !== undefined && page !== document ? lineRaw : rawOf(value), 'comment');
+      yield group.comments.length + group.audits.length === 1 && tickets.length === 0 ? record : labelRejects(record, `comment ${index + 1}`);
+    }
+    for (const { value, index, what } of group.audits) {
+      const record = looseRecord(owner, [], [value], side, options, line, lineRaw !== undefined && page !== document ? lineRaw : rawOf(value), what);
+      yield group.comments.length + group.audits.length === 1 && tickets.length === 0 ? record : labelRejects(record, `${what} ${index + 1}`);
+    }
+  }
+  if (!usersPlaced) {
+    const item: FeedItem = { ...emptyFeedItem('zendesk'), users: directory };
+    yield { line, raw: tickets.length === 0 && lineRaw !== undefined ? lineRaw : rawOf(page['users']), messagesRead: 0, parsed: { ok: true, value: { type: 'feed', item }, issues: [] } };
+  }
+  yield* others;
+}
+
+/** Page keys that hold records joined with tickets by id. */
+const PAGE_LISTS = ['comments', 'audits', 'ticket_events', 'users'] as const;
+
+/** Comments or an audit of a ticket that is not in the file: placed in the stored ticket, or kept until it arrives. */
+function looseRecord(
+  ticketId: string,
+  comments: unknown[],
+  audits: Fields[],
+  side: SideLoads,
+  options: TimestampOptions,
+  line: number | null,
+  raw: string,
+  what: string,
+): SourceRecord {
+  const issues: RecordIssue[] = [];
+  const parts = readTicketParts(comments, [], audits, { requester: null, assignee: null, users: side.users }, options, issues);
+  const item: FeedItem = { ...emptyFeedItem('zendesk'), conversationId: ticketId, messages: parts.messages, events: auditEvents(audits, options, issues) };
+  const messagesRead = parts.read;
+  if (item.messages.length + item.events.length === 0 && issues.every((issue) => issue.kind !== 'message')) {
+    return { line, raw, messagesRead, parsed: { ok: false, reason: `${what} of ticket ${ticketId} holds no comment and no status or assignee change` } };
+  }
+  return { line, raw, messagesRead, parsed: { ok: true, value: { type: 'feed', item }, issues } };
 }
 
 /**
@@ -213,12 +285,15 @@ interface CommentDraft {
 
 /**
  * One Zendesk ticket and its comments to the stored shape. Authors' roles come from the side-loaded users
- * (end-user: customer; agent, admin: agent); without them the requester is the customer and the assignee an agent,
- * and any other author's comment is rejected with the reason, since guessing would mislabel CCs as agents. Private comments are internal
- * notes; comments via triggers or the system are system messages. Status changes in audits become resolved and
- * reopened events, assignee changes assigned events.
+ * (end-user: customer; agent, admin: agent); without them the requester is the customer and the assignee an agent;
+ * any other author's comment is left to the store, which takes the role from the users it has been given (a users
+ * file, an earlier side-load) or keeps the comment waiting for its author: guessing would mislabel CCs as agents.
+ * Private comments are internal notes; comments via triggers or the system are system messages. Status changes in
+ * audits become resolved and reopened events, assignee changes assigned events. A ticket without comments (a ticket
+ * list, an incremental export without side-loads) has its `description`, its first comment, as a stand-in first
+ * message until its comments arrive.
  */
-export function zendeskTicket(input: unknown, side: SideLoads, options: TimestampOptions): { parsed: NormalizeResult<Conversation>; messagesRead: number } {
+export function zendeskTicket(input: unknown, side: SideLoads, options: TimestampOptions): { parsed: NormalizeResult<Feed>; messagesRead: number } {
   if (!isObject(input)) return { parsed: { ok: false, reason: `expected a Zendesk ticket object, got ${describe(input)}` }, messagesRead: 0 };
   const id = readExternalId(input['id'], 'id');
   if (!id.ok) return { parsed: id, messagesRead: countComments(input, side) };
@@ -237,56 +312,36 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
   const requester = readOptionalId(input['requester_id']);
   const assignee = readOptionalId(input['assignee_id']);
 
-  // The same comment can arrive embedded, side-loaded and inside an audit: the first place it is found wins.
-  const drafts: CommentDraft[] = [];
-  const seenIds = new Set<string>();
-  let unreadable = 0;
-  const addFrom = (list: unknown[], kind: string, fromAudit?: { createdAt: unknown; authorId: unknown }): void => {
-    const fresh: CommentDraft[] = [];
-    list.forEach((value, index) => {
-      const label = `${kind} ${index + 1}`;
-      if (!isObject(value)) {
-        unreadable += 1;
-        issues.push({ kind: 'message', reason: `${label}: expected an object, got ${describe(value)}`, raw: rawOf(value) });
-        return;
-      }
-      const commentId = readOptionalId(value['id']);
-      if (commentId !== null && seenIds.has(commentId)) return;
-      fresh.push({ value, createdAt: value['created_at'] ?? fromAudit?.createdAt, authorId: value['author_id'] ?? fromAudit?.authorId, label });
-    });
-    for (const draft of fresh) {
-      const commentId = readOptionalId(draft.value['id']);
-      if (commentId !== null) seenIds.add(commentId);
+  let embedded: unknown = input['comments'];
+  if (!Array.isArray(embedded)) {
+    if (embedded !== undefined && embedded !== null) {
+      issues.push({ kind: 'warning', reason: `ticket ${id.value}: "comments" must be a list, got ${describe(embedded)}; ignored`, raw: rawOf(embedded) });
     }
-    drafts.push(...fresh);
-  };
-  const embedded = input['comments'];
-  if (Array.isArray(embedded)) addFrom(embedded, 'comment');
-  else if (embedded !== undefined && embedded !== null) {
-    issues.push({ kind: 'warning', reason: `ticket ${id.value}: "comments" must be a list, got ${describe(embedded)}; ignored`, raw: rawOf(embedded) });
+    embedded = [];
   }
-  addFrom(side.comments.get(id.value) ?? [], 'comment');
   const audits = (side.audits.get(id.value) ?? []).filter(isObject);
-  // Audits and ticket events of the same update share a time and would add the same comments: the id dedupes them.
-  audits.sort((a, b) => auditTime(a, options) - auditTime(b, options));
-  audits.forEach((audit, index) => {
-    const events = Array.isArray(audit['events']) ? audit['events'] : [];
-    const comments = events.filter((event) => isObject(event) && (event['type'] === 'Comment' || event['type'] === 'VoiceComment'));
-    const name = FROM_TICKET_EVENTS.has(audit) ? 'ticket event' : 'audit';
-    addFrom(comments, `${name} ${index + 1} comment`, { createdAt: audit['created_at'], authorId: audit['author_id'] });
-  });
+  const people = { requester, assignee, users: side.users };
+  const parts = readTicketParts(embedded as unknown[], side.comments.get(id.value) ?? [], audits, people, options, issues);
 
-  const messages: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
-  for (const draft of drafts) {
-    const message = readComment(draft, { requester, assignee, users: side.users }, options, issues);
-    if (message) messages.push({ message, raw: draft.value, label: draft.label });
-  }
-  if (drafts.length === 0) {
-    issues.push({
-      kind: 'warning',
-      reason: `ticket ${id.value} has no comments in this file (export with comments or audits side-loaded); loaded without messages`,
-      raw: '',
-    });
+  let placeholder: LooseMessage | null = null;
+  if (parts.read === 0) {
+    const description = typeof input['description'] === 'string' && input['description'].trim() !== '' ? input['description'] : null;
+    if (description === null) {
+      issues.push({
+        kind: 'warning',
+        reason: `ticket ${id.value} has no comments in this file (export with comments or audits side-loaded) and no description; loaded without messages`,
+        raw: '',
+      });
+    } else {
+      // The description is the first comment's text; its author is the submitter (the requester unless an agent opened it).
+      const authorId = readOptionalId(input['submitter_id']) ?? requester;
+      const built = buildMessage(
+        { externalId: DESCRIPTION_MESSAGE_ID, role: 'customer', authorId, createdAt: createdAt.value, body: description, html: false, internal: false },
+        issues,
+        `ticket ${id.value} description`,
+      );
+      placeholder = { ...built, role: roleFromPeople(authorId, people) ?? null };
+    }
   }
 
   const events = auditEvents(audits, options, issues);
@@ -317,9 +372,78 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     language: null,
     tags: readTagList(input['tags']),
     events,
-    messages: dropDuplicateMessages(messages, issues),
+    messages: parts.messages.filter((message): message is NormalizedMessage => message.role !== null),
   };
-  return { parsed: { ok: true, value: { type: 'conversation', conversation }, issues }, messagesRead: drafts.length + unreadable };
+  const item: FeedItem = {
+    ...emptyFeedItem('zendesk'),
+    conversation,
+    conversationId: id.value,
+    messages: parts.messages.filter((message) => message.role === null),
+    placeholder,
+  };
+  return { parsed: { ok: true, value: { type: 'feed', item }, issues }, messagesRead: parts.read + (placeholder ? 1 : 0) };
+}
+
+type Feed = Extract<Payload, { type: 'feed' }>;
+
+/** A comment author's role from the file's users, else as the ticket's requester or assignee; undefined when neither says. */
+function roleFromPeople(authorId: string | null, people: { requester: string | null; assignee: string | null; users: SideLoads['users'] }): AuthorRole | undefined {
+  if (authorId === null) return undefined;
+  const user = people.users.get(authorId);
+  if (typeof user === 'string') return user;
+  return authorId === people.requester ? 'customer' : authorId === people.assignee ? 'agent' : undefined;
+}
+
+/**
+ * A ticket's comments wherever the file holds them (embedded, side-loaded, inside audits or ticket events), once
+ * each. The same comment can arrive embedded, side-loaded and inside an audit: the first place it is found wins.
+ */
+function readTicketParts(
+  embedded: unknown[],
+  sideComments: unknown[],
+  audits: Fields[],
+  people: { requester: string | null; assignee: string | null; users: SideLoads['users'] },
+  options: TimestampOptions,
+  issues: RecordIssue[],
+): { messages: LooseMessage[]; read: number } {
+  const drafts: CommentDraft[] = [];
+  const seenIds = new Set<string>();
+  let unreadable = 0;
+  const addFrom = (list: unknown[], kind: string, fromAudit?: { createdAt: unknown; authorId: unknown }): void => {
+    const fresh: CommentDraft[] = [];
+    list.forEach((value, index) => {
+      const label = `${kind} ${index + 1}`;
+      if (!isObject(value)) {
+        unreadable += 1;
+        issues.push({ kind: 'message', reason: `${label}: expected an object, got ${describe(value)}`, raw: rawOf(value) });
+        return;
+      }
+      const commentId = readOptionalId(value['id']);
+      if (commentId !== null && seenIds.has(commentId)) return;
+      fresh.push({ value, createdAt: value['created_at'] ?? fromAudit?.createdAt, authorId: value['author_id'] ?? fromAudit?.authorId, label });
+    });
+    for (const draft of fresh) {
+      const commentId = readOptionalId(draft.value['id']);
+      if (commentId !== null) seenIds.add(commentId);
+    }
+    drafts.push(...fresh);
+  };
+  addFrom(embedded, 'comment');
+  addFrom(sideComments, 'comment');
+  // Audits and ticket events of the same update share a time and would add the same comments: the id dedupes them.
+  audits.sort((a, b) => auditTime(a, options) - auditTime(b, options));
+  audits.forEach((audit, index) => {
+    const events = Array.isArray(audit['events']) ? audit['events'] : [];
+    const comments = events.filter((event) => isObject(event) && (event['type'] === 'Comment' || event['type'] === 'VoiceComment'));
+    const name = FROM_TICKET_EVENTS.has(audit) ? 'ticket event' : 'audit';
+    addFrom(comments, `${name} ${index + 1} comment`, { createdAt: audit['created_at'], authorId: audit['author_id'] });
+  });
+  const messages: { message: LooseMessage; raw: unknown; label: string }[] = [];
+  for (const draft of drafts) {
+    const message = readComment(draft, people, options, issues);
+    if (message) messages.push({ message, raw: draft.value, label: draft.label });
+  }
+  return { messages: dropDuplicateMessages(messages, issues), read: drafts.length + unreadable };
 }
 
 function readComment(
@@ -327,7 +451,7 @@ function readComment(
   people: { requester: string | null; assignee: string | null; users: SideLoads['users'] },
   options: TimestampOptions,
   issues: RecordIssue[],
-): NormalizedMessage | null {
+): LooseMessage | null {
   const { value, label } = draft;
   const reject = (reason: string): null => {
     issues.push({ kind: 'message', reason: `${label}: ${reason}`, raw: rawOf(value) });
@@ -339,16 +463,14 @@ function readComment(
   if (!createdAt.ok) return reject(createdAt.reason);
   const authorId = readOptionalId(draft.authorId);
   const viaChannel = isObject(value['via']) && typeof value['via']['channel'] === 'string' ? value['via']['channel'].trim().toLowerCase() : '';
-  let role: AuthorRole | undefined;
+  let role: AuthorRole | null;
   if (AUTOMATIC_VIAS.has(viaChannel) || draft.authorId === -1) role = 'system';
   else if (authorId === null) return reject('missing field "author_id"');
   else {
     const user = people.users.get(authorId);
     if (typeof user === 'object') return reject(`author ${authorId} has the role ${JSON.stringify(user.unknownRole ?? null)}, not one of ${Object.keys(ZENDESK_USER_ROLES).join(', ')}`);
-    role = user ?? (authorId === people.requester ? 'customer' : authorId === people.assignee ? 'agent' : undefined);
-  }
-  if (!role) {
-    return reject(`author ${authorId} is not among the side-loaded users and is neither the requester nor the assignee, so its role is unknown (export with include=users)`);
+    // Unknown here: the store takes it from the users it knows, or keeps the comment waiting for its author.
+    role = roleFromPeople(authorId, people) ?? null;
   }
 
   let body: string;
@@ -363,11 +485,12 @@ function readComment(
   } else return reject('no "body", "plain_body" or "html_body"');
   const isPublic = value['public'];
   if (isPublic !== undefined && isPublic !== null && typeof isPublic !== 'boolean') return reject(`"public" must be true or false, got ${describe(isPublic)}`);
-  return buildMessage(
-    { externalId: commentId.value, role, authorId, createdAt: createdAt.value, body, html, internal: isPublic === false },
+  const message = buildMessage(
+    { externalId: commentId.value, role: role ?? 'customer', authorId, createdAt: createdAt.value, body, html, internal: isPublic === false },
     issues,
     `${label} (${commentId.value})`,
   );
+  return { ...message, role };
 }
 
 function auditTime(audit: Fields, options: TimestampOptions): number {

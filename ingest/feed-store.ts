@@ -1,0 +1,371 @@
+import { sql } from '#kysely';
+import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { AuthorRole, ConversationSource, PendingWait } from '../db/schema.js';
+import { DESCRIPTION_MESSAGE_ID, type FeedItem, type LooseMessage } from './feed-item.js';
+import type { NormalizedEvent, RecordIssue } from './normalize.js';
+import type { IngestStore, MessageCounts, Outcome } from './store.js';
+
+/** What storing one feed item came to. */
+export type SavedFeedItem =
+  | {
+      outcome: Outcome;
+      messages: MessageCounts;
+      /** Items of this record kept waiting, each reported as a warning. */
+      issues: RecordIssue[];
+      rejected?: undefined;
+    }
+  | { rejected: string };
+
+interface PendingRow {
+  id: number;
+  conversation_external_id: string;
+  item_key: string;
+  waits_for: PendingWait;
+  payload: string;
+}
+
+type PendingPayload = { message: LooseMessage } | { event: NormalizedEvent };
+
+/** A comment this close to the ticket's creation is its first comment, which the description stands in for. */
+const PLACEHOLDER_TOLERANCE_MS = 2_000;
+
+/** Names a conversation the way its helpdesk does, in what is reported. */
+const CONVERSATION_NOUN: Partial<Record<ConversationSource, string>> = { zendesk: 'ticket' };
+const MESSAGE_NOUN: Partial<Record<ConversationSource, string>> = { zendesk: 'comment', intercom: 'part', helpscout: 'thread', chatwoot: 'message' };
+
+/**
+ * Joins helpdesk records that arrive apart (tickets, comments, users; conversations and parts; webhook events) by
+ * conversation id, in one file, across files and across runs. What cannot be placed yet (a comment before its
+ * ticket, a message whose author's role is unknown) is kept in `pending_items` and placed when what it needs
+ * arrives; users are kept in `source_users`. Writes inside the file's transaction, through the ingest store for
+ * conversations and messages.
+ */
+export class FeedStore {
+  private readonly findPending: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key'>;
+  private readonly insertPending: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'>;
+  private readonly updatePending: PreparedCompiled<'id' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'>;
+  private readonly deletePending: PreparedCompiled<'id'>;
+  private readonly deletePendingItem: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key'>;
+  private readonly pendingOfConversation: PreparedCompiled<'source' | 'conversation_external_id'>;
+  private readonly pendingOfAuthor: PreparedCompiled<'source' | 'author_id'>;
+  private readonly anyPendingRow: PreparedCompiled<never>;
+  private readonly findUser: PreparedCompiled<'source' | 'external_id'>;
+  private readonly insertUser: PreparedCompiled<'source' | 'external_id' | 'role' | 'run_id'>;
+  private readonly updateUser: PreparedCompiled<'source' | 'external_id' | 'role' | 'run_id'>;
+  private readonly messageTime: PreparedCompiled<'conversation_id' | 'external_id'>;
+  private readonly otherMessageUntil: PreparedCompiled<'conversation_id' | 'external_id' | 'until'>;
+  private readonly deleteMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
+  /** False while no item waits anywhere: placing a conversation then looks for none. */
+  private anyPending = true;
+  /** Earlier items placed by this file (they were counted when they were first read). */
+  placed = 0;
+
+  constructor(
+    handle: DatabaseHandle,
+    private readonly store: IngestStore,
+  ) {
+    const { db, sqlite } = handle;
+    const n = (name: string) => slot(name) as unknown as number;
+    const source = slot('source') as ConversationSource;
+    this.findPending = prepareCompiled(
+      sqlite,
+      db
+        .selectFrom('pending_items')
+        .select(['id', 'conversation_external_id', 'item_key', 'waits_for', 'payload'])
+        .where('source', '=', source)
+        .where('conversation_external_id', '=', slot('conversation_external_id'))
+        .where('item_key', '=', slot('item_key')),
+      ['source', 'conversation_external_id', 'item_key'],
+    );
+    this.insertPending = prepareCompiled(
+      sqlite,
+      db.insertInto('pending_items').values({
+        source,
+        conversation_external_id: slot('conversation_external_id'),
+        item_key: slot('item_key'),
+        waits_for: slot('waits_for') as PendingWait,
+        author_id: slot('author_id'),
+        payload: slot('payload'),
+        path: slot('path'),
+        line: n('line'),
+        first_run_id: n('run_id'),
+        last_run_id: n('run_id'),
+      }),
+      ['source', 'conversation_external_id', 'item_key', 'waits_for', 'author_id', 'payload', 'path', 'line', 'run_id'],
+    );
+    this.updatePending = prepareCompiled(
+      sqlite,
+      db
+        .updateTable('pending_items')
+        .set({ waits_for: slot('waits_for') as PendingWait, author_id: slot('author_id'), payload: slot('payload'), path: slot('path'), line: n('line'), last_run_id: n('run_id') })
+        .where('id', '=', n('id')),
+      ['id', 'waits_for', 'author_id', 'payload', 'path', 'line', 'run_id'],
+    );
+    this.deletePending = prepareCompiled(sqlite, db.deleteFrom('pending_items').where('id', '=', n('id')), ['id']);
+    this.deletePendingItem = prepareCompiled(
+      sqlite,
+      db
+        .deleteFrom('pending_items')
+        .where('source', '=', source)
+        .where('conversation_external_id', '=', slot('conversation_external_id'))
+        .where('item_key', '=', slot('item_key')),
+      ['source', 'conversation_external_id', 'item_key'],
+    );
+    const pendingColumns = ['id', 'conversation_external_id', 'item_key', 'waits_for', 'payload'] as const;
+    this.pendingOfConversation = prepareCompiled(
+      sqlite,
+      db.selectFrom('pending_items').select(pendingColumns).where('source', '=', source).where('conversation_external_id', '=', slot('conversation_external_id')).orderBy('id'),
+      ['source', 'conversation_external_id'],
+    );
+    this.pendingOfAuthor = prepareCompiled(
+      sqlite,
+      db
+        .selectFrom('pending_items')
+        .select(pendingColumns)
+        .where('source', '=', source)
+        .where('author_id', '=', slot('author_id'))
+        .where('waits_for', '=', sql.lit('author'))
+        .orderBy('id'),
+      ['source', 'author_id'],
+    );
+    this.anyPendingRow = prepareCompiled(sqlite, db.selectFrom('pending_items').select('id').limit(sql.lit(1)), []);
+    this.findUser = prepareCompiled(
+      sqlite,
+      db.selectFrom('source_users').select('role').where('source', '=', source).where('external_id', '=', slot('external_id')),
+      ['source', 'external_id'],
+    );
+    this.insertUser = prepareCompiled(
+      sqlite,
+      db.insertInto('source_users').values({ source, external_id: slot('external_id'), role: slot('role') as AuthorRole, first_run_id: n('run_id'), last_run_id: n('run_id') }),
+      ['source', 'external_id', 'role', 'run_id'],
+    );
+    this.updateUser = prepareCompiled(
+      sqlite,
+      db
+        .updateTable('source_users')
+        .set({ role: slot('role') as AuthorRole, last_run_id: n('run_id') })
+        .where('source', '=', source)
+        .where('external_id', '=', slot('external_id')),
+      ['source', 'external_id', 'role', 'run_id'],
+    );
+    this.messageTime = prepareCompiled(
+      sqlite,
+      db.selectFrom('messages').select('created_at').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
+      ['conversation_id', 'external_id'],
+    );
+    this.otherMessageUntil = prepareCompiled(
+      sqlite,
+      db
+        .selectFrom('messages')
+        .select('external_id')
+        .where('conversation_id', '=', n('conversation_id'))
+        .where('external_id', '!=', slot('external_id'))
+        .where('created_at', '<=', n('until'))
+        .limit(sql.lit(1)),
+      ['conversation_id', 'external_id', 'until'],
+    );
+    this.deleteMessage = prepareCompiled(
+      sqlite,
+      db.deleteFrom('messages').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
+      ['conversation_id', 'external_id'],
+    );
+  }
+
+  /** At the start of each file (inside its transaction): whether anything waits at all. */
+  begin(): void {
+    this.anyPending = this.anyPendingRow.get({} as Record<never, unknown>) !== undefined;
+    this.placed = 0;
+  }
+
+  /** How many items wait, by what they wait for. */
+  static async countPending(handle: DatabaseHandle): Promise<Record<PendingWait, number>> {
+    const rows = await handle.db.selectFrom('pending_items').select(['waits_for', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('waits_for').execute();
+    const counts: Record<PendingWait, number> = { conversation: 0, author: 0 };
+    for (const row of rows) counts[row.waits_for] = Number(row.count);
+    return counts;
+  }
+
+  /**
+   * Stores what one record adds: its users first (so their messages get their roles), then its conversation and
+   * whatever waited for it, then its loose messages and events, then the stand-in first message if the
+   * conversation still has no other.
+   */
+  save(item: FeedItem, path: string, line: number | null): SavedFeedItem {
+    const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    const issues: RecordIssue[] = [];
+    let outcome: Outcome = 'unchanged';
+    // A conversation record is inserted or updated as its conversation is (new messages update it); a loose record is
+    // inserted when it adds a message or event, updated when it changes one.
+    const raise = (next: Outcome): void => {
+      if (next === 'unchanged' || outcome === 'inserted') return;
+      outcome = item.conversation === null && next === 'inserted' ? 'inserted' : 'updated';
+    };
+    let usersOutcome: Outcome = 'unchanged';
+    for (const user of item.users) {
+      const saved = this.saveUser(item.source, user.id, user.role);
+      if (saved === 'unchanged') continue;
+      if (usersOutcome === 'unchanged' || saved === 'inserted') usersOutcome = saved;
+      if (this.anyPending) this.placeWaiting(this.pendingOfAuthor.all<PendingRow>({ source: item.source, author_id: user.id }), item.source);
+    }
+    const conversationId = item.conversation?.externalId ?? item.conversationId;
+    if (item.conversation) {
+      const saved = this.store.saveConversation(item.conversation, line);
+      if (saved.rejected !== undefined) return { rejected: saved.rejected };
+      outcome = saved.outcome;
+      for (const key of ['inserted', 'updated', 'unchanged'] as const) messages[key] += saved.messages[key];
+      if (this.anyPending) this.placeWaiting(this.pendingOfConversation.all<PendingRow>({ source: item.source, conversation_external_id: item.conversation.externalId }), item.source);
+    } else if (item.messages.length + item.events.length === 0 && item.placeholder === null) {
+      outcome = usersOutcome;
+    }
+    if (conversationId !== null) {
+      for (const message of item.messages) {
+        const placed = this.placeMessage(item.source, conversationId, message, { path, line }, issues);
+        messages[placed] += 1;
+        raise(placed);
+      }
+      for (const event of item.events) raise(this.placeEvent(item.source, conversationId, event, { path, line }, issues));
+      if (item.placeholder) {
+        const placed = this.placePlaceholder(item.source, conversationId, item.placeholder, { path, line }, issues);
+        messages[placed] += 1;
+        raise(placed);
+      }
+      this.dropPlaceholderIfAnswered(item.source, conversationId);
+    }
+    if (item.conversation === null && outcome === 'unchanged' && usersOutcome !== 'unchanged') outcome = 'updated';
+    return { outcome, messages, issues };
+  }
+
+  private saveUser(source: ConversationSource, id: string, role: AuthorRole): Outcome {
+    const stored = this.findUser.get<{ role: AuthorRole }>({ source, external_id: id });
+    if (stored?.role === role) return 'unchanged';
+    const values = { source, external_id: id, role, run_id: this.store.runId };
+    if (stored) this.updateUser.run(values);
+    else this.insertUser.run(values);
+    return stored ? 'updated' : 'inserted';
+  }
+
+  private roleOf(source: ConversationSource, authorId: string | null): AuthorRole | undefined {
+    if (authorId === null) return undefined;
+    return this.findUser.get<{ role: AuthorRole }>({ source, external_id: authorId })?.role;
+  }
+
+  /** Places a message in its conversation, or keeps it waiting (and says why). */
+  private placeMessage(source: ConversationSource, conversationId: string, message: LooseMessage, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+    const key = `message:${message.externalId}`;
+    const conversation = this.store.findConversationPeople(source, conversationId);
+    if (!conversation) return this.keep(source, conversationId, key, 'conversation', message.authorId, { message }, at, issues);
+    const role = this.resolveRole(source, message, conversation);
+    if (role === undefined) return this.keep(source, conversationId, key, 'author', message.authorId, { message }, at, issues);
+    if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: key });
+    return this.store.storeMessage(conversation.id, { ...message, role });
+  }
+
+  /**
+   * The role the message gives, else its author's as the helpdesk lists users, else the conversation's customer or
+   * assignee; undefined when none says (the message then waits for its author, never guessed).
+   */
+  private resolveRole(source: ConversationSource, message: LooseMessage, conversation: { customerId: string | null; assignee: string | null }): AuthorRole | undefined {
+    if (message.role !== null) return message.role;
+    const listed = this.roleOf(source, message.authorId);
+    if (listed) return listed;
+    if (message.authorId !== null && message.authorId === conversation.customerId) return 'customer';
+    if (message.authorId !== null && message.authorId === conversation.assignee) return 'agent';
+    return undefined;
+  }
+
+  private placeEvent(source: ConversationSource, conversationId: string, event: NormalizedEvent, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+    const conversation = this.store.findConversationPeople(source, conversationId);
+    if (!conversation) return this.keep(source, conversationId, `event:${event.kind}:${event.createdAt}`, 'conversation', null, { event }, at, issues);
+    return this.store.storeEvent(conversation.id, event) ? 'inserted' : 'unchanged';
+  }
+
+  /** The stand-in is stored only while the message it stands for is not: once that came, it is left out. */
+  private placePlaceholder(source: ConversationSource, conversationId: string, message: LooseMessage, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+    const conversation = this.store.findConversationPeople(source, conversationId);
+    const until = message.createdAt + PLACEHOLDER_TOLERANCE_MS;
+    if (conversation && this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: message.externalId, until })) return 'unchanged';
+    return this.placeMessage(source, conversationId, message, at, issues);
+  }
+
+  /**
+   * A ticket's description stands in for its first comment: it goes when that comment arrives (one dated at the
+   * ticket's creation). Later comments alone do not replace it: a webhook feed may never send the first one.
+   */
+  private dropPlaceholderIfAnswered(source: ConversationSource, conversationId: string): void {
+    if (source !== 'zendesk') return;
+    const conversation = this.store.findConversationPeople(source, conversationId);
+    if (!conversation) return;
+    const placeholder = this.messageTime.get<{ created_at: number }>({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID });
+    if (!placeholder) return;
+    const until = placeholder.created_at + PLACEHOLDER_TOLERANCE_MS;
+    if (!this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID, until })) return;
+    this.deleteMessage.run({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID });
+    if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: `message:${DESCRIPTION_MESSAGE_ID}` });
+  }
+
+  private keep(
+    source: ConversationSource,
+    conversationId: string,
+    key: string,
+    waitsFor: PendingWait,
+    authorId: string | null,
+    payload: PendingPayload,
+    at: { path: string; line: number | null },
+    issues: RecordIssue[],
+  ): Outcome {
+    const text = JSON.stringify(payload);
+    const stored = this.findPending.get<PendingRow>({ source, conversation_external_id: conversationId, item_key: key });
+    const values = { waits_for: waitsFor, author_id: authorId, payload: text, path: at.path, line: at.line, run_id: this.store.runId };
+    let outcome: Outcome;
+    if (!stored) {
+      this.insertPending.run({ ...values, source, conversation_external_id: conversationId, item_key: key });
+      this.anyPending = true;
+      outcome = 'inserted';
+    } else {
+      outcome = stored.payload === text && stored.waits_for === waitsFor ? 'unchanged' : 'updated';
+      this.updatePending.run({ ...values, id: stored.id });
+    }
+    issues.push({ kind: 'warning', reason: waitingReason(source, conversationId, payload, waitsFor, authorId), raw: text.slice(0, 2000) });
+    return outcome;
+  }
+
+  /** Places the waiting items it can; the others stay (an item placed in its conversation may still wait for its author). */
+  private placeWaiting(rows: PendingRow[], source: ConversationSource): void {
+    const answered = new Set<string>();
+    for (const row of rows) {
+      const payload = JSON.parse(row.payload) as PendingPayload;
+      const conversation = this.store.findConversationPeople(source, row.conversation_external_id);
+      if (!conversation) continue;
+      if ('event' in payload) {
+        this.store.storeEvent(conversation.id, payload.event);
+        this.deletePending.run({ id: row.id });
+        this.placed += 1;
+        continue;
+      }
+      const role = this.resolveRole(source, payload.message, conversation);
+      if (role === undefined) {
+        if (row.waits_for !== 'author') this.updatePending.run({ id: row.id, waits_for: 'author', author_id: payload.message.authorId, payload: row.payload, path: '', line: null, run_id: this.store.runId });
+        continue;
+      }
+      this.store.storeMessage(conversation.id, { ...payload.message, role });
+      this.deletePending.run({ id: row.id });
+      this.placed += 1;
+      if (payload.message.externalId !== DESCRIPTION_MESSAGE_ID) answered.add(row.conversation_external_id);
+    }
+    for (const conversationId of answered) this.dropPlaceholderIfAnswered(source, conversationId);
+  }
+}
+
+function waitingReason(source: ConversationSource, conversationId: string, payload: PendingPayload, waitsFor: PendingWait, authorId: string | null): string {
+  const conversation = `${CONVERSATION_NOUN[source] ?? 'conversation'} ${conversationId}`;
+  const what =
+    'event' in payload
+      ? `${payload.event.kind} event of ${conversation}`
+      : payload.message.externalId === DESCRIPTION_MESSAGE_ID
+        ? `the description of ${conversation}`
+        : `${MESSAGE_NOUN[source] ?? 'message'} ${payload.message.externalId} of ${conversation}`;
+  return waitsFor === 'conversation'
+    ? `${what} waits for its ${CONVERSATION_NOUN[source] ?? 'conversation'}, which is not loaded yet: kept, and placed when it arrives (this run or a later one)`
+    : `${what} waits for its author ${authorId ?? '(none given)'}: not a known user, nor the ${CONVERSATION_NOUN[source] ?? 'conversation'}'s customer or assignee, so its role is unknown; kept, and placed when the user arrives (a users file or side-load)`;
+}
