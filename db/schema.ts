@@ -26,6 +26,7 @@ export interface Database {
   job_locks: JobLocksTable;
   pending_items: PendingItemsTable;
   source_users: SourceUsersTable;
+  feed_versions: FeedVersionsTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -431,3 +432,10 @@ export interface SourceUsersTable {
 }
 
 export type PendingItemRow = Selectable<PendingItemsTable>;
+
+/** The time of the latest version of a conversation's fields applied from a helpdesk record. */
+export interface FeedVersionsTable {
+  source: ConversationSource;
+  external_id: string;
+  updated_at: number;
+}

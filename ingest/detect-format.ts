@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { JSON_LIST_KEYS, listOf, looksLikeFaqEntry, looksLikeIntercom, looksLikeZendesk, MESSAGE_CSV_REQUIRED_COLUMNS, webhookEventSource } from './format-signs.js';
 import type { Source } from './source-record.js';
+import { zendeskTableOf } from './format-signs.js';
 
 export type FormatName =
   | 'conversations-jsonl'
@@ -16,6 +17,7 @@ export type FormatName =
   | 'zendesk-jsonl'
   | 'intercom-json'
   | 'intercom-jsonl'
+  | 'zendesk-csv'
   | 'webhook-events-json'
   | 'webhook-events-jsonl';
 
@@ -56,6 +58,7 @@ export const SOURCES: Record<FormatName, Source> = {
   'zendesk-jsonl': lazily(async () => (await zendesk()).readZendeskJsonLines),
   'intercom-json': lazily(async () => (await intercom()).readIntercomDocument),
   'intercom-jsonl': lazily(async () => (await intercom()).readIntercomJsonLines),
+  'zendesk-csv': lazily(async () => (await import('./sources/zendesk-csv.js')).readZendeskCsv),
   'webhook-events-json': lazily(async () => (await webhooks()).readWebhookEventsDocument),
   'webhook-events-jsonl': lazily(async () => (await webhooks()).readWebhookEventsJsonLines),
 };
@@ -175,6 +178,7 @@ async function detectCsv(text: string): Promise<Detection> {
   if (header.includes('tweet_id') && (header.includes('inbound') || header.includes('in_response_to_tweet_id'))) return found('twitter-csv');
   if (header.includes('conversation_id') && header.includes('message_id')) return found('messages-csv');
   if (looksLikeFaqEntry(header)) return found('faq-csv');
+  if (zendeskTableOf(header) !== null) return found('zendesk-csv');
   if (messageColumns.length >= 3) return found('messages-csv');
   return {
     kind: 'unknown',

@@ -34,10 +34,15 @@ export interface FeedItem {
    */
   placeholder: LooseMessage | null;
   users: DirectoryUser[];
+  /**
+   * When the record's version of the conversation was current (a ticket's `updated_at`, a webhook event's time): a
+   * version older than one applied adds its messages and events but leaves the conversation's fields as they are.
+   */
+  updatedAt: number | null;
 }
 
 export function emptyFeedItem(source: ConversationSource): FeedItem {
-  return { source, conversation: null, conversationId: null, messages: [], events: [], placeholder: null, users: [] };
+  return { source, conversation: null, conversationId: null, messages: [], events: [], placeholder: null, users: [], updatedAt: null };
 }
 
 /** The external id of a Zendesk ticket's description while it stands in for the ticket's first comment. */

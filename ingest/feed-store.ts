@@ -53,6 +53,8 @@ export class FeedStore {
   private readonly findUser: PreparedCompiled<'source' | 'external_id'>;
   private readonly insertUser: PreparedCompiled<'source' | 'external_id' | 'role' | 'run_id'>;
   private readonly updateUser: PreparedCompiled<'source' | 'external_id' | 'role' | 'run_id'>;
+  private readonly findVersion: PreparedCompiled<'source' | 'external_id'>;
+  private readonly saveVersion: PreparedCompiled<'source' | 'external_id' | 'updated_at'>;
   private readonly messageTime: PreparedCompiled<'conversation_id' | 'external_id'>;
   private readonly otherMessageUntil: PreparedCompiled<'conversation_id' | 'external_id' | 'until'>;
   private readonly deleteMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
@@ -149,6 +151,19 @@ export class FeedStore {
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id', 'role', 'run_id'],
     );
+    this.findVersion = prepareCompiled(
+      sqlite,
+      db.selectFrom('feed_versions').select('updated_at').where('source', '=', source).where('external_id', '=', slot('external_id')),
+      ['source', 'external_id'],
+    );
+    this.saveVersion = prepareCompiled(
+      sqlite,
+      db
+        .insertInto('feed_versions')
+        .values({ source, external_id: slot('external_id'), updated_at: n('updated_at') })
+        .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet({ updated_at: (eb) => eb.ref('excluded.updated_at') }).where('feed_versions.updated_at', '<', (eb) => eb.ref('excluded.updated_at'))),
+      ['source', 'external_id', 'updated_at'],
+    );
     this.messageTime = prepareCompiled(
       sqlite,
       db.selectFrom('messages').select('created_at').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
@@ -209,7 +224,15 @@ export class FeedStore {
       if (this.anyPending) this.placeWaiting(this.pendingOfAuthor.all<PendingRow>({ source: item.source, author_id: user.id }), item.source);
     }
     const conversationId = item.conversation?.externalId ?? item.conversationId;
-    if (item.conversation) {
+    let looseMessages = item.messages;
+    let looseEvents = item.events;
+    const stale = item.conversation !== null && item.updatedAt !== null && this.isOlderVersion(item.source, item.conversation.externalId, item.updatedAt);
+    if (item.conversation && stale) {
+      // A version older than the one applied (a replayed or late webhook event): its messages and events only.
+      looseMessages = [...item.conversation.messages, ...item.messages];
+      looseEvents = [...item.conversation.events, ...item.events];
+    } else if (item.conversation) {
+      if (item.updatedAt !== null) this.saveVersion.run({ source: item.source, external_id: item.conversation.externalId, updated_at: item.updatedAt });
       const saved = this.store.saveConversation(item.conversation, line);
       if (saved.rejected !== undefined) return { rejected: saved.rejected };
       outcome = saved.outcome;
@@ -219,12 +242,12 @@ export class FeedStore {
       outcome = usersOutcome;
     }
     if (conversationId !== null) {
-      for (const message of item.messages) {
+      for (const message of looseMessages) {
         const placed = this.placeMessage(item.source, conversationId, message, { path, line }, issues);
         messages[placed] += 1;
         raise(placed);
       }
-      for (const event of item.events) raise(this.placeEvent(item.source, conversationId, event, { path, line }, issues));
+      for (const event of looseEvents) raise(this.placeEvent(item.source, conversationId, event, { path, line }, issues));
       if (item.placeholder) {
         const placed = this.placePlaceholder(item.source, conversationId, item.placeholder, { path, line }, issues);
         messages[placed] += 1;
@@ -234,6 +257,11 @@ export class FeedStore {
     }
     if (item.conversation === null && outcome === 'unchanged' && usersOutcome !== 'unchanged') outcome = 'updated';
     return { outcome, messages, issues };
+  }
+
+  private isOlderVersion(source: ConversationSource, externalId: string, updatedAt: number): boolean {
+    const applied = this.findVersion.get<{ updated_at: number }>({ source, external_id: externalId });
+    return applied !== undefined && applied.updated_at > updatedAt && this.store.findConversationPeople(source, externalId) !== undefined;
   }
 
   private saveUser(source: ConversationSource, id: string, role: AuthorRole): Outcome {
@@ -277,6 +305,7 @@ export class FeedStore {
   private placeEvent(source: ConversationSource, conversationId: string, event: NormalizedEvent, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
     const conversation = this.store.findConversationPeople(source, conversationId);
     if (!conversation) return this.keep(source, conversationId, `event:${event.kind}:${event.createdAt}`, 'conversation', null, { event }, at, issues);
+    if (event.kind === 'resolved') this.store.noteResolution(source, conversationId, event.createdAt);
     return this.store.storeEvent(conversation.id, event) ? 'inserted' : 'unchanged';
   }
 
@@ -339,6 +368,7 @@ export class FeedStore {
       if (!conversation) continue;
       if ('event' in payload) {
         this.store.storeEvent(conversation.id, payload.event);
+        if (payload.event.kind === 'resolved') this.store.noteResolution(source, row.conversation_external_id, payload.event.createdAt);
         this.deletePending.run({ id: row.id });
         this.placed += 1;
         continue;

@@ -108,3 +108,13 @@ export const CHATWOOT_WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
   'conversation_created', 'conversation_updated', 'conversation_status_changed', 'conversation_resolved', 'conversation_opened',
   'message_created', 'message_updated',
 ]);
+
+/** Which Zendesk table a CSV header is: tickets, ticket comments or users (as data connectors and warehouse exports name them). */
+export function zendeskTableOf(header: readonly string[]): 'tickets' | 'comments' | 'users' | null {
+  const has = (name: string) => header.includes(name);
+  if (has('id') && has('requester_id')) return 'tickets';
+  if (has('id') && has('ticket_id') && (has('body') || has('html_body') || has('plain_body'))) return 'comments';
+  if (has('id') && has('role') && (has('email') || has('name'))) return 'users';
+  return null;
+}
+

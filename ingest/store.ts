@@ -65,6 +65,9 @@ export interface MessageRowCounts {
   messages: MessageCounts;
 }
 
+/** Statuses that say a conversation is resolved, in the helpdesks' words. */
+const RESOLVED_STATUSES: ReadonlySet<string> = new Set(['solved', 'closed', 'resolved']);
+
 /** Conversations remembered between CSV rows; beyond this the cache starts over, so memory stays flat. */
 const CONVERSATION_CACHE_LIMIT = 20_000;
 
@@ -703,6 +706,22 @@ export class IngestStore {
   /** Stores one event of a stored conversation; false when it was stored already. */
   storeEvent(conversationId: number, event: { kind: string; createdAt: number; actorId: string | null }): boolean {
     return this.insertEvent.run({ conversation_id: conversationId, kind: event.kind, created_at: event.createdAt, actor_id: event.actorId }).changes > 0;
+  }
+
+  /**
+   * A resolution that arrived apart from its conversation (an audit, a webhook event): a conversation whose status says
+   * it is resolved takes it as its resolved time when it is later than the one stored.
+   */
+  noteResolution(source: ConversationSource, externalId: string, at: number): void {
+    const state = this.lookupConversation(source, externalId);
+    if (!state || !RESOLVED_STATUSES.has(state.status ?? '') || (state.resolved_at !== null && state.resolved_at >= at)) return;
+    const next: ConversationState = { ...state, resolved_at: at };
+    this.updateConversation.run({
+      source, external_id: externalId, channel: next.channel, created_at: next.created_at, created_at_derived: next.created_at_derived, status: next.status,
+      resolved_at: next.resolved_at, customer_id: next.customer_id, assignee: next.assignee, subject: next.subject, language: next.language, tags: next.tags,
+      run_id: this.runId, id: next.id,
+    });
+    this.remember(source, externalId, next);
   }
 
   private lookupConversation(source: ConversationSource, externalId: string): ConversationState | undefined {

@@ -35,9 +35,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_run_id', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('source_users_pk', ['source', 'external_id'])
     .execute();
+
+  // The time of the latest version of a conversation's fields applied from a helpdesk record (a ticket's updated_at, a
+  // webhook event's time): an older version arriving later (a replayed or late event) adds its messages and events
+  // but does not turn the conversation's status or assignee back.
+  await db.schema
+    .createTable('feed_versions')
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('external_id', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('feed_versions_pk', ['source', 'external_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('feed_versions').execute();
   await db.schema.dropTable('source_users').execute();
   await db.schema.dropIndex('pending_items_author').execute();
   await db.schema.dropTable('pending_items').execute();

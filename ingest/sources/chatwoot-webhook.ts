@@ -55,7 +55,10 @@ export function chatwootWebhookEvent(value: Fields, options: TimestampOptions): 
     item.conversationId = conversationId.value;
     if (conversationField['created_at'] !== undefined) {
       const head = chatwootConversation(conversationField, options, issues, false);
-      if (head.ok) item.conversation = head.value;
+      if (head.ok) {
+        item.conversation = head.value;
+        item.updatedAt = head.updatedAt;
+      }
       else issues.push({ kind: 'warning', reason: `${event}: its conversation: ${head.reason}; the message is placed in the conversation stored`, raw: rawOf(conversationField) });
     }
     const message = chatwootMessage(value, options, issues, 'message');
@@ -68,6 +71,7 @@ export function chatwootWebhookEvent(value: Fields, options: TimestampOptions): 
   if (!conversation.ok) return { parsed: conversation, messagesRead: Array.isArray(value['messages']) ? value['messages'].length : 0 };
   item.conversation = conversation.value;
   item.conversationId = conversation.value.externalId;
+  item.updatedAt = conversation.updatedAt;
   return { parsed: { ok: true, value: { type: 'feed', item }, issues }, messagesRead: conversation.read };
 }
 
@@ -77,7 +81,7 @@ export function chatwootConversation(
   options: TimestampOptions,
   issues: RecordIssue[],
   withMessages: boolean,
-): { ok: true; value: NormalizedConversation; read: number } | { ok: false; reason: string } {
+): { ok: true; value: NormalizedConversation; read: number; updatedAt: number | null } | { ok: false; reason: string } {
   const id = readExternalId(value['id'] ?? value['display_id'], 'id');
   if (!id.ok) return id;
   const createdAt = readTime(value['created_at'], 'created_at', options);
@@ -127,7 +131,8 @@ export function chatwootConversation(
     events,
     messages: messages.map((message) => ({ ...message, role: message.role ?? 'customer' })),
   };
-  return { ok: true, value: conversation, read };
+  const updatedAt = readOptionalTime(value['updated_at'] ?? value['timestamp'], 'updated_at', options);
+  return { ok: true, value: conversation, read, updatedAt: updatedAt.ok ? updatedAt.value : null };
 }
 
 /**

@@ -249,7 +249,8 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
   let lastCloseAt: number | null = null;
   if (isObject(statistics)) {
     const closedBy = readOptionalId(statistics['last_closed_by_id']);
-    for (const name of ['first_close_at', 'last_close_at'] as const) {
+    // The last close first: a first close at the same time is the same close, by the same teammate.
+    for (const name of ['last_close_at', 'first_close_at'] as const) {
       const at = readOptionalTime(statistics[name], `statistics.${name}`, options);
       if (!at.ok) {
         issues.push({ kind: 'warning', reason: `${at.reason}; ignored`, raw: rawOf(statistics[name]) });
@@ -291,6 +292,8 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
   const messages = dropDuplicateMessages(drafts, issues);
   conversation.messages = messages.filter((message): message is NormalizedMessage => message.role !== null);
   const item: FeedItem = { ...emptyFeedItem('intercom'), conversation, conversationId: id.value, messages: messages.filter((message) => message.role === null) };
+  const updatedAt = readOptionalTime(input['updated_at'], 'updated_at', options);
+  if (updatedAt.ok) item.updatedAt = updatedAt.value;
   return { ok: true, value: { type: 'feed', item }, issues };
 }
 

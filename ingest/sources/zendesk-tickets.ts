@@ -84,6 +84,11 @@ export async function* readZendeskJsonLines(context: SourceContext): AsyncGenera
   }
 }
 
+/** The records of one Zendesk JSON value (a page, a ticket, a record of a stream), for readers of other shapes (CSV tables). */
+export function zendeskRecords(document: unknown, options: TimestampOptions, line: number | null, raw: string): Generator<SourceRecord> {
+  return recordsFrom(document, options, line, raw);
+}
+
 function* recordsFrom(document: unknown, options: TimestampOptions, line: number | null, lineRaw?: string): Generator<SourceRecord> {
   let tickets: unknown[];
   let page: Fields = {};
@@ -381,6 +386,8 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     messages: parts.messages.filter((message) => message.role === null),
     placeholder,
   };
+  const updatedAt = readOptionalTime(input['updated_at'], 'updated_at', options);
+  if (updatedAt.ok) item.updatedAt = updatedAt.value;
   return { parsed: { ok: true, value: { type: 'feed', item }, issues }, messagesRead: parts.read + (placeholder ? 1 : 0) };
 }
 

@@ -44,7 +44,7 @@ export function zendeskWebhookEvent(value: Fields, options: TimestampOptions): {
   } else if (kind === 'status_changed') {
     const current = typeof event['current'] === 'string' ? event['current'].toLowerCase() : '';
     const previous = typeof event['previous'] === 'string' ? event['previous'].toLowerCase() : '';
-    const actor = readOptionalId(isObject(event['meta']) ? undefined : detail['actor_id']);
+    const actor = readOptionalId(detail['actor_id']);
     if (current === 'solved') item.events.push({ kind: 'resolved', createdAt: time.value, actorId: actor });
     else if (SOLVED.has(previous) && current !== '' && !SOLVED.has(current)) item.events.push({ kind: 'reopened', createdAt: time.value, actorId: actor });
   } else if (kind === 'agent_assignment_changed') {
