@@ -259,6 +259,14 @@ export class FeedStore {
     return { outcome, messages, issues };
   }
 
+  /**
+   * After a conversation was stored by a reader that does not know about waiting items (a whole export of one
+   * conversation): whatever waited for it is placed.
+   */
+  placeWaitingFor(source: ConversationSource, externalId: string): void {
+    if (this.anyPending) this.placeWaiting(this.pendingOfConversation.all<PendingRow>({ source, conversation_external_id: externalId }), source);
+  }
+
   private isOlderVersion(source: ConversationSource, externalId: string, updatedAt: number): boolean {
     const applied = this.findVersion.get<{ updated_at: number }>({ source, external_id: externalId });
     return applied !== undefined && applied.updated_at > updatedAt && this.store.findConversationPeople(source, externalId) !== undefined;

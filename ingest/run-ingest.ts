@@ -524,6 +524,7 @@ function storeRecord(store: IngestStore, feed: FeedStore, path: string, record: 
       return { kind: 'rejected' };
     }
     result = { record: saved.outcome, messages: saved.messages };
+    if (payload.conversation.source !== 'canonical') feed.placeWaitingFor(payload.conversation.source, payload.conversation.externalId);
   } else if (payload.type === 'message') {
     const conflict = store.saveMessageRow(payload.head, payload.message, record.line);
     if (conflict) {

@@ -127,6 +127,14 @@ function formatSummary(summary: IngestSummary): string {
     else if (file.status === 'empty') lines.push(`warning: ${file.path}: the file is empty: nothing to read`);
   }
   if (summary.files.length === 0) lines.push('no file found to read');
+  const placed = summary.files.reduce((sum, file) => sum + file.placed, 0);
+  if (placed > 0) lines.push(`joined: ${placed} comments, parts or events read in earlier files or runs were placed in their conversations`);
+  const { conversation, author } = summary.waiting;
+  if (conversation + author > 0) {
+    lines.push(
+      `waiting: ${[conversation > 0 ? `${conversation} for their ticket or conversation` : '', author > 0 ? `${author} for their author's role (a users, admins or contacts file)` : ''].filter(Boolean).join(', ')}; kept and placed when it arrives`,
+    );
+  }
   for (const entry of summary.skipped) if (entry.kind === 'link') lines.push(`skipped: ${entry.path}: ${entry.reason}`);
   const seconds = summary.durationMs / 1000;
   lines.push(
