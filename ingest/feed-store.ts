@@ -56,6 +56,7 @@ export class FeedStore {
   private readonly findVersion: PreparedCompiled<'source' | 'external_id'>;
   private readonly saveVersion: PreparedCompiled<'source' | 'external_id' | 'updated_at'>;
   private readonly messageTime: PreparedCompiled<'conversation_id' | 'external_id'>;
+  private readonly messageRole: PreparedCompiled<'conversation_id' | 'external_id'>;
   private readonly otherMessageUntil: PreparedCompiled<'conversation_id' | 'external_id' | 'until'>;
   private readonly deleteMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
   /** False while no item waits anywhere: placing a conversation then looks for none. */
@@ -163,6 +164,11 @@ export class FeedStore {
         .values({ source, external_id: slot('external_id'), updated_at: n('updated_at') })
         .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet({ updated_at: (eb) => eb.ref('excluded.updated_at') }).where('feed_versions.updated_at', '<', (eb) => eb.ref('excluded.updated_at'))),
       ['source', 'external_id', 'updated_at'],
+    );
+    this.messageRole = prepareCompiled(
+      sqlite,
+      db.selectFrom('messages').select('author_role').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
+      ['conversation_id', 'external_id'],
     );
     this.messageTime = prepareCompiled(
       sqlite,
@@ -299,15 +305,16 @@ export class FeedStore {
 
   /**
    * The role the message gives, else its author's as the helpdesk lists users, else the conversation's customer or
-   * assignee; undefined when none says (the message then waits for its author, never guessed).
+   * assignee, else the role this very message was stored with (an earlier version of it named a known author);
+   * undefined when none says (the message then waits for its author, never guessed).
    */
-  private resolveRole(source: ConversationSource, message: LooseMessage, conversation: { customerId: string | null; assignee: string | null }): AuthorRole | undefined {
+  private resolveRole(source: ConversationSource, message: LooseMessage, conversation: { id: number; customerId: string | null; assignee: string | null }): AuthorRole | undefined {
     if (message.role !== null) return message.role;
     const listed = this.roleOf(source, message.authorId);
     if (listed) return listed;
     if (message.authorId !== null && message.authorId === conversation.customerId) return 'customer';
     if (message.authorId !== null && message.authorId === conversation.assignee) return 'agent';
-    return undefined;
+    return this.messageRole.get<{ author_role: AuthorRole }>({ conversation_id: conversation.id, external_id: message.externalId })?.author_role;
   }
 
   private placeEvent(source: ConversationSource, conversationId: string, event: NormalizedEvent, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {

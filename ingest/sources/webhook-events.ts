@@ -1,7 +1,7 @@
 import { emptyFeedItem, type FeedItem } from '../feed-item.js';
 import { webhookEventSource } from '../format-signs.js';
 import { describe } from '../normalize.js';
-import type { SourceContext, SourceRecord } from '../source-record.js';
+import { labelRejects, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import { chatwootWebhookEvent } from './chatwoot-webhook.js';
 import { isObject, rawOf, readOptionalId } from './helpdesk-fields.js';
@@ -19,7 +19,8 @@ import { zendeskWebhookEvent } from './zendesk-webhook-event.js';
 export async function* readWebhookEventsDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
   const document = await readJsonDocument(context);
   const events = Array.isArray(document) ? document : [document];
-  yield* inBatches(events.map((event, index) => labelled(webhookEventRecord(event, context, null, rawOf(event)), events.length > 1 ? `event ${index + 1}` : null)));
+  // Records of a document have no line: their rejects name the event.
+  yield* inBatches(events.map((event, index) => labelRejects(webhookEventRecord(event, context, null, rawOf(event)), `event ${index + 1}`)));
 }
 
 export async function* readWebhookEventsJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
@@ -28,11 +29,6 @@ export async function* readWebhookEventsJsonLines(context: SourceContext): Async
       item.ok ? webhookEventRecord(item.value, context, item.line, item.raw) : { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } },
     );
   }
-}
-
-function labelled(record: SourceRecord, label: string | null): SourceRecord {
-  if (label !== null && !record.parsed.ok) record.parsed = { ok: false, reason: `${label}: ${record.parsed.reason}` };
-  return record;
 }
 
 /** One webhook payload to a source record of what it adds. */

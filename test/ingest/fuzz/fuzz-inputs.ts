@@ -177,6 +177,31 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   { name: 'zendesk-jsonl', extension: '.jsonl', seeds: () => [fixture('zendesk/tickets-one-per-line.jsonl')] },
   { name: 'intercom-json', extension: '.json', seeds: () => [fixture('intercom/list-response.json')] },
   { name: 'intercom-jsonl', extension: '.jsonl', seeds: () => [fixture('intercom/conversations-one-per-line.jsonl')] },
+  {
+    name: 'zendesk-csv',
+    extension: '.csv',
+    seeds: () => [fixture('feeds/zendesk/tables/tickets.csv'), fixture('feeds/zendesk/tables/ticket_comments.csv'), fixture('feeds/zendesk/tables/users.csv')],
+  },
+  {
+    name: 'webhook-events-json',
+    extension: '.json',
+    seeds: () => [
+      fixture('feeds/zendesk/webhooks/03-comment_added.json'),
+      fixture('feeds/intercom/webhooks/06-conversation.admin.closed.json'),
+      fixture('feeds/chatwoot/webhooks/01-conversation_created.json'),
+      fixture('feeds/chatwoot/webhooks/03-message_created.json'),
+    ],
+  },
+  {
+    name: 'feed-streams-jsonl',
+    extension: '.jsonl',
+    seeds: () => [
+      fixture('feeds/zendesk/streams/ticket_comments.jsonl'),
+      fixture('feeds/zendesk/streams/ticket_audits.jsonl'),
+      fixture('feeds/intercom/streams/conversation_parts.jsonl'),
+      fixture('feeds/zendesk/streams/users.jsonl'),
+    ],
+  },
   { name: 'twitter-csv', extension: '.csv', seeds: (random) => [twitterCsv(random), fixture('twcs/threads-out-of-order.csv')] },
 ];
 
