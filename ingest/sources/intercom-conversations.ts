@@ -252,6 +252,9 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
     subject,
     language: null,
     tags,
+    team: null,
+    csatRating: null,
+    csat: null,
     events,
     messages: dropDuplicateMessages(drafts, issues),
   };

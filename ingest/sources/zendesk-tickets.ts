@@ -316,6 +316,9 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     subject: readShortText(input['subject'], false) ?? readShortText(input['raw_subject'], false),
     language: null,
     tags: readTagList(input['tags']),
+    team: null,
+    csatRating: null,
+    csat: null,
     events,
     messages: dropDuplicateMessages(messages, issues),
   };
