@@ -8,9 +8,10 @@ import type { SourceContext } from '../source-record.js';
  * - `take`: assemble it whole and hand it over;
  * - `stream`: an array whose elements are handed over one by one (any other value is taken whole);
  * - `descend`: an object whose keys are asked about in turn (any other value is taken whole);
+ * - `open`: `stream` when it is an array, `descend` when it is an object;
  * - `skip`: read past it without assembling it.
  */
-export type JsonPathChoice = 'take' | 'stream' | 'descend' | 'skip';
+export type JsonPathChoice = 'take' | 'stream' | 'descend' | 'open' | 'skip';
 
 /** A value handed over: at `path` (object keys from the root), and `index` when it is an element of a streamed array. */
 export interface JsonStreamItem {
@@ -152,11 +153,11 @@ class JsonWalker {
       if (container) this.skipDepth = 1;
       return;
     }
-    if (choice === 'stream' && name === 'startArray') {
+    if ((choice === 'stream' || choice === 'open') && name === 'startArray') {
       this.stack.push({ kind: 'array', path, key: '', index: 0 });
       return;
     }
-    if (choice === 'descend' && name === 'startObject') {
+    if ((choice === 'descend' || choice === 'open') && name === 'startObject') {
       this.stack.push({ kind: 'object', path, key: '', index: 0 });
       return;
     }
