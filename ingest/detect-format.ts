@@ -5,6 +5,7 @@ import {
   listOf,
   looksLikeChatwoot,
   looksLikeFaqEntry,
+  looksLikeFreshdesk,
   looksLikeHelpscout,
   looksLikeIntercom,
   looksLikeZendesk,
@@ -28,7 +29,9 @@ export type FormatName =
   | 'chatwoot-json'
   | 'chatwoot-jsonl'
   | 'helpscout-json'
-  | 'helpscout-jsonl';
+  | 'helpscout-jsonl'
+  | 'freshdesk-json'
+  | 'freshdesk-jsonl';
 
 export type Detection =
   | { kind: 'format'; format: FormatName; source: Source }
@@ -54,6 +57,7 @@ const zendesk = () => import('./sources/zendesk-tickets.js');
 const intercom = () => import('./sources/intercom-conversations.js');
 const chatwoot = () => import('./sources/chatwoot-conversations.js');
 const helpscout = () => import('./sources/helpscout-conversations.js');
+const freshdesk = () => import('./sources/freshdesk-tickets.js');
 
 export const SOURCES: Record<FormatName, Source> = {
   'conversations-jsonl': lazily(async () => (await jsonRecords()).readJsonLinesOf('conversation')),
@@ -72,6 +76,8 @@ export const SOURCES: Record<FormatName, Source> = {
   'chatwoot-jsonl': lazily(async () => (await chatwoot()).readChatwootJsonLines),
   'helpscout-json': lazily(async () => (await helpscout()).readHelpscoutDocument),
   'helpscout-jsonl': lazily(async () => (await helpscout()).readHelpscoutJsonLines),
+  'freshdesk-json': lazily(async () => (await freshdesk()).readFreshdeskDocument),
+  'freshdesk-jsonl': lazily(async () => (await freshdesk()).readFreshdeskJsonLines),
 };
 
 /**
@@ -165,11 +171,12 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
 }
 
-type NewHelpdesk = 'chatwoot' | 'helpscout';
+type NewHelpdesk = 'chatwoot' | 'helpscout' | 'freshdesk';
 
 function helpdeskOf(value: unknown): NewHelpdesk | undefined {
   if (looksLikeChatwoot(value)) return 'chatwoot';
   if (looksLikeHelpscout(value)) return 'helpscout';
+  if (looksLikeFreshdesk(value)) return 'freshdesk';
   return undefined;
 }
 
@@ -178,6 +185,7 @@ function helpdeskText(text: string): NewHelpdesk | undefined {
   if (/"inbox_id"\s*:/.test(text) && /"(message_type|meta|account_id)"\s*:/.test(text)) return 'chatwoot';
   if (/"data"\s*:\s*\{\s*"meta"\s*:\s*\{[^{}]*"(mine|unassigned|all)_count"/.test(text)) return 'chatwoot';
   if (/"mailboxId"\s*:/.test(text) || /"_embedded"\s*:\s*\{\s*"conversations"\s*:/.test(text)) return 'helpscout';
+  if (/"(responder_id|fr_due_by|description_text)"\s*:/.test(text)) return 'freshdesk';
   return undefined;
 }
 

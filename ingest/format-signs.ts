@@ -74,6 +74,7 @@ export function looksLikeHelpscout(value: unknown): boolean {
 /** True when a parsed JSON value is a Freshdesk ticket (checked before Zendesk: both have `requester_id`). */
 export function looksLikeFreshdesk(value: unknown): boolean {
   if (!isObject(value)) return false;
+  if (Array.isArray(value['tickets'])) return looksLikeFreshdesk(value['tickets'][0]);
   if ('responder_id' in value || 'fr_due_by' in value || 'description_text' in value) return 'requester_id' in value || 'id' in value;
   return 'requester_id' in value && typeof value['source'] === 'number' && typeof value['status'] === 'number';
 }

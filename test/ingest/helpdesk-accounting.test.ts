@@ -20,6 +20,8 @@ test.each([
   ['chatwoot', 'conversations-one-per-line.jsonl'],
   ['helpscout', 'conversations-page.json'],
   ['helpscout', 'conversations-one-per-line.jsonl'],
+  ['freshdesk', 'tickets.json'],
+  ['freshdesk', 'tickets-one-per-line.jsonl'],
   ['intercom', 'conversations-one-per-line.jsonl'],
   ['zendesk', 'incremental-export-with-comments.json'],
   ['zendesk', 'ticket-with-audits.json'],
