@@ -1,5 +1,6 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import { normalizeCsat } from '../normalize-csat.js';
 import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
@@ -240,6 +241,15 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
   const tagsField = input['tags'];
   const tags = readTagList(isObject(tagsField) ? tagsField['tags'] : tagsField, (tag) => (isObject(tag) ? tag['name'] : tag));
 
+  const ratingField = input['conversation_rating'];
+  const rating = isObject(ratingField) ? ratingField['rating'] : undefined;
+  const csat = normalizeCsat('intercom', rating);
+  if (csat === null && rating !== undefined && rating !== null) {
+    issues.push({ kind: 'warning', reason: `conversation_rating ${describe(rating)} is not 1-5; ignored`, raw: rawOf(ratingField) });
+  }
+  const teamField = input['team_assignee'];
+  const team = isObject(teamField) ? (readShortText(teamField['name'], false) ?? readOptionalId(teamField['id'])) : readOptionalId(input['team_assignee_id']);
+
   const conversation: NormalizedConversation = {
     source: 'intercom',
     externalId: id.value,
@@ -252,9 +262,9 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
     subject,
     language: null,
     tags,
-    team: null,
-    csatRating: null,
-    csat: null,
+    team,
+    csatRating: csat?.rating ?? null,
+    csat: csat?.level ?? null,
     events,
     messages: dropDuplicateMessages(drafts, issues),
   };

@@ -1,5 +1,6 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import { normalizeCsat } from '../normalize-csat.js';
 import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
@@ -48,6 +49,8 @@ export const ZENDESK_CHANNELS: Readonly<Record<string, string>> = {
 /** Comments made by triggers, automations or Zendesk itself: they never stop a response clock. */
 const AUTOMATIC_VIAS = new Set(['rule', 'system']);
 const SOLVED = new Set(['solved', 'closed']);
+/** Satisfaction scores that say no rating was given. */
+const NOT_RATED = new Set(['offered', 'unoffered']);
 const UNSOLVED = new Set(['new', 'open', 'pending', 'hold']);
 
 type Conversation = Extract<Payload, { type: 'conversation' }>;
@@ -59,6 +62,8 @@ interface SideLoads {
   solvedAt: Map<string, unknown>;
   comments: Map<string, unknown[]>;
   audits: Map<string, unknown[]>;
+  /** Side-loaded groups' names by id (`include=groups`). */
+  groups: Map<string, string>;
 }
 
 /**
@@ -111,7 +116,7 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     if (id !== null) ticketIds.add(id);
   }
   const onlyTicket = tickets.length === 1 && ticketIds.size === 1 ? [...ticketIds][0]! : null;
-  const side: SideLoads = { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map() };
+  const side: SideLoads = { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map(), groups: new Map() };
   const orphans: SourceRecord[] = [];
 
   if (Array.isArray(page['users'])) {
@@ -121,6 +126,13 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
       if (id === null) continue;
       const role = typeof user['role'] === 'string' ? lookup(ZENDESK_USER_ROLES, user['role'].trim().toLowerCase()) : undefined;
       side.users.set(id, role ?? { unknownRole: user['role'] });
+    }
+  }
+  if (Array.isArray(page['groups'])) {
+    for (const group of page['groups']) {
+      const id = isObject(group) ? readOptionalId(group['id']) : null;
+      const name = isObject(group) ? readShortText(group['name'], false) : null;
+      if (id !== null && name !== null) side.groups.set(id, name);
     }
   }
   if (Array.isArray(page['metric_sets'])) {
@@ -304,6 +316,13 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     if (resolvedAt === null && solves.length > 0) resolvedAt = Math.max(...solves);
   }
 
+  const groupId = readOptionalId(input['group_id']);
+  const score = isObject(input['satisfaction_rating']) ? input['satisfaction_rating']['score'] : undefined;
+  const csat = normalizeCsat('zendesk', score);
+  if (csat === null && typeof score === 'string' && !NOT_RATED.has(score.trim().toLowerCase())) {
+    issues.push({ kind: 'warning', reason: `ticket ${id.value}: satisfaction score ${describe(score)} is not good or bad; ignored`, raw: rawOf(input['satisfaction_rating']) });
+  }
+
   const conversation: NormalizedConversation = {
     source: 'zendesk',
     externalId: id.value,
@@ -316,9 +335,9 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     subject: readShortText(input['subject'], false) ?? readShortText(input['raw_subject'], false),
     language: null,
     tags: readTagList(input['tags']),
-    team: null,
-    csatRating: null,
-    csat: null,
+    team: groupId === null ? null : (side.groups.get(groupId) ?? groupId),
+    csatRating: csat?.rating ?? null,
+    csat: csat?.level ?? null,
     events,
     messages: dropDuplicateMessages(messages, issues),
   };
