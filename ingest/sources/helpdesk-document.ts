@@ -8,6 +8,8 @@ import { streamJsonDocument } from './json-stream.js';
 export interface HelpdeskLayout {
   /** Key paths from the root to the list of records (`[]`: the document is an array of them). */
   lists: readonly (readonly string[])[];
+  /** A document without a list that is still no record (an empty list page written without its list). */
+  isEmptyPage?: (fields: Record<string, unknown>) => boolean;
   /** One record (a conversation or a ticket) as the source parser reads it. */
   record: (value: unknown, context: SourceContext, line: number | null, raw: string) => SourceRecord;
 }
@@ -21,15 +23,16 @@ export async function* readHelpdeskDocument(context: SourceContext, layout: Help
   const isList = (path: readonly string[]) => layout.lists.some((list) => list.length === path.length && list.every((key, i) => key === path[i]));
   const leadsToList = (path: readonly string[]) => layout.lists.some((list) => list.length > path.length && path.every((key, i) => key === list[i]));
   let listSeen = false;
-  let rootIsArray = false;
   /** The document's own fields, for a document that is one record. */
   const fields: Record<string, unknown> = {};
-  for await (const items of streamJsonDocument(context, (path) => (path.length === 0 ? 'open' : isList(path) ? 'stream' : leadsToList(path) ? 'descend' : 'take'))) {
+  const choose = (path: readonly string[]) => (path.length === 0 ? 'open' : isList(path) ? 'stream' : leadsToList(path) ? 'descend' : 'take');
+  const onList = (): void => {
+    listSeen = true;
+  };
+  for await (const items of streamJsonDocument(context, choose, onList)) {
     const batch: SourceRecord[] = [];
     for (const item of items) {
       if (item.index !== null && isList(item.path)) {
-        listSeen = true;
-        rootIsArray ||= item.path.length === 0;
         // The raw text is written out only for a record that needs it (a reject): most never do.
         const record = layout.record(item.value, context, null, '');
         const value = item.value;
@@ -38,14 +41,14 @@ export async function* readHelpdeskDocument(context: SourceContext, layout: Help
         batch.push(labelRejects(record, `element ${item.index + 1}`));
       } else if (item.path.length === 0) {
         // A root that is neither an array nor an object: one record, which its reader rejects with the reason.
-        batch.push(layout.record(item.value, context, null, rawOf(item.value)));
+        batch.push(labelRejects(layout.record(item.value, context, null, rawOf(item.value)), 'element 1'));
       } else {
         setAt(fields, item.path, item.value);
       }
     }
     if (batch.length > 0) yield batch;
   }
-  if (!listSeen && !rootIsArray && Object.keys(fields).length > 0) yield [layout.record(fields, context, null, rawOf(fields))];
+  if (!listSeen && Object.keys(fields).length > 0 && !layout.isEmptyPage?.(fields)) yield [labelRejects(layout.record(fields, context, null, rawOf(fields)), 'element 1')];
 }
 
 /**

@@ -16,8 +16,7 @@ import {
   readTagList,
   readTime,
 } from './helpdesk-fields.js';
-import { inBatches } from './in-batches.js';
-import { readJsonDocument } from './json-document.js';
+import { readHelpdeskDocument, type HelpdeskLayout } from './helpdesk-document.js';
 import { readJsonLines } from './json-lines.js';
 
 /** Intercom author types and the role each one has here. */
@@ -69,11 +68,16 @@ export async function* readIntercomJsonLines(context: SourceContext): AsyncGener
   }
 }
 
-/** An Intercom list response (`{"type":"conversation.list","conversations":[...]}`), an array, or one conversation. */
-export async function* readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
-  const document = await readJsonDocument(context);
-  const list = conversationsIn(document) ?? [document];
-  yield* inBatches(list.map((value, index) => labelRejects(conversationRecord(value, context, null, rawOf(value)), `element ${index + 1}`)));
+/** Where an Intercom document holds its conversations: a list response's `conversations`, or an array. */
+const INTERCOM_LAYOUT: HelpdeskLayout = {
+  lists: [[], ['conversations']],
+  isEmptyPage: (fields) => fields['type'] === 'conversation.list',
+  record: (value, context, line, raw) => conversationRecord(value, context, line, raw),
+};
+
+/** An Intercom list response (`{"type":"conversation.list","conversations":[...]}`), an array, or one conversation; streamed. */
+export function readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  return readHelpdeskDocument(context, INTERCOM_LAYOUT);
 }
 
 function conversationsIn(value: unknown): unknown[] | undefined {

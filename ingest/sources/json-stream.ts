@@ -42,11 +42,16 @@ interface Frame {
  * // Every element of {"conversations": [...]}, one at a time:
  * for await (const items of streamJsonDocument(context, (path) => (path.length === 0 ? 'descend' : path[0] === 'conversations' ? 'stream' : 'skip'))) { ... }
  */
-export async function* streamJsonDocument(context: Pick<SourceContext, 'path' | 'onChunk'>, choose: (path: readonly string[]) => JsonPathChoice): AsyncGenerator<JsonStreamItem[]> {
+export async function* streamJsonDocument(
+  context: Pick<SourceContext, 'path' | 'onChunk'>,
+  choose: (path: readonly string[]) => JsonPathChoice,
+  /** Told when an array chosen to be streamed opens (an empty one has no element to say it is there). */
+  onList?: (path: readonly string[]) => void,
+): AsyncGenerator<JsonStreamItem[]> {
   // Any depth, as JSON.parse reads it: a record nested too deeply to check is rejected alone by its reader.
   const tokenize = jsonParser({ packValues: true, streamValues: false, maxDepth: Infinity });
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const walker = new JsonWalker(choose);
+  const walker = new JsonWalker(choose, onList);
   const stream = createReadStream(context.path, { highWaterMark: CHUNK_BYTES });
   let started = false;
   try {
@@ -96,7 +101,10 @@ class JsonWalker {
   private skipDepth = 0;
   private rootSeen = false;
 
-  constructor(private readonly choose: (path: readonly string[]) => JsonPathChoice) {}
+  constructor(
+    private readonly choose: (path: readonly string[]) => JsonPathChoice,
+    private readonly onList: ((path: readonly string[]) => void) | undefined,
+  ) {}
 
   get finished(): boolean {
     return this.rootSeen && this.stack.length === 0 && this.assembling === undefined && this.skipDepth === 0;
@@ -155,6 +163,7 @@ class JsonWalker {
     }
     if ((choice === 'stream' || choice === 'open') && name === 'startArray') {
       this.stack.push({ kind: 'array', path, key: '', index: 0 });
+      this.onList?.(path);
       return;
     }
     if ((choice === 'descend' || choice === 'open') && name === 'startObject') {
