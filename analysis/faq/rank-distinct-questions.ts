@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildFaqIndex, type FaqEntryText } from './faq-index.js';
 import type { FaqMatchingConfig } from './faq-matching-config.js';
@@ -49,10 +48,9 @@ export async function rankDistinctQuestions(
   texts: readonly string[],
   options: { workers: number; parallelFrom?: number },
 ): Promise<{ rankings: QuestionRanking[]; threads: number }> {
-  const url = new URL('./faq-rank-worker.js', import.meta.url);
-  const parallel = options.workers >= 1 && texts.length >= (options.parallelFrom ?? PARALLEL_FROM);
-  // Run from the TypeScript sources (tests), the compiled worker is not there: said in `threads`, never silent.
-  if (!parallel || !existsSync(fileURLToPath(url))) return { rankings: unpack(rankPacked({ entries: [...entries], config, texts: [...texts] })), threads: 0 };
+  // faq-rank-worker.js in the build, faq-rank-worker.ts when the sources run.
+  const url = new URL(`./faq-rank-worker${extname(import.meta.url)}`, import.meta.url);
+  if (options.workers < 1 || texts.length < (options.parallelFrom ?? PARALLEL_FROM)) return { rankings: unpack(rankPacked({ entries: [...entries], config, texts: [...texts] })), threads: 0 };
   const share = Math.ceil(texts.length / options.workers);
   const parts = Array.from({ length: options.workers }, (_, i) => texts.slice(i * share, (i + 1) * share)).filter((part) => part.length > 0);
   const packed = await Promise.all(parts.map((part) => runWorker(url, { entries: [...entries], config, texts: part })));
