@@ -1,14 +1,12 @@
 import { emptyFeedItem, type FeedItem } from '../feed-item.js';
 import { webhookEventSource } from '../format-signs.js';
 import { describe } from '../normalize.js';
-import { labelRejects, type SourceContext, type SourceRecord } from '../source-record.js';
+import type { SourceContext, SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import { chatwootWebhookEvent } from './chatwoot-webhook.js';
-import { isObject, rawOf, readOptionalId } from './helpdesk-fields.js';
-import { inBatches } from './in-batches.js';
+import { readHelpdeskDocument, readHelpdeskJsonLines, type HelpdeskLayout } from './helpdesk-document.js';
+import { isObject, readOptionalId } from './helpdesk-fields.js';
 import { intercomConversation, intercomMessageCount } from './intercom-conversations.js';
-import { readJsonDocument } from './json-document.js';
-import { readJsonLines } from './json-lines.js';
 import { zendeskWebhookEvent } from './zendesk-webhook-event.js';
 
 /**
@@ -16,20 +14,16 @@ import { zendeskWebhookEvent } from './zendesk-webhook-event.js';
  * array of events) or one a line. Each event updates its conversation; events of Zendesk, Intercom and Chatwoot may
  * be mixed.
  */
-export async function* readWebhookEventsDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
-  const document = await readJsonDocument(context);
-  const events = Array.isArray(document) ? document : [document];
-  // Records of a document have no line: their rejects name the event.
-  yield* inBatches(events.map((event, index) => labelRejects(webhookEventRecord(event, context, null, rawOf(event)), `event ${index + 1}`)));
+export function readWebhookEventsDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  return readHelpdeskDocument(context, WEBHOOK_LAYOUT);
 }
 
-export async function* readWebhookEventsJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
-  for await (const items of readJsonLines(context)) {
-    yield items.map((item) =>
-      item.ok ? webhookEventRecord(item.value, context, item.line, item.raw) : { line: item.line, raw: item.raw, messagesRead: 0, parsed: { ok: false, reason: item.reason } },
-    );
-  }
+export function readWebhookEventsJsonLines(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  return readHelpdeskJsonLines(context, WEBHOOK_LAYOUT);
 }
+
+/** One event a document (or a line), or an array of them. */
+const WEBHOOK_LAYOUT: HelpdeskLayout = { lists: [[]], record: (value, context, line, raw) => webhookEventRecord(value, context, line, raw) };
 
 /** One webhook payload to a source record of what it adds. */
 export function webhookEventRecord(value: unknown, options: TimestampOptions, line: number | null, raw: string): SourceRecord {

@@ -3,7 +3,7 @@ import { describe, type NormalizeResult, type RecordIssue } from '../normalize.j
 import type { Payload } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import { buildMessage, isObject, rawOf, readExternalId, readOptionalId, readTime, type Fields } from './helpdesk-fields.js';
-import { zendeskTicket } from './zendesk-tickets.js';
+import { pageSideLoads, zendeskTicket } from './zendesk-tickets.js';
 
 type Feed = Extract<Payload, { type: 'feed' }>;
 
@@ -29,7 +29,7 @@ export function zendeskWebhookEvent(value: Fields, options: TimestampOptions): {
   let item: FeedItem = { ...emptyFeedItem('zendesk'), conversationId: ticketId.value };
   let messagesRead = 0;
   if (detail['created_at'] !== undefined) {
-    const ticket = zendeskTicket({ ...detail, id: ticketId.value, comments: [] }, { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map() }, options);
+    const ticket = zendeskTicket({ ...detail, id: ticketId.value, comments: [] }, pageSideLoads({}), options);
     if (!ticket.parsed.ok) return { parsed: { ok: false, reason: `detail: ${ticket.parsed.reason}` }, messagesRead: 0 };
     item = ticket.parsed.value.item;
     issues.push(...ticket.parsed.issues.filter((issue) => !issue.reason.includes('no comments in this file')));

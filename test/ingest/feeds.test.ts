@@ -275,12 +275,15 @@ describe('Chatwoot webhook events', () => {
         status: 'resolved',
         customer_id: '55',
         assignee: '7',
-        tags: '["kyc"]',
+        tags: '["inbox:3","kyc"]',
         resolved_at: Date.UTC(2024, 2, 4, 9, 10),
-        events: [{ kind: 'resolved', created_at: Date.UTC(2024, 2, 4, 9, 10), actor_id: '7' }],
+        events: [
+          { kind: 'assigned', created_at: Date.UTC(2024, 2, 4, 9, 0, 30), actor_id: null },
+          { kind: 'resolved', created_at: Date.UTC(2024, 2, 4, 9, 10), actor_id: '7' },
+        ],
       }),
     ]);
-    // The activity message (an assignment note) is not a message.
+    // The activity message (an assignment note) is not a message, but an assigned event.
     expect(expected[0]!.messages.map((m) => [m.external_id, m.author_role, m.internal])).toEqual([
       ['100', 'customer', 0],
       ['102', 'agent', 0],
