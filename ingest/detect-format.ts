@@ -7,6 +7,7 @@ import {
   looksLikeFaqEntry,
   looksLikeFreshdesk,
   looksLikeHelpscout,
+  looksLikeHelpscoutThreads,
   looksLikeIntercom,
   looksLikeZendesk,
   MESSAGE_CSV_REQUIRED_COLUMNS,
@@ -35,6 +36,8 @@ export type FormatName =
   | 'freshdesk-json'
   | 'freshdesk-jsonl'
   | 'zendesk-csv'
+  | 'helpscout-threads-json'
+  | 'helpscout-threads-jsonl'
   | 'webhook-events-json'
   | 'webhook-events-jsonl';
 
@@ -85,6 +88,8 @@ export const SOURCES: Record<FormatName, Source> = {
   'freshdesk-json': lazily(async () => (await freshdesk()).readFreshdeskDocument),
   'freshdesk-jsonl': lazily(async () => (await freshdesk()).readFreshdeskJsonLines),
   'zendesk-csv': lazily(async () => (await import('./sources/zendesk-csv.js')).readZendeskCsv),
+  'helpscout-threads-json': lazily(async () => (await import('./sources/helpscout-threads.js')).readHelpscoutThreadsDocument),
+  'helpscout-threads-jsonl': lazily(async () => (await import('./sources/helpscout-threads.js')).readHelpscoutThreadsJsonLines),
   'webhook-events-json': lazily(async () => (await webhooks()).readWebhookEventsDocument),
   'webhook-events-jsonl': lazily(async () => (await webhooks()).readWebhookEventsJsonLines),
 };
@@ -182,9 +187,10 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
 }
 
-type NewHelpdesk = 'chatwoot' | 'helpscout' | 'freshdesk';
+type NewHelpdesk = 'chatwoot' | 'helpscout' | 'freshdesk' | 'helpscout-threads';
 
 function helpdeskOf(value: unknown): NewHelpdesk | undefined {
+  if (looksLikeHelpscoutThreads(value)) return 'helpscout-threads';
   if (looksLikeChatwoot(value)) return 'chatwoot';
   if (looksLikeHelpscout(value)) return 'helpscout';
   if (looksLikeFreshdesk(value)) return 'freshdesk';
@@ -193,6 +199,7 @@ function helpdeskOf(value: unknown): NewHelpdesk | undefined {
 
 /** Chatwoot, Help Scout and Freshdesk exports recognised from their opening text, when too large or broken to parse. */
 function helpdeskText(text: string): NewHelpdesk | undefined {
+  if (/^\{\s*"_embedded"\s*:\s*\{\s*"threads"\s*:/.test(text)) return 'helpscout-threads';
   if (/"inbox_id"\s*:/.test(text) && /"(message_type|meta|account_id)"\s*:/.test(text)) return 'chatwoot';
   if (/"data"\s*:\s*\{\s*"meta"\s*:\s*\{[^{}]*"(mine|unassigned|all)_count"/.test(text)) return 'chatwoot';
   if (/"mailboxId"\s*:/.test(text) || /"_embedded"\s*:\s*\{\s*"conversations"\s*:/.test(text)) return 'helpscout';

@@ -133,6 +133,15 @@ export function looksLikeHelpscout(value: unknown): boolean {
   return 'mailboxId' in value && ('_embedded' in value || 'threads' in value || 'number' in value || 'primaryCustomer' in value);
 }
 
+/**
+ * True when a parsed JSON value is a Help Scout threads response (`GET /v2/conversations/{id}/threads`): threads
+ * under `_embedded`, the conversation named only in its links.
+ */
+export function looksLikeHelpscoutThreads(value: unknown): boolean {
+  if (!isObject(value) || 'mailboxId' in value || 'id' in value) return false;
+  return isObject(value['_embedded']) && Array.isArray(value['_embedded']['threads']);
+}
+
 /** True when a parsed JSON value is a Freshdesk ticket (checked before Zendesk: both have `requester_id`). */
 export function looksLikeFreshdesk(value: unknown): boolean {
   if (!isObject(value)) return false;

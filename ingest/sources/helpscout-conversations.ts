@@ -87,38 +87,15 @@ export function helpscoutConversation(input: unknown, options: TimestampOptions)
     issues.push({ kind: 'warning', reason: `conversation ${id.value} has no "type" (email, chat, phone); its channel is "unknown"`, raw: '' });
   }
 
-  const drafts: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
-  const changes: { at: number; status: string | null; assignee: string | null; actor: string | null }[] = [];
   const threads = threadsOf(input);
+  let drafts: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
+  let events: NormalizedEvent[] = [];
   if (threads !== undefined && threads !== null && !Array.isArray(threads)) {
     issues.push({ kind: 'warning', reason: `"_embedded.threads" must be a list, got ${describe(threads)}; ignored`, raw: rawOf(threads) });
   } else if (Array.isArray(threads)) {
-    threads.forEach((thread, index) => {
-      const label = `thread ${index + 1}`;
-      const read = helpscoutThread(thread, options, label, issues);
-      if (read === null) return;
-      if (read.change) changes.push(read.change);
-      if (read.message) drafts.push({ message: read.message, raw: thread, label });
-    });
+    ({ drafts, events } = readThreads(threads, options, issues));
   } else {
     issues.push({ kind: 'warning', reason: `conversation ${id.value} has no threads in this file (list with embed=threads); loaded without messages`, raw: '' });
-  }
-
-  const events: NormalizedEvent[] = [];
-  let closed = false;
-  let assigned: string | null = null;
-  for (const change of changes.sort((a, b) => a.at - b.at)) {
-    if (change.status === 'closed') {
-      events.push({ kind: 'resolved', createdAt: change.at, actorId: change.actor });
-      closed = true;
-    } else if (closed && (change.status === 'active' || change.status === 'pending')) {
-      events.push({ kind: 'reopened', createdAt: change.at, actorId: change.actor });
-      closed = false;
-    }
-    if (change.assignee !== null && change.assignee !== assigned) {
-      events.push({ kind: 'assigned', createdAt: change.at, actorId: change.assignee });
-      assigned = change.assignee;
-    }
   }
 
   const status = typeof input['status'] === 'string' && input['status'].trim() !== '' ? input['status'].trim().toLowerCase() : null;
@@ -160,6 +137,44 @@ export function helpscoutConversation(input: unknown, options: TimestampOptions)
     messages: dropDuplicateMessages(drafts, issues),
   };
   return { ok: true, value: { type: 'conversation', conversation }, issues };
+}
+
+/**
+ * A conversation's threads (all of them, any order): its messages, and the events their status and assignee changes
+ * make (closed: resolved; active or pending after closed: reopened; a new assignee: assigned). Shared by the
+ * conversation reader and the threads response reader (`helpscout-threads.ts`).
+ */
+export function readThreads(
+  threads: unknown[],
+  options: TimestampOptions,
+  issues: RecordIssue[],
+): { drafts: { message: NormalizedMessage; raw: unknown; label: string }[]; events: NormalizedEvent[] } {
+  const drafts: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
+  const changes: { at: number; status: string | null; assignee: string | null; actor: string | null }[] = [];
+  threads.forEach((thread, index) => {
+    const label = `thread ${index + 1}`;
+    const read = helpscoutThread(thread, options, label, issues);
+    if (read === null) return;
+    if (read.change) changes.push(read.change);
+    if (read.message) drafts.push({ message: read.message, raw: thread, label });
+  });
+  const events: NormalizedEvent[] = [];
+  let closed = false;
+  let assigned: string | null = null;
+  for (const change of changes.sort((a, b) => a.at - b.at)) {
+    if (change.status === 'closed') {
+      events.push({ kind: 'resolved', createdAt: change.at, actorId: change.actor });
+      closed = true;
+    } else if (closed && (change.status === 'active' || change.status === 'pending')) {
+      events.push({ kind: 'reopened', createdAt: change.at, actorId: change.actor });
+      closed = false;
+    }
+    if (change.assignee !== null && change.assignee !== assigned) {
+      events.push({ kind: 'assigned', createdAt: change.at, actorId: change.assignee });
+      assigned = change.assignee;
+    }
+  }
+  return { drafts, events };
 }
 
 function lastRating(input: Fields): unknown {

@@ -198,6 +198,7 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       fixture('feeds/chatwoot/webhooks/03-message_created.json'),
     ],
   },
+  { name: 'helpscout-threads-json', extension: '.json', seeds: () => [fixture('feeds/helpscout/threads-9001.json'), fixture('feeds/helpscout/threads-9004.json')] },
   {
     name: 'feed-streams-jsonl',
     extension: '.jsonl',
