@@ -56,8 +56,6 @@ const SOLVED = new Set(['solved', 'closed']);
 const NOT_RATED = new Set(['offered', 'unoffered']);
 const UNSOLVED = new Set(['new', 'open', 'pending', 'hold']);
 
-type Conversation = Extract<Payload, { type: 'conversation' }>;
-
 /** Everything side-loaded beside the tickets of one export page (or one JSON Lines record). */
 interface SideLoads {
   /** A side-loaded user's role, or what the user record said instead of a known role. */
