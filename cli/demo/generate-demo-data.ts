@@ -18,9 +18,28 @@ export interface DemoDataSummary {
   messages: number;
   /** Days with market volatility: 3-5x chat volume and slower answers. */
   spikeDays: string[];
+  /** Each volatility day and the topics (demo topic keys) planted to grow most in it: the truth of spike detection. */
+  volatility: DemoVolatilityDay[];
   /** What each conversation asks, by conversation id: the ground truth of the FAQ-gap report. */
   truth: Map<string, DemoQuestionTruth>;
 }
+
+/** A planted volatility day. */
+export interface DemoVolatilityDay {
+  day: string;
+  /** How many times the usual chat volume. */
+  volume: number;
+  /** Topics whose share grows on the day (their weight is multiplied by `VOLATILITY_TOPIC_BOOST`). */
+  grewTopics: string[];
+}
+
+/**
+ * Volatility days are planted from this day on, so that each has three weeks of the same weekday before it: the
+ * least history spike detection judges a day on (alerts.minHistoryWeeks), so every planted day can be found.
+ */
+export const VOLATILITY_WARMUP_DAYS = 21;
+/** When the market moves, customers ask about stuck withdrawals, disputed trades and slow support more than usual. */
+export const VOLATILITY_TOPIC_BOOST: Readonly<Record<string, number>> = { 'withdrawal-missing': 2, 'disputed-trade': 4, 'slow-support': 4 };
 
 /** The answer to one demo conversation's question as the generator planted it. */
 export interface DemoQuestionTruth {
@@ -48,7 +67,9 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
   const firstDay = endDay - (options.days - 1) * 24 * HOUR;
   const spikeCount = Math.max(1, Math.round(options.days / 25));
   const spikeDays = new Set<number>();
-  while (spikeDays.size < Math.min(spikeCount, options.days)) spikeDays.add(Math.floor(random() * options.days));
+  const warmup = options.days > VOLATILITY_WARMUP_DAYS ? VOLATILITY_WARMUP_DAYS : 0;
+  while (spikeDays.size < Math.min(spikeCount, options.days - warmup)) spikeDays.add(warmup + Math.floor(random() * (options.days - warmup)));
+  const volatility: DemoVolatilityDay[] = [];
 
   const inbox = join(options.outDir, 'inbox');
   const faqDir = join(options.outDir, 'faq');
@@ -73,7 +94,9 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
     const weekend = [0, 6].includes(new Date(dayStart).getUTCDay());
     const spike = spikeDays.has(day) ? 3 + random() * 2 : 1;
     const daysLeft = options.days - day;
-    const topics = DEMO_TOPICS.filter((t) => t.onlyLastDays === undefined || daysLeft <= t.onlyLastDays);
+    const asked = DEMO_TOPICS.filter((t) => t.onlyLastDays === undefined || daysLeft <= t.onlyLastDays);
+    const topics = spike > 1 ? asked.map((t) => ({ ...t, weight: t.weight * (VOLATILITY_TOPIC_BOOST[t.key] ?? 1) })) : asked;
+    if (spike > 1) volatility.push({ day: date, volume: Math.round(spike * 100) / 100, grewTopics: Object.keys(VOLATILITY_TOPIC_BOOST) });
     const lines: string[] = [];
     const emailRows: Record<string, string>[] = [];
 
@@ -133,6 +156,7 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
     conversations,
     messages,
     spikeDays: [...spikeDays].sort((a, b) => a - b).map((d) => new Date(firstDay + d * 24 * HOUR).toISOString().slice(0, 10)),
+    volatility,
     truth,
   };
 }
