@@ -5,8 +5,9 @@ import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from '../r
 import { businessHoursFor, targetsFor, type ResponseTimeConfig } from '../response-times/response-time-config.js';
 import { createZoneClock } from '../response-times/zone-clock.js';
 import type { AlertSettings } from './alert-settings.js';
-import { detectAlerts, type AlertConversation, type AlertEvent } from './detect-alerts.js';
+import { detectAlerts, type AlertConversation } from './detect-alerts.js';
 import { readEvents, type EventProblem, type TeamEvent } from './read-events.js';
+import { listEvents } from './alert-queries.js';
 
 export interface ComputeAlertsOptions {
   analysisRunId: number;
@@ -110,23 +111,6 @@ export async function replaceEvents(db: Kysely<Database>, events: readonly TeamE
         .execute();
     }
   });
-}
-
-/**
- * Every recorded event, oldest first, optionally within [from, to).
- *
- * @example
- * await listEvents(db, { from: Date.parse('2026-12-01'), to: Date.parse('2026-12-08') });
- */
-export async function listEvents(db: Kysely<Database>, range: { from?: number; to?: number } = {}): Promise<(AlertEvent & { tags: string[] })[]> {
-  let query = db.selectFrom('events').select(['id', 'title', 'starts_at', 'ends_at', 'tags']);
-  if (range.to !== undefined) query = query.where('starts_at', '<', range.to);
-  if (range.from !== undefined) {
-    const from = range.from;
-    query = query.where((eb) => eb.or([eb('starts_at', '>=', from), eb('ends_at', '>', from)]));
-  }
-  const rows = await query.orderBy('starts_at').orderBy('id').execute();
-  return rows.map((row) => ({ id: row.id, title: row.title, startsAt: row.starts_at, endsAt: row.ends_at, tags: JSON.parse(row.tags) as string[] }));
 }
 
 async function listAlertConversations(db: Kysely<Database>, runId: number, config: ResponseTimeConfig, asOf: number): Promise<AlertConversation[]> {

@@ -1,3 +1,7 @@
+import type { DigestPeriod } from '../../analysis/alerts/digest.js';
+
+export type { DigestPeriod };
+
 /** Which digests and alerts a destination gets. */
 export interface DestinationBase {
   /** Unique; the deliveries table keys what was sent by it, so renaming a destination sends again. */
@@ -6,7 +10,6 @@ export interface DestinationBase {
   alerts: boolean;
 }
 
-export type DigestPeriod = 'day' | 'week';
 
 /** Email over SMTP. The password comes from `passwordEnv` (a variable's name) or `passwordFile`, never the file itself. */
 export interface EmailDestination extends DestinationBase {
