@@ -18,7 +18,7 @@ const CLI = resolve('dist/cli/main.js');
 const DAY = 86_400_000;
 const demoDays = Number(process.env.DEMO_DAYS ?? 90);
 const demoSeeds = (process.env.DEMO_SEEDS ?? '1,2,3').split(',').map(Number);
-const syntheticSeeds = (process.env.SYNTHETIC_SEEDS ?? '7,11').split(',').map(Number);
+const syntheticSeeds = (process.env.SYNTHETIC_SEEDS ?? '7,11,23').split(',').map(Number);
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 const line = (name: string, score: DayScore): string =>

@@ -4,8 +4,10 @@
  */
 export interface AlertSettings {
   /**
-   * How far above its baseline a period must be, in robust standard deviations (the sensitivity: lower finds more).
-   * 4: a one-sided normal tail of 3e-5, so a team with 20 series judged hourly sees a few chance alerts a year.
+   * The sensitivity (lower finds more): how improbable a day must be under its baseline, as the z of a normal tail
+   * (4: 3.2e-5, about one chance alert per series per 85 years of days). An hour must be 24 times less probable
+   * (z 4.70), so each series raises as few chance alerts by the hour as by the day: a team with 20 series (channels
+   * and topics) sees about one a year of each.
    */
   threshold: number;
   /** A spike is at least this many times the baseline (1.5: half again the usual is the least a lead acts on). */

@@ -1,6 +1,7 @@
 import type { AlertGranularity, AlertKind, AlertScope } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
 import type { AlertSettings } from './alert-settings.js';
+import { binomialUpperTail, normalQuantileOfUpperTail, normalUpperTail, poissonUpperTail } from './tail-probabilities.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -90,33 +91,79 @@ interface Series {
   topics?: Map<number, Map<number, number>>;
 }
 
-/**
- * A robust baseline of a count: the median of the same period in previous weeks, and a standard deviation that is the
- * larger of the MAD's and Poisson noise (sqrt of the median, at least 1), widened for the error of a median of few
- * weeks (variance of a median of n normal draws is pi/2n of one draw's). A spike in the history moves neither much.
- *
- * @example
- * countBaseline([40, 42, 38, 160]); // { median: 41, sd: ~7.5, weeks: 4 }
- */
-export function countBaseline(history: readonly number[]): { median: number; sd: number; weeks: number } {
-  const median = medianOf(history) ?? 0;
-  const mad = medianOf(history.map((value) => Math.abs(value - median))) ?? 0;
-  const variance = Math.max((MAD_TO_SD * mad) ** 2, Math.max(median, 1));
-  return { median, sd: Math.sqrt(variance * (1 + Math.PI / (2 * history.length))), weeks: history.length };
+/** How strong the evidence of a spike or drop is: the baseline, and the z of a normal tail as improbable. */
+export interface Evidence {
+  baseline: number;
+  /** The one-sided tail probability of the period under the baseline. */
+  p: number;
+  /** The same as a normal z (p = P(Z >= z)): compared with the threshold. */
+  z: number;
+  weeks: number;
 }
 
 /**
- * The same for a within-target share judged on `judged` conversations: binomial noise of the period instead of Poisson.
+ * How improbable `observed` conversations are, given the same period of previous weeks (`history`). The baseline is
+ * their median. The period is judged on the larger (less alarming) of two tail probabilities: the exact Poisson tail
+ * at a rate one standard error above the history's robust mean (the mean without its largest week, or the median when
+ * higher), and, when the weeks vary more than Poisson noise, a normal tail with their MAD as spread, widened for the
+ * error of a median of few weeks (the variance of a median of n draws is pi/2n of one draw's). A spike in the history
+ * moves neither much.
  *
  * @example
- * shareBaseline([0.9, 0.92, 0.88], 40); // { median: 0.9, sd: ~0.06, weeks: 3 }
+ * countEvidence(120, [40, 42, 38, 41]).z; // > 8
  */
-export function shareBaseline(history: readonly number[], judged: number): { median: number; sd: number; weeks: number } {
+export function countEvidence(observed: number, history: readonly number[]): Evidence {
+  const n = history.length;
   const median = medianOf(history) ?? 0;
+  const rate = Math.max(median, trimmedMean(history));
+  const rateUpper = rate + Math.sqrt(Math.max(rate, 1) / n);
+  let p = poissonUpperTail(observed, rateUpper);
   const mad = medianOf(history.map((value) => Math.abs(value - median))) ?? 0;
-  const p = Math.min(Math.max(median, 0.02), 0.98);
-  const variance = Math.max((MAD_TO_SD * mad) ** 2, (p * (1 - p)) / Math.max(judged, 1));
-  return { median, sd: Math.sqrt(variance * (1 + Math.PI / (2 * history.length))), weeks: history.length };
+  if (mad > 0) p = Math.max(p, normalUpperTail((observed - median) / (MAD_TO_SD * mad * Math.sqrt(1 + Math.PI / (2 * n)))));
+  return { baseline: median, p, z: normalQuantileOfUpperTail(p), weeks: n };
+}
+
+/**
+ * How improbable `breached` of `judged` conversations missing the first-response target are, given the previous weeks'
+ * same periods: the exact binomial tail at a breach rate one standard error above the history's (its median, or its
+ * pooled rate without the worst week when higher), and the MAD-based normal tail of the shares when they vary.
+ *
+ * @example
+ * shareEvidence(30, 40, [{ met: 38, judged: 40 }, { met: 39, judged: 40 }, { met: 37, judged: 40 }]).z; // > 8
+ */
+export function shareEvidence(breached: number, judged: number, history: readonly { met: number; judged: number }[]): Evidence {
+  const n = history.length;
+  const shares = history.map((week) => week.met / week.judged);
+  const median = medianOf(shares) ?? 0;
+  const worst = history.reduce((index, week, at) => (week.met / week.judged < history[index]!.met / history[index]!.judged ? at : index), 0);
+  const kept = n > 1 ? history.filter((_, at) => at !== worst) : history;
+  const pooledJudged = kept.reduce((sum, week) => sum + week.judged, 0);
+  const pooledBreach = pooledJudged === 0 ? 0 : kept.reduce((sum, week) => sum + week.judged - week.met, 0) / pooledJudged;
+  const rate = Math.max(1 - median, pooledBreach);
+  const rateUpper = Math.min(1, rate + Math.sqrt((Math.max(rate, 1 / Math.max(pooledJudged, 1)) * (1 - Math.min(rate, 0.5))) / Math.max(pooledJudged, 1)));
+  let p = binomialUpperTail(breached, judged, rateUpper);
+  const mad = medianOf(shares.map((share) => Math.abs(share - median))) ?? 0;
+  const share = judged === 0 ? 1 : (judged - breached) / judged;
+  if (mad > 0) p = Math.max(p, normalUpperTail((median - share) / (MAD_TO_SD * mad * Math.sqrt(1 + Math.PI / (2 * n)))));
+  return { baseline: median, p, z: normalQuantileOfUpperTail(p), weeks: n };
+}
+
+function trimmedMean(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  if (values.length === 1) return values[0]!;
+  const largest = Math.max(...values);
+  return (values.reduce((sum, value) => sum + value, 0) - largest) / (values.length - 1);
+}
+
+/**
+ * The z an hourly period must reach: as improbable as the daily threshold divided by the 24 hours of a day, so that
+ * a series raises as many hourly as daily alerts by chance.
+ *
+ * @example
+ * hourlyThreshold(4); // 4.70
+ */
+export function hourlyThreshold(threshold: number): number {
+  return normalQuantileOfUpperTail(normalUpperTail(threshold) / 24);
 }
 
 /**
@@ -137,17 +184,18 @@ export function detectAlerts(input: DetectAlertsInput): DetectedAlert[] {
     let first = Number.POSITIVE_INFINITY;
     for (const conversation of input.conversations) first = Math.min(first, bucketOf(conversation.startAt));
     const minCount = granularity === 'day' ? input.settings.minDayConversations : input.settings.minHourConversations;
+    const threshold = granularity === 'day' ? input.settings.threshold : hourlyThreshold(input.settings.threshold);
     for (const one of series) {
       for (const [bucket, stats] of one.buckets) {
         const history = historyBuckets(bucket, first, granularity, input.settings);
         if (history.length < input.settings.minHistoryWeeks) continue;
         const period = periodOf(bucket, granularity, input.offsetMinutes);
         if (stats.count >= minCount) {
-          const spike = judgeSpike(one, stats, history, input.settings);
+          const spike = judgeSpike(one, stats, history, threshold, input.settings);
           if (spike) alerts.push(makeAlert('spike', granularity, one, period, spike, describe(one, bucket, stats, history, input, period)));
         }
         if (one.scope === 'channel' && stats.judged >= minCount) {
-          const drop = judgeDrop(one, stats, history, input.settings);
+          const drop = judgeDrop(one, stats, history, threshold, input.settings);
           if (drop) alerts.push(makeAlert('target-drop', granularity, one, period, drop, describe(one, bucket, stats, history, input, period)));
         }
       }
@@ -209,25 +257,23 @@ interface Judgement {
   weeks: number;
 }
 
-function judgeSpike(series: Series, stats: Bucket, history: readonly number[], settings: AlertSettings): Judgement | undefined {
-  const baseline = countBaseline(history.map((earlier) => series.buckets.get(earlier)?.count ?? 0));
-  const score = (stats.count - baseline.median) / baseline.sd;
-  if (score < settings.threshold) return undefined;
-  if (baseline.median > 0 && stats.count / baseline.median < settings.minRatio) return undefined;
-  return { observed: stats.count, baseline: baseline.median, score, weeks: baseline.weeks };
+function judgeSpike(series: Series, stats: Bucket, history: readonly number[], threshold: number, settings: AlertSettings): Judgement | undefined {
+  const evidence = countEvidence(stats.count, history.map((earlier) => series.buckets.get(earlier)?.count ?? 0));
+  if (evidence.z < threshold) return undefined;
+  if (evidence.baseline > 0 && stats.count / evidence.baseline < settings.minRatio) return undefined;
+  return { observed: stats.count, baseline: evidence.baseline, score: evidence.z, weeks: evidence.weeks };
 }
 
-function judgeDrop(series: Series, stats: Bucket, history: readonly number[], settings: AlertSettings): Judgement | undefined {
-  const shares = history.flatMap((earlier) => {
+function judgeDrop(series: Series, stats: Bucket, history: readonly number[], threshold: number, settings: AlertSettings): Judgement | undefined {
+  const weeks = history.flatMap((earlier) => {
     const past = series.buckets.get(earlier);
-    return past && past.judged > 0 ? [past.met / past.judged] : [];
+    return past && past.judged > 0 ? [{ met: past.met, judged: past.judged }] : [];
   });
-  if (shares.length < settings.minHistoryWeeks) return undefined;
+  if (weeks.length < settings.minHistoryWeeks) return undefined;
   const share = stats.met / stats.judged;
-  const baseline = shareBaseline(shares, stats.judged);
-  const score = (baseline.median - share) / baseline.sd;
-  if (score < settings.threshold || baseline.median - share < settings.minTargetDrop) return undefined;
-  return { observed: share, baseline: baseline.median, score, weeks: baseline.weeks };
+  const evidence = shareEvidence(stats.judged - stats.met, stats.judged, weeks);
+  if (evidence.z < threshold || evidence.baseline - share < settings.minTargetDrop) return undefined;
+  return { observed: share, baseline: evidence.baseline, score: evidence.z, weeks: evidence.weeks };
 }
 
 interface Period {
@@ -303,7 +349,7 @@ function makeAlert(kind: AlertKind, granularity: AlertGranularity, series: Serie
     periodLabel: period.label,
     observed: judgement.observed,
     baseline: judgement.baseline,
-    score: Math.round(judgement.score * 100) / 100,
+    score: Number.isFinite(judgement.score) ? Math.round(judgement.score * 100) / 100 : 99,
     details,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../../analysis/alerts/alert-settings.js';
-import { countBaseline, detectAlerts, eventsNear, shareBaseline, type AlertConversation } from '../../../analysis/alerts/detect-alerts.js';
+import { countEvidence, detectAlerts, eventsNear, hourlyThreshold, shareEvidence, type AlertConversation } from '../../../analysis/alerts/detect-alerts.js';
+import { binomialUpperTail, normalQuantileOfUpperTail, normalUpperTail, poissonUpperTail } from '../../../analysis/alerts/tail-probabilities.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,18 +31,46 @@ function detect(conversations: AlertConversation[], settings: Partial<AlertSetti
   return detectAlerts({ conversations, topicLabels: new Map(labels), events: [], settings: { ...DEFAULT_ALERT_SETTINGS, ...settings }, offsetMinutes: () => 0 });
 }
 
-describe('baselines', () => {
-  test('a spike in the history moves the median baseline little', () => {
-    expect(countBaseline([40, 42, 38, 41]).median).toBe(40.5);
-    expect(countBaseline([40, 42, 38, 160]).median).toBe(41);
+describe('evidence', () => {
+  test('a spike in the history moves the baseline little', () => {
+    expect(countEvidence(100, [40, 42, 38, 41]).baseline).toBe(40.5);
+    expect(countEvidence(100, [40, 42, 38, 160]).baseline).toBe(41);
+    expect(countEvidence(100, [40, 42, 38, 160]).z).toBeGreaterThan(4);
   });
-  test('the spread is never below Poisson noise, and widens with fewer weeks', () => {
-    expect(countBaseline([40, 40, 40, 40, 40, 40, 40, 40]).sd).toBeCloseTo(Math.sqrt(40 * (1 + Math.PI / 16)), 6);
-    expect(countBaseline([40, 40, 40]).sd).toBeGreaterThan(countBaseline([40, 40, 40, 40, 40, 40, 40, 40]).sd);
-    expect(countBaseline([0, 0, 0]).sd).toBeCloseTo(Math.sqrt(1 + Math.PI / 6), 6);
+  test('small counts are judged on the exact Poisson tail, not the normal approximation', () => {
+    // 12 where 3 is usual: about 5 standard deviations for a normal, but Poisson(3) reaches 12 once in 10,000 hours.
+    const evidence = countEvidence(12, [3, 3, 3, 3, 3, 3, 3, 3]);
+    expect(evidence.p).toBeCloseTo(poissonUpperTail(12, 3 + Math.sqrt(3 / 8)), 12);
+    expect(evidence.z).toBeLessThan(hourlyThreshold(4));
   });
-  test('a share baseline is never below binomial noise of the period', () => {
-    expect(shareBaseline([0.9, 0.9, 0.9], 100).sd).toBeCloseTo(Math.sqrt(((0.9 * 0.1) / 100) * (1 + Math.PI / 6)), 6);
+  test('weeks that vary more than Poisson noise widen the spread', () => {
+    expect(countEvidence(70, [40, 20, 60, 30, 50, 40, 45, 35]).z).toBeLessThan(countEvidence(70, [40, 40, 40, 40, 40, 40, 40, 40]).z);
+  });
+  test('a within-target drop is judged on the exact binomial tail of the breaches', () => {
+    const usual = Array.from({ length: 8 }, () => ({ met: 97, judged: 100 }));
+    expect(shareEvidence(2, 10, usual).z).toBeLessThan(hourlyThreshold(4));
+    expect(shareEvidence(9, 10, usual).z).toBeGreaterThan(hourlyThreshold(4));
+    expect(shareEvidence(9, 10, usual).baseline).toBe(0.97);
+  });
+});
+
+describe('tail probabilities', () => {
+  test.each([
+    [10, 3, 0.001102],
+    [1, 0.5, 1 - Math.exp(-0.5)],
+    [60, 40, 0.0018796],
+  ])('Poisson: P(X >= %d | lambda %d)', (k, lambda, expected) => {
+    expect(poissonUpperTail(k, lambda)).toBeCloseTo(expected, 6);
+  });
+  test('binomial: P(X >= 2 | n 10, p 0.03) and the edges', () => {
+    expect(binomialUpperTail(2, 10, 0.03)).toBeCloseTo(1 - 0.97 ** 10 - 10 * 0.03 * 0.97 ** 9, 10);
+    expect(binomialUpperTail(0, 10, 0.5)).toBe(1);
+    expect(binomialUpperTail(11, 10, 0.5)).toBe(0);
+  });
+  test('normal tail and its inverse agree', () => {
+    expect(normalUpperTail(4)).toBeCloseTo(3.167e-5, 8);
+    for (const z of [-1, 0, 1.5, 4, 6, 9]) expect(normalQuantileOfUpperTail(normalUpperTail(z))).toBeCloseTo(z, 4);
+    expect(hourlyThreshold(4)).toBeCloseTo(4.697, 3);
   });
 });
 
