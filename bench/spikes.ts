@@ -17,8 +17,8 @@ import { scoreDays, syntheticSpikeHistory, type DayScore } from './synthetic-spi
 const CLI = resolve('dist/cli/main.js');
 const DAY = 86_400_000;
 const demoDays = Number(process.env.DEMO_DAYS ?? 90);
-const demoSeeds = (process.env.DEMO_SEEDS ?? '1,2,3').split(',').map(Number);
-const syntheticSeeds = (process.env.SYNTHETIC_SEEDS ?? '7,11,23').split(',').map(Number);
+const demoSeeds = (process.env.DEMO_SEEDS ?? '1,2,3').split(',').filter(Boolean).map(Number);
+const syntheticSeeds = (process.env.SYNTHETIC_SEEDS ?? '7,11,23').split(',').filter(Boolean).map(Number);
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 const line = (name: string, score: DayScore): string =>
@@ -51,7 +51,7 @@ for (const seed of demoSeeds) {
     const firstDay = end.getTime() - (demoDays - 1) * DAY;
     const judged = Array.from({ length: demoDays - VOLATILITY_WARMUP_DAYS }, (_, index) => new Date(firstDay + (index + VOLATILITY_WARMUP_DAYS) * DAY).toISOString().slice(0, 10));
     const truth = new Set(demo.volatility.map((day) => day.day));
-    console.log(`demo seed ${seed}: ${demoDays} days, ${demo.conversations} conversations, volatility days ${[...truth].join(' ')}; ${judged.length} days judged`);
+    console.log(`demo seed ${seed}: ${demoDays} days, ${demo.conversations} conversations, judged volatility days ${[...truth].join(' ')} (all planted: ${demo.spikeDays.join(' ')}); ${judged.length} days judged (after the ${VOLATILITY_WARMUP_DAYS}-day warm-up)`);
     console.log(line('channel spikes (day or hour)', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel'), truth, judged)));
     console.log(line('daily channel spikes', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel' && a.granularity === 'day'), truth, judged)));
     console.log(line('any alert (spike, drop, topic)', scoreDays(daysOf(alerts, () => true), truth, judged)));

@@ -86,6 +86,7 @@ export interface Digest {
   moreHourlyAlerts: number;
   topicsGrew: DigestTopic[];
   faq: { newFindings: DigestFinding[]; goneFindings: DigestFinding[] };
+  /** Recorded events in the period, and those its alerts name. */
   events: StoredEvent[];
   links: { overview: string; topics: string; faqGaps: string } | null;
 }
@@ -149,9 +150,18 @@ export async function buildDigest(db: Kysely<Database>, options: BuildDigestOpti
       newFindings: gapsNow.findings.filter((one) => !beforeIds.has(one.id)).map(finding),
       goneFindings: gapsBefore.findings.filter((one) => !nowIds.has(one.id)).map(finding),
     },
-    events: await listEvents(db, current),
+    events: await eventsOfDigest(db, current, alerts),
     links: base === undefined ? null : { overview: `${base}/?${range}`, topics: `${base}/topics?${range}`, faqGaps: `${base}/faq-gaps?${range}` },
   };
+}
+
+/** The events in the period, and those its alerts name (an event just before a spike explains it). */
+async function eventsOfDigest(db: Kysely<Database>, range: { from: number; to: number }, alerts: readonly StoredAlert[]): Promise<StoredEvent[]> {
+  const named = new Set(alerts.flatMap((alert) => alert.details.events.map((event) => event.id)));
+  const before = named.size > 0 ? await listEvents(db, { from: range.from - 7 * 86_400_000, to: range.to }) : [];
+  const inPeriod = await listEvents(db, range);
+  const ids = new Set(inPeriod.map((event) => event.id));
+  return [...before.filter((event) => named.has(event.id) && !ids.has(event.id)), ...inPeriod].sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
 }
 
 function channelFigures(now: ResponseTimeGroup | undefined, before: ResponseTimeGroup | undefined): DigestChannel {

@@ -18,28 +18,33 @@ export interface DemoDataSummary {
   messages: number;
   /** Days with market volatility: 3-5x chat volume and slower answers. */
   spikeDays: string[];
-  /** Each volatility day and the topics (demo topic keys) planted to grow most in it: the truth of spike detection. */
+  /**
+   * The volatility days spike detection is judged on: those after the warm-up (a day in the first three weeks has no
+   * baseline yet), each with the topics planted to grow most in it. The truth of spike detection.
+   */
   volatility: DemoVolatilityDay[];
   /** What each conversation asks, by conversation id: the ground truth of the FAQ-gap report. */
   truth: Map<string, DemoQuestionTruth>;
 }
 
-/** A planted volatility day. */
+/** A planted volatility day after the warm-up. */
 export interface DemoVolatilityDay {
   day: string;
-  /** How many times the usual chat volume. */
+  /** How many times the usual chat volume (before the extra questions about the growing topics). */
   volume: number;
-  /** Topics whose share grows on the day (their weight is multiplied by `VOLATILITY_TOPIC_BOOST`). */
+  /** The demo topic keys whose questions grow most on the day. */
   grewTopics: string[];
 }
 
 /**
- * Volatility days are planted from this day on, so that each has three weeks of the same weekday before it: the
- * least history spike detection judges a day on (alerts.minHistoryWeeks), so every planted day can be found.
+ * Volatility days judged from this day on, so that each has three weeks of the same weekday before it: the least
+ * history spike detection judges a day on (alerts.minHistoryWeeks).
  */
 export const VOLATILITY_WARMUP_DAYS = 21;
 /** When the market moves, customers ask about stuck withdrawals, disputed trades and slow support more than usual. */
-export const VOLATILITY_TOPIC_BOOST: Readonly<Record<string, number>> = { 'withdrawal-missing': 2, 'disputed-trade': 4, 'slow-support': 4 };
+export const VOLATILITY_TOPICS: readonly string[] = ['withdrawal-missing', 'disputed-trade', 'slow-support'];
+/** Extra chats about those topics on a judged volatility day, as a share of the day's chats. */
+const VOLATILITY_EXTRA_SHARE = 0.4;
 
 /** The answer to one demo conversation's question as the generator planted it. */
 export interface DemoQuestionTruth {
@@ -67,14 +72,16 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
   const firstDay = endDay - (options.days - 1) * 24 * HOUR;
   const spikeCount = Math.max(1, Math.round(options.days / 25));
   const spikeDays = new Set<number>();
-  const warmup = options.days > VOLATILITY_WARMUP_DAYS ? VOLATILITY_WARMUP_DAYS : 0;
-  while (spikeDays.size < Math.min(spikeCount, options.days - warmup)) spikeDays.add(warmup + Math.floor(random() * (options.days - warmup)));
-  const volatility: DemoVolatilityDay[] = [];
+  while (spikeDays.size < Math.min(spikeCount, options.days)) spikeDays.add(Math.floor(random() * options.days));
 
   const inbox = join(options.outDir, 'inbox');
   const faqDir = join(options.outDir, 'faq');
   mkdirSync(inbox, { recursive: true });
   mkdirSync(faqDir, { recursive: true });
+  // The extra questions of volatility days come from a stream of their own: every other conversation is the same as
+  // in demos made before volatility days were judged (the FAQ-gap figures measured on them still hold).
+  const volatilityRandom = seeded((options.seed ^ 0x5eed1e55) >>> 0);
+  const volatility: DemoVolatilityDay[] = [];
   const files: string[] = [];
   let conversations = 0;
   let messages = 0;
@@ -94,9 +101,7 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
     const weekend = [0, 6].includes(new Date(dayStart).getUTCDay());
     const spike = spikeDays.has(day) ? 3 + random() * 2 : 1;
     const daysLeft = options.days - day;
-    const asked = DEMO_TOPICS.filter((t) => t.onlyLastDays === undefined || daysLeft <= t.onlyLastDays);
-    const topics = spike > 1 ? asked.map((t) => ({ ...t, weight: t.weight * (VOLATILITY_TOPIC_BOOST[t.key] ?? 1) })) : asked;
-    if (spike > 1) volatility.push({ day: date, volume: Math.round(spike * 100) / 100, grewTopics: Object.keys(VOLATILITY_TOPIC_BOOST) });
+    const topics = DEMO_TOPICS.filter((t) => t.onlyLastDays === undefined || daysLeft <= t.onlyLastDays);
     const lines: string[] = [];
     const emailRows: Record<string, string>[] = [];
 
@@ -111,6 +116,17 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
       lines.push(JSON.stringify(record));
       conversations += 1;
       messages += record.messages.length;
+    }
+    if (spike > 1 && day >= VOLATILITY_WARMUP_DAYS) {
+      volatility.push({ day: date, volume: Math.round(spike * 100) / 100, grewTopics: [...VOLATILITY_TOPICS] });
+      const grown = topics.filter((t) => VOLATILITY_TOPICS.includes(t.key));
+      for (let i = 0; i < Math.round(chats * VOLATILITY_EXTRA_SHARE); i++) {
+        const { record, group } = buildConversation(volatilityRandom, { id: `chat-${date}-v${i + 1}`, channel: 'chat', dayStart, topics: grown, spike, weekend });
+        plant(record, group);
+        lines.push(JSON.stringify(record));
+        conversations += 1;
+        messages += record.messages.length;
+      }
     }
     for (let i = 0; i < emails; i++) {
       const id = `email-${date}-${i + 1}`;
