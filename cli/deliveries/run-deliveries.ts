@@ -173,7 +173,7 @@ function defaultTransport(environment: NodeJS.ProcessEnv): DeliveryTransport {
     if (destination.type === 'webhook') {
       const url = readSecret({ env: destination.urlEnv, file: destination.urlFile }, environment);
       if (!url.ok) return { status: 'failed', error: url.error };
-      return sendWebhook(url.value, { text: `*${message.subject}*\n${message.text}` }, { timeoutMs });
+      return sendWebhook(url.value, { text: `*${slackEscape(message.subject)}*\n${slackEscape(message.text)}` }, { timeoutMs });
     }
     let password: string | undefined;
     if (destination.passwordEnv !== undefined || destination.passwordFile !== undefined) {
@@ -183,4 +183,9 @@ function defaultTransport(environment: NodeJS.ProcessEnv): DeliveryTransport {
     }
     return sendEmail(destination, password, message, { timeoutMs });
   };
+}
+
+/** Slack reads `<...>` as links and mentions: customer words in topic labels must not become either. */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -176,7 +176,9 @@ describe('email over SMTP, received and parsed by a real SMTP server', () => {
 });
 
 describe('Slack-compatible webhook, received by a local HTTP server', () => {
-  test('the digest and the alert are JSON bodies with text; the URL (a secret) is read from a file', async () => {
+  test('the digest and the alert are JSON bodies with text (customer words cannot become Slack links or mentions); the URL (a secret) is read from a file', async () => {
+    const row = await handle.db.selectFrom('alerts').select('details').executeTakeFirstOrThrow();
+    await handle.db.updateTable('alerts').set({ details: row.details.replace('withdrawal stuck', 'withdrawal <!channel> & <http://x|stuck>') }).execute();
     const receiver = await webhookReceiver();
     const secretFile = join(folder.path, 'webhook-url');
     writeFileSync(secretFile, `${receiver.url}\n`);
@@ -191,6 +193,7 @@ describe('Slack-compatible webhook, received by a local HTTP server', () => {
     expect(texts[0]).toMatch(/^\*Support digest: day 2026-12-05\*\n/);
     expect(texts[1]).toMatch(/^\*Support digest: week 2026-W48\*\n/);
     expect(texts[2]).toContain('spike chat 2026-12-05: 160 conversations');
+    expect(texts[2]).toContain('withdrawal &lt;!channel&gt; &amp; &lt;http://x|stuck&gt; (60, usually 5)');
     expect(receiver.bodies.every((body) => (body as { path: string }).path === WEBHOOK_SECRET_PATH)).toBe(true);
   });
 
