@@ -23,7 +23,7 @@ import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
-import { ReportThreads, reportThreadsAvailable } from './report-threads.js';
+import { ReportThreads } from './report-threads.js';
 import { computeReport, type ReportName, type ReportRequest } from './reports.js';
 import { PAGES, renderPage } from './pages.js';
 import { addSecurityHeaders, requireKnownHost, requireToken } from './security.js';
@@ -45,7 +45,7 @@ export interface DashboardDeps {
    * so that no request waits behind another's computation; without it (an in-memory database) in this thread.
    */
   databasePath?: string;
-  /** Another build of the report thread's script (tests run the TypeScript sources). */
+  /** Another script for the report threads (default: dashboard/report-worker beside build-app). */
   reportThreadUrl?: URL;
 }
 
@@ -111,7 +111,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
     cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
   const threads =
-    deps.databasePath !== undefined && reportThreadsAvailable(deps.reportThreadUrl)
+    deps.databasePath !== undefined
       ? new ReportThreads({ path: deps.databasePath, responseTimes: deps.responseTimes, ...(deps.reportThreadUrl ? { url: deps.reportThreadUrl } : {}) })
       : undefined;
   if (threads) app.addHook('onClose', () => threads.close());

@@ -7,7 +7,13 @@ import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test/fixtures');
-export const CLI = join(ROOT, 'dist/cli/main.js');
+/** Node arguments that run a TypeScript source file: the type-stripping hooks and the `#kysely` source condition. */
+export const SOURCE_NODE_ARGS: readonly string[] = ['--import', join(ROOT, 'test/support/register-source.mjs'), '--conditions=supportlens-source'];
+/**
+ * How a test starts the CLI: `spawn(process.execPath, [...CLI, 'ingest', ...])` runs the TypeScript sources (no build)
+ * through the hooks of test/support/register-source.mjs, which its worker threads inherit.
+ */
+export const CLI: readonly string[] = [...SOURCE_NODE_ARGS, join(ROOT, 'cli/main.ts')];
 
 /** A fresh in-memory database, migrated. */
 export function memoryDatabase(): Promise<DatabaseHandle> {

@@ -12,7 +12,7 @@ const HEAP_LIMIT_MB = 64;
 
 function ingest(rows: number): number {
   const csv = writeMessagesCsv(join(folder.path, `rows-${rows}.csv`), rows);
-  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, CLI, 'ingest', '--db', join(folder.path, `rows-${rows}.db`), '--json', csv], {
+  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...CLI, 'ingest', '--db', join(folder.path, `rows-${rows}.db`), '--json', csv], {
     encoding: 'utf8',
   });
   expect(result.status, result.stderr).toBe(0);
