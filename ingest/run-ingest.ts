@@ -116,7 +116,7 @@ export interface PreparedIngest {
 export async function prepareIngest(options: IngestOptions): Promise<PreparedIngest> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
   if (options.paths.length === 0) throw new IngestUsageError('no paths given');
-  let listing;
+  let listing: Awaited<ReturnType<typeof listInputFiles>>;
   try {
     listing = await listInputFiles(options.paths);
   } catch (error) {
@@ -320,7 +320,7 @@ async function ingestFile(store: IngestStore, file: { path: string; size: number
     finished_at: Date.now(),
   });
 
-  let detection;
+  let detection: Awaited<ReturnType<typeof detectFormat>>;
   try {
     detection = await detectFormat(file.path);
   } catch (error) {

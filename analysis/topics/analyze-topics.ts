@@ -229,7 +229,9 @@ function combine(
     .filter((cluster) => sizes[cluster]! > 0)
     .sort((a, b) => sizes[b]! - sizes[a]! || (fit.descriptions[a]!.label < fit.descriptions[b]!.label ? -1 : 1) || a - b);
   const position = new Int32Array(k).fill(-1);
-  order.forEach((cluster, i) => (position[cluster] = i));
+  order.forEach((cluster, i) => {
+    position[cluster] = i;
+  });
   const assignment = new Int32Array(count);
   for (let i = 0; i < count; i++) assignment[i] = clusterOf[i]! < 0 ? -1 : position[clusterOf[i]!]!;
   const topics = order.map((cluster) => ({

@@ -210,6 +210,8 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
 /** Where each slot goes among a statement's positional parameters. */
 function positions<Slots extends string>(order: readonly Slots[]): Record<Slots, number> {
   const at = {} as Record<Slots, number>;
-  order.forEach((name, index) => (at[name] = index));
+  order.forEach((name, index) => {
+    at[name] = index;
+  });
   return at;
 }

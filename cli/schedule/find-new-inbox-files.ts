@@ -67,7 +67,7 @@ export async function findNewInboxFiles(
 ): Promise<InboxScan> {
   const now = options.now ?? Date.now;
   const scan: InboxScan = { newFiles: [], waiting: [], known: 0, missing: false, unreadable: [], deferred: [], failing: [] };
-  let listing;
+  let listing: Awaited<ReturnType<typeof listInputFiles>>;
   try {
     listing = await listInputFiles([resolve(inbox)]);
   } catch (error) {

@@ -7,7 +7,7 @@ import { runIngest } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { readMessagesCsvEncoded } from '../../ingest/sources/messages-csv.js';
 import { IngestStore } from '../../ingest/store.js';
-import { eachTestDatabaseAndFolder, ROOT, seededRandom, type TemporaryFolder } from '../helpers.js';
+import { eachTestDatabaseAndFolder, seededRandom, type TemporaryFolder } from '../helpers.js';
 
 // Full batches of message rows that the store knows to be new are written without a savepoint (no way to undo
 // them); these tests check that the knowledge is right, whatever the file holds.

@@ -6,7 +6,7 @@ import { exitCodeFor } from '../../cli/commands/ingest-command.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
-import { memoryDatabase, ROOT, temporaryFolder } from '../helpers.js';
+import { memoryDatabase, temporaryFolder } from '../helpers.js';
 import { caseSeed, createRandom, FUZZ_TARGETS, mutatedInput, randomInput, type Random } from './fuzz/fuzz-inputs.js';
 
 // `npm run fuzz` runs more cases (FUZZ_MUTATION_CASES, per reader) from another seed (FUZZ_SEED); the suite runs a few, always the same.

@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
-import { FIXTURES, memoryDatabase, ROOT, seededRandom } from '../helpers.js';
+import { FIXTURES, memoryDatabase, seededRandom } from '../helpers.js';
 
 /** One small valid file of every format ingest reads: the corpus the mutations start from, with the fixtures. */
 const SEEDS: [name: string, content: string][] = [

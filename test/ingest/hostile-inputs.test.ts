@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type FileSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { MAX_BODY_CHARS } from '../../ingest/limits.js';
-import { FIXTURES, ROOT, memoryDatabase, temporaryFolder } from '../helpers.js';
+import { FIXTURES, memoryDatabase, temporaryFolder } from '../helpers.js';
 
 const HOSTILE = join(FIXTURES, 'hostile');
 

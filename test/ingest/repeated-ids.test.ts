@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../../db/connection.js';
 import { IdsSeenInFile, NOT_SEEN } from '../../ingest/ids-seen-in-file.js';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
-import { eachTestDatabaseAndFolder, ROOT, type TemporaryFolder } from '../helpers.js';
+import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
 let handle: DatabaseHandle;
 let folder: TemporaryFolder;

@@ -111,7 +111,7 @@ describe('supportlens run-now', () => {
     writeFileSync(join(folder.path, 'bad.json'), JSON.stringify({ schedule: { retries: 'often', cron: '0 2 * *  * * *' } }));
     const result = supportlens('run-now', '--db', db, '--config', 'bad.json');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/schedule\.cron: "0 2 \* \*  \* \* \*" is not a cron expression/);
+    expect(result.stderr).toMatch(/schedule\.cron: "0 2 \* \* {2}\* \* \*" is not a cron expression/);
     expect(result.stderr).toMatch(/schedule\.retries: expected a whole number from 0 to 20, got "often"/);
   });
 });
