@@ -18,6 +18,8 @@ import { computeResponseFacts } from '../analysis/response-times/response-facts-
 import { pruneAnalysisResults } from '../db/analysis-runs.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import { getResponseTimeHeatmap, getResponseTimeReport } from '../analysis/response-times/response-time-queries.js';
+import { mulberry32 } from '../analysis/topics/seeded-random.js';
+import { medianOf } from '../analysis/response-times/duration-statistics.js';
 
 const CONVERSATIONS = Number(process.env['BENCH_CONVERSATIONS'] ?? 1_000_000);
 const SEED = 20260302;
@@ -50,15 +52,7 @@ const config: ResponseTimeConfig = {
   },
 };
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 async function generate(handle: DatabaseHandle): Promise<void> {
   const { db, sqlite } = handle;
@@ -199,10 +193,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number;
   return { value, ms: performance.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
@@ -252,7 +242,7 @@ async function main(): Promise<void> {
       source = report.value.source;
     }
     console.log(
-      `report: 30 days grouped by ${groupBy} (from ${source}), ${conversations.toLocaleString('en-US')} conversations: first ${runs[0]!.toFixed(0)} ms, median of 5 ${median(runs).toFixed(0)} ms wall, ${median(cpuRuns).toFixed(0)} ms CPU (target < 200 ms)`,
+      `report: 30 days grouped by ${groupBy} (from ${source}), ${conversations.toLocaleString('en-US')} conversations: first ${runs[0]!.toFixed(0)} ms, median of 5 ${medianOf(runs)!.toFixed(0)} ms wall, ${medianOf(cpuRuns)!.toFixed(0)} ms CPU (target < 200 ms)`,
     );
   }
   for (const groupBy of ['agent', 'tag'] as const) {

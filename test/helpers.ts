@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
+import { mulberry32 } from '../analysis/topics/seeded-random.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,14 +51,8 @@ export function eachTestDatabaseAndFolder(use: (handle: DatabaseHandle, folder: 
   });
 }
 
-/** A deterministic pseudo-random sequence in [0, 1) (a linear congruential generator), for generated test data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
+/** A deterministic pseudo-random sequence in [0, 1) for generated test data: the project's one generator, mulberry32. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /**
  * An analysis run recorded as succeeded, for tests that run one analysis step directly and then read its results

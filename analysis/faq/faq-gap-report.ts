@@ -1,6 +1,7 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
+import { medianOf } from '../response-times/duration-statistics.js';
 import { redactPersonalData } from '../text/redact-personal-data.js';
 import { listFirstResponseTimes } from '../topics/topic-report.js';
 import { listCurrentFaqEntries } from './faq-store.js';
@@ -142,7 +143,7 @@ export async function getFaqGapReport(
     representativeQuestion: row.representative_question,
     conversations: questionsByTopic.get(row.topic_id)?.length ?? 0,
     previousConversations: previousByTopic.get(row.topic_id) ?? 0,
-    medianHandlingMs: median(handling.get(row.topic_id) ?? []),
+    medianHandlingMs: medianOf(handling.get(row.topic_id) ?? []),
     questions: questionsByTopic.get(row.topic_id) ?? [],
     agentReplies: repliesByTopic.get(row.topic_id) ?? [],
   }));
@@ -232,9 +233,3 @@ export async function saveFaqGapReport(db: Kysely<Database>, report: FaqGapRepor
   });
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
