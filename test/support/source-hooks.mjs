@@ -26,9 +26,13 @@ export async function load(url, context, nextLoad) {
   const cached = `${CACHE}${createHash('sha256').update(path).update('\0').update(source).digest('hex').slice(0, 32)}.js`;
   if (existsSync(cached)) return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
   const { code } = transformSync(source, { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: path });
-  mkdirSync(CACHE, { recursive: true });
-  const temporary = `${cached}.${process.pid}.tmp`;
-  writeFileSync(temporary, code);
-  renameSync(temporary, cached);
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    const temporary = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temporary, code);
+    renameSync(temporary, cached);
+  } catch {
+    // A cache it may not write (a test running the CLI as another user) only costs the transform.
+  }
   return { format: 'module', source: code, shortCircuit: true };
 }
