@@ -23,6 +23,7 @@ import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
+import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
 import { ReportThreads } from './report-threads.js';
 import { computeReport, type ReportName, type ReportRequest } from './reports.js';
 import { PAGES, renderPage } from './pages.js';
@@ -74,6 +75,7 @@ function loadStaticFiles(): Map<string, StaticFile> {
   for (const name of OWN_STATIC_FILES) {
     files.set(name, { body: readFileSync(join(folder, name)), contentType: name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
   }
+  files.set('format-duration.js', { body: Buffer.from(FORMAT_DURATION_SCRIPT), contentType: 'text/javascript; charset=utf-8' });
   // Chart.js from the installed package: no request leaves the machine.
   const chartMain = createRequire(import.meta.url).resolve('chart.js');
   files.set('chart.umd.min.js', { body: readFileSync(join(dirname(chartMain), 'chart.umd.min.js')), contentType: 'text/javascript; charset=utf-8' });
@@ -165,7 +167,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
       async (request, reply) => {
         const range = page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
         const channels = page.filter === 'dates-and-channel' ? await listChannels(context.db) : [];
-        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels));
+        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels, deps.responseTimes.targets));
       },
     );
   }

@@ -24,6 +24,8 @@ const DASHBOARD_READS_FROM_ANALYSIS = [
   'analysis/conversation-filter.ts',
   'analysis/response-times/response-time-queries.ts',
   'analysis/response-times/response-time-config.ts',
+  'analysis/response-times/duration-text.ts',
+  'analysis/metric-definitions.ts',
   'analysis/topics/topic-report.ts',
   'analysis/faq/faq-gap-report.ts',
   'analysis/faq/render-gap-report.ts',
