@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acquireJobLock } from '../../../cli/schedule/job-lock.js';
+import { acquireJobLock } from '../../../db/job-lock.js';
 import { NIGHTLY_JOB } from '../../../cli/schedule/run-tick.js';
 import { openDatabase } from '../../../db/connection.js';
 import { CLI, temporaryFolder } from '../../helpers.js';
