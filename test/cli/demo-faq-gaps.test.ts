@@ -50,7 +50,7 @@ describe('FAQ gaps on the demo, against what the generator planted', () => {
     const expected = plantedFindings(demo.truth, from, to, DEFAULT_GAP_VERDICT_OPTIONS);
     const result = comparePlantedFindings(db, findings, demo.truth, { from, to }, expected);
     expect(result.missed).toEqual([]);
-    // Known limit (README, FAQ gaps): a missing article whose Chinese and English questions share no word and whose
+    // Known limit (docs/faq-gaps.md): a missing article whose Chinese and English questions share no word and whose
     // replies are only translations of each other can come out as two NEW findings.
     for (const extra of result.falsePositives) expect(expected).toContain(extra);
   });
