@@ -251,3 +251,18 @@ export const RUNS_RESPONSE = {
   },
   required: ['ingestRuns', 'analysisRuns', 'rejects'],
 } as const;
+
+export const ANNOTATIONS_RESPONSE = {
+  type: 'object',
+  properties: {
+    annotations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { day: string, kind: { type: 'string', enum: ['spike', 'target-drop', 'event'] }, text: string },
+        required: ['day', 'kind', 'text'],
+      },
+    },
+  },
+  required: ['annotations'],
+} as const;

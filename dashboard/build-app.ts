@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import type { GapReportFormat } from '../analysis/faq/render-gap-report.js';
 import {
+  ANNOTATIONS_RESPONSE,
   DOWNLOAD_QUERYSTRING,
   ERROR_RESPONSE,
   FAQ_GAPS_RESPONSE,
@@ -20,6 +21,7 @@ import {
   TOPICS_RESPONSE,
 } from './api-schemas.js';
 import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
+import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
@@ -138,6 +140,9 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
 
   app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
     cached(request, () => report('overview', request.query)),
+  );
+  app.get<{ Querystring: DashboardQuery }>('/api/annotations', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(ANNOTATIONS_RESPONSE) } }, (request) =>
+    cached(request, () => getAnnotations(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
     cached(request, () => report('peak-times', request.query)),

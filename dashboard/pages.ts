@@ -70,6 +70,8 @@ const BODIES: Record<PageName, Html> = {
       <figure><figcaption>Resolution, median and p90 (hours)</figcaption><div class="chart"><canvas id="chart-resolution"></canvas></div></figure>
       <figure><figcaption>First response within target (%)</figcaption><div class="chart"><canvas id="chart-target"></canvas></div></figure>
     </div>
+    <h2>Spikes and events</h2>
+    <ul id="annotations"></ul>
     <h2>Per channel</h2>
     <table id="channel-table"></table>`,
   'peak-times': html`

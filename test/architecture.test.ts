@@ -39,6 +39,7 @@ const DASHBOARD_READS_FROM_ANALYSIS = [
   'analysis/topics/topic-report.ts',
   'analysis/faq/faq-gap-report.ts',
   'analysis/faq/render-gap-report.ts',
+  'analysis/alerts/alert-queries.ts',
 ];
 
 function sourceFiles(folder: string): string[] {
