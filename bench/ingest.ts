@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './machine.js';
 import { watchPeakMemory } from './peak-memory.js';
+import { medianOf } from '../analysis/response-times/duration-statistics.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'bench/out');
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     );
   }
   const oneThread = await timeSupportlens(csv, ['--no-worker']);
-  const ourSeconds = median(ours.map((run) => run.seconds));
+  const ourSeconds = medianOf(ours.map((run) => run.seconds))!;
   const peakBytes = Math.max(...ours.map((run) => run.peakBytes));
   const ourRate = MESSAGES / ourSeconds;
   process.stdout.write(`supportlens ingest:  ${ourSeconds.toFixed(2)} s  ${Math.round(ourRate).toLocaleString('en-US')} messages/s  peak RSS ${(peakBytes / 2 ** 20).toFixed(0)} MB  (median of ${REPEAT}; parsing in a worker thread, the default)\n`);
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   if (theirs.length === 0) {
     process.stdout.write('sqlite3 shell:       skipped (sqlite3 is not installed; apt-get install sqlite3)\n');
   } else {
-    const theirSeconds = median(theirs);
+    const theirSeconds = medianOf(theirs)!;
     const theirRate = MESSAGES / theirSeconds;
     process.stdout.write(`sqlite3 .import:     ${theirSeconds.toFixed(2)} s  ${Math.round(theirRate).toLocaleString('en-US')} rows/s  (median of ${theirs.length})\n`);
     process.stdout.write(`ratio supportlens / sqlite3: ${(ourRate / theirRate).toFixed(2)}x (target >= 0.5x)\n`);
@@ -91,10 +92,5 @@ async function main(): Promise<void> {
   process.stdout.write(`records: ${JSON.stringify(summary.records)}\n`);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 await main();

@@ -1,14 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same data on every machine. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../analysis/topics/seeded-random.js';
+
+/** The project's seeded generator (mulberry32): the same seed gives the same data on every machine. */
+export const createRandom: (seed: number) => () => number = mulberry32;
 
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

@@ -18,6 +18,8 @@ import { computeResponseFacts } from '../analysis/response-times/response-facts-
 import { pruneAnalysisResults } from '../db/analysis-runs.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import { getResponseTimeHeatmap, getResponseTimeReport } from '../analysis/response-times/response-time-queries.js';
+import { mulberry32 } from '../analysis/topics/seeded-random.js';
+import { medianOf } from '../analysis/response-times/duration-statistics.js';
 
 const CONVERSATIONS = Number(process.env['BENCH_CONVERSATIONS'] ?? 1_000_000);
 const SEED = 20260302;
@@ -50,15 +52,7 @@ const config: ResponseTimeConfig = {
   },
 };
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 async function generate(handle: DatabaseHandle): Promise<void> {
   const { db, sqlite } = handle;
@@ -73,44 +67,44 @@ async function generate(handle: DatabaseHandle): Promise<void> {
   const insertConversation = prepareCompiled(
     sqlite,
     db.insertInto('conversations').values({
-      source: slot('source') as ConversationSource,
+      source: slot<ConversationSource>('source'),
       external_id: slot('external_id'),
       channel: slot('channel'),
-      created_at: slot('created_at') as unknown as number,
+      created_at: slot<number>('created_at'),
       status: slot('status'),
-      resolved_at: slot('resolved_at') as unknown as number,
+      resolved_at: slot<number>('resolved_at'),
       customer_id: slot('customer_id'),
       assignee: slot('assignee'),
       subject: slot('subject'),
       language: slot('language'),
       tags: slot('tags'),
-      first_run_id: slot('run_id') as unknown as number,
-      last_run_id: slot('run_id') as unknown as number,
+      first_run_id: slot<number>('run_id'),
+      last_run_id: slot<number>('run_id'),
     }),
     ['source', 'external_id', 'channel', 'created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags', 'run_id'],
   );
   const insertMessage = prepareCompiled(
     sqlite,
     db.insertInto('messages').values({
-      conversation_id: slot('conversation_id') as unknown as number,
+      conversation_id: slot<number>('conversation_id'),
       external_id: slot('external_id'),
-      author_role: slot('author_role') as AuthorRole,
+      author_role: slot<AuthorRole>('author_role'),
       author_id: slot('author_id'),
-      created_at: slot('created_at') as unknown as number,
+      created_at: slot<number>('created_at'),
       body: slot('body'),
-      body_length: slot('body_length') as unknown as number,
-      internal: slot('internal') as unknown as number,
-      first_run_id: slot('run_id') as unknown as number,
-      last_run_id: slot('run_id') as unknown as number,
+      body_length: slot<number>('body_length'),
+      internal: slot<number>('internal'),
+      first_run_id: slot<number>('run_id'),
+      last_run_id: slot<number>('run_id'),
     }),
     ['conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length', 'internal', 'run_id'],
   );
   const insertEvent = prepareCompiled(
     sqlite,
     db.insertInto('conversation_events').values({
-      conversation_id: slot('conversation_id') as unknown as number,
-      kind: slot('kind') as ConversationEventKind,
-      created_at: slot('created_at') as unknown as number,
+      conversation_id: slot<number>('conversation_id'),
+      kind: slot<ConversationEventKind>('kind'),
+      created_at: slot<number>('created_at'),
       actor_id: slot('actor_id'),
     }),
     ['conversation_id', 'kind', 'created_at', 'actor_id'],
@@ -199,10 +193,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number;
   return { value, ms: performance.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
@@ -252,7 +242,7 @@ async function main(): Promise<void> {
       source = report.value.source;
     }
     console.log(
-      `report: 30 days grouped by ${groupBy} (from ${source}), ${conversations.toLocaleString('en-US')} conversations: first ${runs[0]!.toFixed(0)} ms, median of 5 ${median(runs).toFixed(0)} ms wall, ${median(cpuRuns).toFixed(0)} ms CPU (target < 200 ms)`,
+      `report: 30 days grouped by ${groupBy} (from ${source}), ${conversations.toLocaleString('en-US')} conversations: first ${runs[0]!.toFixed(0)} ms, median of 5 ${medianOf(runs)!.toFixed(0)} ms wall, ${medianOf(cpuRuns)!.toFixed(0)} ms CPU (target < 200 ms)`,
     );
   }
   for (const groupBy of ['agent', 'tag'] as const) {

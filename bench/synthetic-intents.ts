@@ -1,4 +1,4 @@
-import { createSeededRandom, type SeededRandom } from '../analysis/topics/seeded-random.js';
+import { createSeededRandom } from '../analysis/topics/seeded-random.js';
 
 export interface IntentQuestionsOptions {
   /** Distinct intents (any number: each gets its own made-up key words). */

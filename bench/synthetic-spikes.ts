@@ -84,7 +84,7 @@ export function syntheticSpikeHistory(options: { days: number; spikes: number; s
         if (spike?.kind === 'day') factor = spike.factor;
         if (spike?.kind === 'burst' && channel.channel === 'chat' && hour >= spike.burstHour && hour < spike.burstHour + 3) factor = spike.factor;
         const count = poisson(channel.perDay * level * shape * factor);
-        const slow = factor > 1 ? factor : 1;
+        const slow = Math.max(factor, 1);
         for (let i = 0; i < count; i++) {
           let topicId = pickTopic(random(), weights);
           if (spike && spike.kind !== 'burst' && random() < (spike.kind === 'topic' ? 0 : 0.3)) topicId = spike.topicId;

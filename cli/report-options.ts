@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import type { Kysely } from '#kysely';
+import { findLatestConversationCreatedAt } from '../db/conversation-queries.js';
 import type { Database } from '../db/schema.js';
 import { parseRangeBound, type ConversationFilter } from '../analysis/conversation-filter.js';
 import { UsageError } from './options.js';
@@ -87,8 +88,7 @@ export async function resolveReportRange(
 ): Promise<{ from: number; to: number }> {
   let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
   if (to === undefined) {
-    const latest = await db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
-    const at = latest?.at === null || latest?.at === undefined ? Date.now() : Number(latest.at);
+    const at = (await findLatestConversationCreatedAt(db)) ?? Date.now();
     to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
   }
   const from = options.from === undefined ? to - options.defaultDays * DAY_MS : parseDate(options.from, '--from', false);

@@ -25,7 +25,8 @@ import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
-import { ReportThreads, reportThreadsAvailable } from './report-threads.js';
+import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
+import { ReportThreads } from './report-threads.js';
 import { computeReport, type ReportName, type ReportRequest } from './reports.js';
 import { PAGES, renderPage } from './pages.js';
 import { addSecurityHeaders, requireKnownHost, requireToken } from './security.js';
@@ -47,7 +48,7 @@ export interface DashboardDeps {
    * so that no request waits behind another's computation; without it (an in-memory database) in this thread.
    */
   databasePath?: string;
-  /** Another build of the report thread's script (tests run the TypeScript sources). */
+  /** Another script for the report threads (default: dashboard/report-worker beside build-app). */
   reportThreadUrl?: URL;
 }
 
@@ -76,6 +77,7 @@ function loadStaticFiles(): Map<string, StaticFile> {
   for (const name of OWN_STATIC_FILES) {
     files.set(name, { body: readFileSync(join(folder, name)), contentType: name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
   }
+  files.set('format-duration.js', { body: Buffer.from(FORMAT_DURATION_SCRIPT), contentType: 'text/javascript; charset=utf-8' });
   // Chart.js from the installed package: no request leaves the machine.
   const chartMain = createRequire(import.meta.url).resolve('chart.js');
   files.set('chart.umd.min.js', { body: readFileSync(join(dirname(chartMain), 'chart.umd.min.js')), contentType: 'text/javascript; charset=utf-8' });
@@ -113,7 +115,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
     cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
   const threads =
-    deps.databasePath !== undefined && reportThreadsAvailable(deps.reportThreadUrl)
+    deps.databasePath !== undefined
       ? new ReportThreads({ path: deps.databasePath, responseTimes: deps.responseTimes, ...(deps.reportThreadUrl ? { url: deps.reportThreadUrl } : {}) })
       : undefined;
   if (threads) app.addHook('onClose', () => threads.close());
@@ -170,7 +172,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
       async (request, reply) => {
         const range = page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
         const channels = page.filter === 'dates-and-channel' ? await listChannels(context.db) : [];
-        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels));
+        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels, deps.responseTimes.targets));
       },
     );
   }

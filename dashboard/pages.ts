@@ -1,3 +1,5 @@
+import { definitionBody, METRIC_DEFINITIONS, withinTargetDefinition } from '../analysis/metric-definitions.js';
+import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import { html, type Html } from './html.js';
 import type { DashboardRange } from './dashboard-range.js';
 
@@ -19,14 +21,18 @@ export const PAGES: readonly PageSpec[] = [
   { name: 'runs', path: '/runs', title: 'Runs', filter: 'none' },
 ];
 
-/** Metric definitions shown next to the charts, worded as the analysis computes them (DESIGN.md). */
-const DEFINITIONS: Record<PageName, [string, string][]> = {
+/**
+ * Metric definitions shown next to the charts: those of analysis/metric-definitions.ts (the README and the CLI help
+ * quote the same texts), "Within target" with the configured targets.
+ */
+function definitions(targets: ResponseTimeConfig['targets']): Record<PageName, [string, string][]> {
+  return {
   overview: [
     ['Volume', 'Conversations whose start (the first customer message, or the creation time if earlier) falls on the day, in the reporting time zone.'],
-    ['First response', 'Start to the first public message by a human agent. Bot, system, automatic and internal messages do not stop the clock. Unanswered conversations are counted separately, never dropped.'],
-    ['Resolution', 'Start to the last resolution; reopened conversations are counted.'],
+    ['First response', definitionBody(METRIC_DEFINITIONS.firstResponse)],
+    ['Resolution', definitionBody(METRIC_DEFINITIONS.resolution)],
     ['Median, p90', 'Exact over the conversations of the day and channel (never averages of averages), by linear interpolation between closest ranks.'],
-    ['Within target', 'Met / (met + breached) of the channel target (defaults: chat 5 minutes, email 24 hours to first response); conversations still within the target are pending and not counted.'],
+    ['Within target', definitionBody(withinTargetDefinition(targets))],
   ],
   'peak-times': [
     ['Cell', 'Weekday and hour of the conversation start, in the reporting time zone.'],
@@ -44,14 +50,15 @@ const DEFINITIONS: Record<PageName, [string, string][]> = {
     ['TRANSLATE', 'An entry that answers questions asked in a language it has no version in; names the entry and the language.'],
     ['UPDATE', 'An entry covering a topic that still generates many or growing contacts, whose text misses what agents now answer, or that was last changed before the topic surged.'],
     ['UNUSED', 'An entry that no question matched in the period.'],
-    ['Priority', 'Weighs volume, growth and handling time; higher first. Status compares with the last saved report.'],
+    ['Priority', `${METRIC_DEFINITIONS.priority} Higher first; status compares with the last saved report.`],
   ],
   runs: [
     ['Ingest run', 'One supportlens ingest: read = inserted + updated + unchanged + rejected.'],
     ['Reject', 'An input record (or message) not loaded, kept with its file, line, reason and raw text; warnings were loaded but altered.'],
     ['Analysis run', 'One supportlens analyze: response-time facts, topics and FAQ matches recomputed.'],
   ],
-};
+  };
+}
 
 /** The page's `<canvas>` and table placeholders that its script fills. */
 const BODIES: Record<PageName, Html> = {
@@ -133,12 +140,12 @@ function downloads(range: DashboardRange | null): Html {
  * A whole page: navigation, the filter form (its values are the URL's, so a view can be shared), metric
  * definitions, placeholders, and the scripts (Chart.js, the chart wrapper, the page's own), all from this server.
  */
-export function renderPage(page: PageSpec, range: DashboardRange | null, channels: readonly string[]): string {
+export function renderPage(page: PageSpec, range: DashboardRange | null, channels: readonly string[], targets: ResponseTimeConfig['targets']): string {
   const nav = PAGES.map((other) => {
     const query = range && other.filter !== 'none' ? `?${new URLSearchParams({ from: range.fromDay, to: range.toDay, ...(range.channel && other.filter === 'dates-and-channel' ? { channel: range.channel } : {}) })}` : '';
     return html`<a href="${other.path}${query}"${other.name === page.name ? html` aria-current="page"` : html``}>${other.title}</a>`;
   });
-  const definitions = DEFINITIONS[page.name].map(([term, text]) => html`<dt>${term}</dt><dd>${text}</dd>`);
+  const terms = definitions(targets)[page.name].map(([term, text]) => html`<dt>${term}</dt><dd>${text}</dd>`);
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -157,10 +164,11 @@ export function renderPage(page: PageSpec, range: DashboardRange | null, channel
     <p id="status" class="status" role="status">Loading…</p>
     <div class="layout">
       <div class="content">${BODIES[page.name]}</div>
-      <aside><h2>Definitions</h2><dl>${definitions}</dl></aside>
+      <aside><h2>Definitions</h2><dl>${terms}</dl></aside>
     </div>
   </main>
   <script src="/static/chart.umd.min.js"></script>
+  <script src="/static/format-duration.js"></script>
   <script src="/static/dashboard-charts.js"></script>
   <script src="/static/${page.name}.js"></script>
 </body>

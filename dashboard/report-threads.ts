@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import type { ReportReply, ReportRequest } from './reports.js';
 
-const WORKER_URL = new URL('./report-worker.js', import.meta.url);
+/** The report thread's script beside this module: `.js` in the build, `.ts` when the sources run (the tests). */
+export const REPORT_WORKER_URL = new URL(`./report-worker${extname(import.meta.url)}`, import.meta.url);
 
 export interface ReportThreadsOptions {
   /** The database file; each thread opens it read-only. */
@@ -13,18 +13,13 @@ export interface ReportThreadsOptions {
   responseTimes: ResponseTimeConfig;
   /** Threads at most (default: the cores but one, at least 2 and at most 4). */
   size?: number;
-  /** Another build of the thread's script (tests run the TypeScript sources, the thread runs the compiled one). */
+  /** Another script for the threads (default: report-worker beside this module). */
   url?: URL;
 }
 
 interface Thread {
   worker: Worker;
   pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
-}
-
-/** The compiled thread script exists (not when running the TypeScript sources directly, as in tests). */
-export function reportThreadsAvailable(url: URL = WORKER_URL): boolean {
-  return existsSync(fileURLToPath(url));
 }
 
 /**
@@ -68,7 +63,7 @@ export class ReportThreads {
   }
 
   private start(): Thread {
-    const worker = new Worker(this.options.url ?? WORKER_URL, { workerData: { path: this.options.path, responseTimes: this.options.responseTimes } });
+    const worker = new Worker(this.options.url ?? REPORT_WORKER_URL, { workerData: { path: this.options.path, responseTimes: this.options.responseTimes } });
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: ReportReply & { id: number }) => {
       const waiting = thread.pending.get(reply.id);

@@ -1,5 +1,7 @@
 import type { Kysely } from '#kysely';
+import type { DatabaseHandle } from './connection.js';
 import type { Database } from './schema.js';
+import { inImmediateTransaction } from './transaction.js';
 
 /**
  * Every table an analysis run writes its results into, with the column naming the run. A run writes beside the
@@ -46,4 +48,42 @@ export async function pruneAnalysisResults(db: Kysely<Database>, options: { keep
       .where(runColumn, 'not in', options.keep.length > 0 ? [...options.keep] : [-1])
       .execute();
   }
+}
+
+/** Records the start of an analysis run (status `running`) and returns its id. */
+export async function insertAnalysisRun(db: Kysely<Database>, run: { startedAt: number; pid: number; hostname: string }): Promise<number> {
+  const row = await db
+    .insertInto('analysis_runs')
+    .values({ started_at: run.startedAt, status: 'running', pid: run.pid, hostname: run.hostname })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** An analysis run's end, as `finishAnalysisRun` records it. */
+export interface AnalysisRunOutcome {
+  runId: number;
+  finishedAt: number;
+  status: 'succeeded' | 'failed';
+  /** The run summary, stored as JSON. */
+  summary: unknown;
+  error: string | null;
+}
+
+/**
+ * Records how an analysis run ended, in one transaction; a run that succeeded becomes the one readers show, and the
+ * results of older runs but the previous one (which a reader may still be reading) are pruned.
+ */
+export async function finishAnalysisRun(handle: Pick<DatabaseHandle, 'db' | 'sqlite'>, outcome: AnalysisRunOutcome): Promise<void> {
+  const { db } = handle;
+  await inImmediateTransaction(handle, async () => {
+    // Readers that looked up the previous run just before this commit still find its rows.
+    const previous = await findLatestSucceededAnalysisRunId(db);
+    await db
+      .updateTable('analysis_runs')
+      .set({ finished_at: outcome.finishedAt, status: outcome.status, summary: JSON.stringify(outcome.summary), error: outcome.error })
+      .where('id', '=', outcome.runId)
+      .execute();
+    if (outcome.status === 'succeeded') await pruneAnalysisResults(db, { keep: previous === undefined ? [outcome.runId] : [outcome.runId, previous] });
+  });
 }

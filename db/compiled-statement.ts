@@ -3,9 +3,13 @@ import type { Compilable } from '#kysely';
 
 const MARKER = '\u0000slot:';
 
-/** A placeholder that `prepareCompiled` replaces with a named slot. */
-export function slot(name: string): string {
-  return MARKER + name;
+/**
+ * A placeholder that `prepareCompiled` replaces with a named slot, typed as the column's value (`slot<number>('id')`)
+ * so that Kysely's builders take it where a number or a union goes; at run time it is a marker string, matched by
+ * identity and never stored.
+ */
+export function slot<T = string>(name: string): T {
+  return (MARKER + name) as unknown as T;
 }
 
 export interface PreparedCompiled<Slots extends string> {

@@ -70,8 +70,8 @@ export async function listInputFiles(paths: readonly string[], options: { fs?: P
   };
 
   const visit = async (path: string, explicit: boolean): Promise<void> => {
-    let info;
-    let real;
+    let info: Awaited<ReturnType<WalkFileSystem['stat']>>;
+    let real: string;
     try {
       info = await fs.stat(path);
       real = await fs.realpath(path);
@@ -96,7 +96,7 @@ export async function listInputFiles(paths: readonly string[], options: { fs?: P
       listing.files.push({ path, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs });
       return;
     }
-    let names;
+    let names: string[];
     try {
       names = await fs.readdir(path);
     } catch (error) {

@@ -11,7 +11,7 @@ import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
 import { FeedStore } from './feed-store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
-import { parseWorkerAvailable, readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
+import { readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
 
 export interface Counts {
@@ -70,8 +70,8 @@ export interface IngestOptions {
   /** Stops between records; the current file is rolled back and the run marked interrupted. */
   signal?: AbortSignal;
   /**
-   * Parse large formats in a worker thread while this thread writes (default: true where the compiled worker
-   * exists). `workerUrl` points at another build of it (tests run the TypeScript sources).
+   * Parse large formats in a worker thread while this thread writes (default: true). `workerUrl` is another script
+   * for the thread, used for every file of a worker format whatever its size (tests: PARSE_WORKER_URL on small files).
    */
   parseInWorker?: boolean;
   workerUrl?: URL;
@@ -121,7 +121,7 @@ export interface PreparedIngest {
 export async function prepareIngest(options: IngestOptions): Promise<PreparedIngest> {
   if (!isValidTimeZone(options.timezone)) throw new IngestUsageError(`unknown time zone "${options.timezone}" (use an IANA name such as Europe/Berlin)`);
   if (options.paths.length === 0) throw new IngestUsageError('no paths given');
-  let listing;
+  let listing: Awaited<ReturnType<typeof listInputFiles>>;
   try {
     listing = await listInputFiles(options.paths);
   } catch (error) {
@@ -271,13 +271,12 @@ interface FileContext extends IngestOptions {
   prefetch: { thread: ParseThread | undefined };
 }
 
-/** Formats whose large files are parsed in a worker thread, when the options allow it and the worker is built. */
+/** Formats whose large files are parsed in a worker thread, when the options allow it. */
 function parsesInWorker(format: FormatName, size: number, options: IngestOptions): boolean {
   return (
     options.parseInWorker !== false &&
     WORKER_FORMATS.has(format) &&
-    (size >= WORKER_MIN_BYTES || options.workerUrl !== undefined) &&
-    parseWorkerAvailable(options.workerUrl)
+    (size >= WORKER_MIN_BYTES || options.workerUrl !== undefined)
   );
 }
 
@@ -329,7 +328,7 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
     finished_at: Date.now(),
   });
 
-  let detection;
+  let detection: Awaited<ReturnType<typeof detectFormat>>;
   try {
     detection = await detectFormat(file.path);
   } catch (error) {

@@ -163,7 +163,7 @@ export class IngestStore {
       db
         .selectFrom('conversations')
         .select(['id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags', 'team', 'csat_rating', 'csat'])
-        .where('source', '=', slot('source') as ConversationSource)
+        .where('source', '=', slot<ConversationSource>('source'))
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],
     );
@@ -195,10 +195,10 @@ export class IngestStore {
       db
         .insertInto('conversations')
         .values({
-          source: slot('source') as ConversationSource,
+          source: slot<ConversationSource>('source'),
           external_id: slot('external_id'),
           channel: slot('channel'),
-          created_at: slot('created_at') as unknown as number,
+          created_at: slot<number>('created_at'),
           created_at_derived: sql.lit(1),
           first_run_id: sql.lit(runId),
           last_run_id: sql.lit(runId),
@@ -236,7 +236,7 @@ export class IngestStore {
       db
         .selectFrom('messages')
         .select(['author_role', 'author_id', 'created_at', 'body', 'internal'])
-        .where('conversation_id', '=', slot('conversation_id') as unknown as number)
+        .where('conversation_id', '=', slot<number>('conversation_id'))
         .where('external_id', '=', slot('external_id')),
       ['conversation_id', 'external_id'],
     );
@@ -277,9 +277,9 @@ export class IngestStore {
       db
         .insertInto('conversation_events')
         .values({
-          conversation_id: slot('conversation_id') as unknown as number,
-          kind: slot('kind') as 'resolved',
-          created_at: slot('created_at') as unknown as number,
+          conversation_id: slot<number>('conversation_id'),
+          kind: slot<'resolved'>('kind'),
+          created_at: slot<number>('created_at'),
           actor_id: slot('actor_id'),
         })
         .onConflict((oc) => oc.doNothing()),
@@ -288,14 +288,14 @@ export class IngestStore {
     this.insertRejectStatement = prepareCompiled(
       sqlite,
       db.insertInto('rejects').values({
-        run_id: slot('run_id') as unknown as number,
+        run_id: slot<number>('run_id'),
         path: slot('path'),
-        line: slot('line') as unknown as number,
-        kind: slot('kind') as RejectKind,
+        line: slot<number>('line'),
+        kind: slot<RejectKind>('kind'),
         reason: slot('reason'),
         raw: slot('raw'),
-        raw_truncated: slot('raw_truncated') as unknown as number,
-        created_at: slot('created_at') as unknown as number,
+        raw_truncated: slot<number>('raw_truncated'),
+        created_at: slot<number>('created_at'),
       }),
       ['run_id', 'path', 'line', 'kind', 'reason', 'raw', 'raw_truncated', 'created_at'],
     );
@@ -880,7 +880,7 @@ export class IngestStore {
 }
 
 function prepareFaqStatements({ db, sqlite }: DatabaseHandle) {
-  const n = (name: string) => slot(name) as unknown as number;
+  const n = (name: string) => slot<number>(name);
   return {
     find: prepareCompiled(
       sqlite,

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { extname } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { EncodedBatch } from './record-codec.js';
 import { DecodedBatch } from './record-codec.js';
@@ -29,14 +28,13 @@ export type WorkerMessage =
   | { type: 'done'; bytes: number; sha256: string }
   | { type: 'error'; message: string };
 
-const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+/**
+ * The parsing thread's script beside this module: parse-worker.js in the build, parse-worker.ts when the sources run
+ * (the tests, whose processes load `.ts` through test/support/register-source.mjs, as the threads they start do).
+ */
+export const PARSE_WORKER_URL = new URL(`./parse-worker${extname(import.meta.url)}`, import.meta.url);
 /** How often a writer waiting for the parsing thread checks whether the thread died. */
 const FAILURE_POLL_MS = 50;
-
-/** The compiled worker exists next to this module (not when running the TypeScript sources directly, as in tests). */
-export function parseWorkerAvailable(url: URL = WORKER_URL): boolean {
-  return existsSync(fileURLToPath(url));
-}
 
 /** A parsing thread at work on one file; `readInWorker` takes its batches. */
 export interface ParseThread {
@@ -51,7 +49,7 @@ export interface ParseThread {
  * Starts parsing a file in a worker thread now: the thread boots (about 0.1 s) and fills its first batches while
  * the caller is still preparing the database. End it with `readInWorker` (which terminates it) or `stopParseThread`.
  */
-export function startParseThread(request: WorkerRequest, url: URL = WORKER_URL): ParseThread {
+export function startParseThread(request: WorkerRequest, url: URL = PARSE_WORKER_URL): ParseThread {
   // Messages are taken off the channel synchronously (receiveMessageOnPort) rather than delivered as events, which
   // would cost a turn of the event loop per batch; when the channel is empty, the writer waits on the shared count
   // of posted messages.

@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
+import { mulberry32 } from '../analysis/topics/seeded-random.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test/fixtures');
-export const CLI = join(ROOT, 'dist/cli/main.js');
+/** Node arguments that run a TypeScript source file: the type-stripping hooks and the `#kysely` source condition. */
+export const SOURCE_NODE_ARGS: readonly string[] = ['--import', join(ROOT, 'test/support/register-source.mjs'), '--conditions=supportlens-source'];
+/**
+ * How a test starts the CLI: `spawn(process.execPath, [...CLI, 'ingest', ...])` runs the TypeScript sources (no build)
+ * through the hooks of test/support/register-source.mjs, which its worker threads inherit.
+ */
+export const CLI: readonly string[] = [...SOURCE_NODE_ARGS, join(ROOT, 'cli/main.ts')];
 
 /** A fresh in-memory database, migrated. */
 export function memoryDatabase(): Promise<DatabaseHandle> {
@@ -44,14 +51,8 @@ export function eachTestDatabaseAndFolder(use: (handle: DatabaseHandle, folder: 
   });
 }
 
-/** A deterministic pseudo-random sequence in [0, 1) (a linear congruential generator), for generated test data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
+/** A deterministic pseudo-random sequence in [0, 1) for generated test data: the project's one generator, mulberry32. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /**
  * An analysis run recorded as succeeded, for tests that run one analysis step directly and then read its results

@@ -103,7 +103,9 @@ function readEventFile(path: string, timeZone: string, result: ReadEventsResult)
       result.problems.push({ path, line: 1, reason: `not valid JSON: ${(error as Error).message}` });
       return;
     }
-    (list as unknown[]).forEach((record, index) => add(record, index + 1));
+    (list as unknown[]).forEach((record, index) => {
+      add(record, index + 1);
+    });
     return;
   }
   text.split(/\r?\n/).forEach((raw, index) => {

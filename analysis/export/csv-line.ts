@@ -13,7 +13,14 @@ export function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvCell).join(',')}\n`;
 }
 
-function csvCell(value: CsvValue): string {
+/**
+ * One CSV cell, the project's only cell writer (exports, the topics and FAQ-gaps CSV reports): quoted when it holds a
+ * comma, quote, CR or LF; text starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` (never run as a formula).
+ *
+ * @example
+ * csvCell('=1+1'); // "'=1+1"
+ */
+export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? '1' : '0';

@@ -94,13 +94,13 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
   const insert = prepareCompiled(
     sqlite,
     db.insertInto('faq_matches').values({
-      analysis_run_id: slot('run') as unknown as number,
-      conversation_id: slot('conversation_id') as unknown as number,
-      entry_id: slot('entry_id') as unknown as number,
-      entry_version: slot('entry_version') as unknown as number,
-      score: slot('score') as unknown as number,
-      covered: slot('covered') as unknown as number,
-      cross_language: slot('cross_language') as unknown as number,
+      analysis_run_id: slot<number>('run'),
+      conversation_id: slot<number>('conversation_id'),
+      entry_id: slot<number>('entry_id'),
+      entry_version: slot<number>('entry_version'),
+      score: slot<number>('score'),
+      covered: slot<number>('covered'),
+      cross_language: slot<number>('cross_language'),
     }),
     ['run', 'conversation_id', 'entry_id', 'entry_version', 'score', 'covered', 'cross_language'],
   );

@@ -1,3 +1,5 @@
+import { csvCell } from '../export/csv-line.js';
+import { METRIC_DEFINITIONS } from '../metric-definitions.js';
 import type { FaqGapComparison, FaqGapReport } from './faq-gap-report.js';
 import type { GapFinding } from './gap-verdicts.js';
 
@@ -83,7 +85,7 @@ function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, stat
       ? `First ${windowDays(report)}-day report: nothing to compare with.`
       : `Compared with report ${comparison.previousReportId}, the last ${windowDays(report)}-day report: ${comparison.newSinceLast.length} new since last report, ${comparison.goneSinceLast.length} gone since last report.`,
     '',
-    'Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 hour, at most 4); UNUSED entries come last.',
+    `${METRIC_DEFINITIONS.priority.slice(0, -1)}; UNUSED entries come last.`,
     '',
   );
   if (report.findings.length > 0) {
@@ -134,14 +136,6 @@ function windowDays(report: FaqGapReport): number {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function csvCell(cell: string | number | null): string {
-  if (cell === null) return '';
-  const text = String(cell);
-  // A leading = + - @ would be read as a formula by spreadsheets: customer text must never run.
-  const safe = typeof cell === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function markdownText(text: string): string {

@@ -60,7 +60,8 @@ const isPublicAgentMessage = (message: FactsMessage): boolean => message.role ==
 const isCustomerMessage = (message: FactsMessage): boolean => message.role === 'customer' && !message.internal;
 
 /**
- * Computes one conversation's facts, following the README's definitions:
+ * Computes one conversation's facts, following the definitions (analysis/metric-definitions.ts; long form in
+ * docs/response-times.md):
  * - start: the first customer message, or `created_at` if earlier;
  * - first response: the first public message by a human agent (role `agent`, not internal) after the clock start;
  *   bot, system and internal messages never stop the clock. An outbound conversation (an agent wrote before the

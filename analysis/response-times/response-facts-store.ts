@@ -90,9 +90,9 @@ export async function computeResponseFacts(
     db
       .selectFrom('conversations')
       .select(['id', 'channel', 'created_at', 'resolved_at', 'assignee', 'tags'])
-      .where('id', '>', slot('after') as unknown as number)
+      .where('id', '>', slot<number>('after'))
       .orderBy('id')
-      .limit(slot('limit') as unknown as number),
+      .limit(slot<number>('limit')),
     ['after', 'limit'],
   );
   const selectMessages = prepareCompiled(
@@ -107,14 +107,14 @@ export async function computeResponseFacts(
         // Only the author of a public agent message is ever used: no string for the others.
         eb
           .case()
-          .when(eb.and([eb('author_role', '=', slot('agent') as AuthorRole), eb('internal', '=', slot('public') as unknown as number)]))
+          .when(eb.and([eb('author_role', '=', slot<AuthorRole>('agent')), eb('internal', '=', slot<number>('public'))]))
           .then(eb.ref('author_id'))
           .else(null)
           .end()
           .as('author_id'),
       ])
-      .where('conversation_id', '>=', slot('first') as unknown as number)
-      .where('conversation_id', '<=', slot('last') as unknown as number)
+      .where('conversation_id', '>=', slot<number>('first'))
+      .where('conversation_id', '<=', slot<number>('last'))
       .orderBy('conversation_id')
       .orderBy('created_at')
       .orderBy('external_id'),
@@ -125,8 +125,8 @@ export async function computeResponseFacts(
     db
       .selectFrom('conversation_events')
       .select(['conversation_id', 'kind', 'created_at'])
-      .where('conversation_id', '>=', slot('first') as unknown as number)
-      .where('conversation_id', '<=', slot('last') as unknown as number)
+      .where('conversation_id', '>=', slot<number>('first'))
+      .where('conversation_id', '<=', slot<number>('last'))
       .orderBy('conversation_id')
       .orderBy('created_at'),
     ['first', 'last'],

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
@@ -47,7 +46,7 @@ export interface TopicAnalysis {
 /**
  * Finds the topics of a set of questions without blocking the caller's event loop: the model is fitted on a sample
  * (chosen by key hash) in one worker thread, then both workers prepare and assign every question. With
- * `config.workers` 0, or where the compiled worker is missing (tests run the sources), the same jobs run inline.
+ * `config.workers` 0 the same jobs run inline.
  *
  * @example
  * const analysis = await analyzeTopics({ keys, channels, subjects, bodies }, DEFAULT_TOPICS_CONFIG);
@@ -230,7 +229,9 @@ function combine(
     .filter((cluster) => sizes[cluster]! > 0)
     .sort((a, b) => sizes[b]! - sizes[a]! || (fit.descriptions[a]!.label < fit.descriptions[b]!.label ? -1 : 1) || a - b);
   const position = new Int32Array(k).fill(-1);
-  order.forEach((cluster, i) => (position[cluster] = i));
+  order.forEach((cluster, i) => {
+    position[cluster] = i;
+  });
   const assignment = new Int32Array(count);
   for (let i = 0; i < count; i++) assignment[i] = clusterOf[i]! < 0 ? -1 : position[clusterOf[i]!]!;
   const topics = order.map((cluster) => ({
@@ -289,8 +290,9 @@ interface TopicWorkerPool {
 }
 
 function createPool(size: number): TopicWorkerPool | undefined {
-  const url = new URL('./topics-worker.js', import.meta.url);
-  if (size < 1 || !existsSync(fileURLToPath(url))) return undefined;
+  // topics-worker.js in the build, topics-worker.ts when the sources run (the tests load `.ts` in every thread).
+  const url = new URL(`./topics-worker${extname(import.meta.url)}`, import.meta.url);
+  if (size < 1) return undefined;
   const workers = Array.from({ length: size }, () => new Worker(url));
   const queues = workers.map(() => Promise.resolve());
   const send = (worker: Worker, request: TopicWorkerRequest): Promise<TopicWorkerResponse & { ok: true }> =>

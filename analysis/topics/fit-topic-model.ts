@@ -116,7 +116,9 @@ function dissolveSmallClusters(points: DenseVectors, clustering: KMeansResult, m
     const keep = [...sizes.keys()].filter((cluster) => sizes[cluster]! >= minSize);
     if (keep.length === current.k || keep.length === 0) return current;
     const centroids = new Float32Array(keep.length * d);
-    keep.forEach((cluster, i) => centroids.set(current.centroids.subarray(cluster * d, cluster * d + d), i * d));
+    keep.forEach((cluster, i) => {
+      centroids.set(current.centroids.subarray(cluster * d, cluster * d + d), i * d);
+    });
     current = runKMeans(points, centroids, keep.length, 5);
   }
   return current;

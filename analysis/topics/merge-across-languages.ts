@@ -53,7 +53,9 @@ export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis, minScore: nu
   });
   const order = topics.map((_, g) => g).sort((a, b) => topics[b]!.size - topics[a]!.size || a - b);
   const rank = new Int32Array(order.length);
-  order.forEach((g, position) => (rank[g] = position));
+  order.forEach((g, position) => {
+    rank[g] = position;
+  });
   const assignment = analysis.assignment.map((t) => (t < 0 ? t : rank[newIndex[t]!]!));
   return { ...analysis, assignment, topics: order.map((g) => topics[g]!) };
 }
@@ -80,7 +82,9 @@ function mergeDescriptions(topics: readonly AnalyzedTopic[]): AnalyzedTopic {
  */
 export function distinguishLabels(analysis: TopicAnalysis): TopicAnalysis {
   const byLabel = new Map<string, number[]>();
-  analysis.topics.forEach((topic, t) => byLabel.set(topic.label, [...(byLabel.get(topic.label) ?? []), t]));
+  analysis.topics.forEach((topic, t) => {
+    byLabel.set(topic.label, [...(byLabel.get(topic.label) ?? []), t]);
+  });
   if ([...byLabel.values()].every((group) => group.length === 1)) return analysis;
   const topics = analysis.topics.map((topic) => ({ ...topic }));
   for (const group of byLabel.values()) {

@@ -1,6 +1,7 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
+import { medianOf } from '../response-times/duration-statistics.js';
 
 /** The filter every topic read takes: [from, to) in UTC epoch ms on the conversation's creation, and a channel. */
 export interface TopicReportFilter {
@@ -172,7 +173,7 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
       conversations,
       previousConversations,
       growth: previousConversations === 0 ? null : (conversations - previousConversations) / previousConversations,
-      medianFirstResponseMs: median(responseTimes.get(topic.topic_id) ?? []),
+      medianFirstResponseMs: medianOf(responseTimes.get(topic.topic_id) ?? []),
       unanswered: unanswered.get(topic.topic_id) ?? 0,
       channels,
       languages,
@@ -242,9 +243,3 @@ export async function listConversationTopics(
   return query.execute();
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}

@@ -114,13 +114,13 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
   const insertTopic = prepareCompiled(
     sqlite,
     db.insertInto('topics').values({
-      analysis_run_id: slot('run') as unknown as number,
-      topic_id: slot('topic_id') as unknown as number,
+      analysis_run_id: slot<number>('run'),
+      topic_id: slot<number>('topic_id'),
       label: slot('label'),
       top_terms: slot('top_terms'),
       signature: slot('signature'),
-      size: slot('size') as unknown as number,
-      representative_conversation_id: slot('representative_conversation_id') as unknown as number,
+      size: slot<number>('size'),
+      representative_conversation_id: slot<number>('representative_conversation_id'),
       representative_question: slot('representative_question'),
     }),
     ['run', 'topic_id', 'label', 'top_terms', 'signature', 'size', 'representative_conversation_id', 'representative_question'],
@@ -128,20 +128,20 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
   const insertQuestion = prepareCompiled(
     sqlite,
     db.insertInto('conversation_questions').values({
-      conversation_id: slot('conversation_id') as unknown as number,
+      conversation_id: slot<number>('conversation_id'),
       question: slot('question'),
       language: slot('language'),
-      analysis_run_id: slot('run') as unknown as number,
+      analysis_run_id: slot<number>('run'),
     }),
     ['run', 'conversation_id', 'question', 'language'],
   );
   const insertAssignment = prepareCompiled(
     sqlite,
     db.insertInto('topic_assignments').values({
-      analysis_run_id: slot('run') as unknown as number,
-      conversation_id: slot('conversation_id') as unknown as number,
-      topic_id: slot('topic_id') as unknown as number,
-      similarity: slot('similarity') as unknown as number,
+      analysis_run_id: slot<number>('run'),
+      conversation_id: slot<number>('conversation_id'),
+      topic_id: slot<number>('topic_id'),
+      similarity: slot<number>('similarity'),
     }),
     ['run', 'conversation_id', 'topic_id', 'similarity'],
   );
@@ -210,6 +210,8 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
 /** Where each slot goes among a statement's positional parameters. */
 function positions<Slots extends string>(order: readonly Slots[]): Record<Slots, number> {
   const at = {} as Record<Slots, number>;
-  order.forEach((name, index) => (at[name] = index));
+  order.forEach((name, index) => {
+    at[name] = index;
+  });
   return at;
 }

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { sql } from '#kysely';
 import { markAbandonedRuns } from '../../db/abandoned-runs.js';
-import { findLatestSucceededAnalysisRunId, pruneAnalysisResults } from '../../db/analysis-runs.js';
+import { finishAnalysisRun, insertAnalysisRun } from '../../db/analysis-runs.js';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
@@ -90,15 +89,11 @@ export async function runAnalysis(handle: DatabaseHandle, config: SupportlensCon
   const { db } = handle;
   await markAbandonedRuns(handle.db, 'analysis_runs', 'the process ended before the run finished; the previous results were kept');
   const startedAt = Date.now();
-  const run = await db
-    .insertInto('analysis_runs')
-    .values({ started_at: startedAt, status: 'running', pid: process.pid, hostname: hostname() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const summary: AnalysisRunSummary = { runId: run.id, status: 'succeeded', config: config.source, analyses: {}, durationMs: 0 };
+  const runId = await insertAnalysisRun(db, { startedAt, pid: process.pid, hostname: hostname() });
+  const summary: AnalysisRunSummary = { runId, status: 'succeeded', config: config.source, analyses: {}, durationMs: 0 };
   try {
     for (const step of steps) {
-      summary.analyses[step.name] = await step.run(handle, config, run.id);
+      summary.analyses[step.name] = await step.run(handle, config, runId);
       if (process.env[KILL_AFTER_STEP_VARIABLE] === step.name) process.kill(process.pid, 'SIGKILL');
     }
   } catch (error) {
@@ -106,26 +101,13 @@ export async function runAnalysis(handle: DatabaseHandle, config: SupportlensCon
     summary.error = (error as Error).message ?? String(error);
   }
   summary.durationMs = Date.now() - startedAt;
-  await sql`begin immediate`.execute(db);
-  try {
-    // Readers that looked up the previous run just before this commit still find its rows.
-    const previous = await findLatestSucceededAnalysisRunId(db);
-    await db
-      .updateTable('analysis_runs')
-      .set({
-        finished_at: Date.now(),
-        status: summary.status,
-        summary: JSON.stringify({ config: summary.config, analyses: summary.analyses, durationMs: summary.durationMs }),
-        error: summary.error ?? null,
-      })
-      .where('id', '=', run.id)
-      .execute();
-    if (summary.status === 'succeeded') await pruneAnalysisResults(db, { keep: previous === undefined ? [run.id] : [run.id, previous] });
-    await sql`commit`.execute(db);
-  } catch (error) {
-    if (handle.sqlite.inTransaction) await sql`rollback`.execute(db);
-    throw error;
-  }
+  await finishAnalysisRun(handle, {
+    runId,
+    finishedAt: Date.now(),
+    status: summary.status,
+    summary: { config: summary.config, analyses: summary.analyses, durationMs: summary.durationMs },
+    error: summary.error ?? null,
+  });
   return summary;
 }
 

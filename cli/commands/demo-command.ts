@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { openDatabase } from '../../db/connection.js';
+import { countConversationsByChannel, hasConversations } from '../../db/conversation-queries.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { generateDemoData } from '../demo/generate-demo-data.js';
 import { loadConfig } from '../config.js';
@@ -21,8 +22,7 @@ export function demoCommand(): Command {
     .action(async (options: { db: string; dir: string; days: string; serve?: boolean; port: string }) => {
       const handle = await openDatabase({ path: options.db });
       try {
-        const existing = await handle.db.selectFrom('conversations').select('id').limit(1).executeTakeFirst();
-        if (!existing) {
+        if (!(await hasConversations(handle.db))) {
           if (!existsSync(join(options.dir, 'inbox'))) {
             const generated = generateDemoData({ outDir: options.dir, days: Number(options.days), seed: 1 });
             process.stdout.write(`demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`);
@@ -36,12 +36,7 @@ export function demoCommand(): Command {
         }
         const analysis = await runAnalysis(handle, await loadConfig());
         process.stdout.write(`analysis run ${analysis.runId} ${analysis.status} in ${(analysis.durationMs / 1000).toFixed(1)} s${analysis.error ? `: ${analysis.error}` : ''}\n`);
-        const counts = await handle.db
-          .selectFrom('conversations')
-          .select(['channel', (eb) => eb.fn.countAll<number>().as('conversations')])
-          .groupBy('channel')
-          .orderBy('channel')
-          .execute();
+        const counts = await countConversationsByChannel(handle.db);
         for (const row of counts) process.stdout.write(`  ${row.channel}: ${row.conversations} conversations\n`);
         process.stdout.write(
           `database: ${options.db}\nnext: node dist/cli/main.js report response-times --group-by channel --db ${options.db}\n`,

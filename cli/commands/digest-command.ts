@@ -5,7 +5,7 @@ import { DIGEST_FORMATS, renderDigest, type DigestFormat } from '../../analysis/
 import { loadConfig } from '../config.js';
 import { runDeliveries } from '../deliveries/run-deliveries.js';
 import { dbOption, UsageError } from '../options.js';
-import { acquireJobLock } from '../schedule/job-lock.js';
+import { acquireJobLock } from '../../db/job-lock.js';
 import { NIGHTLY_JOB } from '../schedule/run-tick.js';
 
 interface DigestCommandOptions {
@@ -40,7 +40,7 @@ Exit codes: 0 printed (and delivered, or nothing to deliver), 1 a delivery faile
       const config = await loadConfig(options.config);
       const zone = config.responseTimes.reportingTimeZone;
       if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) throw new UsageError(`--as-of: "${options.asOf}" is not a date (YYYY-MM-DD)`);
-      let window;
+      let window: ReturnType<typeof digestWindow>;
       try {
         window = digestWindow(options.period, { day: options.asOf }, zone);
       } catch (error) {

@@ -5,6 +5,7 @@ import { getFaqGapReport, saveFaqGapReport } from '../../analysis/faq/faq-gap-re
 import { renderGapReport, type GapReportFormat } from '../../analysis/faq/render-gap-report.js';
 import { dbOption } from '../options.js';
 import { resolveReportRange } from '../report-options.js';
+import { METRIC_DEFINITIONS } from '../../analysis/metric-definitions.js';
 
 interface ReportFaqGapsOptions {
   db: string;
@@ -30,7 +31,8 @@ export function reportFaqGapsCommand(): Command {
       `
 Uses the topics and FAQ matches of the latest "supportlens analyze". Growth compares with the previous period of
 equal length. Each report is saved with its findings' ids, so the next one lists what is new and what is gone.
-Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 hour, at most 4).`,
+${METRIC_DEFINITIONS.priority}
+${METRIC_DEFINITIONS.covered}`,
     )
     .action(async (options: ReportFaqGapsOptions) => {
       const handle = await openDatabase({ path: options.db });

@@ -18,6 +18,8 @@ import {
   type TargetOutcome,
 } from '../../analysis/response-times/response-time-queries.js';
 import { loadConfig } from '../config.js';
+import { METRIC_DEFINITIONS, withinTargetDefinition } from '../../analysis/metric-definitions.js';
+import { DEFAULT_RESPONSE_TIME_CONFIG } from '../../analysis/response-times/response-time-config.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, UsageError } from '../options.js';
 import { asOfFromFlag, filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
@@ -39,6 +41,16 @@ interface ReportResponseTimesOptions extends FilterFlags {
 const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** `supportlens report response-times`: figures, breaches or heatmap over the facts of the last analysis. */
+/** The definitions this report's figures follow, quoted in its help (analysis/metric-definitions.ts). */
+const RESPONSE_TIME_DEFINITIONS = [
+  METRIC_DEFINITIONS.start,
+  METRIC_DEFINITIONS.firstResponse,
+  METRIC_DEFINITIONS.replyTime,
+  METRIC_DEFINITIONS.resolution,
+  METRIC_DEFINITIONS.businessTime,
+  withinTargetDefinition(DEFAULT_RESPONSE_TIME_CONFIG.targets, 'defaults'),
+];
+
 export function reportResponseTimesCommand(): Command {
   const command = new Command('response-times')
     .description('First response, reply and resolution times: counts, mean, median, p90, p95, targets met')
@@ -56,7 +68,9 @@ export function reportResponseTimesCommand(): Command {
       'after',
       `
 Reads the facts of the last "supportlens analyze". Durations in CSV and JSON are milliseconds; percentiles are exact
-over the conversations of each group (reply times: over every reply), by linear interpolation between closest ranks.`,
+over the conversations of each group (reply times: over every reply), by linear interpolation between closest ranks.
+
+${RESPONSE_TIME_DEFINITIONS.join('\n')}`,
     )
     .action(async (options: ReportResponseTimesOptions) => {
       const format = options.format as ReportFormat;

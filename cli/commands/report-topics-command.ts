@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
+import { csvCell } from '../../analysis/export/csv-line.js';
+import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, UsageError } from '../options.js';
@@ -71,21 +73,6 @@ function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
     header,
     rows.map((row) => row.map((cell, i) => (i === 8 && typeof cell === 'string' ? oneLine(cell, 100) : i === 1 && typeof cell === 'string' ? oneLine(cell, 40) : cell))),
   )}\n`;
-}
-
-function csvCell(cell: string | number | null): string {
-  if (cell === null) return '';
-  const text = String(cell);
-  // A leading = + - @ would be read as a formula by spreadsheets: customer text must never run.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof cell === 'string' ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function formatDuration(ms: number): string {
-  const minutes = ms / 60_000;
-  if (minutes < 1) return `${Math.round(ms / 1000)}s`;
-  if (minutes < 120) return `${Math.round(minutes)}m`;
-  return `${(minutes / 60).toFixed(1)}h`;
 }
 
 function oneLine(text: string, max: number): string {

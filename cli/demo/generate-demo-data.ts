@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { mulberry32 } from '../../analysis/topics/seeded-random.js';
 import { AGENTS, DEMO_FAQ, DEMO_TOPICS, type DemoQuestionGroup, type DemoTopic } from './demo-content.js';
 
 export interface DemoDataOptions {
@@ -308,14 +309,7 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 }
 
 function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed >>> 0 || 1);
 }
 
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';

@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '../../db/connection.js';
+import { findLastFinishedJobRunSummary } from '../../db/job-run-queries.js';
 
 /** An inbox file that could not be read or loaded, as remembered from one tick to the next (in `job_runs.summary`). */
 export interface FailingFile {
@@ -38,17 +39,10 @@ export function recordFailure(previous: FailingFile | undefined, failure: { path
 
 /** The failing files the last finished run of the job left (none before the first). */
 export async function listFailingFiles(handle: DatabaseHandle, job: string): Promise<FailingFile[]> {
-  const last = await handle.db
-    .selectFrom('job_runs')
-    .select('summary')
-    .where('job', '=', job)
-    .where('status', 'not in', ['running', 'skipped'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!last?.summary) return [];
+  const last = await findLastFinishedJobRunSummary(handle.db, job);
+  if (!last) return [];
   try {
-    const summary = JSON.parse(last.summary) as { failing?: unknown };
+    const summary = JSON.parse(last) as { failing?: unknown };
     return Array.isArray(summary.failing) ? summary.failing.filter(isFailingFile) : [];
   } catch {
     return [];

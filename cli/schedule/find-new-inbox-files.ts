@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseHandle } from '../../db/connection.js';
+import { listLoadedFileHashes } from '../../db/ingest-file-queries.js';
 import { listInputFiles, MissingInputError, type InputFile } from '../../ingest/list-input-files.js';
 import { deferUntilRetry, recordFailure, type FailingFile } from './failing-files.js';
 
@@ -67,7 +68,7 @@ export async function findNewInboxFiles(
 ): Promise<InboxScan> {
   const now = options.now ?? Date.now;
   const scan: InboxScan = { newFiles: [], waiting: [], known: 0, missing: false, unreadable: [], deferred: [], failing: [] };
-  let listing;
+  let listing: Awaited<ReturnType<typeof listInputFiles>>;
   try {
     listing = await listInputFiles([resolve(inbox)]);
   } catch (error) {
@@ -106,7 +107,7 @@ export async function findNewInboxFiles(
       scan.failing.push(recordFailure(failing.get(file.path), { path: file.path, error: message, signature: file.signature }));
     }
   }
-  const known = await loadedHashes(handle, hashed.map((file) => file.sha256));
+  const known = await listLoadedFileHashes(handle.db, hashed.map((file) => file.sha256));
   const seen = new Set<string>();
   for (const file of hashed) {
     if (known.has(file.sha256)) scan.known += 1;
@@ -116,23 +117,6 @@ export async function findNewInboxFiles(
     }
   }
   return scan;
-}
-
-const HASH_LOOKUP_CHUNK = 500;
-
-async function loadedHashes(handle: DatabaseHandle, hashes: string[]): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (let start = 0; start < hashes.length; start += HASH_LOOKUP_CHUNK) {
-    const rows = await handle.db
-      .selectFrom('ingest_files')
-      .select('sha256')
-      .distinct()
-      .where('status', '=', 'loaded')
-      .where('sha256', 'in', hashes.slice(start, start + HASH_LOOKUP_CHUNK))
-      .execute();
-    for (const row of rows) if (row.sha256 !== null) known.add(row.sha256);
-  }
-  return known;
 }
 
 /** Size and change time: a chmod, a rewrite or a new copy under the same name moves it. */

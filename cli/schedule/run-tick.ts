@@ -8,7 +8,8 @@ import { runAnalysis, type AnalysisRunSummary } from '../commands/analyze-comman
 import type { SupportlensConfig } from '../config.js';
 import { listFailingFiles, recordFailure, type FailingFile } from './failing-files.js';
 import { findNewInboxFiles, type InboxFile, type InboxScan, type InboxScanOptions } from './find-new-inbox-files.js';
-import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from './job-lock.js';
+import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from '../../db/job-lock.js';
+import { insertJobRun, isAnalysisBehindIngest, markRunningJobRunsInterrupted, updateJobRun } from '../../db/job-run-queries.js';
 import { runDeliveries, type DeliveryOutcome, type RunDeliveriesOptions } from '../deliveries/run-deliveries.js';
 
 /** The job a tick runs, and the name of its lock. */
@@ -115,23 +116,14 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
 
 /** Only the lock holder runs, so a run still `running` when we hold the lock was left by a holder that died. */
 async function markAbandonedJobRuns(handle: DatabaseHandle): Promise<void> {
-  await handle.db
-    .updateTable('job_runs')
-    .set({ status: 'interrupted', finished_at: Date.now(), error: 'the process ended before the run finished (its lock was taken over)' })
-    .where('status', '=', 'running')
-    .execute();
+  await markRunningJobRunsInterrupted(handle.db, { at: Date.now(), error: 'the process ended before the run finished (its lock was taken over)' });
 }
 
 async function skipped(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions, message: string): Promise<TickResult> {
   const now = Date.now();
   let jobRunId = 0;
   try {
-    const row = await handle.db
-      .insertInto('job_runs')
-      .values({ ...jobRunIdentity(config, options.trigger, 1, now), finished_at: now, status: 'skipped', error: message })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    jobRunId = row.id;
+    jobRunId = await insertJobRun(handle.db, { ...jobRunIdentity(config, options.trigger, 1, now), finished_at: now, status: 'skipped', error: message });
   } catch (error) {
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
   }
@@ -146,13 +138,9 @@ async function skipped(handle: DatabaseHandle, config: SupportlensConfig, option
 
 async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, stages: TickStages, attempt: number, options: RunTickOptions): Promise<JobAttempt> {
   const { db } = handle;
-  const row = await db
-    .insertInto('job_runs')
-    .values({ ...jobRunIdentity(config, options.trigger, attempt, Date.now()), status: 'running' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const jobRunId = await insertJobRun(db, { ...jobRunIdentity(config, options.trigger, attempt, Date.now()), status: 'running' });
   const outcome: JobAttempt = {
-    jobRunId: row.id,
+    jobRunId,
     attempt,
     status: 'running',
     files: [],
@@ -227,16 +215,14 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
   }
   if ((outcome.status === 'succeeded' || outcome.status === 'partial') && config.deliveries.destinations.length > 0) {
     try {
-      outcome.deliveries = await stages.deliver(handle, config, { jobRunId: row.id, log: options.log });
+      outcome.deliveries = await stages.deliver(handle, config, { jobRunId, log: options.log });
     } catch (error) {
       // A delivery problem never fails the load: it is recorded beside it.
       outcome.deliveryError = (error as Error).message ?? String(error);
       options.log?.(`deliveries could not run: ${outcome.deliveryError}`);
     }
   }
-  await db
-    .updateTable('job_runs')
-    .set({
+  await updateJobRun(db, jobRunId, {
       finished_at: Date.now(),
       status: outcome.status,
       files: JSON.stringify(outcome.files),
@@ -258,9 +244,7 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
         ...(outcome.deliveryError ? { deliveryError: outcome.deliveryError } : {}),
       }),
       error: outcome.error?.slice(0, 10_000) ?? null,
-    })
-    .where('id', '=', row.id)
-    .execute();
+  });
   return outcome;
 }
 
@@ -269,18 +253,7 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
  * `supportlens ingest`) loaded them and the analysis failed or never ran, so this tick analyses even with no new file.
  */
 async function isAnalysisBehind(handle: DatabaseHandle): Promise<boolean> {
-  const loaded = await handle.db
-    .selectFrom('ingest_files')
-    .select((eb) => eb.fn.max('finished_at').as('at'))
-    .where('status', '=', 'loaded')
-    .executeTakeFirst();
-  if (loaded?.at == null) return false;
-  const analysed = await handle.db
-    .selectFrom('analysis_runs')
-    .select((eb) => eb.fn.max('started_at').as('at'))
-    .where('status', '=', 'succeeded')
-    .executeTakeFirst();
-  return analysed?.at == null || analysed.at < loaded.at;
+  return isAnalysisBehindIngest(handle.db);
 }
 
 function jobRunIdentity(config: SupportlensConfig, trigger: JobTrigger, attempt: number, startedAt: number) {

@@ -22,13 +22,9 @@
     return node;
   }
 
+  // The CLI's formatter (format-duration.js, generated from analysis/response-times/duration-text.ts); a dash for none.
   function formatDuration(ms) {
-    if (ms === null || ms === undefined || !isFinite(ms)) return '\u2014';
-    var s = ms / 1000;
-    if (s < 60) return round1(s) + ' s';
-    if (s < 3600) return round1(s / 60) + ' min';
-    if (s < 86400) return round1(s / 3600) + ' h';
-    return round1(s / 86400) + ' d';
+    return window.supportlensFormatDuration(ms) || '\u2014';
   }
 
   function formatShare(share) {

@@ -32,7 +32,7 @@ test.each(delays.map((share, index) => [index + 1, share]))(
   'case %i: analyze killed (SIGKILL) at %f of a full run: every reader gives the previous run or the new one, whole',
   async (index, share) => {
     const db = copyOfBase(demo, `fault-${index}`);
-    const child = spawn(process.execPath, [CLI, 'analyze', '--db', db, '--quiet', '--config', demo.changedConfig], { cwd: folder.path, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...CLI, 'analyze', '--db', db, '--quiet', '--config', demo.changedConfig], { cwd: folder.path, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), Math.round(share * fullRunMs * 1.1));
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
     clearTimeout(timer);

@@ -33,10 +33,10 @@ test.each([
   const earlier = preload ? 5 : 0;
   if (preload) {
     const small = writeMessagesCsv(join(folder.path, 'earlier.csv'), earlier);
-    expect(spawnSync(process.execPath, [CLI, 'ingest', '--db', db, '--quiet', small]).status).toBe(0);
+    expect(spawnSync(process.execPath, [...CLI, 'ingest', '--db', db, '--quiet', small]).status).toBe(0);
   }
   const sizeBefore = existsSync(db) ? statSync(db).size : 0;
-  const child = spawn(process.execPath, [CLI, 'ingest', '--db', db, '--quiet', csv], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [...CLI, 'ingest', '--db', db, '--quiet', csv], { stdio: 'ignore' });
   const wal = `${db}-wal`;
   const journal = `${db}-journal`;
   // Kill once the transaction has clearly started writing pages (into the log, or into the file under a journal).
@@ -68,7 +68,7 @@ test.each([
     await handle.close();
   }
 
-  const rerun = spawnSync(process.execPath, [CLI, 'ingest', '--db', db, '--json', csv], { encoding: 'utf8' });
+  const rerun = spawnSync(process.execPath, [...CLI, 'ingest', '--db', db, '--json', csv], { encoding: 'utf8' });
   expect(rerun.status).toBe(0);
   const summary = JSON.parse(rerun.stdout) as { records: { inserted: number; unchanged: number } };
   // The earlier file's rows are the first rows of the large one (same ids and content): unchanged.

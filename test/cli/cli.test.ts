@@ -13,7 +13,7 @@ beforeEach(() => {
 afterEach(() => folder.cleanup());
 
 function supportlens(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: folder.path });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', cwd: folder.path });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

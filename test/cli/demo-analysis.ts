@@ -17,7 +17,7 @@ export interface DemoAnalysis {
 }
 
 export function runCli(folder: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: folder, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 });
+  return spawnSync(process.execPath, [...CLI, ...args], { cwd: folder, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 });
 }
 
 export function succeed(folder: string, args: readonly string[]): string {

@@ -13,7 +13,7 @@ let firstDay = '';
 let lastDay = '';
 
 function supportlens(...args: string[]): string {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: folder.path, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', cwd: folder.path, maxBuffer: 64 * 1024 * 1024 });
   expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
   return result.stdout;
 }

@@ -16,7 +16,7 @@ const db = join(folder.path, 'demo.db');
 let demo: DemoDataSummary;
 
 function supportlens(...args: string[]): string {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
   return result.stdout;
 }

@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 function supportlens(args: string[], options: SpawnOptions = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' }, ...options });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' }, ...options });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -37,7 +37,7 @@ function readOnlyForOtherUser(path: string, mode: number): void {
 
 /** `serve` until it prints its URL (resolves the URL) or exits (resolves the exit code and stderr). */
 function serve(args: string[], options: SpawnOptions = {}): Promise<{ url?: string; code?: number | null; stderr: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' }, ...options });
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], { cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' }, ...options });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -79,7 +79,7 @@ function snapshot(path: string): Snapshot {
 }
 
 function ingest(db: string, paths: string[]): { status: number | null; summary: { status: string; records: { read: number; inserted: number; unchanged: number; updated: number; rejected: number }; files: { records: { read: number } }[] } } {
-  const result = spawnSync(process.execPath, [CLI, 'ingest', '--db', db, '--json', ...paths], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync(process.execPath, [...CLI, 'ingest', '--db', db, '--json', ...paths], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   return { status: result.status, summary: JSON.parse(result.stdout) as ReturnType<typeof ingest>['summary'] };
 }
 
@@ -119,7 +119,7 @@ test.each(points.map((point, index) => [index + 1, point.file, point.share, poin
   'case %i: ingest killed (SIGKILL) in file %i at %f of its records: only whole files were kept, and a rerun gives exactly a clean run',
   async (index, _file, _share, point) => {
     const db = join(folder.path, `fault-${index}.db`);
-    const child = spawn(process.execPath, [CLI, 'ingest', '--db', db, '--quiet', ...files], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SUPPORTLENS_TEST_PROGRESS: '1' } });
+    const child = spawn(process.execPath, [...CLI, 'ingest', '--db', db, '--quiet', ...files], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SUPPORTLENS_TEST_PROGRESS: '1' } });
     const target = Math.floor(point.share * fileRecords[point.file]!);
     let seen = '';
     let timer: NodeJS.Timeout | undefined;

@@ -1,19 +1,19 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CLI } from '../helpers.js';
 import { generateQuestions } from '../../bench/synthetic-questions.js';
 
 const run = promisify(execFile);
-const CLI = resolve('dist/cli/main.js');
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2024, 4, 1);
 
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 32 * 2 ** 20 });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { maxBuffer: 32 * 2 ** 20 });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };

@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CLI } from '../helpers.js';
 import { conversationLines } from '../analysis/topics/conversation-fixtures.js';
 
 const run = promisify(execFile);
-const CLI = resolve('dist/cli/main.js');
 
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 32 * 2 ** 20 });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { maxBuffer: 32 * 2 ** 20 });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };

@@ -13,7 +13,7 @@ beforeEach(() => {
 afterEach(() => folder.cleanup());
 
 function supportlens(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -55,7 +55,7 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
 test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => {
   supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
   supportlens('analyze', '--db', db, '--quiet');
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example'], {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example'], {
     cwd: folder.path,
     env: { ...process.env, SUPPORTLENS_TOKEN: '' },
   });
@@ -94,7 +94,7 @@ test('serve --schedule runs the nightly job in the same process; the dashboard s
   const past = new Date(Date.now() - 60_000);
   utimesSync(join(folder.path, 'inbox', 'day.jsonl'), past, past);
   writeFileSync(join(folder.path, 'config.json'), JSON.stringify({ schedule: { cron: '*/2 * * * * *', inbox: 'inbox' } }));
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--schedule', '--config', 'config.json'], {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--db', db, '--port', '0', '--schedule', '--config', 'config.json'], {
     cwd: folder.path,
     env: { ...process.env, SUPPORTLENS_TOKEN: '' },
   });

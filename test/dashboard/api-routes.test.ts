@@ -185,7 +185,7 @@ describe('pages and headers', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     const scripts = [...res.body.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
-    expect(scripts.length).toBe(3);
+    expect(scripts.length).toBe(4); // Chart.js, format-duration (the CLI's formatter), the chart wrapper, the page's own
     for (const [, attributes, content] of scripts) {
       expect(attributes).toMatch(/^ src="\/static\/[a-z.-]+\.js"$/);
       expect(content).toBe('');

@@ -3,7 +3,9 @@ import type { ResponseTimeGroup } from '../../analysis/response-times/response-t
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import { fillDays, overviewFigures } from '../../dashboard/chart-shaping.js';
+import { FORMAT_DURATION_SCRIPT } from '../../dashboard/format-duration-script.js';
 import { ROOT } from '../helpers.js';
 import { daysBetween, QueryParameterError, resolveRange } from '../../dashboard/dashboard-range.js';
 import { escapeHtml, html } from '../../dashboard/html.js';
@@ -57,21 +59,30 @@ describe('fillDays', () => {
 function clientHelpers(): { formatDuration: (ms: number | null) => string; formatShare: (share: number | null) => string; toUnit: (ms: number | null, unit: number) => number | null } {
   const window: Record<string, unknown> = {};
   const defaults = { font: {}, plugins: { legend: {} } };
-  runInNewContext(readFileSync(join(ROOT, 'dashboard/static/dashboard-charts.js'), 'utf8'), { window, Chart: { defaults } });
+  const context = { window, Chart: { defaults } };
+  runInNewContext(FORMAT_DURATION_SCRIPT, context);
+  runInNewContext(readFileSync(join(ROOT, 'dashboard/static/dashboard-charts.js'), 'utf8'), context);
   return window.SupportlensCharts as ReturnType<typeof clientHelpers>;
 }
 const client = clientHelpers();
 
 test.each([
   [null, '\u2014'],
-  [0, '0 s'],
-  [45_000, '45 s'],
-  [90_000, '1.5 min'],
-  [3 * 3_600_000 + 720_000, '3.2 h'],
-  [2.05 * 86_400_000, '2.1 d'],
+  [0, '0s'],
+  [45_000, '45s'],
+  [90_000, '1m 30s'],
+  [3 * 3_600_000 + 720_000, '3h 12m'],
+  [2.05 * 86_400_000, '2d 1h'],
 ])('formatDuration(%s) = %s', (ms, text) => {
   expect(client.formatDuration(ms)).toBe(text);
 });
+
+test.each([0, 999, 45_000, 90_000, 3_599_499, 3 * 3_600_000 + 720_000, 2.05 * 86_400_000, -61_000])(
+  'the dashboard writes %s ms exactly as the CLI does (one formatter)',
+  (ms) => {
+    expect(client.formatDuration(ms)).toBe(formatDuration(ms));
+  },
+);
 
 test.each([
   [null, '\u2014'],

@@ -1,15 +1,12 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { buildApp } from '../../dashboard/build-app.js';
-import { ROOT, temporaryFolder } from '../helpers.js';
+import { temporaryFolder } from '../helpers.js';
 import { config, seedDashboardDatabase } from './dashboard-db.js';
 
 const NOW = Date.parse('2026-04-01T12:00:00Z');
-/** The compiled report thread (`npm test` builds first): the server runs it from dist/. */
-const THREAD_URL = pathToFileURL(join(ROOT, 'dist/dashboard/report-worker.js'));
 const RANGE = 'from=2026-03-04&to=2026-03-31';
 
 let folder: ReturnType<typeof temporaryFolder>;
@@ -22,7 +19,7 @@ beforeAll(async () => {
   handle = await seedDashboardDatabase(folder.path);
   // No cache: every analytics request is a cold one.
   const deps = { db: handle.db, responseTimes: config.responseTimes, now: () => NOW, cacheTtlMs: 0 };
-  threaded = await buildApp({ ...deps, databasePath: join(folder.path, 'supportlens.db'), reportThreadUrl: THREAD_URL });
+  threaded = await buildApp({ ...deps, databasePath: join(folder.path, 'supportlens.db') });
   inPlace = await buildApp(deps);
 }, 120_000);
 

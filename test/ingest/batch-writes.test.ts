@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { BatchEncoder, DecodedBatch, RunTracker } from '../../ingest/record-codec.js';
 import { runIngest } from '../../ingest/run-ingest.js';
+import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { readMessagesCsvEncoded } from '../../ingest/sources/messages-csv.js';
 import { IngestStore } from '../../ingest/store.js';
-import { eachTestDatabaseAndFolder, ROOT, seededRandom, type TemporaryFolder } from '../helpers.js';
+import { eachTestDatabaseAndFolder, seededRandom, type TemporaryFolder } from '../helpers.js';
 
 // Full batches of message rows that the store knows to be new are written without a savepoint (no way to undo
 // them); these tests check that the knowledge is right, whatever the file holds.
@@ -221,11 +221,10 @@ function randomRows(random: () => number, count: number, firstConversation: numb
   return rows;
 }
 
-const WORKER_URL = pathToFileURL(join(ROOT, 'dist/ingest/parse-worker.js'));
 
 describe.each([
   ['parsed in place', { parseInWorker: false }],
-  ['parsed in a worker thread', { parseInWorker: true, workerUrl: WORKER_URL }],
+  ['parsed in a worker thread', { parseInWorker: true, workerUrl: PARSE_WORKER_URL }],
 ])('random files, %s: counts and stored rows match storing the rows one at a time', (_, parsing) => {
   test.each([1, 2, 3, 4])('seed %i', async (seed) => {
     const random = seededRandom(seed);

@@ -100,7 +100,7 @@ test(
     mkdirSync(loop);
     writeFileSync(join(loop, 'a.jsonl'), CONVERSATION);
     symlinkSync('../loop', join(loop, 'self'));
-    const result = spawnSync(process.execPath, [CLI, 'ingest', '--db', join(folder.path, 'l.db'), loop], { encoding: 'utf8', timeout: WALK_LIMIT_MS });
+    const result = spawnSync(process.execPath, [...CLI, 'ingest', '--db', join(folder.path, 'l.db'), loop], { encoding: 'utf8', timeout: WALK_LIMIT_MS });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`skipped: ${join(loop, 'self')}: leads to a folder already read as ${loop}, skipped\n`);
   },

@@ -1,12 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { exitCodeFor } from '../../cli/commands/ingest-command.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ingest.js';
-import { memoryDatabase, ROOT, temporaryFolder } from '../helpers.js';
+import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
+import { memoryDatabase, temporaryFolder } from '../helpers.js';
 import { caseSeed, createRandom, FUZZ_TARGETS, mutatedInput, randomInput, type Random } from './fuzz/fuzz-inputs.js';
 
 // `npm run fuzz` runs more cases (FUZZ_MUTATION_CASES, per reader) from another seed (FUZZ_SEED); the suite runs a few, always the same.
@@ -16,8 +16,6 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 19);
 const KEEP = join(tmpdir(), 'supportlens-fuzz-failures');
 
 /** The compiled parsing thread (`npm test` builds first): large CSV and JSON Lines files are parsed there in production. */
-const WORKER_URL = pathToFileURL(join(ROOT, 'dist/ingest/parse-worker.js'));
-const WORKER_BUILT = existsSync(new URL(WORKER_URL));
 const WORKER_FORMATS = new Set(['conversations-jsonl', 'messages-csv']);
 
 const folder = temporaryFolder('supportlens-fuzz-');
@@ -102,7 +100,7 @@ async function checkInput(bytes: Buffer, path: string, inWorker: boolean): Promi
   writeFileSync(path, bytes);
   const handle = await memoryDatabase();
   try {
-    const options = { paths: [path], timezone: 'UTC', ...(inWorker ? { parseInWorker: true, workerUrl: WORKER_URL } : { parseInWorker: false }) };
+    const options = { paths: [path], timezone: 'UTC', ...(inWorker ? { parseInWorker: true, workerUrl: PARSE_WORKER_URL } : { parseInWorker: false }) };
     const first = await runIngest(handle, options);
     await expectConsistentRun(handle, first, path);
     const file = first.files[0]!;
@@ -151,7 +149,7 @@ test.each(FUZZ_TARGETS.map((target) => [target.name, target] as const))(
   `%s: ${CASES} mutated files ingest without a crash, with consistent counts and rejects, and a second ingest changes nothing`,
   async (name, target) => {
     for (let index = 0; index < CASES; index++) {
-      const inWorker = WORKER_BUILT && WORKER_FORMATS.has(name) && index % 3 === 2;
+      const inWorker = WORKER_FORMATS.has(name) && index % 3 === 2;
       await runCase(name, index, (random) => ({ ...mutatedInput(target, random), extension: target.extension }), inWorker);
     }
   },
@@ -159,5 +157,5 @@ test.each(FUZZ_TARGETS.map((target) => [target.name, target] as const))(
 );
 
 test(`format detection and every reader: ${CASES * 2} random files (bytes, text, JSON, CSV) keep the same promises`, async () => {
-  for (let index = 0; index < CASES * 2; index++) await runCase('random', index, randomInput, WORKER_BUILT && index % 4 === 3);
+  for (let index = 0; index < CASES * 2; index++) await runCase('random', index, randomInput, index % 4 === 3);
 }, 600_000);

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ingest.js';
-import { FIXTURES, memoryDatabase, ROOT, seededRandom } from '../helpers.js';
+import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
+import { FIXTURES, memoryDatabase, seededRandom } from '../helpers.js';
 
 /** One small valid file of every format ingest reads: the corpus the mutations start from, with the fixtures. */
 const SEEDS: [name: string, content: string][] = [
@@ -238,14 +238,13 @@ export async function runFuzz(folder: string, seed: number, count: number): Prom
 }
 
 async function fuzzInto(databaseFor: (index: number) => Promise<DatabaseHandle>, folder: string, seed: number, count: number): Promise<FuzzTotals> {
-  const workerUrl = pathToFileURL(join(ROOT, 'dist/ingest/parse-worker.js'));
   const totals: FuzzTotals = { cases: 0, byStatus: {}, records: { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }, violations: [] };
   for (const fuzzCase of fuzzCases(seed, count)) {
     const path = join(folder, fuzzCase.name);
     writeFileSync(path, fuzzCase.bytes);
     const where = `case ${fuzzCase.index} of seed ${seed} (${fuzzCase.recipe})`;
     const handle = await databaseFor(fuzzCase.index);
-    const parsing = fuzzCase.index % 8 === 7 ? { parseInWorker: true, workerUrl } : { parseInWorker: false };
+    const parsing = fuzzCase.index % 8 === 7 ? { parseInWorker: true, workerUrl: PARSE_WORKER_URL } : { parseInWorker: false };
     totals.cases += 1;
     let first: IngestSummary;
     let again: IngestSummary;

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest, type FileSummary } from '../../ingest/run-ingest.js';
+import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { MAX_BODY_CHARS } from '../../ingest/limits.js';
-import { FIXTURES, ROOT, memoryDatabase, temporaryFolder } from '../helpers.js';
+import { FIXTURES, memoryDatabase, temporaryFolder } from '../helpers.js';
 
 const HOSTILE = join(FIXTURES, 'hostile');
 
@@ -70,10 +70,9 @@ afterEach(async () => {
 });
 
 /** The compiled parsing thread (`npm test` builds before running): large formats are parsed there in production. */
-const WORKER_URL = pathToFileURL(join(ROOT, 'dist/ingest/parse-worker.js'));
 const PARSING: [string, { parseInWorker: boolean; workerUrl?: URL }][] = [
   ['parsed in place', { parseInWorker: false }],
-  ['parsed in a worker thread', { parseInWorker: true, workerUrl: WORKER_URL }],
+  ['parsed in a worker thread', { parseInWorker: true, workerUrl: PARSE_WORKER_URL }],
 ];
 let parsing: { parseInWorker: boolean; workerUrl?: URL } = { parseInWorker: false };
 

@@ -1,20 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { IdsSeenInFile, NOT_SEEN } from '../../ingest/ids-seen-in-file.js';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
-import { eachTestDatabaseAndFolder, ROOT, type TemporaryFolder } from '../helpers.js';
+import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
+import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
 let handle: DatabaseHandle;
 let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 
-const WORKER_URL = pathToFileURL(join(ROOT, 'dist/ingest/parse-worker.js'));
 const PARSING: [string, { parseInWorker: boolean; workerUrl?: URL }][] = [
   ['parsed in place', { parseInWorker: false }],
-  ['parsed in a worker thread', { parseInWorker: true, workerUrl: WORKER_URL }],
+  ['parsed in a worker thread', { parseInWorker: true, workerUrl: PARSE_WORKER_URL }],
 ];
 
 const conversation = (id: string, body: string) =>

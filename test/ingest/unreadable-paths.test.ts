@@ -87,7 +87,7 @@ describe('ingest of a folder with an unreadable file and subfolder (real EACCES:
     const paths = prepare();
     expect(paths, 'no way to make a path unreadable here').toBeDefined();
     try {
-      const result = spawnSync(process.execPath, [CLI, 'ingest', '--db', join(folder.path, '.test.db'), folder.path], { encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [...CLI, 'ingest', '--db', join(folder.path, '.test.db'), folder.path], { encoding: 'utf8' });
       expect(result.status).toBe(1);
       expect(result.stderr).toBe('');
       expect(result.stdout).toContain(`error: ${paths!.locked}: cannot read folder: EACCES: permission denied, scandir`);

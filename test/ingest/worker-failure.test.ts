@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { runIngest } from '../../ingest/run-ingest.js';
+import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { writeMessagesCsv } from '../cli/generate-csv.js';
 import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
@@ -26,4 +27,20 @@ test.each([
   // The same database takes the next file normally.
   const next = await runIngest(handle, { paths: [second], timezone: 'UTC' });
   expect(next.records.inserted).toBe(5);
+});
+
+test('a parsing thread whose script is missing fails its file; the file is not parsed in this thread instead', async () => {
+  const csv = writeMessagesCsv(join(folder.path, 'a.csv'), 50);
+  const missing = pathToFileURL(join(folder.path, 'no-such-worker.js'));
+  const summary = await runIngest(handle, { paths: [csv], timezone: 'UTC', parseInWorker: true, workerUrl: missing });
+  expect(summary.files[0]!.status).toBe('failed');
+  expect(summary.files[0]!.error).toMatch(/no-such-worker/);
+  expect(handle.sqlite.prepare('select count(*) from messages').pluck().get()).toBe(0);
+});
+
+test('the parsing thread, run from the sources as in every test, loads the file', async () => {
+  const csv = writeMessagesCsv(join(folder.path, 'a.csv'), 300);
+  const threaded = await runIngest(handle, { paths: [csv], timezone: 'UTC', parseInWorker: true, workerUrl: PARSE_WORKER_URL });
+  expect(threaded.files[0]!.status).toBe('loaded');
+  expect(threaded.records.inserted).toBe(300);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { packValues, unpackValues } from '../../../analysis/response-times/daily-aggregates.js';
 import { parseRangeBound } from '../../../analysis/conversation-filter.js';
+import { mulberry32 } from '../../../analysis/topics/seeded-random.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
 import { insertSucceededAnalysisRun } from '../../helpers.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../../../analysis/response-times/response-time-config.js';
@@ -22,15 +23,7 @@ const config: ResponseTimeConfig = {
   },
 };
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** Random conversations over three weeks around the March 2026 change in New York. */
 function randomConversations(count: number): SeedConversation[] {

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { medianOf, percentileOfSorted, summarizeDurations } from '../../../analysis/response-times/duration-statistics.js';
+import { mulberry32 } from '../../../analysis/topics/seeded-random.js';
 
 /** The k-th smallest value (0-based), found by counting instead of sorting. */
 function orderStatistic(values: number[], k: number): number {
@@ -20,15 +21,7 @@ function referencePercentile(values: number[], p: number): number {
 }
 
 /** A fixed-seed generator (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 test.each([
   { values: [], expected: { count: 0, mean: null, median: null, p90: null, p95: null } },

@@ -1,14 +1,10 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
+import { analyzeTopics } from '../../../analysis/topics/analyze-topics.js';
 import { generateQuestions } from '../../../bench/synthetic-questions.js';
 import { DEFAULT_TOPICS_CONFIG } from '../../../analysis/topics/topics-config.js';
 
-type AnalyzeModule = typeof import('../../../analysis/topics/analyze-topics.js');
-
-// The compiled module (npm test builds first): its worker file exists beside it, so the real threads run.
+// The sources run (no build): topics-worker.ts starts as a real thread through the tests' type-stripping hooks.
 test('the analysis runs in worker threads and leaves the event loop free', async () => {
-  const { analyzeTopics } = (await import(pathToFileURL(resolve('dist/analysis/topics/analyze-topics.js')).href)) as AnalyzeModule;
   const questions = generateQuestions(3000, 21);
   let longestGap = 0;
   let last = performance.now();
@@ -35,7 +31,6 @@ test('the analysis runs in worker threads and leaves the event loop free', async
 });
 
 test('worker threads give exactly what the calling thread gives, repeated questions included', async () => {
-  const { analyzeTopics } = (await import(pathToFileURL(resolve('dist/analysis/topics/analyze-topics.js')).href)) as AnalyzeModule;
   const generated = generateQuestions(400, 22);
   // Every question twice, far apart: the repeats are found across the whole set, not only within a chunk.
   const questions = [...generated, ...generated];

@@ -240,7 +240,7 @@ test('the process killed between sending and recording: the message arrived once
   const receiver = await webhookReceiver();
   const configPath = join(folder.path, 'config.json');
   writeFileSync(configPath, JSON.stringify({ deliveries: { destinations: [{ name: 'slack', type: 'webhook', urlEnv: 'HOOK', digests: ['day'] }] } }));
-  const args = [CLI, 'digest', '--db', join(folder.path, 'test.db'), '--config', configPath, '--as-of', '2026-12-05'];
+  const args = [...CLI, 'digest', '--db', join(folder.path, 'test.db'), '--config', configPath, '--as-of', '2026-12-05'];
   const killed = await runCliAsync(args, { HOOK: receiver.url, SUPPORTLENS_TEST_KILL_AFTER_SEND: '1' });
   expect(killed.signal).toBe('SIGKILL');
   expect(receiver.bodies).toHaveLength(1);

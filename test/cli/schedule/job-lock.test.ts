@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { isProcessAlive } from '../../../db/abandoned-runs.js';
-import { acquireJobLock, startHeartbeat } from '../../../cli/schedule/job-lock.js';
+import { acquireJobLock, startHeartbeat } from '../../../db/job-lock.js';
 import { NIGHTLY_JOB, runTick } from '../../../cli/schedule/run-tick.js';
 import { openDatabase, type DatabaseHandle } from '../../../db/connection.js';
 import { temporaryFolder } from '../../helpers.js';

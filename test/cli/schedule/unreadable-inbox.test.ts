@@ -107,7 +107,7 @@ describe('a missing inbox folder', () => {
 
   test('supportlens run-now says so and exits 1', () => {
     writeFileSync(join(folder.path, 'supportlens.config.json'), JSON.stringify({ schedule: { inbox: './no-such-inbox' } }));
-    const result = spawnSync(process.execPath, [CLI, 'run-now', '--db', join(folder.path, 'test.db')], { encoding: 'utf8', cwd: folder.path });
+    const result = spawnSync(process.execPath, [...CLI, 'run-now', '--db', join(folder.path, 'test.db')], { encoding: 'utf8', cwd: folder.path });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(
       `run 1 (attempt 1) failed: the inbox folder ${join(folder.path, 'no-such-inbox')} does not exist: create it, or set schedule.inbox in the configuration\n`,

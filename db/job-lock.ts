@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isProcessAlive } from '../../db/abandoned-runs.js';
+import { isProcessAlive } from './abandoned-runs.js';
 import type { Compilable } from '#kysely';
-import type { DatabaseHandle } from '../../db/connection.js';
-import type { JobLockRow } from '../../db/schema.js';
+import type { DatabaseHandle } from './connection.js';
+import type { JobLockRow } from './schema.js';
 
 /** How often the holder refreshes `heartbeat_at`. */
 export const LOCK_HEARTBEAT_INTERVAL_MS = 30_000;

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { definitionBody, METRIC_DEFINITIONS, withinTargetDefinition } from '../analysis/metric-definitions.js';
+import { DEFAULT_RESPONSE_TIME_CONFIG } from '../analysis/response-times/response-time-config.js';
+import { reportFaqGapsCommand } from '../cli/commands/report-faq-gaps-command.js';
+import { reportResponseTimesCommand } from '../cli/commands/report-response-times-command.js';
+import { PAGES, renderPage } from '../dashboard/pages.js';
+import { ROOT } from './helpers.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const DEFAULTS = DEFAULT_RESPONSE_TIME_CONFIG.targets;
+
+function help(command: ReturnType<typeof reportResponseTimesCommand>): string {
+  let text = '';
+  command.configureOutput({ writeOut: (chunk) => (text += chunk) });
+  command.outputHelp();
+  return text;
+}
+
+function page(name: string, targets = DEFAULTS): string {
+  return renderPage(PAGES.find((spec) => spec.name === name)!, null, [], targets);
+}
+
+test.each(Object.entries(METRIC_DEFINITIONS))('the README quotes the definition of %s word for word', (_name, definition) => {
+  expect(README).toContain(definition);
+});
+
+test('the README quotes "within target" with the default targets', () => {
+  expect(README).toContain(withinTargetDefinition(DEFAULTS, 'defaults'));
+});
+
+test('the CLI help quotes the response-time definitions, and the FAQ-gaps help priority and covered', () => {
+  const responseTimes = help(reportResponseTimesCommand());
+  for (const name of ['start', 'firstResponse', 'replyTime', 'resolution', 'businessTime'] as const) {
+    expect(responseTimes).toContain(METRIC_DEFINITIONS[name]);
+  }
+  expect(responseTimes).toContain(withinTargetDefinition(DEFAULTS, 'defaults'));
+  const faqGaps = help(reportFaqGapsCommand());
+  expect(faqGaps).toContain(METRIC_DEFINITIONS.priority);
+  expect(faqGaps).toContain(METRIC_DEFINITIONS.covered);
+});
+
+test('the dashboard shows the same definitions, and "within target" names the configured targets, not fixed defaults', () => {
+  const overview = page('overview', { ...DEFAULTS, chat: { firstResponseMs: 120_000, resolutionMs: null, basis: 'calendar' } });
+  expect(overview).toContain(definitionBody(METRIC_DEFINITIONS.firstResponse));
+  expect(overview).toContain(definitionBody(METRIC_DEFINITIONS.resolution));
+  expect(overview).toContain('configured: chat 2m 00s, email 1d 0h to first response');
+  expect(page('faq-gaps')).toContain(METRIC_DEFINITIONS.priority);
+});
