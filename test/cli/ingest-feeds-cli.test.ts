@@ -12,7 +12,7 @@ beforeEach(() => {
 afterEach(() => folder.cleanup());
 
 function ingest(...paths: string[]) {
-  const result = spawnSync(process.execPath, [CLI, 'ingest', '--db', db, ...paths], { encoding: 'utf8', cwd: folder.path });
+  const result = spawnSync(process.execPath, [...CLI, 'ingest', '--db', db, ...paths], { encoding: 'utf8', cwd: folder.path });
   return { code: result.status, stdout: result.stdout };
 }
 
