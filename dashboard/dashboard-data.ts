@@ -5,6 +5,13 @@ import { targetsFor, type ResponseTimeConfig } from '../analysis/response-times/
 import { getTopicReport, type TopicReportRow } from '../analysis/topics/topic-report.js';
 import { getFaqGapReport, type FaqGapComparison, type FaqGapReport } from '../analysis/faq/faq-gap-report.js';
 import { renderGapReport, type GapReportFormat } from '../analysis/faq/render-gap-report.js';
+import { csvLine } from '../analysis/export/csv-line.js';
+import { isoInstant } from '../analysis/export/conversation-export.js';
+import { formatDuration } from '../analysis/response-times/duration-text.js';
+import { getAgentsAndTeams, type AgentsAndTeams } from './agent-figures.js';
+import { findConversationDetail, type ConversationDetail } from './conversation-detail.js';
+import { CONVERSATION_CSV_MAX_ROWS, listConversationPage, listConversationRows, type ConversationListOptions, type ConversationListRow } from './conversation-list.js';
+import type { ConversationListQuery } from './conversation-list-filter.js';
 import { fillDays, overviewFigures, type OverviewDay, type OverviewFigures } from './chart-shaping.js';
 import { daysBetween, resolveRange, type DashboardQuery, type DashboardRange } from './dashboard-range.js';
 import {
@@ -189,4 +196,71 @@ export async function getRuns(context: DashboardContext, run: number | undefined
     analysisRuns: await listAnalysisRuns(context.db),
     rejects: await listRecentRejects(context.db, run),
   };
+}
+
+/** The options every list, conversation and agent query takes: the configuration, the as-of time and the channels. */
+async function listOptions(context: DashboardContext): Promise<ConversationListOptions> {
+  return { config: context.responseTimes, asOf: context.now(), channels: await listChannels(context.db) };
+}
+
+export interface ConversationListData {
+  range: RangeView;
+  channels: string[];
+  asOf: number;
+  total: number;
+  rows: ConversationListRow[];
+  next: string | null;
+}
+
+/** A page of the conversations behind a number, with the list's total; the filter and the sort are the URL's. */
+export async function getConversationList(context: DashboardContext, query: ConversationListQuery): Promise<ConversationListData> {
+  const range = await readRange(context, query);
+  const options = await listOptions(context);
+  const page = await listConversationPage(context.db, range, query, options);
+  return { range: rangeView(range), channels: [...options.channels], asOf: options.asOf, ...page };
+}
+
+/** The columns of the conversation list's CSV download. */
+export const CONVERSATION_CSV_COLUMNS = [
+  'conversation_id', 'source', 'channel', 'start_at', 'agent', 'team', 'language', 'topic_id', 'topic',
+  'first_response_ms', 'first_response', 'unanswered_age_ms', 'resolution_ms', 'reopen_count', 'faq_entry_id', 'faq_score', 'question',
+] as const;
+
+/**
+ * The same rows as the list, all of them, in its order, as CSV with a UTF-8 byte-order mark (Excel then reads
+ * Chinese text right); durations in milliseconds and in the dashboard's duration format.
+ */
+export async function renderConversationCsv(context: DashboardContext, query: ConversationListQuery): Promise<{ body: string; filename: string; contentType: string }> {
+  const range = await readRange(context, query);
+  const options = await listOptions(context);
+  const rows = await listConversationRows(context.db, range, { ...query, after: undefined }, options, CONVERSATION_CSV_MAX_ROWS);
+  const parts = [`\ufeff${csvLine(CONVERSATION_CSV_COLUMNS)}`];
+  for (const row of rows) {
+    parts.push(
+      csvLine([
+        row.conversationId, row.source, row.channel, isoInstant(row.startAt), row.agent, row.team, row.language, row.topicId, row.topicLabel,
+        row.firstResponseMs, formatDuration(row.firstResponseMs), row.unansweredAgeMs, row.resolutionMs, row.reopenCount, row.faqEntryId,
+        row.faqScore === null ? null : Math.round(row.faqScore * 1000) / 1000, row.question,
+      ]),
+    );
+  }
+  return { body: parts.join(''), filename: `conversations-${range.fromDay}-to-${range.toDay}.csv`, contentType: 'text/csv; charset=utf-8' };
+}
+
+/** One conversation's page data; a 404 when there is none with that id. */
+export async function getConversation(context: DashboardContext, id: number): Promise<ConversationDetail> {
+  const detail = await findConversationDetail(context.db, id, { config: context.responseTimes, asOf: context.now() });
+  if (!detail) throw Object.assign(new Error(`no conversation ${id}`), { statusCode: 404 });
+  return detail;
+}
+
+export interface AgentsData extends AgentsAndTeams {
+  range: RangeView;
+  channels: string[];
+}
+
+export async function getAgents(context: DashboardContext, query: DashboardQuery): Promise<AgentsData> {
+  const range = await readRange(context, query);
+  const options = await listOptions(context);
+  return { range: rangeView(range), channels: [...options.channels], ...(await getAgentsAndTeams(context.db, range, options)) };
 }
