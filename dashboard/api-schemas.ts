@@ -13,6 +13,13 @@ export const FILTER_PROPERTIES = {
 
 export const FILTER_QUERYSTRING = { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES } as const;
 
+/** The FAQ gaps page: the range, a channel, and the language customers asked in (en, zh, other). */
+export const FAQ_GAPS_QUERYSTRING = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...FILTER_PROPERTIES, language: { type: 'string', pattern: '^[a-z]{0,16}$' } },
+} as const;
+
 const nullableNumber = { type: ['number', 'null'] } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const integer = { type: 'integer' } as const;
@@ -50,6 +57,8 @@ export const OVERVIEW_RESPONSE = {
     range: RANGE,
     channels: { type: 'array', items: string },
     days: { type: 'array', items: string },
+    partialDay: nullableString,
+    asOf: integer,
     total: FIGURES,
     series: {
       type: 'array',
@@ -59,17 +68,20 @@ export const OVERVIEW_RESPONSE = {
           channel: string,
           firstResponseTargetMs: nullableNumber,
           resolutionTargetMs: nullableNumber,
+          targetBasis: string,
+          businessHours: nullableString,
           total: FIGURES,
+          previous: FIGURES,
           days: {
             type: 'array',
             items: { type: 'object', properties: { day: string, ...FIGURES_PROPERTIES }, required: ['day', ...Object.keys(FIGURES_PROPERTIES)] },
           },
         },
-        required: ['channel', 'firstResponseTargetMs', 'resolutionTargetMs', 'total', 'days'],
+        required: ['channel', 'firstResponseTargetMs', 'resolutionTargetMs', 'targetBasis', 'businessHours', 'total', 'previous', 'days'],
       },
     },
   },
-  required: ['range', 'channels', 'days', 'total', 'series'],
+  required: ['range', 'channels', 'days', 'partialDay', 'asOf', 'total', 'series'],
 } as const;
 
 export const PEAK_TIMES_RESPONSE = {
@@ -133,6 +145,7 @@ export const FAQ_GAPS_RESPONSE = {
   type: 'object',
   properties: {
     range: RANGE,
+    language: nullableString,
     analysisRunId: { type: ['integer', 'null'] },
     comparedWithReport: { type: ['integer', 'null'] },
     goneSinceLastReport: {
@@ -149,6 +162,8 @@ export const FAQ_GAPS_RESPONSE = {
           verdict: string,
           priority: { type: 'number' },
           topicId: { type: ['integer', 'null'] },
+          topicIds: { type: 'array', items: integer },
+          languages: { type: 'array', items: string },
           entryId: nullableString,
           title: string,
           keyTerms: { type: 'array', items: string },
@@ -158,8 +173,18 @@ export const FAQ_GAPS_RESPONSE = {
           previousConversations: integer,
           growth: nullableNumber,
           coveredShare: nullableNumber,
+          meanScore: nullableNumber,
           medianHandlingMs: nullableNumber,
           nearestEntryId: nullableString,
+          entryUpdatedAt: { type: ['integer', 'null'] },
+          drift: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { kind: string, agentsSay: string, replies: integer, entrySays: { type: ['array', 'null'], items: string } },
+              required: ['kind', 'agentsSay', 'replies', 'entrySays'],
+            },
+          },
           examples: {
             type: 'array',
             items: {
@@ -173,7 +198,7 @@ export const FAQ_GAPS_RESPONSE = {
       },
     },
   },
-  required: ['range', 'analysisRunId', 'comparedWithReport', 'goneSinceLastReport', 'findings'],
+  required: ['range', 'language', 'analysisRunId', 'comparedWithReport', 'goneSinceLastReport', 'findings'],
 } as const;
 
 export const DOWNLOAD_QUERYSTRING = {

@@ -16,6 +16,7 @@ import {
   CONVERSATION_RESPONSE,
   DOWNLOAD_QUERYSTRING,
   ERROR_RESPONSE,
+  FAQ_GAPS_QUERYSTRING,
   FAQ_GAPS_RESPONSE,
   FILTER_QUERYSTRING,
   OVERVIEW_RESPONSE,
@@ -151,7 +152,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
     cached(request, () => report('topics', request.query)),
   );
-  app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
+  app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FAQ_GAPS_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
     cached(request, () => report('faq-gaps', request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
@@ -188,7 +189,12 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   );
 
   for (const page of PAGES) {
-    const querystring = page.name === 'conversation' ? { type: 'object', additionalProperties: false, properties: {} } : page.filter === 'none' ? RUNS_QUERYSTRING : page.filter === 'list' ? CONVERSATION_LIST_QUERYSTRING : FILTER_QUERYSTRING;
+    const querystring =
+      page.name === 'conversation' ? { type: 'object', additionalProperties: false, properties: {} }
+      : page.filter === 'none' ? RUNS_QUERYSTRING
+      : page.filter === 'list' ? CONVERSATION_LIST_QUERYSTRING
+      : page.name === 'faq-gaps' ? FAQ_GAPS_QUERYSTRING
+      : FILTER_QUERYSTRING;
     app.get<{ Querystring: ConversationListQuery }>(
       page.path,
       { schema: { querystring, ...(page.name === 'conversation' ? { params: CONVERSATION_PARAMS } : {}), response: { 400: ERROR_RESPONSE } } },

@@ -21,7 +21,7 @@ export const PAGES: readonly PageSpec[] = [
   { name: 'overview', path: '/', title: 'Overview', filter: 'dates-and-channel', inNavigation: true },
   { name: 'peak-times', path: '/peak-times', title: 'Peak times', filter: 'dates-and-channel', inNavigation: true },
   { name: 'topics', path: '/topics', title: 'Topics', filter: 'dates-and-channel', inNavigation: true },
-  { name: 'faq-gaps', path: '/faq-gaps', title: 'FAQ gaps', filter: 'dates', inNavigation: true },
+  { name: 'faq-gaps', path: '/faq-gaps', title: 'FAQ gaps', filter: 'dates-and-channel', inNavigation: true },
   { name: 'agents', path: '/agents', title: 'Agents and teams', filter: 'dates-and-channel', inNavigation: true },
   { name: 'conversations', path: '/conversations', title: 'Conversations', filter: 'list', inNavigation: true },
   { name: 'conversation', path: '/conversations/:id', title: 'Conversation', filter: 'none', inNavigation: false },
@@ -35,7 +35,9 @@ const DEFINITIONS: Record<PageName, [string, string][]> = {
     ['First response', 'Start to the first public message by a human agent. Bot, system, automatic and internal messages do not stop the clock. Unanswered conversations are counted separately, never dropped.'],
     ['Resolution', 'Start to the last resolution; reopened conversations are counted.'],
     ['Median, p90', 'Exact over the conversations of the day and channel (never averages of averages), by linear interpolation between closest ranks.'],
-    ['Within target', 'Met / (met + breached) of the channel target (defaults: chat 5 minutes, email 24 hours to first response); conversations still within the target are pending and not counted.'],
+    ['Within target', 'Met / (met + breached) of the channel\u2019s first-response target as configured (listed under Targets and business hours); conversations still within the target are pending and not counted.'],
+    ['Change', 'Against the previous period of the same length, just before the range.'],
+    ['Partial day', 'The last day when the as-of time falls within it: its figures are not final and its share within target is not drawn.'],
   ],
   'peak-times': [
     ['Cell', 'Weekday and hour of the conversation start, in the reporting time zone.'],
@@ -86,21 +88,24 @@ const DEFINITIONS: Record<PageName, [string, string][]> = {
 const BODIES: Record<PageName, Html> = {
   overview: html`
     <section class="figures" id="totals" aria-live="polite"></section>
+    <div id="channel-cards"></div>
     <div class="charts">
-      <figure><figcaption>Volume per day</figcaption><div class="chart"><canvas id="chart-volume"></canvas></div></figure>
-      <figure><figcaption>First response, median and p90 (minutes)</figcaption><div class="chart"><canvas id="chart-first-response"></canvas></div></figure>
-      <figure><figcaption>Resolution, median and p90 (hours)</figcaption><div class="chart"><canvas id="chart-resolution"></canvas></div></figure>
+      <figure><figcaption>Volume per day (click a bar for its conversations)</figcaption><div class="chart"><canvas id="chart-volume"></canvas></div></figure>
       <figure><figcaption>First response within target (%)</figcaption><div class="chart"><canvas id="chart-target"></canvas></div></figure>
     </div>
+    <h2>Response times per channel, each on its own scale</h2>
+    <div class="charts" id="response-charts"></div>
     <h2>Per channel</h2>
-    <table id="channel-table"></table>`,
+    <table id="channel-table"></table>
+    <h2>Targets and business hours, as configured</h2>
+    <table id="target-table"></table>`,
   'peak-times': html`
     <div class="charts">
       <figure><figcaption>Volume per hour of day (all weekdays)</figcaption><div class="chart"><canvas id="chart-hours"></canvas></div></figure>
     </div>
     <h2>Volume, weekday x hour</h2>
     <table id="heatmap-volume" class="heatmap"></table>
-    <h2>Median first response (minutes), weekday x hour</h2>
+    <h2>Median first response, weekday x hour</h2>
     <table id="heatmap-response" class="heatmap"></table>`,
   topics: html`
     <div class="charts">
@@ -181,6 +186,7 @@ function filterForm(page: PageSpec, range: DashboardRange | null, channels: read
       <label>To <input type="date" name="to" value="${range.toDay}"></label>
       ${channelSelect}
       ${page.filter === 'list' ? listFields(query) : html``}
+      ${page.name === 'faq-gaps' ? html`<label>Language <select name="language">${option('', 'any', query.language)}${option('en', 'en', query.language)}${option('zh', 'zh', query.language)}${option('other', 'other', query.language)}</select></label>` : html``}
       <button type="submit">Apply</button>
       <span class="zone">days in ${range.timeZone}</span>
     </form>`;
@@ -189,7 +195,7 @@ function filterForm(page: PageSpec, range: DashboardRange | null, channels: read
 function downloads(range: DashboardRange | null): Html {
   if (range === null) return html``;
   const link = (format: string, label: string): Html => {
-    const query = new URLSearchParams({ format, from: range.fromDay, to: range.toDay }).toString();
+    const query = new URLSearchParams({ format, from: range.fromDay, to: range.toDay, ...(range.channel ? { channel: range.channel } : {}) }).toString();
     return html`<a class="download" id="download-${format}" href="/api/faq-gaps/download?${query}" download>${label}</a>`;
   };
   return html`<p class="downloads">Download the report: ${link('csv', 'CSV')} ${link('json', 'JSON')} ${link('markdown', 'Markdown')}</p>`;

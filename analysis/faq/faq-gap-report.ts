@@ -21,6 +21,8 @@ const INSERT_CHUNK = 500;
 export interface FaqGapFilter {
   from: number;
   to: number;
+  /** Only the conversations of this channel (lower case); absent: every channel. */
+  channel?: string | undefined;
 }
 
 export interface FaqGapReport {
@@ -66,6 +68,7 @@ export async function getFaqGapReport(
     .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'm.cross_language', 'e.external_id as entry_external_id', 'q.question', 'q.language'])
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)
+    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
     .orderBy('c.created_at')
     .orderBy('c.id')
     .execute();
@@ -76,6 +79,7 @@ export async function getFaqGapReport(
     .where('ta.analysis_run_id', '=', runId)
     .where('c.created_at', '>=', previousFrom)
     .where('c.created_at', '<', filter.from)
+    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
     .groupBy('ta.topic_id')
     .execute();
   const previousByTopic = new Map(previous.map((row) => [row.topic_id, Number(row.conversations)]));
@@ -117,6 +121,7 @@ export async function getFaqGapReport(
     .where('m.internal', '=', 0)
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)
+    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
     .orderBy('m.conversation_id')
     .orderBy('m.created_at')
     .execute();
