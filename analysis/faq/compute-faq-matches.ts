@@ -1,13 +1,15 @@
 import type { DatabaseHandle } from '../../db/connection.js';
-import { buildFaqIndex } from './faq-index.js';
 import { calibrateCoveredThreshold, type CoveredThreshold } from './calibrate-covered-threshold.js';
 import { DEFAULT_COVERED_THRESHOLD, type FaqMatchingConfig } from './faq-matching-config.js';
 import { listCurrentFaqEntries, listStoredQuestions, saveFaqMatches, type FaqMatchToSave } from './faq-store.js';
-import { chooseFaqMatch, rankFaqEntries, type RankedFaqEntry } from './rank-faq-entries.js';
+import { rankDistinctQuestions, type QuestionRanking } from './rank-distinct-questions.js';
+import { chooseFaqMatch } from './rank-faq-entries.js';
 
 export interface ComputeFaqMatchesContext {
   /** The `analysis_runs` row this computation belongs to. */
   analysisRunId: number;
+  /** Worker threads for ranking many distinct questions (default 2; 0: in the calling thread). */
+  workers?: number;
 }
 
 export interface FaqMatchesSummary {
@@ -19,11 +21,11 @@ export interface FaqMatchesSummary {
   /** The covered threshold of the run (configured, or calibrated to the FAQ and the questions). */
   coveredThreshold: number;
   thresholdSource: CoveredThreshold['source'];
+  /** Distinct question texts ranked, and the worker threads that ranked them (0: the calling thread). */
+  distinctQuestions: number;
+  rankingThreads: number;
   durationMs: number;
 }
-
-/** Entries ranked per question: enough to find the best one in the question's language beside the best overall. */
-const RANKED_PER_QUESTION = 10;
 
 /**
  * FAQ matching for `supportlens analyze`, after topics (which store the redacted questions): each conversation's
@@ -43,22 +45,22 @@ export async function computeFaqMatches(
   const started = Date.now();
   const entries = await listCurrentFaqEntries(handle.db);
   const questions = await listStoredQuestions(handle, context.analysisRunId);
-  const index = buildFaqIndex(entries, config);
   // Support questions repeat word for word ("hi", "withdrawal pending"): each distinct text is ranked once.
-  const rankedByText = new Map<string, { ranked: RankedFaqEntry[]; count: number }>();
-  for (const text of questions.questions) {
-    const seen = rankedByText.get(text);
-    if (seen !== undefined) seen.count++;
-    else rankedByText.set(text, { ranked: rankFaqEntries(index, text, { limit: RANKED_PER_QUESTION }), count: 1 });
-  }
-  const bestScores = [...rankedByText.values()].map(({ ranked, count }) => ({ score: ranked[0]?.score ?? 0, count }));
+  const counts = new Map<string, number>();
+  for (const text of questions.questions) counts.set(text, (counts.get(text) ?? 0) + 1);
+  const texts = [...counts.keys()];
+  const { rankings, threads } = await rankDistinctQuestions(entries, config, texts, { workers: context.workers ?? 2 });
+  const rankingOf = new Map<string, QuestionRanking>(texts.map((text, i) => [text, rankings[i]!]));
+  const bestScores = texts.map((text, i) => ({ score: rankings[i]!.best?.score ?? 0, count: counts.get(text)! }));
   const threshold = calibrateCoveredThreshold(bestScores, config.coveredThreshold, DEFAULT_COVERED_THRESHOLD);
 
   const matches: FaqMatchToSave[] = [];
   let covered = 0;
   let coveredAcrossLanguages = 0;
   for (let i = 0; i < questions.conversationIds.length; i++) {
-    const chosen = chooseFaqMatch(rankedByText.get(questions.questions[i]!)!.ranked, threshold.value);
+    const { best, ownLanguage } = rankingOf.get(questions.questions[i]!)!;
+    const candidates = [...(best ? [best] : []), ...(ownLanguage ? [{ ...ownLanguage, crossLanguage: false }] : [])];
+    const chosen = chooseFaqMatch(candidates, threshold.value);
     const entry = chosen === undefined ? undefined : entries[chosen.entry];
     const isCovered = chosen !== undefined && chosen.score >= threshold.value;
     if (isCovered) covered++;
@@ -80,6 +82,8 @@ export async function computeFaqMatches(
     coveredAcrossLanguages,
     coveredThreshold: threshold.value,
     thresholdSource: threshold.source,
+    distinctQuestions: texts.length,
+    rankingThreads: threads,
     durationMs: Date.now() - started,
   };
 }

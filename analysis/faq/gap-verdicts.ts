@@ -270,7 +270,8 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     }
   }
 
-  for (const group of groupSameArticle(uncovered, options.sameArticleScore, (a, b) => sameAnswer !== undefined && isAnsweredAlike(profiles, a, b, sameAnswer))) {
+  const sameArticle = groupSameArticle(uncovered, options.sameArticleScore, (a, b) => sameAnswer !== undefined && isAnsweredAlike(profiles, a, b, sameAnswer));
+  for (const group of joinAcrossLanguages(sameArticle, profiles, new Set(coveredUnits.keys()))) {
     const merged = mergeTopics(group);
     if (merged.conversations < options.minTopicConversations) continue;
     const main = group[0]!;
@@ -475,6 +476,74 @@ function groupSameArticle(topics: readonly GapTopic[], minScore: number, answere
     { minScore, alsoJoin: (a, b) => answeredAlike(ordered[a]!.topicId, ordered[b]!.topicId) },
   );
   return groups.map((group) => group.map((i) => ordered[i]!));
+}
+
+/**
+ * Missing articles asked in two languages: a group asked only in English and one asked only in Chinese are one article
+ * when each is the other's nearest group in the other language both by what customers ask (their questions matched
+ * across languages, as `rankFaqEntries` does) and by how agents answer (their replies' profiles across languages),
+ * and the replies are nearer each other than to any topic the FAQ already answers in that language. Two independent
+ * views must agree both ways; no score threshold: questions and replies in two languages share few words (the
+ * dictionary gives only some senses), so their scores sit below any same-language cut, but their order still holds.
+ */
+function joinAcrossLanguages(groups: readonly GapTopic[][], profiles: ReadonlyMap<number, ReplyProfile>, coveredUnits: ReadonlySet<number>): GapTopic[][] {
+  const languages = groups.map(groupLanguage);
+  const candidates = groups.map((_, i) => i).filter((i) => languages[i] !== undefined);
+  if (new Set(candidates.map((i) => languages[i])).size < 2) return [...groups];
+  const texts = groups.map((group) => group.flatMap((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS)).slice(0, 2 * ARTICLE_QUESTIONS));
+  const index = buildFaqIndex(texts.map((group) => ({ title: group[0] ?? '', question: group.slice(1).join('. '), body: '' })));
+  const unitsOf = (i: number): number[] => groups[i]!.map((topic) => unitOf(topic.topicId, languages[i]!)).filter((unit) => profiles.has(unit));
+  const coveredIn = (language: QuestionLanguage): number[] => [...coveredUnits].filter((unit) => UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length] === language);
+  const replySimilarity = (a: readonly number[], b: readonly number[]): number =>
+    Math.max(0, ...a.flatMap((x) => b.map((y) => profileSimilarity(profiles.get(x)!, profiles.get(y)!))));
+  const nearest = (a: number): { byQuestions: number; byReplies: number } => {
+    const others = candidates.filter((b) => languages[b] !== languages[a]);
+    const questionScore = new Map<number, number>();
+    for (const text of texts[a]!) {
+      for (const ranked of rankFaqEntries(index, text, { limit: groups.length })) {
+        if (others.includes(ranked.entry)) questionScore.set(ranked.entry, (questionScore.get(ranked.entry) ?? 0) + ranked.score);
+      }
+    }
+    const byQuestions = argMax(others, (b) => questionScore.get(b) ?? 0);
+    const replies = new Map(others.map((b) => [b, replySimilarity(unitsOf(a), unitsOf(b))]));
+    let byReplies = argMax(others, (b) => replies.get(b)!);
+    // An answered topic's replies nearer than any missing article's: this group is answered like a known entry.
+    const answered = Math.max(0, ...others.map((b) => replySimilarity(unitsOf(a), coveredIn(languages[b]!))));
+    if (byReplies !== -1 && replies.get(byReplies)! <= answered) byReplies = -1;
+    return { byQuestions, byReplies };
+  };
+  const near = new Map(candidates.map((i) => [i, nearest(i)]));
+  const joined = new Set<number>();
+  const result: GapTopic[][] = [];
+  groups.forEach((group, a) => {
+    if (joined.has(a)) return;
+    const mine = near.get(a);
+    const b = mine?.byQuestions ?? -1;
+    const theirs = near.get(b);
+    if (b > a && mine!.byReplies === b && theirs?.byQuestions === a && theirs.byReplies === a && !joined.has(b)) {
+      joined.add(b);
+      result.push([...group, ...groups[b]!]);
+    } else result.push([...group]);
+  });
+  return result;
+}
+
+/** The one language a group's questions are asked in (English or Chinese), or undefined when mixed or other. */
+function groupLanguage(group: readonly GapTopic[]): QuestionLanguage | undefined {
+  const found = new Set(group.flatMap((topic) => topic.questions.map((q) => (q.language === undefined ? 'other' : primaryLanguage(q.language)))));
+  const [only] = found;
+  return found.size === 1 && (only === 'en' || only === 'zh') ? only : undefined;
+}
+
+/** The candidate with the highest positive value, or -1 when none is positive. */
+function argMax(candidates: readonly number[], value: (candidate: number) => number): number {
+  let best = -1;
+  let bestValue = 0;
+  for (const candidate of candidates) {
+    const v = value(candidate);
+    if (v > bestValue) [best, bestValue] = [candidate, v];
+  }
+  return best;
 }
 
 function distinctQuestions(topic: GapTopic, limit: number): string[] {

@@ -118,7 +118,7 @@ function isCrossLanguage(question: QuestionLanguage, entry: QuestionLanguage): b
  * @example
  * chooseFaqMatch(rankFaqEntries(index, 'how much is the trading fee?'), 0.4) // the English fee entry, not the Chinese one
  */
-export function chooseFaqMatch(ranked: readonly RankedFaqEntry[], threshold: number): RankedFaqEntry | undefined {
+export function chooseFaqMatch<T extends Pick<RankedFaqEntry, 'score' | 'crossLanguage'>>(ranked: readonly T[], threshold: number): T | undefined {
   const ownLanguage = ranked.find((entry) => !entry.crossLanguage);
   if (ownLanguage !== undefined && ownLanguage.score >= threshold) return ownLanguage;
   const best = ranked[0];

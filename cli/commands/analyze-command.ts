@@ -41,11 +41,13 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
     // Reads the redacted questions the topics step stores.
     name: 'faq',
     run: async (handle, config, runId) => {
-      const { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdSource, entries, durationMs } = await computeFaqMatches(handle, config.faq, {
+      const { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdSource, entries, distinctQuestions, rankingThreads, durationMs } = await computeFaqMatches(handle, config.faq, {
         analysisRunId: runId,
+        // The same threads as the topics step, which has finished by now.
+        workers: config.topics.workers,
       });
       // The threshold is kept in the run summary: reports group topics into missing articles with the same cut.
-      return { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdCalibrated: thresholdSource === 'calibrated' ? 1 : 0, entries, durationMs };
+      return { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdCalibrated: thresholdSource === 'calibrated' ? 1 : 0, entries, distinctQuestions, rankingThreads, durationMs };
     },
   },
 ];

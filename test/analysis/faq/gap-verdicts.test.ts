@@ -334,6 +334,35 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[4]]);
   });
 
+  describe('a missing article asked in English and in Chinese with no shared word', () => {
+    const missing = (topicId: number, question: string, language: string, replies: string): GapTopic =>
+      topic({
+        topicId,
+        conversations: 12,
+        ...steady,
+        representativeQuestion: question,
+        questions: Array.from({ length: 12 }, (_, i) => ({ conversationId: `${topicId}-${i}`, question, entryId: null, score: 0.1, covered: false, language })),
+        agentReplies: Array<string>(12).fill(replies),
+      });
+    const codeEn = missing(5, 'Google Authenticator codes are rejected every time', 'en', "Your phone's clock is out of sync: turn on automatic date and time, then try a fresh code.");
+    const codeZh = missing(6, '谷歌验证码一直提示错误', 'zh', '您的手机时间不同步，请开启自动设置时间后使用新的验证码。');
+    const waitEn = missing(7, 'Hello? Is anyone there? I have been waiting for 30 minutes', 'en', 'Sorry for the wait, we are receiving many requests during the market move.');
+    const waitZh = missing(8, '有人吗？等了半个小时了', 'zh', '抱歉久等了，行情波动期间咨询量较大。');
+    const news = (findings: ReturnType<typeof decideGapVerdicts>) => findings.filter((finding) => finding.verdict === 'NEW').map((finding) => [finding.topicIds, finding.languages]);
+
+    test('is one finding when each is the other nearest by questions and by replies', () => {
+      const findings = decideGapVerdicts([...covered, codeEn, codeZh, waitEn, waitZh], [WITHDRAWAL, RESET], OPTIONS);
+      expect(news(findings)).toHaveLength(2);
+      expect(news(findings)).toEqual(expect.arrayContaining([[[5, 6], ['en', 'zh']], [[7, 8], ['en', 'zh']]]));
+    });
+
+    test('stays two findings when the two ask different things', () => {
+      const findings = decideGapVerdicts([...covered, codeEn, waitZh], [WITHDRAWAL, RESET], OPTIONS);
+      expect(news(findings)).toHaveLength(2);
+      expect(news(findings)).toEqual(expect.arrayContaining([[[5], ['en']], [[8], ['zh']]]));
+    });
+  });
+
   test('without two entries whose topics show what a different answer looks like, replies decide nothing', () => {
     const paraphrase = topic({
       topicId: 3,
