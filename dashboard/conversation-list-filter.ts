@@ -74,9 +74,17 @@ function waitingBreachedBefore(config: ResponseTimeConfig, channel: string, targ
   const hours = businessHoursFor(config, channel);
   const calendar = hours ? createBusinessCalendar(hours) : ALWAYS_OPEN;
   const breached = (start: number): boolean => calendar.businessMsBetween(start, asOf) > targetMs;
-  let low = asOf - SEARCH_YEARS * YEAR_MS;
-  if (!breached(low)) return Number.MIN_SAFE_INTEGER;
-  let high = asOf;
+  // Business age never exceeds calendar age: a clock started at `asOf - targetMs` or later has not breached. Search
+  // back from there in doubling steps (a closed weekend or holiday season pushes the bound back by days or weeks).
+  let high = asOf - targetMs;
+  let step = Math.max(targetMs, 3_600_000);
+  let low = high - step;
+  while (!breached(low)) {
+    if (asOf - low > SEARCH_YEARS * YEAR_MS) return Number.MIN_SAFE_INTEGER;
+    high = low;
+    step *= 2;
+    low = high - step;
+  }
   // Invariant: breached(low), not breached(high).
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
