@@ -61,7 +61,7 @@ type ListDb = Database & {
   fe: Database['faq_entries'];
   t: Database['topics'];
 };
-type ListExpressions = ExpressionBuilder<ListDb, 'f' | 'c' | 'ta' | 'q' | 'fm' | 'fe'>;
+type ListExpressions = ExpressionBuilder<ListDb, 'f'>;
 
 /** The base query: one analysis run's facts joined with what the filters and rows need. */
 function baseQuery(db: Kysely<Database>, runId: number) {
@@ -89,18 +89,42 @@ function sortExpression(sort: ConversationSort): { value: ReturnType<typeof sql<
 }
 
 /** The WHERE of a list, shared by its count, its page and its CSV. */
-function filterConditions(eb: ListExpressions, range: DashboardRange, query: ConversationListQuery, options: ConversationListOptions): Expression<SqlBool>[] {
+function filterConditions(eb: ListExpressions, runId: number, range: DashboardRange, query: ConversationListQuery, options: ConversationListOptions): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [eb('f.start_at', '>=', range.filter.from), eb('f.start_at', '<', range.filter.to)];
   if (range.channel !== null) conditions.push(eb('f.channel', '=', range.channel));
-  if (query.conversation) conditions.push(eb('c.external_id', '=', query.conversation));
+  // Filters on other tables are correlated lookups by primary key, so that counting a list reads the facts alone.
+  const conversation = () => eb.selectFrom('conversations as c').select('c.id').whereRef('c.id', '=', 'f.conversation_id');
+  if (query.conversation) conditions.push(eb.exists(conversation().where('c.external_id', '=', query.conversation)));
   if (query.topic) {
     const topics = query.topic.split(',').map(Number);
-    conditions.push(eb('ta.topic_id', 'in', topics));
+    conditions.push(
+      eb.exists(
+        eb.selectFrom('topic_assignments as ta').select('ta.topic_id').whereRef('ta.conversation_id', '=', 'f.conversation_id').where('ta.analysis_run_id', '=', runId).where('ta.topic_id', 'in', topics),
+      ),
+    );
   }
   if (query.agent) conditions.push(query.agent === '(none)' ? eb('f.agent', 'is', null) : eb('f.agent', '=', query.agent));
-  if (query.team) conditions.push(query.team === '(none)' ? eb('c.team', 'is', null) : eb('c.team', '=', query.team));
-  if (query.language) conditions.push(eb('q.language', '=', query.language));
-  if (query.faq_entry) conditions.push(eb('fe.external_id', '=', query.faq_entry));
+  if (query.team) conditions.push(eb.exists(conversation().where('c.team', query.team === '(none)' ? 'is' : '=', query.team === '(none)' ? null : query.team)));
+  if (query.language) {
+    conditions.push(
+      eb.exists(
+        eb.selectFrom('conversation_questions as q').select('q.conversation_id').whereRef('q.conversation_id', '=', 'f.conversation_id').where('q.analysis_run_id', '=', runId).where('q.language', '=', query.language),
+      ),
+    );
+  }
+  if (query.faq_entry) {
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('faq_matches as fm')
+          .innerJoin('faq_entries as fe', 'fe.id', 'fm.entry_id')
+          .select('fm.conversation_id')
+          .whereRef('fm.conversation_id', '=', 'f.conversation_id')
+          .where('fm.analysis_run_id', '=', runId)
+          .where('fe.external_id', '=', query.faq_entry),
+      ),
+    );
+  }
   if (query.unanswered === '1') conditions.push(eb('f.unanswered', '=', 1));
   if (query.weekday !== undefined && query.hour !== undefined) {
     const ranges = hourRanges(range.timeZone, range.filter.from, range.filter.to, query.weekday, query.hour);
@@ -132,8 +156,10 @@ function filterConditions(eb: ListExpressions, range: DashboardRange, query: Con
 /** The number of conversations a list holds (what the link that opened it counted). */
 export async function countConversations(db: Kysely<Database>, range: DashboardRange, query: ConversationListQuery, options: ConversationListOptions): Promise<number> {
   const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
-  const row = await baseQuery(db, runId)
-    .where((eb) => eb.and(filterConditions(eb, range, query, options)))
+  const row = await (db as unknown as Kysely<ListDb>)
+    .selectFrom('conversation_facts as f')
+    .where('f.run_id', '=', runId)
+    .where((eb) => eb.and(filterConditions(eb, runId, range, query, options)))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -173,25 +199,13 @@ function sortValueOf(row: ConversationListRow, sort: ConversationSort): number {
   return row.firstResponseMs ?? (sort === 'slowest' ? UNANSWERED_LAST_DESC : UNANSWERED_LAST_ASC);
 }
 
-/** The rows of a list in its order, from the cursor on, at most `limit` (the CSV download reads them all). */
-export async function listConversationRows(
-  db: Kysely<Database>,
-  range: DashboardRange,
-  query: ConversationListQuery,
-  options: ConversationListOptions,
-  limit: number,
-): Promise<ConversationListRow[]> {
-  const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
-  const sort = sortExpression(query.sort ?? 'newest');
-  const cursor = parseCursor(query.after);
-  let select = baseQuery(db, runId)
+/** Conversations whose details one statement reads (well under SQLite's bound-parameter limit). */
+const DETAIL_CHUNK = 5_000;
+
+function readDetails(db: Kysely<Database>, runId: number, ids: number[]) {
+  return baseQuery(db, runId)
     .leftJoin('topics as t', (join) => join.onRef('t.topic_id', '=', 'ta.topic_id').on('t.analysis_run_id', '=', runId))
-    .where((eb) => eb.and(filterConditions(eb, range, query, options)));
-  if (cursor) {
-    const comparison = sort.direction === 'desc' ? sql`<` : sql`>`;
-    select = select.where(sql<SqlBool>`(${sort.value}, f.conversation_id) ${comparison} (${cursor.value}, ${cursor.id})`);
-  }
-  const rows = await select
+    .where('f.conversation_id', 'in', ids.length === 0 ? [-1] : ids)
     .select([
       'f.conversation_id as id',
       'c.external_id',
@@ -212,10 +226,38 @@ export async function listConversationRows(
       'fm.score as faq_score',
       'q.question',
     ])
-    .orderBy(sort.value, sort.direction)
-    .orderBy('f.conversation_id', sort.direction)
-    .limit(limit)
     .execute();
+}
+
+/** The rows of a list in its order, from the cursor on, at most `limit` (the CSV download reads them all). */
+export async function listConversationRows(
+  db: Kysely<Database>,
+  range: DashboardRange,
+  query: ConversationListQuery,
+  options: ConversationListOptions,
+  limit: number,
+): Promise<ConversationListRow[]> {
+  const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
+  const sort = sortExpression(query.sort ?? 'newest');
+  const cursor = parseCursor(query.after);
+  // The page's ids from the facts alone (filter, order, limit), then their details: the joins run for the page's
+  // rows only, not for every row of a long list.
+  let ordered = (db as unknown as Kysely<ListDb>)
+    .selectFrom('conversation_facts as f')
+    .where('f.run_id', '=', runId)
+    .where((eb) => eb.and(filterConditions(eb, runId, range, query, options)));
+  if (cursor) {
+    const comparison = sort.direction === 'desc' ? sql`<` : sql`>`;
+    ordered = ordered.where(sql<SqlBool>`(${sort.value}, f.conversation_id) ${comparison} (${cursor.value}, ${cursor.id})`);
+  }
+  const ids = (await ordered.select('f.conversation_id').orderBy(sort.value, sort.direction).orderBy('f.conversation_id', sort.direction).limit(limit).execute()).map(
+    (row) => row.conversation_id,
+  );
+  const details = new Map<number, Awaited<ReturnType<typeof readDetails>>[number]>();
+  for (let index = 0; index < ids.length; index += DETAIL_CHUNK) {
+    for (const row of await readDetails(db, runId, ids.slice(index, index + DETAIL_CHUNK))) details.set(row.id, row);
+  }
+  const rows = ids.map((id) => details.get(id)!);
   return rows.map((row) => ({
     id: row.id,
     conversationId: row.external_id,
