@@ -18,6 +18,8 @@ import { DEFAULT_FAQ_MATCHING_CONFIG, type FaqMatchingConfig } from '../analysis
 import { validateDetailed } from 'node-cron';
 import { DEFAULT_SCHEDULE_CONFIG, MAX_RETRIES, type ScheduleConfig } from './schedule/schedule-config.js';
 import { UsageError } from './options.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../analysis/alerts/alert-settings.js';
+import { DEFAULT_DELIVERIES_CONFIG, type DeliveriesConfig, type Destination, type DigestPeriod } from './deliveries/delivery-config.js';
 
 /** Read when `--config` is not given and the file exists in the working directory. */
 export const DEFAULT_CONFIG_PATH = './supportlens.config.json';
@@ -33,6 +35,8 @@ export interface SupportlensConfig {
   topics: TopicsConfig;
   faq: FaqMatchingConfig;
   schedule: ScheduleConfig;
+  alerts: AlertSettings;
+  deliveries: DeliveriesConfig;
 }
 
 /** Every problem of a configuration file, each naming its key path. */
@@ -67,6 +71,8 @@ const SECTION_READERS: readonly SectionReader[] = [
   { keys: ['faq'], read: readFaqSection },
   // After the response-time section: the schedule's zone defaults to the reporting time zone.
   { keys: ['schedule'], read: readScheduleSection },
+  { keys: ['alerts'], read: readAlertsSection },
+  { keys: ['deliveries'], read: readDeliveriesSection },
 ];
 
 /** Keys that may appear at the top level without being read (a comment, a JSON schema reference). */
@@ -112,6 +118,8 @@ export function parseConfig(input: unknown, source: string): SupportlensConfig {
     topics: { ...DEFAULT_TOPICS_CONFIG },
     faq: { ...DEFAULT_FAQ_MATCHING_CONFIG },
     schedule: { ...DEFAULT_SCHEDULE_CONFIG, timeZone: DEFAULT_RESPONSE_TIME_CONFIG.reportingTimeZone },
+    alerts: { ...DEFAULT_ALERT_SETTINGS },
+    deliveries: structuredClone(DEFAULT_DELIVERIES_CONFIG),
   };
   if (!isObject(input)) {
     throw new ConfigError(source, [`(file): expected a JSON object, got ${describe(input)}`]);
@@ -421,4 +429,178 @@ function readScheduleSection(file: Fields, config: SupportlensConfig, problems: 
     if (delay === null) problems.add('schedule.retryDelay', 'null is not a duration (such as "30s" or "5m")');
     else target.retryDelayMs = delay;
   }
+}
+
+/** Numeric settings of the `alerts` section: [min, max, whole numbers only]. */
+const ALERT_NUMBERS: Record<string, [min: number, max: number, integer: boolean]> = {
+  threshold: [1, 100, false],
+  minRatio: [1, 1000, false],
+  minHistoryWeeks: [1, 52, true],
+  historyWeeks: [1, 104, true],
+  minHourConversations: [1, 1_000_000, true],
+  minDayConversations: [1, 1_000_000, true],
+  minTargetDrop: [0, 1, false],
+};
+const ALERT_KEYS = [...Object.keys(ALERT_NUMBERS), 'eventLead', 'eventLeadMs', 'events'];
+
+/** `alerts`: spike sensitivity and history (see AlertSettings), `eventLead` (a duration), `events` (a file or folder). */
+function readAlertsSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
+  const section = file['alerts'];
+  if (section === undefined) return;
+  if (!isObject(section)) {
+    problems.add('alerts', `expected an object with ${ALERT_KEYS.join(', ')}, got ${describe(section)}`);
+    return;
+  }
+  unknownKeys(section, 'alerts', ALERT_KEYS, problems);
+  const target = config.alerts;
+  for (const [key, [min, max, integer]] of Object.entries(ALERT_NUMBERS)) {
+    const value = section[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      problems.add(`alerts.${key}`, `expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${describe(value)}`);
+      continue;
+    }
+    (target as unknown as Record<string, number>)[key] = value;
+  }
+  if (target.minHistoryWeeks > target.historyWeeks) problems.add('alerts.minHistoryWeeks', `${target.minHistoryWeeks} is more than historyWeeks (${target.historyWeeks})`);
+  if (section['eventLead'] !== undefined || section['eventLeadMs'] !== undefined) {
+    const lead = readTarget(section, 'alerts', 'eventLead', target.eventLeadMs, problems);
+    if (lead === null) problems.add('alerts.eventLead', 'null is not a duration (such as "6h")');
+    else target.eventLeadMs = lead;
+  }
+  const events = section['events'];
+  if (events !== undefined) {
+    if (typeof events === 'string' && events.trim() !== '') target.eventsPath = events;
+    else problems.add('alerts.events', `expected a file or folder path, got ${describe(events)}`);
+  }
+}
+
+const DELIVERY_KEYS = ['dashboardUrl', 'destinations', 'timeout', 'timeoutMs', 'retries', 'retryDelay', 'retryDelayMs'];
+const DESTINATION_KEYS = ['name', 'type', 'digests', 'alerts'];
+const EMAIL_KEYS = ['host', 'port', 'secure', 'user', 'passwordEnv', 'passwordFile', 'from', 'to'];
+const WEBHOOK_KEYS = ['urlEnv', 'urlFile'];
+/** Secrets are never in the file: these keys are refused with a pointer to the *Env / *File form. */
+const SECRET_KEYS: Record<string, string> = { password: 'passwordEnv or passwordFile', url: 'urlEnv or urlFile' };
+
+/** `deliveries`: `dashboardUrl`, `timeout`, `retries`, `retryDelay`, and `destinations` (email or webhook). */
+function readDeliveriesSection(file: Fields, config: SupportlensConfig, problems: ConfigProblems): void {
+  const section = file['deliveries'];
+  if (section === undefined) return;
+  if (!isObject(section)) {
+    problems.add('deliveries', `expected an object with ${DELIVERY_KEYS.join(', ')}, got ${describe(section)}`);
+    return;
+  }
+  unknownKeys(section, 'deliveries', DELIVERY_KEYS, problems);
+  const target = config.deliveries;
+  const url = section['dashboardUrl'];
+  if (url !== undefined) {
+    if (typeof url === 'string' && /^https?:\/\/[^\s]+$/.test(url)) target.dashboardUrl = url.replace(/\/+$/, '');
+    else problems.add('deliveries.dashboardUrl', `expected an http(s) address, got ${describe(url)}`);
+  }
+  if (section['timeout'] !== undefined || section['timeoutMs'] !== undefined) {
+    const timeout = readTarget(section, 'deliveries', 'timeout', target.timeoutMs, problems);
+    if (timeout === null) problems.add('deliveries.timeout', 'null is not a duration (such as "15s")');
+    else target.timeoutMs = timeout;
+  }
+  if (section['retryDelay'] !== undefined || section['retryDelayMs'] !== undefined) {
+    const delay = readTarget(section, 'deliveries', 'retryDelay', target.retryDelayMs, problems);
+    if (delay === null) problems.add('deliveries.retryDelay', 'null is not a duration (such as "5s")');
+    else target.retryDelayMs = delay;
+  }
+  const retries = section['retries'];
+  if (retries !== undefined) {
+    if (typeof retries === 'number' && Number.isInteger(retries) && retries >= 0 && retries <= MAX_RETRIES) target.retries = retries;
+    else problems.add('deliveries.retries', `expected a whole number from 0 to ${MAX_RETRIES}, got ${describe(retries)}`);
+  }
+  const destinations = section['destinations'];
+  if (destinations === undefined) return;
+  if (!Array.isArray(destinations)) {
+    problems.add('deliveries.destinations', `expected a list, got ${describe(destinations)}`);
+    return;
+  }
+  const names = new Set<string>();
+  destinations.forEach((raw, index) => {
+    const path = `deliveries.destinations[${index}]`;
+    const destination = readDestination(raw, path, problems);
+    if (!destination) return;
+    if (names.has(destination.name)) problems.add(`${path}.name`, `"${destination.name}" is used by another destination`);
+    names.add(destination.name);
+    target.destinations.push(destination);
+  });
+}
+
+function readDestination(raw: unknown, path: string, problems: ConfigProblems): Destination | undefined {
+  if (!isObject(raw)) {
+    problems.add(path, `expected an object with name, type and its settings, got ${describe(raw)}`);
+    return undefined;
+  }
+  const before = problems.list.length;
+  for (const [key, instead] of Object.entries(SECRET_KEYS)) {
+    if (raw[key] !== undefined) problems.add(`${path}.${key}`, `secrets are not read from the configuration file: give ${instead}`);
+  }
+  const type = raw['type'];
+  if (type !== 'email' && type !== 'webhook') {
+    problems.add(`${path}.type`, `expected "email" or "webhook", got ${describe(type)}`);
+    return undefined;
+  }
+  // The secret keys were named above with what to give instead.
+  unknownKeys(raw, path, [...DESTINATION_KEYS, ...(type === 'email' ? EMAIL_KEYS : WEBHOOK_KEYS), ...Object.keys(SECRET_KEYS)], problems);
+  const name = raw['name'];
+  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) problems.add(`${path}.name`, `expected a name of letters, digits, ".", "_" or "-", got ${describe(name)}`);
+  const digests: DigestPeriod[] = [];
+  const rawDigests = raw['digests'] ?? [];
+  if (!Array.isArray(rawDigests)) problems.add(`${path}.digests`, `expected a list of "day" and "week", got ${describe(rawDigests)}`);
+  else {
+    rawDigests.forEach((period, index) => {
+      if (period === 'day' || period === 'week') {
+        if (!digests.includes(period)) digests.push(period);
+      } else problems.add(`${path}.digests[${index}]`, `expected "day" or "week", got ${describe(period)}`);
+    });
+  }
+  const alerts = raw['alerts'] ?? false;
+  if (typeof alerts !== 'boolean') problems.add(`${path}.alerts`, `expected true or false, got ${describe(alerts)}`);
+  const secretSource = (envKey: string, fileKey: string, required: boolean): { env?: string; file?: string } => {
+    const env = raw[envKey];
+    const fileName = raw[fileKey];
+    if (env !== undefined && fileName !== undefined) problems.add(`${path}.${envKey}`, `give either ${envKey} or ${fileKey}, not both`);
+    if (env !== undefined && (typeof env !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env))) problems.add(`${path}.${envKey}`, `expected an environment variable name, got ${describe(env)}`);
+    if (fileName !== undefined && (typeof fileName !== 'string' || fileName.trim() === '')) problems.add(`${path}.${fileKey}`, `expected a file path, got ${describe(fileName)}`);
+    if (required && env === undefined && fileName === undefined) problems.add(path, `missing ${envKey} or ${fileKey}`);
+    return { ...(typeof env === 'string' ? { env } : {}), ...(typeof fileName === 'string' ? { file: fileName } : {}) };
+  };
+  const base = { name: name as string, digests, alerts: alerts === true };
+  if (type === 'webhook') {
+    const secret = secretSource('urlEnv', 'urlFile', true);
+    if (problems.list.length > before) return undefined;
+    return { ...base, type, urlEnv: secret.env, urlFile: secret.file };
+  }
+  const host = raw['host'];
+  if (typeof host !== 'string' || host.trim() === '') problems.add(`${path}.host`, `expected a host name, got ${describe(host)}`);
+  const secure = raw['secure'] ?? false;
+  if (typeof secure !== 'boolean') problems.add(`${path}.secure`, `expected true or false, got ${describe(secure)}`);
+  const port = raw['port'] ?? (secure === true ? 465 : 587);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) problems.add(`${path}.port`, `expected a port number, got ${describe(port)}`);
+  const user = raw['user'];
+  if (user !== undefined && typeof user !== 'string') problems.add(`${path}.user`, `expected a user name, got ${describe(user)}`);
+  const secret = secretSource('passwordEnv', 'passwordFile', false);
+  const from = raw['from'];
+  if (typeof from !== 'string' || !from.includes('@')) problems.add(`${path}.from`, `expected an email address, got ${describe(from)}`);
+  const to = raw['to'];
+  const recipients = typeof to === 'string' ? [to] : to;
+  if (!Array.isArray(recipients) || recipients.length === 0 || recipients.some((address) => typeof address !== 'string' || !address.includes('@'))) {
+    problems.add(`${path}.to`, `expected an email address or a list of them, got ${describe(to)}`);
+  }
+  if (problems.list.length > before) return undefined;
+  return {
+    ...base,
+    type,
+    host: host as string,
+    port: port as number,
+    secure: secure as boolean,
+    user: user as string | undefined,
+    passwordEnv: secret.env,
+    passwordFile: secret.file,
+    from: from as string,
+    to: recipients as string[],
+  };
 }

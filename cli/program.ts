@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'demo-data': async () => (await import('./commands/demo-data-command.js')).demoDataCommand(),
   demo: async () => (await import('./commands/demo-command.js')).demoCommand(),
   serve: async () => (await import('./commands/serve-command.js')).serveCommand(),
+  digest: async () => (await import('./commands/digest-command.js')).digestCommand(),
 };
 
 /**

@@ -381,3 +381,18 @@ export const AGENTS_RESPONSE = {
   properties: { range: RANGE, channels: { type: 'array', items: string }, agents: { type: 'array', items: AGENT_FIGURES }, teams: { type: 'array', items: AGENT_FIGURES } },
   required: ['range', 'channels', 'agents', 'teams'],
 } as const;
+
+export const ANNOTATIONS_RESPONSE = {
+  type: 'object',
+  properties: {
+    annotations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { day: string, kind: { type: 'string', enum: ['spike', 'target-drop', 'event'] }, text: string },
+        required: ['day', 'kind', 'text'],
+      },
+    },
+  },
+  required: ['annotations'],
+} as const;

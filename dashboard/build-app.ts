@@ -14,6 +14,7 @@ import {
   CONVERSATION_LIST_RESPONSE,
   CONVERSATION_PARAMS,
   CONVERSATION_RESPONSE,
+  ANNOTATIONS_RESPONSE,
   DOWNLOAD_QUERYSTRING,
   ERROR_RESPONSE,
   FAQ_GAPS_QUERYSTRING,
@@ -26,6 +27,7 @@ import {
   TOPICS_RESPONSE,
 } from './api-schemas.js';
 import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
+import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
@@ -145,6 +147,9 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
 
   app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
     cached(request, () => report('overview', request.query)),
+  );
+  app.get<{ Querystring: DashboardQuery }>('/api/annotations', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(ANNOTATIONS_RESPONSE) } }, (request) =>
+    cached(request, () => getAnnotations(context, request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
     cached(request, () => report('peak-times', request.query)),

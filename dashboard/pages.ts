@@ -95,6 +95,8 @@ const BODIES: Record<PageName, Html> = {
     </div>
     <h2>Response times per channel, each on its own scale</h2>
     <div class="charts" id="response-charts"></div>
+    <h2>Spikes and events</h2>
+    <ul id="annotations"></ul>
     <h2>Per channel</h2>
     <table id="channel-table"></table>
     <h2>Targets and business hours, as configured</h2>

@@ -12,6 +12,7 @@ export const ANALYSIS_RESULT_TABLES = [
   { table: 'conversation_questions', runColumn: 'analysis_run_id' },
   { table: 'topic_assignments', runColumn: 'analysis_run_id' },
   { table: 'faq_matches', runColumn: 'analysis_run_id' },
+  { table: 'alerts', runColumn: 'analysis_run_id' },
 ] as const;
 
 /**

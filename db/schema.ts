@@ -24,6 +24,9 @@ export interface Database {
   faq_gap_findings: FaqGapFindingsTable;
   job_runs: JobRunsTable;
   job_locks: JobLocksTable;
+  alerts: AlertsTable;
+  events: EventsTable;
+  deliveries: DeliveriesTable;
 }
 
 /** Where a conversation came from; ids are unique per source. */
@@ -398,3 +401,74 @@ export interface JobLocksTable {
   heartbeat_at: number;
 }
 export type JobLockRow = Selectable<JobLocksTable>;
+
+/** `spike`: volume far above its hour-of-week (or day-of-week) baseline; `target-drop`: within-target share far below it. */
+export type AlertKind = 'spike' | 'target-drop';
+export type AlertGranularity = 'hour' | 'day';
+/** `channel`: one channel's conversations (`all`: every channel's); `topic`: one topic's, across channels. */
+export type AlertScope = 'channel' | 'topic';
+
+/** What one analysis run found unusual; `alert_id` is stable across runs (kind, granularity, scope, key, period). */
+export interface AlertsTable {
+  analysis_run_id: number;
+  alert_id: string;
+  kind: AlertKind;
+  granularity: AlertGranularity;
+  scope: AlertScope;
+  /** The channel name, or the stable topic id as text. */
+  scope_key: string;
+  scope_label: string;
+  period_start: number;
+  period_end: number;
+  /** `YYYY-MM-DD` or `YYYY-MM-DD HH:00` in the reporting time zone. */
+  period_label: string;
+  /** Conversations (spike) or within-target share 0..1 (target-drop) in the period. */
+  observed: number;
+  /** The median of the same hour (or weekday) of the previous weeks. */
+  baseline: number;
+  /** How far from the baseline, in robust standard deviations. */
+  score: number;
+  /** JSON: `AlertDetails` (ratio, topics that grew, first response and within-target change, events nearby). */
+  details: string;
+}
+export type AlertRow = Selectable<AlertsTable>;
+export type NewAlert = Insertable<AlertsTable>;
+
+/** Something that happened, as the team recorded it in the events file or folder. */
+export interface EventsTable {
+  /** The event's own id, or a hash of its time and title. */
+  id: string;
+  starts_at: number;
+  ends_at: number | null;
+  title: string;
+  /** JSON array of strings. */
+  tags: ColumnType<string, string | undefined, string>;
+  source_path: string;
+  line: number;
+}
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;
+
+export type DeliveryKind = 'digest-day' | 'digest-week' | 'alert';
+/**
+ * `sending`: claimed, the send may or may not have happened (a crash here is never resent: at most once);
+ * `sent`; `failed`: the send surely did not happen, tried again next time.
+ */
+export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'unknown';
+
+/** One delivery to one destination; (destination, kind, period) is its key, so it exists once. */
+export interface DeliveriesTable {
+  destination: string;
+  kind: DeliveryKind;
+  /** `2026-12-05`, `2026-W49`, or the alert's id. */
+  period: string;
+  status: DeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  claim_token: string | null;
+  claimed_at: number;
+  finished_at: number | null;
+  job_run_id: number | null;
+  pid: number;
+  error: string | null;
+}
+export type DeliveryRow = Selectable<DeliveriesTable>;

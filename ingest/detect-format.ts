@@ -1,6 +1,16 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { JSON_LIST_KEYS, listOf, looksLikeFaqEntry, looksLikeIntercom, looksLikeZendesk, MESSAGE_CSV_REQUIRED_COLUMNS } from './format-signs.js';
+import {
+  JSON_LIST_KEYS,
+  listOf,
+  looksLikeChatwoot,
+  looksLikeFaqEntry,
+  looksLikeFreshdesk,
+  looksLikeHelpscout,
+  looksLikeIntercom,
+  looksLikeZendesk,
+  MESSAGE_CSV_REQUIRED_COLUMNS,
+} from './format-signs.js';
 import type { Source } from './source-record.js';
 
 export type FormatName =
@@ -15,7 +25,13 @@ export type FormatName =
   | 'zendesk-json'
   | 'zendesk-jsonl'
   | 'intercom-json'
-  | 'intercom-jsonl';
+  | 'intercom-jsonl'
+  | 'chatwoot-json'
+  | 'chatwoot-jsonl'
+  | 'helpscout-json'
+  | 'helpscout-jsonl'
+  | 'freshdesk-json'
+  | 'freshdesk-jsonl';
 
 export type Detection =
   | { kind: 'format'; format: FormatName; source: Source }
@@ -39,6 +55,9 @@ function lazily(load: () => Promise<Source>): Source {
 const jsonRecords = () => import('./sources/json-records.js');
 const zendesk = () => import('./sources/zendesk-tickets.js');
 const intercom = () => import('./sources/intercom-conversations.js');
+const chatwoot = () => import('./sources/chatwoot-conversations.js');
+const helpscout = () => import('./sources/helpscout-conversations.js');
+const freshdesk = () => import('./sources/freshdesk-tickets.js');
 
 export const SOURCES: Record<FormatName, Source> = {
   'conversations-jsonl': lazily(async () => (await jsonRecords()).readJsonLinesOf('conversation')),
@@ -53,6 +72,12 @@ export const SOURCES: Record<FormatName, Source> = {
   'zendesk-jsonl': lazily(async () => (await zendesk()).readZendeskJsonLines),
   'intercom-json': lazily(async () => (await intercom()).readIntercomDocument),
   'intercom-jsonl': lazily(async () => (await intercom()).readIntercomJsonLines),
+  'chatwoot-json': lazily(async () => (await chatwoot()).readChatwootDocument),
+  'chatwoot-jsonl': lazily(async () => (await chatwoot()).readChatwootJsonLines),
+  'helpscout-json': lazily(async () => (await helpscout()).readHelpscoutDocument),
+  'helpscout-jsonl': lazily(async () => (await helpscout()).readHelpscoutJsonLines),
+  'freshdesk-json': lazily(async () => (await freshdesk()).readFreshdeskDocument),
+  'freshdesk-jsonl': lazily(async () => (await freshdesk()).readFreshdeskJsonLines),
 };
 
 /**
@@ -97,6 +122,8 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
     }
     if (typeof value !== 'object' || value === null) continue;
     const keys = Object.keys(value);
+    const helpdesk = helpdeskOf(value);
+    if (helpdesk) return found(`${helpdesk}-jsonl`);
     if (keys.includes('messages')) return found('conversations-jsonl');
     if (looksLikeIntercom(value)) return found('intercom-jsonl');
     if (looksLikeZendesk(value)) return found('zendesk-jsonl');
@@ -108,6 +135,8 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   try {
     if (!truncated) {
       const document: unknown = JSON.parse(text);
+      const helpdesk = helpdeskOf(document);
+      if (helpdesk) return found(`${helpdesk}-json`);
       if (looksLikeIntercom(document)) return found('intercom-json');
       if (looksLikeZendesk(document)) return found('zendesk-json');
       const list = listOf(document);
@@ -117,6 +146,8 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
     }
   } catch {
     // A helpdesk export that is cut short or broken: name the format, and let its reader say what is wrong.
+    const newHelpdesk = helpdeskText(text);
+    if (newHelpdesk) return found(`${newHelpdesk}-${JSON_LINES_EXTENSIONS.has(extension) ? 'jsonl' : 'json'}`);
     const helpdesk = detectHelpdeskText(text, JSON_LINES_EXTENSIONS.has(extension));
     if (helpdesk) return helpdesk;
     // Every line is broken: in a file named as JSON Lines, reject them one by one with their reasons.
@@ -126,6 +157,11 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   // The first record is longer than the sniffed text: decide from its opening.
   const firstKey = /^\{\s*"([^"]+)"\s*:/.exec(text)?.[1];
   const isDocument = text.startsWith('[') || (firstKey !== undefined && (JSON_LIST_KEYS as readonly string[]).includes(firstKey));
+  // Chatwoot, Help Scout and Freshdesk exports that open with their list are documents, streamed at any size, even
+  // when minified on one line; one record longer than the sniffed text on its line is JSON Lines.
+  const listFirst = text.startsWith('[') || (firstKey !== undefined && ['data', 'payload', '_embedded', 'conversations', 'tickets'].includes(firstKey));
+  const newHelpdesk = helpdeskText(text);
+  if (newHelpdesk) return found(`${newHelpdesk}-${listFirst || text.includes('\n') ? 'json' : 'jsonl'}`);
   if (/"messages"\s*:/.test(text)) return found(isDocument ? 'conversations-json' : 'conversations-jsonl');
   // Helpdesk pages start with their own keys ("tickets", "type"): one record longer than the sniffed text on the
   // first line is JSON Lines (a minified page reads as one line too); anything else is a document.
@@ -133,6 +169,24 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   if (helpdesk) return helpdesk;
   if (/"(answer|body)"\s*:/.test(text)) return found(isDocument ? 'faq-json' : 'faq-jsonl');
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
+}
+
+type NewHelpdesk = 'chatwoot' | 'helpscout' | 'freshdesk';
+
+function helpdeskOf(value: unknown): NewHelpdesk | undefined {
+  if (looksLikeChatwoot(value)) return 'chatwoot';
+  if (looksLikeHelpscout(value)) return 'helpscout';
+  if (looksLikeFreshdesk(value)) return 'freshdesk';
+  return undefined;
+}
+
+/** Chatwoot, Help Scout and Freshdesk exports recognised from their opening text, when too large or broken to parse. */
+function helpdeskText(text: string): NewHelpdesk | undefined {
+  if (/"inbox_id"\s*:/.test(text) && /"(message_type|meta|account_id)"\s*:/.test(text)) return 'chatwoot';
+  if (/"data"\s*:\s*\{\s*"meta"\s*:\s*\{[^{}]*"(mine|unassigned|all)_count"/.test(text)) return 'chatwoot';
+  if (/"mailboxId"\s*:/.test(text) || /"_embedded"\s*:\s*\{\s*"conversations"\s*:/.test(text)) return 'helpscout';
+  if (/"(responder_id|fr_due_by|description_text)"\s*:/.test(text)) return 'freshdesk';
+  return undefined;
 }
 
 /** Zendesk and Intercom documents recognised from their opening text, when they are too large or broken to parse. */
@@ -146,6 +200,8 @@ function detectJsonList(list: unknown[]): Detection {
   const first = list.find((item) => typeof item === 'object' && item !== null && !Array.isArray(item)) as Record<string, unknown> | undefined;
   if (!first) return { kind: 'unknown', reason: 'a JSON document with no records in it' };
   const keys = Object.keys(first);
+  const helpdesk = helpdeskOf(first);
+  if (helpdesk) return found(`${helpdesk}-json`);
   if (keys.includes('messages')) return found('conversations-json');
   if (looksLikeIntercom(first)) return found('intercom-json');
   if (looksLikeZendesk(first)) return found('zendesk-json');

@@ -55,3 +55,26 @@ export function looksLikeZendesk(value: unknown): boolean {
   if (Array.isArray(value['tickets']) || isObject(value['ticket']) || Array.isArray(value['ticket_events'])) return true;
   return 'requester_id' in value && ('via' in value || 'status' in value);
 }
+
+/** True when a parsed JSON value is a Chatwoot conversation (with `inbox_id`) or a conversation list response. */
+export function looksLikeChatwoot(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isObject(value['data']) && Array.isArray(value['data']['payload'])) return true;
+  if (Array.isArray(value['payload'])) return value['payload'].length === 0 || looksLikeChatwoot(value['payload'][0]);
+  return 'inbox_id' in value && ('messages' in value || 'meta' in value) && ('account_id' in value || 'meta' in value || 'status' in value);
+}
+
+/** True when a parsed JSON value is a Help Scout (Mailbox API 2.0) conversation or a conversation list page. */
+export function looksLikeHelpscout(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isObject(value['_embedded']) && Array.isArray(value['_embedded']['conversations'])) return true;
+  return 'mailboxId' in value && ('_embedded' in value || 'threads' in value || 'number' in value || 'primaryCustomer' in value);
+}
+
+/** True when a parsed JSON value is a Freshdesk ticket (checked before Zendesk: both have `requester_id`). */
+export function looksLikeFreshdesk(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (Array.isArray(value['tickets'])) return looksLikeFreshdesk(value['tickets'][0]);
+  if ('responder_id' in value || 'fr_due_by' in value || 'description_text' in value) return 'requester_id' in value || 'id' in value;
+  return 'requester_id' in value && typeof value['source'] === 'number' && typeof value['status'] === 'number';
+}

@@ -8,5 +8,5 @@ export const MAX_ID_CHARS = 256;
 export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 /** Longest raw text stored with a reject. */
 export const MAX_REJECT_RAW_CHARS = 64 * 1024;
-/** Largest whole-document file (a JSON array of FAQ entries, a Markdown entry) read into memory. */
+/** Largest Markdown FAQ entry read into memory (JSON documents are streamed, whatever their size). */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;

@@ -1,4 +1,5 @@
-import { AUTHOR_ROLES, CONVERSATION_EVENT_KINDS, type AuthorRole, type ConversationEventKind, type ConversationSource } from '../db/schema.js';
+import { AUTHOR_ROLES, CONVERSATION_EVENT_KINDS, type AuthorRole, type ConversationEventKind, type ConversationSource, type CsatLevel } from '../db/schema.js';
+import { normalizeCsat } from './normalize-csat.js';
 import { MAX_BODY_CHARS, MAX_ID_CHARS, MAX_TEXT_FIELD_CHARS } from './limits.js';
 import { fail, ok, type Parsed } from './result.js';
 import { parseTimestamp, type TimestampOptions } from './timestamps.js';
@@ -33,6 +34,11 @@ export interface NormalizedConversation {
   subject: string | null;
   language: string | null;
   tags: string[];
+  /** The team or group the conversation was routed to, as the source names it. */
+  team: string | null;
+  /** The satisfaction rating as the source gave it, and normalised (see `normalizeCsat`). */
+  csatRating: string | null;
+  csat: CsatLevel | null;
   events: NormalizedEvent[];
   messages: NormalizedMessage[];
 }
@@ -152,6 +158,11 @@ export function normalizeConversationFields(
 
   const tags = readTags(fields['tags']);
   if (!tags.ok) issues.push({ kind: 'warning', reason: `"tags": ${tags.reason}; ignored`, raw: safeStringify(fields['tags']) });
+  const csatRaw = fields['csat'];
+  const csat = normalizeCsat(options.source ?? 'canonical', csatRaw);
+  if (csat === null && csatRaw !== undefined && csatRaw !== null && csatRaw !== '') {
+    issues.push({ kind: 'warning', reason: `"csat": ${describe(csatRaw)} is not a rating (1-5, or good, neutral, bad); ignored`, raw: safeStringify(csatRaw) });
+  }
 
   return {
     ok: true,
@@ -168,6 +179,9 @@ export function normalizeConversationFields(
       subject: optional('subject'),
       language: optional('language')?.toLowerCase() ?? null,
       tags: tags.ok ? tags.value : [],
+      team: optional('team'),
+      csatRating: csat?.rating ?? null,
+      csat: csat?.level ?? null,
       events: [],
       messages: [],
     },

@@ -34,7 +34,7 @@ const FLAG_INTERNAL = 2;
 /** See `RunTracker`. */
 const FLAG_FRESH_IN_RUN = 4;
 
-const SOURCES: readonly ConversationSource[] = ['canonical', 'zendesk', 'intercom', 'twitter'];
+const SOURCES: readonly ConversationSource[] = ['canonical', 'zendesk', 'intercom', 'twitter', 'chatwoot', 'helpscout', 'freshdesk'];
 
 export interface EncodedBatch {
   /** Per record in file order: true when it is the next bare row, false when it is the next entry of `others`. */
@@ -185,6 +185,9 @@ export class BatchEncoder {
         head.subject,
         head.language,
         head.tags.length > 0 ? head.tags : null,
+        head.team,
+        head.csatRating,
+        head.csat,
         message.externalId,
         message.role,
         message.authorId,
@@ -314,6 +317,9 @@ export class DecodedBatch {
       subject: null,
       language: null,
       tags: [],
+      team: null,
+      csatRating: null,
+      csat: null,
       events: [],
       messages: [],
     };
@@ -377,6 +383,9 @@ function decodeOther(encoded: unknown[], start: number): [SourceRecord, number] 
     subject: encoded[i++] as string | null,
     language: encoded[i++] as string | null,
     tags: (encoded[i++] as string[] | null) ?? [],
+    team: encoded[i++] as string | null,
+    csatRating: encoded[i++] as string | null,
+    csat: encoded[i++] as NormalizedConversation['csat'],
     events: [],
     messages: [],
   };
@@ -404,6 +413,8 @@ function isBare(head: NormalizedConversation): boolean {
     head.assignee === null &&
     head.subject === null &&
     head.language === null &&
-    head.tags.length === 0
+    head.tags.length === 0 &&
+    head.team === null &&
+    head.csat === null
   );
 }

@@ -27,6 +27,7 @@ const DASHBOARD_READS_FROM_ANALYSIS = [
   'analysis/topics/topic-report.ts',
   'analysis/faq/faq-gap-report.ts',
   'analysis/faq/render-gap-report.ts',
+  'analysis/alerts/alert-queries.ts',
   // Pure functions the dashboard shares with the reports so that both say the same: statistics, redaction, the
   // business calendar, the CSV cell and the duration format (no SQL, no writes).
   'analysis/response-times/duration-statistics.ts',

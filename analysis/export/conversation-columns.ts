@@ -2,7 +2,8 @@ import type { ExportColumnProvider, ExportQuery } from './conversation-export.js
 import { isoInstant } from './conversation-export.js';
 
 /**
- * The conversation itself: its id as the source gave it, source, channel, creation time, status, assignee, tags.
+ * The conversation itself: its id as the source gave it, source, channel, creation time, status, assignee, team, tags,
+ * and the satisfaction rating as given (`csat_rating`) and normalised (`csat`: good, neutral, bad).
  *
  * @example
  * await exportConversations(handle, { providers: [conversationColumns], format: 'jsonl', filter: {}, out });
@@ -18,6 +19,9 @@ export const conversationColumns: ExportColumnProvider = {
       'c.status as conversation_status',
       'c.assignee as conversation_assignee',
       'c.tags as conversation_tags',
+      'c.team as conversation_team',
+      'c.csat_rating as conversation_csat_rating',
+      'c.csat as conversation_csat',
     ]) as unknown as ExportQuery,
   columns: [
     { name: 'conversation_id', value: (row) => row['conversation_external_id'] as string },
@@ -26,6 +30,9 @@ export const conversationColumns: ExportColumnProvider = {
     { name: 'created_at', value: (row) => isoInstant(row['conversation_created_at']) },
     { name: 'status', value: (row) => row['conversation_status'] as string | null },
     { name: 'assignee', value: (row) => row['conversation_assignee'] as string | null },
+    { name: 'team', value: (row) => row['conversation_team'] as string | null },
     { name: 'tags', value: (row) => JSON.parse(row['conversation_tags'] as string) as string[] },
+    { name: 'csat_rating', value: (row) => row['conversation_csat_rating'] as string | null },
+    { name: 'csat', value: (row) => row['conversation_csat'] as string | null },
   ],
 };

@@ -12,8 +12,8 @@ import { createZoneClock, dayToIsoDate, type ZoneClock } from './zone-clock.js';
 /** Matches no analysis run: what readers read before the first successful analysis. */
 const NO_RUN = -1;
 
-export type ResponseTimeGroupBy = 'day' | 'week' | 'month' | 'channel' | 'agent' | 'tag';
-export const RESPONSE_TIME_GROUP_BYS: readonly ResponseTimeGroupBy[] = ['day', 'week', 'month', 'channel', 'agent', 'tag'];
+export type ResponseTimeGroupBy = 'day' | 'week' | 'month' | 'channel' | 'agent' | 'team' | 'tag';
+export const RESPONSE_TIME_GROUP_BYS: readonly ResponseTimeGroupBy[] = ['day', 'week', 'month', 'channel', 'agent', 'team', 'tag'];
 
 /** How a query reads the facts: which configuration, which clock, and "now" for ages. */
 export interface ResponseTimeQueryOptions {
@@ -100,6 +100,8 @@ interface FactsReadRow {
   start_at: number;
   agent: string | null;
   tags: string;
+  /** The conversation's team: read only when grouping by team. */
+  team?: string | null;
   clock_start_at: number | null;
   first_response_ms: number | null;
   first_response_business_ms: number | null;
@@ -149,7 +151,7 @@ export async function getResponseTimeReport(
       if (key !== undefined) accumulatorFor(key).addDaily(row, values, context);
     }
   } else {
-    const rows = await readFacts(db, runId, filter);
+    const rows = await readFacts(db, runId, filter, groupBy === 'team');
     const keyOf = groupKey(groupBy, createZoneClock(options.config.reportingTimeZone));
     for (const row of rows) {
       total.add(row, business, context);
@@ -280,7 +282,7 @@ async function readDailyAggregates(
   zone: string,
   groupBy: ResponseTimeGroupBy | null,
 ): Promise<ResponseTimeDailyRow[] | undefined> {
-  if (groupBy === 'agent' || groupBy === 'tag') return undefined;
+  if (groupBy === 'agent' || groupBy === 'team' || groupBy === 'tag') return undefined;
   // Days are compared as text, which holds for four-digit years only: the day after 9999-12-31 is "+010000-01-01",
   // which sorts before every day. Beyond them the facts answer.
   const dayOf = (instant: number): string | undefined => {
@@ -357,7 +359,23 @@ function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues 
 /**
  * The facts rows of an analysis run and a filter, read with the `(run_id, start_at)` index.
  */
-function readFacts(db: Kysely<Database>, runId: number | undefined, filter: ConversationFilter): Promise<FactsReadRow[]> {
+function readFacts(db: Kysely<Database>, runId: number | undefined, filter: ConversationFilter, withTeam = false): Promise<FactsReadRow[]> {
+  if (withTeam) {
+    // The team lives on the conversation (the facts have no column for it): joined by the conversation's id.
+    let query = db
+      .selectFrom('conversation_facts as f')
+      .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
+      .select([
+        'f.conversation_id', 'f.channel', 'f.start_at', 'f.agent', 'f.tags', 'f.clock_start_at', 'f.first_response_ms',
+        'f.first_response_business_ms', 'f.reply_count', 'f.reply_times_ms', 'f.reply_business_times_ms', 'f.resolution_ms',
+        'f.resolution_business_ms', 'f.is_resolved', 'f.reopen_count', 'f.unanswered', 'f.awaiting_reply_since_at', 'c.team',
+      ])
+      .where('f.run_id', '=', runId ?? NO_RUN);
+    if (filter.from !== undefined) query = query.where('f.start_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('f.start_at', '<', filter.to);
+    if (filter.channels && filter.channels.length > 0) query = query.where('f.channel', 'in', filter.channels);
+    return query.execute();
+  }
   let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
     .selectFrom('conversation_facts')
     .select([
@@ -389,6 +407,8 @@ function groupKey(groupBy: ResponseTimeGroupBy | null, clock: ZoneClock): (row: 
       return (row) => [row.channel];
     case 'agent':
       return (row) => [row.agent ?? '(none)'];
+    case 'team':
+      return (row) => [row.team ?? '(none)'];
     case 'tag':
       return (row) => {
         const tags = JSON.parse(row.tags) as string[];

@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
 import { computeFaqMatches } from '../../analysis/faq/compute-faq-matches.js';
+import { computeAlerts } from '../../analysis/alerts/alerts-store.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { formatTable } from '../format-table.js';
 import { dbOption } from '../options.js';
@@ -48,6 +49,15 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
       });
       // The threshold is kept in the run summary: reports group topics into missing articles with the same cut.
       return { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdCalibrated: thresholdSource === 'calibrated' ? 1 : 0, entries, distinctQuestions, rankingThreads, durationMs };
+    },
+  },
+  {
+    // Reads the facts and topic assignments of this run; a bad events line is reported and skipped, never fatal.
+    name: 'alerts',
+    run: async (handle, config, runId) => {
+      const result = await computeAlerts(handle, { settings: config.alerts, responseTimes: config.responseTimes }, { analysisRunId: runId });
+      for (const problem of result.eventProblems) process.stderr.write(`supportlens: events ${problem.path}${problem.line > 0 ? `:${problem.line}` : ''}: ${problem.reason}\n`);
+      return { spikes: result.spikes, targetDrops: result.targetDrops, events: result.events, eventProblems: result.eventProblems.length, durationMs: result.durationMs };
     },
   },
 ];

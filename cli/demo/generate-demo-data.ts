@@ -18,9 +18,33 @@ export interface DemoDataSummary {
   messages: number;
   /** Days with market volatility: 3-5x chat volume and slower answers. */
   spikeDays: string[];
+  /**
+   * The volatility days spike detection is judged on: those after the warm-up (a day in the first three weeks has no
+   * baseline yet), each with the topics planted to grow most in it. The truth of spike detection.
+   */
+  volatility: DemoVolatilityDay[];
   /** What each conversation asks, by conversation id: the ground truth of the FAQ-gap report. */
   truth: Map<string, DemoQuestionTruth>;
 }
+
+/** A planted volatility day after the warm-up. */
+export interface DemoVolatilityDay {
+  day: string;
+  /** How many times the usual chat volume (before the extra questions about the growing topics). */
+  volume: number;
+  /** The demo topic keys whose questions grow most on the day. */
+  grewTopics: string[];
+}
+
+/**
+ * Volatility days judged from this day on, so that each has three weeks of the same weekday before it: the least
+ * history spike detection judges a day on (alerts.minHistoryWeeks).
+ */
+export const VOLATILITY_WARMUP_DAYS = 21;
+/** When the market moves, customers ask about stuck withdrawals, disputed trades and slow support more than usual. */
+export const VOLATILITY_TOPICS: readonly string[] = ['withdrawal-missing', 'disputed-trade', 'slow-support'];
+/** Extra chats about those topics on a judged volatility day, as a share of the day's chats. */
+const VOLATILITY_EXTRA_SHARE = 0.4;
 
 /** The answer to one demo conversation's question as the generator planted it. */
 export interface DemoQuestionTruth {
@@ -54,6 +78,10 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
   const faqDir = join(options.outDir, 'faq');
   mkdirSync(inbox, { recursive: true });
   mkdirSync(faqDir, { recursive: true });
+  // The extra questions of volatility days come from a stream of their own: every other conversation is the same as
+  // in demos made before volatility days were judged (the FAQ-gap figures measured on them still hold).
+  const volatilityRandom = seeded((options.seed ^ 0x5eed1e55) >>> 0);
+  const volatility: DemoVolatilityDay[] = [];
   const files: string[] = [];
   let conversations = 0;
   let messages = 0;
@@ -88,6 +116,17 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
       lines.push(JSON.stringify(record));
       conversations += 1;
       messages += record.messages.length;
+    }
+    if (spike > 1 && day >= VOLATILITY_WARMUP_DAYS) {
+      volatility.push({ day: date, volume: Math.round(spike * 100) / 100, grewTopics: [...VOLATILITY_TOPICS] });
+      const grown = topics.filter((t) => VOLATILITY_TOPICS.includes(t.key));
+      for (let i = 0; i < Math.round(chats * VOLATILITY_EXTRA_SHARE); i++) {
+        const { record, group } = buildConversation(volatilityRandom, { id: `chat-${date}-v${i + 1}`, channel: 'chat', dayStart, topics: grown, spike, weekend });
+        plant(record, group);
+        lines.push(JSON.stringify(record));
+        conversations += 1;
+        messages += record.messages.length;
+      }
     }
     for (let i = 0; i < emails; i++) {
       const id = `email-${date}-${i + 1}`;
@@ -133,6 +172,7 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
     conversations,
     messages,
     spikeDays: [...spikeDays].sort((a, b) => a - b).map((d) => new Date(firstDay + d * 24 * HOUR).toISOString().slice(0, 10)),
+    volatility,
     truth,
   };
 }

@@ -9,6 +9,7 @@ import type { SupportlensConfig } from '../config.js';
 import { listFailingFiles, recordFailure, type FailingFile } from './failing-files.js';
 import { findNewInboxFiles, type InboxFile, type InboxScan, type InboxScanOptions } from './find-new-inbox-files.js';
 import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from './job-lock.js';
+import { runDeliveries, type DeliveryOutcome, type RunDeliveriesOptions } from '../deliveries/run-deliveries.js';
 
 /** The job a tick runs, and the name of its lock. */
 export const NIGHTLY_JOB = 'nightly';
@@ -17,9 +18,11 @@ export const NIGHTLY_JOB = 'nightly';
 export interface TickStages {
   ingest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary>;
   analyze(handle: DatabaseHandle, config: SupportlensConfig): Promise<AnalysisRunSummary>;
+  /** Digests and alerts to the configured destinations; its problems never fail the attempt. */
+  deliver(handle: DatabaseHandle, config: SupportlensConfig, options: RunDeliveriesOptions): Promise<DeliveryOutcome[]>;
 }
 
-const DEFAULT_STAGES: TickStages = { ingest: runIngest, analyze: (handle, config) => runAnalysis(handle, config) };
+const DEFAULT_STAGES: TickStages = { ingest: runIngest, analyze: (handle, config) => runAnalysis(handle, config), deliver: runDeliveries };
 
 export interface RunTickOptions {
   trigger: JobTrigger;
@@ -45,6 +48,10 @@ export interface JobAttempt {
   analysisRunId: number | null;
   records: { read: number; inserted: number; updated: number; rejected: number };
   error: string | null;
+  /** What each delivery did in this attempt (empty without destinations, or when the attempt failed). */
+  deliveries: DeliveryOutcome[];
+  /** Why the deliveries could not run at all; the attempt's status does not change for it. */
+  deliveryError?: string;
 }
 
 export interface TickResult {
@@ -131,7 +138,9 @@ async function skipped(handle: DatabaseHandle, config: SupportlensConfig, option
   options.log?.(`run ${jobRunId || '(not recorded: database busy)'} skipped: ${message}`);
   return {
     status: 'skipped',
-    attempts: [{ jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], inboxMissing: false, ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message }],
+    attempts: [
+      { jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], inboxMissing: false, ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message, deliveries: [] },
+    ],
   };
 }
 
@@ -153,6 +162,7 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     analysisRunId: null,
     records: emptyRecords(),
     error: null,
+    deliveries: [],
   };
   let ingest: IngestSummary | undefined;
   let analysis: AnalysisRunSummary | undefined;
@@ -215,6 +225,15 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     outcome.status = 'failed';
     outcome.error = (error as Error).message ?? String(error);
   }
+  if ((outcome.status === 'succeeded' || outcome.status === 'partial') && config.deliveries.destinations.length > 0) {
+    try {
+      outcome.deliveries = await stages.deliver(handle, config, { jobRunId: row.id, log: options.log });
+    } catch (error) {
+      // A delivery problem never fails the load: it is recorded beside it.
+      outcome.deliveryError = (error as Error).message ?? String(error);
+      options.log?.(`deliveries could not run: ${outcome.deliveryError}`);
+    }
+  }
   await db
     .updateTable('job_runs')
     .set({
@@ -235,6 +254,8 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
         failing,
         ingest: ingest ? { status: ingest.status, records: ingest.records, messages: ingest.messages, warnings: ingest.warnings, durationMs: ingest.durationMs } : null,
         analysis: analysis ? { status: analysis.status, analyses: analysis.analyses, durationMs: analysis.durationMs } : null,
+        deliveries: outcome.deliveries,
+        ...(outcome.deliveryError ? { deliveryError: outcome.deliveryError } : {}),
       }),
       error: outcome.error?.slice(0, 10_000) ?? null,
     })

@@ -88,11 +88,12 @@
       cards.appendChild(row);
     });
 
+    var volume = null;
     if (data.total.conversations === 0) {
       C.emptyState('chart-volume', 'No conversations in this range.');
       C.emptyState('chart-target', 'No conversations in this range.');
     } else {
-      var volume = C.chart('chart-volume', 'bar', dayLabels(data), data.series.map(function (s) {
+      volume = C.chart('chart-volume', 'bar', dayLabels(data), data.series.map(function (s) {
         return { label: s.channel, data: s.days.map(function (d) { return d.conversations; }) };
       }), {
         scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
@@ -100,6 +101,7 @@
           if (elements.length === 0) return;
           var hit = elements[0];
           var s = data.series[hit.datasetIndex];
+          if (!s) return; // a spike or event mark, not a channel's bar
           window.location.href = C.listUrl({ from: data.days[hit.index], to: data.days[hit.index], channel: s.channel }, {});
         },
       });
@@ -135,6 +137,36 @@
       return [s.channel, s.firstResponseTargetMs === null ? 'none' : C.formatDuration(s.firstResponseTargetMs), s.resolutionTargetMs === null ? 'none' : C.formatDuration(s.resolutionTargetMs),
         s.targetBasis + ' time', s.businessHours === null ? 'open around the clock' : s.businessHours];
     });
-    C.markDrawn();
-  });
+    return C.fetchApi('/api/annotations').then(function (marks) {
+      if (volume) drawAnnotations(volume, data, marks.annotations);
+      else document.getElementById('annotations').replaceChildren(C.el('li', 'No spike, drop or event in this range.'));
+    });
+  }).finally(C.markDrawn);
+
+  // Spikes, within-target drops and events as marks above the day's volume bar, and as a list (text only).
+  function drawAnnotations(volume, data, annotations) {
+    var totals = data.days.map(function (_day, index) {
+      return data.series.reduce(function (sum, s) { return sum + (s.days[index] ? s.days[index].conversations : 0); }, 0);
+    });
+    var kinds = [['spike', 'Spike', 'triangle', '#dc2626'], ['target-drop', 'Within-target drop', 'crossRot', '#d97706'], ['event', 'Event', 'rectRot', '#111827']];
+    kinds.forEach(function (kind) {
+      var texts = data.days.map(function (day) {
+        return annotations.filter(function (a) { return a.kind === kind[0] && a.day === day; }).map(function (a) { return a.text; });
+      });
+      if (!texts.some(function (t) { return t.length > 0; })) return;
+      volume.data.datasets.push({
+        type: 'line', label: kind[1], stack: kind[0], showLine: false, pointStyle: kind[2], pointRadius: 8, borderColor: kind[3], backgroundColor: kind[3],
+        data: totals.map(function (total, index) { return texts[index].length > 0 ? total : null; }), marks: texts,
+      });
+    });
+    volume.options.plugins.tooltip.callbacks = {
+      afterLabel: function (item) { return item.dataset.marks ? item.dataset.marks[item.dataIndex] : ''; },
+    };
+    volume.update();
+    var list = document.getElementById('annotations');
+    list.replaceChildren();
+    if (annotations.length === 0) list.appendChild(C.el('li', 'No spike, drop or event in this range.'));
+    annotations.forEach(function (a) { list.appendChild(C.el('li', a.day + ' \u2014 ' + a.text, 'mark-' + a.kind)); });
+  }
 })();
+

@@ -10,6 +10,7 @@ import * as m0008 from './0008_key_analysis_results_by_run.js';
 import * as m0009 from './0009_add_faq_match_language.js';
 import * as m0010 from './0010_add_conversation_team_csat.js';
 import * as m0011 from './0011_index_conversation_lists.js';
+import * as m0012 from './0012_create_alerts_events_deliveries.js';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the compiled package
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_add_faq_match_language': m0009,
   '0010_add_conversation_team_csat': m0010,
   '0011_index_conversation_lists': m0011,
+  '0012_create_alerts_events_deliveries': m0012,
 };

@@ -1,5 +1,6 @@
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import { normalizeCsat } from '../normalize-csat.js';
 import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
@@ -15,8 +16,7 @@ import {
   readTagList,
   readTime,
 } from './helpdesk-fields.js';
-import { inBatches } from './in-batches.js';
-import { readJsonDocument } from './json-document.js';
+import { readHelpdeskDocument, type HelpdeskLayout } from './helpdesk-document.js';
 import { readJsonLines } from './json-lines.js';
 
 /** Intercom author types and the role each one has here. */
@@ -68,11 +68,16 @@ export async function* readIntercomJsonLines(context: SourceContext): AsyncGener
   }
 }
 
-/** An Intercom list response (`{"type":"conversation.list","conversations":[...]}`), an array, or one conversation. */
-export async function* readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
-  const document = await readJsonDocument(context);
-  const list = conversationsIn(document) ?? [document];
-  yield* inBatches(list.map((value, index) => labelRejects(conversationRecord(value, context, null, rawOf(value)), `element ${index + 1}`)));
+/** Where an Intercom document holds its conversations: a list response's `conversations`, or an array. */
+const INTERCOM_LAYOUT: HelpdeskLayout = {
+  lists: [[], ['conversations']],
+  isEmptyPage: (fields) => fields['type'] === 'conversation.list',
+  record: (value, context, line, raw) => conversationRecord(value, context, line, raw),
+};
+
+/** An Intercom list response (`{"type":"conversation.list","conversations":[...]}`), an array, or one conversation; streamed. */
+export function readIntercomDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
+  return readHelpdeskDocument(context, INTERCOM_LAYOUT);
 }
 
 function conversationsIn(value: unknown): unknown[] | undefined {
@@ -240,6 +245,15 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
   const tagsField = input['tags'];
   const tags = readTagList(isObject(tagsField) ? tagsField['tags'] : tagsField, (tag) => (isObject(tag) ? tag['name'] : tag));
 
+  const ratingField = input['conversation_rating'];
+  const rating = isObject(ratingField) ? ratingField['rating'] : undefined;
+  const csat = normalizeCsat('intercom', rating);
+  if (csat === null && rating !== undefined && rating !== null) {
+    issues.push({ kind: 'warning', reason: `conversation_rating ${describe(rating)} is not 1-5; ignored`, raw: rawOf(ratingField) });
+  }
+  const teamField = input['team_assignee'];
+  const team = isObject(teamField) ? (readShortText(teamField['name'], false) ?? readOptionalId(teamField['id'])) : readOptionalId(input['team_assignee_id']);
+
   const conversation: NormalizedConversation = {
     source: 'intercom',
     externalId: id.value,
@@ -252,6 +266,9 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
     subject,
     language: null,
     tags,
+    team,
+    csatRating: csat?.rating ?? null,
+    csat: csat?.level ?? null,
     events,
     messages: dropDuplicateMessages(drafts, issues),
   };

@@ -1,18 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
-import { MAX_DOCUMENT_BYTES } from '../limits.js';
 import { normalizeConversation, describe } from '../normalize.js';
 import { normalizeFaqEntry } from '../normalize-faq.js';
 import { labelRejects, type SourceContext, type SourceRecord } from '../source-record.js';
 import { readJsonLines } from './json-lines.js';
-import { JSON_LIST_KEYS, listOf } from '../format-signs.js';
-import { parseJson } from './parse-json.js';
+import { JSON_LIST_KEYS } from '../format-signs.js';
+import { streamJsonDocument, type JsonPathChoice } from './json-stream.js';
 
 export type JsonRecordKind = 'conversation' | 'faq';
-
-const DOCUMENT_BATCH = 1000;
-
-/** Keys under which a JSON document may hold its list of records. */
 
 /**
  * One parsed JSON object to a source record of the given kind. A value nested too deeply to walk (JSON.parse reads
@@ -68,32 +61,33 @@ export function readJsonLinesOf(kind: JsonRecordKind) {
 }
 
 /**
- * A whole JSON document: an array of records, or an object holding one under a known key. Read into memory, so it
- * is limited to `MAX_DOCUMENT_BYTES`; large conversation exports belong in JSON Lines.
+ * A whole JSON document: an array of records, or an object holding one under a known key (the first such list in
+ * the document). Streamed: one record at a time in memory, whatever the document's size.
  */
 export function readJsonDocumentOf(kind: JsonRecordKind) {
   return async function* (context: SourceContext): AsyncGenerator<SourceRecord[]> {
-    const bytes = await readFile(context.path);
-    context.onChunk(bytes);
-    if (bytes.length > MAX_DOCUMENT_BYTES) {
-      throw new Error(`JSON document is ${bytes.length} bytes, larger than the ${MAX_DOCUMENT_BYTES}-byte limit; write it as JSON Lines`);
-    }
-    if (!isUtf8(bytes)) throw new Error('invalid UTF-8 in a JSON document; nothing in it could be read');
-    let document: unknown;
-    try {
-      document = parseJson(bytes.toString('utf8').replace(/^\uFEFF/, ''));
-    } catch (error) {
-      throw new Error(`broken JSON document: ${(error as Error).message}`);
-    }
-    const list = listOf(document);
-    if (!list) throw new Error(`JSON document holds no list of records (expected an array or one of the keys ${JSON_LIST_KEYS.join(', ')})`);
-    for (let start = 0; start < list.length; start += DOCUMENT_BATCH) {
+    let listPath: string | undefined;
+    const choose = (path: readonly string[]): JsonPathChoice => {
+      if (path.length === 0) return 'open';
+      if (path.length > 1) return 'skip';
+      const key = path[0]!;
+      return (listPath === undefined || listPath === key) && (JSON_LIST_KEYS as readonly string[]).includes(key) ? 'stream' : 'skip';
+    };
+    const onList = (path: readonly string[]): void => {
+      listPath ??= path[0] ?? '';
+    };
+    for await (const items of streamJsonDocument(context, choose, onList)) {
       const batch: SourceRecord[] = [];
-      for (let index = start; index < Math.min(list.length, start + DOCUMENT_BATCH); index++) {
-        const value = list[index];
-        batch.push(labelRejects(recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? ''), `element ${index + 1}`));
+      for (const item of items) {
+        // A list key that holds no list (an object, a number) is passed over, as when the document was read whole.
+        if (item.index === null) continue;
+        const value = item.value;
+        batch.push(labelRejects(recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? ''), `element ${item.index + 1}`));
       }
-      yield batch;
+      if (batch.length > 0) yield batch;
+    }
+    if (listPath === undefined) {
+      throw new Error(`JSON document holds no list of records (expected an array or one of the keys ${JSON_LIST_KEYS.join(', ')})`);
     }
   };
 }

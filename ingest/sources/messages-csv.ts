@@ -9,9 +9,10 @@ import { fieldsOf, rawOf, readCsvValues, type CsvValuesRow } from './csv-records
 
 export const MESSAGE_CSV_OPTIONAL_COLUMNS = [
   'author_id', 'internal', 'conversation_created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'tags', 'subject', 'language',
+  'team', 'csat',
 ] as const;
 /** Optional columns that describe the conversation: a row that fills any of them is not a bare message row. */
-const CONVERSATION_COLUMNS = ['conversation_created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'tags', 'subject', 'language'] as const;
+const CONVERSATION_COLUMNS = ['conversation_created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'tags', 'subject', 'language', 'team', 'csat'] as const;
 const KNOWN = new Set<string>([...MESSAGE_CSV_REQUIRED_COLUMNS, ...MESSAGE_CSV_OPTIONAL_COLUMNS]);
 const CONVERSATION_RULES = { createdAtRequired: false, idField: 'conversation_id', createdAtField: 'conversation_created_at' };
 const MESSAGE_NAMES = { id: 'message_id' };

@@ -112,6 +112,9 @@ function toPayload(tweet: TweetRow, index: TweetThreadIndex, rawOfRow: () => str
     subject: null,
     language: null,
     tags: [],
+    team: null,
+    csatRating: null,
+    csat: null,
     events: [],
     messages: [],
   };

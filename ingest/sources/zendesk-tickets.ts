@@ -1,5 +1,7 @@
+import { open } from 'node:fs/promises';
 import type { AuthorRole } from '../../db/schema.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
+import { normalizeCsat } from '../normalize-csat.js';
 import { labelRejects, type Payload, type SourceContext, type SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import {
@@ -17,7 +19,7 @@ import {
   type Fields,
 } from './helpdesk-fields.js';
 import { inBatches } from './in-batches.js';
-import { readJsonDocument } from './json-document.js';
+import { streamJsonDocument, type JsonPathChoice } from './json-stream.js';
 import { readJsonLines } from './json-lines.js';
 
 /** Zendesk user roles and the role their comments have here. */
@@ -48,6 +50,8 @@ export const ZENDESK_CHANNELS: Readonly<Record<string, string>> = {
 /** Comments made by triggers, automations or Zendesk itself: they never stop a response clock. */
 const AUTOMATIC_VIAS = new Set(['rule', 'system']);
 const SOLVED = new Set(['solved', 'closed']);
+/** Satisfaction scores that say no rating was given. */
+const NOT_RATED = new Set(['offered', 'unoffered']);
 const UNSOLVED = new Set(['new', 'open', 'pending', 'hold']);
 
 type Conversation = Extract<Payload, { type: 'conversation' }>;
@@ -59,15 +63,76 @@ interface SideLoads {
   solvedAt: Map<string, unknown>;
   comments: Map<string, unknown[]>;
   audits: Map<string, unknown[]>;
+  /** Side-loaded groups' names by id (`include=groups`). */
+  groups: Map<string, string>;
 }
 
 /**
  * A Zendesk export as one JSON document: an incremental ticket export page (`{"tickets": [...], "users": [...]}`)
  * with comments or audits side-loaded, a single ticket (`{"ticket": {...}, "comments": [...], "users": [...]}`),
- * or an array of tickets. Read into memory (at most `MAX_DOCUMENT_BYTES`): Zendesk pages hold at most 1000 tickets.
+ * or an array of tickets. Streamed: an array of tickets, or a page whose side-loads need no joining by ticket (users,
+ * groups, metric sets), is read one ticket at a time in flat memory. A page that side-loads comments, audits or
+ * ticket events is joined in memory (a Zendesk page holds at most 1000 tickets); its side-loads are read first, in
+ * a pass that skips the tickets.
  */
 export async function* readZendeskDocument(context: SourceContext): AsyncGenerator<SourceRecord[]> {
-  yield* inBatches(recordsFrom(await readJsonDocument(context), context, null));
+  let side = pageSideLoads({});
+  if ((await firstCharacter(context.path)) === '{') {
+    let hasTicketList = false;
+    const page: Fields = {};
+    const pass = { path: context.path, onChunk: () => {} };
+    const choose = (path: readonly string[]): JsonPathChoice => {
+      if (path.length === 0) return 'descend';
+      if (path[0] !== 'tickets') return 'take';
+      hasTicketList = true;
+      return 'skip';
+    };
+    for await (const items of streamJsonDocument(pass, choose)) for (const item of items) setField(page, item.path[0]!, item.value);
+    if (!hasTicketList || JOINED_SIDE_LOADS.some((key) => page[key] !== undefined)) {
+      for await (const items of streamJsonDocument(context, (path) => (path.length === 0 ? 'descend' : path[0] === 'tickets' ? 'take' : 'skip'))) {
+        for (const item of items) setField(page, 'tickets', item.value);
+      }
+      yield* inBatches(recordsFrom(page, context, null));
+      return;
+    }
+    side = pageSideLoads(page);
+  }
+  const choose = (path: readonly string[]): JsonPathChoice => (path.length === 0 ? 'open' : path[0] === 'tickets' ? 'stream' : 'skip');
+  for await (const items of streamJsonDocument(context, choose)) {
+    const batch: SourceRecord[] = [];
+    for (const item of items) {
+      const value = item.value;
+      if (item.index === null) {
+        const reason = `element 1: a Zendesk export holds "tickets" as a list; here it is ${describe(value)}`;
+        batch.push({ line: null, raw: rawOf(value), messagesRead: 0, parsed: { ok: false, reason } });
+        continue;
+      }
+      const { parsed, messagesRead } = zendeskTicket(value, side, context);
+      const record: SourceRecord = { line: null, raw: parsed.ok ? '' : rawOf(value), messagesRead, parsed };
+      if (parsed.ok) record.rawOf = () => rawOf(value);
+      batch.push(labelRejects(record, `ticket ${item.index + 1}`));
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** Side-loads that are placed by their ticket id: a page holding any of them is joined in memory. */
+const JOINED_SIDE_LOADS = ['comments', 'audits', 'ticket_events', 'ticket'] as const;
+
+function setField(target: Fields, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** The document's first character after any BOM and white space: '[' for an array of tickets. */
+async function firstCharacter(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart().charAt(0);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Zendesk tickets one a line (with `comments` embedded, as Zendesk's JSON data export writes them), or one page a line. */
@@ -111,23 +176,9 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     if (id !== null) ticketIds.add(id);
   }
   const onlyTicket = tickets.length === 1 && ticketIds.size === 1 ? [...ticketIds][0]! : null;
-  const side: SideLoads = { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map() };
+  const side = pageSideLoads(page);
   const orphans: SourceRecord[] = [];
 
-  if (Array.isArray(page['users'])) {
-    for (const user of page['users']) {
-      if (!isObject(user)) continue;
-      const id = readOptionalId(user['id']);
-      if (id === null) continue;
-      const role = typeof user['role'] === 'string' ? lookup(ZENDESK_USER_ROLES, user['role'].trim().toLowerCase()) : undefined;
-      side.users.set(id, role ?? { unknownRole: user['role'] });
-    }
-  }
-  if (Array.isArray(page['metric_sets'])) {
-    for (const metrics of page['metric_sets']) {
-      if (isObject(metrics) && readOptionalId(metrics['ticket_id']) !== null) side.solvedAt.set(readOptionalId(metrics['ticket_id'])!, metrics['solved_at']);
-    }
-  }
   for (const key of ['comments', 'audits', 'ticket_events'] as const) {
     const list = page[key];
     if (list === undefined || list === null) continue;
@@ -164,6 +215,34 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
     yield label === null ? record : labelRejects(record, label);
   }
   yield* orphans;
+}
+
+/** What a page side-loads that needs no ticket to place: users' roles, groups' names, solved times. */
+function pageSideLoads(page: Fields): SideLoads {
+  const side: SideLoads = { users: new Map(), solvedAt: new Map(), comments: new Map(), audits: new Map(), groups: new Map() };
+
+  if (Array.isArray(page['users'])) {
+    for (const user of page['users']) {
+      if (!isObject(user)) continue;
+      const id = readOptionalId(user['id']);
+      if (id === null) continue;
+      const role = typeof user['role'] === 'string' ? lookup(ZENDESK_USER_ROLES, user['role'].trim().toLowerCase()) : undefined;
+      side.users.set(id, role ?? { unknownRole: user['role'] });
+    }
+  }
+  if (Array.isArray(page['groups'])) {
+    for (const group of page['groups']) {
+      const id = isObject(group) ? readOptionalId(group['id']) : null;
+      const name = isObject(group) ? readShortText(group['name'], false) : null;
+      if (id !== null && name !== null) side.groups.set(id, name);
+    }
+  }
+  if (Array.isArray(page['metric_sets'])) {
+    for (const metrics of page['metric_sets']) {
+      if (isObject(metrics) && readOptionalId(metrics['ticket_id']) !== null) side.solvedAt.set(readOptionalId(metrics['ticket_id'])!, metrics['solved_at']);
+    }
+  }
+  return side;
 }
 
 /**
@@ -304,6 +383,13 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     if (resolvedAt === null && solves.length > 0) resolvedAt = Math.max(...solves);
   }
 
+  const groupId = readOptionalId(input['group_id']);
+  const score = isObject(input['satisfaction_rating']) ? input['satisfaction_rating']['score'] : undefined;
+  const csat = normalizeCsat('zendesk', score);
+  if (csat === null && typeof score === 'string' && !NOT_RATED.has(score.trim().toLowerCase())) {
+    issues.push({ kind: 'warning', reason: `ticket ${id.value}: satisfaction score ${describe(score)} is not good or bad; ignored`, raw: rawOf(input['satisfaction_rating']) });
+  }
+
   const conversation: NormalizedConversation = {
     source: 'zendesk',
     externalId: id.value,
@@ -316,6 +402,9 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
     subject: readShortText(input['subject'], false) ?? readShortText(input['raw_subject'], false),
     language: null,
     tags: readTagList(input['tags']),
+    team: groupId === null ? null : (side.groups.get(groupId) ?? groupId),
+    csatRating: csat?.rating ?? null,
+    csat: csat?.level ?? null,
     events,
     messages: dropDuplicateMessages(messages, issues),
   };

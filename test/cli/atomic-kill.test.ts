@@ -61,7 +61,7 @@ test.each([
     expect(await count('rejects')).toBe(0);
     // The killed load had dropped the conversations' secondary indexes inside its transaction: they are back.
     const indexes = handle.sqlite.prepare(`select name from sqlite_master where type = 'index' and tbl_name = 'conversations' and sql is not null order by name`).pluck().all();
-    expect(indexes).toEqual(['conversations_channel_created_at_idx', 'conversations_created_at_idx']);
+    expect(indexes).toEqual(['conversations_channel_created_at_idx', 'conversations_created_at_idx', 'conversations_team']);
     const runs = await handle.db.selectFrom('ingest_runs').select('status').orderBy('id').execute();
     expect(runs.map((r) => r.status)).toEqual(preload ? ['succeeded', 'running'] : ['running']);
   } finally {

@@ -36,7 +36,7 @@ describe('every error names its key', () => {
     [{ targets: { email: { basis: 'office' } } }, 'targets.email.basis: "office" is not "calendar" or "business"'],
     [{ targets: { email: { firstResponse: '1h', firstResponseMs: 5 } } }, 'targets.email.firstResponse: give either firstResponse or firstResponseMs, not both'],
     [{ targets: { chat: { firstRespons: '5m' } } }, 'targets.chat.firstRespons: unknown key (expected one of firstResponse, firstResponseMs, resolution, resolutionMs, basis)'],
-    [{ reportingTimezone: 'UTC' }, 'reportingTimezone: unknown key (expected one of reportingTimeZone, businessHours, targets, topics, faq, schedule)'],
+    [{ reportingTimezone: 'UTC' }, 'reportingTimezone: unknown key (expected one of reportingTimeZone, businessHours, targets, topics, faq, schedule, alerts, deliveries)'],
   ])('%j', (input, expected) => {
     expect(problemsOf(input)).toContain(expected);
   });

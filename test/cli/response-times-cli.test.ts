@@ -89,7 +89,7 @@ describe('supportlens report response-times', () => {
   });
 
   test.each([
-    [['--group-by', 'year'], '--group-by: "year" is not one of day, week, month, channel, agent, tag'],
+    [['--group-by', 'year'], '--group-by: "year" is not one of day, week, month, channel, agent, team, tag'],
     [['--from', '2026-13-01'], '--from: "2026-13-01" is not a date'],
     [['--to', 'yesterday'], '--to: "yesterday" is not a date'],
     [['--from', '2026-03-05', '--to', '2026-03-01'], '--to: "2026-03-01" is not after --from'],

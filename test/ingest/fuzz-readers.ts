@@ -19,7 +19,7 @@ const SEEDS: [name: string, content: string][] = [
 /** Fixture files of every reader, hostile ones included. */
 function fixtureCorpus(): [string, Buffer][] {
   const corpus: [string, Buffer][] = [];
-  for (const folder of ['hostile', 'intercom', 'zendesk', 'twcs', 'response-times']) {
+  for (const folder of ['hostile', 'intercom', 'zendesk', 'chatwoot', 'helpscout', 'freshdesk', 'twcs', 'response-times']) {
     for (const name of readdirSync(join(FIXTURES, folder)).sort()) {
       if (name.endsWith('.ts')) continue;
       const bytes = readFileSync(join(FIXTURES, folder, name));

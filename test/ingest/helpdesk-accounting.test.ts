@@ -16,6 +16,12 @@ const adds = (counts: Counts): boolean => counts.read === counts.inserted + coun
 test.each([
   ['twcs', 'threads-out-of-order.csv'],
   ['intercom', 'list-response.json'],
+  ['chatwoot', 'conversation-list.json'],
+  ['chatwoot', 'conversations-one-per-line.jsonl'],
+  ['helpscout', 'conversations-page.json'],
+  ['helpscout', 'conversations-one-per-line.jsonl'],
+  ['freshdesk', 'tickets.json'],
+  ['freshdesk', 'tickets-one-per-line.jsonl'],
   ['intercom', 'conversations-one-per-line.jsonl'],
   ['zendesk', 'incremental-export-with-comments.json'],
   ['zendesk', 'ticket-with-audits.json'],

@@ -55,7 +55,7 @@ test('one row per conversation with its facts, CSV, streamed with backpressure',
   const lines = sink.text().trimEnd().split('\n');
   expect(lines).toHaveLength(151);
   const header = lines[0]!.split(',');
-  expect(header.slice(0, 8)).toEqual(['conversation_id', 'source', 'channel', 'created_at', 'status', 'assignee', 'tags', 'start_at']);
+  expect(header.slice(0, 11)).toEqual(['conversation_id', 'source', 'channel', 'created_at', 'status', 'assignee', 'team', 'tags', 'csat_rating', 'csat', 'start_at']);
   const first = Object.fromEntries(lines[1]!.split(',').map((cell, index) => [header[index], cell]));
   expect(first).toMatchObject({ conversation_id: 'conv-0', channel: 'chat', tags: 'fees;kyc', first_response_ms: '0', unanswered: '0', resolutions: '0' });
   const third = Object.fromEntries(lines[3]!.split(',').map((cell, index) => [header[index], cell]));
@@ -73,5 +73,16 @@ test('JSON Lines, and a later analysis adds its columns with a provider (a LEFT 
   await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns, topicColumns], format: 'jsonl', filter: {}, out: sink.stream });
   const row = JSON.parse(sink.text()) as Record<string, unknown>;
   // before any analysis, the facts columns are empty rather than missing
-  expect(row).toMatchObject({ conversation_id: 'only', tags: [], first_response_ms: null, unanswered: null, topic_id: 'T7' });
+  expect(row).toMatchObject({ conversation_id: 'only', tags: [], team: null, csat_rating: null, csat: null, first_response_ms: null, unanswered: null, topic_id: 'T7' });
+});
+
+test('team and satisfaction as stored: the rating as the source gave it and normalised', async () => {
+  handle = await seededDatabase([{ id: 'rated', messages: [{ role: 'customer', at: '2026-03-02T09:00:00Z' }] }]);
+  await handle.db.updateTable('conversations').set({ team: 'Payments', csat_rating: 'not_good', csat: 'bad' }).execute();
+  for (const format of ['jsonl', 'csv'] as const) {
+    const sink = slowSink();
+    await exportConversations(handle, { providers: [conversationColumns], format, filter: {}, out: sink.stream });
+    if (format === 'jsonl') expect(JSON.parse(sink.text())).toMatchObject({ conversation_id: 'rated', team: 'Payments', csat_rating: 'not_good', csat: 'bad' });
+    else expect(sink.text().split('\n')[1]).toMatch(/^rated,canonical,chat,[^,]+,[^,]*,[^,]*,Payments,,not_good,bad$/);
+  }
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { computeFaqMatches } from '../../../analysis/faq/compute-faq-matches.js';
-import { getFaqGapReport, saveFaqGapReport } from '../../../analysis/faq/faq-gap-report.js';
+import { getFaqGapReport, saveFaqGapReport, spreadEvenly } from '../../../analysis/faq/faq-gap-report.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
 import { renderGapReport } from '../../../analysis/faq/render-gap-report.js';
 import { openTestDatabase, startAnalysisRun, succeedAnalysisRun } from '../topics/topics-db.js';
@@ -182,5 +182,17 @@ describe('renderGapReport', () => {
     expect(markdown).toContain('\\[click\\]\\(http://evil\\) \\<script\\>x\\</script\\> \\| cell');
     expect(renderGapReport(report, comparison, 'csv')).toContain(`"'=HYPERLINK(""x"")"`);
     expect(JSON.parse(renderGapReport(report, comparison, 'json')).findings[0].status).toBe('new');
+  });
+});
+
+describe('spreadEvenly (the replies read per topic)', () => {
+  test('keeps everything up to the limit, then an even spread in order', () => {
+    expect(spreadEvenly([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    expect(spreadEvenly([1, 2, 3, 4, 5, 6], 3)).toEqual([1, 3, 5]);
+    const spread = spreadEvenly(Array.from({ length: 10_000 }, (_, i) => i), 400);
+    expect(spread).toHaveLength(400);
+    expect(spread[0]).toBe(0);
+    expect(spread.at(-1)).toBeGreaterThan(9_900);
+    expect(new Set(spread).size).toBe(400);
   });
 });

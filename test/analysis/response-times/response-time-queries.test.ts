@@ -79,6 +79,22 @@ describe('getResponseTimeReport', () => {
     expect(report.groups.map((group) => [group.key, group.conversations])).toEqual(expected);
   });
 
+  test('by team: the team stored on each conversation, "(none)" without one; exact figures per team', async () => {
+    for (const [id, team] of [['c1', 'Billing'], ['c2', 'Billing'], ['c4', 'Email desk']] as const) {
+      await handle.db.updateTable('conversations').set({ team }).where('external_id', '=', id).execute();
+    }
+    const report = await getResponseTimeReport(handle.db, {}, options, 'team');
+    expect(report.source).toBe('facts');
+    expect(report.groups.map((group) => [group.key, group.conversations, group.answered])).toEqual([
+      ['(none)', 2, 1],
+      ['Billing', 2, 2],
+      ['Email desk', 1, 1],
+    ]);
+    expect(report.groups.find((group) => group.key === 'Billing')!.firstResponse).toEqual(summarizeDurations([20 * MINUTE, 2 * MINUTE]));
+    const chatOnly = await getResponseTimeReport(handle.db, { channels: ['chat'] }, options, 'team');
+    expect(chatOnly.groups.map((group) => group.key)).toEqual(['(none)', 'Billing']);
+  });
+
   test('a date range is whole days in the reporting zone; channels filter', async () => {
     const from = parseRangeBound('2026-03-03', 'from', SHANGHAI)!;
     const to = parseRangeBound('2026-03-03', 'to', SHANGHAI)!;

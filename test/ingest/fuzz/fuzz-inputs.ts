@@ -177,6 +177,12 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   { name: 'zendesk-jsonl', extension: '.jsonl', seeds: () => [fixture('zendesk/tickets-one-per-line.jsonl')] },
   { name: 'intercom-json', extension: '.json', seeds: () => [fixture('intercom/list-response.json')] },
   { name: 'intercom-jsonl', extension: '.jsonl', seeds: () => [fixture('intercom/conversations-one-per-line.jsonl')] },
+  { name: 'chatwoot-json', extension: '.json', seeds: () => [fixture('chatwoot/conversation-list.json')] },
+  { name: 'chatwoot-jsonl', extension: '.jsonl', seeds: () => [fixture('chatwoot/conversations-one-per-line.jsonl')] },
+  { name: 'helpscout-json', extension: '.json', seeds: () => [fixture('helpscout/conversations-page.json')] },
+  { name: 'helpscout-jsonl', extension: '.jsonl', seeds: () => [fixture('helpscout/conversations-one-per-line.jsonl')] },
+  { name: 'freshdesk-json', extension: '.json', seeds: () => [fixture('freshdesk/tickets.json')] },
+  { name: 'freshdesk-jsonl', extension: '.jsonl', seeds: () => [fixture('freshdesk/tickets-one-per-line.jsonl')] },
   { name: 'twitter-csv', extension: '.csv', seeds: (random) => [twitterCsv(random), fixture('twcs/threads-out-of-order.csv')] },
 ];
 

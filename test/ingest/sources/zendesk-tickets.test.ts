@@ -161,14 +161,15 @@ describe('Zendesk tickets', () => {
     }
   });
 
-  test('a document beyond the size limit fails with the limit named, without being read into memory', async () => {
+  test('a document beyond the 64 MB once read whole is streamed, not refused: one cut short fails as a whole with the parser\'s reason', async () => {
     const head = JSON.stringify({ tickets: Array.from({ length: 200 }, (_, id) => ({ id, via: { channel: 'web' }, created_at: '2023-11-14T09:00:00Z', requester_id: 1, description: 'x'.repeat(400) })) }, null, 2);
     const file = await temporaryFile('huge.json', head);
     try {
       await truncate(file.path, MAX_DOCUMENT_BYTES + 1); // sparse: no disk used for the tail
       const summary = await ingest(handle, file.path);
       expect(summary.files[0]).toMatchObject({ format: 'zendesk-json', status: 'failed' });
-      expect(summary.files[0]!.error).toMatch(/larger than the 67108864-byte limit; write it as JSON Lines/);
+      expect(summary.files[0]!.error).toBe('broken JSON document: Parser cannot parse input: unexpected characters; nothing of this file was kept');
+      expect(await handle.db.selectFrom('conversations').select('id').execute()).toEqual([]);
     } finally {
       await file.cleanup();
     }
