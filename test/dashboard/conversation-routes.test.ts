@@ -48,7 +48,7 @@ beforeAll(async () => {
   writeFileSync(file, privateConversation());
   await runIngest(handle, { paths: [file], timezone: 'UTC' });
   // Team and satisfaction come from the importers that carry them; here they are set as such an import would.
-  await handle.db.updateTable('conversations').set({ team: 'payments', csat_rating: '5', csat: 'good' }).where('external_id', '=', 'private-1').execute();
+  await handle.db.updateTable('conversations').set({ team: 'vip-desk', csat_rating: '5', csat: 'good' }).where('external_id', '=', 'private-1').execute();
   const analysis = await runAnalysis(handle, config);
   if (analysis.status !== 'succeeded') throw new Error(analysis.error ?? 'analysis failed');
   app = await buildApp({ db: handle.db, responseTimes: config.responseTimes, now: () => NOW });
@@ -101,9 +101,9 @@ describe('every number leads to as many conversations', () => {
       expect((await list(`${RANGE}&channel=${agent.channel}&agent=${encodeURIComponent(agent.name)}`)).total).toBe(agent.conversations);
       expect((await list(`${RANGE}&channel=${agent.channel}&agent=${encodeURIComponent(agent.name)}&breached=first_response`)).total).toBe(agent.firstResponseBreached);
     }
-    const payments = agents.teams.find((team: { name: string }) => team.name === 'payments');
+    const payments = agents.teams.find((team: { name: string }) => team.name === 'vip-desk');
     expect(payments).toMatchObject({ channel: 'email', conversations: 1, reopenRate: 0, rated: 1, satisfactionGood: 1, firstResponseBreached: 1 });
-    expect((await list(`${RANGE}&channel=email&team=payments`)).total).toBe(1);
+    expect((await list(`${RANGE}&channel=email&team=vip-desk`)).total).toBe(1);
   });
 });
 
@@ -167,7 +167,7 @@ describe('GET /api/conversations/:id', () => {
     expect(body.messages.map((m: { firstResponse: boolean }) => m.firstResponse)).toEqual([false, false, false, true]);
     expect(body.facts).toMatchObject({ firstResponseMs: 27 * 3_600_000, unanswered: false, agent: 'agent-zoe' });
     expect(body.breaches).toEqual([{ kind: 'first_response', status: 'late', durationMs: 27 * 3_600_000, targetMs: 24 * 3_600_000, basis: 'calendar' }]);
-    expect(body).toMatchObject({ team: 'payments', csat: 'good' });
+    expect(body).toMatchObject({ team: 'vip-desk', csat: 'good' });
     expect(body.question).not.toBeNull();
   });
 
