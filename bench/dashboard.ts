@@ -34,6 +34,11 @@ const ingestCsv = (round: number): string => join(OUT_DIR, `dashboard-ingest-${I
 const TARGET_IDLE_P99_MS = 50;
 const TARGET_INGEST_P99_MS = 250;
 const TARGET_DRAWN_MS = 1500;
+/** A route whose first answer takes longer is reported as not measured (its queue would hold up every later route). */
+const COLD_LIMIT_MS = Number(process.env['BENCH_COLD_LIMIT_MS'] ?? 120_000);
+/** Routes (and pages) whose path matches this regular expression are left out, e.g. `faq-gaps`. */
+const SKIP = process.env['BENCH_SKIP'] ? new RegExp(process.env['BENCH_SKIP']) : undefined;
+const kept = (path: string): boolean => SKIP === undefined || !SKIP.test(path);
 
 function run(command: string, args: string[], env: Record<string, string> = {}): void {
   const result = spawnSync(process.execPath, [command, ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -106,14 +111,38 @@ interface Measurement {
   errors: number;
 }
 
-async function measure(url: string, route: string): Promise<Measurement> {
+/**
+ * A route, or a set of distinct URLs of one route that autocannon cycles through (each connection in turn), so that
+ * most requests miss the cache (which holds 500 answers): what a user paging through lists or opening
+ * conversations waits for.
+ */
+interface Route {
+  label: string;
+  paths: string[];
+}
+
+async function measure(url: string, route: Route | string): Promise<Measurement> {
+  const { label, paths } = typeof route === 'string' ? { label: route, paths: [route] } : route;
   // The first (cold) request alone: what a user waits for before the answer is cached.
   const coldStarted = performance.now();
-  await fetch(`${url}${route}`).then((res) => res.arrayBuffer());
+  const answered = await fetch(`${url}${paths[0]}`, { signal: AbortSignal.timeout(COLD_LIMIT_MS) }).then(
+    (res) => res.arrayBuffer().then(() => true),
+    () => false,
+  );
   const coldMs = performance.now() - coldStarted;
-  const result = await autocannon({ url: `${url}${route}`, connections: CONNECTIONS, duration: SECONDS });
+  if (!answered) {
+    console.log(`${label}: no answer within ${COLD_LIMIT_MS / 1000} s; not measured`);
+    return { route: label, coldMs, requestsPerSecond: 0, p50: Number.NaN, p99: Number.NaN, non2xx: 0, errors: 1 };
+  }
+  console.log(`measuring ${label} (cold ${coldMs.toFixed(0)} ms)`);
+  const result = await autocannon({
+    url: `${url}${paths[0]}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(paths.length > 1 ? { requests: paths.map((path) => ({ method: 'GET' as const, path })) } : {}),
+  });
   return {
-    route,
+    route: label,
     coldMs,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -154,7 +183,7 @@ async function measurePageDraws(url: string, window: string): Promise<void> {
   });
   console.log(`\npage draw times in chromium (navigation start to charts drawn; target < ${TARGET_DRAWN_MS} ms)`);
   try {
-    for (const path of ['/', '/peak-times', '/topics', '/faq-gaps', '/runs']) {
+    for (const path of ['/', '/peak-times', '/topics', '/faq-gaps', '/agents', '/conversations', '/runs'].filter(kept)) {
       const page = await context.newPage();
       await page.goto(`${url}${path}?${path === '/runs' ? '' : window}`);
       await page.waitForSelector('body[data-charts-drawn]', { timeout: 30_000 });
@@ -168,6 +197,44 @@ async function measurePageDraws(url: string, window: string): Promise<void> {
   }
 }
 
+/** Different URLs per "distinct" route: far more than the cache holds. */
+const DISTINCT_URLS = 2_000;
+
+/**
+ * The conversation list and conversation routes: the first page of the window's list, a filtered and sorted list,
+ * 2,000 distinct keyset pages (cursors spread over the window) and 2,000 distinct conversations of the window.
+ */
+async function listRoutes(url: string, window: string): Promise<(Route | string)[]> {
+  const first = (await (await fetch(`${url}/api/conversations?${window}`)).json()) as { range: { fromMs: number; toMs: number }; rows: { id: number }[] };
+  const { fromMs, toMs } = first.range;
+  const sqlite = new BetterSqlite3(SERVED_DB, { readonly: true });
+  const ids = sqlite
+    .prepare('SELECT id FROM conversations WHERE created_at >= ? AND created_at < ? ORDER BY id LIMIT ?')
+    .pluck()
+    .all(fromMs, toMs, DISTINCT_URLS * 40) as number[];
+  sqlite.close();
+  const spread = (count: number, pick: (index: number) => string): string[] => Array.from({ length: count }, (_unused, index) => pick(index));
+  const cursors = spread(DISTINCT_URLS, (index) => {
+    const at = Math.floor(fromMs + ((toMs - fromMs) * (index + 0.5)) / DISTINCT_URLS);
+    return `/api/conversations?${window}&after=${at}:${ids[(index * 37) % ids.length] ?? 0}`;
+  });
+  const conversations = spread(DISTINCT_URLS, (index) => `/api/conversations/${ids[(index * 20) % ids.length]!}`);
+  return [
+    `/api/conversations?${window}`,
+    `/api/conversations?${window}&channel=chat&breached=first_response&sort=slowest`,
+    { label: `/api/conversations?{window}&after={2,000 distinct cursors}`, paths: cursors },
+    `/api/conversations/${first.rows[0]?.id ?? 1}`,
+    { label: '/api/conversations/{2,000 distinct ids}', paths: conversations },
+  ];
+}
+
+/** The CSV of the whole window's list, once: its size and how long it takes (a download, not a page). */
+async function measureCsvDownload(url: string, window: string): Promise<void> {
+  const started = performance.now();
+  const body = await (await fetch(`${url}/api/conversations.csv?${window}`)).arrayBuffer();
+  console.log(`CSV of the window's conversation list: ${(body.byteLength / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(2)} s (cold)`);
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   console.log(`machine: ${describeMachine()}`);
@@ -178,18 +245,24 @@ async function main(): Promise<void> {
     const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as { range: { from: string; to: string } };
     const window = `from=${overview.range.from}&to=${overview.range.to}`;
     console.log(`database: ${CONVERSATIONS.toLocaleString('en-US')} conversations; window ${overview.range.from} .. ${overview.range.to} (30 days)`);
-    const routes = [
+    const routes: (Route | string)[] = [
+      ...(await listRoutes(server.url, window)),
       `/api/overview?${window}`,
       `/api/overview?${window}&channel=chat`,
       `/api/peak-times?${window}`,
       `/api/topics?${window}`,
       `/api/faq-gaps?${window}`,
       `/api/faq-gaps/download?${window}&format=csv`,
+      `/api/agents?${window}`,
       '/api/runs',
     ];
+    routes.splice(0, routes.length, ...routes.filter((route) => kept(typeof route === 'string' ? route : route.label)));
+    if (SKIP) console.log(`left out (BENCH_SKIP=${SKIP.source}): routes and pages matching it`);
+    await measureCsvDownload(server.url, window);
     const idle: Measurement[] = [];
     for (const route of routes) idle.push(await measure(server.url, route));
     report('idle', idle, TARGET_IDLE_P99_MS);
+    console.log(`("distinct": ${DISTINCT_URLS.toLocaleString('en-US')} different URLs of the route, cycled by every connection; the cache holds 500 answers, so most requests are computed)`);
     await measurePageDraws(server.url, window).catch((error: Error) => console.log(`page draw times: failed: ${error.message.split('\n')[0]}`));
 
     const loaded: Measurement[] = [];
@@ -207,7 +280,7 @@ async function main(): Promise<void> {
       const measuredUntil = performance.now();
       const code = await exited;
       const covered = endedAt! >= measuredUntil ? 'the whole measurement' : `only ${((endedAt! - started) / 1000).toFixed(1)} s of it`;
-      console.log(`ingest ${round + 1} of ${INGEST_MESSAGES.toLocaleString('en-US')} messages: exit ${code}, ${((endedAt! - started) / 1000).toFixed(1)} s; ran during ${covered} of ${route}`);
+      console.log(`ingest ${round + 1} of ${INGEST_MESSAGES.toLocaleString('en-US')} messages: exit ${code}, ${((endedAt! - started) / 1000).toFixed(1)} s; ran during ${covered} of ${typeof route === 'string' ? route : route.label}`);
       loaded.push(measurement);
     }
     report('during ingest', loaded, TARGET_INGEST_P99_MS);

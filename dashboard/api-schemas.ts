@@ -13,6 +13,13 @@ export const FILTER_PROPERTIES = {
 
 export const FILTER_QUERYSTRING = { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES } as const;
 
+/** The FAQ gaps page: the range, a channel, and the language customers asked in (en, zh, other). */
+export const FAQ_GAPS_QUERYSTRING = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...FILTER_PROPERTIES, language: { type: 'string', pattern: '^[a-z]{0,16}$' } },
+} as const;
+
 const nullableNumber = { type: ['number', 'null'] } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const integer = { type: 'integer' } as const;
@@ -40,6 +47,7 @@ const FIGURES_PROPERTIES = {
   resolutionP90Ms: nullableNumber,
   firstResponseWithinTarget: nullableNumber,
   resolutionWithinTarget: nullableNumber,
+  firstResponseBreached: integer,
 } as const;
 const FIGURES = { type: 'object', properties: FIGURES_PROPERTIES, required: Object.keys(FIGURES_PROPERTIES) } as const;
 
@@ -49,6 +57,8 @@ export const OVERVIEW_RESPONSE = {
     range: RANGE,
     channels: { type: 'array', items: string },
     days: { type: 'array', items: string },
+    partialDay: nullableString,
+    asOf: integer,
     total: FIGURES,
     series: {
       type: 'array',
@@ -58,17 +68,20 @@ export const OVERVIEW_RESPONSE = {
           channel: string,
           firstResponseTargetMs: nullableNumber,
           resolutionTargetMs: nullableNumber,
+          targetBasis: string,
+          businessHours: nullableString,
           total: FIGURES,
+          previous: FIGURES,
           days: {
             type: 'array',
             items: { type: 'object', properties: { day: string, ...FIGURES_PROPERTIES }, required: ['day', ...Object.keys(FIGURES_PROPERTIES)] },
           },
         },
-        required: ['channel', 'firstResponseTargetMs', 'resolutionTargetMs', 'total', 'days'],
+        required: ['channel', 'firstResponseTargetMs', 'resolutionTargetMs', 'targetBasis', 'businessHours', 'total', 'previous', 'days'],
       },
     },
   },
-  required: ['range', 'channels', 'days', 'total', 'series'],
+  required: ['range', 'channels', 'days', 'partialDay', 'asOf', 'total', 'series'],
 } as const;
 
 export const PEAK_TIMES_RESPONSE = {
@@ -132,6 +145,7 @@ export const FAQ_GAPS_RESPONSE = {
   type: 'object',
   properties: {
     range: RANGE,
+    language: nullableString,
     analysisRunId: { type: ['integer', 'null'] },
     comparedWithReport: { type: ['integer', 'null'] },
     goneSinceLastReport: {
@@ -148,6 +162,8 @@ export const FAQ_GAPS_RESPONSE = {
           verdict: string,
           priority: { type: 'number' },
           topicId: { type: ['integer', 'null'] },
+          topicIds: { type: 'array', items: integer },
+          languages: { type: 'array', items: string },
           entryId: nullableString,
           title: string,
           keyTerms: { type: 'array', items: string },
@@ -157,8 +173,18 @@ export const FAQ_GAPS_RESPONSE = {
           previousConversations: integer,
           growth: nullableNumber,
           coveredShare: nullableNumber,
+          meanScore: nullableNumber,
           medianHandlingMs: nullableNumber,
           nearestEntryId: nullableString,
+          entryUpdatedAt: { type: ['integer', 'null'] },
+          drift: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { kind: string, agentsSay: string, replies: integer, entrySays: { type: ['array', 'null'], items: string } },
+              required: ['kind', 'agentsSay', 'replies', 'entrySays'],
+            },
+          },
           examples: {
             type: 'array',
             items: {
@@ -172,7 +198,7 @@ export const FAQ_GAPS_RESPONSE = {
       },
     },
   },
-  required: ['range', 'analysisRunId', 'comparedWithReport', 'goneSinceLastReport', 'findings'],
+  required: ['range', 'language', 'analysisRunId', 'comparedWithReport', 'goneSinceLastReport', 'findings'],
 } as const;
 
 export const DOWNLOAD_QUERYSTRING = {
@@ -250,6 +276,110 @@ export const RUNS_RESPONSE = {
     },
   },
   required: ['ingestRuns', 'analysisRuns', 'rejects'],
+} as const;
+
+/** Free text of a filter (an agent, a team, an entry id): any printable text, no control characters. */
+const NAME_OR_EMPTY = { type: 'string', pattern: '^[^\\p{Cc}]{0,200}$' } as const;
+
+/** The conversation list's filter: the range and channel, then what the number that links to it counted. */
+export const CONVERSATION_LIST_PROPERTIES = {
+  ...FILTER_PROPERTIES,
+  topic: { type: 'string', pattern: '^(\\d{1,9}(,\\d{1,9}){0,99})?$', description: 'topic ids, comma-separated' },
+  agent: NAME_OR_EMPTY,
+  team: NAME_OR_EMPTY,
+  language: { type: 'string', pattern: '^[a-z]{0,16}$' },
+  breached: { type: 'string', enum: ['', 'first_response', 'resolution'] },
+  unanswered: { type: 'string', enum: ['', '1'] },
+  faq_entry: NAME_OR_EMPTY,
+  weekday: { type: 'integer', minimum: 1, maximum: 7 },
+  hour: { type: 'integer', minimum: 0, maximum: 23 },
+  conversation: NAME_OR_EMPTY,
+  sort: { type: 'string', enum: ['', 'newest', 'oldest', 'slowest', 'fastest'] },
+  after: { type: 'string', pattern: '^(-?\\d{1,16}:\\d{1,16})?$' },
+} as const;
+
+export const CONVERSATION_LIST_QUERYSTRING = { type: 'object', additionalProperties: false, properties: CONVERSATION_LIST_PROPERTIES } as const;
+
+const nullableInteger = { type: ['integer', 'null'] } as const;
+
+export const CONVERSATION_LIST_RESPONSE = {
+  type: 'object',
+  properties: {
+    range: RANGE,
+    channels: { type: 'array', items: string },
+    asOf: integer,
+    total: integer,
+    next: nullableString,
+    rows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: integer, conversationId: string, source: string, channel: string, startAt: integer, agent: nullableString, team: nullableString,
+          language: nullableString, topicId: nullableInteger, topicLabel: nullableString, firstResponseMs: nullableNumber, unansweredAgeMs: nullableNumber,
+          resolutionMs: nullableNumber, reopenCount: integer, faqEntryId: nullableString, faqScore: nullableNumber, question: nullableString,
+        },
+        required: ['id', 'conversationId', 'source', 'channel', 'startAt', 'agent', 'team', 'language', 'topicId', 'topicLabel', 'firstResponseMs', 'unansweredAgeMs', 'resolutionMs', 'reopenCount', 'faqEntryId', 'faqScore', 'question'],
+      },
+    },
+  },
+  required: ['range', 'channels', 'asOf', 'total', 'next', 'rows'],
+} as const;
+
+export const CONVERSATION_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+  required: ['id'],
+} as const;
+
+/** Exactly what a conversation page may show: redacted text only; a field not listed here never leaves the server. */
+export const CONVERSATION_RESPONSE = {
+  type: 'object',
+  properties: {
+    id: integer, conversationId: string, source: string, channel: string, status: nullableString, subject: nullableString, createdAt: integer,
+    assignee: nullableString, team: nullableString, csat: nullableString, tags: { type: 'array', items: string }, language: nullableString,
+    question: nullableString, asOf: integer,
+    facts: {
+      type: ['object', 'null'],
+      properties: {
+        startAt: integer, firstResponseAt: nullableInteger, firstResponseMs: nullableNumber, firstResponseBusinessMs: nullableNumber, agent: nullableString,
+        replyCount: integer, replyTimesMs: { type: 'array', items: { type: 'number' } }, resolutionCount: integer, firstResolvedAt: nullableInteger,
+        lastResolvedAt: nullableInteger, resolutionMs: nullableNumber, reopenCount: integer, unanswered: { type: 'boolean' }, unansweredAgeMs: nullableNumber,
+      },
+    },
+    events: { type: 'array', items: { type: 'object', properties: { kind: string, at: integer, actor: nullableString }, required: ['kind', 'at', 'actor'] } },
+    breaches: {
+      type: 'array',
+      items: { type: 'object', properties: { kind: string, status: string, durationMs: { type: 'number' }, targetMs: { type: 'number' }, basis: string }, required: ['kind', 'status', 'durationMs', 'targetMs', 'basis'] },
+    },
+    topic: { type: ['object', 'null'], properties: { topicId: integer, label: string } },
+    faq: { type: ['object', 'null'], properties: { entryId: string, title: nullableString, score: { type: 'number' }, covered: { type: 'boolean' } } },
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: string, role: string, author: nullableString, at: integer, internal: { type: 'boolean' }, body: string, truncated: { type: 'boolean' }, firstResponse: { type: 'boolean' } },
+        required: ['id', 'role', 'author', 'at', 'internal', 'body', 'truncated', 'firstResponse'],
+      },
+    },
+  },
+  required: ['id', 'conversationId', 'source', 'channel', 'status', 'subject', 'createdAt', 'assignee', 'team', 'csat', 'tags', 'language', 'question', 'facts', 'events', 'breaches', 'topic', 'faq', 'messages', 'asOf'],
+} as const;
+
+const AGENT_FIGURES = {
+  type: 'object',
+  properties: {
+    name: string, channel: string, conversations: integer, unanswered: integer, firstResponseMedianMs: nullableNumber, firstResponseP90Ms: nullableNumber,
+    firstResponseWithinTarget: nullableNumber, firstResponseBreached: integer, resolutionMedianMs: nullableNumber, reopenRate: nullableNumber,
+    rated: integer, satisfactionGood: nullableNumber,
+  },
+  required: ['name', 'channel', 'conversations', 'unanswered', 'firstResponseMedianMs', 'firstResponseP90Ms', 'firstResponseWithinTarget', 'firstResponseBreached', 'resolutionMedianMs', 'reopenRate', 'rated', 'satisfactionGood'],
+} as const;
+
+export const AGENTS_RESPONSE = {
+  type: 'object',
+  properties: { range: RANGE, channels: { type: 'array', items: string }, agents: { type: 'array', items: AGENT_FIGURES }, teams: { type: 'array', items: AGENT_FIGURES } },
+  required: ['range', 'channels', 'agents', 'teams'],
 } as const;
 
 export const ANNOTATIONS_RESPONSE = {

@@ -9,9 +9,15 @@ import type { Database } from '../db/schema.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import type { GapReportFormat } from '../analysis/faq/render-gap-report.js';
 import {
+  AGENTS_RESPONSE,
+  CONVERSATION_LIST_QUERYSTRING,
+  CONVERSATION_LIST_RESPONSE,
+  CONVERSATION_PARAMS,
+  CONVERSATION_RESPONSE,
   ANNOTATIONS_RESPONSE,
   DOWNLOAD_QUERYSTRING,
   ERROR_RESPONSE,
+  FAQ_GAPS_QUERYSTRING,
   FAQ_GAPS_RESPONSE,
   FILTER_QUERYSTRING,
   OVERVIEW_RESPONSE,
@@ -23,6 +29,7 @@ import {
 import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
+import type { ConversationListQuery } from './conversation-list-filter.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
 import { ResponseCache } from './response-cache.js';
 import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
@@ -94,7 +101,9 @@ function cacheKey(request: FastifyRequest): string {
     .filter((name) => query[name] !== undefined && query[name] !== '')
     .sort()
     .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(String(query[name]))}`);
-  return `${request.routeOptions.url ?? request.url.split('?')[0]}?${parameters.join('&')}`;
+  // Path parameters (a conversation's id) are part of the answer's identity, as the query is.
+  const params = JSON.stringify(request.params ?? {});
+  return `${request.routeOptions.url ?? request.url.split('?')[0]}${params === '{}' ? '' : params}?${parameters.join('&')}`;
 }
 
 const RESPONSES = (ok: object) => ({ 200: ok, 400: ERROR_RESPONSE, 500: ERROR_RESPONSE });
@@ -150,7 +159,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
     cached(request, () => report('topics', request.query)),
   );
-  app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
+  app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FAQ_GAPS_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
     cached(request, () => report('faq-gaps', request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
@@ -161,18 +170,45 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
     },
   );
+  app.get<{ Querystring: DashboardQuery }>('/api/agents', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(AGENTS_RESPONSE) } }, (request) =>
+    cached(request, () => report('agents', request.query)),
+  );
+  app.get<{ Querystring: ConversationListQuery }>(
+    '/api/conversations',
+    { schema: { querystring: CONVERSATION_LIST_QUERYSTRING, response: RESPONSES(CONVERSATION_LIST_RESPONSE) } },
+    (request) => cached(request, () => report('conversations', request.query)),
+  );
+  app.get<{ Querystring: ConversationListQuery }>(
+    '/api/conversations.csv',
+    { schema: { querystring: CONVERSATION_LIST_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
+    async (request, reply) => {
+      const file = await cached(request, () => report<{ body: string; filename: string; contentType: string }>('conversations-csv', request.query));
+      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+    },
+  );
+  app.get<{ Params: { id: number } }>(
+    '/api/conversations/:id',
+    { schema: { params: CONVERSATION_PARAMS, response: { ...RESPONSES(CONVERSATION_RESPONSE), 404: ERROR_RESPONSE } } },
+    (request) => cached(request, () => report('conversation', { id: request.params.id })),
+  );
   app.get<{ Querystring: { run?: number } }>('/api/runs', { schema: { querystring: RUNS_QUERYSTRING, response: RESPONSES(RUNS_RESPONSE) } }, (request) =>
     getRuns(context, request.query.run),
   );
 
   for (const page of PAGES) {
-    app.get<{ Querystring: DashboardQuery }>(
+    const querystring =
+      page.name === 'conversation' ? { type: 'object', additionalProperties: false, properties: {} }
+      : page.filter === 'none' ? RUNS_QUERYSTRING
+      : page.filter === 'list' ? CONVERSATION_LIST_QUERYSTRING
+      : page.name === 'faq-gaps' ? FAQ_GAPS_QUERYSTRING
+      : FILTER_QUERYSTRING;
+    app.get<{ Querystring: ConversationListQuery }>(
       page.path,
-      { schema: { querystring: page.filter === 'none' ? RUNS_QUERYSTRING : FILTER_QUERYSTRING, response: { 400: ERROR_RESPONSE } } },
+      { schema: { querystring, ...(page.name === 'conversation' ? { params: CONVERSATION_PARAMS } : {}), response: { 400: ERROR_RESPONSE } } },
       async (request, reply) => {
         const range = page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
-        const channels = page.filter === 'dates-and-channel' ? await listChannels(context.db) : [];
-        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels, deps.responseTimes.targets));
+        const channels = page.filter === 'dates-and-channel' || page.filter === 'list' ? await listChannels(context.db) : [];
+        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels, deps.responseTimes.targets, request.query));
       },
     );
   }

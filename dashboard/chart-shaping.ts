@@ -12,6 +12,8 @@ export interface OverviewFigures {
   /** Share of decided conversations that met the first-response target (0..1); null when none was decided. */
   firstResponseWithinTarget: number | null;
   resolutionWithinTarget: number | null;
+  /** Conversations that missed the first-response target (answered late, or still waiting beyond it). */
+  firstResponseBreached: number;
 }
 
 export interface OverviewDay extends OverviewFigures {
@@ -28,6 +30,7 @@ const EMPTY_FIGURES: OverviewFigures = {
   resolutionP90Ms: null,
   firstResponseWithinTarget: null,
   resolutionWithinTarget: null,
+  firstResponseBreached: 0,
 };
 
 /** The figures the overview shows of one response-time group. */
@@ -42,6 +45,7 @@ export function overviewFigures(group: ResponseTimeGroup): OverviewFigures {
     resolutionP90Ms: group.resolution.p90,
     firstResponseWithinTarget: group.firstResponseTarget.share,
     resolutionWithinTarget: group.resolutionTarget.share,
+    firstResponseBreached: group.firstResponseTarget.breached,
   };
 }
 

@@ -1,13 +1,14 @@
 import type { GapReportFormat } from '../analysis/faq/render-gap-report.js';
-import { getFaqGaps, getOverview, getPeakTimes, getTopics, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
+import { getAgents, getConversation, getConversationList, getFaqGaps, getOverview, getPeakTimes, getTopics, renderConversationCsv, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
+import type { ConversationListQuery } from './conversation-list-filter.js';
 import type { DashboardQuery } from './dashboard-range.js';
 
 /** The analytics answers of the dashboard, by name: what a report thread is asked to compute. */
-export type ReportName = 'overview' | 'peak-times' | 'topics' | 'faq-gaps' | 'faq-gaps-download';
+export type ReportName = 'overview' | 'peak-times' | 'topics' | 'faq-gaps' | 'faq-gaps-download' | 'conversations' | 'conversations-csv' | 'conversation' | 'agents';
 
 export interface ReportRequest {
   name: ReportName;
-  query: DashboardQuery & { format?: GapReportFormat };
+  query: DashboardQuery & ConversationListQuery & { format?: GapReportFormat; id?: number };
   /** "Now" of the asking request, so that a thread computes what the main thread would. */
   now: number;
 }
@@ -28,5 +29,13 @@ export function computeReport(context: DashboardContext, request: ReportRequest)
       return getFaqGaps(context, query);
     case 'faq-gaps-download':
       return renderFaqGapsDownload(context, query, query.format ?? 'markdown');
+    case 'conversations':
+      return getConversationList(context, query);
+    case 'conversations-csv':
+      return renderConversationCsv(context, query);
+    case 'conversation':
+      return getConversation(context, query.id ?? 0);
+    case 'agents':
+      return getAgents(context, query);
   }
 }

@@ -40,6 +40,15 @@ const DASHBOARD_READS_FROM_ANALYSIS = [
   'analysis/faq/faq-gap-report.ts',
   'analysis/faq/render-gap-report.ts',
   'analysis/alerts/alert-queries.ts',
+  // Pure functions the dashboard shares with the reports so that both say the same: statistics, redaction, the
+  // business calendar, the CSV cell and the duration format (no SQL, no writes).
+  'analysis/response-times/duration-statistics.ts',
+  'analysis/response-times/business-calendar.ts',
+  'analysis/response-times/duration-text.ts',
+  'analysis/text/normalize-text.ts',
+  'analysis/text/redact-personal-data.ts',
+  'analysis/export/csv-line.ts',
+  'analysis/export/conversation-export.ts',
 ];
 
 function sourceFiles(folder: string): string[] {

@@ -26,6 +26,8 @@ const INSERT_CHUNK = 500;
 export interface FaqGapFilter {
   from: number;
   to: number;
+  /** Only the conversations of this channel (lower case); absent: every channel. */
+  channel?: string | undefined;
 }
 
 export interface FaqGapReport {
@@ -71,6 +73,7 @@ export async function getFaqGapReport(
     .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'm.cross_language', 'e.external_id as entry_external_id', 'q.question', 'q.language'])
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)
+    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
     .orderBy('c.created_at')
     .orderBy('c.id')
     .execute();
@@ -81,6 +84,7 @@ export async function getFaqGapReport(
     .where('ta.analysis_run_id', '=', runId)
     .where('c.created_at', '>=', previousFrom)
     .where('c.created_at', '<', filter.from)
+    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
     .groupBy('ta.topic_id')
     .execute();
   const previousByTopic = new Map(previous.map((row) => [row.topic_id, Number(row.conversations)]));

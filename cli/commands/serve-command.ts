@@ -7,6 +7,7 @@ import { startSchedule } from '../schedule/start-schedule.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { dbOption, EnvironmentError, UsageError } from '../options.js';
+import { asOfFromFlag } from '../report-options.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 3000;
@@ -21,6 +22,7 @@ interface ServeOptions {
   token?: string;
   schedule?: boolean;
   allowedHost?: string;
+  asOf?: string;
 }
 
 /** `supportlens serve`: the dashboard over the database (opened read-only), until interrupted. */
@@ -31,6 +33,7 @@ export function serveCommand(): Command {
     .option('--config <file>', 'configuration file (default ./supportlens.config.json if present)')
     .addOption(new Option('--host <address>', 'address to listen on').default(DEFAULT_HOST))
     .addOption(new Option('--port <number>', 'port to listen on (0: any free port)').default(String(DEFAULT_PORT)))
+    .option('--as-of <instant>', 'measure ages of unanswered conversations and targets still waiting up to this ISO instant, as the reports\' --as-of (a historical import: its export time; default now)')
     .option('--schedule', 'also run the nightly job (the configuration\'s schedule section) in this process')
     .addOption(
       new Option('--allowed-host <names>', 'other host names the dashboard is opened by, comma-separated (a proxy\'s or a DNS name)').env('SUPPORTLENS_ALLOWED_HOSTS'),
@@ -58,6 +61,7 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
         if (token.trim().length < MIN_TOKEN_LENGTH) throw new UsageError(`--token: use at least ${MIN_TOKEN_LENGTH} characters other than spaces`);
         if (token.trim() !== token) throw new UsageError('--token: no spaces at the start or end (HTTP drops them from headers)');
       }
+      const asOf = options.asOf === undefined ? undefined : asOfFromFlag(options.asOf);
       const config = await loadConfig(options.config);
       let beforeStop: (() => Promise<void>) | undefined;
       if (options.schedule) {
@@ -74,7 +78,7 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
       }
       if (!existsSync(options.db)) throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
       const hosts = (options.allowedHost ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
-      await startDashboard({ db: options.db, config, host: options.host, port, token, hosts, beforeStop });
+      await startDashboard({ db: options.db, config, host: options.host, port, token, hosts, beforeStop, ...(asOf === undefined ? {} : { asOf }) });
     });
 }
 
@@ -118,9 +122,11 @@ export async function startDashboard(options: {
   hosts?: readonly string[];
   /** Runs on SIGINT/SIGTERM before the server closes (the schedule lets its current job finish). */
   beforeStop?: () => Promise<void>;
+  /** The instant ages are measured to (a historical import's export time); default: now, at each request. */
+  asOf?: number;
 }): Promise<void> {
   const handle = await openDatabase({ path: options.db, readonly: true });
-  const app = await buildApp({ db: handle.db, databasePath: options.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' } });
+  const app = await buildApp({ db: handle.db, databasePath: options.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' }, ...(options.asOf === undefined ? {} : { now: () => options.asOf! }) });
   app.addHook('onClose', async () => handle.close());
   let address: string;
   try {

@@ -195,6 +195,9 @@ interface DemoConversation {
   resolved_at?: string;
   customer_id: string;
   assignee?: string;
+  /** The team the agent works in; and, for about a third of the resolved conversations, the customer's rating. */
+  team?: string;
+  csat?: 'good' | 'neutral' | 'bad';
   subject?: string;
   language: string;
   tags: string[];
@@ -273,7 +276,8 @@ function buildConversation(
     status,
     ...(resolvedAt ? { resolved_at: resolvedAt } : {}),
     customer_id: customer,
-    ...(unanswered ? {} : { assignee: agent }),
+    ...(unanswered ? {} : { assignee: agent, team: teamOf(agent) }),
+    ...demoRating(context.id, resolvedAt, messages, events),
     ...(isEmail ? { subject: question.slice(0, 60) } : {}),
     language: chinese ? 'zh' : 'en',
     tags: [topic.key],
@@ -281,6 +285,29 @@ function buildConversation(
     messages,
   };
   return { record, group };
+}
+
+/** Each demo agent's team: two agents per team. */
+function teamOf(agent: string): string {
+  return DEMO_TEAMS[AGENTS.indexOf(agent) % DEMO_TEAMS.length]!;
+}
+const DEMO_TEAMS = ['payments', 'accounts', 'trading'];
+
+/**
+ * A satisfaction rating for about a third of the resolved conversations, chosen from the id (so the seeded random
+ * sequence, and with it every other figure of the demo, stays as it was): a reopened conversation is rated bad, a
+ * slow first answer (over an hour on chat, a day on email) neutral, the rest good.
+ */
+function demoRating(id: string, resolvedAt: string | undefined, messages: DemoMessage[], events: { type: string }[]): { csat?: 'good' | 'neutral' | 'bad' } {
+  if (resolvedAt === undefined) return {};
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  if (hash % 3 !== 0) return {};
+  if (events.some((event) => event.type === 'reopened')) return { csat: 'bad' };
+  const asked = Date.parse(messages[0]!.created_at);
+  const answer = messages.find((message) => message.author_role === 'agent' && message.internal !== true);
+  const waited = answer ? Date.parse(answer.created_at) - asked : Infinity;
+  return { csat: waited > (id.startsWith('email') ? 24 : 1) * HOUR ? 'neutral' : 'good' };
 }
 
 function fill(random: () => number, template: string): string {

@@ -101,6 +101,40 @@
     });
   }
 
+  /**
+   * The conversation list behind a number: the range of the data shown (`range` of an API answer), its channel, and
+   * what the number counted (`extra`, e.g. { breached: 'first_response' }).
+   */
+  function listUrl(range, extra) {
+    var params = new URLSearchParams();
+    params.set('from', range.from);
+    params.set('to', range.to);
+    if (range.channel) params.set('channel', range.channel);
+    Object.keys(extra || {}).forEach(function (key) {
+      var value = extra[key];
+      if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+    });
+    return '/conversations?' + params.toString();
+  }
+
+  /** A link (its text set through textContent) to the list behind a number. */
+  function listLink(text, range, extra) {
+    var link = el('a', text, 'drill');
+    link.href = listUrl(range, extra);
+    return link;
+  }
+
+  /** An empty-state message in place of a chart or table that has nothing to show. */
+  function emptyState(id, message) {
+    var node = document.getElementById(id);
+    if (!node) return;
+    var holder = node.closest('.chart') || node;
+    var note = el('p', message, 'empty');
+    if (holder.tagName === 'TABLE') holder.replaceChildren();
+    holder.insertAdjacentElement('afterend', note);
+    if (holder.classList.contains('chart')) holder.hidden = true;
+  }
+
   function markDrawn() {
     document.body.dataset.chartsDrawn = String(Math.round(performance.now()));
   }
@@ -114,6 +148,9 @@
     formatDuration: formatDuration,
     formatShare: formatShare,
     toUnit: toUnit,
+    listUrl: listUrl,
+    listLink: listLink,
+    emptyState: emptyState,
     markDrawn: markDrawn,
   };
 })();

@@ -9,6 +9,7 @@ import * as m0007 from './0007_cluster_messages_by_conversation.js';
 import * as m0008 from './0008_key_analysis_results_by_run.js';
 import * as m0009 from './0009_add_faq_match_language.js';
 import * as m0010 from './0010_add_conversation_team_csat.js';
+import * as m0011 from './0011_index_conversation_lists.js';
 import * as m0012 from './0012_create_alerts_events_deliveries.js';
 import * as m0013 from './0013_create_feed_pending.js';
 
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0008_key_analysis_results_by_run': m0008,
   '0009_add_faq_match_language': m0009,
   '0010_add_conversation_team_csat': m0010,
+  '0011_index_conversation_lists': m0011,
   '0012_create_alerts_events_deliveries': m0012,
   '0013_create_feed_pending': m0013,
 };

@@ -50,12 +50,13 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/--db: no database at/);
   expect(supportlens('serve', '--port', 'x').stderr).toMatch(/--port: "x" is not a port number/);
+  expect(supportlens('serve', '--db', db, '--port', '0', '--as-of', 'yesterday').stderr).toMatch(/--as-of: "yesterday" is not an ISO 8601 date-time/);
 });
 
 test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => {
   supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
   supportlens('analyze', '--db', db, '--quiet');
-  const child = spawn(process.execPath, [...CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example'], {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example', '--as-of', '2030-01-01T00:00:00Z'], {
     cwd: folder.path,
     env: { ...process.env, SUPPORTLENS_TOKEN: '' },
   });
@@ -72,6 +73,9 @@ test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => 
     const runs = await fetch(`${url}/api/runs`);
     expect(runs.status).toBe(200);
     expect(((await runs.json()) as { ingestRuns: unknown[] }).ingestRuns).toHaveLength(1);
+    // Ages are measured to the given as-of time, not to the clock of the request.
+    const overview = (await (await fetch(`${url}/api/overview`)).json()) as { asOf: number };
+    expect(overview.asOf).toBe(Date.parse('2030-01-01T00:00:00Z'));
     const page = await fetch(`${url}/`);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const port = new URL(url).port;

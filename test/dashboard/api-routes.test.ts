@@ -199,7 +199,9 @@ describe('pages and headers', () => {
     expect(res.body).toContain('<input type="date" name="from" value="2026-03-10">');
     expect(res.body).toContain('<option value="email" selected>email</option>');
     expect(res.body).toContain('href="/topics?from=2026-03-10&amp;to=2026-03-20&amp;channel=email"');
-    expect(res.body).toContain('href="/faq-gaps?from=2026-03-10&amp;to=2026-03-20"');
+    expect(res.body).toContain('href="/faq-gaps?from=2026-03-10&amp;to=2026-03-20&amp;channel=email"');
+    expect(res.body).toContain('href="/conversations?from=2026-03-10&amp;to=2026-03-20&amp;channel=email"');
+    expect(res.body).toContain('href="/runs"');
   });
 
   test('static files: Chart.js from the installed package and one script per page; nothing else', async () => {
@@ -207,7 +209,7 @@ describe('pages and headers', () => {
     expect(chart.statusCode).toBe(200);
     expect(chart.headers['content-type']).toMatch(/^text\/javascript/);
     expect(chart.body.length).toBeGreaterThan(100_000);
-    for (const name of ['dashboard-charts.js', 'overview.js', 'peak-times.js', 'topics.js', 'faq-gaps.js', 'runs.js', 'dashboard.css']) {
+    for (const name of ['dashboard-charts.js', 'overview.js', 'peak-times.js', 'topics.js', 'faq-gaps.js', 'agents.js', 'conversations.js', 'conversation.js', 'runs.js', 'dashboard.css']) {
       expect((await app.inject(`/static/${name}`)).statusCode).toBe(200);
     }
     for (const name of ['../package.json', '..%2Fpackage.json', 'nope.js']) {
@@ -218,7 +220,7 @@ describe('pages and headers', () => {
   });
 
   test('the page scripts never use innerHTML, insertAdjacentHTML, document.write or eval', async () => {
-    for (const name of ['dashboard-charts.js', 'overview.js', 'peak-times.js', 'topics.js', 'faq-gaps.js', 'runs.js']) {
+    for (const name of ['dashboard-charts.js', 'overview.js', 'peak-times.js', 'topics.js', 'faq-gaps.js', 'agents.js', 'conversations.js', 'conversation.js', 'runs.js']) {
       const body = (await app.inject(`/static/${name}`)).body;
       expect(body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
     }

@@ -51,6 +51,7 @@ describe('fillDays', () => {
       resolutionP90Ms: 20,
       firstResponseWithinTarget: 0.5,
       resolutionWithinTarget: null,
+      firstResponseBreached: 1,
     });
   });
 });
