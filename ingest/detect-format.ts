@@ -4,6 +4,7 @@ import {
   JSON_LIST_KEYS,
   listOf,
   looksLikeChatwoot,
+  looksLikeChatwootMessages,
   looksLikeFaqEntry,
   looksLikeFreshdesk,
   looksLikeHelpscout,
@@ -38,6 +39,8 @@ export type FormatName =
   | 'zendesk-csv'
   | 'helpscout-threads-json'
   | 'helpscout-threads-jsonl'
+  | 'chatwoot-messages-json'
+  | 'chatwoot-messages-jsonl'
   | 'webhook-events-json'
   | 'webhook-events-jsonl';
 
@@ -90,6 +93,8 @@ export const SOURCES: Record<FormatName, Source> = {
   'zendesk-csv': lazily(async () => (await import('./sources/zendesk-csv.js')).readZendeskCsv),
   'helpscout-threads-json': lazily(async () => (await import('./sources/helpscout-threads.js')).readHelpscoutThreadsDocument),
   'helpscout-threads-jsonl': lazily(async () => (await import('./sources/helpscout-threads.js')).readHelpscoutThreadsJsonLines),
+  'chatwoot-messages-json': lazily(async () => (await import('./sources/chatwoot-messages.js')).readChatwootMessagesDocument),
+  'chatwoot-messages-jsonl': lazily(async () => (await import('./sources/chatwoot-messages.js')).readChatwootMessagesJsonLines),
   'webhook-events-json': lazily(async () => (await webhooks()).readWebhookEventsDocument),
   'webhook-events-jsonl': lazily(async () => (await webhooks()).readWebhookEventsJsonLines),
 };
@@ -187,10 +192,11 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   return { kind: 'unknown', reason: 'a JSON document whose records are neither conversations nor FAQ entries' };
 }
 
-type NewHelpdesk = 'chatwoot' | 'helpscout' | 'freshdesk' | 'helpscout-threads';
+type NewHelpdesk = 'chatwoot' | 'helpscout' | 'freshdesk' | 'helpscout-threads' | 'chatwoot-messages';
 
 function helpdeskOf(value: unknown): NewHelpdesk | undefined {
   if (looksLikeHelpscoutThreads(value)) return 'helpscout-threads';
+  if (looksLikeChatwootMessages(value)) return 'chatwoot-messages';
   if (looksLikeChatwoot(value)) return 'chatwoot';
   if (looksLikeHelpscout(value)) return 'helpscout';
   if (looksLikeFreshdesk(value)) return 'freshdesk';
@@ -200,6 +206,8 @@ function helpdeskOf(value: unknown): NewHelpdesk | undefined {
 /** Chatwoot, Help Scout and Freshdesk exports recognised from their opening text, when too large or broken to parse. */
 function helpdeskText(text: string): NewHelpdesk | undefined {
   if (/^\{\s*"_embedded"\s*:\s*\{\s*"threads"\s*:/.test(text)) return 'helpscout-threads';
+  // Messages apart name their conversation; a conversation's messages come inside its "messages" list.
+  if (/"conversation_id"\s*:/.test(text) && /"message_type"\s*:/.test(text) && !/"(messages|event)"\s*:/.test(text)) return 'chatwoot-messages';
   if (/"inbox_id"\s*:/.test(text) && /"(message_type|meta|account_id)"\s*:/.test(text)) return 'chatwoot';
   if (/"data"\s*:\s*\{\s*"meta"\s*:\s*\{[^{}]*"(mine|unassigned|all)_count"/.test(text)) return 'chatwoot';
   if (/"mailboxId"\s*:/.test(text) || /"_embedded"\s*:\s*\{\s*"conversations"\s*:/.test(text)) return 'helpscout';

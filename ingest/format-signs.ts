@@ -126,6 +126,18 @@ export function looksLikeChatwoot(value: unknown): boolean {
   return 'inbox_id' in value && ('messages' in value || 'meta' in value) && ('account_id' in value || 'meta' in value || 'status' in value);
 }
 
+/**
+ * True when a parsed JSON value is a Chatwoot message apart from its conversation (a messages stream line: it names
+ * its `conversation_id` and has a `message_type`), a messages response (`{"meta": {...}, "payload": [message, ...]}`)
+ * or an array of messages. Checked before `looksLikeChatwoot`, whose conversations hold such messages.
+ */
+export function looksLikeChatwootMessages(value: unknown): boolean {
+  if (Array.isArray(value)) return looksLikeChatwootMessages(value[0]);
+  if (!isObject(value)) return false;
+  if (Array.isArray(value['payload']) && !('data' in value)) return value['payload'].length > 0 && looksLikeChatwootMessages(value['payload'][0]);
+  return 'conversation_id' in value && 'message_type' in value && !('messages' in value) && !('event' in value);
+}
+
 /** True when a parsed JSON value is a Help Scout (Mailbox API 2.0) conversation or a conversation list page. */
 export function looksLikeHelpscout(value: unknown): boolean {
   if (!isObject(value)) return false;

@@ -106,25 +106,11 @@ export function chatwootConversation(input: unknown, options: TimestampOptions):
     issues.push({ kind: 'warning', reason: `conversation ${id.value} has no "meta.channel"; its channel is "unknown"`, raw: rawOf(input['meta'] ?? null) });
   }
 
-  const drafts: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
-  const events: NormalizedEvent[] = [];
-  let surveyRating: unknown;
   const messages = input['messages'];
   if (messages !== undefined && messages !== null && !Array.isArray(messages)) {
     issues.push({ kind: 'warning', reason: `"messages" must be a list, got ${describe(messages)}; ignored`, raw: rawOf(messages) });
-  } else if (Array.isArray(messages)) {
-    messages.forEach((value, index) => {
-      const label = `message ${index + 1}`;
-      const read = chatwootMessage(value, options, label, issues);
-      if (read === null) return;
-      if (read.kind === 'event') {
-        if (read.event) events.push(read.event);
-        return;
-      }
-      drafts.push({ message: read.message, raw: value, label });
-      if (read.surveyRating !== undefined) surveyRating = read.surveyRating;
-    });
   }
+  const { drafts, events, surveyRating } = readChatwootMessages(Array.isArray(messages) ? messages : [], options, issues);
   if (drafts.length === 0 && !Array.isArray(messages)) {
     issues.push({ kind: 'warning', reason: `conversation ${id.value} has no "messages" in this file; loaded without messages`, raw: '' });
   }
@@ -161,6 +147,34 @@ export function chatwootConversation(input: unknown, options: TimestampOptions):
     messages: dropDuplicateMessages(drafts, issues),
   };
   return { ok: true, value: { type: 'conversation', conversation }, issues };
+}
+
+/**
+ * Chatwoot messages (a conversation's `messages`, a messages response's `payload`) to messages, the events their
+ * activity text makes, and the rating of a submitted CSAT survey; rejected ones are added to `issues`. Shared by the
+ * conversation reader and the messages reader (`chatwoot-messages.ts`).
+ */
+export function readChatwootMessages(
+  messages: readonly unknown[],
+  options: TimestampOptions,
+  issues: RecordIssue[],
+  labelOf: (index: number) => string = (index) => `message ${index + 1}`,
+): { drafts: { message: NormalizedMessage; raw: unknown; label: string }[]; events: NormalizedEvent[]; surveyRating: unknown } {
+  const drafts: { message: NormalizedMessage; raw: unknown; label: string }[] = [];
+  const events: NormalizedEvent[] = [];
+  let surveyRating: unknown;
+  messages.forEach((value, index) => {
+    const label = labelOf(index);
+    const read = chatwootMessage(value, options, label, issues);
+    if (read === null) return;
+    if (read.kind === 'event') {
+      if (read.event) events.push(read.event);
+      return;
+    }
+    drafts.push({ message: read.message, raw: value, label });
+    if (read.surveyRating !== undefined) surveyRating = read.surveyRating;
+  });
+  return { drafts, events, surveyRating };
 }
 
 type ReadMessage =

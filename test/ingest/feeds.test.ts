@@ -333,3 +333,161 @@ describe('Help Scout conversation lists and threads responses apart', () => {
     expect(await storedConversations(handle)).toEqual(expected);
   });
 });
+
+describe('Chatwoot conversation lists and messages apart (Application API v1)', () => {
+  let handle: DatabaseHandle;
+  let folder: TemporaryFolder;
+  eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
+  const API = join(CHATWOOT, 'api');
+  const ONE_PIECE = join(CHATWOOT, 'api-one-piece.json');
+  const LIST = join(API, 'conversations-list.json');
+  const STREAM = join(CHATWOOT, 'messages-stream.jsonl');
+  const RESPONSES = [join(API, 'messages-61.json'), join(API, 'messages-62.json')];
+
+  /** Every order of a list of files. */
+  function orders(files: string[]): string[][] {
+    if (files.length <= 1) return [files];
+    return files.flatMap((file, i) => orders([...files.slice(0, i), ...files.slice(i + 1)]).map((rest) => [file, ...rest]));
+  }
+
+  test.each([
+    ['api/conversations-list.json', 'chatwoot-json'],
+    ['api/messages-61.json', 'chatwoot-messages-json'],
+    ['messages-stream.jsonl', 'chatwoot-messages-jsonl'],
+    ['api-one-piece.json', 'chatwoot-json'],
+  ])('%s is detected from its content as %s', async (name, format) => {
+    expect(await detectFormat(join(CHATWOOT, name))).toMatchObject({ kind: 'format', format });
+  });
+
+  test('the conversations in one piece: roles, internal notes, and activity as events', async () => {
+    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    expect(expected.map((c) => [c.external_id, c.channel, c.status, c.resolved_at, c.customer_id, c.assignee, c.tags])).toEqual([
+      ['61', 'chat', 'resolved', Date.UTC(2024, 2, 5, 9, 20), '81', '7', '["inbox:3","payments"]'],
+      ['62', 'email', 'open', null, '82', '7', '["account","email","inbox:5"]'],
+    ]);
+    expect(expected.map((c) => c.messages.map((m) => [m.external_id, m.author_role, m.internal]))).toEqual([
+      [
+        ['600', 'customer', 0],
+        ['602', 'agent', 0],
+        ['603', 'agent', 1],
+        ['604', 'customer', 0],
+        ['605', 'agent', 0],
+      ],
+      [
+        ['610', 'system', 0],
+        ['611', 'customer', 0],
+        ['612', 'bot', 0],
+        ['613', 'customer', 0],
+        ['614', 'agent', 0],
+      ],
+    ]);
+    expect(expected[0]!.events).toEqual([
+      { kind: 'assigned', created_at: Date.UTC(2024, 2, 5, 9, 0, 30), actor_id: null },
+      { kind: 'resolved', created_at: Date.UTC(2024, 2, 5, 9, 20), actor_id: null },
+    ]);
+  });
+
+  test('a conversation list without its messages loads the conversations, each with its last message', async () => {
+    const summary = await ingest(handle, LIST);
+    expect(summary.files.map((f) => [f.format, f.status])).toEqual([['chatwoot-json', 'loaded']]);
+    expect(summary.records).toEqual({ read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
+    expect(summary.messages).toEqual({ read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
+    const stored = await storedConversations(handle);
+    expect(stored.map((c) => [c.external_id, c.status, c.resolved_at, c.customer_id, c.assignee, c.tags, c.messages.map((m) => m.external_id)])).toEqual([
+      ['61', 'resolved', null, '81', '7', '["inbox:3","payments"]', ['605']],
+      ['62', 'open', null, '82', '7', '["account","email","inbox:5"]', ['614']],
+    ]);
+    const teams = await handle.db.selectFrom('conversations').select(['external_id', 'team']).orderBy('external_id').execute();
+    expect(teams).toEqual([
+      { external_id: '61', team: 'Payments' },
+      { external_id: '62', team: null },
+    ]);
+    await expectIdempotent(handle, [LIST]);
+  });
+
+  test('the list and one messages response per conversation, in one run, equal the conversations in one piece', async () => {
+    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    const summary = await ingest(handle, API);
+    expect(summary.files.map((f) => [f.path.split('/').pop(), f.format, f.status])).toEqual([
+      ['conversations-list.json', 'chatwoot-json', 'loaded'],
+      ['messages-61.json', 'chatwoot-messages-json', 'loaded'],
+      ['messages-62.json', 'chatwoot-messages-json', 'loaded'],
+    ]);
+    // Every message of a response is read (activity messages are events, not messages); the last ones were in the list.
+    expect(summary.files.map((f) => f.messages)).toEqual([
+      { read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 },
+      { read: 5, inserted: 4, updated: 0, unchanged: 1, rejected: 0 },
+      { read: 5, inserted: 4, updated: 0, unchanged: 1, rejected: 0 },
+    ]);
+    expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
+    expect(await storedConversations(handle)).toEqual(expected);
+    await expectIdempotent(handle, filesIn(API));
+  });
+
+  test.each(orders([LIST, ...RESPONSES]).map((files) => [files.map((file) => file.split('/').pop()).join(', '), files] as const))(
+    'one run per file (%s) ends equal to the conversations in one piece',
+    async (_order, files) => {
+      const expected = await onePiece(ONE_PIECE, 'chatwoot');
+      for (const file of files) expect((await ingest(handle, file)).files[0]!.status).toBe('loaded');
+      expect(await storedConversations(handle)).toEqual(expected);
+      expect(await pendingCount(handle)).toBe(0);
+      await expectIdempotent(handle, files);
+    },
+  );
+
+  test('messages responses first, the list the next night: the messages wait, reported, and the list places them', async () => {
+    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    const first = await ingest(handle, ...RESPONSES);
+    // Ten messages and two activity events (assigned, resolved) wait for their conversations.
+    expect(first.waiting).toEqual({ conversation: 12, author: 0 });
+    expect(await handle.db.selectFrom('conversations').select('id').execute()).toEqual([]);
+    const warnings = await handle.db.selectFrom('rejects').select('reason').where('run_id', '=', first.runId).orderBy('id').execute();
+    expect(warnings[0]!.reason).toBe('message 600 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)');
+    const second = await ingest(handle, LIST);
+    expect(second.files[0]!.placed).toBe(12);
+    expect(second.waiting).toEqual({ conversation: 0, author: 0 });
+    expect(await storedConversations(handle)).toEqual(expected);
+  });
+
+  test.each([
+    ['the stream, then the list', [STREAM, LIST]],
+    ['the list, then the stream', [LIST, STREAM]],
+  ])('a messages stream (one message a line, conversations mixed) and the list: in one run (%s) and one run each, equal to one piece', async (_order, files) => {
+    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    const summary = await ingest(handle, ...files);
+    expect(summary.files.map((f) => [f.path.split('/').pop(), f.format, f.status])).toEqual(
+      files.map((file) => [file.split('/').pop(), file === STREAM ? 'chatwoot-messages-jsonl' : 'chatwoot-json', 'loaded']),
+    );
+    expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
+    expect(await storedConversations(handle)).toEqual(expected);
+    await expectIdempotent(handle, files);
+
+    const apart = await memoryDatabase();
+    try {
+      for (const file of files) await ingest(apart, file);
+      expect(await storedConversations(apart)).toEqual(expected);
+      expect(await pendingCount(apart)).toBe(0);
+    } finally {
+      await apart.close();
+    }
+  });
+
+  test('a message whose conversation never arrives is kept and reported; one that names no conversation is rejected with its line', async () => {
+    const message = { id: 990, content: 'Anyone there?', conversation_id: 77, message_type: 0, created_at: 1709629200, private: false, sender_type: 'Contact', sender: { id: 81, type: 'contact' } };
+    const { conversation_id: _dropped, ...nameless } = { ...message, id: 991 };
+    const file = join(folder.path, 'messages.jsonl');
+    writeFileSync(file, `${JSON.stringify(message)}\n${JSON.stringify(nameless)}\n`);
+    expect(await detectFormat(file)).toMatchObject({ kind: 'format', format: 'chatwoot-messages-jsonl' });
+    const first = await ingest(handle, file);
+    expect(first.records).toEqual({ read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 });
+    expect(first.waiting).toEqual({ conversation: 1, author: 0 });
+    const reasons = await handle.db.selectFrom('rejects').select(['kind', 'line', 'reason']).where('run_id', '=', first.runId).orderBy('id').execute();
+    expect(reasons).toEqual([
+      { kind: 'warning', line: 1, reason: 'message 990 of conversation 77 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)' },
+      { kind: 'record', line: 2, reason: expect.stringContaining('a message that does not name its conversation') },
+    ]);
+    const second = await ingest(handle, file);
+    expect(second.records).toEqual({ read: 2, inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
+    expect(second.waiting).toEqual({ conversation: 1, author: 0 });
+  });
+});
