@@ -180,8 +180,10 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
   const isDocument = text.startsWith('[') || (firstKey !== undefined && (JSON_LIST_KEYS as readonly string[]).includes(firstKey));
   // Chatwoot, Help Scout and Freshdesk exports that open with their list are documents, streamed at any size, even
   // when minified on one line; one record longer than the sniffed text on its line is JSON Lines.
-  const listFirst = text.startsWith('[') || (firstKey !== undefined && ['data', 'payload', '_embedded', 'conversations', 'tickets'].includes(firstKey));
   const newHelpdesk = helpdeskText(text);
+  // A Chatwoot messages response opens with its "meta" (the conversation's contact and labels), then its list.
+  const listKeys = ['data', 'payload', '_embedded', 'conversations', 'tickets', ...(newHelpdesk === 'chatwoot-messages' ? ['meta'] : [])];
+  const listFirst = text.startsWith('[') || (firstKey !== undefined && listKeys.includes(firstKey));
   if (newHelpdesk) return found(`${newHelpdesk}-${listFirst || text.includes('\n') ? 'json' : 'jsonl'}`);
   if (/"messages"\s*:/.test(text)) return found(isDocument ? 'conversations-json' : 'conversations-jsonl');
   // Helpdesk pages start with their own keys ("tickets", "type"): one record longer than the sniffed text on the
