@@ -199,6 +199,7 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     ],
   },
   { name: 'helpscout-threads-json', extension: '.json', seeds: () => [fixture('feeds/helpscout/threads-9001.json'), fixture('feeds/helpscout/threads-9004.json')] },
+  { name: 'chatwoot-messages-json', extension: '.json', seeds: () => [fixture('feeds/chatwoot/api/messages-61.json'), fixture('feeds/chatwoot/api/messages-62.json')] },
   {
     name: 'feed-streams-jsonl',
     extension: '.jsonl',
@@ -207,6 +208,7 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       fixture('feeds/zendesk/streams/ticket_audits.jsonl'),
       fixture('feeds/intercom/streams/conversation_parts.jsonl'),
       fixture('feeds/zendesk/streams/users.jsonl'),
+      fixture('feeds/chatwoot/messages-stream.jsonl'),
     ],
   },
   { name: 'twitter-csv', extension: '.csv', seeds: (random) => [twitterCsv(random), fixture('twcs/threads-out-of-order.csv')] },
