@@ -1,5 +1,6 @@
 import type { AuthorRole, ConversationSource } from '../db/schema.js';
 import type { NormalizedConversation, NormalizedEvent, NormalizedMessage } from './normalize.js';
+import type { Csat } from './normalize-csat.js';
 
 /** A message whose author's role the record did not settle: null is resolved from the users the store knows. */
 export type LooseMessage = Omit<NormalizedMessage, 'role'> & { role: AuthorRole | null };
@@ -39,10 +40,12 @@ export interface FeedItem {
    * version older than one applied adds its messages and events but leaves the conversation's fields as they are.
    */
   updatedAt: number | null;
+  /** A satisfaction rating given apart from the conversation (a Chatwoot CSAT survey message): kept by a conversation without one. */
+  csat: Csat | null;
 }
 
 export function emptyFeedItem(source: ConversationSource): FeedItem {
-  return { source, conversation: null, conversationId: null, messages: [], events: [], placeholder: null, users: [], updatedAt: null };
+  return { source, conversation: null, conversationId: null, messages: [], events: [], placeholder: null, users: [], updatedAt: null, csat: null };
 }
 
 /** The external id of a Zendesk ticket's description while it stands in for the ticket's first comment. */

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { AuthorRole, ConversationSource, PendingWait } from '../db/schema.js';
 import { DESCRIPTION_MESSAGE_ID, type FeedItem, type LooseMessage } from './feed-item.js';
 import type { NormalizedEvent, RecordIssue } from './normalize.js';
+import type { Csat } from './normalize-csat.js';
 import type { IngestStore, MessageCounts, Outcome } from './store.js';
 
 /** What storing one feed item came to. */
@@ -25,7 +26,7 @@ interface PendingRow {
   payload: string;
 }
 
-type PendingPayload = { message: LooseMessage } | { event: NormalizedEvent };
+type PendingPayload = { message: LooseMessage } | { event: NormalizedEvent } | { csat: Csat };
 
 /** A comment this close to the ticket's creation is its first comment, which the description stands in for. */
 const PLACEHOLDER_TOLERANCE_MS = 2_000;
@@ -254,6 +255,7 @@ export class FeedStore {
         raise(placed);
       }
       for (const event of looseEvents) raise(this.placeEvent(item.source, conversationId, event, { path, line }, issues));
+      if (item.csat) raise(this.placeCsat(item.source, conversationId, item.csat, { path, line }, issues));
       if (item.placeholder) {
         const placed = this.placePlaceholder(item.source, conversationId, item.placeholder, { path, line }, issues);
         messages[placed] += 1;
@@ -324,6 +326,12 @@ export class FeedStore {
     return this.store.storeEvent(conversation.id, event) ? 'inserted' : 'unchanged';
   }
 
+  private placeCsat(source: ConversationSource, conversationId: string, csat: Csat, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+    if (!this.store.findConversationPeople(source, conversationId)) return this.keep(source, conversationId, 'csat', 'conversation', null, { csat }, at, issues);
+    if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: 'csat' });
+    return this.store.noteCsat(source, conversationId, csat) ? 'inserted' : 'unchanged';
+  }
+
   /** The stand-in is stored only while the message it stands for is not: once that came, it is left out. */
   private placePlaceholder(source: ConversationSource, conversationId: string, message: LooseMessage, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
     const conversation = this.store.findConversationPeople(source, conversationId);
@@ -381,6 +389,12 @@ export class FeedStore {
       const payload = JSON.parse(row.payload) as PendingPayload;
       const conversation = this.store.findConversationPeople(source, row.conversation_external_id);
       if (!conversation) continue;
+      if ('csat' in payload) {
+        this.store.noteCsat(source, row.conversation_external_id, payload.csat);
+        this.deletePending.run({ id: row.id });
+        this.placed += 1;
+        continue;
+      }
       if ('event' in payload) {
         this.store.storeEvent(conversation.id, payload.event);
         if (payload.event.kind === 'resolved') this.store.noteResolution(source, row.conversation_external_id, payload.event.createdAt);
@@ -405,11 +419,13 @@ export class FeedStore {
 function waitingReason(source: ConversationSource, conversationId: string, payload: PendingPayload, waitsFor: PendingWait, authorId: string | null): string {
   const conversation = `${CONVERSATION_NOUN[source] ?? 'conversation'} ${conversationId}`;
   const what =
-    'event' in payload
-      ? `${payload.event.kind} event of ${conversation}`
-      : payload.message.externalId === DESCRIPTION_MESSAGE_ID
-        ? `the description of ${conversation}`
-        : `${MESSAGE_NOUN[source] ?? 'message'} ${payload.message.externalId} of ${conversation}`;
+    'csat' in payload
+      ? `the satisfaction rating ${payload.csat.rating} of ${conversation}`
+      : 'event' in payload
+        ? `${payload.event.kind} event of ${conversation}`
+        : payload.message.externalId === DESCRIPTION_MESSAGE_ID
+          ? `the description of ${conversation}`
+          : `${MESSAGE_NOUN[source] ?? 'message'} ${payload.message.externalId} of ${conversation}`;
   return waitsFor === 'conversation'
     ? `${what} waits for its ${CONVERSATION_NOUN[source] ?? 'conversation'}, which is not loaded yet: kept, and placed when it arrives (this run or a later one)`
     : `${what} waits for its author ${authorId ?? '(none given)'}: not a known user, nor the ${CONVERSATION_NOUN[source] ?? 'conversation'}'s customer or assignee, so its role is unknown; kept, and placed when the user arrives (a users file or side-load)`;

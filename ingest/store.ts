@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type CsatLevel, type NewIngestFile, type RejectKind } from '../db/schema.js';
 import { IdsSeenInFile, NOT_SEEN } from './ids-seen-in-file.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
+import type { Csat } from './normalize-csat.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
 
@@ -734,6 +735,24 @@ export class IngestStore {
       team: next.team, csat_rating: next.csat_rating, csat: next.csat, run_id: this.runId, id: next.id,
     });
     this.remember(source, externalId, next);
+  }
+
+  /**
+   * A satisfaction rating that arrived apart from its conversation (a Chatwoot CSAT survey message read from a
+   * messages response): taken only by a conversation that has none, so that a rating its own record gives wins.
+   * True when it was stored.
+   */
+  noteCsat(source: ConversationSource, externalId: string, csat: Csat): boolean {
+    const state = this.lookupConversation(source, externalId);
+    if (!state || state.csat !== null) return false;
+    const next: ConversationState = { ...state, csat_rating: csat.rating, csat: csat.level };
+    this.updateConversation.run({
+      source, external_id: externalId, channel: next.channel, created_at: next.created_at, created_at_derived: next.created_at_derived, status: next.status,
+      resolved_at: next.resolved_at, customer_id: next.customer_id, assignee: next.assignee, subject: next.subject, language: next.language, tags: next.tags,
+      team: next.team, csat_rating: next.csat_rating, csat: next.csat, run_id: this.runId, id: next.id,
+    });
+    this.remember(source, externalId, next);
+    return true;
   }
 
   private lookupConversation(source: ConversationSource, externalId: string): ConversationState | undefined {

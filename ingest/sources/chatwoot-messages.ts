@@ -1,10 +1,11 @@
 import { emptyFeedItem, type FeedItem } from '../feed-item.js';
+import { normalizeCsat } from '../normalize-csat.js';
 import { describe, type RecordIssue } from '../normalize.js';
 import type { SourceContext, SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
 import { chatwootMessageCount, readChatwootMessages } from './chatwoot-conversations.js';
 import { readHelpdeskDocument, readHelpdeskJsonLines, type HelpdeskLayout } from './helpdesk-document.js';
-import { dropDuplicateMessages, isObject, readExternalId } from './helpdesk-fields.js';
+import { dropDuplicateMessages, isObject, rawOf, readExternalId } from './helpdesk-fields.js';
 
 /** A messages response's `payload` (or an array of messages): one record a message, each naming its conversation. */
 const MESSAGES_LAYOUT: HelpdeskLayout = {
@@ -27,7 +28,10 @@ export function readChatwootMessagesJsonLines(context: SourceContext): AsyncGene
   return readHelpdeskJsonLines(context, MESSAGES_LAYOUT);
 }
 
-/** One message to what it adds to its conversation, read by the conversation reader's own mapping. */
+/**
+ * One message to what it adds to its conversation, read by the conversation reader's own mapping; a submitted CSAT
+ * survey (`input_csat`) rates a conversation that has no rating of its own.
+ */
 export function chatwootMessageRecord(value: unknown, options: TimestampOptions, line: number | null, raw: string): SourceRecord {
   const messagesRead = chatwootMessageCount({ messages: [value] });
   if (!isObject(value)) return { line, raw, messagesRead, parsed: { ok: false, reason: `expected a Chatwoot message object, got ${describe(value)}` } };
@@ -36,7 +40,11 @@ export function chatwootMessageRecord(value: unknown, options: TimestampOptions,
     return { line, raw, messagesRead, parsed: { ok: false, reason: `a message that does not name its conversation: ${conversationId.reason}` } };
   }
   const issues: RecordIssue[] = [];
-  const { drafts, events } = readChatwootMessages([value], options, issues, () => 'message');
-  const item: FeedItem = { ...emptyFeedItem('chatwoot'), conversationId: conversationId.value, messages: dropDuplicateMessages(drafts, issues), events };
+  const { drafts, events, surveyRating } = readChatwootMessages([value], options, issues, () => 'message');
+  const csat = normalizeCsat('chatwoot', surveyRating);
+  if (csat === null && surveyRating !== undefined && surveyRating !== null) {
+    issues.push({ kind: 'warning', reason: `CSAT rating ${describe(surveyRating)} is not 1-5; ignored`, raw: rawOf(surveyRating) });
+  }
+  const item: FeedItem = { ...emptyFeedItem('chatwoot'), conversationId: conversationId.value, messages: dropDuplicateMessages(drafts, issues), events, csat };
   return { line, raw, messagesRead, parsed: { ok: true, value: { type: 'feed', item }, issues } };
 }

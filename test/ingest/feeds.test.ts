@@ -344,6 +344,22 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
   const STREAM = join(CHATWOOT, 'messages-stream.jsonl');
   const RESPONSES = [join(API, 'messages-61.json'), join(API, 'messages-62.json')];
 
+  /** The stored rows with the team and satisfaction columns, which the Chatwoot API files set too. */
+  async function storedWithRatings(h: DatabaseHandle) {
+    const extra = await h.db.selectFrom('conversations').select(['external_id', 'team', 'csat_rating', 'csat']).orderBy('external_id').execute();
+    return { conversations: await storedConversations(h), extra };
+  }
+
+  async function inOnePiece() {
+    const h = await memoryDatabase();
+    try {
+      expect((await ingest(h, ONE_PIECE)).files.map((f) => f.status)).toEqual(['loaded']);
+      return await storedWithRatings(h);
+    } finally {
+      await h.close();
+    }
+  }
+
   /** Every order of a list of files. */
   function orders(files: string[]): string[][] {
     if (files.length <= 1) return [files];
@@ -372,6 +388,7 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
         ['603', 'agent', 1],
         ['604', 'customer', 0],
         ['605', 'agent', 0],
+        ['607', 'system', 0],
       ],
       [
         ['610', 'system', 0],
@@ -385,6 +402,11 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
       { kind: 'assigned', created_at: Date.UTC(2024, 2, 5, 9, 0, 30), actor_id: null },
       { kind: 'resolved', created_at: Date.UTC(2024, 2, 5, 9, 20), actor_id: null },
     ]);
+    // The submitted CSAT survey rates conversation 61.
+    expect((await inOnePiece()).extra).toEqual([
+      { external_id: '61', team: 'Payments', csat_rating: '5', csat: 'good' },
+      { external_id: '62', team: null, csat_rating: null, csat: null },
+    ]);
   });
 
   test('a conversation list without its messages loads the conversations, each with its last message', async () => {
@@ -397,16 +419,15 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
       ['61', 'resolved', null, '81', '7', '["inbox:3","payments"]', ['605']],
       ['62', 'open', null, '82', '7', '["account","email","inbox:5"]', ['614']],
     ]);
-    const teams = await handle.db.selectFrom('conversations').select(['external_id', 'team']).orderBy('external_id').execute();
-    expect(teams).toEqual([
-      { external_id: '61', team: 'Payments' },
-      { external_id: '62', team: null },
+    expect((await storedWithRatings(handle)).extra).toEqual([
+      { external_id: '61', team: 'Payments', csat_rating: null, csat: null },
+      { external_id: '62', team: null, csat_rating: null, csat: null },
     ]);
     await expectIdempotent(handle, [LIST]);
   });
 
   test('the list and one messages response per conversation, in one run, equal the conversations in one piece', async () => {
-    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    const expected = await inOnePiece();
     const summary = await ingest(handle, API);
     expect(summary.files.map((f) => [f.path.split('/').pop(), f.format, f.status])).toEqual([
       ['conversations-list.json', 'chatwoot-json', 'loaded'],
@@ -416,56 +437,60 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
     // Every message of a response is read (activity messages are events, not messages); the last ones were in the list.
     expect(summary.files.map((f) => f.messages)).toEqual([
       { read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 },
-      { read: 5, inserted: 4, updated: 0, unchanged: 1, rejected: 0 },
+      { read: 6, inserted: 5, updated: 0, unchanged: 1, rejected: 0 },
       { read: 5, inserted: 4, updated: 0, unchanged: 1, rejected: 0 },
     ]);
     expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
-    expect(await storedConversations(handle)).toEqual(expected);
+    expect(await storedWithRatings(handle)).toEqual(expected);
     await expectIdempotent(handle, filesIn(API));
+    expect(await storedWithRatings(handle)).toEqual(expected);
   });
 
   test.each(orders([LIST, ...RESPONSES]).map((files) => [files.map((file) => file.split('/').pop()).join(', '), files] as const))(
     'one run per file (%s) ends equal to the conversations in one piece',
     async (_order, files) => {
-      const expected = await onePiece(ONE_PIECE, 'chatwoot');
+      const expected = await inOnePiece();
       for (const file of files) expect((await ingest(handle, file)).files[0]!.status).toBe('loaded');
-      expect(await storedConversations(handle)).toEqual(expected);
+      expect(await storedWithRatings(handle)).toEqual(expected);
       expect(await pendingCount(handle)).toBe(0);
       await expectIdempotent(handle, files);
+      expect(await storedWithRatings(handle)).toEqual(expected);
     },
   );
 
   test('messages responses first, the list the next night: the messages wait, reported, and the list places them', async () => {
-    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    const expected = await inOnePiece();
     const first = await ingest(handle, ...RESPONSES);
-    // Ten messages and two activity events (assigned, resolved) wait for their conversations.
-    expect(first.waiting).toEqual({ conversation: 12, author: 0 });
+    // Eleven messages, two activity events (assigned, resolved) and the CSAT rating wait for their conversations.
+    expect(first.waiting).toEqual({ conversation: 14, author: 0 });
     expect(await handle.db.selectFrom('conversations').select('id').execute()).toEqual([]);
     const warnings = await handle.db.selectFrom('rejects').select('reason').where('run_id', '=', first.runId).orderBy('id').execute();
     expect(warnings[0]!.reason).toBe('message 600 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)');
+    expect(warnings.map((w) => w.reason)).toContain('the satisfaction rating 5 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)');
     const second = await ingest(handle, LIST);
-    expect(second.files[0]!.placed).toBe(12);
+    expect(second.files[0]!.placed).toBe(14);
     expect(second.waiting).toEqual({ conversation: 0, author: 0 });
-    expect(await storedConversations(handle)).toEqual(expected);
+    expect(await storedWithRatings(handle)).toEqual(expected);
   });
 
   test.each([
     ['the stream, then the list', [STREAM, LIST]],
     ['the list, then the stream', [LIST, STREAM]],
   ])('a messages stream (one message a line, conversations mixed) and the list: in one run (%s) and one run each, equal to one piece', async (_order, files) => {
-    const expected = await onePiece(ONE_PIECE, 'chatwoot');
+    const expected = await inOnePiece();
     const summary = await ingest(handle, ...files);
     expect(summary.files.map((f) => [f.path.split('/').pop(), f.format, f.status])).toEqual(
       files.map((file) => [file.split('/').pop(), file === STREAM ? 'chatwoot-messages-jsonl' : 'chatwoot-json', 'loaded']),
     );
     expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
-    expect(await storedConversations(handle)).toEqual(expected);
+    expect(await storedWithRatings(handle)).toEqual(expected);
     await expectIdempotent(handle, files);
+    expect(await storedWithRatings(handle)).toEqual(expected);
 
     const apart = await memoryDatabase();
     try {
       for (const file of files) await ingest(apart, file);
-      expect(await storedConversations(apart)).toEqual(expected);
+      expect(await storedWithRatings(apart)).toEqual(expected);
       expect(await pendingCount(apart)).toBe(0);
     } finally {
       await apart.close();
