@@ -515,4 +515,17 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
     expect(second.records).toEqual({ read: 2, inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
     expect(second.waiting).toEqual({ conversation: 1, author: 0 });
   });
+
+  test('in a messages response, a message the mapping rejects is named by its element; the others are placed', async () => {
+    await ingest(handle, LIST);
+    const good = { id: 620, content: 'Any news?', conversation_id: 62, message_type: 0, created_at: 1709640000, private: false, sender_type: 'Contact', sender: { id: 82, type: 'contact' } };
+    const file = join(folder.path, 'messages-62.json');
+    writeFileSync(file, JSON.stringify({ meta: { labels: [] }, payload: [good, { ...good, id: 621, message_type: 9 }] }, null, 2));
+    const summary = await ingest(handle, file);
+    expect(summary.files.map((f) => [f.format, f.status])).toEqual([['chatwoot-messages-json', 'loaded']]);
+    expect(summary.messages).toMatchObject({ read: 2, inserted: 1, rejected: 1 });
+    const reasons = await handle.db.selectFrom('rejects').select(['kind', 'reason']).where('run_id', '=', summary.runId).execute();
+    expect(reasons).toEqual([{ kind: 'message', reason: 'element 2: message: unknown message_type 9 (expected 0-3: incoming, outgoing, activity, template)' }]);
+    expect((await storedConversations(handle, 'chatwoot', '62'))[0]!.messages.map((m) => m.external_id)).toEqual(['614', '620']);
+  });
 });
