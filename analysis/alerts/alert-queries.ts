@@ -1,7 +1,7 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { AlertGranularity, AlertKind, AlertScope, Database } from '../../db/schema.js';
-import type { AlertDetails, AlertEvent } from './detect-alerts.js';
+import type { AlertDetails, AlertEvent, DetectedAlert } from './detect-alerts.js';
 
 /** The filter alert reads take: periods that overlap [from, to), optionally one granularity, kind or scope. */
 export interface AlertFilter {
@@ -14,21 +14,8 @@ export interface AlertFilter {
   channels?: string[] | undefined;
 }
 
-export interface StoredAlert {
-  alertId: string;
-  kind: AlertKind;
-  granularity: AlertGranularity;
-  scope: AlertScope;
-  scopeKey: string;
-  scopeLabel: string;
-  periodStart: number;
-  periodEnd: number;
-  periodLabel: string;
-  observed: number;
-  baseline: number;
-  score: number;
-  details: AlertDetails;
-}
+/** An alert as stored with its analysis run: what detection found. */
+export type StoredAlert = DetectedAlert;
 
 export type StoredEvent = AlertEvent & { tags: string[] };
 
