@@ -34,7 +34,8 @@ export function withinTargetDefinition(targets: ResponseTimeConfig['targets'], l
   const configured = Object.entries(targets)
     .filter(([, target]) => target.firstResponseMs !== null)
     .map(([channel, target]) => `${channel === '*' ? 'any other channel' : channel} ${formatDuration(target.firstResponseMs)}`);
-  const which = configured.length === 0 ? `none ${label === 'configured' ? 'configured' : 'by default'}` : `${label}: ${configured.join(', ')} to first response`;
+  const which =
+    configured.length === 0 ? `none ${label === 'configured' ? 'configured' : 'by default'}` : `${label}: ${configured.join(', ')} to first response`;
   return `Within target: met / (met + breached) of the channel target (${which}); conversations still within the target are pending and not counted.`;
 }
 

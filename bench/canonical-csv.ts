@@ -58,4 +58,3 @@ export async function writeCanonicalCsv(path: string, messages: number, seed: nu
   await once(out, 'finish');
   return conversation;
 }
-

@@ -64,7 +64,9 @@ async function prepareDatabase(): Promise<void> {
   copyDatabase(SOURCE_DB, ANALYZED_DB);
   const started = performance.now();
   run(CLI, ['analyze', '--db', ANALYZED_DB, '--quiet']);
-  console.log(`analyze (default configuration) of ${CONVERSATIONS.toLocaleString('en-US')} conversations: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `analyze (default configuration) of ${CONVERSATIONS.toLocaleString('en-US')} conversations: ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** Canonical messages CSV: new conversations of five messages each, customer and agent alternating. */
@@ -79,7 +81,11 @@ async function writeIngestCsv(round: number): Promise<void> {
     const role = turn % 2 === 0 ? 'customer' : 'agent';
     const at = new Date(start + conversation * 7_000 + turn * 90_000).toISOString();
     const body = role === 'customer' ? `My withdrawal ${conversation} has not arrived, please check` : `We are checking withdrawal ${conversation} for you`;
-    if (!out.write(`bench-ingest-${round}-${conversation},m${turn},${conversation % 3 === 0 ? 'email' : 'chat'},${role},${role === 'agent' ? 'agent-' + (conversation % 40) : 'c' + conversation},${at},"${body}"\n`)) {
+    if (
+      !out.write(
+        `bench-ingest-${round}-${conversation},m${turn},${conversation % 3 === 0 ? 'email' : 'chat'},${role},${role === 'agent' ? 'agent-' + (conversation % 40) : 'c' + conversation},${at},"${body}"\n`,
+      )
+    ) {
       await once(out, 'drain');
     }
   }
@@ -88,7 +94,10 @@ async function writeIngestCsv(round: number): Promise<void> {
 }
 
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', SERVED_DB, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SUPPORTLENS_TOKEN: '' } });
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', SERVED_DB, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+  });
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -232,7 +241,9 @@ async function listRoutes(url: string, window: string): Promise<(Route | string)
 async function measureCsvDownload(url: string, window: string): Promise<void> {
   const started = performance.now();
   const body = await (await fetch(`${url}/api/conversations.csv?${window}`)).arrayBuffer();
-  console.log(`CSV of the window's conversation list: ${(body.byteLength / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(2)} s (cold)`);
+  console.log(
+    `CSV of the window's conversation list: ${(body.byteLength / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(2)} s (cold)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -262,7 +273,9 @@ async function main(): Promise<void> {
     const idle: Measurement[] = [];
     for (const route of routes) idle.push(await measure(server.url, route));
     report('idle', idle, TARGET_IDLE_P99_MS);
-    console.log(`("distinct": ${DISTINCT_URLS.toLocaleString('en-US')} different URLs of the route, cycled by every connection; the cache holds 500 answers, so most requests are computed)`);
+    console.log(
+      `("distinct": ${DISTINCT_URLS.toLocaleString('en-US')} different URLs of the route, cycled by every connection; the cache holds 500 answers, so most requests are computed)`,
+    );
     await measurePageDraws(server.url, window).catch((error: Error) => console.log(`page draw times: failed: ${error.message.split('\n')[0]}`));
 
     const loaded: Measurement[] = [];
@@ -280,7 +293,9 @@ async function main(): Promise<void> {
       const measuredUntil = performance.now();
       const code = await exited;
       const covered = endedAt! >= measuredUntil ? 'the whole measurement' : `only ${((endedAt! - started) / 1000).toFixed(1)} s of it`;
-      console.log(`ingest ${round + 1} of ${INGEST_MESSAGES.toLocaleString('en-US')} messages: exit ${code}, ${((endedAt! - started) / 1000).toFixed(1)} s; ran during ${covered} of ${typeof route === 'string' ? route : route.label}`);
+      console.log(
+        `ingest ${round + 1} of ${INGEST_MESSAGES.toLocaleString('en-US')} messages: exit ${code}, ${((endedAt! - started) / 1000).toFixed(1)} s; ran during ${covered} of ${typeof route === 'string' ? route : route.label}`,
+      );
       loaded.push(measurement);
     }
     report('during ingest', loaded, TARGET_INGEST_P99_MS);

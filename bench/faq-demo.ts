@@ -30,16 +30,31 @@ try {
   const summary = JSON.parse(run('analyze', '--db', db, '--json')) as { analyses: Record<string, Record<string, number>> };
   const seconds = (performance.now() - started) / 1000;
   const step = (name: string): string => `${((summary.analyses[name]?.durationMs ?? 0) / 1000).toFixed(1)} s`;
-  console.log(`analyze: ${seconds.toFixed(1)} s wall (response times ${step('responseTimes')}, topics ${step('topics')}, FAQ ${step('faq')}); covered threshold ${summary.analyses.faq?.coveredThreshold}`);
+  console.log(
+    `analyze: ${seconds.toFixed(1)} s wall (response times ${step('responseTimes')}, topics ${step('topics')}, FAQ ${step('faq')}); covered threshold ${summary.analyses.faq?.coveredThreshold}`,
+  );
   const lastDay = end.getTime() + DAY;
   for (const windowDays of [7, 30]) {
     const from = lastDay - windowDays * DAY;
     const report = JSON.parse(
-      run('report', 'faq-gaps', '--db', db, '--format', 'json', '--from', new Date(from).toISOString().slice(0, 10), '--to', new Date(lastDay - DAY).toISOString().slice(0, 10)),
+      run(
+        'report',
+        'faq-gaps',
+        '--db',
+        db,
+        '--format',
+        'json',
+        '--from',
+        new Date(from).toISOString().slice(0, 10),
+        '--to',
+        new Date(lastDay - DAY).toISOString().slice(0, 10),
+      ),
     ) as { findings: ReportedFinding[] };
     const expected = plantedFindings(demo.truth, from, lastDay, DEFAULT_GAP_VERDICT_OPTIONS);
     const result = comparePlantedFindings(db, report.findings, demo.truth, { from, to: lastDay }, expected);
-    console.log(`\n${windowDays}-day report: ${report.findings.length} findings, ${expected.length} planted; precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}`);
+    console.log(
+      `\n${windowDays}-day report: ${report.findings.length} findings, ${expected.length} planted; precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}`,
+    );
     console.log(`  found and planted: ${result.truePositives.join('; ')}`);
     console.log(`  reported, not planted (or repeated): ${result.falsePositives.join('; ') || 'none'}`);
     console.log(`  planted, not reported: ${result.missed.join('; ') || 'none'}`);

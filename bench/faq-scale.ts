@@ -20,6 +20,6 @@ for (const threads of [0, workers]) {
   const covered = rankings.filter((ranking) => (ranking.best?.score ?? 0) >= 0.4).length;
   console.log(
     `${used === 0 ? 'calling thread' : `${used} worker threads`}: ${(ms / 1000).toFixed(1)} s (${(ms / distinct.length).toFixed(3)} ms per question, index build included); ${covered} at 0.40 or more; ` +
-      `about ${((ms / distinct.length) * 666_000 / 1000).toFixed(0)} s for the 666,000 distinct texts of 1,000,000 questions`,
+      `about ${(((ms / distinct.length) * 666_000) / 1000).toFixed(0)} s for the 666,000 distinct texts of 1,000,000 questions`,
   );
 }

@@ -118,14 +118,17 @@ console.log(
     ],
   ),
 );
-console.log('calibrated: the product\'s own threshold from the rephrasings\' best scores (calibrateCoveredThreshold), no labels used;');
+console.log("calibrated: the product's own threshold from the rephrasings' best scores (calibrateCoveredThreshold), no labels used;");
 console.log('oracle: the best single threshold chosen with the hidden answers (a ceiling, not a setting).');
 console.log('"covered by the right entry": share of the visible entries\' rephrasings whose best entry is their own and scores above the threshold.');
 
 console.log('\nChinese and English check: support-zh (Dialogflow "Support" utterances), each intent an entry made of 3 of');
 console.log('its utterances (title + question field, no answer), the other utterances matched; fixed seed. No published reference.');
 const supportRows: string[][] = [];
-for (const [name, file] of [['support-zh, Chinese', 'support_zh-CN.csv'], ['support-zh, English', 'support_en.csv']] as const) {
+for (const [name, file] of [
+  ['support-zh, Chinese', 'support_zh-CN.csv'],
+  ['support-zh, English', 'support_en.csv'],
+] as const) {
   const path = join(datasets, 'support-zh', file);
   const rows = readCsvObjects(path);
   const byIntent = new Map<string, string[]>();
@@ -214,7 +217,13 @@ for (const [entryLanguage, entryTexts, questionTexts] of [
       if (rank === 0) hits++;
       if (rank >= 0) reciprocal += 1 / (rank + 1);
     }
-    crossRows.push([label, `${crossEntries.length} entries, ${list.length} questions`, fmt(hits / list.length), fmt(reciprocal / list.length), fmt(1 / crossEntries.length)]);
+    crossRows.push([
+      label,
+      `${crossEntries.length} entries, ${list.length} questions`,
+      fmt(hits / list.length),
+      fmt(reciprocal / list.length),
+      fmt(1 / crossEntries.length),
+    ]);
   }
 }
 console.log(formatRows(['entries, questions', 'size', 'P@1', 'MRR@10', 'chance P@1'], crossRows));
@@ -255,7 +264,10 @@ function evaluateCoverage(seed: number, config: FaqMatchingConfig = DEFAULT_FAQ_
   }
   const hidden = new Set(order.slice(0, Math.round(entries.length / 3)));
   const visible = entries.map((_, i) => i).filter((i) => !hidden.has(i));
-  const index = buildFaqIndex(visible.map((i) => entries[i]!), config);
+  const index = buildFaqIndex(
+    visible.map((i) => entries[i]!),
+    config,
+  );
   const outcomes = queries.map((query) => {
     const [top] = rankFaqEntries(index, query.text, { limit: 1 });
     return { hidden: hidden.has(query.gold), score: top?.score ?? 0, right: top !== undefined && visible[top.entry] === query.gold };
@@ -280,7 +292,11 @@ function evaluateCoverage(seed: number, config: FaqMatchingConfig = DEFAULT_FAQ_
     const { f1 } = at(t);
     if (f1 > bestF1) [bestThreshold, bestF1] = [t, f1];
   }
-  const threshold = calibrateCoveredThreshold(outcomes.map((o) => ({ score: o.score, count: 1 })), config.coveredThreshold, DEFAULT_COVERED_THRESHOLD).value;
+  const threshold = calibrateCoveredThreshold(
+    outcomes.map((o) => ({ score: o.score, count: 1 })),
+    config.coveredThreshold,
+    DEFAULT_COVERED_THRESHOLD,
+  ).value;
   const visibleQueries = outcomes.filter((o) => !o.hidden);
   const rightEntry = visibleQueries.filter((o) => o.right && o.score >= threshold).length / visibleQueries.length;
   return { hidden: hidden.size, threshold, fixed: at(DEFAULT_COVERED_THRESHOLD), ...at(threshold), rightEntry, bestThreshold, bestF1 };

@@ -110,7 +110,18 @@ const SHAPE: Record<HelpdeskExportFormat, (draft: DraftConversation) => unknown>
         attachments: [],
       };
     });
-    if (c.resolved) messages.push({ id: c.id * 100 + 99, content: `Conversation was marked resolved by Agent ${c.agent}`, message_type: 2, created_at: seconds(last) + 60, private: false, content_type: 'text', content_attributes: {}, sender_type: null, sender_id: null });
+    if (c.resolved)
+      messages.push({
+        id: c.id * 100 + 99,
+        content: `Conversation was marked resolved by Agent ${c.agent}`,
+        message_type: 2,
+        created_at: seconds(last) + 60,
+        private: false,
+        content_type: 'text',
+        content_attributes: {},
+        sender_type: null,
+        sender_id: null,
+      });
     return {
       id: c.id,
       account_id: 1,
@@ -141,7 +152,15 @@ const SHAPE: Record<HelpdeskExportFormat, (draft: DraftConversation) => unknown>
       createdAt: iso(m.at),
       _embedded: { attachments: [] },
     }));
-    if (c.resolved) threads.push({ id: c.id * 100 + 99, type: 'lineitem', status: 'closed', action: { type: 'default', text: 'closed the conversation' }, createdBy: { id: c.agent, type: 'user' }, createdAt: iso(last + 60_000) });
+    if (c.resolved)
+      threads.push({
+        id: c.id * 100 + 99,
+        type: 'lineitem',
+        status: 'closed',
+        action: { type: 'default', text: 'closed the conversation' },
+        createdBy: { id: c.agent, type: 'user' },
+        createdAt: iso(last + 60_000),
+      });
     return {
       id: c.id,
       number: c.id,

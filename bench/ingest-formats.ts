@@ -29,11 +29,15 @@ interface Row {
   rejected: number;
 }
 
-async function ingest(path: string): Promise<{ seconds: number; peakBytes: number; summary: { format?: string; records: Record<string, number>; messages: Record<string, number> } }> {
+async function ingest(
+  path: string,
+): Promise<{ seconds: number; peakBytes: number; summary: { format?: string; records: Record<string, number>; messages: Record<string, number> } }> {
   const db = join(outDir, 'ingest-formats-bench.db');
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'ingest', '--db', db, '--json', '--quiet', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'ingest', '--db', db, '--json', '--quiet', path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const peak = watchPeakMemory(child.pid!);
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -72,7 +76,9 @@ async function main(): Promise<void> {
       rejected: (records['rejected'] ?? 0) + (messages['rejected'] ?? 0),
     });
     const row = rows.at(-1)!;
-    process.stdout.write(`  ${row.format}: ${row.seconds.toFixed(2)} s, ${Math.round(row.messages / row.seconds).toLocaleString('en-US')} messages/s, peak RSS ${(row.peakBytes / 2 ** 20).toFixed(0)} MB\n`);
+    process.stdout.write(
+      `  ${row.format}: ${row.seconds.toFixed(2)} s, ${Math.round(row.messages / row.seconds).toLocaleString('en-US')} messages/s, peak RSS ${(row.peakBytes / 2 ** 20).toFixed(0)} MB\n`,
+    );
   }
   process.stdout.write(`\n| format | file | messages stored | time | messages/s | peak RSS |\n|---|---|---|---|---|---|\n`);
   for (const row of rows) {

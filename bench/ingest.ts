@@ -77,20 +77,25 @@ async function main(): Promise<void> {
   const ourSeconds = medianOf(ours.map((run) => run.seconds))!;
   const peakBytes = Math.max(...ours.map((run) => run.peakBytes));
   const ourRate = MESSAGES / ourSeconds;
-  process.stdout.write(`supportlens ingest:  ${ourSeconds.toFixed(2)} s  ${Math.round(ourRate).toLocaleString('en-US')} messages/s  peak RSS ${(peakBytes / 2 ** 20).toFixed(0)} MB  (median of ${REPEAT}; parsing in a worker thread, the default)\n`);
-  process.stdout.write(`  --no-worker:       ${oneThread.seconds.toFixed(2)} s  ${Math.round(MESSAGES / oneThread.seconds).toLocaleString('en-US')} messages/s  peak RSS ${(oneThread.peakBytes / 2 ** 20).toFixed(0)} MB  (one run, one thread)\n`);
+  process.stdout.write(
+    `supportlens ingest:  ${ourSeconds.toFixed(2)} s  ${Math.round(ourRate).toLocaleString('en-US')} messages/s  peak RSS ${(peakBytes / 2 ** 20).toFixed(0)} MB  (median of ${REPEAT}; parsing in a worker thread, the default)\n`,
+  );
+  process.stdout.write(
+    `  --no-worker:       ${oneThread.seconds.toFixed(2)} s  ${Math.round(MESSAGES / oneThread.seconds).toLocaleString('en-US')} messages/s  peak RSS ${(oneThread.peakBytes / 2 ** 20).toFixed(0)} MB  (one run, one thread)\n`,
+  );
   if (theirs.length === 0) {
     process.stdout.write('sqlite3 shell:       skipped (sqlite3 is not installed; apt-get install sqlite3)\n');
   } else {
     const theirSeconds = medianOf(theirs)!;
     const theirRate = MESSAGES / theirSeconds;
-    process.stdout.write(`sqlite3 .import:     ${theirSeconds.toFixed(2)} s  ${Math.round(theirRate).toLocaleString('en-US')} rows/s  (median of ${theirs.length})\n`);
+    process.stdout.write(
+      `sqlite3 .import:     ${theirSeconds.toFixed(2)} s  ${Math.round(theirRate).toLocaleString('en-US')} rows/s  (median of ${theirs.length})\n`,
+    );
     process.stdout.write(`ratio supportlens / sqlite3: ${(ourRate / theirRate).toFixed(2)}x (target >= 0.5x)\n`);
   }
   process.stdout.write(`peak memory target < 300 MB: ${peakBytes < 300 * 2 ** 20 ? 'met' : 'MISSED'}\n`);
   const summary = ours[0]!.summary as { records: Record<string, number> };
   process.stdout.write(`records: ${JSON.stringify(summary.records)}\n`);
 }
-
 
 await main();

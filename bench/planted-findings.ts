@@ -75,7 +75,9 @@ export function comparePlantedFindings(
   try {
     const run = sqlite.prepare("select max(id) as id from analysis_runs where status = 'succeeded'").get() as { id: number };
     const assignments = sqlite
-      .prepare('select ta.topic_id as topic, c.external_id as conversation from topic_assignments ta join conversations c on c.id = ta.conversation_id where ta.analysis_run_id = ? and c.created_at >= ? and c.created_at < ?')
+      .prepare(
+        'select ta.topic_id as topic, c.external_id as conversation from topic_assignments ta join conversations c on c.id = ta.conversation_id where ta.analysis_run_id = ? and c.created_at >= ? and c.created_at < ?',
+      )
       .all(run.id, window.from, window.to) as { topic: number; conversation: string }[];
     const byTopic = new Map<number, string[]>();
     for (const row of assignments) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row.conversation]);

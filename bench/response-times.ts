@@ -193,16 +193,22 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number;
   return { value, ms: performance.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const cpu = cpus();
   process.stdout.write('');
-  console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   let reuse = existsSync(DB_PATH);
   let handle = await openDatabase({ path: DB_PATH });
   if (reuse) {
-    const count = await handle.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await handle.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (count.n !== CONVERSATIONS) {
       await handle.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(DB_PATH + suffix, { force: true });
@@ -211,8 +217,13 @@ async function main(): Promise<void> {
     }
   }
   if (!reuse) await generate(handle);
-  const messages = await handle.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  console.log(`database: ${DB_PATH} (${reuse ? 'reused' : 'generated'}), ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${messages.n.toLocaleString('en-US')} messages`);
+  const messages = await handle.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  console.log(
+    `database: ${DB_PATH} (${reuse ? 'reused' : 'generated'}), ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${messages.n.toLocaleString('en-US')} messages`,
+  );
 
   const run = await handle.db
     .insertInto('analysis_runs')
@@ -247,11 +258,17 @@ async function main(): Promise<void> {
   }
   for (const groupBy of ['agent', 'tag'] as const) {
     const report = await timed(() => getResponseTimeReport(handle.db, filter, options, groupBy));
-    console.log(`report: 30 days grouped by ${groupBy} (from ${report.value.source}): ${report.ms.toFixed(0)} ms wall, ${report.cpuMs.toFixed(0)} ms CPU (no target)`);
+    console.log(
+      `report: 30 days grouped by ${groupBy} (from ${report.value.source}): ${report.ms.toFixed(0)} ms wall, ${report.cpuMs.toFixed(0)} ms CPU (no target)`,
+    );
   }
   const heatmap = await timed(() => getResponseTimeHeatmap(handle.db, filter, options));
   console.log(`heatmap: 30 days in ${heatmap.ms.toFixed(0)} ms wall, ${heatmap.cpuMs.toFixed(0)} ms CPU (no target)`);
-  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   await handle.close();
 }

@@ -36,7 +36,10 @@ for (const seed of demoSeeds) {
     const end = new Date(Date.UTC(2026, 11, 6));
     const demo = generateDemoData({ outDir: join(folder, 'demo'), days: demoDays, seed, endDate: end });
     const db = join(folder, 'demo.db');
-    for (const args of [['ingest', '--db', db, '--quiet', join(folder, 'demo')], ['analyze', '--db', db, '--quiet']]) {
+    for (const args of [
+      ['ingest', '--db', db, '--quiet', join(folder, 'demo')],
+      ['analyze', '--db', db, '--quiet'],
+    ]) {
       const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`supportlens ${args.join(' ')}: ${result.stderr}`);
     }
@@ -49,12 +52,43 @@ for (const seed of demoSeeds) {
       .execute();
     await handle.close();
     const firstDay = end.getTime() - (demoDays - 1) * DAY;
-    const judged = Array.from({ length: demoDays - VOLATILITY_WARMUP_DAYS }, (_, index) => new Date(firstDay + (index + VOLATILITY_WARMUP_DAYS) * DAY).toISOString().slice(0, 10));
+    const judged = Array.from({ length: demoDays - VOLATILITY_WARMUP_DAYS }, (_, index) =>
+      new Date(firstDay + (index + VOLATILITY_WARMUP_DAYS) * DAY).toISOString().slice(0, 10),
+    );
     const truth = new Set(demo.volatility.map((day) => day.day));
-    console.log(`demo seed ${seed}: ${demoDays} days, ${demo.conversations} conversations, judged volatility days ${[...truth].join(' ')} (all planted: ${demo.spikeDays.join(' ')}); ${judged.length} days judged (after the ${VOLATILITY_WARMUP_DAYS}-day warm-up)`);
-    console.log(line('channel spikes (day or hour)', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel'), truth, judged)));
-    console.log(line('daily channel spikes', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel' && a.granularity === 'day'), truth, judged)));
-    console.log(line('any alert (spike, drop, topic)', scoreDays(daysOf(alerts, () => true), truth, judged)));
+    console.log(
+      `demo seed ${seed}: ${demoDays} days, ${demo.conversations} conversations, judged volatility days ${[...truth].join(' ')} (all planted: ${demo.spikeDays.join(' ')}); ${judged.length} days judged (after the ${VOLATILITY_WARMUP_DAYS}-day warm-up)`,
+    );
+    console.log(
+      line(
+        'channel spikes (day or hour)',
+        scoreDays(
+          daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel'),
+          truth,
+          judged,
+        ),
+      ),
+    );
+    console.log(
+      line(
+        'daily channel spikes',
+        scoreDays(
+          daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel' && a.granularity === 'day'),
+          truth,
+          judged,
+        ),
+      ),
+    );
+    console.log(
+      line(
+        'any alert (spike, drop, topic)',
+        scoreDays(
+          daysOf(alerts, () => true),
+          truth,
+          judged,
+        ),
+      ),
+    );
     // The topics a volatility day's spike names: how many are planted growing topics (by their conversations' majority tag).
     const majority = new Map<number, Map<string, number>>();
     for (const row of tags) {
@@ -82,13 +116,66 @@ for (const seed of demoSeeds) {
 for (const seed of syntheticSeeds) {
   const started = performance.now();
   const history = syntheticSpikeHistory({ days: 730, spikes: 24, seed, start: Date.UTC(2025, 0, 6) });
-  const alerts = detectAlerts({ conversations: history.conversations, topicLabels: history.topicLabels, events: [], settings: DEFAULT_ALERT_SETTINGS, offsetMinutes: () => 0 });
+  const alerts = detectAlerts({
+    conversations: history.conversations,
+    topicLabels: history.topicLabels,
+    events: [],
+    settings: DEFAULT_ALERT_SETTINGS,
+    offsetMinutes: () => 0,
+  });
   const ms = performance.now() - started;
   const of = (kinds: string[]) => new Set(history.spikes.filter((spike) => kinds.includes(spike.kind)).map((spike) => spike.day));
-  console.log(`synthetic seed ${seed}: 730 days, ${history.conversations.length} conversations, ${history.spikes.length} planted spikes (8 day, 8 burst, 8 topic), quiet days ${history.quietDays.join(' ')}; generated and detected in ${(ms / 1000).toFixed(1)} s`);
-  console.log(line('channel spikes vs day+burst spikes', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel'), of(['day', 'burst']), history.judgedDays)));
-  console.log(line('topic spikes vs topic spikes', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'topic'), of(['topic']), history.judgedDays)));
-  console.log(line('topic spikes vs day+topic spikes', scoreDays(daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'topic'), of(['day', 'topic']), history.judgedDays)));
-  console.log(line('any spike vs every planted spike', scoreDays(daysOf(alerts, (a) => a.kind === 'spike'), of(['day', 'burst', 'topic']), history.judgedDays)));
-  console.log(line('within-target drops vs day+burst spikes', scoreDays(daysOf(alerts, (a) => a.kind === 'target-drop'), of(['day', 'burst']), history.judgedDays)));
+  console.log(
+    `synthetic seed ${seed}: 730 days, ${history.conversations.length} conversations, ${history.spikes.length} planted spikes (8 day, 8 burst, 8 topic), quiet days ${history.quietDays.join(' ')}; generated and detected in ${(ms / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    line(
+      'channel spikes vs day+burst spikes',
+      scoreDays(
+        daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'channel'),
+        of(['day', 'burst']),
+        history.judgedDays,
+      ),
+    ),
+  );
+  console.log(
+    line(
+      'topic spikes vs topic spikes',
+      scoreDays(
+        daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'topic'),
+        of(['topic']),
+        history.judgedDays,
+      ),
+    ),
+  );
+  console.log(
+    line(
+      'topic spikes vs day+topic spikes',
+      scoreDays(
+        daysOf(alerts, (a) => a.kind === 'spike' && a.scope === 'topic'),
+        of(['day', 'topic']),
+        history.judgedDays,
+      ),
+    ),
+  );
+  console.log(
+    line(
+      'any spike vs every planted spike',
+      scoreDays(
+        daysOf(alerts, (a) => a.kind === 'spike'),
+        of(['day', 'burst', 'topic']),
+        history.judgedDays,
+      ),
+    ),
+  );
+  console.log(
+    line(
+      'within-target drops vs day+burst spikes',
+      scoreDays(
+        daysOf(alerts, (a) => a.kind === 'target-drop'),
+        of(['day', 'burst']),
+        history.judgedDays,
+      ),
+    ),
+  );
 }

@@ -19,9 +19,30 @@ export interface IntentQuestions {
 // Within an intent the wording varies only by what every intent's questions may carry (greetings, frames, details),
 // so the intents are the finest structure in the data and their number is known.
 const OBJECTS = [
-  'card', 'credit card', 'transfer', 'refund', 'password', 'PIN', 'top up', 'cash withdrawal', 'deposit',
-  'exchange rate', 'virtual card', 'direct debit', 'savings account', 'loan', 'mortgage', 'statement', 'phone number',
-  'email address', 'home address', 'crypto wallet', 'stock order', 'travel insurance', 'cheque', 'gift voucher',
+  'card',
+  'credit card',
+  'transfer',
+  'refund',
+  'password',
+  'PIN',
+  'top up',
+  'cash withdrawal',
+  'deposit',
+  'exchange rate',
+  'virtual card',
+  'direct debit',
+  'savings account',
+  'loan',
+  'mortgage',
+  'statement',
+  'phone number',
+  'email address',
+  'home address',
+  'crypto wallet',
+  'stock order',
+  'travel insurance',
+  'cheque',
+  'gift voucher',
   'subscription',
 ];
 const PROBLEMS = [
@@ -41,7 +62,19 @@ const PROBLEMS = [
   'how do I get a new {o}',
   'the {o} shows the wrong amount',
 ];
-const FRAMES = ['{q}', '{q}', 'Hi, {q}', 'Hello, {q}', 'Hi team, {q}', '{q}, what should I do?', 'I need help: {q}', 'quick question, {q}', '{q}. Please help', '{q}!!', 'Dear support, {q}. Thank you'];
+const FRAMES = [
+  '{q}',
+  '{q}',
+  'Hi, {q}',
+  'Hello, {q}',
+  'Hi team, {q}',
+  '{q}, what should I do?',
+  'I need help: {q}',
+  'quick question, {q}',
+  '{q}. Please help',
+  '{q}!!',
+  'Dear support, {q}. Thank you',
+];
 const DETAILS = ['', '', '', ' since yesterday', ' again', ' today', ' for the second time', ' this week', ' on the app', ' on my account'];
 
 /** How many distinct intents the generator can make (objects x problems). */

@@ -80,10 +80,7 @@ const EN: Record<string, Template[]> = {
     (s) => `Why was I charged such a high fee on my ${s.coin} trade?`,
     () => 'How do I get a maker fee discount with BNB?',
   ],
-  withdrawal_fee: [
-    (s) => `The withdrawal fee for ${s.coin} on ${s.network} is too high`,
-    (s) => `How much is the fee to withdraw ${s.coin}?`,
-  ],
+  withdrawal_fee: [(s) => `The withdrawal fee for ${s.coin} on ${s.network} is too high`, (s) => `How much is the fee to withdraw ${s.coin}?`],
   order_not_filled: [
     (s) => `My limit order for ${s.coin} was not filled even though the price reached it`,
     () => 'Order executed at a different price than shown, slippage?',
@@ -94,14 +91,8 @@ const EN: Record<string, Template[]> = {
     (s) => `I paid the P2P merchant ${s.span} ago, order ${s.order} still not released`,
     () => 'how do I open an appeal in a P2P trade?',
   ],
-  password_reset: [
-    () => 'I forgot my password and the reset email never arrives',
-    () => 'cannot reset password, link expired',
-  ],
-  support_slow: [
-    (s) => `Nobody has replied to my ticket for ${s.span}`,
-    () => 'How long does support take to answer? still waiting',
-  ],
+  password_reset: [() => 'I forgot my password and the reset email never arrives', () => 'cannot reset password, link expired'],
+  support_slow: [(s) => `Nobody has replied to my ticket for ${s.span}`, () => 'How long does support take to answer? still waiting'],
 };
 
 const ZH: Record<string, Template[]> = {
@@ -115,27 +106,11 @@ const ZH: Record<string, Template[]> = {
     () => '提币审核要多久？已经等了很久',
     (s) => `提现${s.amount} ${s.coin}还没到账`,
   ],
-  kyc_zh: [
-    () => '身份认证失败是什么原因',
-    () => '实名认证一直在审核中',
-    () => 'KYC 上传护照照片被拒绝',
-  ],
-  two_factor_zh: [
-    () => '手机丢了，谷歌验证器无法登录',
-    () => '怎么重置二次验证',
-  ],
-  frozen_zh: [
-    () => '我的账户被冻结了，无法交易',
-    () => '为什么账号被锁定了',
-  ],
-  fees_zh: [
-    () => '现货交易手续费是多少',
-    (s) => `${s.coin}提币手续费太高了`,
-  ],
-  p2p_zh: [
-    () => 'C2C商家收款后不放币怎么办',
-    (s) => `P2P订单${s.order}已付款对方不放币，我要申诉`,
-  ],
+  kyc_zh: [() => '身份认证失败是什么原因', () => '实名认证一直在审核中', () => 'KYC 上传护照照片被拒绝'],
+  two_factor_zh: [() => '手机丢了，谷歌验证器无法登录', () => '怎么重置二次验证'],
+  frozen_zh: [() => '我的账户被冻结了，无法交易', () => '为什么账号被锁定了'],
+  fees_zh: [() => '现货交易手续费是多少', (s) => `${s.coin}提币手续费太高了`],
+  p2p_zh: [() => 'C2C商家收款后不放币怎么办', (s) => `P2P订单${s.order}已付款对方不放币，我要申诉`],
 };
 
 function hex(random: SeededRandom, length: number): string {

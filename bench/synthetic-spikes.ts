@@ -100,10 +100,17 @@ export function syntheticSpikeHistory(options: { days: number; spikes: number; s
       }
       if (spike?.kind === 'topic') {
         // The topic's extra questions: (factor - 1) times its usual share of the hour, spread over the channels.
-        const usual = CHANNELS.reduce((sum, channel) => sum + channel.perDay, 0) * level * shape * (weights[spike.topicId - 1]! / weights.reduce((a, b) => a + b, 0));
+        const usual =
+          CHANNELS.reduce((sum, channel) => sum + channel.perDay, 0) * level * shape * (weights[spike.topicId - 1]! / weights.reduce((a, b) => a + b, 0));
         const extra = poisson(usual * (spike.factor - 1));
         for (let i = 0; i < extra; i++) {
-          conversations.push({ channel: 'chat', topicId: spike.topicId, startAt: options.start + day * DAY + hour * HOUR + Math.floor(random() * HOUR), firstResponseMs: 120_000, target: 'met' });
+          conversations.push({
+            channel: 'chat',
+            topicId: spike.topicId,
+            startAt: options.start + day * DAY + hour * HOUR + Math.floor(random() * HOUR),
+            firstResponseMs: 120_000,
+            target: 'met',
+          });
         }
       }
     }

@@ -33,7 +33,9 @@ const texts = rows.map((row) => row.text);
 const labels = rows.map((row) => row.intent);
 
 console.log(`machine: ${describeMachine()}`);
-console.log(`data: support-zh, the ${shared.size} intents both languages share: ${languages.filter((l) => l === 'en').length} English + ${languages.filter((l) => l === 'zh').length} Chinese utterances, together`);
+console.log(
+  `data: support-zh, the ${shared.size} intents both languages share: ${languages.filter((l) => l === 'en').length} English + ${languages.filter((l) => l === 'zh').length} Chinese utterances, together`,
+);
 
 /** Share of intents whose English utterances and Chinese utterances have the same most common topic. */
 function sameTopicShare(assignment: Int32Array): number {
@@ -53,8 +55,16 @@ function sameTopicShare(assignment: Int32Array): number {
 
 const table: string[][] = [];
 for (const mode of ['fixed', 'auto'] as const) {
-  const config: TopicsConfig = { ...DEFAULT_TOPICS_CONFIG, sampleSize: Math.max(DEFAULT_TOPICS_CONFIG.sampleSize, texts.length), topicCount: mode === 'fixed' ? shared.size : undefined, workers: 0 };
-  const clustered = await analyzeTopics({ keys: texts.map((_, i) => i), channels: texts.map(() => 'chat'), subjects: texts.map(() => null), bodies: texts }, config);
+  const config: TopicsConfig = {
+    ...DEFAULT_TOPICS_CONFIG,
+    sampleSize: Math.max(DEFAULT_TOPICS_CONFIG.sampleSize, texts.length),
+    topicCount: mode === 'fixed' ? shared.size : undefined,
+    workers: 0,
+  };
+  const clustered = await analyzeTopics(
+    { keys: texts.map((_, i) => i), channels: texts.map(() => 'chat'), subjects: texts.map(() => null), bodies: texts },
+    config,
+  );
   const merged = mergeTopicsAcrossLanguages(clustered, DEFAULT_COVERED_THRESHOLD);
   for (const [method, analysis] of [
     ['clustering alone', clustered],

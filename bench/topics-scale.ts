@@ -79,15 +79,41 @@ async function seed(path: string, count: number, textsPath: string): Promise<voi
       questions.forEach((question, i) => {
         const id = offset + i + 1;
         const created = start + Math.floor((id / count) * 90 * DAY_MS);
-        insertConversation.run({ id, source: 'canonical', run: 1, external_id: `s-${id}`, channel: question.channel, created_at: created, subject: question.subject });
-        insertMessage.run({ run: 1, conversation_id: id, external_id: 'm1', author_role: 'customer', created_at: created, body: question.body, body_length: question.body.length });
-        insertMessage.run({ run: 1, conversation_id: id, external_id: 'm2', author_role: 'agent', created_at: created + 300_000, body: 'We are looking into it.', body_length: 23 });
+        insertConversation.run({
+          id,
+          source: 'canonical',
+          run: 1,
+          external_id: `s-${id}`,
+          channel: question.channel,
+          created_at: created,
+          subject: question.subject,
+        });
+        insertMessage.run({
+          run: 1,
+          conversation_id: id,
+          external_id: 'm1',
+          author_role: 'customer',
+          created_at: created,
+          body: question.body,
+          body_length: question.body.length,
+        });
+        insertMessage.run({
+          run: 1,
+          conversation_id: id,
+          external_id: 'm2',
+          author_role: 'agent',
+          created_at: created + 300_000,
+          body: 'We are looking into it.',
+          body_length: 23,
+        });
       });
     })();
   }
   await new Promise<void>((done) => texts.end(() => done()));
   await handle.close();
-  console.log(`seeded ${count.toLocaleString('en-US')} conversations; ${distinct.size.toLocaleString('en-US')} distinct first messages (${((100 * distinct.size) / count).toFixed(1)}%)`);
+  console.log(
+    `seeded ${count.toLocaleString('en-US')} conversations; ${distinct.size.toLocaleString('en-US')} distinct first messages (${((100 * distinct.size) / count).toFixed(1)}%)`,
+  );
 }
 
 async function analyse(path: string): Promise<void> {
@@ -140,7 +166,19 @@ function runReference(python: string, textsPath: string, k: number): ReferenceRe
   return { seconds, ...(JSON.parse(child.stdout.trim().split('\n').pop()!) as Omit<ReferenceResult, 'seconds'>) };
 }
 
-function row(cells: { method: string; questions: number; topics: number; total: number; read: number; fit: number; assign: number; write: number; cpu: number; peakMb: number; load: string }): string {
+function row(cells: {
+  method: string;
+  questions: number;
+  topics: number;
+  total: number;
+  read: number;
+  fit: number;
+  assign: number;
+  write: number;
+  cpu: number;
+  peakMb: number;
+  load: string;
+}): string {
   return [
     cells.method.padEnd(12),
     cells.questions.toLocaleString('en-US').padStart(9),
@@ -164,14 +202,20 @@ else {
   mkdirSync(outDir, { recursive: true });
   const { loadavg } = await import('node:os');
   const python = findReferencePython();
-  console.log(`machine: ${describeMachine()}; load average at start ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${describeMachine()}; load average at start ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`config: ${JSON.stringify(DEFAULT_TOPICS_CONFIG)}`);
   console.log(
     python
       ? `reference: scikit-learn (${python}): TfidfVectorizer(sublinear_tf, min_df 2) + MiniBatchKMeans(k = the topics supportlens found, batch 4096, n_init 3) on the same questions; "fit" is vectorize + cluster`
       : 'reference: skipped (no Python with scikit-learn; on Debian: apt-get install python3-sklearn)',
   );
-  console.log(`method        questions  topics  total s  read s  fit s  assign s  write s  CPU s  peak MB  load before  (target: supportlens total s <= scikit-learn's, peak <= 1,024 MB)`);
+  console.log(
+    `method        questions  topics  total s  read s  fit s  assign s  write s  CPU s  peak MB  load before  (target: supportlens total s <= scikit-learn's, peak <= 1,024 MB)`,
+  );
   for (const size of sizes) {
     const db = join(outDir, `topics-scale-${size}.db`);
     const texts = join(outDir, `topics-scale-${size}.txt`);

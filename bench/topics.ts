@@ -85,16 +85,30 @@ for (const set of sets) {
           : mode === 'sampled'
             ? `supportlens, k ${truthK}, ${fittedOn}`
             : `supportlens, ${chosen}, ${fittedOn}`;
-    lines.push([set.name, method, String(analysis.topics.length), scores.nmi.toFixed(3), scores.ari.toFixed(3), scores.accuracy.toFixed(3), seconds.toFixed(1)]);
-    if (set.name === 'banking77 test' && mode === 'fixed' && (scores.nmi < 0.67 || scores.accuracy < 0.46)) failures.push('banking77 test, 77 topics: below NMI 0.67 / accuracy 0.46');
+    lines.push([
+      set.name,
+      method,
+      String(analysis.topics.length),
+      scores.nmi.toFixed(3),
+      scores.ari.toFixed(3),
+      scores.accuracy.toFixed(3),
+      seconds.toFixed(1),
+    ]);
+    if (set.name === 'banking77 test' && mode === 'fixed' && (scores.nmi < 0.67 || scores.accuracy < 0.46))
+      failures.push('banking77 test, 77 topics: below NMI 0.67 / accuracy 0.46');
     if (set.name === 'banking77 test' && mode === 'auto' && scores.nmi < 0.62) failures.push('banking77 test, automatic k: below NMI 0.62');
     const found = analysis.topics.length;
-    if (set.name.startsWith('generated') && mode === 'auto' && (found < 0.8 * truthK || found > 1.2 * truthK)) failures.push(`${set.name}: ${found} topics, not within 20% of ${truthK}`);
+    if (set.name.startsWith('generated') && mode === 'auto' && (found < 0.8 * truthK || found > 1.2 * truthK))
+      failures.push(`${set.name}: ${found} topics, not within 20% of ${truthK}`);
   }
   for (const row of references.get(set.reference) ?? []) lines.push([set.name, `reference: ${row[0]}`, String(truthK), row[1]!, row[2]!, row[3]!, row[4]!]);
 }
 console.log(formatRows(header, lines));
-console.log(failures.length === 0 ? 'floors: met (banking77 test: NMI >= 0.67 and accuracy >= 0.46 at k 77; NMI >= 0.62 with k chosen; generated intents: k chosen within 20% of their number)' : `floors NOT met: ${failures.join('; ')}`);
+console.log(
+  failures.length === 0
+    ? 'floors: met (banking77 test: NMI >= 0.67 and accuracy >= 0.46 at k 77; NMI >= 0.62 with k chosen; generated intents: k chosen within 20% of their number)'
+    : `floors NOT met: ${failures.join('; ')}`,
+);
 
 function readReferences(path: string): Map<string, string[][]> {
   const out = new Map<string, string[][]>();
@@ -104,7 +118,10 @@ function readReferences(path: string): Map<string, string[][]> {
       if (out.size > 0) break;
       continue;
     }
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/\*\*/g, ''));
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim().replace(/\*\*/g, ''));
     if (cells.length !== 6 || cells[1] === 'method' || cells[1]!.startsWith('---')) continue;
     if (cells[0]) current = cells[0].replace(/\s*\(.*\)$/, '');
     const rows = out.get(current) ?? [];

@@ -169,10 +169,12 @@ function readBusinessHours(value: unknown, path: string, problems: ConfigProblem
   }
   const before = problems.list.length;
   unknownKeys(value, path, ['timeZone', 'intervals', 'holidays'], problems);
-  const timeZone = value['timeZone'] === undefined ? (problems.add(`${path}.timeZone`, 'missing'), undefined) : readTimeZone(value['timeZone'], `${path}.timeZone`, problems);
+  const timeZone =
+    value['timeZone'] === undefined ? (problems.add(`${path}.timeZone`, 'missing'), undefined) : readTimeZone(value['timeZone'], `${path}.timeZone`, problems);
   const intervals: WeeklyInterval[] = [];
   const rawIntervals = value['intervals'];
-  if (!Array.isArray(rawIntervals)) problems.add(`${path}.intervals`, rawIntervals === undefined ? 'missing' : `expected a list, got ${describe(rawIntervals)}`);
+  if (!Array.isArray(rawIntervals))
+    problems.add(`${path}.intervals`, rawIntervals === undefined ? 'missing' : `expected a list, got ${describe(rawIntervals)}`);
   else {
     const opened: { day: Weekday; start: number; end: number; index: number }[] = [];
     rawIntervals.forEach((raw, index) => {
@@ -462,7 +464,8 @@ function readAlertsSection(file: Fields, config: SupportlensConfig, problems: Co
     }
     (target as unknown as Record<string, number>)[key] = value;
   }
-  if (target.minHistoryWeeks > target.historyWeeks) problems.add('alerts.minHistoryWeeks', `${target.minHistoryWeeks} is more than historyWeeks (${target.historyWeeks})`);
+  if (target.minHistoryWeeks > target.historyWeeks)
+    problems.add('alerts.minHistoryWeeks', `${target.minHistoryWeeks} is more than historyWeeks (${target.historyWeeks})`);
   if (section['eventLead'] !== undefined || section['eventLeadMs'] !== undefined) {
     const lead = readTarget(section, 'alerts', 'eventLead', target.eventLeadMs, problems);
     if (lead === null) problems.add('alerts.eventLead', 'null is not a duration (such as "6h")');
@@ -546,7 +549,8 @@ function readDestination(raw: unknown, path: string, problems: ConfigProblems): 
   // The secret keys were named above with what to give instead.
   unknownKeys(raw, path, [...DESTINATION_KEYS, ...(type === 'email' ? EMAIL_KEYS : WEBHOOK_KEYS), ...Object.keys(SECRET_KEYS)], problems);
   const name = raw['name'];
-  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) problems.add(`${path}.name`, `expected a name of letters, digits, ".", "_" or "-", got ${describe(name)}`);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(name))
+    problems.add(`${path}.name`, `expected a name of letters, digits, ".", "_" or "-", got ${describe(name)}`);
   const digests: DigestPeriod[] = [];
   const rawDigests = raw['digests'] ?? [];
   if (!Array.isArray(rawDigests)) problems.add(`${path}.digests`, `expected a list of "day" and "week", got ${describe(rawDigests)}`);
@@ -563,8 +567,10 @@ function readDestination(raw: unknown, path: string, problems: ConfigProblems): 
     const env = raw[envKey];
     const fileName = raw[fileKey];
     if (env !== undefined && fileName !== undefined) problems.add(`${path}.${envKey}`, `give either ${envKey} or ${fileKey}, not both`);
-    if (env !== undefined && (typeof env !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env))) problems.add(`${path}.${envKey}`, `expected an environment variable name, got ${describe(env)}`);
-    if (fileName !== undefined && (typeof fileName !== 'string' || fileName.trim() === '')) problems.add(`${path}.${fileKey}`, `expected a file path, got ${describe(fileName)}`);
+    if (env !== undefined && (typeof env !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env)))
+      problems.add(`${path}.${envKey}`, `expected an environment variable name, got ${describe(env)}`);
+    if (fileName !== undefined && (typeof fileName !== 'string' || fileName.trim() === ''))
+      problems.add(`${path}.${fileKey}`, `expected a file path, got ${describe(fileName)}`);
     if (required && env === undefined && fileName === undefined) problems.add(path, `missing ${envKey} or ${fileKey}`);
     return { ...(typeof env === 'string' ? { env } : {}), ...(typeof fileName === 'string' ? { file: fileName } : {}) };
   };
@@ -579,7 +585,8 @@ function readDestination(raw: unknown, path: string, problems: ConfigProblems): 
   const secure = raw['secure'] ?? false;
   if (typeof secure !== 'boolean') problems.add(`${path}.secure`, `expected true or false, got ${describe(secure)}`);
   const port = raw['port'] ?? (secure === true ? 465 : 587);
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) problems.add(`${path}.port`, `expected a port number, got ${describe(port)}`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    problems.add(`${path}.port`, `expected a port number, got ${describe(port)}`);
   const user = raw['user'];
   if (user !== undefined && typeof user !== 'string') problems.add(`${path}.user`, `expected a user name, got ${describe(user)}`);
   const secret = secretSource('passwordEnv', 'passwordFile', false);

@@ -40,7 +40,10 @@ export function filterFromFlags(flags: FilterFlags, zone: string): ConversationF
     throw new UsageError(`--to: "${flags.to}" is not after --from "${flags.from}"`);
   }
   if (flags.channel !== undefined) {
-    const channels = flags.channel.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+    const channels = flags.channel
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== '');
     if (channels.length === 0) throw new UsageError('--channel: give at least one channel name');
     filter.channels = channels;
   }

@@ -87,8 +87,16 @@ export async function getAgentsAndTeams(
     .selectFrom('conversation_facts as f')
     .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
     .select([
-      'f.channel', 'f.agent', 'c.team', 'c.csat', 'f.clock_start_at', 'f.unanswered', 'f.first_response_ms',
-      'f.first_response_business_ms', 'f.resolution_ms', 'f.reopen_count',
+      'f.channel',
+      'f.agent',
+      'c.team',
+      'c.csat',
+      'f.clock_start_at',
+      'f.unanswered',
+      'f.first_response_ms',
+      'f.first_response_business_ms',
+      'f.resolution_ms',
+      'f.reopen_count',
     ])
     .where('f.run_id', '=', runId)
     .where('f.start_at', '>=', range.filter.from)
@@ -129,7 +137,8 @@ export async function getAgentsAndTeams(
       }
     }
   }
-  const order = (a: AgentFigures, b: AgentFigures): number => b.conversations - a.conversations || a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name);
+  const order = (a: AgentFigures, b: AgentFigures): number =>
+    b.conversations - a.conversations || a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name);
   return {
     agents: [...agents.values()].map((accumulator) => accumulator.finish()).sort(order),
     teams: [...teams.values()].map((accumulator) => accumulator.finish()).sort(order),

@@ -82,7 +82,10 @@ function loadStaticFiles(): Map<string, StaticFile> {
   const folder = staticFolder();
   const files = new Map<string, StaticFile>();
   for (const name of OWN_STATIC_FILES) {
-    files.set(name, { body: readFileSync(join(folder, name)), contentType: name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
+    files.set(name, {
+      body: readFileSync(join(folder, name)),
+      contentType: name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+    });
   }
   files.set('format-duration.js', { body: Buffer.from(FORMAT_DURATION_SCRIPT), contentType: 'text/javascript; charset=utf-8' });
   // Chart.js from the installed package: no request leaves the machine.
@@ -147,20 +150,28 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no page at ${request.url.split('?')[0]}` }));
 
-  app.get<{ Querystring: DashboardQuery }>('/api/overview', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } }, (request) =>
-    cached(request, () => report('overview', request.query)),
+  app.get<{ Querystring: DashboardQuery }>(
+    '/api/overview',
+    { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(OVERVIEW_RESPONSE) } },
+    (request) => cached(request, () => report('overview', request.query)),
   );
-  app.get<{ Querystring: DashboardQuery }>('/api/annotations', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(ANNOTATIONS_RESPONSE) } }, (request) =>
-    cached(request, () => getAnnotations(context, request.query)),
+  app.get<{ Querystring: DashboardQuery }>(
+    '/api/annotations',
+    { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(ANNOTATIONS_RESPONSE) } },
+    (request) => cached(request, () => getAnnotations(context, request.query)),
   );
-  app.get<{ Querystring: DashboardQuery }>('/api/peak-times', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } }, (request) =>
-    cached(request, () => report('peak-times', request.query)),
+  app.get<{ Querystring: DashboardQuery }>(
+    '/api/peak-times',
+    { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(PEAK_TIMES_RESPONSE) } },
+    (request) => cached(request, () => report('peak-times', request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
     cached(request, () => report('topics', request.query)),
   );
-  app.get<{ Querystring: DashboardQuery }>('/api/faq-gaps', { schema: { querystring: FAQ_GAPS_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } }, (request) =>
-    cached(request, () => report('faq-gaps', request.query)),
+  app.get<{ Querystring: DashboardQuery }>(
+    '/api/faq-gaps',
+    { schema: { querystring: FAQ_GAPS_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } },
+    (request) => cached(request, () => report('faq-gaps', request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
     '/api/faq-gaps/download',
@@ -197,16 +208,21 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
 
   for (const page of PAGES) {
     const querystring =
-      page.name === 'conversation' ? { type: 'object', additionalProperties: false, properties: {} }
-      : page.filter === 'none' ? RUNS_QUERYSTRING
-      : page.filter === 'list' ? CONVERSATION_LIST_QUERYSTRING
-      : page.name === 'faq-gaps' ? FAQ_GAPS_QUERYSTRING
-      : FILTER_QUERYSTRING;
+      page.name === 'conversation'
+        ? { type: 'object', additionalProperties: false, properties: {} }
+        : page.filter === 'none'
+          ? RUNS_QUERYSTRING
+          : page.filter === 'list'
+            ? CONVERSATION_LIST_QUERYSTRING
+            : page.name === 'faq-gaps'
+              ? FAQ_GAPS_QUERYSTRING
+              : FILTER_QUERYSTRING;
     app.get<{ Querystring: ConversationListQuery }>(
       page.path,
       { schema: { querystring, ...(page.name === 'conversation' ? { params: CONVERSATION_PARAMS } : {}), response: { 400: ERROR_RESPONSE } } },
       async (request, reply) => {
-        const range = page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
+        const range =
+          page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
         const channels = page.filter === 'dates-and-channel' || page.filter === 'list' ? await listChannels(context.db) : [];
         return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels, deps.responseTimes.targets, request.query));
       },

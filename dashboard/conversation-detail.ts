@@ -97,7 +97,12 @@ export async function findConversationDetail(
   const facts = await db.selectFrom('conversation_facts').selectAll().where('run_id', '=', runId).where('conversation_id', '=', id).executeTakeFirst();
   const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', id).orderBy('created_at').orderBy('external_id').execute();
   const events = await db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', id).orderBy('created_at').orderBy('id').execute();
-  const question = await db.selectFrom('conversation_questions').select(['question', 'language']).where('analysis_run_id', '=', runId).where('conversation_id', '=', id).executeTakeFirst();
+  const question = await db
+    .selectFrom('conversation_questions')
+    .select(['question', 'language'])
+    .where('analysis_run_id', '=', runId)
+    .where('conversation_id', '=', id)
+    .executeTakeFirst();
   const topic = await db
     .selectFrom('topic_assignments as ta')
     .innerJoin('topics as t', (join) => join.onRef('t.topic_id', '=', 'ta.topic_id').onRef('t.analysis_run_id', '=', 'ta.analysis_run_id'))
@@ -122,7 +127,14 @@ export async function findConversationDetail(
       const business = rule.basis === 'business';
       if (kind === 'first_response' && facts.clock_start_at !== null) {
         if (facts.unanswered === 1) {
-          if (facts.clock_start_at < rule.waitingBreachedBefore) breaches.push({ kind, status: 'waiting', durationMs: Math.max(0, options.asOf - facts.clock_start_at), targetMs: rule.targetMs, basis: rule.basis });
+          if (facts.clock_start_at < rule.waitingBreachedBefore)
+            breaches.push({
+              kind,
+              status: 'waiting',
+              durationMs: Math.max(0, options.asOf - facts.clock_start_at),
+              targetMs: rule.targetMs,
+              basis: rule.basis,
+            });
         } else {
           const duration = (business ? facts.first_response_business_ms : facts.first_response_ms) ?? 0;
           if (duration > rule.targetMs) breaches.push({ kind, status: 'late', durationMs: duration, targetMs: rule.targetMs, basis: rule.basis });
@@ -130,7 +142,8 @@ export async function findConversationDetail(
       }
       if (kind === 'resolution') {
         if (facts.is_resolved === 0) {
-          if (facts.start_at < rule.waitingBreachedBefore) breaches.push({ kind, status: 'waiting', durationMs: Math.max(0, options.asOf - facts.start_at), targetMs: rule.targetMs, basis: rule.basis });
+          if (facts.start_at < rule.waitingBreachedBefore)
+            breaches.push({ kind, status: 'waiting', durationMs: Math.max(0, options.asOf - facts.start_at), targetMs: rule.targetMs, basis: rule.basis });
         } else {
           const duration = (business ? facts.resolution_business_ms : facts.resolution_ms) ?? 0;
           if (duration > rule.targetMs) breaches.push({ kind, status: 'late', durationMs: duration, targetMs: rule.targetMs, basis: rule.basis });
@@ -177,7 +190,8 @@ export async function findConversationDetail(
     topic: topic ? { topicId: topic.topic_id, label: topic.label } : null,
     faq: match ? { entryId: match.external_id, title: match.title, score: match.score, covered: match.covered === 1 } : null,
     messages: messages.map((message) => {
-      const firstResponse = !firstResponseMarked && facts?.first_response_at === message.created_at && message.author_role === 'agent' && message.internal === 0;
+      const firstResponse =
+        !firstResponseMarked && facts?.first_response_at === message.created_at && message.author_role === 'agent' && message.internal === 0;
       if (firstResponse) firstResponseMarked = true;
       return {
         id: message.external_id,

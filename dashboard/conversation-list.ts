@@ -89,7 +89,13 @@ function sortExpression(sort: ConversationSort): { value: ReturnType<typeof sql<
 }
 
 /** The WHERE of a list, shared by its count, its page and its CSV. */
-function filterConditions(eb: ListExpressions, runId: number, range: DashboardRange, query: ConversationListQuery, options: ConversationListOptions): Expression<SqlBool>[] {
+function filterConditions(
+  eb: ListExpressions,
+  runId: number,
+  range: DashboardRange,
+  query: ConversationListQuery,
+  options: ConversationListOptions,
+): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [eb('f.start_at', '>=', range.filter.from), eb('f.start_at', '<', range.filter.to)];
   if (range.channel !== null) conditions.push(eb('f.channel', '=', range.channel));
   // Filters on other tables are correlated lookups by primary key, so that counting a list reads the facts alone.
@@ -99,7 +105,12 @@ function filterConditions(eb: ListExpressions, runId: number, range: DashboardRa
     const topics = query.topic.split(',').map(Number);
     conditions.push(
       eb.exists(
-        eb.selectFrom('topic_assignments as ta').select('ta.topic_id').whereRef('ta.conversation_id', '=', 'f.conversation_id').where('ta.analysis_run_id', '=', runId).where('ta.topic_id', 'in', topics),
+        eb
+          .selectFrom('topic_assignments as ta')
+          .select('ta.topic_id')
+          .whereRef('ta.conversation_id', '=', 'f.conversation_id')
+          .where('ta.analysis_run_id', '=', runId)
+          .where('ta.topic_id', 'in', topics),
       ),
     );
   }
@@ -108,7 +119,12 @@ function filterConditions(eb: ListExpressions, runId: number, range: DashboardRa
   if (query.language) {
     conditions.push(
       eb.exists(
-        eb.selectFrom('conversation_questions as q').select('q.conversation_id').whereRef('q.conversation_id', '=', 'f.conversation_id').where('q.analysis_run_id', '=', runId).where('q.language', '=', query.language),
+        eb
+          .selectFrom('conversation_questions as q')
+          .select('q.conversation_id')
+          .whereRef('q.conversation_id', '=', 'f.conversation_id')
+          .where('q.analysis_run_id', '=', runId)
+          .where('q.language', '=', query.language),
       ),
     );
   }
@@ -128,7 +144,9 @@ function filterConditions(eb: ListExpressions, runId: number, range: DashboardRa
   if (query.unanswered === '1') conditions.push(eb('f.unanswered', '=', 1));
   if (query.weekday !== undefined && query.hour !== undefined) {
     const ranges = hourRanges(range.timeZone, range.filter.from, range.filter.to, query.weekday, query.hour);
-    conditions.push(ranges.length === 0 ? sql<SqlBool>`0` : eb.or(ranges.map(([from, to]) => eb.and([eb('f.start_at', '>=', from), eb('f.start_at', '<', to)]))));
+    conditions.push(
+      ranges.length === 0 ? sql<SqlBool>`0` : eb.or(ranges.map(([from, to]) => eb.and([eb('f.start_at', '>=', from), eb('f.start_at', '<', to)]))),
+    );
   }
   if (query.breached === 'first_response' || query.breached === 'resolution') {
     const rules = breachRules(options.config, range.channel === null ? options.channels : [range.channel], query.breached, options.asOf);
@@ -138,13 +156,22 @@ function filterConditions(eb: ListExpressions, runId: number, range: DashboardRa
         ? sql<SqlBool>`0`
         : eb.or(
             rules.map((rule) => {
-              const duration = kind === 'first_response' ? (rule.basis === 'business' ? 'f.first_response_business_ms' : 'f.first_response_ms') : rule.basis === 'business' ? 'f.resolution_business_ms' : 'f.resolution_ms';
-              const waiting = kind === 'first_response'
-                ? eb.and([eb('f.unanswered', '=', 1), eb('f.clock_start_at', 'is not', null), eb('f.clock_start_at', '<', rule.waitingBreachedBefore)])
-                : eb.and([eb('f.is_resolved', '=', 0), eb('f.start_at', '<', rule.waitingBreachedBefore)]);
-              const done = kind === 'first_response'
-                ? eb.and([eb('f.unanswered', '=', 0), eb('f.clock_start_at', 'is not', null), eb(eb.fn.coalesce(duration, eb.lit(0)), '>', rule.targetMs)])
-                : eb.and([eb('f.is_resolved', '=', 1), eb(eb.fn.coalesce(duration, eb.lit(0)), '>', rule.targetMs)]);
+              const duration =
+                kind === 'first_response'
+                  ? rule.basis === 'business'
+                    ? 'f.first_response_business_ms'
+                    : 'f.first_response_ms'
+                  : rule.basis === 'business'
+                    ? 'f.resolution_business_ms'
+                    : 'f.resolution_ms';
+              const waiting =
+                kind === 'first_response'
+                  ? eb.and([eb('f.unanswered', '=', 1), eb('f.clock_start_at', 'is not', null), eb('f.clock_start_at', '<', rule.waitingBreachedBefore)])
+                  : eb.and([eb('f.is_resolved', '=', 0), eb('f.start_at', '<', rule.waitingBreachedBefore)]);
+              const done =
+                kind === 'first_response'
+                  ? eb.and([eb('f.unanswered', '=', 0), eb('f.clock_start_at', 'is not', null), eb(eb.fn.coalesce(duration, eb.lit(0)), '>', rule.targetMs)])
+                  : eb.and([eb('f.is_resolved', '=', 1), eb(eb.fn.coalesce(duration, eb.lit(0)), '>', rule.targetMs)]);
               return eb.and([eb('f.channel', '=', rule.channel), eb.or([waiting, done])]);
             }),
           ),
@@ -154,7 +181,12 @@ function filterConditions(eb: ListExpressions, runId: number, range: DashboardRa
 }
 
 /** The number of conversations a list holds (what the link that opened it counted). */
-export async function countConversations(db: Kysely<Database>, range: DashboardRange, query: ConversationListQuery, options: ConversationListOptions): Promise<number> {
+export async function countConversations(
+  db: Kysely<Database>,
+  range: DashboardRange,
+  query: ConversationListQuery,
+  options: ConversationListOptions,
+): Promise<number> {
   const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
   const row = await (db as unknown as Kysely<ListDb>)
     .selectFrom('conversation_facts as f')
@@ -250,9 +282,9 @@ export async function listConversationRows(
     const comparison = sort.direction === 'desc' ? sql`<` : sql`>`;
     ordered = ordered.where(sql<SqlBool>`(${sort.value}, f.conversation_id) ${comparison} (${cursor.value}, ${cursor.id})`);
   }
-  const ids = (await ordered.select('f.conversation_id').orderBy(sort.value, sort.direction).orderBy('f.conversation_id', sort.direction).limit(limit).execute()).map(
-    (row) => row.conversation_id,
-  );
+  const ids = (
+    await ordered.select('f.conversation_id').orderBy(sort.value, sort.direction).orderBy('f.conversation_id', sort.direction).limit(limit).execute()
+  ).map((row) => row.conversation_id);
   const details = new Map<number, Awaited<ReturnType<typeof readDetails>>[number]>();
   for (let index = 0; index < ids.length; index += DETAIL_CHUNK) {
     for (const row of await readDetails(db, runId, ids.slice(index, index + DETAIL_CHUNK))) details.set(row.id, row);

@@ -1,6 +1,11 @@
 import type { Kysely } from '#kysely';
 import type { Database } from '../db/schema.js';
-import { getResponseTimeHeatmap, getResponseTimeReport, type HeatmapCell, type ResponseTimeQueryOptions } from '../analysis/response-times/response-time-queries.js';
+import {
+  getResponseTimeHeatmap,
+  getResponseTimeReport,
+  type HeatmapCell,
+  type ResponseTimeQueryOptions,
+} from '../analysis/response-times/response-time-queries.js';
 import { businessHoursFor, targetsFor, type BusinessHours, type ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import { parseRangeBound } from '../analysis/conversation-filter.js';
 import { getTopicReport, type TopicReportRow } from '../analysis/topics/topic-report.js';
@@ -11,7 +16,13 @@ import { isoInstant } from '../analysis/export/conversation-export.js';
 import { formatDuration } from '../analysis/response-times/duration-text.js';
 import { getAgentsAndTeams, type AgentsAndTeams } from './agent-figures.js';
 import { findConversationDetail, type ConversationDetail } from './conversation-detail.js';
-import { CONVERSATION_CSV_MAX_ROWS, listConversationPage, listConversationRows, type ConversationListOptions, type ConversationListRow } from './conversation-list.js';
+import {
+  CONVERSATION_CSV_MAX_ROWS,
+  listConversationPage,
+  listConversationRows,
+  type ConversationListOptions,
+  type ConversationListRow,
+} from './conversation-list.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
 import { fillDays, overviewFigures, type OverviewDay, type OverviewFigures } from './chart-shaping.js';
 import { daysBetween, resolveRange, type DashboardQuery, type DashboardRange } from './dashboard-range.js';
@@ -158,7 +169,13 @@ export async function getTopics(context: DashboardContext, query: DashboardQuery
     channel: range.channel ?? undefined,
     examples: TOPIC_EXAMPLES,
   });
-  return { range: rangeView(range), channels: await listChannels(context.db), analysisRunId: report.analysisRunId, previousFromMs: report.previousFrom, topics: report.topics };
+  return {
+    range: rangeView(range),
+    channels: await listChannels(context.db),
+    analysisRunId: report.analysisRunId,
+    previousFromMs: report.previousFrom,
+    topics: report.topics,
+  };
 }
 
 async function gapReportWithComparison(context: DashboardContext, range: DashboardRange): Promise<{ report: FaqGapReport; comparison: FaqGapComparison }> {
@@ -211,7 +228,12 @@ export async function getFaqGaps(context: DashboardContext, query: FaqGapsQuery)
         medianHandlingMs: finding.evidence.medianHandlingMs,
         nearestEntryId: finding.evidence.nearestEntryId,
         entryUpdatedAt: finding.evidence.entryUpdatedAt,
-        drift: finding.evidence.drift.map((drift) => ({ kind: drift.kind, agentsSay: drift.agentsSay, replies: drift.replies, entrySays: drift.entrySays ?? null })),
+        drift: finding.evidence.drift.map((drift) => ({
+          kind: drift.kind,
+          agentsSay: drift.agentsSay,
+          replies: drift.replies,
+          entrySays: drift.entrySays ?? null,
+        })),
         examples: finding.evidence.examples,
       })),
   };
@@ -268,15 +290,33 @@ export async function getConversationList(context: DashboardContext, query: Conv
 
 /** The columns of the conversation list's CSV download. */
 export const CONVERSATION_CSV_COLUMNS = [
-  'conversation_id', 'source', 'channel', 'start_at', 'agent', 'team', 'language', 'topic_id', 'topic',
-  'first_response_ms', 'first_response', 'unanswered_age_ms', 'resolution_ms', 'reopen_count', 'faq_entry_id', 'faq_score', 'question',
+  'conversation_id',
+  'source',
+  'channel',
+  'start_at',
+  'agent',
+  'team',
+  'language',
+  'topic_id',
+  'topic',
+  'first_response_ms',
+  'first_response',
+  'unanswered_age_ms',
+  'resolution_ms',
+  'reopen_count',
+  'faq_entry_id',
+  'faq_score',
+  'question',
 ] as const;
 
 /**
  * The same rows as the list, all of them, in its order, as CSV with a UTF-8 byte-order mark (Excel then reads
  * Chinese text right); durations in milliseconds and in the dashboard's duration format.
  */
-export async function renderConversationCsv(context: DashboardContext, query: ConversationListQuery): Promise<{ body: string; filename: string; contentType: string }> {
+export async function renderConversationCsv(
+  context: DashboardContext,
+  query: ConversationListQuery,
+): Promise<{ body: string; filename: string; contentType: string }> {
   const range = await readRange(context, query);
   const options = await listOptions(context);
   const rows = await listConversationRows(context.db, range, { ...query, after: undefined }, options, CONVERSATION_CSV_MAX_ROWS);
@@ -284,9 +324,23 @@ export async function renderConversationCsv(context: DashboardContext, query: Co
   for (const row of rows) {
     parts.push(
       csvLine([
-        row.conversationId, row.source, row.channel, isoInstant(row.startAt), row.agent, row.team, row.language, row.topicId, row.topicLabel,
-        row.firstResponseMs, formatDuration(row.firstResponseMs), row.unansweredAgeMs, row.resolutionMs, row.reopenCount, row.faqEntryId,
-        row.faqScore === null ? null : Math.round(row.faqScore * 1000) / 1000, row.question,
+        row.conversationId,
+        row.source,
+        row.channel,
+        isoInstant(row.startAt),
+        row.agent,
+        row.team,
+        row.language,
+        row.topicId,
+        row.topicLabel,
+        row.firstResponseMs,
+        formatDuration(row.firstResponseMs),
+        row.unansweredAgeMs,
+        row.resolutionMs,
+        row.reopenCount,
+        row.faqEntryId,
+        row.faqScore === null ? null : Math.round(row.faqScore * 1000) / 1000,
+        row.question,
       ]),
     );
   }

@@ -66,7 +66,11 @@ export async function listIngestRuns(db: Kysely<Database>, limit = RUNS_PAGE_SIZ
       eb.fn.coalesce(eb.fn.sum<number>('f.records_updated'), eb.lit(0)).as('updated'),
       eb.fn.coalesce(eb.fn.sum<number>('f.records_unchanged'), eb.lit(0)).as('unchanged'),
       eb.fn.coalesce(eb.fn.sum<number>('f.records_rejected'), eb.lit(0)).as('rejected'),
-      eb.selectFrom('rejects as j').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('j.run_id', '=', 'r.id').as('rejects'),
+      eb
+        .selectFrom('rejects as j')
+        .select((inner) => inner.fn.countAll<number>().as('n'))
+        .whereRef('j.run_id', '=', 'r.id')
+        .as('rejects'),
     ])
     .groupBy('r.id')
     .orderBy('r.id', 'desc')
@@ -158,7 +162,12 @@ export async function getLastSavedGapFindings(
 ): Promise<{ reportId: number | null; findings: { id: string; verdict: string; title: string }[] }> {
   const last = await db.selectFrom('faq_gap_reports').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!last) return { reportId: null, findings: [] };
-  const rows = await db.selectFrom('faq_gap_findings').select(['finding_id', 'verdict', 'title']).where('report_id', '=', last.id).orderBy('finding_id').execute();
+  const rows = await db
+    .selectFrom('faq_gap_findings')
+    .select(['finding_id', 'verdict', 'title'])
+    .where('report_id', '=', last.id)
+    .orderBy('finding_id')
+    .execute();
   return { reportId: last.id, findings: rows.map((row) => ({ id: row.finding_id, verdict: row.verdict, title: row.title })) };
 }
 

@@ -46,11 +46,18 @@ export function resolveRange(query: DashboardQuery, timeZone: string, latestStar
   const fromMs = query.from !== undefined ? parseRangeBound(query.from, 'from', timeZone) : undefined;
   if (query.from !== undefined && fromMs === undefined) throw new QueryParameterError('from', `"${query.from}" is not a calendar day`);
   const toDay = query.to ?? DateTime.fromMillis(latestStartAt ?? now, { zone: timeZone }).toISODate()!;
-  const fromDay = query.from ?? DateTime.fromISO(toDay, { zone: timeZone }).minus({ days: DEFAULT_RANGE_DAYS - 1 }).toISODate()!;
+  const fromDay =
+    query.from ??
+    DateTime.fromISO(toDay, { zone: timeZone })
+      .minus({ days: DEFAULT_RANGE_DAYS - 1 })
+      .toISODate()!;
   if (fromDay > toDay) throw new QueryParameterError('from', `"${fromDay}" is after to "${toDay}"`);
   const spanDays = DateTime.fromISO(toDay, { zone: 'UTC' }).diff(DateTime.fromISO(fromDay, { zone: 'UTC' }), 'days').days + 1;
   if (spanDays > MAX_RANGE_DAYS) {
-    throw new QueryParameterError('from', `the range from ${fromDay} to ${toDay} spans ${spanDays.toLocaleString('en-US')} days; the dashboard shows at most ${MAX_RANGE_DAYS.toLocaleString('en-US')} days at once`);
+    throw new QueryParameterError(
+      'from',
+      `the range from ${fromDay} to ${toDay} spans ${spanDays.toLocaleString('en-US')} days; the dashboard shows at most ${MAX_RANGE_DAYS.toLocaleString('en-US')} days at once`,
+    );
   }
   const channel = query.channel === undefined ? null : query.channel.toLowerCase();
   const filter = {

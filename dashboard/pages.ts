@@ -36,58 +36,64 @@ export const PAGES: readonly PageSpec[] = [
  */
 function definitions(targets: ResponseTimeConfig['targets']): Record<PageName, [string, string][]> {
   return {
-  overview: [
-    ['Volume', 'Conversations whose start (the first customer message, or the creation time if earlier) falls on the day, in the reporting time zone.'],
-    ['First response', definitionBody(METRIC_DEFINITIONS.firstResponse)],
-    ['Resolution', definitionBody(METRIC_DEFINITIONS.resolution)],
-    ['Median, p90', 'Exact over the conversations of the day and channel (never averages of averages), by linear interpolation between closest ranks.'],
-    ['Within target', definitionBody(withinTargetDefinition(targets))],
-    ['Change', 'Against the previous period of the same length, just before the range.'],
-    ['Partial day', 'The last day when the as-of time falls within it: its figures are not final and its share within target is not drawn.'],
-  ],
-  'peak-times': [
-    ['Cell', 'Weekday and hour of the conversation start, in the reporting time zone.'],
-    ['Volume', 'Number of conversations started in that hour of the week, over the date range.'],
-    ['Median first response', 'Median over the answered conversations started in that hour of the week.'],
-  ],
-  topics: [
-    ['Topic', 'Found without labels from the customers\u2019 first messages (redacted); labelled by its top terms.'],
-    ['Volume', 'Conversations of the topic created in the range.'],
-    ['Growth', '(volume - previous) / previous, against the previous period of equal length; none when the previous period had no conversations.'],
-    ['Median first response', 'Over the topic\u2019s answered conversations in the range.'],
-  ],
-  'faq-gaps': [
-    ['NEW', 'A missing article: frequent topics, in any language, that no FAQ entry covers; proposes a title and key terms.'],
-    ['TRANSLATE', 'An entry that answers questions asked in a language it has no version in; names the entry and the language.'],
-    ['UPDATE', 'An entry covering a topic that still generates many or growing contacts, whose text misses what agents now answer, or that was last changed before the topic surged.'],
-    ['UNUSED', 'An entry that no question matched in the period.'],
-    ['Priority', `${METRIC_DEFINITIONS.priority} Higher first; status compares with the last saved report.`],
-  ],
-  agents: [
-    ['Agent', 'The conversation\u2019s assignee, else the author of its first response; (none) when neither exists.'],
-    ['Team', 'The team or group the source routed the conversation to; (none) when the source has none.'],
-    ['First response', 'Median and p90 over the answered conversations of the agent or team on that channel.'],
-    ['Within target', 'Met / (met + breached) of the channel\u2019s first-response target, as on the overview.'],
-    ['Reopen rate', 'Conversations reopened at least once / conversations.'],
-    ['Satisfaction', 'Share rated good among the rated conversations, where the source has ratings.'],
-  ],
-  conversations: [
-    ['List', 'The conversations behind a number: the filter in the URL is the one that counted it. Start in the range, in the reporting time zone.'],
-    ['Breached', 'Answered after the channel\u2019s target, or still unanswered beyond it at the as-of time.'],
-    ['Unanswered age', 'From the start of the first-response clock to the as-of time.'],
-    ['Question', 'The customer\u2019s first message, with personal data redacted as in the reports.'],
-  ],
-  conversation: [
-    ['Transcript', 'Personal data (e-mail addresses, phone, card and wallet numbers, transaction hashes, order ids) replaced by placeholders, as in the reports. Customers are never named.'],
-    ['First response', 'Start to the first public message by a human agent (marked in the transcript).'],
-    ['Internal note', 'A private message between agents; it does not stop the clock.'],
-    ['Breached', 'A target of the channel this conversation missed, or is still missing at the as-of time.'],
-  ],
-  runs: [
-    ['Ingest run', 'One supportlens ingest: read = inserted + updated + unchanged + rejected.'],
-    ['Reject', 'An input record (or message) not loaded, kept with its file, line, reason and raw text; warnings were loaded but altered.'],
-    ['Analysis run', 'One supportlens analyze: response-time facts, topics and FAQ matches recomputed.'],
-  ],
+    overview: [
+      ['Volume', 'Conversations whose start (the first customer message, or the creation time if earlier) falls on the day, in the reporting time zone.'],
+      ['First response', definitionBody(METRIC_DEFINITIONS.firstResponse)],
+      ['Resolution', definitionBody(METRIC_DEFINITIONS.resolution)],
+      ['Median, p90', 'Exact over the conversations of the day and channel (never averages of averages), by linear interpolation between closest ranks.'],
+      ['Within target', definitionBody(withinTargetDefinition(targets))],
+      ['Change', 'Against the previous period of the same length, just before the range.'],
+      ['Partial day', 'The last day when the as-of time falls within it: its figures are not final and its share within target is not drawn.'],
+    ],
+    'peak-times': [
+      ['Cell', 'Weekday and hour of the conversation start, in the reporting time zone.'],
+      ['Volume', 'Number of conversations started in that hour of the week, over the date range.'],
+      ['Median first response', 'Median over the answered conversations started in that hour of the week.'],
+    ],
+    topics: [
+      ['Topic', 'Found without labels from the customers\u2019 first messages (redacted); labelled by its top terms.'],
+      ['Volume', 'Conversations of the topic created in the range.'],
+      ['Growth', '(volume - previous) / previous, against the previous period of equal length; none when the previous period had no conversations.'],
+      ['Median first response', 'Over the topic\u2019s answered conversations in the range.'],
+    ],
+    'faq-gaps': [
+      ['NEW', 'A missing article: frequent topics, in any language, that no FAQ entry covers; proposes a title and key terms.'],
+      ['TRANSLATE', 'An entry that answers questions asked in a language it has no version in; names the entry and the language.'],
+      [
+        'UPDATE',
+        'An entry covering a topic that still generates many or growing contacts, whose text misses what agents now answer, or that was last changed before the topic surged.',
+      ],
+      ['UNUSED', 'An entry that no question matched in the period.'],
+      ['Priority', `${METRIC_DEFINITIONS.priority} Higher first; status compares with the last saved report.`],
+    ],
+    agents: [
+      ['Agent', 'The conversation\u2019s assignee, else the author of its first response; (none) when neither exists.'],
+      ['Team', 'The team or group the source routed the conversation to; (none) when the source has none.'],
+      ['First response', 'Median and p90 over the answered conversations of the agent or team on that channel.'],
+      ['Within target', 'Met / (met + breached) of the channel\u2019s first-response target, as on the overview.'],
+      ['Reopen rate', 'Conversations reopened at least once / conversations.'],
+      ['Satisfaction', 'Share rated good among the rated conversations, where the source has ratings.'],
+    ],
+    conversations: [
+      ['List', 'The conversations behind a number: the filter in the URL is the one that counted it. Start in the range, in the reporting time zone.'],
+      ['Breached', 'Answered after the channel\u2019s target, or still unanswered beyond it at the as-of time.'],
+      ['Unanswered age', 'From the start of the first-response clock to the as-of time.'],
+      ['Question', 'The customer\u2019s first message, with personal data redacted as in the reports.'],
+    ],
+    conversation: [
+      [
+        'Transcript',
+        'Personal data (e-mail addresses, phone, card and wallet numbers, transaction hashes, order ids) replaced by placeholders, as in the reports. Customers are never named.',
+      ],
+      ['First response', 'Start to the first public message by a human agent (marked in the transcript).'],
+      ['Internal note', 'A private message between agents; it does not stop the clock.'],
+      ['Breached', 'A target of the channel this conversation missed, or is still missing at the as-of time.'],
+    ],
+    runs: [
+      ['Ingest run', 'One supportlens ingest: read = inserted + updated + unchanged + rejected.'],
+      ['Reject', 'An input record (or message) not loaded, kept with its file, line, reason and raw text; warnings were loaded but altered.'],
+      ['Analysis run', 'One supportlens analyze: response-time facts, topics and FAQ matches recomputed.'],
+    ],
   };
 }
 
@@ -223,7 +229,10 @@ export function renderPage(
 ): string {
   const nav = PAGES.filter((other) => other.inNavigation).map((other) => {
     const withChannel = other.filter === 'dates-and-channel' || other.filter === 'list';
-    const query = range && other.filter !== 'none' ? `?${new URLSearchParams({ from: range.fromDay, to: range.toDay, ...(range.channel && withChannel ? { channel: range.channel } : {}) })}` : '';
+    const query =
+      range && other.filter !== 'none'
+        ? `?${new URLSearchParams({ from: range.fromDay, to: range.toDay, ...(range.channel && withChannel ? { channel: range.channel } : {}) })}`
+        : '';
     return html`<a href="${other.path}${query}"${other.name === page.name ? html` aria-current="page"` : html``}>${other.title}</a>`;
   });
   const terms = definitions(targets)[page.name].map(([term, text]) => html`<dt>${term}</dt><dd>${text}</dd>`);

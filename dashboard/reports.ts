@@ -1,10 +1,30 @@
 import type { GapReportFormat } from '../analysis/faq/render-gap-report.js';
-import { getAgents, getConversation, getConversationList, getFaqGaps, getOverview, getPeakTimes, getTopics, renderConversationCsv, renderFaqGapsDownload, type DashboardContext } from './dashboard-data.js';
+import {
+  getAgents,
+  getConversation,
+  getConversationList,
+  getFaqGaps,
+  getOverview,
+  getPeakTimes,
+  getTopics,
+  renderConversationCsv,
+  renderFaqGapsDownload,
+  type DashboardContext,
+} from './dashboard-data.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
 import type { DashboardQuery } from './dashboard-range.js';
 
 /** The analytics answers of the dashboard, by name: what a report thread is asked to compute. */
-export type ReportName = 'overview' | 'peak-times' | 'topics' | 'faq-gaps' | 'faq-gaps-download' | 'conversations' | 'conversations-csv' | 'conversation' | 'agents';
+export type ReportName =
+  | 'overview'
+  | 'peak-times'
+  | 'topics'
+  | 'faq-gaps'
+  | 'faq-gaps-download'
+  | 'conversations'
+  | 'conversations-csv'
+  | 'conversation'
+  | 'agents';
 
 export interface ReportRequest {
   name: ReportName;

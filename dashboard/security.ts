@@ -53,7 +53,10 @@ export function hostNameOf(header: string | undefined): string | undefined {
 
 /** A host name as the `Host` header carries it: lower case, an IPv6 address in brackets. */
 export function normalizeHostName(name: string): string {
-  const bare = name.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const bare = name
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return bare.includes(':') ? `[${bare}]` : bare;
 }
 
@@ -119,6 +122,8 @@ export function requireToken(app: FastifyInstance, token: string): void {
       // One leading slash: the browser would read `//other.example/x` as another host (an open redirect).
       return reply.redirect(`${url.pathname.replace(/^\/+/, '/')}${url.search}`, 303);
     }
-    return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: `a token is required: open the URL with ?token=... or send the ${TOKEN_HEADER} header` });
+    return reply
+      .code(401)
+      .send({ statusCode: 401, error: 'Unauthorized', message: `a token is required: open the URL with ?token=... or send the ${TOKEN_HEADER} header` });
   });
 }

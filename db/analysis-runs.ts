@@ -25,13 +25,7 @@ export const ANALYSIS_RESULT_TABLES = [
  * const runId = await findLatestSucceededAnalysisRunId(db); // undefined before the first successful analyze
  */
 export async function findLatestSucceededAnalysisRunId(db: Kysely<Database>): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('analysis_runs')
-    .select('id')
-    .where('status', '=', 'succeeded')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await db.selectFrom('analysis_runs').select('id').where('status', '=', 'succeeded').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row?.id;
 }
 

@@ -37,11 +37,7 @@ export interface PreparedCompiled<Slots extends string> {
  * const find = prepareCompiled(sqlite, db.selectFrom('messages').select('id').where('id', '=', slot('id')), ['id']);
  * find.get<{ id: number }>({ id: 42 });
  */
-export function prepareCompiled<Slots extends string>(
-  sqlite: BetterSqlite3.Database,
-  query: Compilable,
-  slots: readonly Slots[],
-): PreparedCompiled<Slots> {
+export function prepareCompiled<Slots extends string>(sqlite: BetterSqlite3.Database, query: Compilable, slots: readonly Slots[]): PreparedCompiled<Slots> {
   const compiled = query.compile();
   const order = compiled.parameters.map((parameter) => {
     if (typeof parameter !== 'string' || !parameter.startsWith(MARKER)) {

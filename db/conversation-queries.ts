@@ -3,7 +3,10 @@ import type { Database } from './schema.js';
 
 /** The creation time of the newest stored conversation (epoch ms), or undefined when there is none. */
 export async function findLatestConversationCreatedAt(db: Kysely<Database>): Promise<number | undefined> {
-  const latest = await db.selectFrom('conversations').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirst();
+  const latest = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .executeTakeFirst();
   return latest?.at === null || latest?.at === undefined ? undefined : Number(latest.at);
 }
 

@@ -38,9 +38,11 @@ export function databaseErrorFrom(error: unknown, path?: string): DatabaseError 
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return make('cannot-open', `cannot open ${file} (${said}): check that its folder exists and that this user may read and write both`);
   }
-  if (code === 'SQLITE_FULL') return make('disk-full', `the disk holding ${file} is full: free some space and run the command again (the unfinished work was rolled back)`);
+  if (code === 'SQLITE_FULL')
+    return make('disk-full', `the disk holding ${file} is full: free some space and run the command again (the unfinished work was rolled back)`);
   if (code.startsWith('SQLITE_IOERR')) return make('io', `reading or writing ${file} failed (${said}, ${code}): check the disk, then run the command again`);
-  if (code.startsWith('SQLITE_BUSY')) return make('busy', `${file} stayed locked by another process (${said}): run the command again when that one has finished`);
+  if (code.startsWith('SQLITE_BUSY'))
+    return make('busy', `${file} stayed locked by another process (${said}): run the command again when that one has finished`);
   return undefined;
 }
 

@@ -38,7 +38,15 @@ export async function claimDelivery(db: Kysely<Database>, key: DeliveryKey, opti
     if (row.status !== 'failed') return { claimed: false, status: row.status };
     const updated = await trx
       .updateTable('deliveries')
-      .set({ status: 'sending', attempts: row.attempts + 1, claim_token: token, claimed_at: now, finished_at: null, job_run_id: options.jobRunId ?? null, pid: process.pid })
+      .set({
+        status: 'sending',
+        attempts: row.attempts + 1,
+        claim_token: token,
+        claimed_at: now,
+        finished_at: null,
+        job_run_id: options.jobRunId ?? null,
+        pid: process.pid,
+      })
       .where('destination', '=', key.destination)
       .where('kind', '=', key.kind)
       .where('period', '=', key.period)
@@ -104,7 +112,8 @@ export async function listDeliveries(db: Kysely<Database>, options: { limit?: nu
 }
 
 /** Why a `sending` row left by an earlier process is never sent again. */
-export const IN_DOUBT_REASON = 'the process ended after claiming it and before recording the result: it may have been sent, so it is not sent again (at most once)';
+export const IN_DOUBT_REASON =
+  'the process ended after claiming it and before recording the result: it may have been sent, so it is not sent again (at most once)';
 
 /**
  * Marks `sending` rows left by processes that ended (only the holder of the job lock calls this) as `unknown`.
@@ -113,6 +122,10 @@ export const IN_DOUBT_REASON = 'the process ended after claiming it and before r
  * const inDoubt = await markDeliveriesInDoubt(db); // 1
  */
 export async function markDeliveriesInDoubt(db: Kysely<Database>, now = Date.now()): Promise<number> {
-  const result = await db.updateTable('deliveries').set({ status: 'unknown', error: IN_DOUBT_REASON, finished_at: now }).where('status', '=', 'sending').executeTakeFirst();
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'unknown', error: IN_DOUBT_REASON, finished_at: now })
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -86,7 +86,6 @@ export function startHeartbeat(lock: HeldJobLock, intervalMs = LOCK_HEARTBEAT_IN
   return () => clearInterval(timer);
 }
 
-
 function isAbandoned(lock: JobLockRow, now: number, staleAfterMs: number, ourHostname: string): boolean {
   if (now - lock.heartbeat_at > staleAfterMs) return true;
   return lock.holder_hostname === ourHostname && !isProcessAlive(lock.holder_pid);

@@ -35,8 +35,16 @@ export async function findLastFinishedJobRunSummary(db: Kysely<Database>, job: s
  * (an earlier attempt, or a plain `supportlens ingest`, loaded them).
  */
 export async function isAnalysisBehindIngest(db: Kysely<Database>): Promise<boolean> {
-  const loaded = await db.selectFrom('ingest_files').select((eb) => eb.fn.max('finished_at').as('at')).where('status', '=', 'loaded').executeTakeFirst();
+  const loaded = await db
+    .selectFrom('ingest_files')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('status', '=', 'loaded')
+    .executeTakeFirst();
   if (loaded?.at == null) return false;
-  const analysed = await db.selectFrom('analysis_runs').select((eb) => eb.fn.max('started_at').as('at')).where('status', '=', 'succeeded').executeTakeFirst();
+  const analysed = await db
+    .selectFrom('analysis_runs')
+    .select((eb) => eb.fn.max('started_at').as('at'))
+    .where('status', '=', 'succeeded')
+    .executeTakeFirst();
   return analysed?.at == null || analysed.at < loaded.at;
 }

@@ -44,10 +44,7 @@ export type FormatName =
   | 'webhook-events-json'
   | 'webhook-events-jsonl';
 
-export type Detection =
-  | { kind: 'format'; format: FormatName; source: Source }
-  | { kind: 'empty' }
-  | { kind: 'unknown'; reason: string };
+export type Detection = { kind: 'format'; format: FormatName; source: Source } | { kind: 'empty' } | { kind: 'unknown'; reason: string };
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -163,7 +160,10 @@ function detectJson(text: string, truncated: boolean, extension: string): Detect
       const list = listOf(document);
       if (list) return detectJsonList(list);
       const keys = typeof document === 'object' && document !== null ? Object.keys(document) : [];
-      return { kind: 'unknown', reason: `a JSON document${keys.length > 0 ? ` with keys ${keys.slice(0, 12).join(', ')}` : ''} that holds no list of conversations or FAQ entries` };
+      return {
+        kind: 'unknown',
+        reason: `a JSON document${keys.length > 0 ? ` with keys ${keys.slice(0, 12).join(', ')}` : ''} that holds no list of conversations or FAQ entries`,
+      };
     }
   } catch {
     // A helpdesk export that is cut short or broken: name the format, and let its reader say what is wrong.
@@ -220,7 +220,8 @@ function helpdeskText(text: string): NewHelpdesk | undefined {
 /** Zendesk and Intercom documents recognised from their opening text, when they are too large or broken to parse. */
 function detectHelpdeskText(text: string, lines = false): Detection | undefined {
   if (/"type"\s*:\s*"conversation(?:\.list)?"/.test(text) || /"conversation_parts"\s*:/.test(text)) return found(lines ? 'intercom-jsonl' : 'intercom-json');
-  if (/"(tickets|ticket_events)"\s*:\s*\[/.test(text) || /"ticket"\s*:\s*\{/.test(text) || /"requester_id"\s*:/.test(text)) return found(lines ? 'zendesk-jsonl' : 'zendesk-json');
+  if (/"(tickets|ticket_events)"\s*:\s*\[/.test(text) || /"ticket"\s*:\s*\{/.test(text) || /"requester_id"\s*:/.test(text))
+    return found(lines ? 'zendesk-jsonl' : 'zendesk-json');
   return undefined;
 }
 
@@ -242,7 +243,10 @@ async function detectCsv(text: string): Promise<Detection> {
   try {
     const line = text.split(/\r?\n/, 1)[0]!;
     // A header without quotes (or a stray carriage return) is its names between commas; only others need a CSV parser.
-    const names = line.includes('"') || line.includes('\r') ? ((await import('papaparse')).default.parse<string[]>(line, { delimiter: ',' }).data[0] ?? []) : line.split(',');
+    const names =
+      line.includes('"') || line.includes('\r')
+        ? ((await import('papaparse')).default.parse<string[]>(line, { delimiter: ',' }).data[0] ?? [])
+        : line.split(',');
     header = names.map((name) => name.trim().toLowerCase());
   } catch {
     return { kind: 'unknown', reason: 'text that is neither JSON nor a CSV with a header row' };

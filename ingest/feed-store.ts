@@ -44,7 +44,9 @@ const MESSAGE_NOUN: Partial<Record<ConversationSource, string>> = { zendesk: 'co
  */
 export class FeedStore {
   private readonly findPending: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key'>;
-  private readonly insertPending: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'>;
+  private readonly insertPending: PreparedCompiled<
+    'source' | 'conversation_external_id' | 'item_key' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'
+  >;
   private readonly updatePending: PreparedCompiled<'id' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'>;
   private readonly deletePending: PreparedCompiled<'id'>;
   private readonly deletePendingItem: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key'>;
@@ -102,7 +104,14 @@ export class FeedStore {
       sqlite,
       db
         .updateTable('pending_items')
-        .set({ waits_for: slot('waits_for') as PendingWait, author_id: slot('author_id'), payload: slot('payload'), path: slot('path'), line: n('line'), last_run_id: n('run_id') })
+        .set({
+          waits_for: slot('waits_for') as PendingWait,
+          author_id: slot('author_id'),
+          payload: slot('payload'),
+          path: slot('path'),
+          line: n('line'),
+          last_run_id: n('run_id'),
+        })
         .where('id', '=', n('id')),
       ['id', 'waits_for', 'author_id', 'payload', 'path', 'line', 'run_id'],
     );
@@ -119,7 +128,12 @@ export class FeedStore {
     const pendingColumns = ['id', 'conversation_external_id', 'item_key', 'waits_for', 'payload'] as const;
     this.pendingOfConversation = prepareCompiled(
       sqlite,
-      db.selectFrom('pending_items').select(pendingColumns).where('source', '=', source).where('conversation_external_id', '=', slot('conversation_external_id')).orderBy('id'),
+      db
+        .selectFrom('pending_items')
+        .select(pendingColumns)
+        .where('source', '=', source)
+        .where('conversation_external_id', '=', slot('conversation_external_id'))
+        .orderBy('id'),
       ['source', 'conversation_external_id'],
     );
     this.pendingOfAuthor = prepareCompiled(
@@ -141,7 +155,9 @@ export class FeedStore {
     );
     this.insertUser = prepareCompiled(
       sqlite,
-      db.insertInto('source_users').values({ source, external_id: slot('external_id'), role: slot('role') as AuthorRole, first_run_id: n('run_id'), last_run_id: n('run_id') }),
+      db
+        .insertInto('source_users')
+        .values({ source, external_id: slot('external_id'), role: slot('role') as AuthorRole, first_run_id: n('run_id'), last_run_id: n('run_id') }),
       ['source', 'external_id', 'role', 'run_id'],
     );
     this.updateUser = prepareCompiled(
@@ -163,7 +179,12 @@ export class FeedStore {
       db
         .insertInto('feed_versions')
         .values({ source, external_id: slot('external_id'), updated_at: n('updated_at') })
-        .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet({ updated_at: (eb) => eb.ref('excluded.updated_at') }).where('feed_versions.updated_at', '<', (eb) => eb.ref('excluded.updated_at'))),
+        .onConflict((oc) =>
+          oc
+            .columns(['source', 'external_id'])
+            .doUpdateSet({ updated_at: (eb) => eb.ref('excluded.updated_at') })
+            .where('feed_versions.updated_at', '<', (eb) => eb.ref('excluded.updated_at')),
+        ),
       ['source', 'external_id', 'updated_at'],
     );
     this.messageRole = prepareCompiled(
@@ -202,7 +223,11 @@ export class FeedStore {
 
   /** How many items wait, by what they wait for. */
   static async countPending(handle: DatabaseHandle): Promise<Record<PendingWait, number>> {
-    const rows = await handle.db.selectFrom('pending_items').select(['waits_for', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('waits_for').execute();
+    const rows = await handle.db
+      .selectFrom('pending_items')
+      .select(['waits_for', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('waits_for')
+      .execute();
     const counts: Record<PendingWait, number> = { conversation: 0, author: 0 };
     for (const row of rows) counts[row.waits_for] = Number(row.count);
     return counts;
@@ -244,7 +269,11 @@ export class FeedStore {
       if (saved.rejected !== undefined) return { rejected: saved.rejected };
       outcome = saved.outcome;
       for (const key of ['inserted', 'updated', 'unchanged'] as const) messages[key] += saved.messages[key];
-      if (this.anyPending) this.placeWaiting(this.pendingOfConversation.all<PendingRow>({ source: item.source, conversation_external_id: item.conversation.externalId }), item.source);
+      if (this.anyPending)
+        this.placeWaiting(
+          this.pendingOfConversation.all<PendingRow>({ source: item.source, conversation_external_id: item.conversation.externalId }),
+          item.source,
+        );
     } else if (item.messages.length + item.events.length === 0 && item.placeholder === null) {
       outcome = usersOutcome;
     }
@@ -295,7 +324,13 @@ export class FeedStore {
   }
 
   /** Places a message in its conversation, or keeps it waiting (and says why). */
-  private placeMessage(source: ConversationSource, conversationId: string, message: LooseMessage, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+  private placeMessage(
+    source: ConversationSource,
+    conversationId: string,
+    message: LooseMessage,
+    at: { path: string; line: number | null },
+    issues: RecordIssue[],
+  ): Outcome {
     const key = `message:${message.externalId}`;
     const conversation = this.store.findConversationPeople(source, conversationId);
     if (!conversation) return this.keep(source, conversationId, key, 'conversation', message.authorId, { message }, at, issues);
@@ -310,7 +345,11 @@ export class FeedStore {
    * assignee, else the role this very message was stored with (an earlier version of it named a known author);
    * undefined when none says (the message then waits for its author, never guessed).
    */
-  private resolveRole(source: ConversationSource, message: LooseMessage, conversation: { id: number; customerId: string | null; assignee: string | null }): AuthorRole | undefined {
+  private resolveRole(
+    source: ConversationSource,
+    message: LooseMessage,
+    conversation: { id: number; customerId: string | null; assignee: string | null },
+  ): AuthorRole | undefined {
     if (message.role !== null) return message.role;
     const listed = this.roleOf(source, message.authorId);
     if (listed) return listed;
@@ -319,7 +358,13 @@ export class FeedStore {
     return this.messageRole.get<{ author_role: AuthorRole }>({ conversation_id: conversation.id, external_id: message.externalId })?.author_role;
   }
 
-  private placeEvent(source: ConversationSource, conversationId: string, event: NormalizedEvent, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+  private placeEvent(
+    source: ConversationSource,
+    conversationId: string,
+    event: NormalizedEvent,
+    at: { path: string; line: number | null },
+    issues: RecordIssue[],
+  ): Outcome {
     const conversation = this.store.findConversationPeople(source, conversationId);
     if (!conversation) return this.keep(source, conversationId, `event:${event.kind}:${event.createdAt}`, 'conversation', null, { event }, at, issues);
     if (event.kind === 'resolved') this.store.noteResolution(source, conversationId, event.createdAt);
@@ -327,13 +372,20 @@ export class FeedStore {
   }
 
   private placeCsat(source: ConversationSource, conversationId: string, csat: Csat, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
-    if (!this.store.findConversationPeople(source, conversationId)) return this.keep(source, conversationId, 'csat', 'conversation', null, { csat }, at, issues);
+    if (!this.store.findConversationPeople(source, conversationId))
+      return this.keep(source, conversationId, 'csat', 'conversation', null, { csat }, at, issues);
     if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: 'csat' });
     return this.store.noteCsat(source, conversationId, csat) ? 'inserted' : 'unchanged';
   }
 
   /** The stand-in is stored only while the message it stands for is not: once that came, it is left out. */
-  private placePlaceholder(source: ConversationSource, conversationId: string, message: LooseMessage, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
+  private placePlaceholder(
+    source: ConversationSource,
+    conversationId: string,
+    message: LooseMessage,
+    at: { path: string; line: number | null },
+    issues: RecordIssue[],
+  ): Outcome {
     const conversation = this.store.findConversationPeople(source, conversationId);
     const until = message.createdAt + PLACEHOLDER_TOLERANCE_MS;
     if (conversation && this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: message.externalId, until })) return 'unchanged';
@@ -404,7 +456,16 @@ export class FeedStore {
       }
       const role = this.resolveRole(source, payload.message, conversation);
       if (role === undefined) {
-        if (row.waits_for !== 'author') this.updatePending.run({ id: row.id, waits_for: 'author', author_id: payload.message.authorId, payload: row.payload, path: '', line: null, run_id: this.store.runId });
+        if (row.waits_for !== 'author')
+          this.updatePending.run({
+            id: row.id,
+            waits_for: 'author',
+            author_id: payload.message.authorId,
+            payload: row.payload,
+            path: '',
+            line: null,
+            run_id: this.store.runId,
+          });
         continue;
       }
       this.store.storeMessage(conversation.id, { ...payload.message, role });

@@ -72,7 +72,12 @@ export function looksLikeZendesk(value: unknown): boolean {
   // A page of comments, audits or users (`GET /ticket_audits`, `GET /users`), recognised by its first record.
   for (const key of ['comments', 'audits', 'users'] as const) {
     const list = value[key];
-    if (Array.isArray(list) && isObject(list[0]) && (zendeskStreamOf(list[0]) !== null || (key === 'comments' && 'author_id' in list[0] && 'public' in list[0]))) return true;
+    if (
+      Array.isArray(list) &&
+      isObject(list[0]) &&
+      (zendeskStreamOf(list[0]) !== null || (key === 'comments' && 'author_id' in list[0] && 'public' in list[0]))
+    )
+      return true;
   }
   return false;
 }
@@ -105,8 +110,13 @@ export function webhookEventSource(value: unknown): 'zendesk' | 'intercom' | 'ch
 
 /** Chatwoot webhook events that carry a conversation or one of its messages. */
 export const CHATWOOT_WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
-  'conversation_created', 'conversation_updated', 'conversation_status_changed', 'conversation_resolved', 'conversation_opened',
-  'message_created', 'message_updated',
+  'conversation_created',
+  'conversation_updated',
+  'conversation_status_changed',
+  'conversation_resolved',
+  'conversation_opened',
+  'message_created',
+  'message_updated',
 ]);
 
 /** Which Zendesk table a CSV header is: tickets, ticket comments or users (as data connectors and warehouse exports name them). */

@@ -61,7 +61,10 @@ export async function listInputFiles(paths: readonly string[], options: { fs?: P
   const visited = new Map<string, string>();
 
   const skipBrokenOrUnreadable = async (path: string, error: NodeJS.ErrnoException): Promise<void> => {
-    const link = await fs.lstat(path).then((info) => info.isSymbolicLink(), () => false);
+    const link = await fs.lstat(path).then(
+      (info) => info.isSymbolicLink(),
+      () => false,
+    );
     if (link && (error.code === 'ENOENT' || error.code === 'ELOOP' || error.code === 'ENOTDIR')) {
       listing.skipped.push({ path, kind: 'link', reason: `link to nothing readable (${error.code}), skipped` });
     } else {
@@ -88,7 +91,8 @@ export async function listInputFiles(paths: readonly string[], options: { fs?: P
     const first = visited.get(real);
     if (first !== undefined) {
       // The same path given twice is no news; another way to the same file or folder is a link worth naming.
-      if (first !== path && !listing.skipped.some((entry) => entry.path === path)) listing.skipped.push({ path, kind: 'link', reason: `leads to ${info.isDirectory() ? 'a folder' : 'a file'} already read as ${first}, skipped` });
+      if (first !== path && !listing.skipped.some((entry) => entry.path === path))
+        listing.skipped.push({ path, kind: 'link', reason: `leads to ${info.isDirectory() ? 'a folder' : 'a file'} already read as ${first}, skipped` });
       return;
     }
     visited.set(real, path);

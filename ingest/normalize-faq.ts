@@ -48,13 +48,21 @@ export function normalizeFaqEntry(
   let tags: string[] = [];
   const rawTags = pick(NAMES.tags);
   if (Array.isArray(rawTags)) tags = rawTags.map((t) => String(t).trim().toLowerCase()).filter(Boolean);
-  else if (typeof rawTags === 'string') tags = rawTags.split(/[;,|]/).map((t) => t.trim().toLowerCase()).filter(Boolean);
+  else if (typeof rawTags === 'string')
+    tags = rawTags
+      .split(/[;,|]/)
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
   tags = [...new Set(tags)].sort();
 
   const language = pick(NAMES.language);
   let text = body.trim();
   if (text.length > MAX_BODY_CHARS) {
-    issues.push({ kind: 'warning', reason: `entry "${externalId}": body of ${text.length} characters truncated to ${MAX_BODY_CHARS}`, raw: text.slice(0, 200) });
+    issues.push({
+      kind: 'warning',
+      reason: `entry "${externalId}": body of ${text.length} characters truncated to ${MAX_BODY_CHARS}`,
+      raw: text.slice(0, 200),
+    });
     text = text.slice(0, MAX_BODY_CHARS);
   }
   return {

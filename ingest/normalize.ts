@@ -58,10 +58,7 @@ type Fields = Record<string, unknown>;
  * Validates one canonical conversation (a parsed JSON Lines record) and brings it to the stored shape.
  * Whole-record problems reject it; a bad message rejects only that message (reported in `issues`).
  */
-export function normalizeConversation(
-  input: unknown,
-  options: TimestampOptions & { source?: ConversationSource },
-): NormalizeResult<NormalizedConversation> {
+export function normalizeConversation(input: unknown, options: TimestampOptions & { source?: ConversationSource }): NormalizeResult<NormalizedConversation> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, reason: `expected a JSON object per line, got ${describe(input)}` };
   }
@@ -87,9 +84,17 @@ export function normalizeConversation(
     const earlier = seen.get(value.externalId);
     if (earlier) {
       if (sameMessage(earlier, value)) {
-        issues.push({ kind: 'warning', reason: `message ${index + 1}: duplicate of message id "${value.externalId}", ignored`, raw: safeStringify(rawMessage) });
+        issues.push({
+          kind: 'warning',
+          reason: `message ${index + 1}: duplicate of message id "${value.externalId}", ignored`,
+          raw: safeStringify(rawMessage),
+        });
       } else {
-        issues.push({ kind: 'message', reason: `message ${index + 1}: message id "${value.externalId}" repeats with different content; the first was kept`, raw: safeStringify(rawMessage) });
+        issues.push({
+          kind: 'message',
+          reason: `message ${index + 1}: message id "${value.externalId}" repeats with different content; the first was kept`,
+          raw: safeStringify(rawMessage),
+        });
       }
       return;
     }

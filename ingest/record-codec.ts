@@ -162,8 +162,18 @@ export class BatchEncoder {
       const { head, message } = parsed.value;
       if (parsed.issues.length === 0 && isBare(head)) {
         this.addBare(
-          record.line ?? 0, head.source, head.externalId, head.channel, message.externalId, message.role, message.authorId,
-          message.createdAt, message.body, message.bodyLength, message.bodyTruncated, message.internal,
+          record.line ?? 0,
+          head.source,
+          head.externalId,
+          head.channel,
+          message.externalId,
+          message.role,
+          message.authorId,
+          message.createdAt,
+          message.body,
+          message.bodyLength,
+          message.bodyTruncated,
+          message.internal,
         );
         return;
       }

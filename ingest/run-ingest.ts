@@ -214,7 +214,14 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
       finished_at: finishedAt,
       status,
       summary: JSON.stringify({ files: summaries.length, failedFiles: failed, records, messages, warnings, waiting }),
-      error: failed > 0 ? summaries.filter((s) => s.error).map((s) => `${s.path}: ${s.error}`).join('\n').slice(0, 10_000) : null,
+      error:
+        failed > 0
+          ? summaries
+              .filter((s) => s.error)
+              .map((s) => `${s.path}: ${s.error}`)
+              .join('\n')
+              .slice(0, 10_000)
+          : null,
     })
     .where('id', '=', run.id)
     .execute();
@@ -250,12 +257,38 @@ function endBulkLoad(handle: DatabaseHandle): void {
 /** A file or folder the walk could not read: a failed file of the run, with the system's error. */
 async function recordUnreadable(store: IngestStore, entry: SkippedPath): Promise<FileSummary> {
   const now = Date.now();
-  const summary: FileSummary = { path: entry.path, format: null, status: 'failed', error: entry.reason, records: emptyCounts(), messages: emptyCounts(), warnings: 0, placed: 0, durationMs: 0 };
+  const summary: FileSummary = {
+    path: entry.path,
+    format: null,
+    status: 'failed',
+    error: entry.reason,
+    records: emptyCounts(),
+    messages: emptyCounts(),
+    warnings: 0,
+    placed: 0,
+    durationMs: 0,
+  };
   await store.insertFile({
-    run_id: store.runId, path: entry.path, size_bytes: 0, sha256: null, format: null, status: 'failed', error: entry.reason,
-    records_read: 0, records_inserted: 0, records_updated: 0, records_unchanged: 0, records_rejected: 0,
-    messages_read: 0, messages_inserted: 0, messages_updated: 0, messages_unchanged: 0, messages_rejected: 0,
-    warnings: 0, started_at: now, finished_at: now,
+    run_id: store.runId,
+    path: entry.path,
+    size_bytes: 0,
+    sha256: null,
+    format: null,
+    status: 'failed',
+    error: entry.reason,
+    records_read: 0,
+    records_inserted: 0,
+    records_updated: 0,
+    records_unchanged: 0,
+    records_rejected: 0,
+    messages_read: 0,
+    messages_inserted: 0,
+    messages_updated: 0,
+    messages_unchanged: 0,
+    messages_rejected: 0,
+    warnings: 0,
+    started_at: now,
+    finished_at: now,
   });
   return summary;
 }
@@ -273,11 +306,7 @@ interface FileContext extends IngestOptions {
 
 /** Formats whose large files are parsed in a worker thread, when the options allow it. */
 function parsesInWorker(format: FormatName, size: number, options: IngestOptions): boolean {
-  return (
-    options.parseInWorker !== false &&
-    WORKER_FORMATS.has(format) &&
-    (size >= WORKER_MIN_BYTES || options.workerUrl !== undefined)
-  );
+  return options.parseInWorker !== false && WORKER_FORMATS.has(format) && (size >= WORKER_MIN_BYTES || options.workerUrl !== undefined);
 }
 
 async function startFirstThread(file: { path: string; size: number } | undefined, options: IngestOptions): Promise<ParseThread | undefined> {
@@ -468,7 +497,10 @@ const EMPTY_FILE = 'the file is empty: nothing to read';
  * read is loaded, and the next ingest of the complete file loads the rest.
  */
 async function changedWhileRead(file: { path: string; size: number }, bytesRead: number): Promise<string | undefined> {
-  const now = await stat(file.path).then((info) => info.size, () => undefined);
+  const now = await stat(file.path).then(
+    (info) => info.size,
+    () => undefined,
+  );
   if (bytesRead === file.size && (now === undefined || now === file.size)) return undefined;
   return (
     `the file changed while it was read: ${file.size} bytes when listed, ${bytesRead} read` +

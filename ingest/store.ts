@@ -76,22 +76,49 @@ const RESOLVED_STATUSES: ReadonlySet<string> = new Set(['solved', 'closed', 'res
 const CONVERSATION_CACHE_LIMIT = 20_000;
 
 const CONVERSATION_SLOTS = [
-  'source', 'external_id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at',
-  'customer_id', 'assignee', 'subject', 'language', 'tags', 'team', 'csat_rating', 'csat', 'run_id', 'id',
+  'source',
+  'external_id',
+  'channel',
+  'created_at',
+  'created_at_derived',
+  'status',
+  'resolved_at',
+  'customer_id',
+  'assignee',
+  'subject',
+  'language',
+  'tags',
+  'team',
+  'csat_rating',
+  'csat',
+  'run_id',
+  'id',
 ] as const;
 /** The bound columns of a row of the batch statement; the run ids are written into its text. */
 const MESSAGE_BATCH_COLUMNS = [
-  'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
-  'body_truncated', 'internal',
+  'conversation_id',
+  'external_id',
+  'author_role',
+  'author_id',
+  'created_at',
+  'body',
+  'body_length',
+  'body_truncated',
+  'internal',
 ] as const;
 /** Position of each column in MESSAGE_BATCH_COLUMNS. */
-const COLUMN = Object.fromEntries(MESSAGE_BATCH_COLUMNS.map((name, position) => [name, position])) as Record<
-  (typeof MESSAGE_BATCH_COLUMNS)[number],
-  number
->;
+const COLUMN = Object.fromEntries(MESSAGE_BATCH_COLUMNS.map((name, position) => [name, position])) as Record<(typeof MESSAGE_BATCH_COLUMNS)[number], number>;
 const MESSAGE_SLOTS = [
-  'conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length',
-  'body_truncated', 'internal', 'run_id',
+  'conversation_id',
+  'external_id',
+  'author_role',
+  'author_id',
+  'created_at',
+  'body',
+  'body_length',
+  'body_truncated',
+  'internal',
+  'run_id',
 ] as const;
 
 /**
@@ -163,7 +190,22 @@ export class IngestStore {
       sqlite,
       db
         .selectFrom('conversations')
-        .select(['id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags', 'team', 'csat_rating', 'csat'])
+        .select([
+          'id',
+          'channel',
+          'created_at',
+          'created_at_derived',
+          'status',
+          'resolved_at',
+          'customer_id',
+          'assignee',
+          'subject',
+          'language',
+          'tags',
+          'team',
+          'csat_rating',
+          'csat',
+        ])
         .where('source', '=', slot<ConversationSource>('source'))
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],
@@ -314,14 +356,20 @@ export class IngestStore {
     }));
     this.insertMessageBatch = prepareCompiled(
       sqlite,
-      db.insertInto('messages').orIgnore().values(batchRows as never),
+      db
+        .insertInto('messages')
+        .orIgnore()
+        .values(batchRows as never),
       batchSlots,
     );
     // Nearly every batch has no truncated or internal message: its statement takes those two columns as literals.
     const zero = sql.lit(0);
     this.insertPlainMessageBatch = prepareCompiled(
       sqlite,
-      db.insertInto('messages').orIgnore().values(batchRows.map((row) => ({ ...row, body_truncated: zero, internal: zero })) as never),
+      db
+        .insertInto('messages')
+        .orIgnore()
+        .values(batchRows.map((row) => ({ ...row, body_truncated: zero, internal: zero })) as never),
       batchSlots,
     );
     this.batchIndex = new Int32Array(MESSAGE_BATCH_ROWS * MESSAGE_BATCH_COLUMNS.length);
@@ -400,7 +448,12 @@ export class IngestStore {
     const earliestMessage = conversation.messages.reduce((min, m) => Math.min(min, m.createdAt), Infinity);
     const given = conversation.createdAt;
     const start = Math.min(given ?? Infinity, earliestMessage);
-    const { state, outcome: conversationOutcome } = this.upsertConversationHead(conversation, Number.isFinite(start) ? start : Date.now(), given === null, true);
+    const { state, outcome: conversationOutcome } = this.upsertConversationHead(
+      conversation,
+      Number.isFinite(start) ? start : Date.now(),
+      given === null,
+      true,
+    );
     const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
     for (const message of conversation.messages) messages[this.upsertMessage(state.id, message)] += 1;
     let eventsAdded = 0;
@@ -451,7 +504,8 @@ export class IngestStore {
         const messageOutcome = this.upsertMessage(state.id, message);
         return { outcome: outcome === 'unchanged' ? messageOutcome : outcome, messages: { inserted: 0, updated: 0, unchanged: 0, [messageOutcome]: 1 } };
       });
-      if (!kept) return { reason: `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept` };
+      if (!kept)
+        return { reason: `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept` };
       this.rowCounts.records.unchanged += 1;
       this.rowCounts.messages.unchanged += 1;
       return undefined;
@@ -459,8 +513,17 @@ export class IngestStore {
     const start = Math.min(head.createdAt ?? Infinity, message.createdAt);
     const { state, outcome } = this.upsertConversationHead(head, start, head.createdAt === null, false);
     this.queueMessage(
-      state.id, message.externalId, message.role, message.authorId, message.createdAt, message.body, message.bodyLength,
-      message.bodyTruncated, message.internal, outcome !== 'unchanged', false,
+      state.id,
+      message.externalId,
+      message.role,
+      message.authorId,
+      message.createdAt,
+      message.body,
+      message.bodyLength,
+      message.bodyTruncated,
+      message.internal,
+      outcome !== 'unchanged',
+      false,
     );
     return undefined;
   }
@@ -500,7 +563,14 @@ export class IngestStore {
     }
     if (state.channel !== row.channel) return false;
     // A repeat of a row this file already showed takes the general path, which compares it with the first.
-    if (this.seenInFile.begin().add(row.source).add(row.text, row.conversationStart, row.conversationStart + row.conversationLength).add(row.messageId).note(row.line) !== NOT_SEEN) {
+    if (
+      this.seenInFile
+        .begin()
+        .add(row.source)
+        .add(row.text, row.conversationStart, row.conversationStart + row.conversationLength)
+        .add(row.messageId)
+        .note(row.line) !== NOT_SEEN
+    ) {
       return false;
     }
     if (row.createdAt < state.created_at) {
@@ -511,8 +581,17 @@ export class IngestStore {
       changed = true;
     }
     this.queueMessage(
-      state.id, row.messageId, row.role, row.authorId, row.createdAt, row.body, row.bodyLength, row.bodyTruncated,
-      row.internal, changed, this.runIsNew,
+      state.id,
+      row.messageId,
+      row.role,
+      row.authorId,
+      row.createdAt,
+      row.body,
+      row.bodyLength,
+      row.bodyTruncated,
+      row.internal,
+      changed,
+      this.runIsNew,
     );
     return true;
   }
@@ -730,9 +809,23 @@ export class IngestStore {
     if (!state || !RESOLVED_STATUSES.has(state.status ?? '') || (state.resolved_at !== null && state.resolved_at >= at)) return;
     const next: ConversationState = { ...state, resolved_at: at };
     this.updateConversation.run({
-      source, external_id: externalId, channel: next.channel, created_at: next.created_at, created_at_derived: next.created_at_derived, status: next.status,
-      resolved_at: next.resolved_at, customer_id: next.customer_id, assignee: next.assignee, subject: next.subject, language: next.language, tags: next.tags,
-      team: next.team, csat_rating: next.csat_rating, csat: next.csat, run_id: this.runId, id: next.id,
+      source,
+      external_id: externalId,
+      channel: next.channel,
+      created_at: next.created_at,
+      created_at_derived: next.created_at_derived,
+      status: next.status,
+      resolved_at: next.resolved_at,
+      customer_id: next.customer_id,
+      assignee: next.assignee,
+      subject: next.subject,
+      language: next.language,
+      tags: next.tags,
+      team: next.team,
+      csat_rating: next.csat_rating,
+      csat: next.csat,
+      run_id: this.runId,
+      id: next.id,
     });
     this.remember(source, externalId, next);
   }
@@ -747,9 +840,23 @@ export class IngestStore {
     if (!state || state.csat !== null) return false;
     const next: ConversationState = { ...state, csat_rating: csat.rating, csat: csat.level };
     this.updateConversation.run({
-      source, external_id: externalId, channel: next.channel, created_at: next.created_at, created_at_derived: next.created_at_derived, status: next.status,
-      resolved_at: next.resolved_at, customer_id: next.customer_id, assignee: next.assignee, subject: next.subject, language: next.language, tags: next.tags,
-      team: next.team, csat_rating: next.csat_rating, csat: next.csat, run_id: this.runId, id: next.id,
+      source,
+      external_id: externalId,
+      channel: next.channel,
+      created_at: next.created_at,
+      created_at_derived: next.created_at_derived,
+      status: next.status,
+      resolved_at: next.resolved_at,
+      customer_id: next.customer_id,
+      assignee: next.assignee,
+      subject: next.subject,
+      language: next.language,
+      tags: next.tags,
+      team: next.team,
+      csat_rating: next.csat_rating,
+      csat: next.csat,
+      run_id: this.runId,
+      id: next.id,
     });
     this.remember(source, externalId, next);
     return true;
@@ -912,12 +1019,17 @@ function prepareFaqStatements({ db, sqlite }: DatabaseHandle) {
     ),
     bump: prepareCompiled(
       sqlite,
-      db.updateTable('faq_entries').set({ current_version: n('current_version'), last_run_id: n('run_id') }).where('id', '=', n('id')),
+      db
+        .updateTable('faq_entries')
+        .set({ current_version: n('current_version'), last_run_id: n('run_id') })
+        .where('id', '=', n('id')),
       ['id', 'current_version', 'run_id'],
     ),
     insertEntry: prepareCompiled(
       sqlite,
-      db.insertInto('faq_entries').values({ external_id: slot('external_id'), current_version: n('current_version'), first_run_id: n('run_id'), last_run_id: n('run_id') }),
+      db
+        .insertInto('faq_entries')
+        .values({ external_id: slot('external_id'), current_version: n('current_version'), first_run_id: n('run_id'), last_run_id: n('run_id') }),
       ['external_id', 'current_version', 'run_id'],
     ),
     insertVersion: prepareCompiled(

@@ -258,7 +258,10 @@ interface Judgement {
 }
 
 function judgeSpike(series: Series, stats: Bucket, history: readonly number[], threshold: number, settings: AlertSettings): Judgement | undefined {
-  const evidence = countEvidence(stats.count, history.map((earlier) => series.buckets.get(earlier)?.count ?? 0));
+  const evidence = countEvidence(
+    stats.count,
+    history.map((earlier) => series.buckets.get(earlier)?.count ?? 0),
+  );
   if (evidence.z < threshold) return undefined;
   if (evidence.baseline > 0 && stats.count / evidence.baseline < settings.minRatio) return undefined;
   return { observed: stats.count, baseline: evidence.baseline, score: evidence.z, weeks: evidence.weeks };
@@ -317,7 +320,11 @@ function describe(series: Series, bucket: number, stats: Bucket, history: readon
       medianMs: medianOf(stats.firstResponses),
       baselineMedianMs: medianOf(pastBuckets.flatMap((past) => past?.firstResponses ?? [])),
     },
-    withinTarget: { share: stats.judged > 0 ? stats.met / stats.judged : null, baselineShare: pastJudged > 0 ? pastMet / pastJudged : null, judged: stats.judged },
+    withinTarget: {
+      share: stats.judged > 0 ? stats.met / stats.judged : null,
+      baselineShare: pastJudged > 0 ? pastMet / pastJudged : null,
+      judged: stats.judged,
+    },
     events: eventsNear(input.events, period, input.settings.eventLeadMs),
   };
 }

@@ -161,7 +161,9 @@ async function eventsOfDigest(db: Kysely<Database>, range: { from: number; to: n
   const before = named.size > 0 ? await listEvents(db, { from: range.from - 7 * 86_400_000, to: range.to }) : [];
   const inPeriod = await listEvents(db, range);
   const ids = new Set(inPeriod.map((event) => event.id));
-  return [...before.filter((event) => named.has(event.id) && !ids.has(event.id)), ...inPeriod].sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
+  return [...before.filter((event) => named.has(event.id) && !ids.has(event.id)), ...inPeriod].sort(
+    (a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id),
+  );
 }
 
 function channelFigures(now: ResponseTimeGroup | undefined, before: ResponseTimeGroup | undefined): DigestChannel {

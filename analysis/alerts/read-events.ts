@@ -53,7 +53,12 @@ export function readEvents(path: string, timeZone: string): ReadEventsResult {
   const seen = new Map<string, TeamEvent>();
   for (const event of result.events) {
     const earlier = seen.get(event.id);
-    if (earlier) result.problems.push({ path: event.sourcePath, line: event.line, reason: `duplicate id "${event.id}" (first at ${earlier.sourcePath}:${earlier.line}); the first is kept` });
+    if (earlier)
+      result.problems.push({
+        path: event.sourcePath,
+        line: event.line,
+        reason: `duplicate id "${event.id}" (first at ${earlier.sourcePath}:${earlier.line}); the first is kept`,
+      });
     else seen.set(event.id, event);
   }
   result.events = [...seen.values()].sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
@@ -91,7 +96,20 @@ function readEventFile(path: string, timeZone: string, result: ReadEventsResult)
     const failedRows = new Set(parsed.errors.map((error) => error.row));
     parsed.data.forEach((row, index) => {
       if (failedRows.has(index)) return;
-      add({ ...row, tags: row['tags'] ? row['tags'].split(';').map((tag) => tag.trim()).filter(Boolean) : [], end: row['end'] || undefined, id: row['id'] || undefined }, index + 2);
+      add(
+        {
+          ...row,
+          tags: row['tags']
+            ? row['tags']
+                .split(';')
+                .map((tag) => tag.trim())
+                .filter(Boolean)
+            : [],
+          end: row['end'] || undefined,
+          id: row['id'] || undefined,
+        },
+        index + 2,
+      );
     });
     return;
   }
@@ -138,8 +156,14 @@ function validateEvent(record: unknown, timeZone: string): Omit<TeamEvent, 'sour
   const rawTags = fields['tags'] ?? [];
   if (!Array.isArray(rawTags) || rawTags.some((tag) => typeof tag !== 'string')) return 'tags must be a list of strings';
   const tags = (rawTags as string[]).slice(0, MAX_TAGS);
-  const cleanTitle = title.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_EVENT_TITLE_LENGTH);
-  const id = typeof fields['id'] === 'string' && fields['id'] !== '' ? fields['id'] : createHash('sha256').update(`${startsAt}\u0000${cleanTitle}`).digest('hex').slice(0, 16);
+  const cleanTitle = title
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, MAX_EVENT_TITLE_LENGTH);
+  const id =
+    typeof fields['id'] === 'string' && fields['id'] !== ''
+      ? fields['id']
+      : createHash('sha256').update(`${startsAt}\u0000${cleanTitle}`).digest('hex').slice(0, 16);
   return { id, startsAt, endsAt, title: cleanTitle, tags };
 }
 

@@ -77,7 +77,13 @@ export function describeAlert(alert: StoredAlert, text: (value: string) => strin
   if (alert.kind === 'spike') {
     const ratio = details.ratio === null ? `usually none` : `${details.ratio.toFixed(1)}x the usual ${round(alert.baseline)}`;
     parts.push(`${alert.observed} conversations, ${ratio}`);
-    if (details.topics.length > 0) parts.push(`grew: ${details.topics.slice(0, 3).map((topic) => `${text(topic.label)} (${topic.count}, usually ${round(topic.baseline)})`).join('; ')}`);
+    if (details.topics.length > 0)
+      parts.push(
+        `grew: ${details.topics
+          .slice(0, 3)
+          .map((topic) => `${text(topic.label)} (${topic.count}, usually ${round(topic.baseline)})`)
+          .join('; ')}`,
+      );
   } else {
     parts.push(`within target ${percent(alert.observed)}, usually ${percent(alert.baseline)}`);
   }
@@ -101,5 +107,8 @@ function round(value: number): string {
 
 /** Markdown's punctuation that could start markup or a link, backslash-escaped; angle brackets as entities. */
 function escapeMarkdown(value: string): string {
-  return value.replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }

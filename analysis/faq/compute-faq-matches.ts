@@ -37,11 +37,7 @@ export interface FaqMatchesSummary {
  * @example
  * const summary = await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run.id });
  */
-export async function computeFaqMatches(
-  handle: DatabaseHandle,
-  config: FaqMatchingConfig,
-  context: ComputeFaqMatchesContext,
-): Promise<FaqMatchesSummary> {
+export async function computeFaqMatches(handle: DatabaseHandle, config: FaqMatchingConfig, context: ComputeFaqMatchesContext): Promise<FaqMatchesSummary> {
   const started = Date.now();
   const entries = await listCurrentFaqEntries(handle.db);
   const questions = await listStoredQuestions(handle, context.analysisRunId);

@@ -70,7 +70,17 @@ export async function getFaqGapReport(
     .leftJoin('topic_assignments as ta', (join) => join.onRef('ta.conversation_id', '=', 'c.id').on('ta.analysis_run_id', '=', runId))
     .leftJoin('faq_entries as e', 'e.id', 'm.entry_id')
     .leftJoin('conversation_questions as q', (join) => join.onRef('q.conversation_id', '=', 'c.id').on('q.analysis_run_id', '=', runId))
-    .select(['c.id', 'c.external_id', 'ta.topic_id', 'm.score', 'm.covered', 'm.cross_language', 'e.external_id as entry_external_id', 'q.question', 'q.language'])
+    .select([
+      'c.id',
+      'c.external_id',
+      'ta.topic_id',
+      'm.score',
+      'm.covered',
+      'm.cross_language',
+      'e.external_id as entry_external_id',
+      'q.question',
+      'q.language',
+    ])
     .where('c.created_at', '>=', filter.from)
     .where('c.created_at', '<', filter.to)
     .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))

@@ -66,7 +66,10 @@ export async function listStoredQuestions(handle: DatabaseHandle, analysisRunId:
     .orderBy('conversation_id')
     .compile();
   const result: StoredQuestions = { conversationIds: [], questions: [] };
-  for (const row of handle.sqlite.prepare(compiled.sql).raw(true).iterate(...compiled.parameters) as Iterable<[number, string]>) {
+  for (const row of handle.sqlite
+    .prepare(compiled.sql)
+    .raw(true)
+    .iterate(...compiled.parameters) as Iterable<[number, string]>) {
     result.conversationIds.push(row[0]);
     result.questions.push(row[1]);
   }

@@ -210,7 +210,12 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     const entryProfiles = new Map(entries.map((entry) => [entry.entryId, weigh([`${entry.title}\n${markdownToText(entry.body)}`])]));
     const anchors = new Map<string, number>();
     const nearEntry = (unit: number, familyId: string): number =>
-      Math.max(0, ...entries.filter((entry) => family(entry.entryId) === familyId).map((entry) => profileSimilarity(profiles.get(unit)!, entryProfiles.get(entry.entryId)!)));
+      Math.max(
+        0,
+        ...entries
+          .filter((entry) => family(entry.entryId) === familyId)
+          .map((entry) => profileSimilarity(profiles.get(unit)!, entryProfiles.get(entry.entryId)!)),
+      );
     for (const [unit, familyId] of coveredUnits) {
       const key = `${familyId}|${unit % UNIT_LANGUAGES.length}`;
       const anchor = anchors.get(key);
@@ -219,7 +224,11 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     for (const [topic, entryId] of [...coveredBy]) {
       const unlike = unitsOf(topic).some((unit) => {
         const anchor = anchors.get(`${family(entryId)}|${unit % UNIT_LANGUAGES.length}`);
-        return anchor !== undefined && Math.floor(anchor / UNIT_LANGUAGES.length) !== topic && profileSimilarity(profiles.get(unit)!, profiles.get(anchor)!) < answers.different;
+        return (
+          anchor !== undefined &&
+          Math.floor(anchor / UNIT_LANGUAGES.length) !== topic &&
+          profileSimilarity(profiles.get(unit)!, profiles.get(anchor)!) < answers.different
+        );
       });
       if (unlike) coveredBy.delete(topic);
     }
@@ -275,7 +284,11 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     const merged = mergeTopics(group);
     if (merged.conversations < options.minTopicConversations) continue;
     const main = group[0]!;
-    const examples = pickExamples(merged.questions.filter((q) => !q.covered), options.examples, true);
+    const examples = pickExamples(
+      merged.questions.filter((q) => !q.covered),
+      options.examples,
+      true,
+    );
     const title = proposeTitle(main.representativeQuestion ?? examples[0]?.question ?? main.label);
     const coveredShare = merged.questions.filter((q) => q.covered).length / merged.questions.length;
     findings.push({
@@ -373,7 +386,11 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
         nearestEntryId: entry.entryId,
         entryUpdatedAt: entry.updatedAt,
         drift,
-        examples: pickExamples(covered.filter((q) => q.entryId === entry.entryId), options.examples, true),
+        examples: pickExamples(
+          covered.filter((q) => q.entryId === entry.entryId),
+          options.examples,
+          true,
+        ),
       },
     });
   }
@@ -652,12 +669,19 @@ export function findAnswerDrift(
   const needed = Math.max(options.minDriftReplies, Math.ceil(options.minDriftShare * agentReplies.length));
   for (const [key, { fact, replies }] of counts) {
     if (replies < needed || entryKeys.has(key)) continue;
-    const contradicted = fact.kind === 'percentage' || fact.kind === 'amount' || fact.kind === 'duration'
-      ? entryFacts.filter((other) => other.kind === fact.kind && other.dimension === fact.dimension).map((other) => other.value)
-      : [];
-    drift.push(contradicted.length > 0 ? { kind: fact.kind, agentsSay: fact.value, replies, entrySays: contradicted } : { kind: fact.kind, agentsSay: fact.value, replies });
+    const contradicted =
+      fact.kind === 'percentage' || fact.kind === 'amount' || fact.kind === 'duration'
+        ? entryFacts.filter((other) => other.kind === fact.kind && other.dimension === fact.dimension).map((other) => other.value)
+        : [];
+    drift.push(
+      contradicted.length > 0
+        ? { kind: fact.kind, agentsSay: fact.value, replies, entrySays: contradicted }
+        : { kind: fact.kind, agentsSay: fact.value, replies },
+    );
   }
-  return drift.sort((a, b) => Number(b.entrySays !== undefined) - Number(a.entrySays !== undefined) || b.replies - a.replies || a.agentsSay.localeCompare(b.agentsSay));
+  return drift.sort(
+    (a, b) => Number(b.entrySays !== undefined) - Number(a.entrySays !== undefined) || b.replies - a.replies || a.agentsSay.localeCompare(b.agentsSay),
+  );
 }
 
 /**
@@ -677,7 +701,10 @@ export function proposeTitle(question: string): string {
       .replace(/^(?:你好|您好|客服你好|急)[，,！!]?/, '');
   let text = withoutGreeting(
     question
-      .replace(/[,，]?\s*(?:(?:tx|transaction)\s*(?:hash|id)|txid|hash|order\s*(?:id|number)|交易哈希|哈希|订单号|地址)\s*(?:is|是|为)?\s*[:：]?\s*<[A-Z_]+>/gi, '')
+      .replace(
+        /[,，]?\s*(?:(?:tx|transaction)\s*(?:hash|id)|txid|hash|order\s*(?:id|number)|交易哈希|哈希|订单号|地址)\s*(?:is|是|为)?\s*[:：]?\s*<[A-Z_]+>/gi,
+        '',
+      )
       .replace(/\s+(?:to|from|at)\s+<[A-Z_]+>/gi, '')
       .replace(/<[A-Z_]+>/g, ' '),
   );
@@ -685,7 +712,10 @@ export function proposeTitle(question: string): string {
   const sentences = text.match(/(?:[^.?!。？！]|\.(?=\d))+[.?!。？！]*/g) ?? [text];
   const sentence = sentences.find(isInformative) ?? sentences[0] ?? text;
   const asked = /[?？]\s*$/.test(sentence.trim()) || isQuestionWording(sentence);
-  text = withoutGreeting(sentence.trim()).replace(/\s+/g, ' ').replace(/[\s,;:.!?？。！，、]+$/, '').trim();
+  text = withoutGreeting(sentence.trim())
+    .replace(/\s+/g, ' ')
+    .replace(/[\s,;:.!?？。！，、]+$/, '')
+    .trim();
   if (text.length > 90) text = `${text.slice(0, 87).replace(/\s+\S*$/, '')}…`;
   if (text.length === 0) return question.trim();
   const first = text[0]!.toUpperCase() + text.slice(1);
@@ -709,7 +739,10 @@ function isInformative(sentence: string): boolean {
 }
 
 function findingId(verdict: GapVerdict, ...subjects: string[]): string {
-  return `${verdict.toLowerCase()}-${createHash('sha256').update([verdict, ...subjects].join('|')).digest('hex').slice(0, 12)}`;
+  return `${verdict.toLowerCase()}-${createHash('sha256')
+    .update([verdict, ...subjects].join('|'))
+    .digest('hex')
+    .slice(0, 12)}`;
 }
 
 function mostFrequent(values: readonly string[]): string | undefined {
@@ -761,7 +794,9 @@ function updateSummary(
   if (reasons.includes('many-contacts')) parts.push(`still ${conversations} conversations`);
   if (reasons.includes('growing-contacts') && growth !== null) parts.push(`contacts up ${Math.round(growth * 100)}%`);
   for (const item of drift.slice(0, 3)) {
-    parts.push(item.entrySays ? `agents say ${item.agentsSay}, the entry says ${item.entrySays.join(', ')}` : `agents say ${item.agentsSay}, the entry does not`);
+    parts.push(
+      item.entrySays ? `agents say ${item.agentsSay}, the entry says ${item.entrySays.join(', ')}` : `agents say ${item.agentsSay}, the entry does not`,
+    );
   }
   if (reasons.includes('changed-before-surge')) parts.push('last changed before its topics surged');
   const labels = topics.map((topic) => `"${topic.label}"`).join(', ');

@@ -50,9 +50,10 @@ export function groupAlikeQuestionSets(sets: readonly (readonly string[])[], opt
       best[a] = majority.sort((x, y) => y[1].count - x[1].count || y[1].score - x[1].score || x[0] - y[0])[0]?.[0] ?? -1;
       if (options.alsoJoin) for (let b = a + 1; b < sets.length; b++) if (mayJoin(a, b) && options.alsoJoin(a, b)) join(a, b);
     });
-    if (options.mutualOnly) best.forEach((b, a) => {
-      if (b > a && best[b] === a) join(a, b);
-    });
+    if (options.mutualOnly)
+      best.forEach((b, a) => {
+        if (b > a && best[b] === a) join(a, b);
+      });
   }
   const groups = new Map<number, number[]>();
   sets.forEach((_, i) => {

@@ -50,7 +50,8 @@ export async function rankDistinctQuestions(
 ): Promise<{ rankings: QuestionRanking[]; threads: number }> {
   // faq-rank-worker.js in the build, faq-rank-worker.ts when the sources run.
   const url = new URL(`./faq-rank-worker${extname(import.meta.url)}`, import.meta.url);
-  if (options.workers < 1 || texts.length < (options.parallelFrom ?? PARALLEL_FROM)) return { rankings: unpack(rankPacked({ entries: [...entries], config, texts: [...texts] })), threads: 0 };
+  if (options.workers < 1 || texts.length < (options.parallelFrom ?? PARALLEL_FROM))
+    return { rankings: unpack(rankPacked({ entries: [...entries], config, texts: [...texts] })), threads: 0 };
   const share = Math.ceil(texts.length / options.workers);
   const parts = Array.from({ length: options.workers }, (_, i) => texts.slice(i * share, (i + 1) * share)).filter((part) => part.length > 0);
   const packed = await Promise.all(parts.map((part) => runWorker(url, { entries: [...entries], config, texts: part })));

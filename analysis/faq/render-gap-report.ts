@@ -9,8 +9,28 @@ export type GapReportFormat = 'csv' | 'json' | 'markdown';
 export type FindingStatus = 'new' | 'unchanged' | 'gone';
 
 const CSV_HEADER = [
-  'id', 'status', 'verdict', 'priority', 'title', 'topic_id', 'topic_ids', 'languages', 'entry_id', 'reasons', 'conversations', 'previous_conversations',
-  'growth', 'covered_share', 'mean_score', 'median_first_response_ms', 'nearest_entry_id', 'entry_updated_at', 'drift', 'key_terms', 'examples', 'summary',
+  'id',
+  'status',
+  'verdict',
+  'priority',
+  'title',
+  'topic_id',
+  'topic_ids',
+  'languages',
+  'entry_id',
+  'reasons',
+  'conversations',
+  'previous_conversations',
+  'growth',
+  'covered_share',
+  'mean_score',
+  'median_first_response_ms',
+  'nearest_entry_id',
+  'entry_updated_at',
+  'drift',
+  'key_terms',
+  'examples',
+  'summary',
 ];
 
 /**
@@ -102,18 +122,26 @@ function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, stat
   for (const finding of report.findings) {
     lines.push(`## ${finding.verdict}: ${markdownText(finding.title)}`, '');
     lines.push(`- id \`${finding.id}\`, ${status(finding)}; priority ${finding.priority}`);
-    if (finding.entryId !== null) lines.push(`- entry \`${markdownText(finding.entryId)}\`${finding.evidence.entryUpdatedAt === null ? '' : `, last changed ${day(finding.evidence.entryUpdatedAt)}`}`);
+    if (finding.entryId !== null)
+      lines.push(
+        `- entry \`${markdownText(finding.entryId)}\`${finding.evidence.entryUpdatedAt === null ? '' : `, last changed ${day(finding.evidence.entryUpdatedAt)}`}`,
+      );
     if (finding.topicIds.length > 0) {
       const topics = `${finding.topicIds.length === 1 ? 'topic' : 'topics'} ${finding.topicIds.join(', ')}`;
-      lines.push(`- ${topics}; languages: ${finding.languages.join(', ')}${finding.keyTerms.length > 0 ? `; key terms: ${finding.keyTerms.map(markdownText).join(', ')}` : ''}`);
+      lines.push(
+        `- ${topics}; languages: ${finding.languages.join(', ')}${finding.keyTerms.length > 0 ? `; key terms: ${finding.keyTerms.map(markdownText).join(', ')}` : ''}`,
+      );
     }
     if (finding.reasons.length > 0) lines.push(`- reasons: ${finding.reasons.join(', ')}`);
     if (finding.verdict === 'NEW' && finding.evidence.nearestEntryId !== null) {
-      lines.push(`- nearest entry \`${markdownText(finding.evidence.nearestEntryId)}\`, mean score ${round(finding.evidence.meanScore ?? 0)}: if it answers this, add the customers' wording to it`);
+      lines.push(
+        `- nearest entry \`${markdownText(finding.evidence.nearestEntryId)}\`, mean score ${round(finding.evidence.meanScore ?? 0)}: if it answers this, add the customers' wording to it`,
+      );
     }
     lines.push(`- ${markdownText(finding.summary)}`);
     for (const drift of finding.evidence.drift) lines.push(`  - ${markdownText(describeDrift(drift))}`);
-    for (const example of finding.evidence.examples) lines.push(`  - \`${markdownText(example.conversationId)}\` (score ${example.score}): ${markdownText(example.question)}`);
+    for (const example of finding.evidence.examples)
+      lines.push(`  - \`${markdownText(example.conversationId)}\` (score ${example.score}): ${markdownText(example.question)}`);
     lines.push('');
   }
   if (comparison.goneSinceLast.length > 0) {

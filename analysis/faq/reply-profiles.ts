@@ -18,7 +18,10 @@ const MIN_TOPICS_FOR_COMMON = 4;
  * @example
  * const profiles = buildReplyProfiles(new Map([[1, ['TRC20 needs 20 confirmations', ...]]]));
  */
-export function buildReplyProfiles(repliesByTopic: ReadonlyMap<number, readonly string[]>): { profiles: Map<number, ReplyProfile>; weigh: (replies: readonly string[]) => ReplyProfile } {
+export function buildReplyProfiles(repliesByTopic: ReadonlyMap<number, readonly string[]>): {
+  profiles: Map<number, ReplyProfile>;
+  weigh: (replies: readonly string[]) => ReplyProfile;
+} {
   const counted = new Map<number, Map<string, number>[]>();
   const documentFrequency = new Map<string, number>();
   for (const [topic, replies] of repliesByTopic) {

@@ -126,13 +126,7 @@ function mergeIntervals<T extends [number, number]>(list: T[]): T[] {
 }
 
 /** UTC `[start, end)` instants of every open interval on the local days `fromDay..toDay` (days since 1970-01-01). */
-function openIntervals(
-  zone: string,
-  byWeekday: [number, number][][],
-  holidays: ReadonlySet<string>,
-  fromDay: number,
-  toDay: number,
-): [number, number][] {
+function openIntervals(zone: string, byWeekday: [number, number][][], holidays: ReadonlySet<string>, fromDay: number, toDay: number): [number, number][] {
   const clock = createZoneClock(zone);
   const intervals: [number, number][] = [];
   for (let day = fromDay; day <= toDay; day += 1) {

@@ -62,10 +62,21 @@ export class DailyAggregates {
     let aggregate = this.byKey.get(key);
     if (!aggregate) {
       aggregate = {
-        day, channel: facts.channel, conversations: 0, answered: 0, unanswered: 0, waiting: 0, reopened: 0,
-        firstResponseMs: new Float64List(), firstResponseBusinessMs: new Float64List(), replyMs: new Float64List(),
-        replyBusinessMs: new Float64List(), resolutionMs: new Float64List(), resolutionBusinessMs: new Float64List(),
-        unansweredSinceAt: new Float64List(), openSinceAt: new Float64List(),
+        day,
+        channel: facts.channel,
+        conversations: 0,
+        answered: 0,
+        unanswered: 0,
+        waiting: 0,
+        reopened: 0,
+        firstResponseMs: new Float64List(),
+        firstResponseBusinessMs: new Float64List(),
+        replyMs: new Float64List(),
+        replyBusinessMs: new Float64List(),
+        resolutionMs: new Float64List(),
+        resolutionBusinessMs: new Float64List(),
+        unansweredSinceAt: new Float64List(),
+        openSinceAt: new Float64List(),
       };
       this.byKey.set(key, aggregate);
     }

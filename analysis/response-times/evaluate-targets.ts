@@ -154,8 +154,24 @@ export class GroupAccumulator {
     this.resolutions.pushAll(values.resolution);
     const targets = context.targets(row.channel);
     const business = targets.basis === 'business';
-    countAgainst(this.firstResponseTarget, targets.firstResponseMs, business ? values.firstResponseBusiness : values.firstResponseCalendar, values.unansweredSince, row.channel, context, targets.basis);
-    countAgainst(this.resolutionTarget, targets.resolutionMs, business ? values.resolutionBusiness : values.resolutionCalendar, values.openSince, row.channel, context, targets.basis);
+    countAgainst(
+      this.firstResponseTarget,
+      targets.firstResponseMs,
+      business ? values.firstResponseBusiness : values.firstResponseCalendar,
+      values.unansweredSince,
+      row.channel,
+      context,
+      targets.basis,
+    );
+    countAgainst(
+      this.resolutionTarget,
+      targets.resolutionMs,
+      business ? values.resolutionBusiness : values.resolutionCalendar,
+      values.openSince,
+      row.channel,
+      context,
+      targets.basis,
+    );
   }
 
   finish(): ResponseTimeGroup {

@@ -40,18 +40,56 @@ interface EventInput {
 }
 
 const FACT_SLOTS = [
-  'run_id', 'conversation_id', 'channel', 'start_at', 'initiated_by', 'first_customer_message_at', 'clock_start_at',
-  'first_response_at', 'first_response_ms', 'first_response_business_ms', 'first_responder_id', 'agent', 'tags',
-  'reply_count', 'reply_times_ms', 'reply_business_times_ms', 'reply_median_ms', 'reply_business_median_ms',
-  'resolution_count', 'first_resolved_at', 'last_resolved_at', 'first_resolution_ms', 'first_resolution_business_ms',
-  'resolution_ms', 'resolution_business_ms', 'is_resolved', 'reopen_count', 'unanswered', 'awaiting_reply_since_at',
+  'run_id',
+  'conversation_id',
+  'channel',
+  'start_at',
+  'initiated_by',
+  'first_customer_message_at',
+  'clock_start_at',
+  'first_response_at',
+  'first_response_ms',
+  'first_response_business_ms',
+  'first_responder_id',
+  'agent',
+  'tags',
+  'reply_count',
+  'reply_times_ms',
+  'reply_business_times_ms',
+  'reply_median_ms',
+  'reply_business_median_ms',
+  'resolution_count',
+  'first_resolved_at',
+  'last_resolved_at',
+  'first_resolution_ms',
+  'first_resolution_business_ms',
+  'resolution_ms',
+  'resolution_business_ms',
+  'is_resolved',
+  'reopen_count',
+  'unanswered',
+  'awaiting_reply_since_at',
 ] as const;
 type FactSlot = (typeof FACT_SLOTS)[number];
 
 const DAILY_SLOTS = [
-  'run_id', 'time_zone', 'day', 'channel', 'conversations', 'answered', 'unanswered', 'waiting', 'reopened',
-  'first_response_ms', 'first_response_business_ms', 'reply_ms', 'reply_business_ms', 'resolution_ms',
-  'resolution_business_ms', 'unanswered_since_at', 'open_since_at',
+  'run_id',
+  'time_zone',
+  'day',
+  'channel',
+  'conversations',
+  'answered',
+  'unanswered',
+  'waiting',
+  'reopened',
+  'first_response_ms',
+  'first_response_business_ms',
+  'reply_ms',
+  'reply_business_ms',
+  'resolution_ms',
+  'resolution_business_ms',
+  'unanswered_since_at',
+  'open_since_at',
 ] as const;
 
 const DEFAULT_BATCH_SIZE = 1000;
@@ -149,9 +187,9 @@ export async function computeResponseFacts(
 
   const insertDaily = prepareCompiled(
     sqlite,
-    db.insertInto('response_time_daily').values(
-      Object.fromEntries(DAILY_SLOTS.map((name) => [name, slot(name)])) as unknown as Insertable<ResponseTimeDailyTable>,
-    ),
+    db
+      .insertInto('response_time_daily')
+      .values(Object.fromEntries(DAILY_SLOTS.map((name) => [name, slot(name)])) as unknown as Insertable<ResponseTimeDailyTable>),
     DAILY_SLOTS,
   );
   const daily = new DailyAggregates(config.reportingTimeZone);

@@ -176,11 +176,7 @@ function resolveRunId(db: Kysely<Database>, options: ResponseTimeQueryOptions): 
  * @example
  * const cells = await getResponseTimeHeatmap(db, { from, to }, { config });
  */
-export async function getResponseTimeHeatmap(
-  db: Kysely<Database>,
-  filter: ConversationFilter,
-  options: ResponseTimeQueryOptions,
-): Promise<HeatmapCell[]> {
+export async function getResponseTimeHeatmap(db: Kysely<Database>, filter: ConversationFilter, options: ResponseTimeQueryOptions): Promise<HeatmapCell[]> {
   const business = options.businessHours ?? false;
   const runId = await resolveRunId(db, options);
   let query = db
@@ -244,7 +240,11 @@ export async function listResponseTimeBreaches(
   const externalIds = new Map<number, string>();
   const ids = [...new Set(breaches.map((breach) => breach.conversationId))];
   for (let index = 0; index < ids.length; index += 500) {
-    const found = await db.selectFrom('conversations').select(['id', 'external_id']).where('id', 'in', ids.slice(index, index + 500)).execute();
+    const found = await db
+      .selectFrom('conversations')
+      .select(['id', 'external_id'])
+      .where('id', 'in', ids.slice(index, index + 500))
+      .execute();
     for (const row of found) externalIds.set(row.id, row.external_id);
   }
   return breaches.map((breach) => ({ ...breach, externalId: externalIds.get(breach.conversationId) ?? String(breach.conversationId) }));
@@ -307,7 +307,6 @@ function dailyGroupKey(groupBy: ResponseTimeGroupBy | null): (row: ResponseTimeD
   }
 }
 
-
 function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues {
   const firstResponseCalendar = unpackValues(row.first_response_ms);
   const firstResponseBusiness = unpackValues(row.first_response_business_ms);
@@ -336,9 +335,24 @@ function readFacts(db: Kysely<Database>, runId: number | undefined, filter: Conv
       .selectFrom('conversation_facts as f')
       .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
       .select([
-        'f.conversation_id', 'f.channel', 'f.start_at', 'f.agent', 'f.tags', 'f.clock_start_at', 'f.first_response_ms',
-        'f.first_response_business_ms', 'f.reply_count', 'f.reply_times_ms', 'f.reply_business_times_ms', 'f.resolution_ms',
-        'f.resolution_business_ms', 'f.is_resolved', 'f.reopen_count', 'f.unanswered', 'f.awaiting_reply_since_at', 'c.team',
+        'f.conversation_id',
+        'f.channel',
+        'f.start_at',
+        'f.agent',
+        'f.tags',
+        'f.clock_start_at',
+        'f.first_response_ms',
+        'f.first_response_business_ms',
+        'f.reply_count',
+        'f.reply_times_ms',
+        'f.reply_business_times_ms',
+        'f.resolution_ms',
+        'f.resolution_business_ms',
+        'f.is_resolved',
+        'f.reopen_count',
+        'f.unanswered',
+        'f.awaiting_reply_since_at',
+        'c.team',
       ])
       .where('f.run_id', '=', runId ?? NO_RUN);
     if (filter.from !== undefined) query = query.where('f.start_at', '>=', filter.from);
@@ -349,9 +363,23 @@ function readFacts(db: Kysely<Database>, runId: number | undefined, filter: Conv
   let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
     .selectFrom('conversation_facts')
     .select([
-      'conversation_id', 'channel', 'start_at', 'agent', 'tags', 'clock_start_at', 'first_response_ms',
-      'first_response_business_ms', 'reply_count', 'reply_times_ms', 'reply_business_times_ms', 'resolution_ms',
-      'resolution_business_ms', 'is_resolved', 'reopen_count', 'unanswered', 'awaiting_reply_since_at',
+      'conversation_id',
+      'channel',
+      'start_at',
+      'agent',
+      'tags',
+      'clock_start_at',
+      'first_response_ms',
+      'first_response_business_ms',
+      'reply_count',
+      'reply_times_ms',
+      'reply_business_times_ms',
+      'resolution_ms',
+      'resolution_business_ms',
+      'is_resolved',
+      'reopen_count',
+      'unanswered',
+      'awaiting_reply_since_at',
     ])
     .where('run_id', '=', runId ?? NO_RUN);
   if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
@@ -386,4 +414,3 @@ function groupKey(groupBy: ResponseTimeGroupBy | null, clock: ZoneClock): (row: 
       };
   }
 }
-

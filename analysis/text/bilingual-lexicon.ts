@@ -23,7 +23,10 @@ export function englishStemsOf(word: string): readonly string[] {
   let stems = stemsByWord.get(word);
   if (stems === undefined) {
     const glossary = SUPPORT_GLOSSARY[word];
-    stems = glossary !== undefined ? stemsOf([glossary]) : stemsOf((loadGlosses().get(word) ?? '').split('/').filter(isMeaning).slice(0, MAX_SENSES)).slice(0, MAX_WORDS_PER_ENTRY);
+    stems =
+      glossary !== undefined
+        ? stemsOf([glossary])
+        : stemsOf((loadGlosses().get(word) ?? '').split('/').filter(isMeaning).slice(0, MAX_SENSES)).slice(0, MAX_WORDS_PER_ENTRY);
     stemsByWord.set(word, stems);
   }
   return stems;
@@ -68,7 +71,10 @@ function isMeaning(sense: string): boolean {
 function stemsOf(senses: readonly string[]): string[] {
   const stems: string[] = [];
   for (const sense of senses) {
-    const plain = sense.replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ');
+    const plain = sense
+      .replace(/\([^)]*\)/g, ' ')
+      .replace(/\[[^\]]*\]/g, ' ')
+      .replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ');
     for (const raw of plain.toLowerCase().match(/[a-z0-9][a-z0-9'-]*/g) ?? []) {
       const word = raw.replace(/['-]+$/, '');
       if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || GLOSS_FILLERS.has(word) || /^\d+$/.test(word)) continue;

@@ -4,14 +4,7 @@ import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
 import { findFirstOccurrences } from './repeated-questions.js';
 import { hashString } from './seeded-random.js';
-import {
-  runAssignJob,
-  runFitJob,
-  type AssignJobResult,
-  type FitJobResult,
-  type PreparedChunk,
-  type QuestionSources,
-} from './topic-jobs.js';
+import { runAssignJob, runFitJob, type AssignJobResult, type FitJobResult, type PreparedChunk, type QuestionSources } from './topic-jobs.js';
 import type { TopicsConfig } from './topics-config.js';
 import type { TopicWorkerRequest, TopicWorkerResponse } from './topics-worker.js';
 
@@ -194,14 +187,7 @@ async function assignInWorkers(
   return { result: all, fit, fitMs, assignMs: Date.now() - assignStart };
 }
 
-function combine(
-  result: AssignJobResult,
-  fit: FitJobResult,
-  sample: Int32Array,
-  fitMs: number,
-  assignMs: number,
-  workers: number,
-): TopicAnalysis {
+function combine(result: AssignJobResult, fit: FitJobResult, sample: Int32Array, fitMs: number, assignMs: number, workers: number): TopicAnalysis {
   const count = result.texts.length;
   const { texts, languages, similarity } = result;
   const clusterOf = Int32Array.from(result.assignment);
@@ -308,8 +294,7 @@ function createPool(size: number): TopicWorkerPool | undefined {
       };
       worker.once('message', onMessage);
       worker.once('error', onError);
-      const transfer =
-        request.kind === 'embed' ? [request.chunk.offsets.buffer, request.chunk.hashes.buffer, request.chunk.sameAs.buffer] : [];
+      const transfer = request.kind === 'embed' ? [request.chunk.offsets.buffer, request.chunk.hashes.buffer, request.chunk.sameAs.buffer] : [];
       worker.postMessage(request, transfer as ArrayBuffer[]);
     });
   return {

@@ -57,7 +57,12 @@ export function chooseTopicCount(points: DenseVectors, options: TopicCountOption
     searches.push(clusters);
     // One restart is enough here, and few iterations for the wider searches: the merge search that follows smooths
     // over a poor local optimum, and the best level is polished at the end.
-    const start = sphericalKMeans(points, { k: clusters, random: options.random, restarts: 1, maxIterations: searches.length === 1 ? 30 : WIDER_SEARCH_ITERATIONS });
+    const start = sphericalKMeans(points, {
+      k: clusters,
+      random: options.random,
+      restarts: 1,
+      maxIterations: searches.length === 1 ? 30 : WIDER_SEARCH_ITERATIONS,
+    });
     if (start.k <= minTopics) return { clustering: start, scores: [], searches };
     if (!scoring) {
       const sample = pickSample(points.count, Math.min(points.count, options.scoringSample ?? 2000), options.random);

@@ -59,11 +59,7 @@ export interface FittedTopics {
  * @example
  * const fitted = fitTopicModel(questions.map(prepareQuestion), DEFAULT_TOPIC_MODEL_OPTIONS);
  */
-export function fitTopicModel(
-  questions: readonly PreparedQuestion[],
-  options: TopicModelOptions,
-  scaleToTotal = questions.length,
-): FittedTopics {
+export function fitTopicModel(questions: readonly PreparedQuestion[], options: TopicModelOptions, scaleToTotal = questions.length): FittedTopics {
   const random = createSeededRandom(options.seed);
   const features = questions.map((q) => extractQuestionFeatures(q.text, q.language, q.terms));
   const vocabulary = fitTfidfVocabulary(features, { minDocumentFrequency: questions.length >= 50 ? 2 : 1 });

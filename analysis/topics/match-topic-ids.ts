@@ -20,11 +20,7 @@ export interface TopicIdOptions {
  * @example
  * assignTopicIds([{ card: 1 }], [{ topicId: 7, signature: { card: 1 } }], { nextId: 8 }) // [7]
  */
-export function assignTopicIds(
-  signatures: readonly Record<string, number>[],
-  previous: readonly PreviousTopic[],
-  options: TopicIdOptions,
-): number[] {
+export function assignTopicIds(signatures: readonly Record<string, number>[], previous: readonly PreviousTopic[], options: TopicIdOptions): number[] {
   const minSimilarity = options.minSimilarity ?? 0.5;
   const pairs: { cluster: number; previous: number; similarity: number }[] = [];
   signatures.forEach((signature, cluster) => {

@@ -65,7 +65,8 @@ function mergeDescriptions(topics: readonly AnalyzedTopic[]): AnalyzedTopic {
   const ordered = [...topics].sort((a, b) => b.size - a.size);
   const size = ordered.reduce((sum, topic) => sum + topic.size, 0);
   const signature: Record<string, number> = {};
-  for (const topic of ordered) for (const [term, weight] of Object.entries(topic.signature)) signature[term] = (signature[term] ?? 0) + (weight * topic.size) / size;
+  for (const topic of ordered)
+    for (const [term, weight] of Object.entries(topic.signature)) signature[term] = (signature[term] ?? 0) + (weight * topic.size) / size;
   const norm = Math.sqrt(Object.values(signature).reduce((sum, weight) => sum + weight * weight, 0)) || 1;
   for (const term of Object.keys(signature)) signature[term] = Number((signature[term]! / norm).toFixed(6));
   const labels = [...new Set(ordered.map((topic) => topic.label))];

@@ -168,7 +168,7 @@ class HashTable {
     this.values = new Int32Array(capacity).fill(-1);
     this.mask = capacity - 1;
     for (const [key, value] of entries) {
-      let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+      let slot = (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
       while (this.values[slot] !== -1) slot = (slot + 1) & this.mask;
       this.keys[slot] = key;
       this.values[slot] = value;
@@ -177,7 +177,7 @@ class HashTable {
 
   /** The column, or -1. */
   get(key: number): number {
-    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    let slot = (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
     for (;;) {
       const value = this.values[slot]!;
       if (value === -1 || this.keys[slot] === key) return value;

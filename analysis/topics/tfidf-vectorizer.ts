@@ -88,13 +88,7 @@ export function vectorizeFeatures(features: QuestionFeatures, vocabulary: TfidfV
   return row;
 }
 
-function appendBlock(
-  hashes: Uint32Array,
-  vocabulary: Map<number, number>,
-  idf: Float32Array,
-  columns: number[],
-  values: number[],
-): number {
+function appendBlock(hashes: Uint32Array, vocabulary: Map<number, number>, idf: Float32Array, columns: number[], values: number[]): number {
   const sorted = Uint32Array.from(hashes).sort();
   let sumSquares = 0;
   for (let i = 0; i < sorted.length; ) {

@@ -11,9 +11,7 @@ export const topicColumns: ExportColumnProvider = {
   name: 'topics',
   extend: (query, context) =>
     query
-      .leftJoin('topic_assignments as tp_a', (join) =>
-        join.onRef('tp_a.conversation_id', '=', 'c.id').on('tp_a.analysis_run_id', '=', context.analysisRunId),
-      )
+      .leftJoin('topic_assignments as tp_a', (join) => join.onRef('tp_a.conversation_id', '=', 'c.id').on('tp_a.analysis_run_id', '=', context.analysisRunId))
       .leftJoin('topics as tp_t', (join) => join.onRef('tp_t.analysis_run_id', '=', 'tp_a.analysis_run_id').onRef('tp_t.topic_id', '=', 'tp_a.topic_id'))
       .select(['tp_a.topic_id as tp_topic_id', 'tp_t.label as tp_label']) as unknown as ExportQuery,
   columns: [

@@ -90,10 +90,9 @@ export function runPrepareJob(sources: QuestionSources): PreparedChunk {
       continue;
     }
     seen.set(key, i);
-    const question = prepareQuestion(
-      extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }),
-      { normalized: true },
-    );
+    const question = prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }), {
+      normalized: true,
+    });
     texts[i] = question.text;
     languages[i] = question.language;
     const features = extractQuestionFeatures(question.text, question.language, question.terms);

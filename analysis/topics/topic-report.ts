@@ -82,8 +82,7 @@ export async function listFirstResponseTimes(db: Kysely<Database>, filter: Topic
   const rows = await query.execute();
   return rows.map((row) => ({
     conversationId: row.conversationId,
-    firstResponseMs:
-      row.customerAt === null || row.agentAt === null ? null : Math.max(0, Number(row.agentAt) - Number(row.customerAt)),
+    firstResponseMs: row.customerAt === null || row.agentAt === null ? null : Math.max(0, Number(row.agentAt) - Number(row.customerAt)),
   }));
 }
 
@@ -116,7 +115,9 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
   let languageQuery = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .innerJoin('conversation_questions as q', (join) => join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'))
+    .innerJoin('conversation_questions as q', (join) =>
+      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
+    )
     .select((eb) => ['ta.topic_id', 'q.language', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
     .where('c.created_at', '>=', filter.from)
@@ -125,11 +126,7 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
   if (filter.channel !== undefined) languageQuery = languageQuery.where('c.channel', '=', filter.channel);
   const languageCounts = await languageQuery.execute();
   const previous = await countByTopic(previousFrom, filter.from);
-  const topics = await db
-    .selectFrom('topics')
-    .select(['topic_id', 'label', 'top_terms'])
-    .where('analysis_run_id', '=', runId)
-    .execute();
+  const topics = await db.selectFrom('topics').select(['topic_id', 'label', 'top_terms']).where('analysis_run_id', '=', runId).execute();
 
   const assignmentQuery = db
     .selectFrom('topic_assignments as ta')
@@ -242,4 +239,3 @@ export async function listConversationTopics(
   }
   return query.execute();
 }
-

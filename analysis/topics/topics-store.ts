@@ -38,9 +38,10 @@ export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQ
       .orderBy('m.external_id')
       .compile();
     let previous = -1;
-    for (const row of sqlite.prepare(compiled.sql).raw(true).iterate(...compiled.parameters) as Iterable<
-      [number, string, string | null, string]
-    >) {
+    for (const row of sqlite
+      .prepare(compiled.sql)
+      .raw(true)
+      .iterate(...compiled.parameters) as Iterable<[number, string, string | null, string]>) {
       if (row[0] === previous) continue;
       previous = row[0];
       questions.keys.push(row[0]);
@@ -68,15 +69,13 @@ export async function listPreviousTopics(db: Kysely<Database>, beforeRunId: numb
     .where('topics.analysis_run_id', '<', beforeRunId)
     .where('r.status', '=', 'succeeded')
     .executeTakeFirst();
-  const highestRow = await db.selectFrom('topics').select((eb) => eb.fn.max('topic_id').as('highest')).executeTakeFirst();
+  const highestRow = await db
+    .selectFrom('topics')
+    .select((eb) => eb.fn.max('topic_id').as('highest'))
+    .executeTakeFirst();
   const highestId = Number(highestRow?.highest ?? 0);
   if (!latest || latest.run === null) return { topics: [], highestId };
-  const rows = await db
-    .selectFrom('topics')
-    .select(['topic_id', 'signature'])
-    .where('analysis_run_id', '=', Number(latest.run))
-    .orderBy('topic_id')
-    .execute();
+  const rows = await db.selectFrom('topics').select(['topic_id', 'signature']).where('analysis_run_id', '=', Number(latest.run)).orderBy('topic_id').execute();
   return {
     topics: rows.map((row) => ({ topicId: row.topic_id, signature: JSON.parse(row.signature) as Record<string, number> })),
     highestId,

@@ -41,13 +41,24 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
     // Reads the redacted questions the topics step stores.
     name: 'faq',
     run: async (handle, config, runId) => {
-      const { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdSource, entries, distinctQuestions, rankingThreads, durationMs } = await computeFaqMatches(handle, config.faq, {
-        analysisRunId: runId,
-        // The same threads as the topics step, which has finished by now.
-        workers: config.topics.workers,
-      });
+      const { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdSource, entries, distinctQuestions, rankingThreads, durationMs } =
+        await computeFaqMatches(handle, config.faq, {
+          analysisRunId: runId,
+          // The same threads as the topics step, which has finished by now.
+          workers: config.topics.workers,
+        });
       // The threshold is kept in the run summary: reports group topics into missing articles with the same cut.
-      return { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdCalibrated: thresholdSource === 'calibrated' ? 1 : 0, entries, distinctQuestions, rankingThreads, durationMs };
+      return {
+        questions,
+        covered,
+        coveredAcrossLanguages,
+        coveredThreshold,
+        thresholdCalibrated: thresholdSource === 'calibrated' ? 1 : 0,
+        entries,
+        distinctQuestions,
+        rankingThreads,
+        durationMs,
+      };
     },
   },
   {
@@ -55,8 +66,15 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
     name: 'alerts',
     run: async (handle, config, runId) => {
       const result = await computeAlerts(handle, { settings: config.alerts, responseTimes: config.responseTimes }, { analysisRunId: runId });
-      for (const problem of result.eventProblems) process.stderr.write(`supportlens: events ${problem.path}${problem.line > 0 ? `:${problem.line}` : ''}: ${problem.reason}\n`);
-      return { spikes: result.spikes, targetDrops: result.targetDrops, events: result.events, eventProblems: result.eventProblems.length, durationMs: result.durationMs };
+      for (const problem of result.eventProblems)
+        process.stderr.write(`supportlens: events ${problem.path}${problem.line > 0 ? `:${problem.line}` : ''}: ${problem.reason}\n`);
+      return {
+        spikes: result.spikes,
+        targetDrops: result.targetDrops,
+        events: result.events,
+        eventProblems: result.eventProblems.length,
+        durationMs: result.durationMs,
+      };
     },
   },
 ];
@@ -85,7 +103,11 @@ const KILL_AFTER_STEP_VARIABLE = 'SUPPORTLENS_TEST_KILL_AFTER_STEP';
  * @example
  * const summary = await runAnalysis(handle, await loadConfig());
  */
-export async function runAnalysis(handle: DatabaseHandle, config: SupportlensConfig, steps: readonly AnalysisStep[] = ANALYSIS_STEPS): Promise<AnalysisRunSummary> {
+export async function runAnalysis(
+  handle: DatabaseHandle,
+  config: SupportlensConfig,
+  steps: readonly AnalysisStep[] = ANALYSIS_STEPS,
+): Promise<AnalysisRunSummary> {
   const { db } = handle;
   await markAbandonedRuns(handle.db, 'analysis_runs', 'the process ended before the run finished; the previous results were kept');
   const startedAt = Date.now();

@@ -25,7 +25,9 @@ export function demoCommand(): Command {
         if (!(await hasConversations(handle.db))) {
           if (!existsSync(join(options.dir, 'inbox'))) {
             const generated = generateDemoData({ outDir: options.dir, days: Number(options.days), seed: 1 });
-            process.stdout.write(`demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`);
+            process.stdout.write(
+              `demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`,
+            );
           }
           const summary = await runIngest(handle, { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' });
           process.stdout.write(
@@ -35,12 +37,12 @@ export function demoCommand(): Command {
           process.stdout.write(`${options.db} already holds data; nothing generated\n`);
         }
         const analysis = await runAnalysis(handle, await loadConfig());
-        process.stdout.write(`analysis run ${analysis.runId} ${analysis.status} in ${(analysis.durationMs / 1000).toFixed(1)} s${analysis.error ? `: ${analysis.error}` : ''}\n`);
+        process.stdout.write(
+          `analysis run ${analysis.runId} ${analysis.status} in ${(analysis.durationMs / 1000).toFixed(1)} s${analysis.error ? `: ${analysis.error}` : ''}\n`,
+        );
         const counts = await countConversationsByChannel(handle.db);
         for (const row of counts) process.stdout.write(`  ${row.channel}: ${row.conversations} conversations\n`);
-        process.stdout.write(
-          `database: ${options.db}\nnext: node dist/cli/main.js report response-times --group-by channel --db ${options.db}\n`,
-        );
+        process.stdout.write(`database: ${options.db}\nnext: node dist/cli/main.js report response-times --group-by channel --db ${options.db}\n`);
       } finally {
         await handle.close();
       }

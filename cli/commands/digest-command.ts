@@ -39,7 +39,8 @@ Exit codes: 0 printed (and delivered, or nothing to deliver), 1 a delivery faile
     .action(async (options: DigestCommandOptions) => {
       const config = await loadConfig(options.config);
       const zone = config.responseTimes.reportingTimeZone;
-      if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) throw new UsageError(`--as-of: "${options.asOf}" is not a date (YYYY-MM-DD)`);
+      if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf))
+        throw new UsageError(`--as-of: "${options.asOf}" is not a date (YYYY-MM-DD)`);
       let window: ReturnType<typeof digestWindow>;
       try {
         window = digestWindow(options.period, { day: options.asOf }, zone);
@@ -53,13 +54,17 @@ Exit codes: 0 printed (and delivered, or nothing to deliver), 1 a delivery faile
         if (options.dryRun || config.deliveries.destinations.every((destination) => !destination.digests.includes(options.period))) return;
         const acquired = acquireJobLock(handle, NIGHTLY_JOB);
         if (!acquired.acquired) {
-          process.stderr.write(`supportlens: not delivered: the nightly job (pid ${acquired.holder.holder_pid} on ${acquired.holder.holder_hostname}) is running; try again later\n`);
+          process.stderr.write(
+            `supportlens: not delivered: the nightly job (pid ${acquired.holder.holder_pid} on ${acquired.holder.holder_hostname}) is running; try again later\n`,
+          );
           process.exitCode = 1;
           return;
         }
         try {
           const outcomes = await runDeliveries(handle, config, { digestOnly: window, log: (line) => process.stderr.write(`supportlens: ${line}\n`) });
-          for (const outcome of outcomes) if (outcome.status === 'skipped') process.stderr.write(`supportlens: ${outcome.destination} ${outcome.kind} ${outcome.period}: already delivered (or in doubt), not sent again\n`);
+          for (const outcome of outcomes)
+            if (outcome.status === 'skipped')
+              process.stderr.write(`supportlens: ${outcome.destination} ${outcome.kind} ${outcome.period}: already delivered (or in doubt), not sent again\n`);
           if (outcomes.some((outcome) => outcome.status === 'failed' || outcome.status === 'unknown')) process.exitCode = 1;
         } finally {
           acquired.lock.release();

@@ -42,7 +42,8 @@ async function openOutput(path: string): Promise<Writable> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ENOENT') throw new EnvironmentError(`--out: the folder ${dirname(resolve(path))} does not exist: create it first, or give another path`);
-    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') throw new EnvironmentError(`--out: this user may not write ${path}: give a path in a folder you may write`);
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
+      throw new EnvironmentError(`--out: this user may not write ${path}: give a path in a folder you may write`);
     if (code === 'EISDIR') throw new EnvironmentError(`--out: ${path} is a folder: give a file name`);
     throw error;
   }

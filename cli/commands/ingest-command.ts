@@ -1,6 +1,14 @@
 import { Command, Option } from 'commander';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
-import { IngestUsageError, prepareIngest, runIngest, type IngestOptions, type IngestProgress, type IngestSummary, type PreparedIngest } from '../../ingest/run-ingest.js';
+import {
+  IngestUsageError,
+  prepareIngest,
+  runIngest,
+  type IngestOptions,
+  type IngestProgress,
+  type IngestSummary,
+  type PreparedIngest,
+} from '../../ingest/run-ingest.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError } from '../options.js';
 import { createProgressLine } from '../progress.js';
@@ -119,9 +127,7 @@ function formatSummary(summary: IngestSummary): string {
     summary.messages.read,
     summary.warnings,
   ]);
-  const lines = [
-    formatTable(['file', 'format', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'messages', 'warnings'], rows),
-  ];
+  const lines = [formatTable(['file', 'format', 'read', 'inserted', 'updated', 'unchanged', 'rejected', 'messages', 'warnings'], rows)];
   for (const file of summary.files) {
     if (file.error) lines.push(`error: ${file.path}: ${file.error}`);
     else if (file.status === 'empty') lines.push(`warning: ${file.path}: the file is empty: nothing to read`);

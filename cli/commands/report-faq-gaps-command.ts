@@ -44,7 +44,9 @@ ${METRIC_DEFINITIONS.covered}`,
         if (options.out === undefined) process.stdout.write(text);
         else {
           await writeFile(options.out, text);
-          process.stderr.write(`wrote ${report.findings.length} findings (${comparison.newSinceLast.length} new, ${comparison.goneSinceLast.length} gone since the last report) to ${options.out}\n`);
+          process.stderr.write(
+            `wrote ${report.findings.length} findings (${comparison.newSinceLast.length} new, ${comparison.goneSinceLast.length} gone since the last report) to ${options.out}\n`,
+          );
         }
       } finally {
         await handle.close();

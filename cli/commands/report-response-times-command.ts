@@ -112,31 +112,73 @@ function formatReport(report: ResponseTimeReport, format: ReportFormat): string 
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const rows = [...report.groups, report.total];
   const header = [
-    report.groupBy ?? 'group', 'conversations', 'answered', 'unanswered', 'oldest_unanswered_ms', 'waiting', 'reopened',
+    report.groupBy ?? 'group',
+    'conversations',
+    'answered',
+    'unanswered',
+    'oldest_unanswered_ms',
+    'waiting',
+    'reopened',
     ...MEASURES.flatMap(([name]) => STATISTIC_NAMES.map((statistic) => `${name}_${statistic}${statistic === 'count' ? '' : '_ms'}`)),
-    'first_response_target_met', 'first_response_target_breached', 'first_response_target_share',
-    'resolution_target_met', 'resolution_target_breached', 'resolution_target_share',
+    'first_response_target_met',
+    'first_response_target_breached',
+    'first_response_target_share',
+    'resolution_target_met',
+    'resolution_target_breached',
+    'resolution_target_share',
   ];
   if (format === 'csv') {
     return [
       csvLine(header),
       ...rows.map((group) =>
         csvLine([
-          group.key, group.conversations, group.answered, group.unanswered, round(group.oldestUnansweredAgeMs), group.waiting, group.reopened,
+          group.key,
+          group.conversations,
+          group.answered,
+          group.unanswered,
+          round(group.oldestUnansweredAgeMs),
+          group.waiting,
+          group.reopened,
           ...MEASURES.flatMap(([, pick]) => statisticValues(pick(group)).map(round)),
-          ...targetValues(group.firstResponseTarget), ...targetValues(group.resolutionTarget),
+          ...targetValues(group.firstResponseTarget),
+          ...targetValues(group.resolutionTarget),
         ] as CsvValue[]),
       ),
     ].join('');
   }
   const table = formatTable(
-    [report.groupBy ?? '', 'convs', 'answered', 'unanswered', 'oldest unanswered', 'FRT mean', 'FRT median', 'FRT p90', 'FRT p95', 'FRT met',
-      'reply median', 'reply p90', 'resolution median', 'resolution p90', 'resolved met'],
+    [
+      report.groupBy ?? '',
+      'convs',
+      'answered',
+      'unanswered',
+      'oldest unanswered',
+      'FRT mean',
+      'FRT median',
+      'FRT p90',
+      'FRT p95',
+      'FRT met',
+      'reply median',
+      'reply p90',
+      'resolution median',
+      'resolution p90',
+      'resolved met',
+    ],
     rows.map((group) => [
-      group.key, group.conversations, group.answered, group.unanswered, formatDuration(group.oldestUnansweredAgeMs),
-      formatDuration(group.firstResponse.mean), formatDuration(group.firstResponse.median), formatDuration(group.firstResponse.p90),
-      formatDuration(group.firstResponse.p95), formatShare(group.firstResponseTarget), formatDuration(group.reply.median),
-      formatDuration(group.reply.p90), formatDuration(group.resolution.median), formatDuration(group.resolution.p90),
+      group.key,
+      group.conversations,
+      group.answered,
+      group.unanswered,
+      formatDuration(group.oldestUnansweredAgeMs),
+      formatDuration(group.firstResponse.mean),
+      formatDuration(group.firstResponse.median),
+      formatDuration(group.firstResponse.p90),
+      formatDuration(group.firstResponse.p95),
+      formatShare(group.firstResponseTarget),
+      formatDuration(group.reply.median),
+      formatDuration(group.reply.p90),
+      formatDuration(group.resolution.median),
+      formatDuration(group.resolution.p90),
       formatShare(group.resolutionTarget),
     ]),
   );
@@ -182,12 +224,24 @@ function formatBreaches(breaches: ResponseTimeBreach[], format: ReportFormat): s
   if (format === 'csv') {
     return [
       csvLine(header),
-      ...breaches.map((b) => csvLine([b.externalId, b.channel, b.agent, new Date(b.startAt).toISOString(), b.kind, b.status, b.durationMs, b.targetMs, b.basis])),
+      ...breaches.map((b) =>
+        csvLine([b.externalId, b.channel, b.agent, new Date(b.startAt).toISOString(), b.kind, b.status, b.durationMs, b.targetMs, b.basis]),
+      ),
     ].join('');
   }
   if (breaches.length === 0) return 'no breaches\n';
   return `${formatTable(
     ['conversation', 'channel', 'agent', 'start', 'kind', 'status', 'took', 'target', 'basis'],
-    breaches.map((b) => [b.externalId, b.channel, b.agent, new Date(b.startAt).toISOString(), b.kind, b.status, formatDuration(b.durationMs), formatDuration(b.targetMs), b.basis]),
+    breaches.map((b) => [
+      b.externalId,
+      b.channel,
+      b.agent,
+      new Date(b.startAt).toISOString(),
+      b.kind,
+      b.status,
+      formatDuration(b.durationMs),
+      formatDuration(b.targetMs),
+      b.basis,
+    ]),
   )}\n${breaches.length} breaches\n`;
 }

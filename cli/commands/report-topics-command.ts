@@ -48,7 +48,6 @@ First response: the first public agent message minus the first customer message.
     });
 }
 
-
 function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const header = ['topic', 'label', 'conversations', 'previous', 'growth', 'median_first_response', 'unanswered', 'channels', 'languages', 'examples'];
@@ -71,7 +70,9 @@ function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
   const range = `${new Date(report.from).toISOString()} .. ${new Date(report.to).toISOString()}${report.channel ? `, channel ${report.channel}` : ''}`;
   return `topics, ${range} (analysis run ${report.analysisRunId})\n${formatTable(
     header,
-    rows.map((row) => row.map((cell, i) => (i === 8 && typeof cell === 'string' ? oneLine(cell, 100) : i === 1 && typeof cell === 'string' ? oneLine(cell, 40) : cell))),
+    rows.map((row) =>
+      row.map((cell, i) => (i === 8 && typeof cell === 'string' ? oneLine(cell, 100) : i === 1 && typeof cell === 'string' ? oneLine(cell, 40) : cell)),
+    ),
   )}\n`;
 }
 

@@ -30,7 +30,9 @@ the ingest (the unfinished file is rolled back and taken again next time).`,
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const schedule = startSchedule(handle, config, { log });
       const { cron, timeZone, inbox } = config.schedule;
-      log(`schedule "${cron}" in ${timeZone}; inbox ${resolve(inbox)}; database ${resolve(options.db)}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`);
+      log(
+        `schedule "${cron}" in ${timeZone}; inbox ${resolve(inbox)}; database ${resolve(options.db)}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`,
+      );
       let stopping: Promise<void> | undefined;
       await new Promise<void>((done) => {
         const onSignal = (signal: NodeJS.Signals): void => {

@@ -33,10 +33,15 @@ export function serveCommand(): Command {
     .option('--config <file>', 'configuration file (default ./supportlens.config.json if present)')
     .addOption(new Option('--host <address>', 'address to listen on').default(DEFAULT_HOST))
     .addOption(new Option('--port <number>', 'port to listen on (0: any free port)').default(String(DEFAULT_PORT)))
-    .option('--as-of <instant>', 'measure ages of unanswered conversations and targets still waiting up to this ISO instant, as the reports\' --as-of (a historical import: its export time; default now)')
-    .option('--schedule', 'also run the nightly job (the configuration\'s schedule section) in this process')
+    .option(
+      '--as-of <instant>',
+      "measure ages of unanswered conversations and targets still waiting up to this ISO instant, as the reports' --as-of (a historical import: its export time; default now)",
+    )
+    .option('--schedule', "also run the nightly job (the configuration's schedule section) in this process")
     .addOption(
-      new Option('--allowed-host <names>', 'other host names the dashboard is opened by, comma-separated (a proxy\'s or a DNS name)').env('SUPPORTLENS_ALLOWED_HOSTS'),
+      new Option('--allowed-host <names>', "other host names the dashboard is opened by, comma-separated (a proxy's or a DNS name)").env(
+        'SUPPORTLENS_ALLOWED_HOSTS',
+      ),
     )
     .addOption(new Option('--token <secret>', `required on a non-loopback --host (at least ${MIN_TOKEN_LENGTH} characters)`).env('SUPPORTLENS_TOKEN'))
     .addHelpText(
@@ -76,8 +81,12 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
           await writer.close();
         };
       }
-      if (!existsSync(options.db)) throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
-      const hosts = (options.allowedHost ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+      if (!existsSync(options.db))
+        throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
+      const hosts = (options.allowedHost ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
       await startDashboard({ db: options.db, config, host: options.host, port, token, hosts, beforeStop, ...(asOf === undefined ? {} : { asOf }) });
     });
 }
@@ -86,7 +95,9 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
 function listenError(error: unknown, host: string, port: number): EnvironmentError | undefined {
   switch ((error as { code?: unknown }).code) {
     case 'EADDRINUSE':
-      return new EnvironmentError(`port ${port} on ${host} is in use by another program (another supportlens serve?): stop it, or give another --port (0: any free port)`);
+      return new EnvironmentError(
+        `port ${port} on ${host} is in use by another program (another supportlens serve?): stop it, or give another --port (0: any free port)`,
+      );
     case 'EACCES':
       return new EnvironmentError(`this user may not listen on port ${port} of ${host}: give a port above 1023 with --port`);
     case 'EADDRNOTAVAIL':
@@ -126,7 +137,15 @@ export async function startDashboard(options: {
   asOf?: number;
 }): Promise<void> {
   const handle = await openDatabase({ path: options.db, readonly: true });
-  const app = await buildApp({ db: handle.db, databasePath: options.db, responseTimes: options.config.responseTimes, token: options.token, hosts: hostNames(options.host, options.hosts ?? []), logger: { level: 'warn' }, ...(options.asOf === undefined ? {} : { now: () => options.asOf! }) });
+  const app = await buildApp({
+    db: handle.db,
+    databasePath: options.db,
+    responseTimes: options.config.responseTimes,
+    token: options.token,
+    hosts: hostNames(options.host, options.hosts ?? []),
+    logger: { level: 'warn' },
+    ...(options.asOf === undefined ? {} : { now: () => options.asOf! }),
+  });
   app.addHook('onClose', async () => handle.close());
   let address: string;
   try {

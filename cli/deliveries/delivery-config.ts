@@ -10,7 +10,6 @@ export interface DestinationBase {
   alerts: boolean;
 }
 
-
 /** Email over SMTP. The password comes from `passwordEnv` (a variable's name) or `passwordFile`, never the file itself. */
 export interface EmailDestination extends DestinationBase {
   type: 'email';

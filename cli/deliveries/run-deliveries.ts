@@ -93,12 +93,8 @@ export async function runDeliveries(handle: DatabaseHandle, config: SupportlensC
     for (const period of destination.digests) {
       if (options.digestOnly && period !== options.digestOnly.period) continue;
       const key: DeliveryKey = { destination: destination.name, kind: period === 'day' ? 'digest-day' : 'digest-week', period: windows.get(period)!.label };
-      outcomes.push(await deliver(handle, [key], destination, () => digestMessage(period), { ...options, transport, log, retries: settings.retries, retryDelayMs: settings.retryDelayMs, timeoutMs: settings.timeoutMs }));
-    }
-    if (destination.alerts && fresh.length > 0) {
-      const keys = fresh.map((alert): DeliveryKey => ({ destination: destination.name, kind: 'alert', period: alert.alertId }));
       outcomes.push(
-        await deliver(handle, keys, destination, (claimed) => Promise.resolve(alertMessage(fresh.filter((alert) => claimed.has(alert.alertId)), settings.dashboardUrl)), {
+        await deliver(handle, [key], destination, () => digestMessage(period), {
           ...options,
           transport,
           log,
@@ -106,6 +102,31 @@ export async function runDeliveries(handle: DatabaseHandle, config: SupportlensC
           retryDelayMs: settings.retryDelayMs,
           timeoutMs: settings.timeoutMs,
         }),
+      );
+    }
+    if (destination.alerts && fresh.length > 0) {
+      const keys = fresh.map((alert): DeliveryKey => ({ destination: destination.name, kind: 'alert', period: alert.alertId }));
+      outcomes.push(
+        await deliver(
+          handle,
+          keys,
+          destination,
+          (claimed) =>
+            Promise.resolve(
+              alertMessage(
+                fresh.filter((alert) => claimed.has(alert.alertId)),
+                settings.dashboardUrl,
+              ),
+            ),
+          {
+            ...options,
+            transport,
+            log,
+            retries: settings.retries,
+            retryDelayMs: settings.retryDelayMs,
+            timeoutMs: settings.timeoutMs,
+          },
+        ),
       );
     }
   }
@@ -142,13 +163,17 @@ async function deliver(
     let sent: SendOutcome;
     try {
       const message = await compose(new Set(claims.map((claim) => claim.key.period)));
-      const messageId = `<${[first.kind, claims.length === 1 ? claims[0]!.key.period : claims.map((claim) => claim.key.period).join(',')].join('.').replace(/[^A-Za-z0-9.-]+/g, '-').slice(0, 120)}.${destination.name}@supportlens>`;
+      const messageId = `<${[first.kind, claims.length === 1 ? claims[0]!.key.period : claims.map((claim) => claim.key.period).join(',')]
+        .join('.')
+        .replace(/[^A-Za-z0-9.-]+/g, '-')
+        .slice(0, 120)}.${destination.name}@supportlens>`;
       sent = await options.transport(destination, { ...message, messageId }, options.timeoutMs);
     } catch (error) {
       sent = { status: 'failed', error: `could not compose or send: ${(error as Error).message}` };
     }
     if (process.env[KILL_AFTER_SEND_VARIABLE] === '1') process.kill(process.pid, 'SIGKILL');
-    for (const claim of claims) await finishDelivery(handle.db, claim.key, claim.token, { status: sent.status, error: sent.status === 'sent' ? null : sent.error });
+    for (const claim of claims)
+      await finishDelivery(handle.db, claim.key, claim.token, { status: sent.status, error: sent.status === 'sent' ? null : sent.error });
     outcome.status = sent.status;
     if (sent.status === 'sent') delete outcome.error;
     else outcome.error = sent.error;
@@ -165,7 +190,10 @@ function alertMessage(alerts: readonly StoredAlert[], dashboardUrl: string | und
   if (alerts.length > ALERTS_PER_MESSAGE) lines.push(`- and ${alerts.length - ALERTS_PER_MESSAGE} more`);
   if (dashboardUrl) lines.push('', `${dashboardUrl.replace(/\/+$/, '')}/`);
   const headline = `${strongest.kind === 'spike' ? 'spike' : 'within-target drop'} ${strongest.scopeLabel} ${strongest.periodLabel}`;
-  return { subject: `Support alert: ${headline}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}`, text: `Support alert: ${headline}\n${lines.join('\n')}\n` };
+  return {
+    subject: `Support alert: ${headline}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}`,
+    text: `Support alert: ${headline}\n${lines.join('\n')}\n`,
+  };
 }
 
 function defaultTransport(environment: NodeJS.ProcessEnv): DeliveryTransport {

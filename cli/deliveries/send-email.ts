@@ -19,7 +19,12 @@ const BEFORE_HANDOVER = new Set(['ECONNECTION', 'EDNS', 'ETLS', 'EAUTH', 'ENOAUT
  * @example
  * await sendEmail(destination, password, { subject, text, messageId }, { timeoutMs: 15_000 });
  */
-export async function sendEmail(destination: EmailDestination, password: string | undefined, message: EmailMessage, options: { timeoutMs: number }): Promise<SendOutcome> {
+export async function sendEmail(
+  destination: EmailDestination,
+  password: string | undefined,
+  message: EmailMessage,
+  options: { timeoutMs: number },
+): Promise<SendOutcome> {
   const transport = createTransport({
     host: destination.host,
     port: destination.port,
@@ -36,9 +41,15 @@ export async function sendEmail(destination: EmailDestination, password: string 
     return { status: 'sent' };
   } catch (error) {
     const failure = error as { code?: string; command?: string; responseCode?: number; message?: string };
-    const text = withoutSecrets(`SMTP ${failure.code ?? 'error'}${failure.responseCode ? ` ${failure.responseCode}` : ''}: ${failure.message ?? String(error)}`, [password]);
+    const text = withoutSecrets(
+      `SMTP ${failure.code ?? 'error'}${failure.responseCode ? ` ${failure.responseCode}` : ''}: ${failure.message ?? String(error)}`,
+      [password],
+    );
     const refused = failure.responseCode !== undefined && failure.responseCode >= 400;
-    const beforeHandover = BEFORE_HANDOVER.has(failure.code ?? '') || failure.command === 'CONN' || (failure.code === 'ETIMEDOUT' && failure.command !== 'DATA' && failure.command !== undefined);
+    const beforeHandover =
+      BEFORE_HANDOVER.has(failure.code ?? '') ||
+      failure.command === 'CONN' ||
+      (failure.code === 'ETIMEDOUT' && failure.command !== 'DATA' && failure.command !== undefined);
     return { status: refused || beforeHandover ? 'failed' : 'unknown', error: text };
   } finally {
     transport.close();

@@ -34,12 +34,20 @@ export function sendWebhook(url: string, message: WebhookMessage, options: { tim
       clearTimeout(timer);
       resolve(outcome);
     };
-    const req = request(target, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length } }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      response.on('end', () => settle(status >= 200 && status < 300 ? { status: 'sent' } : { status: 'failed', error: `the webhook answered HTTP ${status}` }));
-      response.on('error', () => settle(status >= 200 && status < 300 ? { status: 'sent' } : { status: 'failed', error: `the webhook answered HTTP ${status}` }));
-    });
+    const req = request(
+      target,
+      { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        response.on('end', () =>
+          settle(status >= 200 && status < 300 ? { status: 'sent' } : { status: 'failed', error: `the webhook answered HTTP ${status}` }),
+        );
+        response.on('error', () =>
+          settle(status >= 200 && status < 300 ? { status: 'sent' } : { status: 'failed', error: `the webhook answered HTTP ${status}` }),
+        );
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       settle(
@@ -51,7 +59,11 @@ export function sendWebhook(url: string, message: WebhookMessage, options: { tim
     req.on('finish', () => (written = true));
     req.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'error';
-      settle(written ? { status: 'unknown', error: `the webhook connection failed after the message was sent (${code})` } : { status: 'failed', error: `cannot reach the webhook (${code})` });
+      settle(
+        written
+          ? { status: 'unknown', error: `the webhook connection failed after the message was sent (${code})` }
+          : { status: 'failed', error: `cannot reach the webhook (${code})` },
+      );
     });
     req.end(body);
   });

@@ -75,7 +75,12 @@ export const DEMO_TOPICS: DemoTopic[] = [
           'Why is my ETH withdrawal still processing?',
           'Coins I sent out of my account never showed up at the destination',
         ],
-        zh: ['我的USDT提币（TRC20）三个小时还没到账，交易哈希 {tx}', '提币显示成功但是钱包没有收到', '提现一直在处理中怎么办？', '提幣顯示成功但是錢包沒有收到'],
+        zh: [
+          '我的USDT提币（TRC20）三个小时还没到账，交易哈希 {tx}',
+          '提币显示成功但是钱包没有收到',
+          '提现一直在处理中怎么办？',
+          '提幣顯示成功但是錢包沒有收到',
+        ],
         answersEn: [
           'The withdrawal is confirmed on chain; TRC20 transfers need 20 confirmations, about 1 minute.',
           'Your withdrawal was held for a security review and has now been released.',
@@ -90,9 +95,16 @@ export const DEMO_TOPICS: DemoTopic[] = [
     weight: 12,
     groups: [
       {
-        en: ['I deposited 500 USDT via ERC20 two hours ago and it is not credited', 'Deposit not showing in my balance, tx hash {tx}', 'Sent ETH to the wrong network, can you recover it?'],
+        en: [
+          'I deposited 500 USDT via ERC20 two hours ago and it is not credited',
+          'Deposit not showing in my balance, tx hash {tx}',
+          'Sent ETH to the wrong network, can you recover it?',
+        ],
         zh: ['充值500 USDT两个小时了还没到账', '充币没有到账，哈希是 {tx}'],
-        answersEn: ['ERC20 deposits are credited after 12 confirmations; yours is now credited.', 'Deposits sent on an unsupported network can be recovered for a fee of 50 USDT.'],
+        answersEn: [
+          'ERC20 deposits are credited after 12 confirmations; yours is now credited.',
+          'Deposits sent on an unsupported network can be recovered for a fee of 50 USDT.',
+        ],
         answersZh: ['ERC20 充值需要12个区块确认，您的充值现已到账。'],
         answeredBy: 'deposit-not-credited',
       },
@@ -103,7 +115,11 @@ export const DEMO_TOPICS: DemoTopic[] = [
     weight: 10,
     groups: [
       {
-        en: ['What is the trading fee for spot trades?', 'Why was I charged more fees than expected on my trade?', 'What is the withdrawal fee for USDT on TRC20?'],
+        en: [
+          'What is the trading fee for spot trades?',
+          'Why was I charged more fees than expected on my trade?',
+          'What is the withdrawal fee for USDT on TRC20?',
+        ],
         zh: ['现货交易手续费是多少？', 'USDT TRC20 提币手续费是多少？'],
         answersEn: ['The spot trading fee is now 0.2% maker and 0.2% taker; the USDT TRC20 withdrawal fee is 1 USDT.'],
         answersZh: ['现货交易手续费现为 0.2%，USDT TRC20 提币手续费为 1 USDT。'],
@@ -137,7 +153,11 @@ export const DEMO_TOPICS: DemoTopic[] = [
     weight: 6,
     groups: [
       {
-        en: ['My stop loss did not trigger when the price crashed', 'My order filled at a much worse price than shown', 'I want to dispute a trade executed during the outage'],
+        en: [
+          'My stop loss did not trigger when the price crashed',
+          'My order filled at a much worse price than shown',
+          'I want to dispute a trade executed during the outage',
+        ],
         zh: ['价格暴跌时我的止损没有触发', '成交价格和显示的不一样'],
         answersEn: ['Stop orders trigger on the last traded price, not the mark price; we have escalated your case to the trading desk.'],
         answersZh: ['止损单按最新成交价触发，我们已将您的问题提交交易团队。'],
@@ -188,14 +208,70 @@ export interface DemoFaqEntry {
 
 /** Current, outdated (fees: agents now say 0.2%), and never asked about (margin, API keys). No entry covers NOVA. */
 export const DEMO_FAQ: DemoFaqEntry[] = [
-  { id: 'kyc-time', title: 'How long does identity verification take?', body: 'Identity verification (KYC) usually takes up to 24 hours. Upload a clear passport or ID card and a selfie.', tags: ['kyc', 'verification'], language: 'en', updatedAt: '2024-01-10' },
-  { id: 'kyc-time-zh', title: '身份认证需要多长时间？', body: '身份认证通常在24小时内完成，请上传清晰的护照或身份证以及自拍照。', tags: ['kyc'], language: 'zh', updatedAt: '2024-01-10' },
-  { id: 'withdrawal-not-arrived', title: 'My withdrawal has not arrived', body: 'Withdrawals need network confirmations: TRC20 needs 20 confirmations, ERC20 needs 12. Check the TXID in a block explorer. Large withdrawals may be held for a security review.', tags: ['withdrawal'], language: 'en', updatedAt: '2024-02-01' },
-  { id: 'deposit-not-credited', title: 'My deposit is not credited', body: 'Deposits are credited after 12 confirmations on ERC20 and 20 on TRC20. Deposits on an unsupported network can be recovered for a fee.', tags: ['deposit'], language: 'en', updatedAt: '2024-02-01' },
-  { id: 'trading-fees', title: 'What are the trading and withdrawal fees?', body: 'The spot trading fee is 0.1% maker and 0.1% taker. The USDT TRC20 withdrawal fee is 1 USDT.', tags: ['fees'], language: 'en', updatedAt: '2023-06-01' },
-  { id: 'reset-2fa', title: 'How do I reset two-factor authentication (2FA)?', body: 'Open Security, choose "Reset 2FA" and upload a selfie holding your ID. Review takes 48 hours.', tags: ['2fa', 'security'], language: 'en', updatedAt: '2024-03-01' },
-  { id: 'margin-guide', title: 'How does cross margin work?', body: 'Cross margin shares your balance across all positions to avoid liquidation.', tags: ['margin'], language: 'en', updatedAt: '2023-01-01' },
-  { id: 'api-keys', title: 'How do I create an API key?', body: 'Go to Account, API Management, and create a key with read or trade permissions.', tags: ['api'], language: 'en', updatedAt: '2023-01-01' },
+  {
+    id: 'kyc-time',
+    title: 'How long does identity verification take?',
+    body: 'Identity verification (KYC) usually takes up to 24 hours. Upload a clear passport or ID card and a selfie.',
+    tags: ['kyc', 'verification'],
+    language: 'en',
+    updatedAt: '2024-01-10',
+  },
+  {
+    id: 'kyc-time-zh',
+    title: '身份认证需要多长时间？',
+    body: '身份认证通常在24小时内完成，请上传清晰的护照或身份证以及自拍照。',
+    tags: ['kyc'],
+    language: 'zh',
+    updatedAt: '2024-01-10',
+  },
+  {
+    id: 'withdrawal-not-arrived',
+    title: 'My withdrawal has not arrived',
+    body: 'Withdrawals need network confirmations: TRC20 needs 20 confirmations, ERC20 needs 12. Check the TXID in a block explorer. Large withdrawals may be held for a security review.',
+    tags: ['withdrawal'],
+    language: 'en',
+    updatedAt: '2024-02-01',
+  },
+  {
+    id: 'deposit-not-credited',
+    title: 'My deposit is not credited',
+    body: 'Deposits are credited after 12 confirmations on ERC20 and 20 on TRC20. Deposits on an unsupported network can be recovered for a fee.',
+    tags: ['deposit'],
+    language: 'en',
+    updatedAt: '2024-02-01',
+  },
+  {
+    id: 'trading-fees',
+    title: 'What are the trading and withdrawal fees?',
+    body: 'The spot trading fee is 0.1% maker and 0.1% taker. The USDT TRC20 withdrawal fee is 1 USDT.',
+    tags: ['fees'],
+    language: 'en',
+    updatedAt: '2023-06-01',
+  },
+  {
+    id: 'reset-2fa',
+    title: 'How do I reset two-factor authentication (2FA)?',
+    body: 'Open Security, choose "Reset 2FA" and upload a selfie holding your ID. Review takes 48 hours.',
+    tags: ['2fa', 'security'],
+    language: 'en',
+    updatedAt: '2024-03-01',
+  },
+  {
+    id: 'margin-guide',
+    title: 'How does cross margin work?',
+    body: 'Cross margin shares your balance across all positions to avoid liquidation.',
+    tags: ['margin'],
+    language: 'en',
+    updatedAt: '2023-01-01',
+  },
+  {
+    id: 'api-keys',
+    title: 'How do I create an API key?',
+    body: 'Go to Account, API Management, and create a key with read or trade permissions.',
+    tags: ['api'],
+    language: 'en',
+    updatedAt: '2023-01-01',
+  },
 ];
 
 /**

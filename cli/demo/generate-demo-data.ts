@@ -122,7 +122,14 @@ export function generateDemoData(options: DemoDataOptions): DemoDataSummary {
       volatility.push({ day: date, volume: Math.round(spike * 100) / 100, grewTopics: [...VOLATILITY_TOPICS] });
       const grown = topics.filter((t) => VOLATILITY_TOPICS.includes(t.key));
       for (let i = 0; i < Math.round(chats * VOLATILITY_EXTRA_SHARE); i++) {
-        const { record, group } = buildConversation(volatilityRandom, { id: `chat-${date}-v${i + 1}`, channel: 'chat', dayStart, topics: grown, spike, weekend });
+        const { record, group } = buildConversation(volatilityRandom, {
+          id: `chat-${date}-v${i + 1}`,
+          channel: 'chat',
+          dayStart,
+          topics: grown,
+          spike,
+          weekend,
+        });
         plant(record, group);
         lines.push(JSON.stringify(record));
         conversations += 1;
@@ -214,7 +221,7 @@ function buildConversation(
   const chinese = random() < 0.35;
   // Incoming volume peaks in the exchange's daytime (UTC+8) and in US evening hours.
   const hour = random() < 0.7 ? 1 + random() * 13 : random() * 24;
-  const start = context.dayStart + Math.floor(hour * HOUR + random() * HOUR) % (24 * HOUR);
+  const start = context.dayStart + (Math.floor(hour * HOUR + random() * HOUR) % (24 * HOUR));
   const customer = `cust-${Math.floor(random() * 5000)}`;
   const agent = pick(random, AGENTS);
   const question = fill(random, pick(random, chinese ? group.zh : group.en));
@@ -227,7 +234,13 @@ function buildConversation(
   const isEmail = context.channel === 'email';
   if (!isEmail && context.channel === 'chat') {
     clock += 2_000;
-    messages.push({ id: 'm2', author_role: 'bot', author_id: 'assistant', created_at: at(), body: chinese ? '您好，我是智能助手，正在为您转接人工客服。' : "Hi! I'm the assistant, connecting you to an agent." });
+    messages.push({
+      id: 'm2',
+      author_role: 'bot',
+      author_id: 'assistant',
+      created_at: at(),
+      body: chinese ? '您好，我是智能助手，正在为您转接人工客服。' : "Hi! I'm the assistant, connecting you to an agent.",
+    });
   }
   const hourUtc = new Date(clock).getUTCHours();
   const inShift = hourUtc >= SHIFT_START_UTC && hourUtc < SHIFT_END_UTC;
@@ -241,13 +254,26 @@ function buildConversation(
     if (context.weekend) wait *= 1.3;
     clock += Math.round(wait);
     if (isEmail && random() < 0.3) {
-      messages.push({ id: `m${messages.length + 1}`, author_role: 'agent', author_id: agent, created_at: at(), body: `Checked the ledger, escalating to finance (${topic.key}).`, internal: true });
+      messages.push({
+        id: `m${messages.length + 1}`,
+        author_role: 'agent',
+        author_id: agent,
+        created_at: at(),
+        body: `Checked the ledger, escalating to finance (${topic.key}).`,
+        internal: true,
+      });
       clock += Math.round(random() * 20 * MINUTE);
     }
     messages.push({ id: `m${messages.length + 1}`, author_role: 'agent', author_id: agent, created_at: at(), body: answer });
     if (random() < 0.4) {
       clock += Math.round((isEmail ? 2 * HOUR : 2 * MINUTE) * (0.5 + random()));
-      messages.push({ id: `m${messages.length + 1}`, author_role: 'customer', author_id: customer, created_at: at(), body: chinese ? '好的，谢谢！' : 'Thanks, that helped.' });
+      messages.push({
+        id: `m${messages.length + 1}`,
+        author_role: 'customer',
+        author_id: customer,
+        created_at: at(),
+        body: chinese ? '好的，谢谢！' : 'Thanks, that helped.',
+      });
     }
   }
   const events: { type: string; created_at: string }[] = [];
@@ -259,7 +285,13 @@ function buildConversation(
     events.push({ type: 'resolved', created_at: resolvedAt });
     if (random() < 0.06) {
       clock += Math.round((1 + random() * 20) * HOUR);
-      messages.push({ id: `m${messages.length + 1}`, author_role: 'customer', author_id: customer, created_at: at(), body: chinese ? '问题还是没有解决' : 'It happened again, please reopen.' });
+      messages.push({
+        id: `m${messages.length + 1}`,
+        author_role: 'customer',
+        author_id: customer,
+        created_at: at(),
+        body: chinese ? '问题还是没有解决' : 'It happened again, please reopen.',
+      });
       events.push({ type: 'reopened', created_at: at() });
       clock += Math.round((0.5 + random() * 3) * HOUR);
       messages.push({ id: `m${messages.length + 1}`, author_role: 'agent', author_id: agent, created_at: at(), body: answer });

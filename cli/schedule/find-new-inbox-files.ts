@@ -107,7 +107,10 @@ export async function findNewInboxFiles(
       scan.failing.push(recordFailure(failing.get(file.path), { path: file.path, error: message, signature: file.signature }));
     }
   }
-  const known = await listLoadedFileHashes(handle.db, hashed.map((file) => file.sha256));
+  const known = await listLoadedFileHashes(
+    handle.db,
+    hashed.map((file) => file.sha256),
+  );
   const seen = new Set<string>();
   for (const file of hashed) {
     if (known.has(file.sha256)) scan.known += 1;

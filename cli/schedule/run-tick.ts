@@ -86,11 +86,16 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
   if (!acquired.acquired) {
     const { holder } = acquired;
     const message = `another run holds the lock: pid ${holder.holder_pid} on ${holder.holder_hostname} since ${new Date(holder.acquired_at).toISOString()}`;
-    return { ...(await skipped(handle, config, options, message)), heldBy: { pid: holder.holder_pid, hostname: holder.holder_hostname, since: holder.acquired_at } };
+    return {
+      ...(await skipped(handle, config, options, message)),
+      heldBy: { pid: holder.holder_pid, hostname: holder.holder_hostname, since: holder.acquired_at },
+    };
   }
   const { lock } = acquired;
   if (lock.tookOverFrom) {
-    log(`took over the lock of pid ${lock.tookOverFrom.holder_pid} on ${lock.tookOverFrom.holder_hostname} (dead or not refreshed since ${new Date(lock.tookOverFrom.heartbeat_at).toISOString()})`);
+    log(
+      `took over the lock of pid ${lock.tookOverFrom.holder_pid} on ${lock.tookOverFrom.holder_hostname} (dead or not refreshed since ${new Date(lock.tookOverFrom.heartbeat_at).toISOString()})`,
+    );
   }
   const stopHeartbeat = startHeartbeat(lock, options.lock?.heartbeatIntervalMs, () => log('warning: the job lock was taken over by another process'));
   const stages: TickStages = { ...DEFAULT_STAGES, ...options.stages };
@@ -131,12 +136,30 @@ async function skipped(handle: DatabaseHandle, config: SupportlensConfig, option
   return {
     status: 'skipped',
     attempts: [
-      { jobRunId, attempt: 1, status: 'skipped', files: [], waiting: [], inboxMissing: false, ingestRunId: null, analysisRunId: null, records: emptyRecords(), error: message, deliveries: [] },
+      {
+        jobRunId,
+        attempt: 1,
+        status: 'skipped',
+        files: [],
+        waiting: [],
+        inboxMissing: false,
+        ingestRunId: null,
+        analysisRunId: null,
+        records: emptyRecords(),
+        error: message,
+        deliveries: [],
+      },
     ],
   };
 }
 
-async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, stages: TickStages, attempt: number, options: RunTickOptions): Promise<JobAttempt> {
+async function runAttempt(
+  handle: DatabaseHandle,
+  config: SupportlensConfig,
+  stages: TickStages,
+  attempt: number,
+  options: RunTickOptions,
+): Promise<JobAttempt> {
   const { db } = handle;
   const jobRunId = await insertJobRun(db, { ...jobRunIdentity(config, options.trigger, attempt, Date.now()), status: 'running' });
   const outcome: JobAttempt = {
@@ -169,7 +192,11 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     } else if (scan.newFiles.length === 0 && !(await isAnalysisBehind(handle))) outcome.status = 'succeeded';
     else {
       if (scan.newFiles.length > 0) {
-        ingest = await stages.ingest(handle, { paths: scan.newFiles.map((file) => file.path), timezone: config.schedule.sourceTimeZone, signal: options.signal });
+        ingest = await stages.ingest(handle, {
+          paths: scan.newFiles.map((file) => file.path),
+          timezone: config.schedule.sourceTimeZone,
+          signal: options.signal,
+        });
         outcome.ingestRunId = ingest.runId;
         outcome.records = { read: ingest.records.read, inserted: ingest.records.inserted, updated: ingest.records.updated, rejected: ingest.records.rejected };
       }
@@ -223,27 +250,29 @@ async function runAttempt(handle: DatabaseHandle, config: SupportlensConfig, sta
     }
   }
   await updateJobRun(db, jobRunId, {
-      finished_at: Date.now(),
-      status: outcome.status,
-      files: JSON.stringify(outcome.files),
-      files_count: outcome.files.length,
-      files_waiting: outcome.waiting.length,
-      records_read: outcome.records.read,
-      records_inserted: outcome.records.inserted,
-      records_updated: outcome.records.updated,
-      records_rejected: outcome.records.rejected,
-      ingest_run_id: outcome.ingestRunId,
-      analysis_run_id: outcome.analysisRunId,
-      summary: JSON.stringify({
-        waiting: outcome.waiting,
-        unreadable: scan?.unreadable ?? [],
-        failing,
-        ingest: ingest ? { status: ingest.status, records: ingest.records, messages: ingest.messages, warnings: ingest.warnings, durationMs: ingest.durationMs } : null,
-        analysis: analysis ? { status: analysis.status, analyses: analysis.analyses, durationMs: analysis.durationMs } : null,
-        deliveries: outcome.deliveries,
-        ...(outcome.deliveryError ? { deliveryError: outcome.deliveryError } : {}),
-      }),
-      error: outcome.error?.slice(0, 10_000) ?? null,
+    finished_at: Date.now(),
+    status: outcome.status,
+    files: JSON.stringify(outcome.files),
+    files_count: outcome.files.length,
+    files_waiting: outcome.waiting.length,
+    records_read: outcome.records.read,
+    records_inserted: outcome.records.inserted,
+    records_updated: outcome.records.updated,
+    records_rejected: outcome.records.rejected,
+    ingest_run_id: outcome.ingestRunId,
+    analysis_run_id: outcome.analysisRunId,
+    summary: JSON.stringify({
+      waiting: outcome.waiting,
+      unreadable: scan?.unreadable ?? [],
+      failing,
+      ingest: ingest
+        ? { status: ingest.status, records: ingest.records, messages: ingest.messages, warnings: ingest.warnings, durationMs: ingest.durationMs }
+        : null,
+      analysis: analysis ? { status: analysis.status, analyses: analysis.analyses, durationMs: analysis.durationMs } : null,
+      deliveries: outcome.deliveries,
+      ...(outcome.deliveryError ? { deliveryError: outcome.deliveryError } : {}),
+    }),
+    error: outcome.error?.slice(0, 10_000) ?? null,
   });
   return outcome;
 }
@@ -292,7 +321,10 @@ function emptyRecords(): JobAttempt['records'] {
 export function describeAttempt(outcome: JobAttempt): string {
   if (outcome.inboxMissing) return `run ${outcome.jobRunId} (attempt ${outcome.attempt}) ${outcome.status}: ${outcome.error}`;
   const parts = [`${outcome.files.length} new file${outcome.files.length === 1 ? '' : 's'}`];
-  if (outcome.files.length > 0) parts.push(`${outcome.records.read} records read (${outcome.records.inserted} inserted, ${outcome.records.updated} updated, ${outcome.records.rejected} rejected)`);
+  if (outcome.files.length > 0)
+    parts.push(
+      `${outcome.records.read} records read (${outcome.records.inserted} inserted, ${outcome.records.updated} updated, ${outcome.records.rejected} rejected)`,
+    );
   if (outcome.waiting.length > 0) parts.push(`${outcome.waiting.length} still being written, left for the next tick`);
   const error = outcome.error ? `; ${outcome.error}` : '';
   return `run ${outcome.jobRunId} (attempt ${outcome.attempt}) ${outcome.status}: ${parts.join(', ')}${error}`;

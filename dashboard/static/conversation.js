@@ -32,7 +32,12 @@
     fact(facts, 'Language', d.language || '\u2014', 'language');
     fact(facts, 'Satisfaction', d.csat || '\u2014', 'csat');
     if (d.facts) {
-      fact(facts, 'First response', d.facts.unanswered ? 'unanswered for ' + C.formatDuration(d.facts.unansweredAgeMs) : C.formatDuration(d.facts.firstResponseMs), 'first-response');
+      fact(
+        facts,
+        'First response',
+        d.facts.unanswered ? 'unanswered for ' + C.formatDuration(d.facts.unansweredAgeMs) : C.formatDuration(d.facts.firstResponseMs),
+        'first-response',
+      );
       fact(facts, 'Replies', String(d.facts.replyCount), 'replies');
       fact(facts, 'Resolution', C.formatDuration(d.facts.resolutionMs), 'resolution');
       fact(facts, 'Reopened', String(d.facts.reopenCount), 'reopened');
@@ -48,8 +53,21 @@
     breaches.replaceChildren();
     if (d.breaches.length === 0) breaches.appendChild(C.el('p', 'No target breached.', 'empty'));
     d.breaches.forEach(function (b) {
-      breaches.appendChild(C.el('p', (b.kind === 'first_response' ? 'First response' : 'Resolution') + ': ' +
-        (b.status === 'waiting' ? 'still waiting after ' : 'took ') + C.formatDuration(b.durationMs) + ', target ' + C.formatDuration(b.targetMs) + ' (' + b.basis + ' time)', 'breach'));
+      breaches.appendChild(
+        C.el(
+          'p',
+          (b.kind === 'first_response' ? 'First response' : 'Resolution') +
+            ': ' +
+            (b.status === 'waiting' ? 'still waiting after ' : 'took ') +
+            C.formatDuration(b.durationMs) +
+            ', target ' +
+            C.formatDuration(b.targetMs) +
+            ' (' +
+            b.basis +
+            ' time)',
+          'breach',
+        ),
+      );
     });
 
     var links = document.getElementById('conversation-links');
@@ -68,7 +86,9 @@
     var faq = C.el('dd');
     if (d.faq) {
       faq.appendChild(C.listLink(d.faq.entryId + (d.faq.title ? ': ' + d.faq.title : ''), { from: range.from, to: range.to }, { faq_entry: d.faq.entryId }));
-      faq.appendChild(document.createTextNode(' score ' + (Math.round(d.faq.score * 1000) / 1000) + (d.faq.covered ? ' (covered)' : ' (not covered)') + ' \u00b7 '));
+      faq.appendChild(
+        document.createTextNode(' score ' + Math.round(d.faq.score * 1000) / 1000 + (d.faq.covered ? ' (covered)' : ' (not covered)') + ' \u00b7 '),
+      );
       var finding = C.el('a', 'FAQ gaps');
       finding.href = '/faq-gaps?from=' + range.from + '&to=' + range.to;
       faq.appendChild(finding);
@@ -82,11 +102,18 @@
     var items = [];
     if (d.facts) {
       items.push({ at: d.facts.startAt, text: 'Start' });
-      if (d.facts.firstResponseAt !== null) items.push({ at: d.facts.firstResponseAt, text: 'First response after ' + C.formatDuration(d.facts.firstResponseMs) });
+      if (d.facts.firstResponseAt !== null)
+        items.push({ at: d.facts.firstResponseAt, text: 'First response after ' + C.formatDuration(d.facts.firstResponseMs) });
     }
-    if (d.facts) d.facts.replyTimesMs.forEach(function (ms, index) { items.push({ at: null, text: 'Reply ' + (index + 1) + ' after ' + C.formatDuration(ms) }); });
+    if (d.facts)
+      d.facts.replyTimesMs.forEach(function (ms, index) {
+        items.push({ at: null, text: 'Reply ' + (index + 1) + ' after ' + C.formatDuration(ms) });
+      });
     d.events.forEach(function (e) {
-      items.push({ at: e.at, text: (e.kind === 'resolved' ? 'Resolved' : e.kind === 'reopened' ? 'Reopened' : 'Assigned') + (e.actor ? ' by ' + e.actor : '') });
+      items.push({
+        at: e.at,
+        text: (e.kind === 'resolved' ? 'Resolved' : e.kind === 'reopened' ? 'Reopened' : 'Assigned') + (e.actor ? ' by ' + e.actor : ''),
+      });
     });
     if (d.facts && d.facts.unanswered) items.push({ at: d.asOf, text: 'Still unanswered at the as-of time' });
     items.forEach(function (item) {

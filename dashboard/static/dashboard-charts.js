@@ -85,20 +85,25 @@
   /** The API route of this page with the page's own query string (the filter lives in the URL). */
   function fetchApi(path) {
     var status = document.getElementById('status');
-    return fetch(path + window.location.search, { headers: { accept: 'application/json' } }).then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok) throw new Error(body && body.message ? body.message : 'HTTP ' + response.status);
-        return body;
-      });
-    }).then(function (body) {
-      status.textContent = '';
-      status.dataset.state = 'ready';
-      return body;
-    }, function (error) {
-      status.textContent = 'Could not load the data: ' + error.message;
-      status.dataset.state = 'error';
-      throw error;
-    });
+    return fetch(path + window.location.search, { headers: { accept: 'application/json' } })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) throw new Error(body && body.message ? body.message : 'HTTP ' + response.status);
+          return body;
+        });
+      })
+      .then(
+        function (body) {
+          status.textContent = '';
+          status.dataset.state = 'ready';
+          return body;
+        },
+        function (error) {
+          status.textContent = 'Could not load the data: ' + error.message;
+          status.dataset.state = 'error';
+          throw error;
+        },
+      );
   }
 
   /**

@@ -7,8 +7,15 @@
   }
 
   function describeDrift(drift) {
-    return drift.kind + ': agents say ' + drift.agentsSay + ' (' + drift.replies + ' replies), ' +
-      (drift.entrySays ? 'the entry says ' + drift.entrySays.join(', ') : 'the entry does not');
+    return (
+      drift.kind +
+      ': agents say ' +
+      drift.agentsSay +
+      ' (' +
+      drift.replies +
+      ' replies), ' +
+      (drift.entrySays ? 'the entry says ' + drift.entrySays.join(', ') : 'the entry does not')
+    );
   }
 
   /** The conversations behind a finding: its topics (and, for TRANSLATE, the language to translate into). */
@@ -22,9 +29,18 @@
 
   C.fetchApi('/api/faq-gaps').then(function (data) {
     if (data.analysisRunId === null) document.getElementById('status').textContent = 'No FAQ matches yet: run "supportlens analyze" with FAQ entries ingested.';
-    document.getElementById('comparison').textContent = data.comparedWithReport === null
-      ? 'No saved report to compare with: every finding is new.'
-      : 'Compared with saved report ' + data.comparedWithReport + ': ' + data.findings.filter(function (f) { return f.status === 'new'; }).length + ' new, ' + data.goneSinceLastReport.length + ' gone.';
+    document.getElementById('comparison').textContent =
+      data.comparedWithReport === null
+        ? 'No saved report to compare with: every finding is new.'
+        : 'Compared with saved report ' +
+          data.comparedWithReport +
+          ': ' +
+          data.findings.filter(function (f) {
+            return f.status === 'new';
+          }).length +
+          ' new, ' +
+          data.goneSinceLastReport.length +
+          ' gone.';
     if (data.findings.length === 0) {
       C.emptyState('chart-findings', 'No findings for this range and filter.');
       C.emptyState('finding-table', 'No findings for this range and filter.');
@@ -33,16 +49,64 @@
     }
     // The chart shows the first 20 findings in the table's order, top to bottom, numbered as the table is.
     var top = data.findings.slice(0, 20);
-    C.chart('chart-findings', 'bar', top.map(function (f, index) { return '#' + (index + 1) + ' ' + f.verdict + ': ' + f.title; }), [
-      { label: 'conversations', data: top.map(function (f) { return f.conversations; }) },
-    ], { indexAxis: 'y', scales: { x: { beginAtZero: true } } });
-    C.fillTable(document.getElementById('finding-table'),
-      ['#', 'Verdict', 'Status', 'Priority', 'Title', 'Languages', 'Conversations', 'Previous', 'Growth', 'Covered', 'Mean score', 'Median first response', 'Entry', 'Entry last changed', 'Nearest entry', 'Summary'],
-      data.findings, function (f) {
-        return ['#' + (data.findings.indexOf(f) + 1), f.verdict, f.status, String(Math.round(f.priority * 100) / 100), f.title, f.languages.join(', '), findingLink(f, data), f.previousConversations,
-          f.growth === null ? '\u2014' : C.formatShare(f.growth), C.formatShare(f.coveredShare), f.meanScore === null ? '\u2014' : String(Math.round(f.meanScore * 1000) / 1000),
-          C.formatDuration(f.medianHandlingMs), f.entryId || '\u2014', day(f.entryUpdatedAt), f.nearestEntryId || '\u2014', f.summary];
-      });
+    C.chart(
+      'chart-findings',
+      'bar',
+      top.map(function (f, index) {
+        return '#' + (index + 1) + ' ' + f.verdict + ': ' + f.title;
+      }),
+      [
+        {
+          label: 'conversations',
+          data: top.map(function (f) {
+            return f.conversations;
+          }),
+        },
+      ],
+      { indexAxis: 'y', scales: { x: { beginAtZero: true } } },
+    );
+    C.fillTable(
+      document.getElementById('finding-table'),
+      [
+        '#',
+        'Verdict',
+        'Status',
+        'Priority',
+        'Title',
+        'Languages',
+        'Conversations',
+        'Previous',
+        'Growth',
+        'Covered',
+        'Mean score',
+        'Median first response',
+        'Entry',
+        'Entry last changed',
+        'Nearest entry',
+        'Summary',
+      ],
+      data.findings,
+      function (f) {
+        return [
+          '#' + (data.findings.indexOf(f) + 1),
+          f.verdict,
+          f.status,
+          String(Math.round(f.priority * 100) / 100),
+          f.title,
+          f.languages.join(', '),
+          findingLink(f, data),
+          f.previousConversations,
+          f.growth === null ? '\u2014' : C.formatShare(f.growth),
+          C.formatShare(f.coveredShare),
+          f.meanScore === null ? '\u2014' : String(Math.round(f.meanScore * 1000) / 1000),
+          C.formatDuration(f.medianHandlingMs),
+          f.entryId || '\u2014',
+          day(f.entryUpdatedAt),
+          f.nearestEntryId || '\u2014',
+          f.summary,
+        ];
+      },
+    );
     var examples = document.getElementById('finding-examples');
     examples.replaceChildren();
     data.findings.forEach(function (f, index) {
@@ -54,7 +118,9 @@
       if (f.keyTerms.length > 0) details.appendChild(C.el('p', 'Key terms: ' + f.keyTerms.join(', ')));
       if (f.drift.length > 0) {
         var drift = C.el('ul', null, 'drift');
-        f.drift.forEach(function (d) { drift.appendChild(C.el('li', describeDrift(d), 'customer-text')); });
+        f.drift.forEach(function (d) {
+          drift.appendChild(C.el('li', describeDrift(d), 'customer-text'));
+        });
         details.appendChild(C.el('p', 'What agents answer that the entry does not say:'));
         details.appendChild(drift);
       }

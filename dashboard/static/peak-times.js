@@ -5,9 +5,13 @@
 
   function heatmap(table, cells, value, format, range) {
     var max = 0;
-    cells.forEach(function (cell) { if (cell[value] !== null && cell[value] > max) max = cell[value]; });
+    cells.forEach(function (cell) {
+      if (cell[value] !== null && cell[value] > max) max = cell[value];
+    });
     var byKey = {};
-    cells.forEach(function (cell) { byKey[cell.weekday + ':' + cell.hour] = cell; });
+    cells.forEach(function (cell) {
+      byKey[cell.weekday + ':' + cell.hour] = cell;
+    });
     var hours = [];
     for (var h = 0; h < 24; h += 1) hours.push(h);
     C.fillTable(table, [''].concat(hours.map(String)), WEEKDAYS, function (name) {
@@ -16,7 +20,7 @@
     var rows = table.querySelectorAll('tbody tr');
     WEEKDAYS.forEach(function (_name, index) {
       hours.forEach(function (hour) {
-        var cell = byKey[(index + 1) + ':' + hour];
+        var cell = byKey[index + 1 + ':' + hour];
         var v = cell ? cell[value] : null;
         var td = C.el('td', null, 'cell');
         if (v !== null && cell.conversations > 0) td.appendChild(C.listLink(format(v), range, { weekday: index + 1, hour: hour }));
@@ -32,8 +36,12 @@
   C.fetchApi('/api/peak-times').then(function (data) {
     var perHour = [];
     for (var h = 0; h < 24; h += 1) perHour.push(0);
-    data.cells.forEach(function (cell) { perHour[cell.hour] += cell.conversations; });
-    var total = perHour.reduce(function (a, b) { return a + b; }, 0);
+    data.cells.forEach(function (cell) {
+      perHour[cell.hour] += cell.conversations;
+    });
+    var total = perHour.reduce(function (a, b) {
+      return a + b;
+    }, 0);
     if (total === 0) {
       C.emptyState('chart-hours', 'No conversations in this range.');
       C.emptyState('heatmap-volume', 'No conversations in this range.');
@@ -41,9 +49,24 @@
       C.markDrawn();
       return;
     }
-    C.chart('chart-hours', 'bar', perHour.map(function (_v, hour) { return String(hour); }), [{ label: 'conversations', data: perHour }]);
+    C.chart(
+      'chart-hours',
+      'bar',
+      perHour.map(function (_v, hour) {
+        return String(hour);
+      }),
+      [{ label: 'conversations', data: perHour }],
+    );
     heatmap(document.getElementById('heatmap-volume'), data.cells, 'conversations', String, data.range);
-    heatmap(document.getElementById('heatmap-response'), data.cells, 'medianFirstResponseMs', function (ms) { return C.formatDuration(ms); }, data.range);
+    heatmap(
+      document.getElementById('heatmap-response'),
+      data.cells,
+      'medianFirstResponseMs',
+      function (ms) {
+        return C.formatDuration(ms);
+      },
+      data.range,
+    );
     C.markDrawn();
   });
 })();

@@ -37,11 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('conversations_source_external_id_unique', ['source', 'external_id'])
     .execute();
   await db.schema.createIndex('conversations_created_at_idx').on('conversations').columns(['created_at']).execute();
-  await db.schema
-    .createIndex('conversations_channel_created_at_idx')
-    .on('conversations')
-    .columns(['channel', 'created_at'])
-    .execute();
+  await db.schema.createIndex('conversations_channel_created_at_idx').on('conversations').columns(['channel', 'created_at']).execute();
 
   await db.schema
     .createTable('messages')
@@ -139,16 +135,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [
-    'rejects',
-    'ingest_files',
-    'faq_entry_versions',
-    'faq_entries',
-    'conversation_events',
-    'messages',
-    'conversations',
-    'ingest_runs',
-  ]) {
+  for (const table of ['rejects', 'ingest_files', 'faq_entry_versions', 'faq_entries', 'conversation_events', 'messages', 'conversations', 'ingest_runs']) {
     await db.schema.dropTable(table).execute();
   }
 }

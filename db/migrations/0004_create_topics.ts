@@ -32,11 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('similarity', 'real', (c) => c.notNull())
     .addPrimaryKeyConstraint('topic_assignments_pk', ['analysis_run_id', 'conversation_id'])
     .execute();
-  await db.schema
-    .createIndex('topic_assignments_run_topic_idx')
-    .on('topic_assignments')
-    .columns(['analysis_run_id', 'topic_id', 'similarity'])
-    .execute();
+  await db.schema.createIndex('topic_assignments_run_topic_idx').on('topic_assignments').columns(['analysis_run_id', 'topic_id', 'similarity']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -117,11 +117,14 @@ export async function down(db: Kysely<any>): Promise<void> {
       select name, type, "notnull", dflt_value from pragma_table_info(${table})
     `.execute(db);
     const definitions = columns.rows.map(
-      (column) => `${column.name} ${column.type}${column.notnull && column.name !== runColumn ? ' not null' : ''}${column.dflt_value === null ? '' : ` default ${column.dflt_value}`}`,
+      (column) =>
+        `${column.name} ${column.type}${column.notnull && column.name !== runColumn ? ' not null' : ''}${column.dflt_value === null ? '' : ` default ${column.dflt_value}`}`,
     );
     const names = columns.rows.map((column) => column.name).join(', ');
     await sql.raw(`create table ${table}_by_conversation (${definitions.join(', ')}, primary key (${key}))`).execute(db);
-    await sql.raw(`insert into ${table}_by_conversation (${names}) select ${names} from ${table} where ${runColumn} = (select max(${runColumn}) from ${table})`).execute(db);
+    await sql
+      .raw(`insert into ${table}_by_conversation (${names}) select ${names} from ${table} where ${runColumn} = (select max(${runColumn}) from ${table})`)
+      .execute(db);
     await sql.raw(`drop table ${table}`).execute(db);
     await sql.raw(`alter table ${table}_by_conversation rename to ${table}`).execute(db);
   }

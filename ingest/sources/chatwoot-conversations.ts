@@ -4,7 +4,19 @@ import { normalizeCsat } from '../normalize-csat.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
 import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
-import { buildMessage, dropDuplicateMessages, isObject, lookup, rawOf, readExternalId, readOptionalId, readShortText, readTagList, readTime, type Fields } from './helpdesk-fields.js';
+import {
+  buildMessage,
+  dropDuplicateMessages,
+  isObject,
+  lookup,
+  rawOf,
+  readExternalId,
+  readOptionalId,
+  readShortText,
+  readTagList,
+  readTime,
+  type Fields,
+} from './helpdesk-fields.js';
 import { readHelpdeskDocument, readHelpdeskJsonLines, type HelpdeskLayout } from './helpdesk-document.js';
 
 /** Chatwoot's inbox channel types (`meta.channel`) and the channel each becomes; others keep their name, lower-cased. */
@@ -177,9 +189,7 @@ export function readChatwootMessages(
   return { drafts, events, surveyRating };
 }
 
-type ReadMessage =
-  | { kind: 'message'; message: NormalizedMessage; surveyRating: unknown }
-  | { kind: 'event'; event: NormalizedEvent | null };
+type ReadMessage = { kind: 'message'; message: NormalizedMessage; surveyRating: unknown } | { kind: 'event'; event: NormalizedEvent | null };
 
 /** One entry of `messages`: a message, an activity (an event or nothing), or null when rejected (added to `issues`). */
 function chatwootMessage(value: unknown, options: TimestampOptions, label: string, issues: RecordIssue[]): ReadMessage | null {
@@ -189,7 +199,8 @@ function chatwootMessage(value: unknown, options: TimestampOptions, label: strin
   };
   if (!isObject(value)) return reject(`expected an object, got ${describe(value)}`);
   const type = messageTypeOf(value);
-  if (type === undefined) return reject(`unknown message_type ${JSON.stringify(value['message_type'] ?? null)} (expected 0-3: incoming, outgoing, activity, template)`);
+  if (type === undefined)
+    return reject(`unknown message_type ${JSON.stringify(value['message_type'] ?? null)} (expected 0-3: incoming, outgoing, activity, template)`);
   const time = readTime(value['created_at'], 'created_at', options);
   const content = value['content'];
   if (type === 'activity') {
@@ -217,14 +228,23 @@ function chatwootMessage(value: unknown, options: TimestampOptions, label: strin
     role = known;
   }
   const isPrivate = value['private'];
-  if (isPrivate !== undefined && isPrivate !== null && typeof isPrivate !== 'boolean') return reject(`"private" must be true or false, got ${describe(isPrivate)}`);
+  if (isPrivate !== undefined && isPrivate !== null && typeof isPrivate !== 'boolean')
+    return reject(`"private" must be true or false, got ${describe(isPrivate)}`);
   const body = typeof content === 'string' ? content : '';
   const attributes = isObject(value['content_attributes']) ? value['content_attributes'] : {};
   const submitted = isObject(attributes['submitted_values']) ? attributes['submitted_values']['csat_survey_response'] : undefined;
   return {
     kind: 'message',
     message: buildMessage(
-      { externalId: messageId.value, role, authorId: role === 'system' ? null : authorId, createdAt: time.value, body, html: looksLikeHtml(body), internal: isPrivate === true },
+      {
+        externalId: messageId.value,
+        role,
+        authorId: role === 'system' ? null : authorId,
+        createdAt: time.value,
+        body,
+        html: looksLikeHtml(body),
+        internal: isPrivate === true,
+      },
       issues,
       label,
     ),

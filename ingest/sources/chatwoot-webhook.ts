@@ -34,13 +34,17 @@ export function chatwootWebhookEvent(value: Fields, options: TimestampOptions): 
   const issues: RecordIssue[] = [];
   const conversationField = value['conversation'];
   const messagesRead = chatwootMessageCount({ messages: [value] });
-  if (!isObject(conversationField)) return { parsed: { ok: false, reason: `${event}: "conversation" must be an object, got ${describe(conversationField)}` }, messagesRead };
+  if (!isObject(conversationField))
+    return { parsed: { ok: false, reason: `${event}: "conversation" must be an object, got ${describe(conversationField)}` }, messagesRead };
   const conversationId = readExternalId(conversationField['id'], 'conversation.id');
   if (!conversationId.ok) return { parsed: conversationId, messagesRead };
   const { conversation: _nested, account: _account, inbox: _inbox, event: _event, ...message } = value;
   const known = conversationField['created_at'] !== undefined;
   // The message read as the only message of its conversation: one mapping for both.
-  const parsed = chatwootConversation({ ...conversationField, created_at: known ? conversationField['created_at'] : message['created_at'], messages: [message] }, options);
+  const parsed = chatwootConversation(
+    { ...conversationField, created_at: known ? conversationField['created_at'] : message['created_at'], messages: [message] },
+    options,
+  );
   if (!parsed.ok) return { parsed: { ok: false, reason: `${event}: ${parsed.reason}` }, messagesRead };
   issues.push(...withoutNoMessages(parsed.issues));
   const conversation = parsed.value.conversation;

@@ -4,9 +4,7 @@ import { csvParseRows } from 'd3-dsv';
 import Papa from 'papaparse';
 import { MAX_RECORD_BYTES } from '../limits.js';
 
-export type CsvRow =
-  | { ok: true; line: number; raw: string; fields: Record<string, string> }
-  | { ok: false; line: number; raw: string; reason: string };
+export type CsvRow = { ok: true; line: number; raw: string; fields: Record<string, string> } | { ok: false; line: number; raw: string; reason: string };
 
 /** A row as its values in header order (possibly fewer than the header's columns), or why it cannot be read. */
 export type CsvValuesRow = { ok: true; line: number; values: string[] } | { ok: false; line: number; raw: string; reason: string };
@@ -101,7 +99,9 @@ export async function* readCsvValues(
           pieces.push(chunk);
           pendingBytes += chunk.length;
           if (pendingBytes > MAX_RECORD_BYTES) {
-            throw new CsvFileError(`record starting at line ${nextLine} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?); the file was not loaded`);
+            throw new CsvFileError(
+              `record starting at line ${nextLine} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?); the file was not loaded`,
+            );
           }
           continue;
         }

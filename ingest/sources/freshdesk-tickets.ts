@@ -3,7 +3,20 @@ import { normalizeCsat } from '../normalize-csat.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
 import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
-import { buildMessage, dropDuplicateMessages, isObject, lookup, rawOf, readExternalId, readOptionalId, readOptionalTime, readShortText, readTagList, readTime, type Fields } from './helpdesk-fields.js';
+import {
+  buildMessage,
+  dropDuplicateMessages,
+  isObject,
+  lookup,
+  rawOf,
+  readExternalId,
+  readOptionalId,
+  readOptionalTime,
+  readShortText,
+  readTagList,
+  readTime,
+  type Fields,
+} from './helpdesk-fields.js';
 import { readHelpdeskDocument, readHelpdeskJsonLines, type HelpdeskLayout } from './helpdesk-document.js';
 
 /** Freshdesk ticket `source` codes: the channel, and the tag kept when a form or widget folds into email. */
@@ -144,9 +157,15 @@ export function freshdeskTicket(input: unknown, options: TimestampOptions): Norm
   const rating = lastRating(input);
   const csat = normalizeCsat('freshdesk', rating);
   if (csat === null && rating !== undefined && rating !== null) {
-    issues.push({ kind: 'warning', reason: `satisfaction rating ${describe(rating)} is not one of Freshdesk's codes (103 to -103); ignored`, raw: rawOf(rating) });
+    issues.push({
+      kind: 'warning',
+      reason: `satisfaction rating ${describe(rating)} is not one of Freshdesk's codes (103 to -103); ignored`,
+      raw: rawOf(rating),
+    });
   }
-  const group = isObject(input['group']) ? (readShortText(input['group']['name'], false) ?? readOptionalId(input['group']['id'])) : readOptionalId(input['group_id']);
+  const group = isObject(input['group'])
+    ? (readShortText(input['group']['name'], false) ?? readOptionalId(input['group']['id']))
+    : readOptionalId(input['group_id']);
 
   const conversation: NormalizedConversation = {
     source: 'freshdesk',
@@ -170,14 +189,24 @@ export function freshdeskTicket(input: unknown, options: TimestampOptions): Norm
 }
 
 function lastRating(input: Fields): unknown {
-  const list = Array.isArray(input['satisfaction_ratings']) ? input['satisfaction_ratings'] : isObject(input['satisfaction_rating']) ? [input['satisfaction_rating']] : [];
+  const list = Array.isArray(input['satisfaction_ratings'])
+    ? input['satisfaction_ratings']
+    : isObject(input['satisfaction_rating'])
+      ? [input['satisfaction_rating']]
+      : [];
   const last = list.filter(isObject).at(-1);
   const ratings = last && isObject(last['ratings']) ? last['ratings'] : undefined;
   return ratings?.['default_question'];
 }
 
 /** One entry of `conversations`: a message, or null when rejected (added to `issues`). */
-function freshdeskConversation(value: unknown, requester: string | null, options: TimestampOptions, label: string, issues: RecordIssue[]): NormalizedMessage | null {
+function freshdeskConversation(
+  value: unknown,
+  requester: string | null,
+  options: TimestampOptions,
+  label: string,
+  issues: RecordIssue[],
+): NormalizedMessage | null {
   const reject = (reason: string): null => {
     issues.push({ kind: 'message', reason: `${label}: ${reason}`, raw: rawOf(value) });
     return null;

@@ -48,7 +48,8 @@ export async function* readHelpdeskDocument(context: SourceContext, layout: Help
     }
     if (batch.length > 0) yield batch;
   }
-  if (!listSeen && Object.keys(fields).length > 0 && !layout.isEmptyPage?.(fields)) yield [labelRejects(layout.record(fields, context, null, rawOf(fields)), 'element 1')];
+  if (!listSeen && Object.keys(fields).length > 0 && !layout.isEmptyPage?.(fields))
+    yield [labelRejects(layout.record(fields, context, null, rawOf(fields)), 'element 1')];
 }
 
 /**

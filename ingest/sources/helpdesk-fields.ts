@@ -109,11 +109,16 @@ export function dropDuplicateMessages<M extends Pick<NormalizedMessage, 'externa
       seen.set(message.externalId, message);
       continue;
     }
-    const same = earlier.body === message.body && earlier.createdAt === message.createdAt && earlier.role === message.role && earlier.internal === message.internal;
+    const same =
+      earlier.body === message.body && earlier.createdAt === message.createdAt && earlier.role === message.role && earlier.internal === message.internal;
     issues.push(
       same
         ? { kind: 'warning', reason: `${label}: duplicate of message id "${message.externalId}", ignored`, raw: safeStringify(raw) }
-        : { kind: 'message', reason: `${label}: message id "${message.externalId}" repeats with different content; the first was kept`, raw: safeStringify(raw) },
+        : {
+            kind: 'message',
+            reason: `${label}: message id "${message.externalId}" repeats with different content; the first was kept`,
+            raw: safeStringify(raw),
+          },
     );
   }
   return [...seen.values()];

@@ -3,7 +3,20 @@ import { normalizeCsat } from '../normalize-csat.js';
 import { describe, type NormalizeResult, type NormalizedConversation, type NormalizedEvent, type NormalizedMessage, type RecordIssue } from '../normalize.js';
 import type { Payload, SourceContext, SourceRecord } from '../source-record.js';
 import type { TimestampOptions } from '../timestamps.js';
-import { buildMessage, dropDuplicateMessages, isObject, lookup, rawOf, readExternalId, readOptionalId, readOptionalTime, readShortText, readTagList, readTime, type Fields } from './helpdesk-fields.js';
+import {
+  buildMessage,
+  dropDuplicateMessages,
+  isObject,
+  lookup,
+  rawOf,
+  readExternalId,
+  readOptionalId,
+  readOptionalTime,
+  readShortText,
+  readTagList,
+  readTime,
+  type Fields,
+} from './helpdesk-fields.js';
 import { readHelpdeskDocument, readHelpdeskJsonLines, type HelpdeskLayout } from './helpdesk-document.js';
 
 /** Help Scout conversation `type` and the channel it becomes; others keep their name. */
@@ -95,7 +108,11 @@ export function helpscoutConversation(input: unknown, options: TimestampOptions)
   } else if (Array.isArray(threads)) {
     ({ drafts, events } = readThreads(threads, options, issues));
   } else {
-    issues.push({ kind: 'warning', reason: `conversation ${id.value} has no threads in this file (list with embed=threads); loaded without messages`, raw: '' });
+    issues.push({
+      kind: 'warning',
+      reason: `conversation ${id.value} has no threads in this file (list with embed=threads); loaded without messages`,
+      raw: '',
+    });
   }
 
   const status = typeof input['status'] === 'string' && input['status'].trim() !== '' ? input['status'].trim().toLowerCase() : null;
@@ -230,7 +247,11 @@ function helpscoutThread(value: unknown, options: TimestampOptions, label: strin
   const body = value['body'];
   if (body !== undefined && body !== null && typeof body !== 'string') return reject(`"body" must be text, got ${describe(body)}`);
   return {
-    message: buildMessage({ externalId: threadId.value, role, authorId, createdAt: time.value, body: body ?? '', html: true, internal: kind.internal }, issues, label),
+    message: buildMessage(
+      { externalId: threadId.value, role, authorId, createdAt: time.value, body: body ?? '', html: true, internal: kind.internal },
+      issues,
+      label,
+    ),
     change,
   };
 }

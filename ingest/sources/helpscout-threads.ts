@@ -37,7 +37,12 @@ function conversationOf(value: Record<string, unknown>): unknown {
 export function helpscoutThreadsRecord(value: unknown, options: TimestampOptions, line: number | null, raw: string): SourceRecord {
   const messagesRead = helpscoutMessageCount(value);
   if (!isObject(value) || !isObject(value['_embedded']) || !Array.isArray(value['_embedded']['threads'])) {
-    return { line, raw, messagesRead, parsed: { ok: false, reason: `expected a Help Scout threads response ({"_embedded": {"threads": [...]}}), got ${describe(value)}` } };
+    return {
+      line,
+      raw,
+      messagesRead,
+      parsed: { ok: false, reason: `expected a Help Scout threads response ({"_embedded": {"threads": [...]}}), got ${describe(value)}` },
+    };
   }
   const conversationId = readExternalId(conversationOf(value), 'conversation id');
   if (!conversationId.ok) {

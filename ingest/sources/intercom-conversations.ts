@@ -63,7 +63,9 @@ export async function* readIntercomJsonLines(context: SourceContext): AsyncGener
         continue;
       }
       list.forEach((value, index) => {
-        batch.push(labelRejects(conversationRecord(value, context, item.line, list.length === 1 ? item.raw : rawOf(value)), `conversation ${index + 1} of the list`));
+        batch.push(
+          labelRejects(conversationRecord(value, context, item.line, list.length === 1 ? item.raw : rawOf(value)), `conversation ${index + 1} of the list`),
+        );
       });
     }
     if (batch.length > 0) yield batch;
@@ -101,17 +103,42 @@ function conversationRecord(value: unknown, context: SourceContext, line: number
  * A record of a stream apart from the conversations: a part (placed in its conversation, stored or to come), admins
  * (agents) or contacts (customers), whose roles messages that name only their author take.
  */
-function streamRecord(stream: 'parts' | 'admins' | 'contacts', value: Record<string, unknown>, options: TimestampOptions, line: number | null, raw: string): SourceRecord {
+function streamRecord(
+  stream: 'parts' | 'admins' | 'contacts',
+  value: Record<string, unknown>,
+  options: TimestampOptions,
+  line: number | null,
+  raw: string,
+): SourceRecord {
   if (stream === 'parts') {
     const conversationId = readExternalId(value['conversation_id'], 'conversation_id');
     if (!conversationId.ok) return { line, raw, messagesRead: 1, parsed: conversationId };
     const parsed = intercomConversation({ id: conversationId.value, created_at: value['created_at'], conversation_parts: [value] }, options);
     const messagesRead = isMessagePart(value) ? 1 : 0;
-    if (!parsed.ok) return { line, raw, messagesRead, parsed: { ok: false, reason: `part ${String(value['id'] ?? '')} of conversation ${conversationId.value}: ${parsed.reason}` } };
+    if (!parsed.ok)
+      return {
+        line,
+        raw,
+        messagesRead,
+        parsed: { ok: false, reason: `part ${String(value['id'] ?? '')} of conversation ${conversationId.value}: ${parsed.reason}` },
+      };
     const whole = parsed.value.item.conversation!;
-    const item: FeedItem = { ...emptyFeedItem('intercom'), conversationId: conversationId.value, messages: [...whole.messages, ...parsed.value.item.messages], events: whole.events };
+    const item: FeedItem = {
+      ...emptyFeedItem('intercom'),
+      conversationId: conversationId.value,
+      messages: [...whole.messages, ...parsed.value.item.messages],
+      events: whole.events,
+    };
     if (item.messages.length + item.events.length === 0 && parsed.issues.every((issue) => issue.kind !== 'message')) {
-      return { line, raw, messagesRead, parsed: { ok: false, reason: `part ${String(value['id'] ?? '')} of conversation ${conversationId.value} is neither a message nor an assignment, close or open` } };
+      return {
+        line,
+        raw,
+        messagesRead,
+        parsed: {
+          ok: false,
+          reason: `part ${String(value['id'] ?? '')} of conversation ${conversationId.value} is neither a message nor an assignment, close or open`,
+        },
+      };
     }
     return { line, raw, messagesRead, parsed: { ok: true, value: { type: 'feed', item }, issues: parsed.issues } };
   }
@@ -120,7 +147,8 @@ function streamRecord(stream: 'parts' | 'admins' | 'contacts', value: Record<str
   const issues: RecordIssue[] = [];
   list.forEach((person: unknown, index: number) => {
     const id = isObject(person) ? readOptionalId(person['id']) : null;
-    if (id === null) issues.push({ kind: 'warning', reason: `${stream === 'admins' ? 'admin' : 'contact'} ${index + 1} has no "id"; ignored`, raw: rawOf(person) });
+    if (id === null)
+      issues.push({ kind: 'warning', reason: `${stream === 'admins' ? 'admin' : 'contact'} ${index + 1} has no "id"; ignored`, raw: rawOf(person) });
     else users.push({ id, role: stream === 'admins' ? 'agent' : 'customer' });
   });
   return { line, raw, messagesRead: 0, parsed: { ok: true, value: { type: 'feed', item: { ...emptyFeedItem('intercom'), users } }, issues } };
@@ -176,19 +204,22 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
       const sourceId = readOptionalId(source['id']);
       const body = source['body'];
       drafts.push({
-        message: withRole(author.value.role, buildMessage(
-          {
-            externalId: sourceId === null ? 'source' : `source-${sourceId}`,
-            role: author.value.role ?? 'customer',
-            authorId: author.value.id,
-            createdAt: createdAt.value,
-            body: typeof body === 'string' ? body : '',
-            html: true,
-            internal: false,
-          },
-          issues,
-          'source message',
-        )),
+        message: withRole(
+          author.value.role,
+          buildMessage(
+            {
+              externalId: sourceId === null ? 'source' : `source-${sourceId}`,
+              role: author.value.role ?? 'customer',
+              authorId: author.value.id,
+              createdAt: createdAt.value,
+              body: typeof body === 'string' ? body : '',
+              html: true,
+              internal: false,
+            },
+            issues,
+            'source message',
+          ),
+        ),
         raw: source,
         label: 'source message',
       });
@@ -239,11 +270,22 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
         return;
       }
       drafts.push({
-        message: withRole(author.value.role, buildMessage(
-          { externalId: partId.value, role: author.value.role ?? 'customer', authorId: author.value.id, createdAt: time.value, body, html: true, internal: partType === 'note' },
-          issues,
-          label,
-        )),
+        message: withRole(
+          author.value.role,
+          buildMessage(
+            {
+              externalId: partId.value,
+              role: author.value.role ?? 'customer',
+              authorId: author.value.id,
+              createdAt: time.value,
+              body,
+              html: true,
+              internal: partType === 'note',
+            },
+            issues,
+            label,
+          ),
+        ),
         raw: part,
         label,
       });
@@ -270,7 +312,8 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
     }
   }
 
-  const state = typeof input['state'] === 'string' ? input['state'].trim().toLowerCase() : typeof input['open'] === 'boolean' ? (input['open'] ? 'open' : 'closed') : null;
+  const state =
+    typeof input['state'] === 'string' ? input['state'].trim().toLowerCase() : typeof input['open'] === 'boolean' ? (input['open'] ? 'open' : 'closed') : null;
   const closes = events.filter((event) => event.kind === 'resolved').map((event) => event.createdAt);
   const resolvedAt = state === 'closed' ? (lastCloseAt ?? (closes.length > 0 ? Math.max(...closes) : null)) : null;
   const contacts = isObject(input['contacts']) ? input['contacts']['contacts'] : undefined;
@@ -308,7 +351,12 @@ export function intercomConversation(input: unknown, options: TimestampOptions):
   };
   const messages = dropDuplicateMessages(drafts, issues);
   conversation.messages = messages.filter((message): message is NormalizedMessage => message.role !== null);
-  const item: FeedItem = { ...emptyFeedItem('intercom'), conversation, conversationId: id.value, messages: messages.filter((message) => message.role === null) };
+  const item: FeedItem = {
+    ...emptyFeedItem('intercom'),
+    conversation,
+    conversationId: id.value,
+    messages: messages.filter((message) => message.role === null),
+  };
   const updatedAt = readOptionalTime(input['updated_at'], 'updated_at', options);
   if (updatedAt.ok) item.updatedAt = updatedAt.value;
   return { ok: true, value: { type: 'feed', item }, issues };
@@ -320,7 +368,8 @@ function withRole(role: AuthorRole | null, message: NormalizedMessage): LooseMes
 
 /** An author's role from its type; null when only its id is given (the store takes the role from the admins and contacts it knows). */
 function readAuthor(value: unknown): { ok: true; value: { role: AuthorRole | null; id: string | null } } | { ok: false; reason: string } {
-  if (!isObject(value)) return { ok: false, reason: value === undefined || value === null ? 'missing field "author"' : `"author" must be an object, got ${describe(value)}` };
+  if (!isObject(value))
+    return { ok: false, reason: value === undefined || value === null ? 'missing field "author"' : `"author" must be an object, got ${describe(value)}` };
   const type = typeof value['type'] === 'string' ? value['type'].trim().toLowerCase() : '';
   if (type === '' && readOptionalId(value['id']) !== null) return { ok: true, value: { role: null, id: readOptionalId(value['id']) } };
   const role = lookup(INTERCOM_AUTHOR_ROLES, type);

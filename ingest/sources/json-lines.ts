@@ -11,7 +11,12 @@ export async function* readJsonLines(context: SourceContext): AsyncGenerator<Jso
     const batch: JsonLine[] = [];
     for (const line of lines) {
       if (line.tooLong) {
-        batch.push({ ok: false, line: line.number, raw: line.text, reason: `line is ${line.byteLength} bytes, longer than the ${MAX_RECORD_BYTES}-byte limit` });
+        batch.push({
+          ok: false,
+          line: line.number,
+          raw: line.text,
+          reason: `line is ${line.byteLength} bytes, longer than the ${MAX_RECORD_BYTES}-byte limit`,
+        });
       } else if (line.invalidUtf8) {
         batch.push({ ok: false, line: line.number, raw: line.text, reason: 'invalid UTF-8 (shown with U+FFFD where bytes were invalid)' });
       } else if (line.text.trim() !== '') {

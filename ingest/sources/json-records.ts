@@ -11,12 +11,23 @@ export type JsonRecordKind = 'conversation' | 'faq';
  * One parsed JSON object to a source record of the given kind. A value nested too deeply to walk (JSON.parse reads
  * any depth, but the checks and JSON.stringify recurse) rejects this record only.
  */
-export function recordFromObject(kind: JsonRecordKind, value: unknown, context: SourceContext, line: number | null, raw: string | (() => string)): SourceRecord {
+export function recordFromObject(
+  kind: JsonRecordKind,
+  value: unknown,
+  context: SourceContext,
+  line: number | null,
+  raw: string | (() => string),
+): SourceRecord {
   try {
     return readRecord(kind, value, context, line, typeof raw === 'string' ? raw : raw());
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return { line, raw: typeof raw === 'string' ? raw.slice(0, DEEP_RAW_CHARS) : DEEP_RAW, messagesRead: 0, parsed: { ok: false, reason: `nested too deeply to read (${error.message})` } };
+    return {
+      line,
+      raw: typeof raw === 'string' ? raw.slice(0, DEEP_RAW_CHARS) : DEEP_RAW,
+      messagesRead: 0,
+      parsed: { ok: false, reason: `nested too deeply to read (${error.message})` },
+    };
   }
 }
 
@@ -82,7 +93,12 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
         // A list key that holds no list (an object, a number) is passed over, as when the document was read whole.
         if (item.index === null) continue;
         const value = item.value;
-        batch.push(labelRejects(recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? ''), `element ${item.index + 1}`));
+        batch.push(
+          labelRejects(
+            recordFromObject(kind, value, context, null, () => JSON.stringify(value) ?? ''),
+            `element ${item.index + 1}`,
+          ),
+        );
       }
       if (batch.length > 0) yield batch;
     }
@@ -91,4 +107,3 @@ export function readJsonDocumentOf(kind: JsonRecordKind) {
     }
   };
 }
-

@@ -8,11 +8,32 @@ import { parseTimestamp } from '../timestamps.js';
 import { fieldsOf, rawOf, readCsvValues, type CsvValuesRow } from './csv-records.js';
 
 export const MESSAGE_CSV_OPTIONAL_COLUMNS = [
-  'author_id', 'internal', 'conversation_created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'tags', 'subject', 'language',
-  'team', 'csat',
+  'author_id',
+  'internal',
+  'conversation_created_at',
+  'status',
+  'resolved_at',
+  'customer_id',
+  'assignee',
+  'tags',
+  'subject',
+  'language',
+  'team',
+  'csat',
 ] as const;
 /** Optional columns that describe the conversation: a row that fills any of them is not a bare message row. */
-const CONVERSATION_COLUMNS = ['conversation_created_at', 'status', 'resolved_at', 'customer_id', 'assignee', 'tags', 'subject', 'language', 'team', 'csat'] as const;
+const CONVERSATION_COLUMNS = [
+  'conversation_created_at',
+  'status',
+  'resolved_at',
+  'customer_id',
+  'assignee',
+  'tags',
+  'subject',
+  'language',
+  'team',
+  'csat',
+] as const;
 const KNOWN = new Set<string>([...MESSAGE_CSV_REQUIRED_COLUMNS, ...MESSAGE_CSV_OPTIONAL_COLUMNS]);
 const CONVERSATION_RULES = { createdAtRequired: false, idField: 'conversation_id', createdAtField: 'conversation_created_at' };
 const MESSAGE_NAMES = { id: 'message_id' };
@@ -111,10 +132,7 @@ function addCleanRow(encoder: BatchEncoder, line: number, values: string[], colu
     internal = flag.value;
   }
   const authorId = columns.authorId >= 0 ? (readOptionalText(values[columns.authorId]) ?? null) : null;
-  encoder.addBare(
-    line, 'canonical', conversationId, channel.toLowerCase(), messageId, role, authorId, createdAt.value, body, body.length,
-    false, internal,
-  );
+  encoder.addBare(line, 'canonical', conversationId, channel.toLowerCase(), messageId, role, authorId, createdAt.value, body, body.length, false, internal);
   return true;
 }
 

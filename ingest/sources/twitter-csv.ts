@@ -51,12 +51,7 @@ export async function* readTwitterCsv(context: SourceContext): AsyncGenerator<So
       const inbound = readInbound(row.fields['inbound']);
       const createdAt = parseTimestamp(row.fields['created_at'], options);
       const author = (row.fields['author_id'] ?? '').trim();
-      index.add(
-        id.value,
-        parent.ok ? parent.value : null,
-        createdAt.ok ? createdAt.value : NaN,
-        inbound.ok && !inbound.value && author !== '' ? author : null,
-      );
+      index.add(id.value, parent.ok ? parent.value : null, createdAt.ok ? createdAt.value : NaN, inbound.ok && !inbound.value && author !== '' ? author : null);
     }
   }
   index.finish();
@@ -96,7 +91,11 @@ function toPayload(tweet: TweetRow, index: TweetThreadIndex, rawOfRow: () => str
   }
   const truncated = tweet.text.length > MAX_BODY_CHARS;
   if (truncated) {
-    issues.push({ kind: 'warning', reason: `tweet ${tweet.id}: text of ${tweet.text.length} characters truncated to ${MAX_BODY_CHARS}`, raw: tweet.text.slice(0, 200) });
+    issues.push({
+      kind: 'warning',
+      reason: `tweet ${tweet.id}: text of ${tweet.text.length} characters truncated to ${MAX_BODY_CHARS}`,
+      raw: tweet.text.slice(0, 200),
+    });
   }
   const rootId = String(thread.root);
   const head: NormalizedConversation = {

@@ -54,7 +54,8 @@ function commentOf(fields: Record<string, string>): Record<string, unknown> {
     ticket_id: blankToNull(fields['ticket_id']),
     author_id: blankToNull(fields['author_id'] ?? fields['user_id']),
     created_at: blankToNull(fields['created_at'] ?? fields['created']),
-    public: isPublic === undefined ? null : ['true', '1', 'yes', 't'].includes(isPublic) ? true : ['false', '0', 'no', 'f'].includes(isPublic) ? false : isPublic,
+    public:
+      isPublic === undefined ? null : ['true', '1', 'yes', 't'].includes(isPublic) ? true : ['false', '0', 'no', 'f'].includes(isPublic) ? false : isPublic,
   };
   for (const name of ['body', 'plain_body', 'html_body'] as const) if (fields[name] !== undefined && fields[name] !== '') comment[name] = fields[name];
   if (!('body' in comment || 'plain_body' in comment || 'html_body' in comment)) comment['body'] = fields['body'] ?? '';

@@ -122,7 +122,16 @@ export async function* readZendeskDocument(context: SourceContext): AsyncGenerat
     }
     if (batch.length > 0) yield batch;
   }
-  if (!usersPlaced) yield [{ line: null, raw: '', rawOf: () => rawOf(side.listed), messagesRead: 0, parsed: { ok: true, value: { type: 'feed', item: { ...emptyFeedItem('zendesk'), users: side.listed } }, issues: [] } }];
+  if (!usersPlaced)
+    yield [
+      {
+        line: null,
+        raw: '',
+        rawOf: () => rawOf(side.listed),
+        messagesRead: 0,
+        parsed: { ok: true, value: { type: 'feed', item: { ...emptyFeedItem('zendesk'), users: side.listed } }, issues: [] },
+      },
+    ];
 }
 
 /** Side-loads that are placed by their ticket id: a page holding any of them is joined in memory. */
@@ -138,7 +147,12 @@ async function firstCharacter(path: string): Promise<string> {
   try {
     const buffer = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart().charAt(0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .charAt(0);
   } finally {
     await handle.close();
   }
@@ -264,7 +278,12 @@ function* recordsFrom(document: unknown, options: TimestampOptions, line: number
   }
   if (!usersPlaced) {
     const item: FeedItem = { ...emptyFeedItem('zendesk'), users: directory };
-    yield { line, raw: tickets.length === 0 && lineRaw !== undefined ? lineRaw : rawOf(page['users']), messagesRead: 0, parsed: { ok: true, value: { type: 'feed', item }, issues: [] } };
+    yield {
+      line,
+      raw: tickets.length === 0 && lineRaw !== undefined ? lineRaw : rawOf(page['users']),
+      messagesRead: 0,
+      parsed: { ok: true, value: { type: 'feed', item }, issues: [] },
+    };
   }
   yield* others;
 }
@@ -338,7 +357,8 @@ function auditFromTicketEvent(event: Fields): Fields {
       const kind = child['event_type'] ?? child['type'];
       if (kind === 'Comment' || kind === 'VoiceComment') return { ...child, type: kind };
       const field = ['status', 'assignee_id'].find((name) => name in child);
-      if ((kind === 'Change' || kind === 'Create') && field) return { type: kind, field_name: field, value: child[field], previous_value: child['previous_value'] };
+      if ((kind === 'Change' || kind === 'Create') && field)
+        return { type: kind, field_name: field, value: child[field], previous_value: child['previous_value'] };
       return child;
     }),
   };
@@ -448,7 +468,11 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
   const score = isObject(input['satisfaction_rating']) ? input['satisfaction_rating']['score'] : undefined;
   const csat = normalizeCsat('zendesk', score);
   if (csat === null && typeof score === 'string' && !NOT_RATED.has(score.trim().toLowerCase())) {
-    issues.push({ kind: 'warning', reason: `ticket ${id.value}: satisfaction score ${describe(score)} is not good or bad; ignored`, raw: rawOf(input['satisfaction_rating']) });
+    issues.push({
+      kind: 'warning',
+      reason: `ticket ${id.value}: satisfaction score ${describe(score)} is not good or bad; ignored`,
+      raw: rawOf(input['satisfaction_rating']),
+    });
   }
 
   const conversation: NormalizedConversation = {
@@ -484,7 +508,10 @@ export function zendeskTicket(input: unknown, side: SideLoads, options: Timestam
 type Feed = Extract<Payload, { type: 'feed' }>;
 
 /** A comment author's role from the file's users, else as the ticket's requester or assignee; undefined when neither says. */
-function roleFromPeople(authorId: string | null, people: { requester: string | null; assignee: string | null; users: SideLoads['users'] }): AuthorRole | undefined {
+function roleFromPeople(
+  authorId: string | null,
+  people: { requester: string | null; assignee: string | null; users: SideLoads['users'] },
+): AuthorRole | undefined {
   if (authorId === null) return undefined;
   const user = people.users.get(authorId);
   if (typeof user === 'string') return user;
@@ -565,7 +592,8 @@ function readComment(
   else if (authorId === null) return reject('missing field "author_id"');
   else {
     const user = people.users.get(authorId);
-    if (typeof user === 'object') return reject(`author ${authorId} has the role ${JSON.stringify(user.unknownRole ?? null)}, not one of ${Object.keys(ZENDESK_USER_ROLES).join(', ')}`);
+    if (typeof user === 'object')
+      return reject(`author ${authorId} has the role ${JSON.stringify(user.unknownRole ?? null)}, not one of ${Object.keys(ZENDESK_USER_ROLES).join(', ')}`);
     // Unknown here: the store takes it from the users it knows, or keeps the comment waiting for its author.
     role = roleFromPeople(authorId, people) ?? null;
   }

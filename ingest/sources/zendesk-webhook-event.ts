@@ -39,7 +39,8 @@ export function zendeskWebhookEvent(value: Fields, options: TimestampOptions): {
     messagesRead += 1;
     const comment = event['comment'];
     const message = isObject(comment) ? readEventComment(comment, time.value, issues) : null;
-    if (!isObject(comment)) issues.push({ kind: 'message', reason: `comment_added: "event.comment" must be an object, got ${describe(comment)}`, raw: rawOf(comment) });
+    if (!isObject(comment))
+      issues.push({ kind: 'message', reason: `comment_added: "event.comment" must be an object, got ${describe(comment)}`, raw: rawOf(comment) });
     if (message) item.messages.push(message);
   } else if (kind === 'status_changed') {
     const current = typeof event['current'] === 'string' ? event['current'].toLowerCase() : '';

@@ -14,8 +14,33 @@ function problems(input: unknown): string[] {
 
 test('alerts: defaults, and every setting read', () => {
   expect(parseConfig({}, 'test').alerts).toEqual(DEFAULT_ALERT_SETTINGS);
-  const alerts = parseConfig({ alerts: { threshold: 5, minRatio: 2, minHistoryWeeks: 2, historyWeeks: 6, minHourConversations: 5, minDayConversations: 50, minTargetDrop: 0.2, eventLead: '3h', events: './events' } }, 'test').alerts;
-  expect(alerts).toEqual({ threshold: 5, minRatio: 2, minHistoryWeeks: 2, historyWeeks: 6, minHourConversations: 5, minDayConversations: 50, minTargetDrop: 0.2, eventLeadMs: 3 * 3_600_000, eventsPath: './events' });
+  const alerts = parseConfig(
+    {
+      alerts: {
+        threshold: 5,
+        minRatio: 2,
+        minHistoryWeeks: 2,
+        historyWeeks: 6,
+        minHourConversations: 5,
+        minDayConversations: 50,
+        minTargetDrop: 0.2,
+        eventLead: '3h',
+        events: './events',
+      },
+    },
+    'test',
+  ).alerts;
+  expect(alerts).toEqual({
+    threshold: 5,
+    minRatio: 2,
+    minHistoryWeeks: 2,
+    historyWeeks: 6,
+    minHourConversations: 5,
+    minDayConversations: 50,
+    minTargetDrop: 0.2,
+    eventLeadMs: 3 * 3_600_000,
+    eventsPath: './events',
+  });
 });
 
 test('alerts: each bad setting named', () => {
@@ -35,7 +60,17 @@ test('deliveries: email and webhook destinations with their secrets named, never
         dashboardUrl: 'https://support.example.com/dash/',
         timeout: '10s',
         destinations: [
-          { name: 'team-mail', type: 'email', host: 'smtp.example.com', user: 'bot', passwordEnv: 'SMTP_PASSWORD', from: 'bot@example.com', to: 'lead@example.com', digests: ['day', 'week'], alerts: true },
+          {
+            name: 'team-mail',
+            type: 'email',
+            host: 'smtp.example.com',
+            user: 'bot',
+            passwordEnv: 'SMTP_PASSWORD',
+            from: 'bot@example.com',
+            to: 'lead@example.com',
+            digests: ['day', 'week'],
+            alerts: true,
+          },
           { name: 'slack', type: 'webhook', urlFile: '/run/secrets/slack', alerts: true },
         ],
       },
@@ -45,7 +80,20 @@ test('deliveries: email and webhook destinations with their secrets named, never
   expect(deliveries.dashboardUrl).toBe('https://support.example.com/dash');
   expect(deliveries.timeoutMs).toBe(10_000);
   expect(deliveries.destinations).toEqual([
-    { name: 'team-mail', type: 'email', host: 'smtp.example.com', port: 587, secure: false, user: 'bot', passwordEnv: 'SMTP_PASSWORD', passwordFile: undefined, from: 'bot@example.com', to: ['lead@example.com'], digests: ['day', 'week'], alerts: true },
+    {
+      name: 'team-mail',
+      type: 'email',
+      host: 'smtp.example.com',
+      port: 587,
+      secure: false,
+      user: 'bot',
+      passwordEnv: 'SMTP_PASSWORD',
+      passwordFile: undefined,
+      from: 'bot@example.com',
+      to: ['lead@example.com'],
+      digests: ['day', 'week'],
+      alerts: true,
+    },
     { name: 'slack', type: 'webhook', urlEnv: undefined, urlFile: '/run/secrets/slack', digests: [], alerts: true },
   ]);
 });

@@ -20,7 +20,8 @@ test('the changed configuration changes what every reader gives, once its run ha
   const db = copyOfBase(demo, 'second-run');
   succeed(folder.path, ['analyze', '--db', db, '--quiet', '--config', demo.changedConfig]);
   const after = readAll(folder.path, db);
-  for (const reader of Object.keys(readersAfterFirstRun)) expect({ reader, same: after[reader] === readersAfterFirstRun[reader] }).toEqual({ reader, same: false });
+  for (const reader of Object.keys(readersAfterFirstRun))
+    expect({ reader, same: after[reader] === readersAfterFirstRun[reader] }).toEqual({ reader, same: false });
 }, 120_000);
 
 test.each(['responseTimes', 'topics', 'faq'])(
@@ -42,8 +43,7 @@ test.each(['responseTimes', 'topics', 'faq'])(
         { id: 2, status: 'interrupted' },
         { id: 3, status: 'succeeded' },
       ]);
-      const runsIn = (table: string, column: string) =>
-        handle.sqlite.prepare(`select distinct ${column} from ${table} order by 1`).pluck().all();
+      const runsIn = (table: string, column: string) => handle.sqlite.prepare(`select distinct ${column} from ${table} order by 1`).pluck().all();
       for (const { table, runColumn } of ANALYSIS_RESULT_TABLES) {
         // A 20-day demo has not the three weeks of history alerts need: no run finds any, and none may be the dead run's.
         const expected = table === 'alerts' ? (runsIn(table, runColumn) as number[]).filter((run) => run === 1 || run === 3) : [1, 3];

@@ -42,8 +42,7 @@ test.each([
   // Kill once the transaction has clearly started writing pages (into the log, or into the file under a journal).
   const writing = await waitFor(
     () =>
-      (existsSync(wal) && statSync(wal).size > 4 * 1024 * 1024) ||
-      (existsSync(journal) && existsSync(db) && statSync(db).size > sizeBefore + 4 * 1024 * 1024),
+      (existsSync(wal) && statSync(wal).size > 4 * 1024 * 1024) || (existsSync(journal) && existsSync(db) && statSync(db).size > sizeBefore + 4 * 1024 * 1024),
     60_000,
   );
   expect(writing).toBe(true);
@@ -54,13 +53,21 @@ test.each([
   const handle = await openDatabase({ path: db });
   try {
     const count = async (table: 'messages' | 'conversations' | 'ingest_files' | 'rejects') =>
-      (await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+      (
+        await handle.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     expect(await count('messages')).toBe(earlier);
     expect(await count('conversations')).toBe(Math.ceil(earlier / 5));
     expect(await count('ingest_files')).toBe(preload ? 1 : 0);
     expect(await count('rejects')).toBe(0);
     // The killed load had dropped the conversations' secondary indexes inside its transaction: they are back.
-    const indexes = handle.sqlite.prepare(`select name from sqlite_master where type = 'index' and tbl_name = 'conversations' and sql is not null order by name`).pluck().all();
+    const indexes = handle.sqlite
+      .prepare(`select name from sqlite_master where type = 'index' and tbl_name = 'conversations' and sql is not null order by name`)
+      .pluck()
+      .all();
     expect(indexes).toEqual(['conversations_channel_created_at_idx', 'conversations_created_at_idx', 'conversations_team']);
     const runs = await handle.db.selectFrom('ingest_runs').select('status').orderBy('id').execute();
     expect(runs.map((r) => r.status)).toEqual(preload ? ['succeeded', 'running'] : ['running']);
@@ -82,7 +89,10 @@ test.each([
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('external_id').distinct().as('distinct')])
       .executeTakeFirstOrThrow();
     expect(messages).toEqual({ n: ROWS, distinct: ROWS });
-    const conversations = await after.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const conversations = await after.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(conversations.n).toBe(ROWS / 5);
     const runs = await after.db.selectFrom('ingest_runs').select(['id', 'status']).orderBy('id').execute();
     expect(runs.map((r) => r.status)).toEqual(preload ? ['succeeded', 'interrupted', 'succeeded'] : ['interrupted', 'succeeded']);

@@ -110,10 +110,16 @@ describe('rejects', () => {
     supportlens('ingest', '--db', db, '--quiet', broken);
     const all = supportlens('rejects', '--db', db, '--json');
     expect(all.code).toBe(0);
-    const rows = all.stdout.trim().split('\n').map((line) => JSON.parse(line) as { run_id: number; line: number; reason: string; raw: string; path: string });
+    const rows = all.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { run_id: number; line: number; reason: string; raw: string; path: string });
     expect(rows).toHaveLength(5);
     const second = supportlens('rejects', '--db', db, '--run', '2', '--json');
-    const secondRows = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { run_id: number; line: number; raw: string; path: string });
+    const secondRows = second.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { run_id: number; line: number; raw: string; path: string });
     expect(secondRows).toEqual([expect.objectContaining({ run_id: 2, line: 1, raw: '{"id": 1', path: broken })]);
     const table = supportlens('rejects', '--db', db, '--run', '1');
     expect(table.stdout).toMatch(/record\s+.*01-broken-json-lines\.jsonl\s+2\s+broken JSON/);

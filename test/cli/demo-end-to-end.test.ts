@@ -30,7 +30,9 @@ beforeAll(() => {
 afterAll(() => folder.cleanup());
 
 test('the volatility days are the busiest and the slowest days', () => {
-  const report = JSON.parse(supportlens('report', 'response-times', '--db', db, '--group-by', 'day', '--channel', 'chat', '--from', firstDay, '--to', lastDay, '--format', 'json')) as {
+  const report = JSON.parse(
+    supportlens('report', 'response-times', '--db', db, '--group-by', 'day', '--channel', 'chat', '--from', firstDay, '--to', lastDay, '--format', 'json'),
+  ) as {
     groups: { key: string; conversations: number; firstResponse: { median: number | null } }[];
   };
   const volumes = report.groups.map((g) => g.conversations).sort((a, b) => a - b);
@@ -45,7 +47,10 @@ test('the volatility days are the busiest and the slowest days', () => {
   const medians = report.groups.map((g) => g.firstResponse.median ?? 0).sort((a, b) => a - b);
   const typical = medians[Math.floor(medians.length / 2)]!;
   for (const day of spikeDays) expect(report.groups.find((g) => g.key === day)!.firstResponse.median!, day).toBeGreaterThan(1.5 * typical);
-  const busiest = [...report.groups].sort((a, b) => b.conversations - a.conversations).slice(0, spikeDays.length).map((g) => g.key);
+  const busiest = [...report.groups]
+    .sort((a, b) => b.conversations - a.conversations)
+    .slice(0, spikeDays.length)
+    .map((g) => g.key);
   expect(busiest.sort()).toEqual([...spikeDays].sort());
 });
 

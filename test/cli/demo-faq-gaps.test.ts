@@ -25,7 +25,9 @@ function report(windowDays: number): { findings: ReportedFinding[]; from: number
   const to = END + DAY;
   const from = to - windowDays * DAY;
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const json = JSON.parse(supportlens('report', 'faq-gaps', '--db', db, '--format', 'json', '--from', day(from), '--to', day(to - DAY))) as { findings: ReportedFinding[] };
+  const json = JSON.parse(supportlens('report', 'faq-gaps', '--db', db, '--format', 'json', '--from', day(from), '--to', day(to - DAY))) as {
+    findings: ReportedFinding[];
+  };
   return { findings: json.findings, from, to };
 }
 
@@ -40,7 +42,9 @@ describe('FAQ gaps on the demo, against what the generator planted', () => {
   test('7 days: exactly the planted findings, each once', () => {
     const { findings, from, to } = report(7);
     const expected = plantedFindings(demo.truth, from, to, DEFAULT_GAP_VERDICT_OPTIONS);
-    expect(expected).toEqual(expect.arrayContaining(['NEW nova-listing', 'NEW kyc-driving-licence', 'TRANSLATE withdrawal-not-arrived zh', 'UPDATE trading-fees', 'UNUSED api-keys']));
+    expect(expected).toEqual(
+      expect.arrayContaining(['NEW nova-listing', 'NEW kyc-driving-licence', 'TRANSLATE withdrawal-not-arrived zh', 'UPDATE trading-fees', 'UNUSED api-keys']),
+    );
     const result = comparePlantedFindings(db, findings, demo.truth, { from, to }, expected);
     expect({ falsePositives: result.falsePositives, missed: result.missed }).toEqual({ falsePositives: [], missed: [] });
   });

@@ -40,7 +40,11 @@ beforeAll(async () => {
   supportlens('analyze', '--db', db, '--quiet', '--config', config);
   const handle = await openDatabase({ path: db });
   alerts = await listAlerts(handle.db);
-  const rows = await handle.db.selectFrom('topic_assignments as t').innerJoin('conversations as c', 'c.id', 't.conversation_id').select(['t.topic_id', 'c.tags']).execute();
+  const rows = await handle.db
+    .selectFrom('topic_assignments as t')
+    .innerJoin('conversations as c', 'c.id', 't.conversation_id')
+    .select(['t.topic_id', 'c.tags'])
+    .execute();
   await handle.close();
   const counts = new Map<number, Map<string, number>>();
   for (const row of rows) {
@@ -93,7 +97,9 @@ describe('spikes on the demo, against the planted volatility days', () => {
 
   test('the digest of a volatility day names the topics that grew, its spike and its event', () => {
     const day = demo.volatility[0]!;
-    const digest = JSON.parse(supportlens('digest', '--db', db, '--config', config, '--period', 'day', '--as-of', day.day, '--format', 'json', '--dry-run')) as Digest;
+    const digest = JSON.parse(
+      supportlens('digest', '--db', db, '--config', config, '--period', 'day', '--as-of', day.day, '--format', 'json', '--dry-run'),
+    ) as Digest;
     expect(digest.window.label).toBe(day.day);
     expect(digest.spikes.some((alert) => alert.alertId === `spike:day:channel:chat:${day.day}`)).toBe(true);
     const grew = digest.topicsGrew.slice(0, 3).map((topic) => topicKey.get(topic.topicId));

@@ -26,7 +26,12 @@ afterEach(() => {
 });
 
 function supportlens(args: string[], options: SpawnOptions = {}) {
-  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', cwd: folder.path, env: { ...process.env, SUPPORTLENS_TOKEN: '' }, ...options });
+  const result = spawnSync(process.execPath, [...CLI, ...args], {
+    encoding: 'utf8',
+    cwd: folder.path,
+    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+    ...options,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -74,26 +79,39 @@ describe('a database this process cannot use: one line that says what to do, exi
     expect(supportlens(['ingest', '--db', db, '--quiet', FIXTURE]).code).toBe(0);
     if (AS_ROOT) chownSync(db, NOBODY, NOBODY);
     readOnlyForOtherUser(folder.path, 0o555);
-    for (const args of [['analyze', '--db', db], ['ingest', '--db', join(folder.path, 'new.db'), FIXTURE]]) {
+    for (const args of [
+      ['analyze', '--db', db],
+      ['ingest', '--db', join(folder.path, 'new.db'), FIXTURE],
+    ]) {
       const result = supportlens(args, OTHER_USER);
       expect(result.stderr).toMatch(ONE_LINE);
-      expect(result.stderr).toMatch(/cannot be written \(its folder .* is read-only for this user\): make the file and its folder writable for this user, or give another --db\n$/);
+      expect(result.stderr).toMatch(
+        /cannot be written \(its folder .* is read-only for this user\): make the file and its folder writable for this user, or give another --db\n$/,
+      );
       expect(result.code).toBe(74);
     }
   });
 
   test('a database in a folder that does not exist', () => {
     const result = supportlens(['ingest', '--db', join(folder.path, 'missing', 'x.db'), FIXTURE]);
-    expect(result.stderr).toBe(`supportlens: cannot create the database ${join(folder.path, 'missing', 'x.db')}: the folder ${join(folder.path, 'missing')} does not exist\n`);
+    expect(result.stderr).toBe(
+      `supportlens: cannot create the database ${join(folder.path, 'missing', 'x.db')}: the folder ${join(folder.path, 'missing')} does not exist\n`,
+    );
     expect(result.code).toBe(74);
   });
 
   test('a file of random bytes', () => {
     const random = seededRandom(19);
     writeFileSync(db, Buffer.from(Array.from({ length: 65_536 }, () => Math.floor(random() * 256))));
-    for (const args of [['ingest', '--db', db, FIXTURE], ['report', 'response-times', '--db', db], ['export', 'conversations', '--db', db]]) {
+    for (const args of [
+      ['ingest', '--db', db, FIXTURE],
+      ['report', 'response-times', '--db', db],
+      ['export', 'conversations', '--db', db],
+    ]) {
       const result = supportlens(args);
-      expect(result.stderr, args[0]).toBe(`supportlens: the database ${db} is damaged or not a supportlens database (file is not a database): restore it from a backup or give another --db\n`);
+      expect(result.stderr, args[0]).toBe(
+        `supportlens: the database ${db} is damaged or not a supportlens database (file is not a database): restore it from a backup or give another --db\n`,
+      );
       expect(result.code, args[0]).toBe(74);
     }
     const served = supportlens(['serve', '--db', db, '--port', '0']);
@@ -107,7 +125,10 @@ describe('a database this process cannot use: one line that says what to do, exi
     sqlite.prepare('insert into kysely_migration (name, timestamp) values (?, ?)').run('0999_from_the_future', new Date().toISOString());
     sqlite.close();
     const message = `supportlens: the database ${db} was made by a newer supportlens (migration 0999_from_the_future is unknown to this version): upgrade supportlens, or give another --db\n`;
-    for (const args of [['ingest', '--db', db, FIXTURE], ['analyze', '--db', db]]) {
+    for (const args of [
+      ['ingest', '--db', db, FIXTURE],
+      ['analyze', '--db', db],
+    ]) {
       const result = supportlens(args);
       expect(result.stderr, args[0]).toBe(message);
       expect(result.code, args[0]).toBe(74);
@@ -170,7 +191,9 @@ describe('other faults of the environment', () => {
     const { port } = other.address() as AddressInfo;
     try {
       const result = supportlens(['serve', '--db', db, '--port', String(port)]);
-      expect(result.stderr).toBe(`supportlens: port ${port} on 127.0.0.1 is in use by another program (another supportlens serve?): stop it, or give another --port (0: any free port)\n`);
+      expect(result.stderr).toBe(
+        `supportlens: port ${port} on 127.0.0.1 is in use by another program (another supportlens serve?): stop it, or give another --port (0: any free port)\n`,
+      );
       expect(result.code).toBe(74);
     } finally {
       other.close();

@@ -36,7 +36,13 @@ function writeConversationsJsonl(path: string, count: number): string {
     const base = Date.UTC(2024, 5, 1);
     for (let i = 0; i < count; i++) {
       const at = base + i * 60_000;
-      const messages = [0, 1, 2].map((m) => ({ id: `m${m}`, author_role: m === 1 ? 'agent' : 'customer', author_id: `u${i % 97}`, created_at: new Date(at + m * 120_000).toISOString(), body: `Question ${i} about deposit ${m}` }));
+      const messages = [0, 1, 2].map((m) => ({
+        id: `m${m}`,
+        author_role: m === 1 ? 'agent' : 'customer',
+        author_id: `u${i % 97}`,
+        created_at: new Date(at + m * 120_000).toISOString(),
+        body: `Question ${i} about deposit ${m}`,
+      }));
       writeSync(fd, `${JSON.stringify({ id: `j${i}`, channel: 'email', created_at: new Date(at).toISOString(), tags: ['deposit'], messages })}\n`);
     }
   } finally {
@@ -66,19 +72,34 @@ function snapshot(path: string): Snapshot {
       return rows;
     };
     return {
-      conversations: feed('select source, external_id, channel, created_at, created_at_derived, status, resolved_at, customer_id, assignee, subject, language, tags from conversations order by source, external_id'),
+      conversations: feed(
+        'select source, external_id, channel, created_at, created_at_derived, status, resolved_at, customer_id, assignee, subject, language, tags from conversations order by source, external_id',
+      ),
       messages: feed(
         'select c.source, c.external_id, m.external_id, m.author_role, m.author_id, m.created_at, m.body, m.body_length, m.body_truncated, m.internal from messages m join conversations c on c.id = m.conversation_id order by c.source, c.external_id, m.external_id',
       ),
-      faqVersions: feed('select e.external_id, e.current_version, v.version, v.title, v.question, v.body, v.tags, v.language, v.updated_at, v.content_hash from faq_entries e join faq_entry_versions v on v.entry_id = e.id order by e.external_id, v.version'),
-      digest: hash.digest('hex').slice(0, 16) + String(feed('select kind, created_at, actor_id from conversation_events order by conversation_id, created_at, kind')),
+      faqVersions: feed(
+        'select e.external_id, e.current_version, v.version, v.title, v.question, v.body, v.tags, v.language, v.updated_at, v.content_hash from faq_entries e join faq_entry_versions v on v.entry_id = e.id order by e.external_id, v.version',
+      ),
+      digest:
+        hash.digest('hex').slice(0, 16) + String(feed('select kind, created_at, actor_id from conversation_events order by conversation_id, created_at, kind')),
     };
   } finally {
     db.close();
   }
 }
 
-function ingest(db: string, paths: string[]): { status: number | null; summary: { status: string; records: { read: number; inserted: number; unchanged: number; updated: number; rejected: number }; files: { records: { read: number } }[] } } {
+function ingest(
+  db: string,
+  paths: string[],
+): {
+  status: number | null;
+  summary: {
+    status: string;
+    records: { read: number; inserted: number; unchanged: number; updated: number; rejected: number };
+    files: { records: { read: number } }[];
+  };
+} {
   const result = spawnSync(process.execPath, [...CLI, 'ingest', '--db', db, '--json', ...paths], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   return { status: result.status, summary: JSON.parse(result.stdout) as ReturnType<typeof ingest>['summary'] };
 }
@@ -119,7 +140,10 @@ test.each(points.map((point, index) => [index + 1, point.file, point.share, poin
   'case %i: ingest killed (SIGKILL) in file %i at %f of its records: only whole files were kept, and a rerun gives exactly a clean run',
   async (index, _file, _share, point) => {
     const db = join(folder.path, `fault-${index}.db`);
-    const child = spawn(process.execPath, [...CLI, 'ingest', '--db', db, '--quiet', ...files], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SUPPORTLENS_TEST_PROGRESS: '1' } });
+    const child = spawn(process.execPath, [...CLI, 'ingest', '--db', db, '--quiet', ...files], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, SUPPORTLENS_TEST_PROGRESS: '1' },
+    });
     const target = Math.floor(point.share * fileRecords[point.file]!);
     let seen = '';
     let timer: NodeJS.Timeout | undefined;
@@ -141,7 +165,8 @@ test.each(points.map((point, index) => [index + 1, point.file, point.share, poin
     killed.close();
     expect(committed).toEqual(files.slice(0, committed.length));
     expect(snapshot(db), `killed at ${seen}`).toEqual(prefixes[committed.length]);
-    const where = signal === 'SIGKILL' ? (committed.length === files.length ? 'after the last commit' : `inside file ${committed.length}`) : 'never (it finished)';
+    const where =
+      signal === 'SIGKILL' ? (committed.length === files.length ? 'after the last commit' : `inside file ${committed.length}`) : 'never (it finished)';
     landed[where] = (landed[where] ?? 0) + 1;
     if (signal !== 'SIGKILL') expect(code).toBe(0);
 
@@ -159,8 +184,11 @@ test.each(points.map((point, index) => [index + 1, point.file, point.share, poin
     // after the run was marked succeeded (the process was closing the database): then it rightly stays succeeded.
     if (signal !== 'SIGKILL') expect(runs).toEqual(['succeeded', 'succeeded']);
     else if (committed.length < files.length) expect(runs).toEqual(['interrupted', 'succeeded']);
-    else expect([['interrupted', 'succeeded'], ['succeeded', 'succeeded']]).toContainEqual(runs);
+    else
+      expect([
+        ['interrupted', 'succeeded'],
+        ['succeeded', 'succeeded'],
+      ]).toContainEqual(runs);
   },
   300_000,
 );
-

@@ -46,8 +46,10 @@ function conversations(): string {
 }
 
 const FAQ: Record<string, string> = {
-  'trading-fees.md': '---\nid: trading-fees\ntitle: What are the trading fees for spot and futures?\nupdated_at: 2024-01-10T00:00:00Z\n---\nThe spot trading fee is 0.1% for makers and takers.\n',
-  'reset-2fa.md': '---\nid: reset-2fa\ntitle: How do I reset Google Authenticator (2FA) after losing my phone?\nupdated_at: 2024-01-10T00:00:00Z\n---\nChoose **Reset 2FA** on the log-in page.\n',
+  'trading-fees.md':
+    '---\nid: trading-fees\ntitle: What are the trading fees for spot and futures?\nupdated_at: 2024-01-10T00:00:00Z\n---\nThe spot trading fee is 0.1% for makers and takers.\n',
+  'reset-2fa.md':
+    '---\nid: reset-2fa\ntitle: How do I reset Google Authenticator (2FA) after losing my phone?\nupdated_at: 2024-01-10T00:00:00Z\n---\nChoose **Reset 2FA** on the log-in page.\n',
   'lottery.md': '---\nid: lottery\ntitle: How do I join the summer lottery?\nupdated_at: 2023-06-01T00:00:00Z\n---\nThe lottery has ended.\n',
 };
 
@@ -56,7 +58,14 @@ interface JsonGapReport {
   comparedWithReport: number | null;
   newSinceLastReport: string[];
   goneSinceLastReport: unknown[];
-  findings: { id: string; verdict: string; entryId: string | null; reasons: string[]; status: string; evidence: { drift: { agentsSay: string; entrySays?: string[] }[] } }[];
+  findings: {
+    id: string;
+    verdict: string;
+    entryId: string | null;
+    reasons: string[];
+    status: string;
+    evidence: { drift: { agentsSay: string; entrySays?: string[] }[] };
+  }[];
 }
 
 describe('supportlens analyze + report faq-gaps (built CLI)', () => {
@@ -105,7 +114,10 @@ describe('supportlens analyze + report faq-gaps (built CLI)', () => {
   test('the conversation export gains the best-matching FAQ entry, its score and whether it is covered', async () => {
     const { stdout, code } = await cli('export', 'conversations', '--db', db, '--format', 'jsonl');
     expect(code).toBe(0);
-    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { faq_entry: string | null; faq_score: number | null; faq_covered: number | null });
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { faq_entry: string | null; faq_score: number | null; faq_covered: number | null });
     expect(rows).toHaveLength(490);
     for (const row of rows) {
       expect(row.faq_score).toEqual(expect.any(Number));

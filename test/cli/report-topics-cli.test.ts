@@ -76,10 +76,13 @@ describe('supportlens analyze + report topics (built CLI)', () => {
     expect(stdout).toMatch(/email \d+/);
   });
 
-  test('the conversation export gains each conversation\'s topic id and label', async () => {
+  test("the conversation export gains each conversation's topic id and label", async () => {
     const { stdout, code } = await cli('export', 'conversations', '--db', db, '--format', 'jsonl');
     expect(code).toBe(0);
-    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { topic_id: number | null; topic_label: string | null });
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { topic_id: number | null; topic_label: string | null });
     expect(rows).toHaveLength(560);
     for (const row of rows) {
       expect(row.topic_id).toEqual(expect.any(Number));

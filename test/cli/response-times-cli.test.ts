@@ -34,7 +34,10 @@ beforeAll(() => {
   const analyze = cli('analyze', '--db', db, '--config', configPath, '--json');
   expect(analyze.stderr).toBe('');
   expect(analyze.status).toBe(0);
-  expect(JSON.parse(analyze.stdout)).toMatchObject({ status: 'succeeded', analyses: { responseTimes: { conversations: 4, answered: 3, unanswered: 1, replies: 4 } } });
+  expect(JSON.parse(analyze.stdout)).toMatchObject({
+    status: 'succeeded',
+    analyses: { responseTimes: { conversations: 4, answered: 3, unanswered: 1, replies: 4 } },
+  });
 });
 
 describe('supportlens report response-times', () => {
@@ -127,5 +130,10 @@ test('supportlens export conversations: CSV to a file, JSON Lines to stdout', ()
     agent: 'carol',
   });
   const jsonl = cli('export', 'conversations', '--db', db, '--format', 'jsonl', '--from', '2026-03-02', '--to', '2026-03-02');
-  expect(jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line).conversation_id)).toEqual(['chat-1', 'chat-2', 'chat-3', 'mail-1']);
+  expect(
+    jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).conversation_id),
+  ).toEqual(['chat-1', 'chat-2', 'chat-3', 'mail-1']);
 });

@@ -56,10 +56,14 @@ test('serve refuses a non-loopback address without a long enough token, and a mi
 test('serve prints its URL on 127.0.0.1 and answers until stopped', async () => {
   supportlens('ingest', '--db', db, join(FIXTURES, 'hostile', '11-crlf.jsonl'));
   supportlens('analyze', '--db', db, '--quiet');
-  const child = spawn(process.execPath, [...CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example', '--as-of', '2030-01-01T00:00:00Z'], {
-    cwd: folder.path,
-    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...CLI, 'serve', '--db', db, '--port', '0', '--allowed-host', 'dash.example, other.example', '--as-of', '2030-01-01T00:00:00Z'],
+    {
+      cwd: folder.path,
+      env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+    },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

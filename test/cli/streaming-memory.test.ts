@@ -14,9 +14,13 @@ const HEAP_LIMIT_MB = 64;
 
 function ingest(rows: number): number {
   const csv = writeMessagesCsv(join(folder.path, `rows-${rows}.csv`), rows);
-  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...CLI, 'ingest', '--db', join(folder.path, `rows-${rows}.db`), '--json', csv], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...CLI, 'ingest', '--db', join(folder.path, `rows-${rows}.db`), '--json', csv],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(result.status, result.stderr).toBe(0);
   const summary = JSON.parse(result.stdout) as { peakRssBytes: number; records: { inserted: number } };
   expect(summary.records.inserted).toBe(rows);
@@ -36,7 +40,11 @@ test('a JSON document is streamed: a 40 MB Chatwoot export loads with a 64 MB he
   const path = join(folder.path, 'chatwoot.json');
   await writeHelpdeskExport('chatwoot', path, 90_000, 7);
   expect(statSync(path).size).toBeGreaterThan(40 * MB);
-  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...CLI, 'ingest', '--db', join(folder.path, 'chatwoot.db'), '--json', path], { encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...CLI, 'ingest', '--db', join(folder.path, 'chatwoot.db'), '--json', path],
+    { encoding: 'utf8' },
+  );
   expect(result.status, result.stderr).toBe(0);
   const summary = JSON.parse(result.stdout) as { peakRssBytes: number; messages: { inserted: number; rejected: number } };
   expect(summary.messages).toMatchObject({ inserted: 90_000, rejected: 0 });

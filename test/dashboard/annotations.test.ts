@@ -22,15 +22,28 @@ const alert = (runId: number, scopeKey: string, day: string, events: { id: strin
   observed: 187,
   baseline: 40,
   score: 21,
-  details: JSON.stringify({ ratio: 4.675, historyWeeks: 8, topics: [], firstResponse: { medianMs: null, baselineMedianMs: null }, withinTarget: { share: null, baselineShare: null, judged: 0 }, events }),
+  details: JSON.stringify({
+    ratio: 4.675,
+    historyWeeks: 8,
+    topics: [],
+    firstResponse: { medianMs: null, baselineMedianMs: null },
+    withinTarget: { share: null, baselineShare: null, judged: 0 },
+    events,
+  }),
 });
 
 beforeAll(async () => {
   handle = await memoryDatabase();
   const runId = await insertSucceededAnalysisRun(handle);
   const btc = { id: 'btc', title: 'BTC -12% in an hour <b>', startsAt: Date.parse('2026-03-10T07:00:00Z'), endsAt: null };
-  await handle.db.insertInto('alerts').values([alert(runId, 'all', '2026-03-10', [btc]), alert(runId, 'chat', '2026-03-10'), alert(runId, 'all', '2026-02-01')]).execute();
-  await handle.db.insertInto('events').values({ id: 'btc', starts_at: btc.startsAt, ends_at: null, title: btc.title, tags: '[]', source_path: 'events.jsonl', line: 1 }).execute();
+  await handle.db
+    .insertInto('alerts')
+    .values([alert(runId, 'all', '2026-03-10', [btc]), alert(runId, 'chat', '2026-03-10'), alert(runId, 'all', '2026-02-01')])
+    .execute();
+  await handle.db
+    .insertInto('events')
+    .values({ id: 'btc', starts_at: btc.startsAt, ends_at: null, title: btc.title, tags: '[]', source_path: 'events.jsonl', line: 1 })
+    .execute();
   app = await buildApp({ db: handle.db, responseTimes: DEFAULT_RESPONSE_TIME_CONFIG, now: () => Date.parse('2026-04-01T12:00:00Z') });
 });
 
@@ -49,7 +62,10 @@ test('GET /api/annotations: the daily spikes of all channels (or the filtered on
     ],
   });
   const chat = await app.inject('/api/annotations?from=2026-03-01&to=2026-03-31&channel=chat');
-  expect(chat.json().annotations.map((mark: { text: string }) => mark.text)).toEqual(['Spike chat: 187 conversations, 4.7x the usual 40', 'BTC -12% in an hour <b>']);
+  expect(chat.json().annotations.map((mark: { text: string }) => mark.text)).toEqual([
+    'Spike chat: 187 conversations, 4.7x the usual 40',
+    'BTC -12% in an hour <b>',
+  ]);
   expect((await app.inject('/api/annotations?from=2026-03-31&to=2026-03-01')).statusCode).toBe(400);
 });
 

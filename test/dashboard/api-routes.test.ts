@@ -31,7 +31,14 @@ describe('GET /api/overview', () => {
     const res = await app.inject(`/api/overview?${RANGE}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.range).toMatchObject({ from: '2026-03-04', to: '2026-03-31', channel: null, timeZone: 'UTC', fromMs: Date.parse('2026-03-04'), toMs: Date.parse('2026-04-01') });
+    expect(body.range).toMatchObject({
+      from: '2026-03-04',
+      to: '2026-03-31',
+      channel: null,
+      timeZone: 'UTC',
+      fromMs: Date.parse('2026-03-04'),
+      toMs: Date.parse('2026-04-01'),
+    });
     expect(body.days).toHaveLength(28);
     expect(body.channels).toEqual(expect.arrayContaining(['chat', 'email']));
     expect(body.series.map((s: { channel: string }) => s.channel)).toEqual(body.channels);
@@ -79,7 +86,12 @@ test('GET /api/topics: topics with volume, growth and example conversations', as
   expect(body.analysisRunId).toBeGreaterThan(0);
   expect(body.topics.length).toBeGreaterThan(1);
   const topic = body.topics[0];
-  expect(topic).toMatchObject({ topicId: expect.any(Number), label: expect.any(String), conversations: expect.any(Number), previousConversations: expect.any(Number) });
+  expect(topic).toMatchObject({
+    topicId: expect.any(Number),
+    label: expect.any(String),
+    conversations: expect.any(Number),
+    previousConversations: expect.any(Number),
+  });
   expect(topic.examples.length).toBeGreaterThan(0);
   expect(topic.examples[0]).toEqual({ conversationId: expect.any(String), question: expect.any(String) });
   const chat = (await app.inject(`/api/topics?${RANGE}&channel=chat`)).json();
@@ -156,7 +168,9 @@ describe('long and far ranges', () => {
     for (const url of ['/api/overview?from=2016-01-01&to=2026-03-31', '/api/overview?from=2026-03-04&to=9999-12-31', '/topics?from=0001-01-01']) {
       const res = await app.inject(url);
       expect(res.statusCode, url).toBe(400);
-      expect(res.json().message, url).toMatch(/^querystring\/from the range from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} spans [\d,]+ days; the dashboard shows at most 3,700 days at once$/);
+      expect(res.json().message, url).toMatch(
+        /^querystring\/from the range from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} spans [\d,]+ days; the dashboard shows at most 3,700 days at once$/,
+      );
     }
     const longest = await app.inject('/api/overview?from=2016-03-02&to=2026-03-31');
     expect(longest.statusCode).toBe(200);
@@ -209,7 +223,18 @@ describe('pages and headers', () => {
     expect(chart.statusCode).toBe(200);
     expect(chart.headers['content-type']).toMatch(/^text\/javascript/);
     expect(chart.body.length).toBeGreaterThan(100_000);
-    for (const name of ['dashboard-charts.js', 'overview.js', 'peak-times.js', 'topics.js', 'faq-gaps.js', 'agents.js', 'conversations.js', 'conversation.js', 'runs.js', 'dashboard.css']) {
+    for (const name of [
+      'dashboard-charts.js',
+      'overview.js',
+      'peak-times.js',
+      'topics.js',
+      'faq-gaps.js',
+      'agents.js',
+      'conversations.js',
+      'conversation.js',
+      'runs.js',
+      'dashboard.css',
+    ]) {
       expect((await app.inject(`/static/${name}`)).statusCode).toBe(200);
     }
     for (const name of ['../package.json', '..%2Fpackage.json', 'nope.js']) {
@@ -220,7 +245,17 @@ describe('pages and headers', () => {
   });
 
   test('the page scripts never use innerHTML, insertAdjacentHTML, document.write or eval', async () => {
-    for (const name of ['dashboard-charts.js', 'overview.js', 'peak-times.js', 'topics.js', 'faq-gaps.js', 'agents.js', 'conversations.js', 'conversation.js', 'runs.js']) {
+    for (const name of [
+      'dashboard-charts.js',
+      'overview.js',
+      'peak-times.js',
+      'topics.js',
+      'faq-gaps.js',
+      'agents.js',
+      'conversations.js',
+      'conversation.js',
+      'runs.js',
+    ]) {
       const body = (await app.inject(`/static/${name}`)).body;
       expect(body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
     }
@@ -372,9 +407,20 @@ test('a new analysis run changes the answers at once (the cache is keyed on the 
   const first = await volume();
   // A new run writes its facts (one conversation more) beside the current run's; readers see them once it succeeds.
   const facts = await handle.db.selectFrom('conversation_facts').selectAll().execute();
-  const run = await handle.db.insertInto('analysis_runs').values({ started_at: NOW, status: 'running', pid: 1, hostname: 'test' }).returning('id').executeTakeFirstOrThrow();
-  for (const fact of facts) await handle.db.insertInto('conversation_facts').values({ ...fact, run_id: run.id }).execute();
-  await handle.db.insertInto('conversation_facts').values({ ...facts[0]!, run_id: run.id, conversation_id: 10_000_000, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
+  const run = await handle.db
+    .insertInto('analysis_runs')
+    .values({ started_at: NOW, status: 'running', pid: 1, hostname: 'test' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const fact of facts)
+    await handle.db
+      .insertInto('conversation_facts')
+      .values({ ...fact, run_id: run.id })
+      .execute();
+  await handle.db
+    .insertInto('conversation_facts')
+    .values({ ...facts[0]!, run_id: run.id, conversation_id: 10_000_000, start_at: Date.parse('2026-03-05T10:00:00Z') })
+    .execute();
   try {
     expect(await volume()).toBe(first);
     await handle.db.updateTable('analysis_runs').set({ status: 'succeeded', finished_at: NOW }).where('id', '=', run.id).execute();
@@ -392,9 +438,17 @@ test('the cache key is the validated query: unknown parameters, order and empty 
     (await cachedApp.inject(`/api/peak-times?${query}`)).json().cells.reduce((sum: number, cell: { conversations: number }) => sum + cell.conversations, 0);
   const first = await volume('from=2026-03-04&to=2026-03-31');
   const fact = await handle.db.selectFrom('conversation_facts').selectAll().limit(1).executeTakeFirstOrThrow();
-  await handle.db.insertInto('conversation_facts').values({ ...fact, conversation_id: 10_000_001, start_at: Date.parse('2026-03-05T10:00:00Z') }).execute();
+  await handle.db
+    .insertInto('conversation_facts')
+    .values({ ...fact, conversation_id: 10_000_001, start_at: Date.parse('2026-03-05T10:00:00Z') })
+    .execute();
   try {
-    for (const query of ['from=2026-03-04&to=2026-03-31&z=1', 'to=2026-03-31&from=2026-03-04', 'from=2026-03-04&to=2026-03-31&channel=', 'z=2&to=2026-03-31&from=2026-03-04&y=']) {
+    for (const query of [
+      'from=2026-03-04&to=2026-03-31&z=1',
+      'to=2026-03-31&from=2026-03-04',
+      'from=2026-03-04&to=2026-03-31&channel=',
+      'z=2&to=2026-03-31&from=2026-03-04&y=',
+    ]) {
       expect(await volume(query), query).toBe(first);
     }
     // Another range is another computation, which sees the new fact.

@@ -86,7 +86,15 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
 
@@ -124,9 +132,14 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in chromium', () => {
     // Each channel's response times on its own chart and scale: chat in minutes, email in hours.
     const chatIndex = all.series.findIndex((s: any) => s.channel === 'chat');
     const emailIndex = all.series.findIndex((s: any) => s.channel === 'email');
-    for (const [index, unit] of [[chatIndex, 60_000], [emailIndex, 3_600_000]] as const) {
+    for (const [index, unit] of [
+      [chatIndex, 60_000],
+      [emailIndex, 3_600_000],
+    ] as const) {
       const median = (await chartData(page, `chart-first-response-${index}`)).datasets.find((d) => d.label === 'median')!;
-      expect(median.data).toEqual(all.series[index].days.map((d: any) => (d.firstResponseMedianMs === null ? null : Math.round((d.firstResponseMedianMs / unit) * 100) / 100)));
+      expect(median.data).toEqual(
+        all.series[index].days.map((d: any) => (d.firstResponseMedianMs === null ? null : Math.round((d.firstResponseMedianMs / unit) * 100) / 100)),
+      );
     }
     expect(await page.textContent('#target-table')).toContain('open around the clock');
 

@@ -31,7 +31,13 @@ function group(key: string, conversations: number, median: number | null): Respo
 describe('fillDays', () => {
   test.each([
     { name: 'no groups: every day empty', days: ['2026-03-01', '2026-03-02'], groups: [], conversations: [0, 0], medians: [null, null] },
-    { name: 'a gap stays a zero day', days: ['2026-03-01', '2026-03-02', '2026-03-03'], groups: [group('2026-03-01', 3, 60_000), group('2026-03-03', 1, 1000)], conversations: [3, 0, 1], medians: [60_000, null, 1000] },
+    {
+      name: 'a gap stays a zero day',
+      days: ['2026-03-01', '2026-03-02', '2026-03-03'],
+      groups: [group('2026-03-01', 3, 60_000), group('2026-03-03', 1, 1000)],
+      conversations: [3, 0, 1],
+      medians: [60_000, null, 1000],
+    },
     { name: 'groups outside the days are ignored', days: ['2026-03-02'], groups: [group('2026-03-01', 3, 5)], conversations: [0], medians: [null] },
   ])('$name', ({ days, groups, conversations, medians }) => {
     const filled = fillDays(days, groups);
@@ -57,7 +63,11 @@ describe('fillDays', () => {
 });
 
 /** The browser's formatting helpers, loaded from the static file the pages use (Chart.js stubbed). */
-function clientHelpers(): { formatDuration: (ms: number | null) => string; formatShare: (share: number | null) => string; toUnit: (ms: number | null, unit: number) => number | null } {
+function clientHelpers(): {
+  formatDuration: (ms: number | null) => string;
+  formatShare: (share: number | null) => string;
+  toUnit: (ms: number | null, unit: number) => number | null;
+} {
   const window: Record<string, unknown> = {};
   const defaults = { font: {}, plugins: { legend: {} } };
   const context = { window, Chart: { defaults } };
@@ -106,10 +116,46 @@ test.each([
 describe('resolveRange', () => {
   const NOW = Date.parse('2026-04-10T12:00:00Z');
   test.each([
-    { name: 'given days, inclusive', query: { from: '2026-03-01', to: '2026-03-31' }, zone: 'UTC', latest: null, from: '2026-03-01', to: '2026-03-31', fromMs: Date.parse('2026-03-01T00:00:00Z'), toMs: Date.parse('2026-04-01T00:00:00Z') },
-    { name: 'default: 30 days up to the latest conversation', query: {}, zone: 'UTC', latest: Date.parse('2026-03-31T18:00:00Z'), from: '2026-03-02', to: '2026-03-31', fromMs: Date.parse('2026-03-02T00:00:00Z'), toMs: Date.parse('2026-04-01T00:00:00Z') },
-    { name: 'default without data: up to today', query: {}, zone: 'UTC', latest: null, from: '2026-03-12', to: '2026-04-10', fromMs: Date.parse('2026-03-12T00:00:00Z'), toMs: Date.parse('2026-04-11T00:00:00Z') },
-    { name: 'days in the reporting zone', query: { from: '2026-03-01', to: '2026-03-01' }, zone: 'Asia/Shanghai', latest: null, from: '2026-03-01', to: '2026-03-01', fromMs: Date.parse('2026-02-28T16:00:00Z'), toMs: Date.parse('2026-03-01T16:00:00Z') },
+    {
+      name: 'given days, inclusive',
+      query: { from: '2026-03-01', to: '2026-03-31' },
+      zone: 'UTC',
+      latest: null,
+      from: '2026-03-01',
+      to: '2026-03-31',
+      fromMs: Date.parse('2026-03-01T00:00:00Z'),
+      toMs: Date.parse('2026-04-01T00:00:00Z'),
+    },
+    {
+      name: 'default: 30 days up to the latest conversation',
+      query: {},
+      zone: 'UTC',
+      latest: Date.parse('2026-03-31T18:00:00Z'),
+      from: '2026-03-02',
+      to: '2026-03-31',
+      fromMs: Date.parse('2026-03-02T00:00:00Z'),
+      toMs: Date.parse('2026-04-01T00:00:00Z'),
+    },
+    {
+      name: 'default without data: up to today',
+      query: {},
+      zone: 'UTC',
+      latest: null,
+      from: '2026-03-12',
+      to: '2026-04-10',
+      fromMs: Date.parse('2026-03-12T00:00:00Z'),
+      toMs: Date.parse('2026-04-11T00:00:00Z'),
+    },
+    {
+      name: 'days in the reporting zone',
+      query: { from: '2026-03-01', to: '2026-03-01' },
+      zone: 'Asia/Shanghai',
+      latest: null,
+      from: '2026-03-01',
+      to: '2026-03-01',
+      fromMs: Date.parse('2026-02-28T16:00:00Z'),
+      toMs: Date.parse('2026-03-01T16:00:00Z'),
+    },
   ])('$name', ({ query, zone, latest, from, to, fromMs, toMs }) => {
     const range = resolveRange(query, zone, latest, NOW);
     expect([range.fromDay, range.toDay, range.filter.from, range.filter.to]).toEqual([from, to, fromMs, toMs]);

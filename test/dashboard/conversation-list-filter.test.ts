@@ -6,10 +6,45 @@ import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../../ana
 const HOUR = 3_600_000;
 
 test.each([
-  { name: 'one Monday 09:00 in a week (UTC)', zone: 'UTC', from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z', weekday: 1, hour: 9, expected: [['2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z']] },
-  { name: 'two Sundays', zone: 'UTC', from: '2026-03-01T00:00:00Z', to: '2026-03-09T00:00:00Z', weekday: 7, hour: 23, expected: [['2026-03-01T23:00:00Z', '2026-03-02T00:00:00Z'], ['2026-03-08T23:00:00Z', '2026-03-09T00:00:00Z']] },
-  { name: 'the skipped hour of a spring-forward day does not exist', zone: 'Europe/Berlin', from: '2026-03-29T00:00:00+01:00', to: '2026-03-30T00:00:00+02:00', weekday: 7, hour: 2, expected: [] },
-  { name: 'the repeated hour of a fall-back day is two hours long', zone: 'Europe/Berlin', from: '2026-10-25T00:00:00+02:00', to: '2026-10-26T00:00:00+01:00', weekday: 7, hour: 2, expected: [['2026-10-25T00:00:00Z', '2026-10-25T02:00:00Z']] },
+  {
+    name: 'one Monday 09:00 in a week (UTC)',
+    zone: 'UTC',
+    from: '2026-03-02T00:00:00Z',
+    to: '2026-03-09T00:00:00Z',
+    weekday: 1,
+    hour: 9,
+    expected: [['2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z']],
+  },
+  {
+    name: 'two Sundays',
+    zone: 'UTC',
+    from: '2026-03-01T00:00:00Z',
+    to: '2026-03-09T00:00:00Z',
+    weekday: 7,
+    hour: 23,
+    expected: [
+      ['2026-03-01T23:00:00Z', '2026-03-02T00:00:00Z'],
+      ['2026-03-08T23:00:00Z', '2026-03-09T00:00:00Z'],
+    ],
+  },
+  {
+    name: 'the skipped hour of a spring-forward day does not exist',
+    zone: 'Europe/Berlin',
+    from: '2026-03-29T00:00:00+01:00',
+    to: '2026-03-30T00:00:00+02:00',
+    weekday: 7,
+    hour: 2,
+    expected: [],
+  },
+  {
+    name: 'the repeated hour of a fall-back day is two hours long',
+    zone: 'Europe/Berlin',
+    from: '2026-10-25T00:00:00+02:00',
+    to: '2026-10-26T00:00:00+01:00',
+    weekday: 7,
+    hour: 2,
+    expected: [['2026-10-25T00:00:00Z', '2026-10-25T02:00:00Z']],
+  },
 ])('hourRanges: $name', ({ zone, from, to, weekday, hour, expected }) => {
   const ranges = hourRanges(zone, Date.parse(from), Date.parse(to), weekday, hour);
   expect(ranges).toEqual(expected.map(([a, b]) => [Date.parse(a!), Date.parse(b!)]));
@@ -25,8 +60,16 @@ test('breachRules: calendar targets split waiting conversations at as-of minus t
 });
 
 test('breachRules: on business hours, exactly the clock starts whose business age exceeds the target', () => {
-  const hours = { timeZone: 'UTC', intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], start: '09:00', end: '17:00' }], holidays: [] };
-  const config: ResponseTimeConfig = { reportingTimeZone: 'UTC', businessHours: { email: hours }, targets: { email: { firstResponseMs: 4 * HOUR, resolutionMs: null, basis: 'business' } } };
+  const hours = {
+    timeZone: 'UTC',
+    intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], start: '09:00', end: '17:00' }],
+    holidays: [],
+  };
+  const config: ResponseTimeConfig = {
+    reportingTimeZone: 'UTC',
+    businessHours: { email: hours },
+    targets: { email: { firstResponseMs: 4 * HOUR, resolutionMs: null, basis: 'business' } },
+  };
   const asOf = Date.parse('2026-03-10T11:00:00Z'); // a Tuesday, 2 business hours into the day
   const [rule] = breachRules(config, ['email'], 'first_response', asOf);
   // 4 business hours before Tuesday 11:00 is Monday 15:00: started earlier, the age exceeds the target.

@@ -33,9 +33,22 @@ function privateConversation(): string {
     subject: `Card ${SECRETS[2]} declined, call ${SECRETS[1]}`,
     assignee: 'agent-zoe',
     messages: [
-      { id: 'p1', author_role: 'customer', author_id: SECRETS[0], created_at: '2026-03-20T09:00:00Z', body: `Hi, I am ${SECRETS[0]}\nmy card ${SECRETS[2]} was charged, wallet ${SECRETS[3]}` },
+      {
+        id: 'p1',
+        author_role: 'customer',
+        author_id: SECRETS[0],
+        created_at: '2026-03-20T09:00:00Z',
+        body: `Hi, I am ${SECRETS[0]}\nmy card ${SECRETS[2]} was charged, wallet ${SECRETS[3]}`,
+      },
       { id: 'p2', author_role: 'bot', author_id: 'helperbot', created_at: '2026-03-20T09:00:05Z', body: 'We got your message.' },
-      { id: 'p3', author_role: 'agent', author_id: 'agent-zoe', created_at: '2026-03-20T09:10:00Z', body: `Note: customer phone ${SECRETS[1]}`, internal: true },
+      {
+        id: 'p3',
+        author_role: 'agent',
+        author_id: 'agent-zoe',
+        created_at: '2026-03-20T09:10:00Z',
+        body: `Note: customer phone ${SECRETS[1]}`,
+        internal: true,
+      },
       { id: 'p4', author_role: 'agent', author_id: 'agent-zoe', created_at: '2026-03-21T12:00:00Z', body: 'We refunded the charge.' },
     ],
   })}\n`;
@@ -60,7 +73,9 @@ afterAll(async () => {
   folder?.cleanup();
 });
 
-async function list(query: string): Promise<{ total: number; rows: { id: number; conversationId: string; firstResponseMs: number | null; startAt: number }[]; next: string | null }> {
+async function list(
+  query: string,
+): Promise<{ total: number; rows: { id: number; conversationId: string; firstResponseMs: number | null; startAt: number }[]; next: string | null }> {
   const res = await app.inject(`/api/conversations?${query}`);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
@@ -99,7 +114,9 @@ describe('every number leads to as many conversations', () => {
     expect(agents.agents.length).toBeGreaterThan(1);
     for (const agent of agents.agents.slice(0, 4)) {
       expect((await list(`${RANGE}&channel=${agent.channel}&agent=${encodeURIComponent(agent.name)}`)).total).toBe(agent.conversations);
-      expect((await list(`${RANGE}&channel=${agent.channel}&agent=${encodeURIComponent(agent.name)}&breached=first_response`)).total).toBe(agent.firstResponseBreached);
+      expect((await list(`${RANGE}&channel=${agent.channel}&agent=${encodeURIComponent(agent.name)}&breached=first_response`)).total).toBe(
+        agent.firstResponseBreached,
+      );
     }
     const payments = agents.teams.find((team: { name: string }) => team.name === 'vip-desk');
     expect(payments).toMatchObject({ channel: 'email', conversations: 1, reopenRate: 0, rated: 1, satisfactionGood: 1, firstResponseBreached: 1 });
@@ -133,7 +150,10 @@ describe('GET /api/conversations', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const lines = res.body.replace(/^\ufeff/, '').trim().split('\n');
+    const lines = res.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^conversation_id,source,channel,start_at,/);
     const total = (await list(`${RANGE}&channel=email`)).total;
     expect(lines.filter((line) => /^[^,"]+,(canonical|zendesk|intercom|twitter),/.test(line))).toHaveLength(total);
@@ -141,7 +161,13 @@ describe('GET /api/conversations', () => {
   });
 
   test('bad filters are a 400 naming the parameter', async () => {
-    for (const [query, parameter] of [['weekday=9', 'weekday'], ['breached=soon', 'breached'], ['topic=a', 'topic'], ['agent=%01x', 'agent'], ['after=x', 'after']]) {
+    for (const [query, parameter] of [
+      ['weekday=9', 'weekday'],
+      ['breached=soon', 'breached'],
+      ['topic=a', 'topic'],
+      ['agent=%01x', 'agent'],
+      ['after=x', 'after'],
+    ]) {
       const res = await app.inject(`/api/conversations?${query}`);
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toContain(`querystring/${parameter}`);
@@ -178,7 +204,12 @@ describe('GET /api/conversations/:id', () => {
     const chunks: string[] = [];
     out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
     await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'jsonl', filter: {}, out });
-    const exported = chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((row) => row['conversation_id'] === 'private-1')!;
+    const exported = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((row) => row['conversation_id'] === 'private-1')!;
     expect(exported['channel']).toBe(detail.channel);
     expect(exported['first_response_ms']).toBe(detail.facts.firstResponseMs);
     expect(exported['start_at']).toBe(new Date(detail.facts.startAt).toISOString());

@@ -20,7 +20,17 @@ test('a new file database is created in WAL mode with foreign keys on and every 
     expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (await handle.db.introspection.getTables()).map((t) => t.name).sort();
     expect(tables).toEqual(
-      expect.arrayContaining(['conversations', 'messages', 'conversation_events', 'faq_entries', 'faq_entry_versions', 'ingest_runs', 'ingest_files', 'rejects', 'analysis_runs']),
+      expect.arrayContaining([
+        'conversations',
+        'messages',
+        'conversation_events',
+        'faq_entries',
+        'faq_entry_versions',
+        'ingest_runs',
+        'ingest_files',
+        'rejects',
+        'analysis_runs',
+      ]),
     );
   } finally {
     await handle.close();
@@ -46,7 +56,17 @@ test('foreign keys are enforced', async () => {
     await expect(
       handle.db
         .insertInto('messages')
-        .values({ conversation_id: 999, external_id: 'm', author_role: 'customer', author_id: null, created_at: 0, body: '', body_length: 0, first_run_id: 1, last_run_id: 1 })
+        .values({
+          conversation_id: 999,
+          external_id: 'm',
+          author_role: 'customer',
+          author_id: null,
+          created_at: 0,
+          body: '',
+          body_length: 0,
+          first_run_id: 1,
+          last_run_id: 1,
+        })
         .execute(),
     ).rejects.toThrow(/FOREIGN KEY/);
   } finally {
@@ -94,16 +114,56 @@ test('migration 0007 moves existing messages into the table keyed by conversatio
 
     const rows = sqlite.prepare('select * from messages').all();
     expect(rows).toEqual([
-      { conversation_id: 1, external_id: 'm1', author_role: 'customer', author_id: 'u1', created_at: 10, internal: 0, body_length: 4, body_truncated: 1, first_run_id: 1, last_run_id: 1, body: '问题 🙂' },
-      { conversation_id: 1, external_id: 'm2', author_role: 'agent', author_id: 'a1', created_at: 12, internal: 1, body_length: 9, body_truncated: 0, first_run_id: 1, last_run_id: 1, body: 'an answer' },
-      { conversation_id: 2, external_id: 'm1', author_role: 'customer', author_id: 'u2', created_at: 20, internal: 0, body_length: 19, body_truncated: 0, first_run_id: 1, last_run_id: 1, body: 'second conversation' },
+      {
+        conversation_id: 1,
+        external_id: 'm1',
+        author_role: 'customer',
+        author_id: 'u1',
+        created_at: 10,
+        internal: 0,
+        body_length: 4,
+        body_truncated: 1,
+        first_run_id: 1,
+        last_run_id: 1,
+        body: '问题 🙂',
+      },
+      {
+        conversation_id: 1,
+        external_id: 'm2',
+        author_role: 'agent',
+        author_id: 'a1',
+        created_at: 12,
+        internal: 1,
+        body_length: 9,
+        body_truncated: 0,
+        first_run_id: 1,
+        last_run_id: 1,
+        body: 'an answer',
+      },
+      {
+        conversation_id: 2,
+        external_id: 'm1',
+        author_role: 'customer',
+        author_id: 'u2',
+        created_at: 20,
+        internal: 0,
+        body_length: 19,
+        body_truncated: 0,
+        first_run_id: 1,
+        last_run_id: 1,
+        body: 'second conversation',
+      },
     ]);
     const ddl = sqlite.prepare(`select sql from sqlite_master where name = 'messages'`).pluck().get() as string;
     expect(ddl).toMatch(/without rowid$/i);
-    expect(() => sqlite.exec(`insert into messages (conversation_id, external_id, author_role, created_at, body, body_length, first_run_id, last_run_id)
-                               values (1, 'm1', 'customer', 1, 'again', 5, 1, 1)`)).toThrow(/UNIQUE constraint failed/);
-    expect(() => sqlite.exec(`insert into messages (conversation_id, external_id, author_role, created_at, body, body_length, first_run_id, last_run_id)
-                               values (99, 'm1', 'customer', 1, 'orphan', 6, 1, 1)`)).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() =>
+      sqlite.exec(`insert into messages (conversation_id, external_id, author_role, created_at, body, body_length, first_run_id, last_run_id)
+                               values (1, 'm1', 'customer', 1, 'again', 5, 1, 1)`),
+    ).toThrow(/UNIQUE constraint failed/);
+    expect(() =>
+      sqlite.exec(`insert into messages (conversation_id, external_id, author_role, created_at, body, body_length, first_run_id, last_run_id)
+                               values (99, 'm1', 'customer', 1, 'orphan', 6, 1, 1)`),
+    ).toThrow(/FOREIGN KEY constraint failed/);
     expect(sqlite.prepare(`select count(*) from sqlite_master where name = 'messages_conversation_timeline_idx'`).pluck().get()).toBe(0);
   } finally {
     await handle.close();
@@ -120,7 +180,9 @@ test('migration 0008 files the in-place analysis results under their run, droppi
     sqlite.exec(`insert into ingest_runs (started_at, status, pid, hostname, timezone) values (1, 'succeeded', 1, 'h', 'UTC')`);
     sqlite.exec(`insert into conversations (source, external_id, channel, created_at, first_run_id, last_run_id)
                  values ('canonical', 'c1', 'chat', 10, 1, 1), ('canonical', 'c2', 'email', 20, 1, 1)`);
-    sqlite.exec(`insert into analysis_runs (started_at, status, pid, hostname) values (1, 'succeeded', 1, 'h'), (2, 'succeeded', 1, 'h'), (3, 'interrupted', 1, 'h')`);
+    sqlite.exec(
+      `insert into analysis_runs (started_at, status, pid, hostname) values (1, 'succeeded', 1, 'h'), (2, 'succeeded', 1, 'h'), (3, 'interrupted', 1, 'h')`,
+    );
     sqlite.exec(`insert into conversation_facts (conversation_id, run_id, channel, start_at, initiated_by, reply_count, resolution_count,
                    is_resolved, reopen_count, unanswered, first_response_ms)
                  values (1, 2, 'chat', 10, 'customer', 0, 0, 0, 0, 0, 500), (2, null, 'email', 20, 'customer', 0, 0, 0, 0, 1, null)`);
@@ -133,7 +195,9 @@ test('migration 0008 files the in-place analysis results under their run, droppi
 
     expect((await migrateToLatest(handle.db)).error).toBeUndefined();
 
-    expect(sqlite.prepare('select run_id, conversation_id, first_response_ms from conversation_facts').all()).toEqual([{ run_id: 2, conversation_id: 1, first_response_ms: 500 }]);
+    expect(sqlite.prepare('select run_id, conversation_id, first_response_ms from conversation_facts').all()).toEqual([
+      { run_id: 2, conversation_id: 1, first_response_ms: 500 },
+    ]);
     expect(sqlite.prepare('select run_id, time_zone, day, channel, conversations from response_time_daily').all()).toEqual([
       { run_id: 2, time_zone: 'UTC', day: '1970-01-01', channel: 'chat', conversations: 1 },
     ]);
@@ -147,7 +211,9 @@ test('migration 0008 files the in-place analysis results under their run, droppi
 
     // Down again: one row per conversation, from the latest run that has any.
     expect((await migrator.migrateTo('0007_cluster_messages_by_conversation')).error).toBeUndefined();
-    expect(sqlite.prepare('select conversation_id, question, analysis_run_id from conversation_questions').all()).toEqual([{ conversation_id: 1, question: 'q1 again', analysis_run_id: 3 }]);
+    expect(sqlite.prepare('select conversation_id, question, analysis_run_id from conversation_questions').all()).toEqual([
+      { conversation_id: 1, question: 'q1 again', analysis_run_id: 3 },
+    ]);
     expect(sqlite.prepare('select conversation_id, run_id from conversation_facts').all()).toEqual([{ conversation_id: 1, run_id: 2 }]);
   } finally {
     await handle.close();

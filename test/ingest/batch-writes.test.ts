@@ -112,7 +112,10 @@ async function writeThroughStore(path: string): Promise<{ new: number; guarded: 
 
 test('rows of conversations the file creates are written without a savepoint; the same rows again are guarded', async () => {
   const path = join(folder.path, 'new.csv');
-  const rows = Array.from({ length: 300 }, (_, i) => `c${Math.floor(i / 5)},m${i % 5},chat,customer,2024-05-01T10:00:${String(i % 60).padStart(2, '0')}Z,hello ${i}`);
+  const rows = Array.from(
+    { length: 300 },
+    (_, i) => `c${Math.floor(i / 5)},m${i % 5},chat,customer,2024-05-01T10:00:${String(i % 60).padStart(2, '0')}Z,hello ${i}`,
+  );
   writeFileSync(path, `${HEADER}\n${rows.join('\n')}\n`);
   expect(await writeThroughStore(path)).toEqual({ new: 2, guarded: 0, general: 0 });
   expect(await writeThroughStore(path)).toEqual({ new: 0, guarded: 2, general: 0 });
@@ -124,7 +127,10 @@ test('a repeated message id inside a run is compared with its first row apart fr
   writeFileSync(path, `${HEADER}\n${rows.join('\n')}\n`);
   // Rows 128-200 and 202-255 are written row by row (the repeat at 201 cuts their batch short); none needs a savepoint.
   expect(await writeThroughStore(path)).toEqual({ new: 1, guarded: 0, general: 1 });
-  const stored = await handle.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const stored = await handle.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   expect(stored.n).toBe(255);
 });
 
@@ -221,7 +227,6 @@ function randomRows(random: () => number, count: number, firstConversation: numb
   return rows;
 }
 
-
 describe.each([
   ['parsed in place', { parseInWorker: false }],
   ['parsed in a worker thread', { parseInWorker: true, workerUrl: PARSE_WORKER_URL }],
@@ -239,7 +244,11 @@ describe.each([
       expect(summary.files[0]!.error ?? summary.files[0]!.status).toBe('loaded');
       expect(summary.records).toEqual(model.apply(rows));
     }
-    const types = await handle.db.selectFrom('messages').select((eb) => eb.fn<string>('typeof', ['body']).as('type')).distinct().execute();
+    const types = await handle.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn<string>('typeof', ['body']).as('type'))
+      .distinct()
+      .execute();
     expect(types).toEqual([{ type: 'text' }]);
     const stored = await handle.db
       .selectFrom('messages')

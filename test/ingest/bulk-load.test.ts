@@ -18,8 +18,7 @@ afterEach(async () => {
   folder.cleanup();
 });
 
-const indexes = () =>
-  handle.sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'conversations' order by name`).all();
+const indexes = () => handle.sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'conversations' order by name`).all();
 
 test('the first load into an empty database is written without the write-ahead log, and WAL mode is back afterwards', async () => {
   const before = indexes();
@@ -45,14 +44,20 @@ test('a first file that fails keeps every index; the next file loads', async () 
   const before = indexes();
   // Recognised as a messages CSV, then refused once its header is read: inside the file's transaction.
   copyFileSync(new URL('../fixtures/hostile/20-missing-required-column.csv', import.meta.url), join(folder.path, 'a-broken.csv'));
-  const summary = await runIngest(handle, { paths: [join(folder.path, 'a-broken.csv'), writeMessagesCsv(join(folder.path, 'b-good.csv'), 100)], timezone: 'UTC' });
+  const summary = await runIngest(handle, {
+    paths: [join(folder.path, 'a-broken.csv'), writeMessagesCsv(join(folder.path, 'b-good.csv'), 100)],
+    timezone: 'UTC',
+  });
   expect(summary.files.map((file) => file.status)).toEqual(['failed', 'loaded']);
   expect(indexes()).toEqual(before);
 });
 
 test('a database that already holds conversations is loaded in WAL mode', async () => {
   await runIngest(handle, { paths: [writeMessagesCsv(join(folder.path, 'first.csv'), 50)], timezone: 'UTC' });
-  writeFileSync(join(folder.path, 'more.csv'), 'conversation_id,message_id,channel,author_role,created_at,body\nc9999,m1,chat,customer,2024-05-02T10:00:00Z,hello\n');
+  writeFileSync(
+    join(folder.path, 'more.csv'),
+    'conversation_id,message_id,channel,author_role,created_at,body\nc9999,m1,chat,customer,2024-05-02T10:00:00Z,hello\n',
+  );
   const modes: string[] = [];
   await runIngest(handle, {
     paths: [join(folder.path, 'more.csv')],

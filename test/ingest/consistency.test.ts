@@ -10,7 +10,13 @@ let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 
 const conversation = (id: string, body: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ id, channel: 'chat', created_at: '2024-05-01T10:00:00Z', messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }], ...extra });
+  JSON.stringify({
+    id,
+    channel: 'chat',
+    created_at: '2024-05-01T10:00:00Z',
+    messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }],
+    ...extra,
+  });
 const HEADER = 'conversation_id,message_id,channel,author_role,created_at,body';
 const row = (conversation: string, message: string, body: string) => `${conversation},${message},chat,customer,2024-05-01T10:00:00Z,${body}`;
 /** About 20 KB of good lines: pushes what follows past the first 8 KiB that format detection looks at. */
@@ -66,7 +72,10 @@ describe('a JSON record nested 100,000 levels deep is rejected alone', () => {
 
   test('in JSON Lines, where the deep value is one the checks walk (tags)', async () => {
     const path = join(folder.path, 'deep.jsonl');
-    writeFileSync(path, `${[conversation('a', 'first'), conversation('b', 'deep', { tags: 'X' }).replace('"X"', deep), conversation('c', 'last')].join('\n')}\n`);
+    writeFileSync(
+      path,
+      `${[conversation('a', 'first'), conversation('b', 'deep', { tags: 'X' }).replace('"X"', deep), conversation('c', 'last')].join('\n')}\n`,
+    );
     const file = await ingestOne(path);
     expect(file.status).toBe('loaded');
     expect(counts(file)).toEqual([3, 2, 0, 0, 1]);
@@ -87,7 +96,8 @@ describe('an empty file', () => {
 });
 
 describe('a file that changes size while it is read', () => {
-  const writeFile = (path: string, count: number) => writeFileSync(path, `${Array.from({ length: count }, (_, i) => conversation(`c${i}`, 'hello')).join('\n')}\n`);
+  const writeFile = (path: string, count: number) =>
+    writeFileSync(path, `${Array.from({ length: count }, (_, i) => conversation(`c${i}`, 'hello')).join('\n')}\n`);
 
   test('truncated after it was listed: what was read loads, with a warning, and size_bytes holds the bytes read', async () => {
     const path = join(folder.path, 'day.jsonl');

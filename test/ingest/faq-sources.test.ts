@@ -71,7 +71,14 @@ test('FAQ entries as CSV and as JSON, with question/answer column names', async 
   const csv = join(folder.path, 'faq.csv');
   writeFileSync(csv, 'id,question,answer,tags\n2fa-reset,How do I reset 2FA?,"Go to Security, then ""Reset 2FA"".",security;2fa\n,No id,Body\n');
   const json = join(folder.path, 'faq.json');
-  writeFileSync(json, JSON.stringify({ entries: [{ id: 'deposit-missing', title: 'My deposit is missing', body: 'Check the network.', updated_at: '2024-04-01T00:00:00Z' }] }, null, 2));
+  writeFileSync(
+    json,
+    JSON.stringify(
+      { entries: [{ id: 'deposit-missing', title: 'My deposit is missing', body: 'Check the network.', updated_at: '2024-04-01T00:00:00Z' }] },
+      null,
+      2,
+    ),
+  );
   const summary = await runIngest(handle, { paths: [csv, json], timezone: 'UTC' });
   expect(summary.files.map((f) => f.format)).toEqual(['faq-csv', 'faq-json']);
   expect(summary.records).toEqual({ read: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 1 });

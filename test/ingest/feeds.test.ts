@@ -12,7 +12,21 @@ import { fixture, ingest } from './ingest-helpers.js';
 async function storedConversations(handle: DatabaseHandle, source?: ConversationSource, externalId?: string) {
   let query = handle.db
     .selectFrom('conversations')
-    .select(['id', 'source', 'external_id', 'channel', 'created_at', 'created_at_derived', 'status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags'])
+    .select([
+      'id',
+      'source',
+      'external_id',
+      'channel',
+      'created_at',
+      'created_at_derived',
+      'status',
+      'resolved_at',
+      'customer_id',
+      'assignee',
+      'subject',
+      'language',
+      'tags',
+    ])
     .orderBy('source')
     .orderBy('external_id');
   if (source) query = query.where('source', '=', source);
@@ -28,7 +42,13 @@ async function storedConversations(handle: DatabaseHandle, source?: Conversation
         .orderBy('created_at')
         .orderBy('external_id')
         .execute(),
-      events: await handle.db.selectFrom('conversation_events').select(['kind', 'created_at', 'actor_id']).where('conversation_id', '=', id).orderBy('created_at').orderBy('kind').execute(),
+      events: await handle.db
+        .selectFrom('conversation_events')
+        .select(['kind', 'created_at', 'actor_id'])
+        .where('conversation_id', '=', id)
+        .orderBy('created_at')
+        .orderBy('kind')
+        .execute(),
     })),
   );
 }
@@ -99,9 +119,42 @@ describe('Zendesk tickets, comments, audits and users apart', () => {
     expect(summary.messages).toEqual({ read: 3, inserted: 3, updated: 0, unchanged: 0, rejected: 0 });
     const stored = await storedConversations(handle);
     expect(stored.map((c) => c.messages)).toEqual([
-      [{ external_id: 'description', author_role: 'customer', author_id: '7001', created_at: Date.UTC(2024, 2, 4, 8), body: 'My USDT withdrawal has been pending for 3 hours.', body_length: 48, body_truncated: 0, internal: 0 }],
-      [{ external_id: 'description', author_role: 'customer', author_id: '7002', created_at: Date.UTC(2024, 2, 4, 9), body: '我的手机丢了，无法登录。', body_length: 12, body_truncated: 0, internal: 0 }],
-      [{ external_id: 'description', author_role: 'customer', author_id: '7004', created_at: Date.UTC(2024, 2, 4, 11, 30), body: 'What is the fee to withdraw BTC?', body_length: 32, body_truncated: 0, internal: 0 }],
+      [
+        {
+          external_id: 'description',
+          author_role: 'customer',
+          author_id: '7001',
+          created_at: Date.UTC(2024, 2, 4, 8),
+          body: 'My USDT withdrawal has been pending for 3 hours.',
+          body_length: 48,
+          body_truncated: 0,
+          internal: 0,
+        },
+      ],
+      [
+        {
+          external_id: 'description',
+          author_role: 'customer',
+          author_id: '7002',
+          created_at: Date.UTC(2024, 2, 4, 9),
+          body: '我的手机丢了，无法登录。',
+          body_length: 12,
+          body_truncated: 0,
+          internal: 0,
+        },
+      ],
+      [
+        {
+          external_id: 'description',
+          author_role: 'customer',
+          author_id: '7004',
+          created_at: Date.UTC(2024, 2, 4, 11, 30),
+          body: 'What is the fee to withdraw BTC?',
+          body_length: 32,
+          body_truncated: 0,
+          internal: 0,
+        },
+      ],
     ]);
     await expectIdempotent(handle, [join(ZENDESK, 'ticket-list.json')]);
   });
@@ -132,7 +185,10 @@ describe('Zendesk tickets, comments, audits and users apart', () => {
     for (const name of names) expect((await ingest(handle, join(STREAMS, name))).files[0]!.status).toBe('loaded');
     expect(await storedConversations(handle)).toEqual(expected);
     expect(await pendingCount(handle)).toBe(0);
-    await expectIdempotent(handle, names.map((name) => join(STREAMS, name)));
+    await expectIdempotent(
+      handle,
+      names.map((name) => join(STREAMS, name)),
+    );
   });
 
   test('between runs: the description stands in until the comments come; authors not yet known wait, reported', async () => {
@@ -182,13 +238,24 @@ describe('Zendesk tickets, comments, audits and users apart', () => {
     expect(first.messages).toEqual({ read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
     expect(first.waiting).toEqual({ conversation: 1, author: 0 });
     expect(await handle.db.selectFrom('conversations').select('id').execute()).toEqual([]);
-    const pending = await handle.db.selectFrom('pending_items').select(['source', 'conversation_external_id', 'item_key', 'waits_for', 'author_id', 'line']).execute();
-    expect(pending).toEqual([{ source: 'zendesk', conversation_external_id: '599', item_key: 'message:9901', waits_for: 'conversation', author_id: '7001', line: 1 }]);
+    const pending = await handle.db
+      .selectFrom('pending_items')
+      .select(['source', 'conversation_external_id', 'item_key', 'waits_for', 'author_id', 'line'])
+      .execute();
+    expect(pending).toEqual([
+      { source: 'zendesk', conversation_external_id: '599', item_key: 'message:9901', waits_for: 'conversation', author_id: '7001', line: 1 },
+    ]);
     const second = await ingest(handle, file);
     expect(second.records).toEqual({ read: 1, inserted: 0, updated: 0, unchanged: 1, rejected: 0 });
     expect(second.waiting).toEqual({ conversation: 1, author: 0 });
     const reasons = await handle.db.selectFrom('rejects').select(['run_id', 'kind', 'reason']).orderBy('id').execute();
-    expect(reasons).toEqual([first.runId, second.runId].map((run_id) => ({ run_id, kind: 'warning', reason: 'comment 9901 of ticket 599 waits for its ticket, which is not loaded yet: kept, and placed when it arrives (this run or a later one)' })));
+    expect(reasons).toEqual(
+      [first.runId, second.runId].map((run_id) => ({
+        run_id,
+        kind: 'warning',
+        reason: 'comment 9901 of ticket 599 waits for its ticket, which is not loaded yet: kept, and placed when it arrives (this run or a later one)',
+      })),
+    );
   });
 
   test('webhook ticket events, one file each, equal the ticket in one piece', async () => {
@@ -241,7 +308,15 @@ describe('Intercom conversations, parts, admins and contacts apart', () => {
 
   test('a part whose author is named only by id, and is not the assignee, waits for the admins', async () => {
     await ingest(handle, join(STREAM_FILES, 'conversations.jsonl'));
-    const part = { type: 'conversation_part', id: 'p-99', part_type: 'comment', body: '<p>Second opinion: all fine.</p>', created_at: 1709540000, author: { id: '815' }, conversation_id: '1001' };
+    const part = {
+      type: 'conversation_part',
+      id: 'p-99',
+      part_type: 'comment',
+      body: '<p>Second opinion: all fine.</p>',
+      created_at: 1709540000,
+      author: { id: '815' },
+      conversation_id: '1001',
+    };
     const file = join(folder.path, 'parts.jsonl');
     writeFileSync(file, JSON.stringify(part) + '\n');
     const first = await ingest(handle, file);
@@ -316,7 +391,13 @@ describe('Help Scout conversation lists and threads responses apart', () => {
   test('a list response without threads and one threads response per conversation, in one run, equal the list with its threads embedded', async () => {
     const expected = await onePiece(ONE_PIECE, 'helpscout');
     const summary = await ingest(handle, HELPSCOUT);
-    expect(summary.files.map((f) => f.format)).toEqual(['helpscout-json', 'helpscout-threads-json', 'helpscout-threads-json', 'helpscout-threads-json', 'helpscout-threads-json']);
+    expect(summary.files.map((f) => f.format)).toEqual([
+      'helpscout-json',
+      'helpscout-threads-json',
+      'helpscout-threads-json',
+      'helpscout-threads-json',
+      'helpscout-threads-json',
+    ]);
     expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
     expect(await storedConversations(handle)).toEqual(expected);
     await expectIdempotent(handle, filesIn(HELPSCOUT));
@@ -465,8 +546,12 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
     expect(first.waiting).toEqual({ conversation: 14, author: 0 });
     expect(await handle.db.selectFrom('conversations').select('id').execute()).toEqual([]);
     const warnings = await handle.db.selectFrom('rejects').select('reason').where('run_id', '=', first.runId).orderBy('id').execute();
-    expect(warnings[0]!.reason).toBe('message 600 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)');
-    expect(warnings.map((w) => w.reason)).toContain('the satisfaction rating 5 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)');
+    expect(warnings[0]!.reason).toBe(
+      'message 600 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)',
+    );
+    expect(warnings.map((w) => w.reason)).toContain(
+      'the satisfaction rating 5 of conversation 61 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)',
+    );
     const second = await ingest(handle, LIST);
     expect(second.files[0]!.placed).toBe(14);
     expect(second.waiting).toEqual({ conversation: 0, author: 0 });
@@ -476,29 +561,41 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
   test.each([
     ['the stream, then the list', [STREAM, LIST]],
     ['the list, then the stream', [LIST, STREAM]],
-  ])('a messages stream (one message a line, conversations mixed) and the list: in one run (%s) and one run each, equal to one piece', async (_order, files) => {
-    const expected = await inOnePiece();
-    const summary = await ingest(handle, ...files);
-    expect(summary.files.map((f) => [f.path.split('/').pop(), f.format, f.status])).toEqual(
-      files.map((file) => [file.split('/').pop(), file === STREAM ? 'chatwoot-messages-jsonl' : 'chatwoot-json', 'loaded']),
-    );
-    expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
-    expect(await storedWithRatings(handle)).toEqual(expected);
-    await expectIdempotent(handle, files);
-    expect(await storedWithRatings(handle)).toEqual(expected);
+  ])(
+    'a messages stream (one message a line, conversations mixed) and the list: in one run (%s) and one run each, equal to one piece',
+    async (_order, files) => {
+      const expected = await inOnePiece();
+      const summary = await ingest(handle, ...files);
+      expect(summary.files.map((f) => [f.path.split('/').pop(), f.format, f.status])).toEqual(
+        files.map((file) => [file.split('/').pop(), file === STREAM ? 'chatwoot-messages-jsonl' : 'chatwoot-json', 'loaded']),
+      );
+      expect(summary.waiting).toEqual({ conversation: 0, author: 0 });
+      expect(await storedWithRatings(handle)).toEqual(expected);
+      await expectIdempotent(handle, files);
+      expect(await storedWithRatings(handle)).toEqual(expected);
 
-    const apart = await memoryDatabase();
-    try {
-      for (const file of files) await ingest(apart, file);
-      expect(await storedWithRatings(apart)).toEqual(expected);
-      expect(await pendingCount(apart)).toBe(0);
-    } finally {
-      await apart.close();
-    }
-  });
+      const apart = await memoryDatabase();
+      try {
+        for (const file of files) await ingest(apart, file);
+        expect(await storedWithRatings(apart)).toEqual(expected);
+        expect(await pendingCount(apart)).toBe(0);
+      } finally {
+        await apart.close();
+      }
+    },
+  );
 
   test('a message whose conversation never arrives is kept and reported; one that names no conversation is rejected with its line', async () => {
-    const message = { id: 990, content: 'Anyone there?', conversation_id: 77, message_type: 0, created_at: 1709629200, private: false, sender_type: 'Contact', sender: { id: 81, type: 'contact' } };
+    const message = {
+      id: 990,
+      content: 'Anyone there?',
+      conversation_id: 77,
+      message_type: 0,
+      created_at: 1709629200,
+      private: false,
+      sender_type: 'Contact',
+      sender: { id: 81, type: 'contact' },
+    };
     const { conversation_id: _dropped, ...nameless } = { ...message, id: 991 };
     const file = join(folder.path, 'messages.jsonl');
     writeFileSync(file, `${JSON.stringify(message)}\n${JSON.stringify(nameless)}\n`);
@@ -508,7 +605,12 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
     expect(first.waiting).toEqual({ conversation: 1, author: 0 });
     const reasons = await handle.db.selectFrom('rejects').select(['kind', 'line', 'reason']).where('run_id', '=', first.runId).orderBy('id').execute();
     expect(reasons).toEqual([
-      { kind: 'warning', line: 1, reason: 'message 990 of conversation 77 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)' },
+      {
+        kind: 'warning',
+        line: 1,
+        reason:
+          'message 990 of conversation 77 waits for its conversation, which is not loaded yet: kept, and placed when it arrives (this run or a later one)',
+      },
       { kind: 'record', line: 2, reason: expect.stringContaining('a message that does not name its conversation') },
     ]);
     const second = await ingest(handle, file);
@@ -518,7 +620,16 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
 
   test('in a messages response, a message the mapping rejects is named by its element; the others are placed', async () => {
     await ingest(handle, LIST);
-    const good = { id: 620, content: 'Any news?', conversation_id: 62, message_type: 0, created_at: 1709640000, private: false, sender_type: 'Contact', sender: { id: 82, type: 'contact' } };
+    const good = {
+      id: 620,
+      content: 'Any news?',
+      conversation_id: 62,
+      message_type: 0,
+      created_at: 1709640000,
+      private: false,
+      sender_type: 'Contact',
+      sender: { id: 82, type: 'contact' },
+    };
     const file = join(folder.path, 'messages-62.json');
     writeFileSync(file, JSON.stringify({ meta: { labels: [] }, payload: [good, { ...good, id: 621, message_type: 9 }] }, null, 2));
     const summary = await ingest(handle, file);

@@ -23,7 +23,11 @@ afterAll(() => folder.cleanup());
 
 const ran: Record<string, number> = {};
 afterAll(() => {
-  process.stdout.write(`fuzz (seed ${SEED}): ${Object.entries(ran).map(([name, n]) => `${name} ${n}`).join(', ')}; ${Object.values(ran).reduce((a, b) => a + b, 0)} cases\n`);
+  process.stdout.write(
+    `fuzz (seed ${SEED}): ${Object.entries(ran)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ')}; ${Object.values(ran).reduce((a, b) => a + b, 0)} cases\n`,
+  );
 });
 
 const sum = (counts: Counts): number => counts.inserted + counts.updated + counts.unchanged + counts.rejected;
@@ -32,10 +36,26 @@ const sum = (counts: Counts): number => counts.inserted + counts.updated + count
 async function storedContent(handle: DatabaseHandle) {
   const { db } = handle;
   return {
-    conversations: await db.selectFrom('conversations').selectAll().orderBy('id').execute().then((rows) => rows.map(({ last_run_id: _, ...row }) => row)),
-    messages: await db.selectFrom('messages').selectAll().orderBy('conversation_id').orderBy('external_id').execute().then((rows) => rows.map(({ last_run_id: _, ...row }) => row)),
+    conversations: await db
+      .selectFrom('conversations')
+      .selectAll()
+      .orderBy('id')
+      .execute()
+      .then((rows) => rows.map(({ last_run_id: _, ...row }) => row)),
+    messages: await db
+      .selectFrom('messages')
+      .selectAll()
+      .orderBy('conversation_id')
+      .orderBy('external_id')
+      .execute()
+      .then((rows) => rows.map(({ last_run_id: _, ...row }) => row)),
     events: await db.selectFrom('conversation_events').selectAll().orderBy('id').execute(),
-    faqEntries: await db.selectFrom('faq_entries').selectAll().orderBy('id').execute().then((rows) => rows.map(({ last_run_id: _, ...row }) => row)),
+    faqEntries: await db
+      .selectFrom('faq_entries')
+      .selectAll()
+      .orderBy('id')
+      .execute()
+      .then((rows) => rows.map(({ last_run_id: _, ...row }) => row)),
     faqVersions: await db.selectFrom('faq_entry_versions').selectAll().orderBy('id').execute(),
   };
 }
@@ -71,7 +91,8 @@ async function expectConsistentRun(handle: DatabaseHandle, summary: IngestSummar
     expect(reject.path).toBe(path);
     expect(reject.reason).toMatch(/\S/);
     if (reject.kind !== 'warning') {
-      if (reject.line === null) expect(reject.reason).toMatch(/^(element|ticket|comment|audit|ticket event|event|user) \d+[: ]|^(conversation|FAQ entry) ".*" repeats/);
+      if (reject.line === null)
+        expect(reject.reason).toMatch(/^(element|ticket|comment|audit|ticket event|event|user) \d+[: ]|^(conversation|FAQ entry) ".*" repeats/);
       else expect(reject.line).toBeGreaterThanOrEqual(1);
     }
   }
@@ -85,10 +106,18 @@ async function expectConsistentRun(handle: DatabaseHandle, summary: IngestSummar
   const row = await handle.db.selectFrom('ingest_files').selectAll().where('run_id', '=', summary.runId).executeTakeFirstOrThrow();
   expect([row.status, row.format, row.error]).toEqual([file.status, file.format, file.error]);
   expect([row.records_read, row.records_inserted, row.records_updated, row.records_unchanged, row.records_rejected]).toEqual([
-    file.records.read, file.records.inserted, file.records.updated, file.records.unchanged, file.records.rejected,
+    file.records.read,
+    file.records.inserted,
+    file.records.updated,
+    file.records.unchanged,
+    file.records.rejected,
   ]);
   expect([row.messages_read, row.messages_inserted, row.messages_updated, row.messages_unchanged, row.messages_rejected]).toEqual([
-    file.messages.read, file.messages.inserted, file.messages.updated, file.messages.unchanged, file.messages.rejected,
+    file.messages.read,
+    file.messages.inserted,
+    file.messages.updated,
+    file.messages.unchanged,
+    file.messages.rejected,
   ]);
   const run = await handle.db.selectFrom('ingest_runs').select(['status', 'finished_at']).where('id', '=', summary.runId).executeTakeFirstOrThrow();
   expect(run.status).toBe(summary.status);
@@ -115,7 +144,10 @@ async function checkInput(bytes: Buffer, path: string, inWorker: boolean): Promi
     // Helpdesk exports are the exception by design: a ticket or conversation held twice is a later version of itself
     // (an incremental export), so both copies are written again, in the same order, and the rows end as before.
     const laterVersions = /^(zendesk|intercom|chatwoot|helpscout|freshdesk|webhook)-/.test(file.format ?? '');
-    for (const [counts, before] of [[again.records, file.records], [again.messages, file.messages]] as const) {
+    for (const [counts, before] of [
+      [again.records, file.records],
+      [again.messages, file.messages],
+    ] as const) {
       if (laterVersions) {
         expect([counts.read, counts.inserted, counts.rejected]).toEqual([before.read, 0, before.rejected]);
       } else {
@@ -129,7 +161,12 @@ async function checkInput(bytes: Buffer, path: string, inWorker: boolean): Promi
   }
 }
 
-async function runCase(label: string, index: number, make: (random: Random) => { bytes: Buffer; steps: string[]; extension: string }, inWorker: boolean): Promise<void> {
+async function runCase(
+  label: string,
+  index: number,
+  make: (random: Random) => { bytes: Buffer; steps: string[]; extension: string },
+  inWorker: boolean,
+): Promise<void> {
   const seed = caseSeed(SEED, label, index);
   const { bytes, steps, extension } = make(createRandom(seed));
   const path = join(folder.path, `${label}-${index}${extension}`);
@@ -139,7 +176,8 @@ async function runCase(label: string, index: number, make: (random: Random) => {
     mkdirSync(KEEP, { recursive: true });
     const kept = join(KEEP, `seed-${SEED}-${basename(path)}`);
     copyFileSync(path, kept);
-    (error as Error).message = `${label} case ${index} (FUZZ_SEED=${SEED}, ${steps.join(' + ')}${inWorker ? ', parsed in a worker' : ''}; input kept at ${kept}): ${(error as Error).message}`;
+    (error as Error).message =
+      `${label} case ${index} (FUZZ_SEED=${SEED}, ${steps.join(' + ')}${inWorker ? ', parsed in a worker' : ''}; input kept at ${kept}): ${(error as Error).message}`;
     throw error;
   }
   ran[label] = (ran[label] ?? 0) + 1;

@@ -7,12 +7,54 @@ import { FIXTURES, memoryDatabase, seededRandom } from '../helpers.js';
 
 /** One small valid file of every format ingest reads: the corpus the mutations start from, with the fixtures. */
 const SEEDS: [name: string, content: string][] = [
-  ['conversations.jsonl', [1, 2, 3].map((i) => JSON.stringify({ id: `c${i}`, channel: i % 2 ? 'chat' : 'email', created_at: `2024-05-0${i}T10:00:00Z`, status: 'resolved', resolved_at: `2024-05-0${i}T11:00:00Z`, tags: ['refund', 'usdt'], subject: 'Where is my refund?', messages: [{ id: 'm1', author_role: 'customer', created_at: `2024-05-0${i}T10:00:00Z`, body: '您好，提币还没到账 🙂' }, { id: 'm2', author_role: 'agent', created_at: `2024-05-0${i}T10:05:00+08:00`, body: 'Checking, one moment', internal: false }] })).join('\n') + '\n'],
-  ['conversations.json', JSON.stringify({ conversations: [{ id: 'd1', channel: 'chat', created_at: 1714557600, messages: [{ id: 'm1', author_role: 'customer', created_at: 1714557600, body: 'hello' }] }, { id: 'd2', channel: 'phone', created_at: '2024-05-01 10:00', messages: [] }] }, null, 2)],
-  ['messages.csv', 'conversation_id,message_id,channel,author_role,created_at,body,status,tags,internal\nc1,m1,chat,customer,2024-05-01T10:00:00Z,"Hello, ""stuck"" withdrawal",,,\nc1,m2,chat,agent,2024-05-01T10:03:00Z,On it,resolved,refund;usdt,false\nc2,m1,email,customer,2024-05-01 11:00,"multi\nline",,,\nc2,m2,email,bot,2024-05-01T11:00:05Z,auto reply,,,true\n'],
-  ['faq.md', '---\nid: withdrawal-fees\ntitle: What are the withdrawal fees?\nupdated_at: 2024-03-01\ntags: [withdrawal, fees]\nlanguage: en\n---\nWithdrawing USDT on TRC20 costs 1 USDT.\n'],
+  [
+    'conversations.jsonl',
+    [1, 2, 3]
+      .map((i) =>
+        JSON.stringify({
+          id: `c${i}`,
+          channel: i % 2 ? 'chat' : 'email',
+          created_at: `2024-05-0${i}T10:00:00Z`,
+          status: 'resolved',
+          resolved_at: `2024-05-0${i}T11:00:00Z`,
+          tags: ['refund', 'usdt'],
+          subject: 'Where is my refund?',
+          messages: [
+            { id: 'm1', author_role: 'customer', created_at: `2024-05-0${i}T10:00:00Z`, body: '您好，提币还没到账 🙂' },
+            { id: 'm2', author_role: 'agent', created_at: `2024-05-0${i}T10:05:00+08:00`, body: 'Checking, one moment', internal: false },
+          ],
+        }),
+      )
+      .join('\n') + '\n',
+  ],
+  [
+    'conversations.json',
+    JSON.stringify(
+      {
+        conversations: [
+          { id: 'd1', channel: 'chat', created_at: 1714557600, messages: [{ id: 'm1', author_role: 'customer', created_at: 1714557600, body: 'hello' }] },
+          { id: 'd2', channel: 'phone', created_at: '2024-05-01 10:00', messages: [] },
+        ],
+      },
+      null,
+      2,
+    ),
+  ],
+  [
+    'messages.csv',
+    'conversation_id,message_id,channel,author_role,created_at,body,status,tags,internal\nc1,m1,chat,customer,2024-05-01T10:00:00Z,"Hello, ""stuck"" withdrawal",,,\nc1,m2,chat,agent,2024-05-01T10:03:00Z,On it,resolved,refund;usdt,false\nc2,m1,email,customer,2024-05-01 11:00,"multi\nline",,,\nc2,m2,email,bot,2024-05-01T11:00:05Z,auto reply,,,true\n',
+  ],
+  [
+    'faq.md',
+    '---\nid: withdrawal-fees\ntitle: What are the withdrawal fees?\nupdated_at: 2024-03-01\ntags: [withdrawal, fees]\nlanguage: en\n---\nWithdrawing USDT on TRC20 costs 1 USDT.\n',
+  ],
   ['faq.csv', 'id,question,answer,tags\n2fa-reset,How do I reset 2FA?,"Go to Security, then ""Reset 2FA"".",security;2fa\nkyc,How long is KYC?,24 hours,kyc\n'],
-  ['faq.json', JSON.stringify({ entries: [{ id: 'deposit-missing', title: 'My deposit is missing', body: 'Check the network.', updated_at: '2024-04-01T00:00:00Z', tags: ['deposit'] }] })],
+  [
+    'faq.json',
+    JSON.stringify({
+      entries: [{ id: 'deposit-missing', title: 'My deposit is missing', body: 'Check the network.', updated_at: '2024-04-01T00:00:00Z', tags: ['deposit'] }],
+    }),
+  ],
   ['faq.jsonl', `${JSON.stringify({ id: 'f1', title: 'Fees', body: 'One USDT.' })}\n${JSON.stringify({ id: 'f2', question: 'KYC?', answer: 'A day.' })}\n`],
 ];
 
@@ -32,9 +74,41 @@ function fixtureCorpus(): [string, Buffer][] {
 
 /** Bytes and words that readers treat specially. */
 const TOKENS = [
-  '\u0000', '"', '""', '\n', '\r\n', '\r', ',', '{', '}', '[', ']', ':', '\\', '\uFEFF', '\u2028', 'null', 'true', '-1e309',
-  '1e400', '"\\ud800"', '---\n', '{"messages":', '"id":', '"created_at":"2024-02-30T25:61:00Z"', '"channel":""', '__proto__',
-  '"constructor"', 'NaN', '9007199254740993', '   ', '\t', '😀', '提币', '<script>', '&amp;',
+  '\u0000',
+  '"',
+  '""',
+  '\n',
+  '\r\n',
+  '\r',
+  ',',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '\\',
+  '\uFEFF',
+  '\u2028',
+  'null',
+  'true',
+  '-1e309',
+  '1e400',
+  '"\\ud800"',
+  '---\n',
+  '{"messages":',
+  '"id":',
+  '"created_at":"2024-02-30T25:61:00Z"',
+  '"channel":""',
+  '__proto__',
+  '"constructor"',
+  'NaN',
+  '9007199254740993',
+  '   ',
+  '\t',
+  '😀',
+  '提币',
+  '<script>',
+  '&amp;',
 ];
 const VALUES = ['null', '0', '-1', '1e400', '""', '[]', '{}', 'true', '"2024-13-45"', '"\\u0000"', '"x"', '[[[[[[]]]]]]', '"' + 'y'.repeat(3000) + '"'];
 
@@ -59,8 +133,16 @@ export function* fuzzCases(seed: number, count: number): Generator<FuzzCase> {
 
   /** Mutations by weight: most keep the file's shape (a value, a line) so that readers get past detection. */
   const MUTATIONS: [weight: number, name: string][] = [
-    [25, 'value'], [15, 'edited repeat'], [10, 'lines'], [15, 'token'], [8, 'flip'], [7, 'delete'], [5, 'repeat'],
-    [5, 'truncate'], [5, 'splice'], [5, 'nest'],
+    [25, 'value'],
+    [15, 'edited repeat'],
+    [10, 'lines'],
+    [15, 'token'],
+    [8, 'flip'],
+    [7, 'delete'],
+    [5, 'repeat'],
+    [5, 'truncate'],
+    [5, 'splice'],
+    [5, 'nest'],
   ];
   const totalWeight = MUTATIONS.reduce((sum, [weight]) => sum + weight, 0);
   const chooseMutation = (): string => {
@@ -193,7 +275,9 @@ function randomJson(random: () => number, depth: number): unknown {
   const roll = random();
   const keys = ['id', 'channel', 'created_at', 'messages', 'body', 'author_role', 'title', 'tickets', 'type', 'conversation_parts', 'tags', 'x'];
   if (depth < 4 && roll < 0.3) {
-    return Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 5) }, () => [keys[Math.floor(random() * keys.length)]!, randomJson(random, depth + 1)]));
+    return Object.fromEntries(
+      Array.from({ length: 1 + Math.floor(random() * 5) }, () => [keys[Math.floor(random() * keys.length)]!, randomJson(random, depth + 1)]),
+    );
   }
   if (depth < 4 && roll < 0.45) return Array.from({ length: Math.floor(random() * 4) }, () => randomJson(random, depth + 1));
   if (roll < 0.6) return Math.floor(random() * 2e9) - 1e9;
@@ -225,13 +309,18 @@ const CASES_PER_DATABASE = 10;
 export async function runFuzz(folder: string, seed: number, count: number): Promise<FuzzTotals> {
   let handle: DatabaseHandle | undefined;
   try {
-    return await fuzzInto(async (index) => {
-      if (index % CASES_PER_DATABASE === 0 || !handle) {
-        await handle?.close();
-        handle = await memoryDatabase();
-      }
-      return handle;
-    }, folder, seed, count);
+    return await fuzzInto(
+      async (index) => {
+        if (index % CASES_PER_DATABASE === 0 || !handle) {
+          await handle?.close();
+          handle = await memoryDatabase();
+        }
+        return handle;
+      },
+      folder,
+      seed,
+      count,
+    );
   } finally {
     await handle?.close();
   }
@@ -263,7 +352,10 @@ async function fuzzInto(databaseFor: (index: number) => Promise<DatabaseHandle>,
     totals.byStatus[file.status] = (totals.byStatus[file.status] ?? 0) + 1;
     for (const key of Object.keys(totals.records) as (keyof Counts)[]) totals.records[key] += file.records[key];
     if (file.error && CRASH.test(file.error)) totals.violations.push(`${where}: the reader crashed: ${file.error}`);
-    for (const [label, counts] of [['records', file.records], ['messages', file.messages]] as const) {
+    for (const [label, counts] of [
+      ['records', file.records],
+      ['messages', file.messages],
+    ] as const) {
       if (counts.read !== counts.inserted + counts.updated + counts.unchanged + counts.rejected) {
         totals.violations.push(`${where}: ${label} do not add up: ${JSON.stringify(counts)}`);
       }
@@ -276,7 +368,10 @@ async function fuzzInto(databaseFor: (index: number) => Promise<DatabaseHandle>,
       .executeTakeFirstOrThrow();
     if (stored.n !== file.records.rejected) totals.violations.push(`${where}: ${stored.n} record rejects stored for ${file.records.rejected} counted`);
     const second = again.files[0]!;
-    if (file.status === 'loaded' && (second.records.inserted > 0 || second.records.updated > 0 || second.messages.inserted > 0 || second.messages.updated > 0)) {
+    if (
+      file.status === 'loaded' &&
+      (second.records.inserted > 0 || second.records.updated > 0 || second.messages.inserted > 0 || second.messages.updated > 0)
+    ) {
       totals.violations.push(`${where}: the same file again changed rows: ${JSON.stringify({ records: second.records, messages: second.messages })}`);
     }
     if (file.status !== second.status) totals.violations.push(`${where}: ${file.status} the first time, ${second.status} the second`);

@@ -22,10 +22,42 @@ interface Expected {
 }
 
 const CASES: Record<string, Expected> = {
-  '01-broken-json-lines.jsonl': { status: 'loaded', records: [6, 2, 0, 0, 4], reasons: [/broken JSON/, /got an array/, /got the text "just a string"/], lines: [[2, 'record'], [3, 'record'], [5, 'record'], [6, 'record']] },
-  '02-missing-fields.jsonl': { status: 'loaded', records: [6, 2, 0, 0, 4], messagesRejected: 1, reasons: [/missing field "id"/, /missing field "channel"/, /missing field "created_at"/, /missing field "messages"/, /message 1: missing field "body"/] },
-  '03-unknown-roles.jsonl': { status: 'loaded', records: [1, 1, 0, 0, 0], messagesRejected: 2, reasons: [/unknown author_role "robot"/, /missing field "author_role"/] },
-  '04-bad-dates.jsonl': { status: 'loaded', records: [6, 1, 0, 0, 5], messagesRejected: 1, reasons: [/unrecognised timestamp "yesterday"/, /month 13 does not exist/, /day 30 does not exist in 2024-02/, /day 29 does not exist in 2023-02/, /hour 25 does not exist/, /minute 61 does not exist/] },
+  '01-broken-json-lines.jsonl': {
+    status: 'loaded',
+    records: [6, 2, 0, 0, 4],
+    reasons: [/broken JSON/, /got an array/, /got the text "just a string"/],
+    lines: [
+      [2, 'record'],
+      [3, 'record'],
+      [5, 'record'],
+      [6, 'record'],
+    ],
+  },
+  '02-missing-fields.jsonl': {
+    status: 'loaded',
+    records: [6, 2, 0, 0, 4],
+    messagesRejected: 1,
+    reasons: [/missing field "id"/, /missing field "channel"/, /missing field "created_at"/, /missing field "messages"/, /message 1: missing field "body"/],
+  },
+  '03-unknown-roles.jsonl': {
+    status: 'loaded',
+    records: [1, 1, 0, 0, 0],
+    messagesRejected: 2,
+    reasons: [/unknown author_role "robot"/, /missing field "author_role"/],
+  },
+  '04-bad-dates.jsonl': {
+    status: 'loaded',
+    records: [6, 1, 0, 0, 5],
+    messagesRejected: 1,
+    reasons: [
+      /unrecognised timestamp "yesterday"/,
+      /month 13 does not exist/,
+      /day 30 does not exist in 2024-02/,
+      /day 29 does not exist in 2023-02/,
+      /hour 25 does not exist/,
+      /minute 61 does not exist/,
+    ],
+  },
   '05-empty.jsonl': { status: 'empty', records: [0, 0, 0, 0, 0], warnings: 1, reasons: [/^the file is empty: nothing to read$/], lines: [[null, 'warning']] },
   '06-whitespace-only.csv': { status: 'empty', records: [0, 0, 0, 0, 0], warnings: 1, reasons: [/^the file is empty: nothing to read$/] },
   '07-binary.bin': { status: 'failed', records: [0, 0, 0, 0, 0], reasons: [/binary file/] },
@@ -34,9 +66,20 @@ const CASES: Record<string, Expected> = {
   '10-bom-crlf.csv': { status: 'loaded', records: [2, 2, 0, 0, 0] },
   '11-crlf.jsonl': { status: 'loaded', records: [2, 2, 0, 0, 0] },
   '12-multiline-bodies.csv': { status: 'loaded', records: [4, 3, 0, 0, 1], reasons: [/unknown author_role "robot"/], lines: [[9, 'record']] },
-  '15-duplicate-message-ids.jsonl': { status: 'loaded', records: [1, 1, 0, 0, 0], messagesRejected: 1, warnings: 1, reasons: [/duplicate of message id "m1", ignored/, /"m2" repeats with different content; the first was kept/] },
+  '15-duplicate-message-ids.jsonl': {
+    status: 'loaded',
+    records: [1, 1, 0, 0, 0],
+    messagesRejected: 1,
+    warnings: 1,
+    reasons: [/duplicate of message id "m1", ignored/, /"m2" repeats with different content; the first was kept/],
+  },
   '16-duplicate-rows.csv': { status: 'loaded', records: [3, 2, 0, 1, 0] },
-  '17-message-before-conversation.jsonl': { status: 'loaded', records: [1, 1, 0, 0, 0], warnings: 1, reasons: [/dated before its conversation's created_at; kept/] },
+  '17-message-before-conversation.jsonl': {
+    status: 'loaded',
+    records: [1, 1, 0, 0, 0],
+    warnings: 1,
+    reasons: [/dated before its conversation's created_at; kept/],
+  },
   '18-unknown-columns.csv': { status: 'loaded', records: [1, 1, 0, 0, 0], warnings: 1, reasons: [/unknown columns ignored: sentiment, priority/] },
   '19-chinese-emoji.jsonl': { status: 'loaded', records: [1, 1, 0, 0, 0] },
   '20-missing-required-column.csv': { status: 'failed', records: [0, 0, 0, 0, 0], reasons: [/missing required column body/] },
@@ -45,7 +88,21 @@ const CASES: Record<string, Expected> = {
   '23-truncated-last-line.jsonl': { status: 'loaded', records: [2, 1, 0, 0, 1], reasons: [/broken JSON/], lines: [[2, 'record']] },
   '24-unclosed-quote.csv': { status: 'loaded', records: [2, 1, 0, 0, 1], reasons: [/Quoted field unterminated/], lines: [[3, 'record']] },
   '25-malformed-quote.csv': { status: 'loaded', records: [3, 2, 0, 0, 1], reasons: [/malformed CSV/], lines: [[2, 'record']] },
-  '26-wrong-types.jsonl': { status: 'loaded', records: [5, 2, 0, 0, 3], messagesRejected: 3, warnings: 1, reasons: [/"id" must be a string or number/, /"messages" must be an array/, /"channel" must be text/, /"tags": expected a list/, /"body" must be text, got number 42/, /"internal" must be true or false/, /expected a message object/] },
+  '26-wrong-types.jsonl': {
+    status: 'loaded',
+    records: [5, 2, 0, 0, 3],
+    messagesRejected: 3,
+    warnings: 1,
+    reasons: [
+      /"id" must be a string or number/,
+      /"messages" must be an array/,
+      /"channel" must be text/,
+      /"tags": expected a list/,
+      /"body" must be text, got number 42/,
+      /"internal" must be true or false/,
+      /expected a message object/,
+    ],
+  },
   '27-extra-fields.csv': { status: 'loaded', records: [2, 1, 0, 0, 1], reasons: [/row has 8 fields, the header has 6/] },
   '28-faq-broken-front-matter.md': { status: 'loaded', records: [1, 0, 0, 0, 1], reasons: [/broken front matter/] },
   '29-faq-missing-title.md': { status: 'loaded', records: [1, 0, 0, 0, 1], reasons: [/missing field "title"/] },
@@ -58,7 +115,12 @@ const CASES: Record<string, Expected> = {
   '36-very-long-id.jsonl': { status: 'loaded', records: [2, 1, 0, 0, 1], reasons: [/"id" is 1000 characters long/] },
   '37-blank-lines.jsonl': { status: 'loaded', records: [2, 2, 0, 0, 0] },
   '38-zoneless-timestamps.csv': { status: 'loaded', records: [2, 2, 0, 0, 0] },
-  '39-prototype-role-names.jsonl': { status: 'loaded', records: [1, 1, 0, 0, 0], messagesRejected: 2, reasons: [/unknown author_role "constructor"/, /unknown author_role "__proto__"/] },
+  '39-prototype-role-names.jsonl': {
+    status: 'loaded',
+    records: [1, 1, 0, 0, 0],
+    messagesRejected: 2,
+    reasons: [/unknown author_role "constructor"/, /unknown author_role "__proto__"/],
+  },
 };
 
 let handle: DatabaseHandle;
@@ -103,7 +165,11 @@ describe.each(PARSING)('hostile inputs, %s: each file gives its documented resul
     expect(stored.filter((r) => r.kind === 'message')).toHaveLength(expected.messagesRejected ?? 0);
     expect(stored.filter((r) => r.kind === 'warning')).toHaveLength(expected.warnings ?? 0);
     const texts = [...stored.map((r) => r.reason), file.error ?? ''];
-    for (const reason of expected.reasons ?? []) expect(texts.some((text) => reason.test(text)), `${reason} in ${JSON.stringify(texts)}`).toBe(true);
+    for (const reason of expected.reasons ?? [])
+      expect(
+        texts.some((text) => reason.test(text)),
+        `${reason} in ${JSON.stringify(texts)}`,
+      ).toBe(true);
     if (expected.lines) expect(stored.map((r) => [r.line, r.kind])).toEqual(expected.lines);
     for (const reject of stored) expect(reject.path).toBe(join(HOSTILE, name));
     const recordRejects = stored.filter((r) => r.kind === 'record');
@@ -181,8 +247,16 @@ describe.each(PARSING)('enormous fields are kept truncated and flagged, %s', (_l
   });
 
   test.each([
-    ['jsonl', (body: string) => `${JSON.stringify({ id: 'big', channel: 'email', created_at: '2024-05-01T10:00:00Z', messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }] })}\n`],
-    ['csv', (body: string) => `conversation_id,message_id,channel,author_role,created_at,body\nbig,m1,email,customer,2024-05-01T10:00:00Z,"${body}"\nbig,m2,email,agent,2024-05-01T11:00:00Z,after the big one\n`],
+    [
+      'jsonl',
+      (body: string) =>
+        `${JSON.stringify({ id: 'big', channel: 'email', created_at: '2024-05-01T10:00:00Z', messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }] })}\n`,
+    ],
+    [
+      'csv',
+      (body: string) =>
+        `conversation_id,message_id,channel,author_role,created_at,body\nbig,m1,email,customer,2024-05-01T10:00:00Z,"${body}"\nbig,m2,email,agent,2024-05-01T11:00:00Z,after the big one\n`,
+    ],
   ] as const)('a 10 MB body in %s', async (extension, render) => {
     const body = '提币'.repeat(2_500_000) + 'x'.repeat(5_000_000);
     const path = join(folder.path, `huge-body.${extension}`);

@@ -29,7 +29,7 @@ describe('htmlToText', () => {
   });
 
   test('stays fast on hostile markup (unclosed tags and quotes everywhere)', () => {
-    const hostile = '<a "'.repeat(50_000) + '<p x=\'' .repeat(50_000);
+    const hostile = '<a "'.repeat(50_000) + "<p x='".repeat(50_000);
     const started = performance.now();
     htmlToText(hostile);
     expect(performance.now() - started).toBeLessThan(2_000);

@@ -23,8 +23,14 @@ const answer = { id: 'm2', role: 'agent', at: '2024-05-01T10:03:00Z', body: 'It 
 const thanks = { id: 'm3', role: 'customer', at: '2024-05-01T10:05:00Z', body: 'Thanks!' };
 
 async function counts() {
-  const conversations = await handle.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const messages = await handle.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const conversations = await handle.db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const messages = await handle.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return { conversations: conversations.n, messages: messages.n };
 }
 
@@ -118,7 +124,8 @@ test('events are stored once however often they are seen', async () => {
 
 test('large CSV files (written in multi-row batches): repeats inside a batch, a second run, an edited row', async () => {
   const header = 'conversation_id,message_id,channel,author_role,created_at,body';
-  const row = (i: number, body = `message ${i}`) => `c${Math.floor(i / 4)},m${i},chat,${i % 4 === 0 ? 'customer' : 'agent'},${new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString()},${body}`;
+  const row = (i: number, body = `message ${i}`) =>
+    `c${Math.floor(i / 4)},m${i},chat,${i % 4 === 0 ? 'customer' : 'agent'},${new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString()},${body}`;
   const rows = Array.from({ length: 1000 }, (_, i) => row(i));
   rows.splice(300, 0, row(299)); // an identical repeat inside one batch
   const path = join(folder.path, 'large.csv');

@@ -17,21 +17,36 @@ const PARSING: [string, { parseInWorker: boolean; workerUrl?: URL }][] = [
 ];
 
 const conversation = (id: string, body: string) =>
-  JSON.stringify({ id, channel: 'chat', created_at: '2024-05-01T10:00:00Z', messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }] });
+  JSON.stringify({
+    id,
+    channel: 'chat',
+    created_at: '2024-05-01T10:00:00Z',
+    messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body }],
+  });
 
 const counts = (summary: IngestSummary) => {
   const { read, inserted, updated, unchanged, rejected } = summary.records;
   return [read, inserted, updated, unchanged, rejected];
 };
 const rejects = () => handle.db.selectFrom('rejects').select(['run_id', 'line', 'kind', 'reason']).orderBy('id').execute();
-const bodies = () => handle.db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id').select(['conversations.external_id as conversation', 'messages.external_id as message', 'body']).orderBy('conversations.external_id').orderBy('messages.external_id').execute();
+const bodies = () =>
+  handle.db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['conversations.external_id as conversation', 'messages.external_id as message', 'body'])
+    .orderBy('conversations.external_id')
+    .orderBy('messages.external_id')
+    .execute();
 
 describe.each(PARSING)('an id repeated in one file with different content, %s', (_label, parsing) => {
   const ingest = (path: string) => runIngest(handle, { paths: [path], timezone: 'UTC', ...parsing });
 
   test('JSON Lines: the first conversation is kept, the repeat rejected with its line; a second ingest changes nothing', async () => {
     const path = join(folder.path, 'repeat.jsonl');
-    writeFileSync(path, [conversation('c1', 'first words'), conversation('c2', 'other'), conversation('c1', 'second words'), conversation('c2', 'other')].join('\n') + '\n');
+    writeFileSync(
+      path,
+      [conversation('c1', 'first words'), conversation('c2', 'other'), conversation('c1', 'second words'), conversation('c2', 'other')].join('\n') + '\n',
+    );
 
     const first = await ingest(path);
     expect(counts(first)).toEqual([4, 2, 0, 1, 1]);
@@ -101,7 +116,15 @@ test('the same id in two files of one run is an update, not a repeat', async () 
 
 test('IdsSeenInFile remembers the first line of each id across growth, and parts do not run together', () => {
   const seen = new IdsSeenInFile();
-  for (let i = 0; i < 5_000; i++) expect(seen.begin().add('canonical').add(`c${i}`).add('m1').note(i + 1)).toBe(NOT_SEEN);
+  for (let i = 0; i < 5_000; i++)
+    expect(
+      seen
+        .begin()
+        .add('canonical')
+        .add(`c${i}`)
+        .add('m1')
+        .note(i + 1),
+    ).toBe(NOT_SEEN);
   for (let i = 0; i < 5_000; i++) expect(seen.begin().add('canonical').add(`c${i}`).add('m1').note(99_999)).toBe(i + 1);
   expect(seen.begin().add('canonical').add('c1m').add('1').note(7)).toBe(NOT_SEEN);
   expect(seen.begin().add('xc1', 1).add('m1').note(null)).toBe(NOT_SEEN);
@@ -137,25 +160,42 @@ describe('found by the reader fuzz test: a file that gives the same result every
   const ingest = (path: string) => runIngest(handle, { paths: [path], timezone: 'UTC', parseInWorker: false });
 
   test.each([
-    ['CSV', 'faq.csv', 'id,title,body\nfees,What are the fees?,One dollar.\nkyc,How long is KYC?,A day.\nfees,What are the fees?,Two dollars.\n', 2, 4, ['One dollar.', 'A day.']],
-    ['JSON Lines', 'faq.jsonl', ['fees', 'kyc', 'fees'].map((id, i) => JSON.stringify({ id, title: `Q ${id}`, body: `A ${i}` })).join('\n') + '\n', 1, 3, ['A 0', 'A 1']],
-  ] as const)('FAQ entries as %s: an id repeated with other content is rejected with its line, the first kept; a second ingest changes nothing', async (_format, name, content, firstLine, repeatLine, kept) => {
-    const path = join(folder.path, name);
-    writeFileSync(path, content);
-    const first = await ingest(path);
-    const second = await ingest(path);
-    expect([counts(first), counts(second)]).toEqual([
-      [3, 2, 0, 0, 1],
-      [3, 0, 0, 2, 1],
-    ]);
-    const reason = `FAQ entry "fees" repeats line ${firstLine} with different content; the first was kept`;
-    expect((await rejects()).map((r) => [r.line, r.kind, r.reason])).toEqual([
-      [repeatLine, 'record', reason],
-      [repeatLine, 'record', reason],
-    ]);
-    const versions = await handle.db.selectFrom('faq_entry_versions').select(['body']).orderBy('id').execute();
-    expect(versions.map((v) => v.body)).toEqual(kept);
-  });
+    [
+      'CSV',
+      'faq.csv',
+      'id,title,body\nfees,What are the fees?,One dollar.\nkyc,How long is KYC?,A day.\nfees,What are the fees?,Two dollars.\n',
+      2,
+      4,
+      ['One dollar.', 'A day.'],
+    ],
+    [
+      'JSON Lines',
+      'faq.jsonl',
+      ['fees', 'kyc', 'fees'].map((id, i) => JSON.stringify({ id, title: `Q ${id}`, body: `A ${i}` })).join('\n') + '\n',
+      1,
+      3,
+      ['A 0', 'A 1'],
+    ],
+  ] as const)(
+    'FAQ entries as %s: an id repeated with other content is rejected with its line, the first kept; a second ingest changes nothing',
+    async (_format, name, content, firstLine, repeatLine, kept) => {
+      const path = join(folder.path, name);
+      writeFileSync(path, content);
+      const first = await ingest(path);
+      const second = await ingest(path);
+      expect([counts(first), counts(second)]).toEqual([
+        [3, 2, 0, 0, 1],
+        [3, 0, 0, 2, 1],
+      ]);
+      const reason = `FAQ entry "fees" repeats line ${firstLine} with different content; the first was kept`;
+      expect((await rejects()).map((r) => [r.line, r.kind, r.reason])).toEqual([
+        [repeatLine, 'record', reason],
+        [repeatLine, 'record', reason],
+      ]);
+      const versions = await handle.db.selectFrom('faq_entry_versions').select(['body']).orderBy('id').execute();
+      expect(versions.map((v) => v.body)).toEqual(kept);
+    },
+  );
 
   test('a lone UTF-16 surrogate escaped in JSON ("\\ud800") is stored as U+FFFD, and the same file again is unchanged', async () => {
     const path = join(folder.path, 'surrogate.jsonl');

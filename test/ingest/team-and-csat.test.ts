@@ -20,21 +20,37 @@ async function load(name: string, content: string) {
 }
 
 function teamAndCsat(source: ConversationSource) {
-  return handle.db.selectFrom('conversations').select(['external_id', 'team', 'csat_rating', 'csat']).where('source', '=', source).orderBy('external_id').execute();
+  return handle.db
+    .selectFrom('conversations')
+    .select(['external_id', 'team', 'csat_rating', 'csat'])
+    .where('source', '=', source)
+    .orderBy('external_id')
+    .execute();
 }
 
-const zendeskTicket = (id: number, extra: object) => ({ id, via: { channel: 'email' }, created_at: '2023-11-14T09:00:00Z', status: 'solved', requester_id: 1, comments: [{ id: id * 10, author_id: 1, body: 'hi', public: true, created_at: '2023-11-14T09:00:00Z' }], ...extra });
+const zendeskTicket = (id: number, extra: object) => ({
+  id,
+  via: { channel: 'email' },
+  created_at: '2023-11-14T09:00:00Z',
+  status: 'solved',
+  requester_id: 1,
+  comments: [{ id: id * 10, author_id: 1, body: 'hi', public: true, created_at: '2023-11-14T09:00:00Z' }],
+  ...extra,
+});
 
 test('Zendesk: the group (named when groups are side-loaded) is the team; satisfaction good or bad, offered is no rating', async () => {
-  const summary = await load('zendesk.json', JSON.stringify({
-    tickets: [
-      zendeskTicket(1, { group_id: 360001, satisfaction_rating: { id: 5, score: 'good', comment: 'great help' } }),
-      zendeskTicket(2, { group_id: 360002, satisfaction_rating: { score: 'bad' } }),
-      zendeskTicket(3, { group_id: null, satisfaction_rating: { score: 'offered' } }),
-      zendeskTicket(4, { satisfaction_rating: { score: 'superb' } }),
-    ],
-    groups: [{ id: 360001, name: 'Payments' }],
-  }));
+  const summary = await load(
+    'zendesk.json',
+    JSON.stringify({
+      tickets: [
+        zendeskTicket(1, { group_id: 360001, satisfaction_rating: { id: 5, score: 'good', comment: 'great help' } }),
+        zendeskTicket(2, { group_id: 360002, satisfaction_rating: { score: 'bad' } }),
+        zendeskTicket(3, { group_id: null, satisfaction_rating: { score: 'offered' } }),
+        zendeskTicket(4, { satisfaction_rating: { score: 'superb' } }),
+      ],
+      groups: [{ id: 360001, name: 'Payments' }],
+    }),
+  );
   expect(summary.records).toMatchObject({ inserted: 4, rejected: 0 });
   expect(await teamAndCsat('zendesk')).toEqual([
     { external_id: '1', team: 'Payments', csat_rating: 'good', csat: 'good' },
@@ -47,13 +63,24 @@ test('Zendesk: the group (named when groups are side-loaded) is the team; satisf
 });
 
 test('Intercom: the team assignee is the team; conversation_rating 1-5 is normalised', async () => {
-  const conversation = (id: string, extra: object) => ({ type: 'conversation', id, created_at: 1700000000, source: { type: 'conversation', id: `s${id}`, body: 'hi', author: { type: 'user', id: 'u1' } }, ...extra });
-  await load('intercom.jsonl', [
-    conversation('a', { team_assignee_id: 5566, conversation_rating: { rating: 5, remark: 'thanks', created_at: 1700000100 } }),
-    conversation('b', { team_assignee_id: null, conversation_rating: { rating: 3 } }),
-    conversation('c', { team_assignee_id: 7, conversation_rating: { rating: 1 } }),
-    conversation('d', { conversation_rating: { rating: null } }),
-  ].map((c) => JSON.stringify(c)).join('\n'));
+  const conversation = (id: string, extra: object) => ({
+    type: 'conversation',
+    id,
+    created_at: 1700000000,
+    source: { type: 'conversation', id: `s${id}`, body: 'hi', author: { type: 'user', id: 'u1' } },
+    ...extra,
+  });
+  await load(
+    'intercom.jsonl',
+    [
+      conversation('a', { team_assignee_id: 5566, conversation_rating: { rating: 5, remark: 'thanks', created_at: 1700000100 } }),
+      conversation('b', { team_assignee_id: null, conversation_rating: { rating: 3 } }),
+      conversation('c', { team_assignee_id: 7, conversation_rating: { rating: 1 } }),
+      conversation('d', { conversation_rating: { rating: null } }),
+    ]
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
+  );
   expect(await teamAndCsat('intercom')).toEqual([
     { external_id: 'a', team: '5566', csat_rating: '5', csat: 'good' },
     { external_id: 'b', team: null, csat_rating: '3', csat: 'neutral' },
@@ -63,12 +90,19 @@ test('Intercom: the team assignee is the team; conversation_rating 1-5 is normal
 });
 
 test('canonical JSON Lines: optional team and csat (1-5 or a word); an unreadable csat is a warning', async () => {
-  const conversation = (id: string, extra: object) => ({ id, channel: 'chat', created_at: '2024-05-01T10:00:00Z', messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body: 'hi' }], ...extra });
-  const summary = await load('c.jsonl', [
-    conversation('c1', { team: 'Tier 1', csat: 4 }),
-    conversation('c2', { csat: 'bad' }),
-    conversation('c3', { team: ' ', csat: 'meh' }),
-  ].map((c) => JSON.stringify(c)).join('\n'));
+  const conversation = (id: string, extra: object) => ({
+    id,
+    channel: 'chat',
+    created_at: '2024-05-01T10:00:00Z',
+    messages: [{ id: 'm1', author_role: 'customer', created_at: '2024-05-01T10:00:00Z', body: 'hi' }],
+    ...extra,
+  });
+  const summary = await load(
+    'c.jsonl',
+    [conversation('c1', { team: 'Tier 1', csat: 4 }), conversation('c2', { csat: 'bad' }), conversation('c3', { team: ' ', csat: 'meh' })]
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
+  );
   expect(summary.records).toMatchObject({ inserted: 3, rejected: 0 });
   expect(await teamAndCsat('canonical')).toEqual([
     { external_id: 'c1', team: 'Tier 1', csat_rating: '4', csat: 'good' },

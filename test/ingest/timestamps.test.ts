@@ -73,7 +73,7 @@ test('time zones are validated by name', () => {
 test('the allocation-free reading of plain UTC timestamps agrees with the general one', () => {
   // The general path handles the same instant written with an explicit +00:00 offset.
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   for (let i = 0; i < 2000; i++) {
     const year = 1990 + Math.floor(random() * 110);

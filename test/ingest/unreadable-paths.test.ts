@@ -42,7 +42,9 @@ describe('listInputFiles: a folder the system refuses (the error injected, so th
     writeFileSync(join(folder.path, 'b.jsonl'), CONVERSATION);
     const { stat } = await import('node:fs/promises');
     const refused = join(folder.path, 'a.jsonl');
-    const listing = await listInputFiles([folder.path], { fs: { stat: async (path) => (path === refused ? Promise.reject(permissionDenied('stat', path)) : stat(path)) } });
+    const listing = await listInputFiles([folder.path], {
+      fs: { stat: async (path) => (path === refused ? Promise.reject(permissionDenied('stat', path)) : stat(path)) },
+    });
     expect(listing.files.map((file) => file.path)).toEqual([join(folder.path, 'b.jsonl')]);
     expect(listing.skipped).toEqual([{ path: refused, kind: 'unreadable', reason: `cannot read: EACCES: permission denied, stat '${refused}'` }]);
   });

@@ -9,7 +9,11 @@ const DAY = 24 * HOUR;
 const START = Date.parse('2026-01-05T00:00:00Z');
 
 /** `perDay(day)` conversations on each day, spread over 10:00-19:59, first response 2 minutes (met), on `channel`. */
-function history(days: number, perDay: (day: number) => number, options: { channel?: string; topicOf?: (day: number, i: number) => number | null; slowDays?: number[] } = {}): AlertConversation[] {
+function history(
+  days: number,
+  perDay: (day: number) => number,
+  options: { channel?: string; topicOf?: (day: number, i: number) => number | null; slowDays?: number[] } = {},
+): AlertConversation[] {
   const conversations: AlertConversation[] = [];
   for (let day = 0; day < days; day++) {
     const count = perDay(day);
@@ -28,7 +32,13 @@ function history(days: number, perDay: (day: number) => number, options: { chann
 }
 
 function detect(conversations: AlertConversation[], settings: Partial<AlertSettings> = {}, labels: [number, string][] = []) {
-  return detectAlerts({ conversations, topicLabels: new Map(labels), events: [], settings: { ...DEFAULT_ALERT_SETTINGS, ...settings }, offsetMinutes: () => 0 });
+  return detectAlerts({
+    conversations,
+    topicLabels: new Map(labels),
+    events: [],
+    settings: { ...DEFAULT_ALERT_SETTINGS, ...settings },
+    offsetMinutes: () => 0,
+  });
 }
 
 describe('evidence', () => {
@@ -94,7 +104,12 @@ describe('detectAlerts', () => {
   test('a period without the minimum weeks of history is not judged, however high', () => {
     expect(detect(history(21, (day) => (day === 20 ? 400 : 40))).filter((alert) => alert.granularity === 'day')).toHaveLength(0);
     expect(detect(history(22, (day) => (day === 21 ? 400 : 40))).filter((alert) => alert.granularity === 'day')).not.toHaveLength(0);
-    expect(detect(history(22, (day) => (day === 21 ? 400 : 40)), { minHistoryWeeks: 4, historyWeeks: 8 }).filter((alert) => alert.granularity === 'day')).toHaveLength(0);
+    expect(
+      detect(
+        history(22, (day) => (day === 21 ? 400 : 40)),
+        { minHistoryWeeks: 4, historyWeeks: 8 },
+      ).filter((alert) => alert.granularity === 'day'),
+    ).toHaveLength(0);
   });
 
   test('an earlier spike on the same weekday does not hide the next one', () => {
@@ -113,7 +128,8 @@ describe('detectAlerts', () => {
 
   test('hourly spikes are judged against the same hour of the week', () => {
     const data = history(36, () => 40);
-    for (let i = 0; i < 30; i++) data.push({ channel: 'chat', topicId: null, startAt: START + 35 * DAY + 3 * HOUR + i * 60_000, firstResponseMs: 60_000, target: 'met' });
+    for (let i = 0; i < 30; i++)
+      data.push({ channel: 'chat', topicId: null, startAt: START + 35 * DAY + 3 * HOUR + i * 60_000, firstResponseMs: 60_000, target: 'met' });
     const hourly = detect(data).filter((alert) => alert.granularity === 'hour' && alert.scopeKey === 'chat');
     expect(hourly.map((alert) => [alert.periodLabel, alert.observed, alert.baseline, alert.details.ratio])).toEqual([['2026-02-09 03:00', 30, 0, null]]);
     expect(hourly[0]!.periodStart).toBe(START + 35 * DAY + 3 * HOUR);
@@ -130,7 +146,16 @@ describe('detectAlerts', () => {
 
   test('a spike names the topics that grew most inside it, with their own baselines', () => {
     const topicOf = (day: number, i: number) => (day === 35 && i >= 40 ? (i < 100 ? 7 : 8) : i % 2 === 0 ? 1 : 2);
-    const alerts = detect(history(36, (day) => (day === 35 ? 120 : 40), { topicOf }), {}, [[1, 'fees'], [2, 'kyc'], [7, 'withdrawal stuck'], [8, 'disputed trade']]);
+    const alerts = detect(
+      history(36, (day) => (day === 35 ? 120 : 40), { topicOf }),
+      {},
+      [
+        [1, 'fees'],
+        [2, 'kyc'],
+        [7, 'withdrawal stuck'],
+        [8, 'disputed trade'],
+      ],
+    );
     const spike = alerts.find((alert) => alert.granularity === 'day' && alert.scopeKey === 'chat' && alert.kind === 'spike')!;
     expect(spike.details.topics).toEqual([
       { topicId: 7, label: 'withdrawal stuck', count: 60, baseline: 0 },
@@ -166,6 +191,10 @@ describe('detectAlerts', () => {
 test('eventsNear: started within the lead time or during the period, or spanning it', () => {
   const period = { start: 10 * HOUR, end: 11 * HOUR };
   const at = (id: string, startsAt: number, endsAt: number | null = null) => ({ id, title: id, startsAt, endsAt });
-  const found = eventsNear([at('lead', 5 * HOUR), at('too-early', 3 * HOUR), at('during', 10.5 * HOUR), at('after', 11 * HOUR), at('spans', 0, 12 * HOUR)], period, 6 * HOUR);
+  const found = eventsNear(
+    [at('lead', 5 * HOUR), at('too-early', 3 * HOUR), at('during', 10.5 * HOUR), at('after', 11 * HOUR), at('spans', 0, 12 * HOUR)],
+    period,
+    6 * HOUR,
+  );
   expect(found.map((event) => event.id)).toEqual(['lead', 'during', 'spans']);
 });

@@ -17,7 +17,9 @@ test('a folder of JSON Lines, JSON and CSV events: times with and without offset
   writeFileSync(join(dir, 'notes.txt'), 'not an events file');
   const { events, problems } = readEvents(dir, 'Asia/Shanghai');
   expect(problems).toEqual([]);
-  expect(events.map((event) => [event.title, new Date(event.startsAt).toISOString(), event.endsAt && new Date(event.endsAt).toISOString(), event.tags])).toEqual([
+  expect(
+    events.map((event) => [event.title, new Date(event.startsAt).toISOString(), event.endsAt && new Date(event.endsAt).toISOString(), event.tags]),
+  ).toEqual([
     ['BTC -12% in an hour', '2026-12-05T09:10:00.000Z', null, ['market']],
     ['exchange maintenance', '2026-12-05T18:00:00.000Z', '2026-12-05T20:00:00.000Z', []],
     ['NOVA listing announced', '2026-12-06T16:00:00.000Z', null, ['listing', 'nova']],

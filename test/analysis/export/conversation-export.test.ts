@@ -45,17 +45,37 @@ test('one row per conversation with its facts, CSV, streamed with backpressure',
       id: `conv-${index}`,
       channel: index % 2 === 0 ? 'chat' : 'email',
       tags: index === 0 ? ['fees', 'kyc'] : [],
-      messages: [{ role: 'customer' as const, at: '2026-03-02T09:00:00Z' }, { role: 'agent' as const, at: `2026-03-02T09:0${index % 10}:00Z` }],
+      messages: [
+        { role: 'customer' as const, at: '2026-03-02T09:00:00Z' },
+        { role: 'agent' as const, at: `2026-03-02T09:0${index % 10}:00Z` },
+      ],
     })),
   );
   await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG, { runId: await insertSucceededAnalysisRun(handle) });
   const sink = slowSink();
-  const count = await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'csv', filter: { channels: ['chat'] }, out: sink.stream });
+  const count = await exportConversations(handle, {
+    providers: [conversationColumns, responseTimeColumns],
+    format: 'csv',
+    filter: { channels: ['chat'] },
+    out: sink.stream,
+  });
   expect(count).toBe(150);
   const lines = sink.text().trimEnd().split('\n');
   expect(lines).toHaveLength(151);
   const header = lines[0]!.split(',');
-  expect(header.slice(0, 11)).toEqual(['conversation_id', 'source', 'channel', 'created_at', 'status', 'assignee', 'team', 'tags', 'csat_rating', 'csat', 'start_at']);
+  expect(header.slice(0, 11)).toEqual([
+    'conversation_id',
+    'source',
+    'channel',
+    'created_at',
+    'status',
+    'assignee',
+    'team',
+    'tags',
+    'csat_rating',
+    'csat',
+    'start_at',
+  ]);
   const first = Object.fromEntries(lines[1]!.split(',').map((cell, index) => [header[index], cell]));
   expect(first).toMatchObject({ conversation_id: 'conv-0', channel: 'chat', tags: 'fees;kyc', first_response_ms: '0', unanswered: '0', resolutions: '0' });
   const third = Object.fromEntries(lines[3]!.split(',').map((cell, index) => [header[index], cell]));
@@ -73,7 +93,16 @@ test('JSON Lines, and a later analysis adds its columns with a provider (a LEFT 
   await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns, topicColumns], format: 'jsonl', filter: {}, out: sink.stream });
   const row = JSON.parse(sink.text()) as Record<string, unknown>;
   // before any analysis, the facts columns are empty rather than missing
-  expect(row).toMatchObject({ conversation_id: 'only', tags: [], team: null, csat_rating: null, csat: null, first_response_ms: null, unanswered: null, topic_id: 'T7' });
+  expect(row).toMatchObject({
+    conversation_id: 'only',
+    tags: [],
+    team: null,
+    csat_rating: null,
+    csat: null,
+    first_response_ms: null,
+    unanswered: null,
+    topic_id: 'T7',
+  });
 });
 
 test('team and satisfaction as stored: the rating as the source gave it and normalised', async () => {

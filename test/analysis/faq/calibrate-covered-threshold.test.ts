@@ -11,7 +11,14 @@ function scores(groups: { around: number; spread: number; questions: number }[])
 
 describe('calibrateCoveredThreshold', () => {
   test('cuts between the low scores of unanswered questions and the high scores of answered ones', () => {
-    const threshold = calibrateCoveredThreshold(scores([{ around: 0.2, spread: 0.08, questions: 60 }, { around: 0.62, spread: 0.1, questions: 90 }]), 'auto', 0.4);
+    const threshold = calibrateCoveredThreshold(
+      scores([
+        { around: 0.2, spread: 0.08, questions: 60 },
+        { around: 0.62, spread: 0.1, questions: 90 },
+      ]),
+      'auto',
+      0.4,
+    );
     expect(threshold.source).toBe('calibrated');
     // Above every unanswered question's score (at most 0.28) and below every answered one's (at least 0.52).
     expect(threshold.value).toBeGreaterThanOrEqual(0.28);
@@ -19,8 +26,22 @@ describe('calibrateCoveredThreshold', () => {
   });
 
   test('follows the FAQ: where every score is lower, so is the cut', () => {
-    const high = calibrateCoveredThreshold(scores([{ around: 0.25, spread: 0.05, questions: 60 }, { around: 0.75, spread: 0.05, questions: 60 }]), 'auto', 0.4);
-    const low = calibrateCoveredThreshold(scores([{ around: 0.1, spread: 0.05, questions: 60 }, { around: 0.45, spread: 0.05, questions: 60 }]), 'auto', 0.4);
+    const high = calibrateCoveredThreshold(
+      scores([
+        { around: 0.25, spread: 0.05, questions: 60 },
+        { around: 0.75, spread: 0.05, questions: 60 },
+      ]),
+      'auto',
+      0.4,
+    );
+    const low = calibrateCoveredThreshold(
+      scores([
+        { around: 0.1, spread: 0.05, questions: 60 },
+        { around: 0.45, spread: 0.05, questions: 60 },
+      ]),
+      'auto',
+      0.4,
+    );
     expect(low.value).toBeLessThan(high.value);
   });
 
@@ -32,7 +53,10 @@ describe('calibrateCoveredThreshold', () => {
   });
 
   test('a configured number wins; too few questions fall back to the default', () => {
-    const many = scores([{ around: 0.2, spread: 0.1, questions: 60 }, { around: 0.7, spread: 0.1, questions: 60 }]);
+    const many = scores([
+      { around: 0.2, spread: 0.1, questions: 60 },
+      { around: 0.7, spread: 0.1, questions: 60 },
+    ]);
     expect(calibrateCoveredThreshold(many, 0.33, 0.4)).toEqual({ value: 0.33, source: 'configured' });
     expect(calibrateCoveredThreshold(many.slice(0, 10), 'auto', 0.4)).toEqual({ value: 0.4, source: 'default' });
   });

@@ -12,12 +12,18 @@ const FROM = Date.UTC(2024, 5, 8);
 const TO = Date.UTC(2024, 5, 15);
 
 const ENTRIES: FaqEntryFixture[] = [
-  { externalId: 'trading-fees', versions: [{ title: 'What are the trading fees for spot?', body: 'The spot trading fee is 0.1% for makers and takers.', updatedAt: Date.UTC(2024, 0, 1) }] },
+  {
+    externalId: 'trading-fees',
+    versions: [{ title: 'What are the trading fees for spot?', body: 'The spot trading fee is 0.1% for makers and takers.', updatedAt: Date.UTC(2024, 0, 1) }],
+  },
   {
     externalId: 'reset-2fa',
     versions: [{ title: 'How do I reset Google Authenticator 2FA?', body: 'Open Security and choose Reset 2FA.', updatedAt: Date.UTC(2024, 5, 9) }],
   },
-  { externalId: 'old-promo', versions: [{ title: 'How do I join the summer lottery promotion?', body: 'The lottery ended.', updatedAt: Date.UTC(2023, 0, 1) }] },
+  {
+    externalId: 'old-promo',
+    versions: [{ title: 'How do I join the summer lottery promotion?', body: 'The lottery ended.', updatedAt: Date.UTC(2023, 0, 1) }],
+  },
 ];
 
 interface TopicFixture {
@@ -30,9 +36,23 @@ interface TopicFixture {
 }
 
 const TOPICS: TopicFixture[] = [
-  { topicId: 1, label: 'p2p appeal', question: 'how do I open an appeal in a P2P trade, seller not releasing', reply: 'We escalated your appeal.', now: 30, before: 10 },
+  {
+    topicId: 1,
+    label: 'p2p appeal',
+    question: 'how do I open an appeal in a P2P trade, seller not releasing',
+    reply: 'We escalated your appeal.',
+    now: 30,
+    before: 10,
+  },
   { topicId: 2, label: 'trading fees', question: 'What are the trading fees for spot?', reply: 'The maker fee is now 0.2% for spot.', now: 12, before: 12 },
-  { topicId: 3, label: 'reset 2fa', question: 'How do I reset Google Authenticator 2FA?', reply: 'Please use Reset 2FA on the Security page.', now: 12, before: 12 },
+  {
+    topicId: 3,
+    label: 'reset 2fa',
+    question: 'How do I reset Google Authenticator 2FA?',
+    reply: 'Please use Reset 2FA on the Security page.',
+    now: 12,
+    before: 12,
+  },
 ];
 
 async function seed(handle: DatabaseHandle, topics: readonly TopicFixture[]): Promise<number> {
@@ -40,24 +60,72 @@ async function seed(handle: DatabaseHandle, topics: readonly TopicFixture[]): Pr
   for (const topic of topics) {
     await handle.db
       .insertInto('topics')
-      .values({ analysis_run_id: run, topic_id: topic.topicId, label: topic.label, top_terms: JSON.stringify(topic.label.split(' ')), signature: '{}', size: topic.now + topic.before, representative_conversation_id: null, representative_question: topic.question })
+      .values({
+        analysis_run_id: run,
+        topic_id: topic.topicId,
+        label: topic.label,
+        top_terms: JSON.stringify(topic.label.split(' ')),
+        signature: '{}',
+        size: topic.now + topic.before,
+        representative_conversation_id: null,
+        representative_question: topic.question,
+      })
       .execute();
     for (let i = 0; i < topic.now + topic.before; i++) {
       const created = i < topic.now ? FROM + (i % 7) * DAY_MS + topic.topicId * 1000 + i : FROM - 7 * DAY_MS + (i % 7) * DAY_MS + i;
       const conversation = await handle.db
         .insertInto('conversations')
-        .values({ source: 'canonical', external_id: `t${topic.topicId}-${i}`, channel: 'chat', created_at: created, status: null, resolved_at: null, customer_id: null, assignee: null, subject: null, language: null, first_run_id: 1, last_run_id: 1 })
+        .values({
+          source: 'canonical',
+          external_id: `t${topic.topicId}-${i}`,
+          channel: 'chat',
+          created_at: created,
+          status: null,
+          resolved_at: null,
+          customer_id: null,
+          assignee: null,
+          subject: null,
+          language: null,
+          first_run_id: 1,
+          last_run_id: 1,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await handle.db
         .insertInto('messages')
         .values([
-          { conversation_id: conversation.id, external_id: 'm1', author_role: 'customer', author_id: 'u', created_at: created, body: topic.question, body_length: topic.question.length, first_run_id: 1, last_run_id: 1 },
-          { conversation_id: conversation.id, external_id: 'm2', author_role: 'agent', author_id: 'a', created_at: created + 600_000, body: topic.reply, body_length: topic.reply.length, first_run_id: 1, last_run_id: 1 },
+          {
+            conversation_id: conversation.id,
+            external_id: 'm1',
+            author_role: 'customer',
+            author_id: 'u',
+            created_at: created,
+            body: topic.question,
+            body_length: topic.question.length,
+            first_run_id: 1,
+            last_run_id: 1,
+          },
+          {
+            conversation_id: conversation.id,
+            external_id: 'm2',
+            author_role: 'agent',
+            author_id: 'a',
+            created_at: created + 600_000,
+            body: topic.reply,
+            body_length: topic.reply.length,
+            first_run_id: 1,
+            last_run_id: 1,
+          },
         ])
         .execute();
-      await handle.db.insertInto('conversation_questions').values({ conversation_id: conversation.id, question: `${topic.question} (${i})`, language: 'en', analysis_run_id: run }).execute();
-      await handle.db.insertInto('topic_assignments').values({ analysis_run_id: run, conversation_id: conversation.id, topic_id: topic.topicId, similarity: 0.8 }).execute();
+      await handle.db
+        .insertInto('conversation_questions')
+        .values({ conversation_id: conversation.id, question: `${topic.question} (${i})`, language: 'en', analysis_run_id: run })
+        .execute();
+      await handle.db
+        .insertInto('topic_assignments')
+        .values({ analysis_run_id: run, conversation_id: conversation.id, topic_id: topic.topicId, similarity: 0.8 })
+        .execute();
     }
   }
   await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run });
@@ -104,7 +172,18 @@ describe('getFaqGapReport', () => {
     expect(same).toMatchObject({ previousReportId: firstComparison.reportId, newSinceLast: [], goneSinceLast: [] });
 
     // The editor writes the missing entry and the next analysis covers the topic.
-    await insertFaqEntries(handle, [{ externalId: 'p2p-appeal', versions: [{ title: 'How do I open an appeal in a P2P trade when the seller is not releasing?', body: 'Open the order and choose Appeal.', updatedAt: FROM + DAY_MS }] }]);
+    await insertFaqEntries(handle, [
+      {
+        externalId: 'p2p-appeal',
+        versions: [
+          {
+            title: 'How do I open an appeal in a P2P trade when the seller is not releasing?',
+            body: 'Open the order and choose Appeal.',
+            updatedAt: FROM + DAY_MS,
+          },
+        ],
+      },
+    ]);
     const latestRun = await startAnalysisRun(handle);
     await handle.db
       .insertInto('topics')
@@ -112,7 +191,16 @@ describe('getFaqGapReport', () => {
       .expression((eb) =>
         eb
           .selectFrom('topics')
-          .select((inner) => [inner.val(latestRun).as('r'), 'topic_id', 'label', 'top_terms', 'signature', 'size', 'representative_conversation_id', 'representative_question']),
+          .select((inner) => [
+            inner.val(latestRun).as('r'),
+            'topic_id',
+            'label',
+            'top_terms',
+            'signature',
+            'size',
+            'representative_conversation_id',
+            'representative_question',
+          ]),
       )
       .execute();
     await handle.db
@@ -189,7 +277,10 @@ describe('spreadEvenly (the replies read per topic)', () => {
   test('keeps everything up to the limit, then an even spread in order', () => {
     expect(spreadEvenly([1, 2, 3], 5)).toEqual([1, 2, 3]);
     expect(spreadEvenly([1, 2, 3, 4, 5, 6], 3)).toEqual([1, 3, 5]);
-    const spread = spreadEvenly(Array.from({ length: 10_000 }, (_, i) => i), 400);
+    const spread = spreadEvenly(
+      Array.from({ length: 10_000 }, (_, i) => i),
+      400,
+    );
     expect(spread).toHaveLength(400);
     expect(spread[0]).toBe(0);
     expect(spread.at(-1)).toBeGreaterThan(9_900);

@@ -42,7 +42,13 @@ function topic(overrides: Partial<GapTopic> & Pick<GapTopic, 'topicId'>): GapTop
   };
 }
 
-const FEES: GapEntry = { entryId: 'fees', title: 'What are the trading fees?', body: 'The spot trading fee is **0.1%** for makers and takers.', updatedAt: AFTER, coveredQuestions: 18 };
+const FEES: GapEntry = {
+  entryId: 'fees',
+  title: 'What are the trading fees?',
+  body: 'The spot trading fee is **0.1%** for makers and takers.',
+  updatedAt: AFTER,
+  coveredQuestions: 18,
+};
 
 describe('decideGapVerdicts', () => {
   test('a well-covered, steady topic whose entry agrees with the agents gives no finding', () => {
@@ -92,7 +98,12 @@ describe('decideGapVerdicts', () => {
 
   const updateCases: [string, Partial<GapTopic>, GapEntry, UpdateReason[]][] = [
     ['many contacts', { conversations: 80, previousConversations: 80, questions: questions(80, { covered: 70, entryId: 'fees' }) }, FEES, ['many-contacts']],
-    ['growing contacts', { conversations: 60, previousConversations: 30, questions: questions(60, { covered: 55, entryId: 'fees' }) }, FEES, ['growing-contacts']],
+    [
+      'growing contacts',
+      { conversations: 60, previousConversations: 30, questions: questions(60, { covered: 55, entryId: 'fees' }) },
+      FEES,
+      ['growing-contacts'],
+    ],
     [
       'a surge after the entry last changed',
       { conversations: 60, previousConversations: 24, questions: questions(60, { covered: 55, entryId: 'fees' }) },
@@ -255,23 +266,55 @@ describe('decideGapVerdicts across languages', () => {
     }));
 
   test('TRANSLATE: Chinese questions answered only by an English entry name the entry and the language', () => {
-    const findings = decideGapVerdicts([topic({ topicId: 3, conversations: 12, previousConversations: 12, questions: chineseCovered(12, 'zh') })], [RESET], OPTIONS);
+    const findings = decideGapVerdicts(
+      [topic({ topicId: 3, conversations: 12, previousConversations: 12, questions: chineseCovered(12, 'zh') })],
+      [RESET],
+      OPTIONS,
+    );
     expect(findings.map((finding) => [finding.verdict, finding.entryId, finding.languages])).toEqual([['TRANSLATE', 'reset-2fa', ['zh']]]);
     expect(findings[0]!.summary).toContain('Chinese');
   });
 
   test('no TRANSLATE when the entry already has a Chinese version', () => {
-    const chinese: GapEntry = { ...RESET, entryId: 'reset-2fa-zh', title: '如何重置二次验证（2FA）？', body: '进入安全中心，选择重置二次验证，并上传手持证件自拍。', language: 'zh' };
-    const findings = decideGapVerdicts([topic({ topicId: 3, conversations: 12, previousConversations: 12, questions: chineseCovered(12, 'zh') })], [RESET, chinese], OPTIONS);
+    const chinese: GapEntry = {
+      ...RESET,
+      entryId: 'reset-2fa-zh',
+      title: '如何重置二次验证（2FA）？',
+      body: '进入安全中心，选择重置二次验证，并上传手持证件自拍。',
+      language: 'zh',
+    };
+    const findings = decideGapVerdicts(
+      [topic({ topicId: 3, conversations: 12, previousConversations: 12, questions: chineseCovered(12, 'zh') })],
+      [RESET, chinese],
+      OPTIONS,
+    );
     expect(findings.filter((finding) => finding.verdict === 'TRANSLATE')).toEqual([]);
   });
 
   test('NEW: the same missing article asked in English and in Chinese is one finding with both languages', () => {
     const uncovered = (text: string, language: string, prefix: string, count: number): TopicQuestion[] =>
       Array.from({ length: count }, (_, i) => ({ conversationId: `${prefix}-${i}`, question: text, entryId: null, score: 0.1, covered: false, language }));
-    const english = topic({ topicId: 21, conversations: 8, previousConversations: 0, representativeQuestion: 'Can I reset my trading password?', questions: uncovered('Can I reset my trading password?', 'en', 'en', 8) });
-    const chinese = topic({ topicId: 22, conversations: 6, previousConversations: 0, representativeQuestion: '怎么重置交易密码？', questions: uncovered('怎么重置交易密码？', 'zh', 'zh', 6) });
-    const unrelated = topic({ topicId: 23, conversations: 11, previousConversations: 0, representativeQuestion: 'When is the NOVA token listed?', questions: uncovered('When is the NOVA token listed?', 'en', 'nova', 11) });
+    const english = topic({
+      topicId: 21,
+      conversations: 8,
+      previousConversations: 0,
+      representativeQuestion: 'Can I reset my trading password?',
+      questions: uncovered('Can I reset my trading password?', 'en', 'en', 8),
+    });
+    const chinese = topic({
+      topicId: 22,
+      conversations: 6,
+      previousConversations: 0,
+      representativeQuestion: '怎么重置交易密码？',
+      questions: uncovered('怎么重置交易密码？', 'zh', 'zh', 6),
+    });
+    const unrelated = topic({
+      topicId: 23,
+      conversations: 11,
+      previousConversations: 0,
+      representativeQuestion: 'When is the NOVA token listed?',
+      questions: uncovered('When is the NOVA token listed?', 'en', 'nova', 11),
+    });
     const findings = decideGapVerdicts([english, chinese, unrelated], [], { ...OPTIONS, sameArticleScore: 0.4 }).filter((finding) => finding.verdict === 'NEW');
     expect(findings.map((finding) => [finding.topicIds, finding.languages, finding.evidence.conversations])).toEqual([
       [[21, 22], ['en', 'zh'], 14],
@@ -281,7 +324,8 @@ describe('decideGapVerdicts across languages', () => {
   });
 
   test('UPDATE: one finding per entry, gathering every topic it covers', () => {
-    const fees = (topicId: number) => topic({ topicId, conversations: 30, previousConversations: 30, agentReplies: Array<string>(10).fill('The fee is now 0.2% for makers.') });
+    const fees = (topicId: number) =>
+      topic({ topicId, conversations: 30, previousConversations: 30, agentReplies: Array<string>(10).fill('The fee is now 0.2% for makers.') });
     const findings = decideGapVerdicts([fees(1), fees(2)], [FEES], OPTIONS).filter((finding) => finding.verdict === 'UPDATE');
     expect(findings.map((finding) => [finding.entryId, finding.topicIds, finding.evidence.conversations])).toEqual([['fees', [1, 2], 60]]);
   });
@@ -296,16 +340,44 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     coveredQuestions: 20,
     language: 'en',
   };
-  const RESET: GapEntry = { ...WITHDRAWAL, entryId: 'reset', title: 'How do I reset 2FA?', body: 'Open Security and choose Reset 2FA; upload a selfie with your ID.' };
+  const RESET: GapEntry = {
+    ...WITHDRAWAL,
+    entryId: 'reset',
+    title: 'How do I reset 2FA?',
+    body: 'Open Security and choose Reset 2FA; upload a selfie with your ID.',
+  };
   const withdrawalReplies = (count: number): string[] =>
-    Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 'The withdrawal is confirmed on chain; TRC20 transfers need 20 confirmations.' : 'Your withdrawal was held for a security review and is now released.'));
+    Array.from({ length: count }, (_, i) =>
+      i % 2 === 0
+        ? 'The withdrawal is confirmed on chain; TRC20 transfers need 20 confirmations.'
+        : 'Your withdrawal was held for a security review and is now released.',
+    );
   const resetReplies = (count: number): string[] => Array<string>(count).fill('Please use the Reset 2FA page under Security; review takes 48 hours.');
   const asked = (count: number, text: string, options: { entryId: string | null; covered: boolean }, prefix: string): TopicQuestion[] =>
-    Array.from({ length: count }, (_, i) => ({ conversationId: `${prefix}-${i}`, question: text, entryId: options.entryId, score: options.covered ? 0.7 : 0.2, covered: options.covered, language: 'en' }));
+    Array.from({ length: count }, (_, i) => ({
+      conversationId: `${prefix}-${i}`,
+      question: text,
+      entryId: options.entryId,
+      score: options.covered ? 0.7 : 0.2,
+      covered: options.covered,
+      language: 'en',
+    }));
   const steady = { previousConversations: 12 };
   const covered = [
-    topic({ topicId: 1, conversations: 12, ...steady, questions: asked(12, 'My USDT withdrawal has not arrived', { entryId: 'withdrawal', covered: true }, 'w'), agentReplies: withdrawalReplies(12) }),
-    topic({ topicId: 2, conversations: 12, ...steady, questions: asked(12, 'How do I reset 2FA?', { entryId: 'reset', covered: true }, 'r'), agentReplies: resetReplies(12) }),
+    topic({
+      topicId: 1,
+      conversations: 12,
+      ...steady,
+      questions: asked(12, 'My USDT withdrawal has not arrived', { entryId: 'withdrawal', covered: true }, 'w'),
+      agentReplies: withdrawalReplies(12),
+    }),
+    topic({
+      topicId: 2,
+      conversations: 12,
+      ...steady,
+      questions: asked(12, 'How do I reset 2FA?', { entryId: 'reset', covered: true }, 'r'),
+      agentReplies: resetReplies(12),
+    }),
   ];
 
   test('a topic no entry matches in words, which agents answer as they answer an entry, is answered by that entry', () => {
@@ -344,22 +416,49 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
         questions: Array.from({ length: 12 }, (_, i) => ({ conversationId: `${topicId}-${i}`, question, entryId: null, score: 0.1, covered: false, language })),
         agentReplies: Array<string>(12).fill(replies),
       });
-    const codeEn = missing(5, 'Google Authenticator codes are rejected every time', 'en', "Your phone's clock is out of sync: turn on automatic date and time, then try a fresh code.");
+    const codeEn = missing(
+      5,
+      'Google Authenticator codes are rejected every time',
+      'en',
+      "Your phone's clock is out of sync: turn on automatic date and time, then try a fresh code.",
+    );
     const codeZh = missing(6, '谷歌验证码一直提示错误', 'zh', '您的手机时间不同步，请开启自动设置时间后使用新的验证码。');
-    const waitEn = missing(7, 'Hello? Is anyone there? I have been waiting for 30 minutes', 'en', 'Sorry for the wait, we are receiving many requests during the market move.');
+    const waitEn = missing(
+      7,
+      'Hello? Is anyone there? I have been waiting for 30 minutes',
+      'en',
+      'Sorry for the wait, we are receiving many requests during the market move.',
+    );
     const waitZh = missing(8, '有人吗？等了半个小时了', 'zh', '抱歉久等了，行情波动期间咨询量较大。');
-    const news = (findings: ReturnType<typeof decideGapVerdicts>) => findings.filter((finding) => finding.verdict === 'NEW').map((finding) => [finding.topicIds, finding.languages]);
+    const news = (findings: ReturnType<typeof decideGapVerdicts>) =>
+      findings.filter((finding) => finding.verdict === 'NEW').map((finding) => [finding.topicIds, finding.languages]);
 
     test('is one finding when each is the other nearest by questions and by replies', () => {
       const findings = decideGapVerdicts([...covered, codeEn, codeZh, waitEn, waitZh], [WITHDRAWAL, RESET], OPTIONS);
       expect(news(findings)).toHaveLength(2);
-      expect(news(findings)).toEqual(expect.arrayContaining([[[5, 6], ['en', 'zh']], [[7, 8], ['en', 'zh']]]));
+      expect(news(findings)).toEqual(
+        expect.arrayContaining([
+          [
+            [5, 6],
+            ['en', 'zh'],
+          ],
+          [
+            [7, 8],
+            ['en', 'zh'],
+          ],
+        ]),
+      );
     });
 
     test('stays two findings when the two ask different things', () => {
       const findings = decideGapVerdicts([...covered, codeEn, waitZh], [WITHDRAWAL, RESET], OPTIONS);
       expect(news(findings)).toHaveLength(2);
-      expect(news(findings)).toEqual(expect.arrayContaining([[[5], ['en']], [[8], ['zh']]]));
+      expect(news(findings)).toEqual(
+        expect.arrayContaining([
+          [[5], ['en']],
+          [[8], ['zh']],
+        ]),
+      );
     });
   });
 

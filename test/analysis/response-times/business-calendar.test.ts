@@ -35,14 +35,28 @@ describe('businessMsBetween', () => {
     },
     {
       name: 'split shift: 11:30-12:00 and 13:00-13:30 (lunch 12:00-13:00 closed)',
-      hours: { timeZone: 'UTC', intervals: [{ days: ['mon'], start: '09:00', end: '12:00' }, { days: ['mon'], start: '13:00', end: '17:00' }], holidays: [] },
+      hours: {
+        timeZone: 'UTC',
+        intervals: [
+          { days: ['mon'], start: '09:00', end: '12:00' },
+          { days: ['mon'], start: '13:00', end: '17:00' },
+        ],
+        holidays: [],
+      },
       from: '2026-03-02T11:30:00Z',
       to: '2026-03-02T13:30:00Z',
       expected: HOUR,
     },
     {
       name: 'split shift: inside the lunch break',
-      hours: { timeZone: 'UTC', intervals: [{ days: ['mon'], start: '09:00', end: '12:00' }, { days: ['mon'], start: '13:00', end: '17:00' }], holidays: [] },
+      hours: {
+        timeZone: 'UTC',
+        intervals: [
+          { days: ['mon'], start: '09:00', end: '12:00' },
+          { days: ['mon'], start: '13:00', end: '17:00' },
+        ],
+        holidays: [],
+      },
       from: '2026-03-02T12:15:00Z',
       to: '2026-03-02T12:45:00Z',
       expected: 0,
@@ -97,7 +111,14 @@ describe('businessMsBetween', () => {
     },
     {
       name: 'a 24:00 end joins the next day: Sat 22:00-24:00 + Sun 00:00-01:00',
-      hours: { timeZone: 'UTC', intervals: [{ days: ['sat'], start: '18:00', end: '24:00' }, { days: ['sun'], start: '00:00', end: '06:00' }], holidays: [] },
+      hours: {
+        timeZone: 'UTC',
+        intervals: [
+          { days: ['sat'], start: '18:00', end: '24:00' },
+          { days: ['sun'], start: '00:00', end: '06:00' },
+        ],
+        holidays: [],
+      },
       from: '2026-03-07T22:00:00Z',
       to: '2026-03-08T01:00:00Z',
       expected: 3 * HOUR,

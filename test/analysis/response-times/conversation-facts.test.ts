@@ -115,10 +115,7 @@ describe('first response', () => {
       intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
       holidays: [],
     });
-    const facts = computeConversationFacts(
-      conversation([message('customer', '2026-03-06T15:30:00Z'), message('agent', '2026-03-09T08:30:00Z')]),
-      calendar,
-    );
+    const facts = computeConversationFacts(conversation([message('customer', '2026-03-06T15:30:00Z'), message('agent', '2026-03-09T08:30:00Z')]), calendar);
     expect(facts.firstResponseMs).toBe(65 * HOUR);
     expect(facts.firstResponseBusinessMs).toBe(HOUR);
     expect(facts.replyBusinessTimesMs).toEqual([HOUR]);
@@ -242,11 +239,7 @@ function referenceFacts(conversation: FactsConversation) {
   const firstCustomerIndex = messages.findIndex(isCustomer);
   const outbound = firstAgentIndex >= 0 && (firstCustomerIndex < 0 || firstAgentIndex < firstCustomerIndex);
   const clockStart = outbound ? (firstCustomer?.createdAt ?? null) : startAt;
-  const response = outbound
-    ? firstCustomerIndex < 0
-      ? undefined
-      : messages.slice(firstCustomerIndex + 1).find(isAgent)
-    : messages.find(isAgent);
+  const response = outbound ? (firstCustomerIndex < 0 ? undefined : messages.slice(firstCustomerIndex + 1).find(isAgent)) : messages.find(isAgent);
   const replies: number[] = [];
   let pending: number | null = null;
   for (const message of messages) {

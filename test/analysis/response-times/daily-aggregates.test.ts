@@ -14,7 +14,14 @@ const config: ResponseTimeConfig = {
   reportingTimeZone: ZONE,
   businessHours: {
     email: { timeZone: ZONE, intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }], holidays: ['2026-03-10'] },
-    chat: { timeZone: 'Europe/Berlin', intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: '08:00', end: '12:00' }, { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: '13:00', end: '20:00' }], holidays: [] },
+    chat: {
+      timeZone: 'Europe/Berlin',
+      intervals: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: '08:00', end: '12:00' },
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: '13:00', end: '20:00' },
+      ],
+      holidays: [],
+    },
   },
   targets: {
     ...DEFAULT_RESPONSE_TIME_CONFIG.targets,
@@ -69,10 +76,7 @@ test.each(groupings.flatMap((groupBy) => [false, true].map((businessHours) => ({
   'the per-day aggregates give exactly the report the facts give: group by $groupBy, business hours $businessHours',
   async ({ groupBy, businessHours }) => {
     const asOf = Date.parse('2026-03-25T12:00:00Z');
-    const filters = [
-      {},
-      { from: parseRangeBound('2026-03-05', 'from', ZONE)!, to: parseRangeBound('2026-03-12', 'to', ZONE)!, channels: ['email', 'sms'] },
-    ];
+    const filters = [{}, { from: parseRangeBound('2026-03-05', 'from', ZONE)!, to: parseRangeBound('2026-03-12', 'to', ZONE)!, channels: ['email', 'sms'] }];
     for (const filter of filters) {
       const fromAggregates = await getResponseTimeReport(handle.db, filter, { config, asOf, businessHours }, groupBy);
       const fromFacts = await getResponseTimeReport(handle.db, filter, { config, asOf, businessHours, source: 'facts' }, groupBy);

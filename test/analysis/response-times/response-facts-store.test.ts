@@ -14,13 +14,29 @@ afterEach(async () => {
 
 const conversations: SeedConversation[] = [
   // Friday 16:30 Berlin -> Monday 09:30 Berlin
-  { id: 'weekend', channel: 'email', messages: [{ role: 'customer', at: '2026-03-06T15:30:00Z' }, { role: 'agent', at: '2026-03-09T08:30:00Z' }] },
-  { id: 'waiting', messages: [{ role: 'customer', at: '2026-03-02T09:00:00Z' }, { role: 'bot', at: '2026-03-02T09:00:01Z' }] },
+  {
+    id: 'weekend',
+    channel: 'email',
+    messages: [
+      { role: 'customer', at: '2026-03-06T15:30:00Z' },
+      { role: 'agent', at: '2026-03-09T08:30:00Z' },
+    ],
+  },
+  {
+    id: 'waiting',
+    messages: [
+      { role: 'customer', at: '2026-03-02T09:00:00Z' },
+      { role: 'bot', at: '2026-03-02T09:00:01Z' },
+    ],
+  },
   {
     id: 'reopened',
     channel: 'email',
     tags: ['fees'],
-    messages: [{ role: 'customer', at: '2026-03-02T08:00:00Z' }, { role: 'agent', at: '2026-03-02T09:00:00Z', author: 'carol' }],
+    messages: [
+      { role: 'customer', at: '2026-03-02T08:00:00Z' },
+      { role: 'agent', at: '2026-03-02T09:00:00Z', author: 'carol' },
+    ],
     events: [
       { kind: 'resolved', at: '2026-03-02T10:00:00Z' },
       { kind: 'reopened', at: '2026-03-02T11:00:00Z' },
@@ -36,13 +52,61 @@ test('writes one row per conversation, read in batches across conversation bound
   const rows = await handle.db
     .selectFrom('conversation_facts as f')
     .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
-    .select(['c.external_id', 'f.run_id', 'f.first_response_ms', 'f.first_response_business_ms', 'f.unanswered', 'f.resolution_count', 'f.reopen_count', 'f.resolution_ms', 'f.reply_times_ms', 'f.agent', 'f.tags'])
+    .select([
+      'c.external_id',
+      'f.run_id',
+      'f.first_response_ms',
+      'f.first_response_business_ms',
+      'f.unanswered',
+      'f.resolution_count',
+      'f.reopen_count',
+      'f.resolution_ms',
+      'f.reply_times_ms',
+      'f.agent',
+      'f.tags',
+    ])
     .orderBy('c.external_id')
     .execute();
   expect(rows).toEqual([
-    { external_id: 'reopened', run_id: 9, first_response_ms: HOUR, first_response_business_ms: HOUR, unanswered: 0, resolution_count: 2, reopen_count: 1, resolution_ms: 4 * HOUR, reply_times_ms: `[${HOUR}]`, agent: 'carol', tags: '["fees"]' },
-    { external_id: 'waiting', run_id: 9, first_response_ms: null, first_response_business_ms: null, unanswered: 1, resolution_count: 0, reopen_count: 0, resolution_ms: null, reply_times_ms: '[]', agent: null, tags: '[]' },
-    { external_id: 'weekend', run_id: 9, first_response_ms: 65 * HOUR, first_response_business_ms: 65 * HOUR, unanswered: 0, resolution_count: 0, reopen_count: 0, resolution_ms: null, reply_times_ms: `[${65 * HOUR}]`, agent: 'alice', tags: '[]' },
+    {
+      external_id: 'reopened',
+      run_id: 9,
+      first_response_ms: HOUR,
+      first_response_business_ms: HOUR,
+      unanswered: 0,
+      resolution_count: 2,
+      reopen_count: 1,
+      resolution_ms: 4 * HOUR,
+      reply_times_ms: `[${HOUR}]`,
+      agent: 'carol',
+      tags: '["fees"]',
+    },
+    {
+      external_id: 'waiting',
+      run_id: 9,
+      first_response_ms: null,
+      first_response_business_ms: null,
+      unanswered: 1,
+      resolution_count: 0,
+      reopen_count: 0,
+      resolution_ms: null,
+      reply_times_ms: '[]',
+      agent: null,
+      tags: '[]',
+    },
+    {
+      external_id: 'weekend',
+      run_id: 9,
+      first_response_ms: 65 * HOUR,
+      first_response_business_ms: 65 * HOUR,
+      unanswered: 0,
+      resolution_count: 0,
+      reopen_count: 0,
+      resolution_ms: null,
+      reply_times_ms: `[${65 * HOUR}]`,
+      agent: 'alice',
+      tags: '[]',
+    },
   ]);
 });
 
@@ -51,7 +115,9 @@ test('a change of business hours applies to history on the next run', async () =
   await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG, { runId: 1 });
   const config: ResponseTimeConfig = {
     ...DEFAULT_RESPONSE_TIME_CONFIG,
-    businessHours: { email: { timeZone: 'Europe/Berlin', intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }], holidays: [] } },
+    businessHours: {
+      email: { timeZone: 'Europe/Berlin', intervals: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }], holidays: [] },
+    },
   };
   await computeResponseFacts(handle, config, { runId: 2 });
   const weekend = await handle.db
@@ -66,7 +132,11 @@ test('a change of business hours applies to history on the next run', async () =
     { run_id: 1, first_response_ms: 65 * HOUR, first_response_business_ms: 65 * HOUR },
     { run_id: 2, first_response_ms: 65 * HOUR, first_response_business_ms: HOUR },
   ]);
-  const count = await handle.db.selectFrom('conversation_facts').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', 2).executeTakeFirstOrThrow();
+  const count = await handle.db
+    .selectFrom('conversation_facts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('run_id', '=', 2)
+    .executeTakeFirstOrThrow();
   expect(count.n).toBe(3);
 });
 
@@ -78,6 +148,13 @@ test('a failure leaves the previous facts in place', async () => {
     businessHours: { chat: { timeZone: 'Not/AZone', intervals: [{ days: ['mon'], start: '09:00', end: '17:00' }], holidays: [] } },
   };
   await expect(computeResponseFacts(handle, broken, { runId: 2 })).rejects.toThrow();
-  expect((await handle.db.selectFrom('conversation_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toBe(3);
+  expect(
+    (
+      await handle.db
+        .selectFrom('conversation_facts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ).toBe(3);
   expect(handle.sqlite.inTransaction).toBe(false);
 });

@@ -20,11 +20,38 @@ const SHANGHAI = 'Asia/Shanghai'; // UTC+8, no daylight saving
 // Shanghai local times in the comments.
 const conversations: SeedConversation[] = [
   // Mon 23:50 -> Tue 00:10: spans midnight, belongs to Monday (its start)
-  { id: 'c1', tags: ['fees', 'deposit'], messages: [{ role: 'customer', at: '2026-03-02T15:50:00Z' }, { role: 'agent', at: '2026-03-02T16:10:00Z' }] },
+  {
+    id: 'c1',
+    tags: ['fees', 'deposit'],
+    messages: [
+      { role: 'customer', at: '2026-03-02T15:50:00Z' },
+      { role: 'agent', at: '2026-03-02T16:10:00Z' },
+    ],
+  },
   // Tue 00:30: Monday in UTC, Tuesday in Shanghai
-  { id: 'c2', tags: ['fees'], messages: [{ role: 'customer', at: '2026-03-02T16:30:00Z' }, { role: 'agent', at: '2026-03-02T16:32:00Z' }] },
-  { id: 'c3', messages: [{ role: 'customer', at: '2026-03-03T02:00:00Z' }, { role: 'agent', at: '2026-03-03T02:10:00Z', author: 'bob' }] },
-  { id: 'c4', channel: 'email', messages: [{ role: 'customer', at: '2026-03-03T03:00:00Z' }, { role: 'agent', at: '2026-03-04T05:00:00Z' }] },
+  {
+    id: 'c2',
+    tags: ['fees'],
+    messages: [
+      { role: 'customer', at: '2026-03-02T16:30:00Z' },
+      { role: 'agent', at: '2026-03-02T16:32:00Z' },
+    ],
+  },
+  {
+    id: 'c3',
+    messages: [
+      { role: 'customer', at: '2026-03-03T02:00:00Z' },
+      { role: 'agent', at: '2026-03-03T02:10:00Z', author: 'bob' },
+    ],
+  },
+  {
+    id: 'c4',
+    channel: 'email',
+    messages: [
+      { role: 'customer', at: '2026-03-03T03:00:00Z' },
+      { role: 'agent', at: '2026-03-04T05:00:00Z' },
+    ],
+  },
   { id: 'c5', messages: [{ role: 'customer', at: '2026-03-03T04:00:00Z' }] },
 ];
 const config: ResponseTimeConfig = { ...DEFAULT_RESPONSE_TIME_CONFIG, reportingTimeZone: SHANGHAI };
@@ -55,7 +82,7 @@ describe('getResponseTimeReport', () => {
     const report = await getResponseTimeReport(handle.db, {}, options, 'day');
     const all = [20 * MINUTE, 2 * MINUTE, 10 * MINUTE, 26 * HOUR];
     expect(report.total.firstResponse).toEqual(summarizeDurations(all));
-    expect(report.total.firstResponse.mean).toBe((20 + 2 + 10 + 26 * 60) * MINUTE / 4);
+    expect(report.total.firstResponse.mean).toBe(((20 + 2 + 10 + 26 * 60) * MINUTE) / 4);
     const averageOfDailyMeans = (report.groups[0]!.firstResponse.mean! + report.groups[1]!.firstResponse.mean!) / 2;
     expect(report.total.firstResponse.mean).not.toBe(averageOfDailyMeans);
   });
@@ -72,15 +99,33 @@ describe('getResponseTimeReport', () => {
   test.each([
     ['week', [['2026-03-02', 5]]],
     ['month', [['2026-03', 5]]],
-    ['tag', [['(none)', 3], ['fees', 2], ['deposit', 1]]],
-    ['agent', [['alice', 3], ['(none)', 1], ['bob', 1]]],
+    [
+      'tag',
+      [
+        ['(none)', 3],
+        ['fees', 2],
+        ['deposit', 1],
+      ],
+    ],
+    [
+      'agent',
+      [
+        ['alice', 3],
+        ['(none)', 1],
+        ['bob', 1],
+      ],
+    ],
   ] as const)('by %s', async (groupBy, expected) => {
     const report = await getResponseTimeReport(handle.db, {}, options, groupBy);
     expect(report.groups.map((group) => [group.key, group.conversations])).toEqual(expected);
   });
 
   test('by team: the team stored on each conversation, "(none)" without one; exact figures per team', async () => {
-    for (const [id, team] of [['c1', 'Billing'], ['c2', 'Billing'], ['c4', 'Email desk']] as const) {
+    for (const [id, team] of [
+      ['c1', 'Billing'],
+      ['c2', 'Billing'],
+      ['c4', 'Email desk'],
+    ] as const) {
       await handle.db.updateTable('conversations').set({ team }).where('external_id', '=', id).execute();
     }
     const report = await getResponseTimeReport(handle.db, {}, options, 'team');

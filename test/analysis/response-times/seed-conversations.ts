@@ -70,7 +70,10 @@ export async function seededDatabase(conversations: SeedConversation[]): Promise
         .execute();
     }
     for (const event of conversation.events ?? []) {
-      await db.insertInto('conversation_events').values({ conversation_id: row.id, kind: event.kind, created_at: Date.parse(event.at), actor_id: null }).execute();
+      await db
+        .insertInto('conversation_events')
+        .values({ conversation_id: row.id, kind: event.kind, created_at: Date.parse(event.at), actor_id: null })
+        .execute();
     }
   }
   return handle;

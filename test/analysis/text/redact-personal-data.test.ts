@@ -18,16 +18,8 @@ describe('redactPersonalData', () => {
     ['btc bech32', 'to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq ok', 'to <WALLET> ok'],
     ['eth address', 'deposit from 0x52908400098527886E0F7030069857D2E4169EE7', 'deposit from <WALLET>'],
     ['tron address', 'USDT TRC20 地址 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t 没到账', 'USDT TRC20 地址 <WALLET> 没到账'],
-    [
-      'tx hash 0x',
-      'tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 pending',
-      'tx <TXHASH> pending',
-    ],
-    [
-      'tx hash bare',
-      'txid e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-      'txid <TXHASH>',
-    ],
+    ['tx hash 0x', 'tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 pending', 'tx <TXHASH> pending'],
+    ['tx hash bare', 'txid e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'txid <TXHASH>'],
     ['order id', 'order #A12345678 not delivered', 'order #<ORDER_ID> not delivered'],
     ['order number', 'Order number: 2024-0001234 is late', 'Order number: <ORDER_ID> is late'],
     ['chinese order', '订单号：202401150001 一直处理中', '订单号：<ORDER_ID> 一直处理中'],
@@ -55,9 +47,7 @@ describe('redactPersonalData', () => {
   });
 
   test('redacts several kinds in one text', () => {
-    expect(redactPersonalData('I am bob@x.io, +86 139 1234 5678, card 4111111111111111')).toBe(
-      'I am <EMAIL>, <PHONE>, card <CARD>',
-    );
+    expect(redactPersonalData('I am bob@x.io, +86 139 1234 5678, card 4111111111111111')).toBe('I am <EMAIL>, <PHONE>, card <CARD>');
   });
 });
 

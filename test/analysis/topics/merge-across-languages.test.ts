@@ -14,14 +14,34 @@ function analysisOf(groups: { texts: string[]; language: QuestionLanguage; label
       languages.push(group.language);
       assignment.push(t);
     }
-    return { size: group.texts.length, label: group.label, topTerms: group.topTerms, signature: Object.fromEntries(group.topTerms.map((term) => [term, 0.5])), representative: first };
+    return {
+      size: group.texts.length,
+      label: group.label,
+      topTerms: group.topTerms,
+      signature: Object.fromEntries(group.topTerms.map((term) => [term, 0.5])),
+      representative: first,
+    };
   });
-  return { texts, languages, assignment: Int32Array.from(assignment), similarity: new Float32Array(texts.length).fill(0.9), topics, fittedOn: texts.length, workers: 0, timings: { fitMs: 0, assignMs: 0 } };
+  return {
+    texts,
+    languages,
+    assignment: Int32Array.from(assignment),
+    similarity: new Float32Array(texts.length).fill(0.9),
+    topics,
+    fittedOn: texts.length,
+    workers: 0,
+    timings: { fitMs: 0, assignMs: 0 },
+  };
 }
 
 test('the same question in English and in Chinese (Traditional too) becomes one topic; different questions do not', () => {
   const analysis = analysisOf([
-    { texts: ['How do I reset two-factor authentication?', 'reset my 2FA please', 'how to reset google authenticator 2FA'], language: 'en', label: 'reset / 2fa', topTerms: ['reset', '2fa'] },
+    {
+      texts: ['How do I reset two-factor authentication?', 'reset my 2FA please', 'how to reset google authenticator 2FA'],
+      language: 'en',
+      label: 'reset / 2fa',
+      topTerms: ['reset', '2fa'],
+    },
     { texts: ['When will the NOVA token be listed?', 'NOVA listing time?'], language: 'en', label: 'nova / listing', topTerms: ['nova', 'listing'] },
     { texts: ['怎么重置二次验证？', '怎麼重置二次驗證？', '二次验证怎么重置'], language: 'zh', label: '重置 / 二次验证', topTerms: ['重置', '二次验证'] },
     { texts: ['充值500 USDT两个小时了还没到账', '充币没有到账'], language: 'zh', label: '充值 / 到账', topTerms: ['充值', '到账'] },

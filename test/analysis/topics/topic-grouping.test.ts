@@ -70,10 +70,24 @@ describe('assignTopicIds', () => {
     { topicId: 5, signature: { password: 0.9, reset: 0.44 } },
   ];
   test.each([
-    ['identical topics keep their ids', [{ card: 0.8, arriv: 0.6 }, { password: 0.9, reset: 0.44 }], [3, 5]],
+    [
+      'identical topics keep their ids',
+      [
+        { card: 0.8, arriv: 0.6 },
+        { password: 0.9, reset: 0.44 },
+      ],
+      [3, 5],
+    ],
     ['order does not matter', [{ password: 1 }, { card: 0.7, arriv: 0.7 }], [5, 3]],
     ['an unseen topic takes the next id', [{ card: 0.8, arriv: 0.6 }, { kyc: 1 }], [3, 6]],
-    ['two candidates for one id: the closer wins', [{ card: 0.6, arriv: 0.8 }, { card: 0.8, arriv: 0.6 }], [6, 3]],
+    [
+      'two candidates for one id: the closer wins',
+      [
+        { card: 0.6, arriv: 0.8 },
+        { card: 0.8, arriv: 0.6 },
+      ],
+      [6, 3],
+    ],
     ['too dissimilar: a new id', [{ card: 0.2, fee: 0.98 }], [6]],
   ] as const)('%s', (_name, signatures, expected) => {
     expect(assignTopicIds(signatures as unknown as Record<string, number>[], previous, { nextId: 6 })).toEqual(expected);

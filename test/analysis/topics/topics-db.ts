@@ -7,10 +7,7 @@ export const DAY_ONE = Date.UTC(2024, 4, 1);
 /** A fresh in-memory database with one ingest run. */
 export async function openTestDatabase(): Promise<DatabaseHandle> {
   const handle = await openDatabase({ path: ':memory:' });
-  await handle.db
-    .insertInto('ingest_runs')
-    .values({ started_at: 0, status: 'succeeded', pid: 1, hostname: 'test', timezone: 'UTC' })
-    .execute();
+  await handle.db.insertInto('ingest_runs').values({ started_at: 0, status: 'succeeded', pid: 1, hostname: 'test', timezone: 'UTC' }).execute();
   return handle;
 }
 
@@ -40,8 +37,28 @@ export async function insertQuestions(handle: DatabaseHandle, questions: readonl
     await handle.db
       .insertInto('messages')
       .values([
-        { conversation_id: conversation.id, external_id: 'm1', author_role: 'customer', author_id: 'u', created_at: created, body: question.body, body_length: question.body.length, first_run_id: 1, last_run_id: 1 },
-        { conversation_id: conversation.id, external_id: 'm2', author_role: 'agent', author_id: 'a', created_at: created + 120_000, body: 'checking', body_length: 8, first_run_id: 1, last_run_id: 1 },
+        {
+          conversation_id: conversation.id,
+          external_id: 'm1',
+          author_role: 'customer',
+          author_id: 'u',
+          created_at: created,
+          body: question.body,
+          body_length: question.body.length,
+          first_run_id: 1,
+          last_run_id: 1,
+        },
+        {
+          conversation_id: conversation.id,
+          external_id: 'm2',
+          author_role: 'agent',
+          author_id: 'a',
+          created_at: created + 120_000,
+          body: 'checking',
+          body_length: 8,
+          first_run_id: 1,
+          last_run_id: 1,
+        },
       ])
       .execute();
     ids.push(conversation.id);

@@ -25,7 +25,14 @@ beforeEach(async () => {
   folder = temporaryFolder();
   handle = await openDatabase({ path: join(folder.path, 'test.db') });
   const runId = await insertSucceededAnalysisRun(handle);
-  const details = { ratio: 4, historyWeeks: 8, topics: [{ topicId: 3, label: 'withdrawal stuck', count: 60, baseline: 5 }], firstResponse: { medianMs: 900_000, baselineMedianMs: 180_000 }, withinTarget: { share: 0.2, baselineShare: 0.9, judged: 150 }, events: [] };
+  const details = {
+    ratio: 4,
+    historyWeeks: 8,
+    topics: [{ topicId: 3, label: 'withdrawal stuck', count: 60, baseline: 5 }],
+    firstResponse: { medianMs: 900_000, baselineMedianMs: 180_000 },
+    withinTarget: { share: 0.2, baselineShare: 0.9, judged: 150 },
+    events: [],
+  };
   await handle.db
     .insertInto('alerts')
     .values({
@@ -128,7 +135,20 @@ describe('email over SMTP, received and parsed by a real SMTP server', () => {
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const port = (server.server.address() as AddressInfo).port;
     const config = configWith(
-      [{ name: 'team-mail', type: 'email', host: '127.0.0.1', port, user: 'bot', passwordEnv: 'TEST_SMTP_PASSWORD', from: 'supportlens@example.com', to: ['lead@example.com'], digests: ['day'], alerts: true }],
+      [
+        {
+          name: 'team-mail',
+          type: 'email',
+          host: '127.0.0.1',
+          port,
+          user: 'bot',
+          passwordEnv: 'TEST_SMTP_PASSWORD',
+          from: 'supportlens@example.com',
+          to: ['lead@example.com'],
+          digests: ['day'],
+          alerts: true,
+        },
+      ],
       { dashboardUrl: 'http://127.0.0.1:4319' },
     );
     const first = await run(config, { TEST_SMTP_PASSWORD: 'smtp-pass-1' });
@@ -151,11 +171,17 @@ describe('email over SMTP, received and parsed by a real SMTP server', () => {
   });
 
   test('a refused login fails the delivery without the password in the error, the log or the table', async () => {
-    const server = new SMTPServer({ hideSTARTTLS: true, onAuth: (_auth, _session, callback) => callback(new Error('Invalid username or password')), onData: (stream, _s, callback) => stream.resume().on('end', () => callback()) });
+    const server = new SMTPServer({
+      hideSTARTTLS: true,
+      onAuth: (_auth, _session, callback) => callback(new Error('Invalid username or password')),
+      onData: (stream, _s, callback) => stream.resume().on('end', () => callback()),
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const port = (server.server.address() as AddressInfo).port;
-    const config = configWith([{ name: 'm', type: 'email', host: '127.0.0.1', port, user: 'bot', passwordEnv: 'P', from: 'a@example.com', to: 'b@example.com', digests: ['day'] }]);
+    const config = configWith([
+      { name: 'm', type: 'email', host: '127.0.0.1', port, user: 'bot', passwordEnv: 'P', from: 'a@example.com', to: 'b@example.com', digests: ['day'] },
+    ]);
     const { outcomes, log } = await run(config, { P: 'hunter2-secret' });
     expect(outcomes).toMatchObject([{ status: 'failed', attempts: 2 }]);
     expect(outcomes[0]!.error).toMatch(/EAUTH/);
@@ -178,7 +204,10 @@ describe('email over SMTP, received and parsed by a real SMTP server', () => {
 describe('Slack-compatible webhook, received by a local HTTP server', () => {
   test('the digest and the alert are JSON bodies with text (customer words cannot become Slack links or mentions); the URL (a secret) is read from a file', async () => {
     const row = await handle.db.selectFrom('alerts').select('details').executeTakeFirstOrThrow();
-    await handle.db.updateTable('alerts').set({ details: row.details.replace('withdrawal stuck', 'withdrawal <!channel> & <http://x|stuck>') }).execute();
+    await handle.db
+      .updateTable('alerts')
+      .set({ details: row.details.replace('withdrawal stuck', 'withdrawal <!channel> & <http://x|stuck>') })
+      .execute();
     const receiver = await webhookReceiver();
     const secretFile = join(folder.path, 'webhook-url');
     writeFileSync(secretFile, `${receiver.url}\n`);
@@ -218,7 +247,7 @@ describe('Slack-compatible webhook, received by a local HTTP server', () => {
     expect(outcomes).toMatchObject([{ status: 'sent', attempts: 2 }]);
     expect(log[0]).toBe('delivery slack digest-day 2026-12-05: failed (the webhook answered HTTP 500)');
     expect(receiver.bodies).toHaveLength(2);
-    expect((await findDelivery(handle.db, { destination: 'slack', kind: 'digest-day', period: '2026-12-05' }))).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await findDelivery(handle.db, { destination: 'slack', kind: 'digest-day', period: '2026-12-05' })).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   test('a server slower than the timeout: unknown (the message was handed over), never sent again', async () => {
@@ -257,7 +286,10 @@ test('a failed delivery never fails the nightly run; it is recorded in the run h
   const inbox = join(folder.path, 'inbox');
   mkdirSync(inbox);
   const config = parseConfig(
-    { schedule: { inbox, retries: 0 }, deliveries: { retries: 0, destinations: [{ name: 'slack', type: 'webhook', urlEnv: 'SUPPORTLENS_TEST_HOOK_UNSET', digests: ['day'] }] } },
+    {
+      schedule: { inbox, retries: 0 },
+      deliveries: { retries: 0, destinations: [{ name: 'slack', type: 'webhook', urlEnv: 'SUPPORTLENS_TEST_HOOK_UNSET', digests: ['day'] }] },
+    },
     'test',
   );
   const result = await runTick(handle, config, { trigger: 'manual' });

@@ -95,7 +95,10 @@ describe('two ticks at once', () => {
     const runs = await first.db.selectFrom('job_runs').select(['status', 'files_count', 'error']).orderBy('id').execute();
     expect(runs.map((run) => run.status).sort()).toEqual(['skipped', 'succeeded']);
     expect(runs.find((run) => run.status === 'skipped')!.error).toMatch(/another run holds the lock: pid \d+ on /);
-    const conversations = await first.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const conversations = await first.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(conversations.n).toBe(3);
     expect(await first.db.selectFrom('job_locks').selectAll().execute()).toEqual([]);
   });
@@ -128,7 +131,11 @@ test('a database kept busy by another writer: the tick is skipped, not crashed',
   second.sqlite.exec('BEGIN IMMEDIATE');
   try {
     const lines: string[] = [];
-    const result = await runTick(first, scheduleConfig(join(folder.path, 'inbox')), { trigger: 'manual', inboxScan: FAST_SCAN, log: (line) => lines.push(line) });
+    const result = await runTick(first, scheduleConfig(join(folder.path, 'inbox')), {
+      trigger: 'manual',
+      inboxScan: FAST_SCAN,
+      log: (line) => lines.push(line),
+    });
     expect(result.status).toBe('skipped');
     expect(result.attempts[0]!.error).toMatch(/^the database is busy \(another process is writing\)/);
     expect(lines).toEqual([expect.stringMatching(/^run \(not recorded: database busy\) skipped: the database is busy/)]);

@@ -48,7 +48,10 @@ describe('new files', () => {
     ]);
     expect(runs[0]!.finished_at).toBeGreaterThanOrEqual(runs[0]!.started_at);
     expect(JSON.parse(runs[0]!.files)).toHaveLength(2);
-    const conversations = await handle.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const conversations = await handle.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(conversations.n).toBe(5);
   });
 

@@ -81,7 +81,9 @@ describe('supportlens run-now', () => {
     const runs = await jobRuns();
     expect(runs.filter((run) => run.files_count > 0)).toEqual([expect.objectContaining({ status: 'succeeded', files_count: 1, records_inserted: 4 })]);
     // Either the runs overlapped (one skipped, exit 1) or the second came after the first and found nothing new.
-    expect(runs.map((run) => run.status).sort()).toSatisfy((statuses: string[]) => statuses.join() === 'skipped,succeeded' || statuses.join() === 'succeeded,succeeded');
+    expect(runs.map((run) => run.status).sort()).toSatisfy(
+      (statuses: string[]) => statuses.join() === 'skipped,succeeded' || statuses.join() === 'succeeded,succeeded',
+    );
     expect(results.map((result) => result.code).sort()).toEqual(runs.some((run) => run.status === 'skipped') ? [0, 1] : [0, 0]);
   });
 
@@ -97,7 +99,10 @@ describe('supportlens run-now', () => {
     for (let round = 1; round <= 4; round++) {
       db = join(folder.path, `new-${round}.db`);
       const results = await Promise.all([runNow(db), runNow(db)]);
-      expect(results.map((result) => result.stderr), `round ${round}`).toEqual(['', '']);
+      expect(
+        results.map((result) => result.stderr),
+        `round ${round}`,
+      ).toEqual(['', '']);
       expect(results.map((result) => result.code).sort(), `round ${round}`).toEqual([0, 1]);
       const runs = await jobRuns();
       expect(runs.map((run) => [run.status, run.records_inserted]).sort(), `round ${round}`).toEqual([

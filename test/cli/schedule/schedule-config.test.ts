@@ -25,17 +25,36 @@ describe('the schedule section', () => {
 
   test('every key read', () => {
     const config = parseConfig(
-      { reportingTimeZone: 'Asia/Shanghai', schedule: { cron: '30 3 * * 1-5', timeZone: 'Europe/Berlin', inbox: '/data/in', sourceTimeZone: 'Asia/Tokyo', retries: 0, retryDelayMs: 1500 } },
+      {
+        reportingTimeZone: 'Asia/Shanghai',
+        schedule: { cron: '30 3 * * 1-5', timeZone: 'Europe/Berlin', inbox: '/data/in', sourceTimeZone: 'Asia/Tokyo', retries: 0, retryDelayMs: 1500 },
+      },
       'test',
     );
-    expect(config.schedule).toEqual({ cron: '30 3 * * 1-5', timeZone: 'Europe/Berlin', inbox: '/data/in', sourceTimeZone: 'Asia/Tokyo', retries: 0, retryDelayMs: 1500 });
-    expect(parseConfig({ schedule: { retryDelay: '90s', cron: '*/10 * * * * *' } }, 'test').schedule).toMatchObject({ retryDelayMs: 90_000, cron: '*/10 * * * * *' });
+    expect(config.schedule).toEqual({
+      cron: '30 3 * * 1-5',
+      timeZone: 'Europe/Berlin',
+      inbox: '/data/in',
+      sourceTimeZone: 'Asia/Tokyo',
+      retries: 0,
+      retryDelayMs: 1500,
+    });
+    expect(parseConfig({ schedule: { retryDelay: '90s', cron: '*/10 * * * * *' } }, 'test').schedule).toMatchObject({
+      retryDelayMs: 90_000,
+      cron: '*/10 * * * * *',
+    });
   });
 
   test.each([
     [{ schedule: 'nightly' }, 'schedule: expected an object with cron, timeZone, inbox, sourceTimeZone, retries, retryDelay, retryDelayMs, got "nightly"'],
-    [{ schedule: { crontab: '0 2 * * *' } }, 'schedule.crontab: unknown key (expected one of cron, timeZone, inbox, sourceTimeZone, retries, retryDelay, retryDelayMs)'],
-    [{ schedule: { cron: 'every night' } }, /^schedule\.cron: "every night" is not a cron expression \(such as "0 2 \* \* \*": minute hour day month weekday\)/],
+    [
+      { schedule: { crontab: '0 2 * * *' } },
+      'schedule.crontab: unknown key (expected one of cron, timeZone, inbox, sourceTimeZone, retries, retryDelay, retryDelayMs)',
+    ],
+    [
+      { schedule: { cron: 'every night' } },
+      /^schedule\.cron: "every night" is not a cron expression \(such as "0 2 \* \* \*": minute hour day month weekday\)/,
+    ],
     [{ schedule: { cron: '0 25 * * *' } }, /^schedule\.cron: "0 25 \* \* \*" is not a cron expression .*hour/],
     [{ schedule: { cron: 2 } }, /^schedule\.cron: 2 is not a cron expression/],
     [{ schedule: { timeZone: 'Moon/Base' } }, 'schedule.timeZone: "Moon/Base" is not an IANA time zone (such as "Europe/Berlin" or "UTC")'],

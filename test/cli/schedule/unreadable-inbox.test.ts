@@ -35,7 +35,10 @@ function unreadable(name: string, kind: 'file' | 'folder'): string {
 
 const lastSummary = async () => {
   const row = await handle.db.selectFrom('job_runs').select(['status', 'error', 'summary']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-  return { ...row, summary: JSON.parse(row.summary ?? '{}') as { unreadable: { path: string }[]; failing: { path: string; failures: number; skipTicks: number }[] } };
+  return {
+    ...row,
+    summary: JSON.parse(row.summary ?? '{}') as { unreadable: { path: string }[]; failing: { path: string; failures: number; skipTicks: number }[] },
+  };
 };
 
 describe('an unreadable file or subfolder in the inbox', () => {
@@ -48,7 +51,11 @@ describe('an unreadable file or subfolder in the inbox', () => {
     expect(result.attempts).toHaveLength(1);
     expect(result.attempts[0]!.records).toEqual({ read: 2, inserted: 2, updated: 0, rejected: 0 });
     const { error, summary } = await lastSummary();
-    expect(error).toMatch(new RegExp(`^not read: ${sub}: cannot read folder: EACCES: permission denied, scandir '[^']+'; ${file}: cannot read file: EACCES: permission denied, open '[^']+'$`));
+    expect(error).toMatch(
+      new RegExp(
+        `^not read: ${sub}: cannot read folder: EACCES: permission denied, scandir '[^']+'; ${file}: cannot read file: EACCES: permission denied, open '[^']+'$`,
+      ),
+    );
     expect(summary.unreadable.map((entry) => entry.path)).toEqual([sub, file]);
   });
 

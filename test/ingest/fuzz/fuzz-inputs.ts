@@ -100,7 +100,13 @@ const lines = (values: unknown[]): Buffer => Buffer.from(`${values.map((value) =
 function messagesCsv(random: Random): Buffer {
   const rows = conversations(random).flatMap((c) =>
     (c['messages'] as Record<string, unknown>[]).map((m) => [
-      String(c['id']), String(m['id']), String(c['channel']), String(m['author_role']), String(m['author_id']), String(m['created_at']), String(m['body']),
+      String(c['id']),
+      String(m['id']),
+      String(c['channel']),
+      String(m['author_role']),
+      String(m['author_id']),
+      String(m['created_at']),
+      String(m['body']),
     ]),
   );
   return csv(['conversation_id', 'message_id', 'channel', 'author_role', 'author_id', 'created_at', 'body'], rows);
@@ -122,7 +128,15 @@ function twitterCsv(random: Random): Buffer {
     for (let reply = 0; reply < 1 + random.below(4); reply++) {
       tweet += 1;
       const inbound = reply % 2 === 0;
-      rows.push([String(tweet), inbound ? customer : 'AcmeSupport', inbound ? 'True' : 'False', twitterTime(at + reply * 600_000), `@${inbound ? 'AcmeSupport' : customer} ${sentence(random)}`, '', previous]);
+      rows.push([
+        String(tweet),
+        inbound ? customer : 'AcmeSupport',
+        inbound ? 'True' : 'False',
+        twitterTime(at + reply * 600_000),
+        `@${inbound ? 'AcmeSupport' : customer} ${sentence(random)}`,
+        '',
+        previous,
+      ]);
       previous = String(tweet);
     }
   }
@@ -140,16 +154,26 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   {
     name: 'conversations-json',
     extension: '.json',
-    seeds: (random) => [Buffer.from(JSON.stringify(conversations(random), null, 1)), Buffer.from(JSON.stringify({ conversations: conversations(random) })), fixture('hostile/31-json-array.json')],
+    seeds: (random) => [
+      Buffer.from(JSON.stringify(conversations(random), null, 1)),
+      Buffer.from(JSON.stringify({ conversations: conversations(random) })),
+      fixture('hostile/31-json-array.json'),
+    ],
   },
-  { name: 'messages-csv', extension: '.csv', seeds: (random) => [messagesCsv(random), fixture('hostile/10-bom-crlf.csv'), fixture('hostile/12-multiline-bodies.csv')] },
+  {
+    name: 'messages-csv',
+    extension: '.csv',
+    seeds: (random) => [messagesCsv(random), fixture('hostile/10-bom-crlf.csv'), fixture('hostile/12-multiline-bodies.csv')],
+  },
   {
     name: 'faq-markdown',
     extension: '.md',
     seeds: (random) => {
       const entry = faqEntry(random, 1);
       return [
-        Buffer.from(`---\nid: ${entry.id}\ntitle: ${JSON.stringify(entry.title)}\nupdated_at: ${entry.updated_at}\ntags: [${entry.tags}]\nlanguage: ${entry.language}\n---\n${entry.body}\n`),
+        Buffer.from(
+          `---\nid: ${entry.id}\ntitle: ${JSON.stringify(entry.title)}\nupdated_at: ${entry.updated_at}\ntags: [${entry.tags}]\nlanguage: ${entry.language}\n---\n${entry.body}\n`,
+        ),
         Buffer.from(`# ${entry.title}\n\n${entry.body}\n`),
       ];
     },
@@ -159,10 +183,19 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     extension: '.csv',
     seeds: (random) => {
       const entries = faqEntries(random);
-      return [csv(Object.keys(entries[0]!), entries.map((e) => Object.values(e)))];
+      return [
+        csv(
+          Object.keys(entries[0]!),
+          entries.map((e) => Object.values(e)),
+        ),
+      ];
     },
   },
-  { name: 'faq-json', extension: '.json', seeds: (random) => [Buffer.from(JSON.stringify({ entries: faqEntries(random) }, null, 2)), Buffer.from(JSON.stringify(faqEntries(random)))] },
+  {
+    name: 'faq-json',
+    extension: '.json',
+    seeds: (random) => [Buffer.from(JSON.stringify({ entries: faqEntries(random) }, null, 2)), Buffer.from(JSON.stringify(faqEntries(random)))],
+  },
   { name: 'faq-jsonl', extension: '.jsonl', seeds: (random) => [lines(faqEntries(random))] },
   {
     name: 'zendesk-json',
@@ -198,8 +231,16 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       fixture('feeds/chatwoot/webhooks/03-message_created.json'),
     ],
   },
-  { name: 'helpscout-threads-json', extension: '.json', seeds: () => [fixture('feeds/helpscout/threads-9001.json'), fixture('feeds/helpscout/threads-9004.json')] },
-  { name: 'chatwoot-messages-json', extension: '.json', seeds: () => [fixture('feeds/chatwoot/api/messages-61.json'), fixture('feeds/chatwoot/api/messages-62.json')] },
+  {
+    name: 'helpscout-threads-json',
+    extension: '.json',
+    seeds: () => [fixture('feeds/helpscout/threads-9001.json'), fixture('feeds/helpscout/threads-9004.json')],
+  },
+  {
+    name: 'chatwoot-messages-json',
+    extension: '.json',
+    seeds: () => [fixture('feeds/chatwoot/api/messages-61.json'), fixture('feeds/chatwoot/api/messages-62.json')],
+  },
   {
     name: 'feed-streams-jsonl',
     extension: '.jsonl',
@@ -240,7 +281,29 @@ function insidePosition(input: Buffer, random: Random): number {
   return quotes.length > 0 ? random.pick(quotes) : random.below(input.length + 1);
 }
 
-const HOSTILE_VALUES = ['42', '-1', '1e309', 'null', 'true', '[]', '{}', '""', '" "', '"__proto__"', '{"__proto__":{"x":1}}', '"constructor"', '[[[[1]]]]', '"9999-12-31T23:59:59Z"', '"+010000-01-01T00:00:00Z"', '"2024-02-30"', '"0"', '-0', '1.5', '"\\u0000"', '"\\ud800"'];
+const HOSTILE_VALUES = [
+  '42',
+  '-1',
+  '1e309',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '""',
+  '" "',
+  '"__proto__"',
+  '{"__proto__":{"x":1}}',
+  '"constructor"',
+  '[[[[1]]]]',
+  '"9999-12-31T23:59:59Z"',
+  '"+010000-01-01T00:00:00Z"',
+  '"2024-02-30"',
+  '"0"',
+  '-0',
+  '1.5',
+  '"\\u0000"',
+  '"\\ud800"',
+];
 const HOSTILE_TEXT = ['"', ',', '\n', '\r', '\r\n', '{', '}', '[', ']', '\\', '---\n', '\uFEFF', '\u2028', '\t', ':', '"",""', '\\"', '# heading\n', 'NaN'];
 const INVALID_UTF8 = [Buffer.from([0xff]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf0, 0x9f]), Buffer.from([0xe2, 0x82])];
 
@@ -332,7 +395,27 @@ function randomJson(random: Random, depth: number): unknown {
     case 4:
       return Array.from({ length: random.below(4) }, () => randomJson(random, depth + 1));
     default: {
-      const keys = ['id', 'channel', 'created_at', 'messages', 'body', 'title', 'author_role', 'type', 'tickets', 'ticket', 'conversation_parts', 'source', 'requester_id', 'status', 'entries', 'comments', 'via', 'part_type', 'author'];
+      const keys = [
+        'id',
+        'channel',
+        'created_at',
+        'messages',
+        'body',
+        'title',
+        'author_role',
+        'type',
+        'tickets',
+        'ticket',
+        'conversation_parts',
+        'source',
+        'requester_id',
+        'status',
+        'entries',
+        'comments',
+        'via',
+        'part_type',
+        'author',
+      ];
       return Object.fromEntries(Array.from({ length: random.below(6) }, () => [random.pick(keys), randomJson(random, depth + 1)]));
     }
   }
@@ -345,7 +428,11 @@ export function randomInput(random: Random): { bytes: Buffer; steps: string[]; e
     case 0:
       return { bytes: Buffer.from(Array.from({ length: random.below(2_000) }, () => random.below(256))), steps: ['random bytes'], extension };
     case 1:
-      return { bytes: Buffer.from(Array.from({ length: random.below(40) }, () => random.pick([...HOSTILE_TEXT, ...WORDS, ' ', '\n'])).join('')), steps: ['random text'], extension };
+      return {
+        bytes: Buffer.from(Array.from({ length: random.below(40) }, () => random.pick([...HOSTILE_TEXT, ...WORDS, ' ', '\n'])).join('')),
+        steps: ['random text'],
+        extension,
+      };
     case 2: {
       const values = Array.from({ length: 1 + random.below(5) }, () => JSON.stringify(randomJson(random, 0)));
       return { bytes: Buffer.from(random.chance(0.5) ? values.join('\n') : `[${values.join(',')}]`), steps: ['random JSON'], extension };
@@ -356,7 +443,9 @@ export function randomInput(random: Random): { bytes: Buffer; steps: string[]; e
         ['tweet_id', 'author_id', 'inbound', 'created_at', 'text', 'response_tweet_id', 'in_response_to_tweet_id'],
         ['id', 'title', 'body'],
       ]);
-      const rows = Array.from({ length: random.below(6) }, () => Array.from({ length: header.length + random.below(3) - 1 }, () => String(randomJson(random, 5))));
+      const rows = Array.from({ length: random.below(6) }, () =>
+        Array.from({ length: header.length + random.below(3) - 1 }, () => String(randomJson(random, 5))),
+      );
       return { bytes: csv(header, rows), steps: ['random CSV'], extension };
     }
   }

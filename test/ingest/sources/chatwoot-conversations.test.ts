@@ -42,7 +42,11 @@ describe('Chatwoot conversations', () => {
     expect(rejects).toEqual([
       { kind: 'record', line: null, reason: 'element 3: "created_at": unrecognised timestamp "yesterday"' },
       { kind: 'message', line: null, reason: 'element 4: message 2: unknown message_type 7 (expected 0-3: incoming, outgoing, activity, template)' },
-      { kind: 'message', line: null, reason: 'element 4: message 3: unknown sender_type "Robot" (expected user, contact, agentbot, agent_bot, captain::assistant, captain_assistant)' },
+      {
+        kind: 'message',
+        line: null,
+        reason: 'element 4: message 3: unknown sender_type "Robot" (expected user, contact, agentbot, agent_bot, captain::assistant, captain_assistant)',
+      },
       { kind: 'record', line: null, reason: 'element 5: expected a Chatwoot conversation object, got the text "not a conversation"' },
     ]);
   });
@@ -50,7 +54,11 @@ describe('Chatwoot conversations', () => {
   test.each([
     { what: 'incoming is the customer', id: '1001', expected: { author_role: 'customer', author_id: '55', created_at: seconds(1700000000), internal: 0 } },
     { what: 'outgoing from an AgentBot is a bot', id: '1002', expected: { author_role: 'bot', author_id: '2' } },
-    { what: 'outgoing from a user is an agent; HTML becomes text', id: '1004', expected: { author_role: 'agent', author_id: '7', body: 'I am checking our wallet now.\n\nOne moment & thanks.' } },
+    {
+      what: 'outgoing from a user is an agent; HTML becomes text',
+      id: '1004',
+      expected: { author_role: 'agent', author_id: '7', body: 'I am checking our wallet now.\n\nOne moment & thanks.' },
+    },
     { what: 'a private message is an internal note', id: '1005', expected: { author_role: 'agent', internal: 1 } },
     { what: 'attachments only: an empty body', id: '1007', expected: { author_role: 'customer', body: '' } },
     { what: 'a template (the CSAT survey) is a system message, never a reply', id: '1011', expected: { author_role: 'system', author_id: null } },
@@ -67,7 +75,12 @@ describe('Chatwoot conversations', () => {
     await ingest(handle, LIST);
     for (const id of ['1003', '1006', '1008', '1010']) expect(await message(id)).toBeUndefined();
     const { id } = await conversation('101');
-    const events = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at']).where('conversation_id', '=', id).orderBy('created_at').execute();
+    const events = await handle.db
+      .selectFrom('conversation_events')
+      .select(['kind', 'created_at'])
+      .where('conversation_id', '=', id)
+      .orderBy('created_at')
+      .execute();
     expect(events).toEqual([
       { kind: 'assigned', created_at: seconds(1700000010) },
       { kind: 'resolved', created_at: seconds(1700000600) },
@@ -77,9 +90,43 @@ describe('Chatwoot conversations', () => {
   });
 
   test.each([
-    { what: 'resolved, with team, assignee, labels, inbox and the submitted CSAT survey', id: '101', expected: { channel: 'chat', status: 'resolved', resolved_at: seconds(1700009000), customer_id: '55', assignee: '7', tags: '["btc","deposits","inbox:3"]', team: 'Billing', csat_rating: '5', csat: 'good', subject: null, created_at: seconds(1700000000) } },
-    { what: 'an email conversation with an embedded CSAT survey response', id: '102', expected: { channel: 'email', status: 'open', resolved_at: null, customer_id: '56', assignee: null, subject: 'Withdrawal limit', team: null, csat_rating: '2', csat: 'bad' } },
-    { what: 'a team known only by id; other channels keep their name', id: '201', expected: { channel: 'telegram', status: 'pending', team: '4', assignee: '7', customer_id: '60', csat: null } },
+    {
+      what: 'resolved, with team, assignee, labels, inbox and the submitted CSAT survey',
+      id: '101',
+      expected: {
+        channel: 'chat',
+        status: 'resolved',
+        resolved_at: seconds(1700009000),
+        customer_id: '55',
+        assignee: '7',
+        tags: '["btc","deposits","inbox:3"]',
+        team: 'Billing',
+        csat_rating: '5',
+        csat: 'good',
+        subject: null,
+        created_at: seconds(1700000000),
+      },
+    },
+    {
+      what: 'an email conversation with an embedded CSAT survey response',
+      id: '102',
+      expected: {
+        channel: 'email',
+        status: 'open',
+        resolved_at: null,
+        customer_id: '56',
+        assignee: null,
+        subject: 'Withdrawal limit',
+        team: null,
+        csat_rating: '2',
+        csat: 'bad',
+      },
+    },
+    {
+      what: 'a team known only by id; other channels keep their name',
+      id: '201',
+      expected: { channel: 'telegram', status: 'pending', team: '4', assignee: '7', customer_id: '60', csat: null },
+    },
   ])('maps the conversation: $what', async ({ id, expected }) => {
     await ingest(handle, LIST, LINES);
     expect(await conversation(id)).toMatchObject(expected);
@@ -102,9 +149,19 @@ describe('Chatwoot conversations', () => {
 
   test('the mapping is one pure function of a conversation object, reusable by other readers', () => {
     const result = chatwootConversation(
-      { id: 9, created_at: 1700000000, meta: { channel: 'Channel::Api' }, messages: [{ id: 1, message_type: 0, content: 'hi', created_at: 1700000000, sender_type: 'Contact', sender_id: 3 }] },
+      {
+        id: 9,
+        created_at: 1700000000,
+        meta: { channel: 'Channel::Api' },
+        messages: [{ id: 1, message_type: 0, content: 'hi', created_at: 1700000000, sender_type: 'Contact', sender_id: 3 }],
+      },
       { timezone: 'UTC' },
     );
-    expect(result.ok && result.value.conversation).toMatchObject({ source: 'chatwoot', externalId: '9', channel: 'api', messages: [{ externalId: '1', role: 'customer', authorId: '3', body: 'hi' }] });
+    expect(result.ok && result.value.conversation).toMatchObject({
+      source: 'chatwoot',
+      externalId: '9',
+      channel: 'api',
+      messages: [{ externalId: '1', role: 'customer', authorId: '3', body: 'hi' }],
+    });
   });
 });

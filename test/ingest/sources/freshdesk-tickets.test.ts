@@ -60,22 +60,60 @@ describe('Freshdesk tickets', () => {
   });
 
   test.each([
-    { what: 'the description is the requester\'s first message (HTML to text)', ticketId: '20', id: 'description', expected: { author_role: 'customer', author_id: '5001', created_at: at('2023-11-14T09:00:00Z'), body: 'My USDT deposit is not credited.\nTx hash inside.' } },
-    { what: 'a reply is the agent\'s', ticketId: '20', id: '301', expected: { author_role: 'agent', author_id: '9001', internal: 0 } },
+    {
+      what: "the description is the requester's first message (HTML to text)",
+      ticketId: '20',
+      id: 'description',
+      expected: {
+        author_role: 'customer',
+        author_id: '5001',
+        created_at: at('2023-11-14T09:00:00Z'),
+        body: 'My USDT deposit is not credited.\nTx hash inside.',
+      },
+    },
+    { what: "a reply is the agent's", ticketId: '20', id: '301', expected: { author_role: 'agent', author_id: '9001', internal: 0 } },
     { what: 'a private note is internal', ticketId: '20', id: '302', expected: { author_role: 'agent', internal: 1 } },
-    { what: 'incoming is the customer\'s; entities decoded', ticketId: '20', id: '304', expected: { author_role: 'customer', body: 'It shows pending again & my balance is 0' } },
+    {
+      what: "incoming is the customer's; entities decoded",
+      ticketId: '20',
+      id: '304',
+      expected: { author_role: 'customer', body: 'It shows pending again & my balance is 0' },
+    },
     { what: 'attachments only: an empty body', ticketId: '20', id: '305', expected: { author_role: 'customer', body: '' } },
     { what: 'a reply without user_id is automatic: system', ticketId: '20', id: '307', expected: { author_role: 'system', author_id: null } },
-    { what: 'an outbound email\'s description is the agent\'s', ticketId: '22', id: 'description', expected: { author_role: 'agent', author_id: '9001' } },
+    { what: "an outbound email's description is the agent's", ticketId: '22', id: 'description', expected: { author_role: 'agent', author_id: '9001' } },
   ])('maps messages: $what', async ({ ticketId, id, expected }) => {
     await ingest(handle, TICKETS);
     expect(await message(ticketId, id)).toMatchObject(expected);
   });
 
   test.each([
-    { what: 'closed portal ticket: group name as team, rating 102', id: '20', expected: { channel: 'email', status: 'closed', resolved_at: at('2023-11-14T13:00:00Z'), customer_id: '5001', assignee: '9001', team: 'Payments', csat_rating: '102', csat: 'good', tags: '["deposits","source:portal","usdt"]', subject: 'Deposit not credited' } },
-    { what: 'open chat with a group id only, rated -103', id: '21', expected: { channel: 'chat', status: 'open', resolved_at: null, assignee: null, team: '3', csat_rating: '-103', csat: 'bad' } },
-    { what: 'resolved outbound email', id: '22', expected: { channel: 'email', status: 'resolved', resolved_at: at('2023-11-16T10:00:00Z'), team: null, csat: null, tags: '["source:outbound_email"]' } },
+    {
+      what: 'closed portal ticket: group name as team, rating 102',
+      id: '20',
+      expected: {
+        channel: 'email',
+        status: 'closed',
+        resolved_at: at('2023-11-14T13:00:00Z'),
+        customer_id: '5001',
+        assignee: '9001',
+        team: 'Payments',
+        csat_rating: '102',
+        csat: 'good',
+        tags: '["deposits","source:portal","usdt"]',
+        subject: 'Deposit not credited',
+      },
+    },
+    {
+      what: 'open chat with a group id only, rated -103',
+      id: '21',
+      expected: { channel: 'chat', status: 'open', resolved_at: null, assignee: null, team: '3', csat_rating: '-103', csat: 'bad' },
+    },
+    {
+      what: 'resolved outbound email',
+      id: '22',
+      expected: { channel: 'email', status: 'resolved', resolved_at: at('2023-11-16T10:00:00Z'), team: null, csat: null, tags: '["source:outbound_email"]' },
+    },
   ])('maps the ticket: $what', async ({ id, expected }) => {
     await ingest(handle, TICKETS);
     expect(await ticket(id)).toMatchObject(expected);
@@ -84,7 +122,12 @@ describe('Freshdesk tickets', () => {
   test('stats give resolved and reopened events', async () => {
     await ingest(handle, TICKETS);
     const { id } = await ticket('20');
-    const events = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at']).where('conversation_id', '=', id).orderBy('created_at').execute();
+    const events = await handle.db
+      .selectFrom('conversation_events')
+      .select(['kind', 'created_at'])
+      .where('conversation_id', '=', id)
+      .orderBy('created_at')
+      .execute();
     expect(events).toEqual([
       { kind: 'reopened', created_at: at('2023-11-14T12:00:00Z') },
       { kind: 'resolved', created_at: at('2023-11-14T13:00:00Z') },
@@ -107,7 +150,16 @@ describe('Freshdesk tickets', () => {
   });
 
   test('the mapping is one pure function of a ticket object', () => {
-    const result = freshdeskTicket({ id: 1, created_at: '2023-11-14T09:00:00Z', source: 7, status: 4, requester_id: 2, description_text: 'hi', conversations: [] }, { timezone: 'UTC' });
-    expect(result.ok && result.value.conversation).toMatchObject({ source: 'freshdesk', externalId: '1', channel: 'chat', status: 'resolved', messages: [{ externalId: 'description', role: 'customer', body: 'hi' }] });
+    const result = freshdeskTicket(
+      { id: 1, created_at: '2023-11-14T09:00:00Z', source: 7, status: 4, requester_id: 2, description_text: 'hi', conversations: [] },
+      { timezone: 'UTC' },
+    );
+    expect(result.ok && result.value.conversation).toMatchObject({
+      source: 'freshdesk',
+      externalId: '1',
+      channel: 'chat',
+      status: 'resolved',
+      messages: [{ externalId: 'description', role: 'customer', body: 'hi' }],
+    });
   });
 });

@@ -41,15 +41,27 @@ describe('Help Scout conversations', () => {
     const rejects = await handle.db.selectFrom('rejects').select(['kind', 'reason']).where('kind', '!=', 'warning').orderBy('id').execute();
     expect(rejects).toEqual([
       { kind: 'message', reason: 'element 1: thread 1: a draft, never sent' },
-      { kind: 'message', reason: 'element 2: thread 1: unknown thread type "survey" (expected customer, message, reply, note, forwardparent, forwardchild, chat, beaconchat, phone, lineitem)' },
+      {
+        kind: 'message',
+        reason:
+          'element 2: thread 1: unknown thread type "survey" (expected customer, message, reply, note, forwardparent, forwardchild, chat, beaconchat, phone, lineitem)',
+      },
       { kind: 'message', reason: 'element 2: thread 3: a chat thread without "createdBy": its author\'s role is unknown' },
       { kind: 'record', reason: 'element 3: missing field "createdAt"' },
     ]);
   });
 
   test.each([
-    { what: 'a customer thread is the customer (HTML to text)', id: '90016', expected: { author_role: 'customer', author_id: '500', body: 'It is missing again!\nPlease check.', internal: 0 } },
-    { what: 'a reply ("message") is the agent', id: '90015', expected: { author_role: 'agent', author_id: '11', body: 'Arrived — 6 confirmations.', created_at: at('2023-11-14T09:40:00Z') } },
+    {
+      what: 'a customer thread is the customer (HTML to text)',
+      id: '90016',
+      expected: { author_role: 'customer', author_id: '500', body: 'It is missing again!\nPlease check.', internal: 0 },
+    },
+    {
+      what: 'a reply ("message") is the agent',
+      id: '90015',
+      expected: { author_role: 'agent', author_id: '11', body: 'Arrived — 6 confirmations.', created_at: at('2023-11-14T09:40:00Z') },
+    },
     { what: 'a note is internal', id: '90014', expected: { author_role: 'agent', internal: 1 } },
     { what: 'attachments only: an empty body', id: '90018', expected: { author_role: 'agent', body: '' } },
     { what: 'a chat thread by a bot is a bot', id: '90022', expected: { author_role: 'bot', author_id: '3' } },
@@ -66,7 +78,12 @@ describe('Help Scout conversations', () => {
     await ingest(handle, PAGE);
     for (const id of ['90012', '90017']) expect(await message(id)).toBeUndefined();
     const { id } = await conversation('9001');
-    const events = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at', 'actor_id']).where('conversation_id', '=', id).orderBy('created_at').execute();
+    const events = await handle.db
+      .selectFrom('conversation_events')
+      .select(['kind', 'created_at', 'actor_id'])
+      .where('conversation_id', '=', id)
+      .orderBy('created_at')
+      .execute();
     expect(events).toEqual([
       { kind: 'assigned', created_at: at('2023-11-14T09:01:00Z'), actor_id: '11' },
       { kind: 'resolved', created_at: at('2023-11-14T09:40:00Z'), actor_id: '11' },
@@ -76,8 +93,36 @@ describe('Help Scout conversations', () => {
   });
 
   test.each([
-    { what: 'closed email with tags, mailbox and a great rating', id: '9001', expected: { channel: 'email', status: 'closed', resolved_at: at('2023-11-14T12:30:00Z'), customer_id: '500', assignee: '11', subject: 'Deposit not arrived', tags: '["btc","deposits","mailbox:85"]', team: null, csat_rating: 'great', csat: 'good' } },
-    { what: 'a chat assigned to a team, rated not good', id: '9002', expected: { channel: 'chat', status: 'active', assignee: null, team: 'Tier 2', customer_id: '501', csat_rating: 'not_good', csat: 'bad', tags: '["mailbox:86"]' } },
+    {
+      what: 'closed email with tags, mailbox and a great rating',
+      id: '9001',
+      expected: {
+        channel: 'email',
+        status: 'closed',
+        resolved_at: at('2023-11-14T12:30:00Z'),
+        customer_id: '500',
+        assignee: '11',
+        subject: 'Deposit not arrived',
+        tags: '["btc","deposits","mailbox:85"]',
+        team: null,
+        csat_rating: 'great',
+        csat: 'good',
+      },
+    },
+    {
+      what: 'a chat assigned to a team, rated not good',
+      id: '9002',
+      expected: {
+        channel: 'chat',
+        status: 'active',
+        assignee: null,
+        team: 'Tier 2',
+        customer_id: '501',
+        csat_rating: 'not_good',
+        csat: 'bad',
+        tags: '["mailbox:86"]',
+      },
+    },
     { what: 'a phone conversation with a deleted customer', id: '9004', expected: { channel: 'phone', status: 'pending', customer_id: null, csat: null } },
   ])('maps the conversation: $what', async ({ id, expected }) => {
     await ingest(handle, PAGE);
@@ -101,9 +146,19 @@ describe('Help Scout conversations', () => {
 
   test('the mapping is one pure function of a conversation object, reusable by other readers', () => {
     const result = helpscoutConversation(
-      { id: 5, type: 'email', createdAt: '2023-11-14T09:00:00Z', threads: [{ id: 6, type: 'customer', createdAt: '2023-11-14T09:00:00Z', body: '<p>hi</p>', createdBy: { id: 1, type: 'customer' } }] },
+      {
+        id: 5,
+        type: 'email',
+        createdAt: '2023-11-14T09:00:00Z',
+        threads: [{ id: 6, type: 'customer', createdAt: '2023-11-14T09:00:00Z', body: '<p>hi</p>', createdBy: { id: 1, type: 'customer' } }],
+      },
       { timezone: 'UTC' },
     );
-    expect(result.ok && result.value.conversation).toMatchObject({ source: 'helpscout', externalId: '5', channel: 'email', messages: [{ externalId: '6', role: 'customer', body: 'hi' }] });
+    expect(result.ok && result.value.conversation).toMatchObject({
+      source: 'helpscout',
+      externalId: '5',
+      channel: 'email',
+      messages: [{ externalId: '6', role: 'customer', body: 'hi' }],
+    });
   });
 });

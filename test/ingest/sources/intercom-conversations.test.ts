@@ -40,13 +40,39 @@ describe('Intercom conversations', () => {
   });
 
   test.each([
-    { what: 'the source is the first message (HTML to text)', id: 'source-403918330', expected: { author_role: 'customer', author_id: '5bc8f7ae2d96695c18a1', created_at: seconds(1700000000), internal: 0, body: "Hi, my deposit of 0.5 BTC hasn't arrived.\n\nTx: abc123" } },
-    { what: 'an admin comment is an agent message', id: '7002', expected: { author_role: 'agent', author_id: '5017691', created_at: seconds(1700000240), body: 'Hello! I’m checking our wallet now.' } },
+    {
+      what: 'the source is the first message (HTML to text)',
+      id: 'source-403918330',
+      expected: {
+        author_role: 'customer',
+        author_id: '5bc8f7ae2d96695c18a1',
+        created_at: seconds(1700000000),
+        internal: 0,
+        body: "Hi, my deposit of 0.5 BTC hasn't arrived.\n\nTx: abc123",
+      },
+    },
+    {
+      what: 'an admin comment is an agent message',
+      id: '7002',
+      expected: { author_role: 'agent', author_id: '5017691', created_at: seconds(1700000240), body: 'Hello! I’m checking our wallet now.' },
+    },
     { what: 'a note is internal', id: '7003', expected: { author_role: 'agent', internal: 1, body: 'Chain shows 2/6 confirmations' } },
-    { what: 'a close part with a body is also a message', id: '7004', expected: { author_role: 'agent', internal: 0, body: 'It has arrived now — 6 confirmations.' } },
+    {
+      what: 'a close part with a body is also a message',
+      id: '7004',
+      expected: { author_role: 'agent', internal: 0, body: 'It has arrived now — 6 confirmations.' },
+    },
     { what: 'a user comment is a customer message', id: '7005', expected: { author_role: 'customer', body: 'Thanks! One more question…' } },
-    { what: 'a lead is a customer; <br> is a line break', id: 'source-403918331', expected: { author_role: 'customer', author_id: '6643703ffae7834d1792fd30', body: 'What is my daily withdrawal limit?\nThanks' } },
-    { what: 'a bot is a bot; links keep their text', id: '7101', expected: { author_role: 'bot', author_id: '814860', body: 'Limits are listed at our limits page.' } },
+    {
+      what: 'a lead is a customer; <br> is a line break',
+      id: 'source-403918331',
+      expected: { author_role: 'customer', author_id: '6643703ffae7834d1792fd30', body: 'What is my daily withdrawal limit?\nThanks' },
+    },
+    {
+      what: 'a bot is a bot; links keep their text',
+      id: '7101',
+      expected: { author_role: 'bot', author_id: '814860', body: 'Limits are listed at our limits page.' },
+    },
   ])('maps parts: $what', async ({ id, expected }) => {
     await ingest(handle, LIST);
     expect(await message(id)).toMatchObject(expected);
@@ -60,8 +86,34 @@ describe('Intercom conversations', () => {
   });
 
   test.each([
-    { what: 'closed, reopened and closed again', id: '1911149811', expected: { channel: 'chat', status: 'closed', resolved_at: seconds(1700009000), customer_id: '5bc8f7ae2d96695c18a1', assignee: '5017691', tags: '["btc","deposits"]', subject: null, created_at: seconds(1700000000), created_at_derived: 0 } },
-    { what: 'an open email conversation', id: '1911149812', expected: { channel: 'email', status: 'open', resolved_at: null, customer_id: '6643703ffae7834d1792fd30', assignee: null, tags: '[]', subject: 'Withdrawal limit' } },
+    {
+      what: 'closed, reopened and closed again',
+      id: '1911149811',
+      expected: {
+        channel: 'chat',
+        status: 'closed',
+        resolved_at: seconds(1700009000),
+        customer_id: '5bc8f7ae2d96695c18a1',
+        assignee: '5017691',
+        tags: '["btc","deposits"]',
+        subject: null,
+        created_at: seconds(1700000000),
+        created_at_derived: 0,
+      },
+    },
+    {
+      what: 'an open email conversation',
+      id: '1911149812',
+      expected: {
+        channel: 'email',
+        status: 'open',
+        resolved_at: null,
+        customer_id: '6643703ffae7834d1792fd30',
+        assignee: null,
+        tags: '[]',
+        subject: 'Withdrawal limit',
+      },
+    },
   ])('maps the conversation: $what', async ({ id, expected }) => {
     await ingest(handle, LIST);
     expect(await conversation(id)).toMatchObject(expected);
@@ -70,7 +122,12 @@ describe('Intercom conversations', () => {
   test('assignment, close and open parts become assigned, resolved and reopened events', async () => {
     await ingest(handle, LIST);
     const { id } = await conversation('1911149811');
-    const events = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at', 'actor_id']).where('conversation_id', '=', id).orderBy('created_at').execute();
+    const events = await handle.db
+      .selectFrom('conversation_events')
+      .select(['kind', 'created_at', 'actor_id'])
+      .where('conversation_id', '=', id)
+      .orderBy('created_at')
+      .execute();
     expect(events).toEqual([
       { kind: 'assigned', created_at: seconds(1700000060), actor_id: '5017691' },
       { kind: 'resolved', created_at: seconds(1700000600), actor_id: '5017691' },
@@ -80,14 +137,22 @@ describe('Intercom conversations', () => {
   });
 
   test('statistics give the close times when a conversation comes without parts', async () => {
-    const file = await temporaryFile('list.json', JSON.stringify({
-      type: 'conversation.list',
-      conversations: [{
-        type: 'conversation', id: '77', created_at: 1700000000, state: 'closed',
-        source: { type: 'conversation', id: '1', body: '<p>hi</p>', author: { type: 'user', id: 'u1' } },
-        statistics: { type: 'conversation_statistics', first_close_at: 1700000100, last_close_at: 1700000900, last_closed_by_id: 42 },
-      }],
-    }));
+    const file = await temporaryFile(
+      'list.json',
+      JSON.stringify({
+        type: 'conversation.list',
+        conversations: [
+          {
+            type: 'conversation',
+            id: '77',
+            created_at: 1700000000,
+            state: 'closed',
+            source: { type: 'conversation', id: '1', body: '<p>hi</p>', author: { type: 'user', id: 'u1' } },
+            statistics: { type: 'conversation_statistics', first_close_at: 1700000100, last_close_at: 1700000900, last_closed_by_id: 42 },
+          },
+        ],
+      }),
+    );
     try {
       await ingest(handle, file.path);
       const stored = await conversation('77');
@@ -125,7 +190,10 @@ describe('Intercom conversations', () => {
     const again = await ingest(handle, file);
     expect(again.records).toMatchObject({ inserted: 0, updated: 0, unchanged: first.records.inserted, rejected: first.records.rejected });
     expect(again.messages).toMatchObject({ inserted: 0, updated: 0 });
-    const events = await handle.db.selectFrom('conversation_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const events = await handle.db
+      .selectFrom('conversation_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(events.n).toBe(file === LIST ? 4 : 0);
   });
 
@@ -159,9 +227,13 @@ describe('Intercom conversations', () => {
 
   test('names that are Object.prototype keys ("constructor", "toString") are data, not code', async () => {
     const line = {
-      type: 'conversation', id: 'proto', created_at: 1700000000,
+      type: 'conversation',
+      id: 'proto',
+      created_at: 1700000000,
       source: { type: 'toString', id: 's', body: '&constructor; &amp;', author: { type: 'user', id: 'u' } },
-      conversation_parts: { conversation_parts: [{ id: 'p', part_type: 'comment', body: 'x', created_at: 1700000001, author: { type: 'constructor', id: 'a' } }] },
+      conversation_parts: {
+        conversation_parts: [{ id: 'p', part_type: 'comment', body: 'x', created_at: 1700000001, author: { type: 'constructor', id: 'a' } }],
+      },
     };
     const file = await temporaryFile('intercom.jsonl', JSON.stringify(line));
     try {
@@ -179,8 +251,20 @@ describe('Intercom conversations', () => {
   test('wrong types inside a conversation are reported, and a huge body is truncated and flagged', async () => {
     const huge = `<p>${'a'.repeat(150_000)}</p>`;
     const lines = [
-      { type: 'conversation', id: 'w1', created_at: 1700000000, source: { type: 'conversation', id: 's', body: huge, author: { type: 'user', id: 'u' } }, conversation_parts: 'not a list' },
-      { type: 'conversation', id: 'w2', created_at: 1700000000, source: 'text', conversation_parts: { conversation_parts: [{ id: 'p', part_type: 'comment', body: 'x', created_at: 'yesterday', author: { type: 'admin', id: 'a' } }] } },
+      {
+        type: 'conversation',
+        id: 'w1',
+        created_at: 1700000000,
+        source: { type: 'conversation', id: 's', body: huge, author: { type: 'user', id: 'u' } },
+        conversation_parts: 'not a list',
+      },
+      {
+        type: 'conversation',
+        id: 'w2',
+        created_at: 1700000000,
+        source: 'text',
+        conversation_parts: { conversation_parts: [{ id: 'p', part_type: 'comment', body: 'x', created_at: 'yesterday', author: { type: 'admin', id: 'a' } }] },
+      },
     ];
     const file = await temporaryFile('intercom.jsonl', lines.map((line) => JSON.stringify(line)).join('\n'));
     try {

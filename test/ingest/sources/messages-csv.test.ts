@@ -17,7 +17,17 @@ const VALUES: Record<string, string[]> = {
   channel: ['chat', 'chat', 'email', 'Email', ' chat', '', 'c'.repeat(64), 'c'.repeat(65), 'social'],
   author_role: ['customer', 'agent', 'bot', 'system', 'Agent', ' agent', 'robot', '', 'constructor'],
   author_id: ['u1', 'a7', '', ' padded ', '   ', '42'],
-  created_at: ['2024-05-01T10:00:00Z', '2024-05-01T10:00:00.250Z', '2024-02-30T10:00:00Z', '2024-05-01 18:00', '1714557600', 'yesterday', '', ' 2024-05-01T10:00:00Z', '0099-05-01T10:00:00Z'],
+  created_at: [
+    '2024-05-01T10:00:00Z',
+    '2024-05-01T10:00:00.250Z',
+    '2024-02-30T10:00:00Z',
+    '2024-05-01 18:00',
+    '1714557600',
+    'yesterday',
+    '',
+    ' 2024-05-01T10:00:00Z',
+    '0099-05-01T10:00:00Z',
+  ],
   body: ['hello', 'Where is my USDT?', '提币没到账 🙂', '', 'line one\nline two', 'quote " and , comma', 'z'.repeat(MAX_BODY_CHARS + 1)],
   internal: ['', '', '0', '1', 'true', 'yes', 'maybe', ' TRUE '],
   status: ['', '', '', 'solved'],
@@ -26,7 +36,8 @@ const VALUES: Record<string, string[]> = {
 };
 
 function randomCsv(random: () => number, columns: string[], rows: number): string {
-  const pick = (values: string[]) => (random() < 0.85 ? values[Math.floor(random() * Math.min(3, values.length))]! : values[Math.floor(random() * values.length)]!);
+  const pick = (values: string[]) =>
+    random() < 0.85 ? values[Math.floor(random() * Math.min(3, values.length))]! : values[Math.floor(random() * values.length)]!;
   const data = Array.from({ length: rows }, () => {
     const row = columns.map((name) => pick(VALUES[name] ?? ['']));
     if (random() < 0.02) row.pop();

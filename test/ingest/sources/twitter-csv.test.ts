@@ -3,11 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
-import {
-  TWCS_FIXTURE_FIRST_RESPONSES,
-  TWCS_FIXTURE_FIRST_RESPONSES_BY_BRAND,
-  TWCS_FIXTURE_UNANSWERED,
-} from '../../fixtures/twcs/expected-first-responses.js';
+import { TWCS_FIXTURE_FIRST_RESPONSES, TWCS_FIXTURE_FIRST_RESPONSES_BY_BRAND, TWCS_FIXTURE_UNANSWERED } from '../../fixtures/twcs/expected-first-responses.js';
 import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
 
 const THREADS = fixture('twcs', 'threads-out-of-order.csv');
@@ -88,7 +84,11 @@ describe('Twitter customer-support corpus CSV', () => {
     expect((await messagesOf('4002')).map((m) => m.external_id)).toEqual(['4002', '4003', '4004']);
     const warnings = await handle.db.selectFrom('rejects').select(['line', 'kind', 'reason']).where('kind', '=', 'warning').execute();
     expect(warnings).toEqual([
-      { line: 13, kind: 'warning', reason: 'tweet 4002 replies to tweet 4001, which is not in this file (or was rejected); its thread is kept as conversation 4002' },
+      {
+        line: 13,
+        kind: 'warning',
+        reason: 'tweet 4002 replies to tweet 4001, which is not in this file (or was rejected); its thread is kept as conversation 4002',
+      },
     ]);
   });
 
@@ -107,7 +107,10 @@ describe('Twitter customer-support corpus CSV', () => {
     const again = await ingest(handle, THREADS);
     expect(again.records).toEqual({ read: 16, inserted: 0, updated: 0, unchanged: 14, rejected: 2 });
     expect(again.messages).toMatchObject({ inserted: 0, updated: 0, unchanged: 14 });
-    const count = await handle.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await handle.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe(14);
   });
 
@@ -148,18 +151,28 @@ describe('Twitter customer-support corpus CSV', () => {
     },
     {
       scenario: 'the same tweet twice (the second row is recognised as unchanged)',
-      rows: ['7201,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,', '7202,Brand,False,Mon Oct 02 10:05:00 +0000 2017,a,,7201', '7201,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,'],
+      rows: [
+        '7201,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,',
+        '7202,Brand,False,Mon Oct 02 10:05:00 +0000 2017,a,,7201',
+        '7201,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,',
+      ],
       conversations: 1,
       warning: undefined,
     },
     {
       scenario: '64-bit ids and parents written as floats',
-      rows: ['923456789012345678,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,', '923456789012345679,Brand,False,Mon Oct 02 10:05:00 +0000 2017,a,,923456789012345678.0'],
+      rows: [
+        '923456789012345678,9010,True,Mon Oct 02 10:00:00 +0000 2017,q,,',
+        '923456789012345679,Brand,False,Mon Oct 02 10:05:00 +0000 2017,a,,923456789012345678.0',
+      ],
       conversations: 1,
       warning: undefined,
     },
   ])('survives $scenario', async ({ rows, conversations, warning }) => {
-    const file = await temporaryFile('tweets.csv', ['tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id', ...rows].join('\n'));
+    const file = await temporaryFile(
+      'tweets.csv',
+      ['tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id', ...rows].join('\n'),
+    );
     try {
       const summary = await ingest(handle, file.path);
       expect(summary.files[0]!.status).toBe('loaded');
@@ -214,7 +227,10 @@ describe('Twitter customer-support corpus CSV', () => {
     expect(summary.records.read).toBe(rows);
     expect(summary.records.rejected).toBe(0);
     expect(summary.records.inserted).toBe(rows);
-    const stored = await handle.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const stored = await handle.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(stored.n).toBe(rows);
     // The sample is cut out of the corpus: some replies lost their parents, and each of those is reported.
     const warnings = await handle.db.selectFrom('rejects').select(['line', 'reason']).where('kind', '=', 'warning').execute();
