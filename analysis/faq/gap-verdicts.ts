@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
 import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
+import { nearestByScore, pairAcrossLanguages, type NearestView } from '../text/cross-language-pairs.js';
 import { buildFaqIndex, markdownToText, type FaqIndex } from './faq-index.js';
 import { groupAlikeQuestionSets } from './group-alike-questions.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
@@ -505,42 +506,35 @@ function groupSameArticle(topics: readonly GapTopic[], minScore: number, answere
  */
 function joinAcrossLanguages(groups: readonly GapTopic[][], profiles: ReadonlyMap<number, ReplyProfile>, coveredUnits: ReadonlySet<number>): GapTopic[][] {
   const languages = groups.map(groupLanguage);
-  const candidates = groups.map((_, i) => i).filter((i) => languages[i] !== undefined);
-  if (new Set(candidates.map((i) => languages[i])).size < 2) return [...groups];
+  if (new Set(languages.filter((language) => language !== undefined)).size < 2) return [...groups];
   const texts = groups.map((group) => group.flatMap((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS)).slice(0, 2 * ARTICLE_QUESTIONS));
   const index = buildFaqIndex(texts.map((group) => ({ title: group[0] ?? '', question: group.slice(1).join('. '), body: '' })));
   const unitsOf = (i: number): number[] => groups[i]!.map((topic) => unitOf(topic.topicId, languages[i]!)).filter((unit) => profiles.has(unit));
   const coveredIn = (language: QuestionLanguage): number[] => [...coveredUnits].filter((unit) => UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length] === language);
   const replySimilarity = (a: readonly number[], b: readonly number[]): number =>
     Math.max(0, ...a.flatMap((x) => b.map((y) => profileSimilarity(profiles.get(x)!, profiles.get(y)!))));
-  const nearest = (a: number): { byQuestions: number; byReplies: number } => {
-    const others = candidates.filter((b) => languages[b] !== languages[a]);
-    const questionScore = new Map<number, number>();
+  const byQuestions: NearestView = (a, others) => {
+    const scores = new Map<number, number>();
     for (const text of texts[a]!) {
-      for (const ranked of rankFaqEntries(index, text, { limit: groups.length })) {
-        if (others.includes(ranked.entry)) questionScore.set(ranked.entry, (questionScore.get(ranked.entry) ?? 0) + ranked.score);
-      }
+      for (const ranked of rankFaqEntries(index, text, { limit: groups.length })) scores.set(ranked.entry, (scores.get(ranked.entry) ?? 0) + ranked.score);
     }
-    const byQuestions = argMax(others, (b) => questionScore.get(b) ?? 0);
+    return nearestByScore(others, (b) => scores.get(b) ?? 0);
+  };
+  const byReplies: NearestView = (a, others) => {
     const replies = new Map(others.map((b) => [b, replySimilarity(unitsOf(a), unitsOf(b))]));
-    let byReplies = argMax(others, (b) => replies.get(b)!);
+    const nearest = nearestByScore(others, (b) => replies.get(b)!);
     // An answered topic's replies nearer than any missing article's: this group is answered like a known entry.
     const answered = Math.max(0, ...others.map((b) => replySimilarity(unitsOf(a), coveredIn(languages[b]!))));
-    if (byReplies !== -1 && replies.get(byReplies)! <= answered) byReplies = -1;
-    return { byQuestions, byReplies };
+    return nearest !== -1 && replies.get(nearest)! <= answered ? -1 : nearest;
   };
-  const near = new Map(candidates.map((i) => [i, nearest(i)]));
-  const joined = new Set<number>();
+  const partner = new Map<number, number>();
+  for (const [a, b] of pairAcrossLanguages(languages, [byQuestions, byReplies])) partner.set(a, b);
+  const joined = new Set(partner.values());
   const result: GapTopic[][] = [];
   groups.forEach((group, a) => {
     if (joined.has(a)) return;
-    const mine = near.get(a);
-    const b = mine?.byQuestions ?? -1;
-    const theirs = near.get(b);
-    if (b > a && mine!.byReplies === b && theirs?.byQuestions === a && theirs.byReplies === a && !joined.has(b)) {
-      joined.add(b);
-      result.push([...group, ...groups[b]!]);
-    } else result.push([...group]);
+    const b = partner.get(a);
+    result.push(b === undefined ? [...group] : [...group, ...groups[b]!]);
   });
   return result;
 }
@@ -550,17 +544,6 @@ function groupLanguage(group: readonly GapTopic[]): QuestionLanguage | undefined
   const found = new Set(group.flatMap((topic) => topic.questions.map((q) => (q.language === undefined ? 'other' : primaryLanguage(q.language)))));
   const [only] = found;
   return found.size === 1 && (only === 'en' || only === 'zh') ? only : undefined;
-}
-
-/** The candidate with the highest positive value, or -1 when none is positive. */
-function argMax(candidates: readonly number[], value: (candidate: number) => number): number {
-  let best = -1;
-  let bestValue = 0;
-  for (const candidate of candidates) {
-    const v = value(candidate);
-    if (v > bestValue) [best, bestValue] = [candidate, v];
-  }
-  return best;
 }
 
 function distinctQuestions(topic: GapTopic, limit: number): string[] {

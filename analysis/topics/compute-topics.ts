@@ -1,5 +1,4 @@
 import type { DatabaseHandle } from '../../db/connection.js';
-import { DEFAULT_COVERED_THRESHOLD } from '../faq/faq-matching-config.js';
 import { analyzeTopics } from './analyze-topics.js';
 import { distinguishLabels, mergeTopicsAcrossLanguages } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
@@ -37,8 +36,8 @@ export async function computeTopics(handle: DatabaseHandle, config: TopicsConfig
   const started = Date.now();
   const questions = await listTopicQuestions(handle);
   const readMs = Date.now() - started;
-  // The same question in English and in Chinese is one topic: matched as the FAQ-gap report matches questions.
-  const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config), DEFAULT_COVERED_THRESHOLD));
+  // The same question in English and in Chinese is one topic (the cross-language matching the FAQ-gap report shares).
+  const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config)));
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
   const ids = assignTopicIds(
     analysis.topics.map((topic) => topic.signature),

@@ -1,51 +1,50 @@
-import { groupAlikeQuestionSets } from '../faq/group-alike-questions.js';
+import { pairAcrossLanguages, nearestByScore } from '../text/cross-language-pairs.js';
 import type { QuestionLanguage } from '../text/detect-language.js';
+import { isChineseTerm, termSenses } from '../text/term-senses.js';
+import { tokenizeText } from '../text/tokenize-text.js';
 import type { AnalyzedTopic, TopicAnalysis } from './analyze-topics.js';
 
-/** Distinct questions per topic that speak for it when topics are compared across languages. */
-const WORDING_QUESTIONS = 6;
+/**
+ * Questions per topic read for its meaning across languages: enough to tell which words most of its questions use
+ * (a share measured on 200 is within about ±0.07), few enough that a million questions add little work. The first
+ * ones in the data's order, so the same data gives the same topics.
+ */
+const MEANING_QUESTIONS = 200;
 
 /**
- * One topic per question across languages: a topic asked mostly in Chinese and one asked mostly in another language
- * are merged when each is the other's best match and their questions would be answered by one FAQ article
- * (`groupAlikeQuestionSets` at `minScore`, the FAQ-gap report's covered threshold). Topics of one language are left as
- * the clustering made them. The merged
- * topic keeps the largest one's representative question; its label joins each language's label; its signature is
- * the size-weighted sum of theirs.
+ * One topic per question across languages: a topic asked mostly in Chinese and one asked mostly in English are merged
+ * when each is the other's nearest topic in the other language by what their questions mean (`pairAcrossLanguages`,
+ * the matching the FAQ-gap report shares). What a topic means is read in one space for both languages: English words
+ * (stemmed) stand for themselves, a Chinese word for the English stems of its senses (support glossary, then
+ * CC-CEDICT), each weighted by the share of the topic's questions using it times its rarity across topics (the
+ * class-based TF-IDF that labels topics). No score threshold: two languages share few words, so cross-language
+ * scores sit below any same-language cut, but their order holds; mutual nearness keeps unrelated topics apart.
+ * Topics of one language only are left as the clustering made them. The merged topic keeps the largest one's
+ * representative question; its label joins each language's label; its signature is the size-weighted sum of theirs.
  *
  * @example
- * const merged = mergeTopicsAcrossLanguages(analysis, 0.4);
+ * const merged = mergeTopicsAcrossLanguages(analysis);
  */
-export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis, minScore: number): TopicAnalysis {
+export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis): TopicAnalysis {
   const k = analysis.topics.length;
   if (k < 2) return analysis;
-  const wordings: string[][] = Array.from({ length: k }, () => []);
-  const seen: Set<string>[] = Array.from({ length: k }, () => new Set());
   const languageCounts: Map<QuestionLanguage, number>[] = Array.from({ length: k }, () => new Map());
-  analysis.topics.forEach((topic, t) => {
-    if (topic.representative >= 0) {
-      const text = analysis.texts[topic.representative]!;
-      wordings[t]!.push(text);
-      seen[t]!.add(text.toLowerCase());
-    }
-  });
   for (let i = 0; i < analysis.assignment.length; i++) {
     const t = analysis.assignment[i]!;
-    if (t < 0) continue;
-    const language = analysis.languages[i]!;
-    languageCounts[t]!.set(language, (languageCounts[t]!.get(language) ?? 0) + 1);
-    if (wordings[t]!.length >= WORDING_QUESTIONS) continue;
-    const text = analysis.texts[i]!;
-    const key = text.toLowerCase();
-    if (text.length === 0 || seen[t]!.has(key)) continue;
-    seen[t]!.add(key);
-    wordings[t]!.push(text);
+    if (t >= 0) languageCounts[t]!.set(analysis.languages[i]!, (languageCounts[t]!.get(analysis.languages[i]!) ?? 0) + 1);
   }
-  const dominant = languageCounts.map((counts) => [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'other');
-  const isChinese = (t: number): boolean => dominant[t] === 'zh';
-  const groups = groupAlikeQuestionSets(wordings, { minScore, mayJoin: (a, b) => isChinese(a) !== isChinese(b), mutualOnly: true });
-  if (groups.length === k) return analysis;
+  const languages = languageCounts.map((counts) => {
+    const dominant = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    return dominant === 'en' || dominant === 'zh' ? dominant : undefined;
+  });
+  if (new Set(languages.filter((language) => language !== undefined)).size < 2) return analysis;
+  const meanings = topicMeanings(analysis, k);
+  const pairs = pairAcrossLanguages(languages, [(a, others) => nearestByScore(others, (b) => cosine(meanings[a]!, meanings[b]!))]);
+  if (pairs.length === 0) return analysis;
 
+  const groupOf = Array.from({ length: k }, (_, t) => t);
+  for (const [a, b] of pairs) groupOf[b] = a;
+  const groups = [...new Set(groupOf)].map((root) => groupOf.flatMap((g, t) => (g === root ? [t] : [])));
   const newIndex = new Int32Array(k);
   const topics: AnalyzedTopic[] = groups.map((group, g) => {
     for (const t of group) newIndex[t] = g;
@@ -58,6 +57,45 @@ export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis, minScore: nu
   });
   const assignment = analysis.assignment.map((t) => (t < 0 ? t : rank[newIndex[t]!]!));
   return { ...analysis, assignment, topics: order.map((g) => topics[g]!) };
+}
+
+/** Each topic's meaning in the space both languages share: unit-length class-based TF-IDF over English stems. */
+function topicMeanings(analysis: TopicAnalysis, k: number): Map<string, number>[] {
+  const counts: Map<string, number>[] = Array.from({ length: k }, () => new Map());
+  const read = new Int32Array(k);
+  for (let i = 0; i < analysis.assignment.length; i++) {
+    const t = analysis.assignment[i]!;
+    if (t < 0 || read[t]! >= MEANING_QUESTIONS) continue;
+    read[t]!++;
+    const meant = new Set<string>();
+    for (const term of tokenizeText(analysis.texts[i]!, analysis.languages[i]!)) {
+      if (term.startsWith('<')) continue;
+      if (!isChineseTerm(term)) meant.add(term);
+      else for (const sense of termSenses(term).slice(1)) meant.add(sense);
+    }
+    for (const term of meant) counts[t]!.set(term, (counts[t]!.get(term) ?? 0) + 1);
+  }
+  const topicFrequency = new Map<string, number>();
+  for (const topic of counts) for (const term of topic.keys()) topicFrequency.set(term, (topicFrequency.get(term) ?? 0) + 1);
+  return counts.map((topic, t) => {
+    const vector = new Map<string, number>();
+    let norm = 0;
+    for (const [term, count] of topic) {
+      const weight = (count / read[t]!) * Math.log(1 + k / topicFrequency.get(term)!);
+      vector.set(term, weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [term, weight] of vector) vector.set(term, weight / norm);
+    return vector;
+  });
+}
+
+function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [term, weight] of small) dot += weight * (large.get(term) ?? 0);
+  return dot;
 }
 
 function mergeDescriptions(topics: readonly AnalyzedTopic[]): AnalyzedTopic {

@@ -46,7 +46,7 @@ test('the same question in English and in Chinese (Traditional too) becomes one 
     { texts: ['怎么重置二次验证？', '怎麼重置二次驗證？', '二次验证怎么重置'], language: 'zh', label: '重置 / 二次验证', topTerms: ['重置', '二次验证'] },
     { texts: ['充值500 USDT两个小时了还没到账', '充币没有到账'], language: 'zh', label: '充值 / 到账', topTerms: ['充值', '到账'] },
   ]);
-  const merged = mergeTopicsAcrossLanguages(analysis, 0.4);
+  const merged = mergeTopicsAcrossLanguages(analysis);
   expect(merged.topics.map((topic) => [topic.label, topic.size])).toEqual([
     ['reset / 2fa · 重置 / 二次验证', 6],
     ['nova / listing', 2],
