@@ -174,7 +174,13 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
       unanswered: unanswered.get(topic.topic_id) ?? 0,
       channels,
       languages,
-      examples: await listTopicExamples(db, runId, topic.topic_id, filter),
+      examples: await listTopicExamples(
+        db,
+        runId,
+        topic.topic_id,
+        filter,
+        languages.map((row) => row.language),
+      ),
     });
   }
   rows.sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
@@ -184,26 +190,41 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
 /** Candidates read per example wanted, so that every language a topic is asked in can have its example. */
 const EXAMPLE_CANDIDATES = 8;
 
-/** The questions nearest the topic's centroid among its conversations in the filter, first the nearest in each language. */
-async function listTopicExamples(db: Kysely<Database>, runId: number, topicId: number, filter: TopicReportFilter): Promise<TopicExample[]> {
+/**
+ * The questions nearest the topic's centroid among its conversations in the filter, first the nearest in each of
+ * `languages` (a language none of the nearest candidates is in, as when a few Chinese questions joined an English
+ * topic, is looked up on its own).
+ */
+async function listTopicExamples(
+  db: Kysely<Database>,
+  runId: number,
+  topicId: number,
+  filter: TopicReportFilter,
+  languages: readonly string[],
+): Promise<TopicExample[]> {
   const wanted = filter.examples ?? 3;
   if (wanted === 0) return [];
-  let query = db
-    .selectFrom('topic_assignments as ta')
-    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .innerJoin('conversation_questions as q', (join) =>
-      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
-    )
-    .select(['c.external_id', 'q.question', 'q.language'])
-    .where('ta.analysis_run_id', '=', runId)
-    .where('ta.topic_id', '=', topicId)
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
-    .orderBy('ta.similarity', 'desc')
-    .orderBy('ta.conversation_id')
-    .limit(wanted * EXAMPLE_CANDIDATES);
-  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
-  const rows = await query.execute();
+  const nearest = (limit: number, language?: string) => {
+    let query = db
+      .selectFrom('topic_assignments as ta')
+      .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+      .innerJoin('conversation_questions as q', (join) =>
+        join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
+      )
+      .select(['c.external_id', 'q.question', 'q.language'])
+      .where('ta.analysis_run_id', '=', runId)
+      .where('ta.topic_id', '=', topicId)
+      .where('c.created_at', '>=', filter.from)
+      .where('c.created_at', '<', filter.to)
+      .orderBy('ta.similarity', 'desc')
+      .orderBy('ta.conversation_id')
+      .limit(limit);
+    if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
+    if (language !== undefined) query = query.where('q.language', '=', language);
+    return query.execute();
+  };
+  const rows = await nearest(wanted * EXAMPLE_CANDIDATES);
+  for (const language of languages) if (!rows.some((row) => row.language === language)) rows.push(...(await nearest(1, language)));
   const firstOfLanguage = rows.filter((row, i) => rows.findIndex((other) => other.language === row.language) === i);
   const picked = [...firstOfLanguage, ...rows.filter((row) => !firstOfLanguage.includes(row))].slice(0, Math.max(wanted, firstOfLanguage.length));
   return picked.map((row) => ({ conversationId: row.external_id, question: row.question }));
