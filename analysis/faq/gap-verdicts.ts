@@ -4,7 +4,7 @@ import { detectLanguage, type QuestionLanguage } from '../text/detect-language.j
 import { normalizeText } from '../text/normalize-text.js';
 import { nearestByScore, pairAcrossLanguages, type NearestView } from '../text/cross-language-pairs.js';
 import { buildFaqIndex, markdownToText, type FaqIndex } from './faq-index.js';
-import { groupAlikeQuestionSets } from './group-alike-questions.js';
+import { groupAlikeQuestionSets, nearestByQuestions } from './group-alike-questions.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
 import { buildReplyProfiles, calibrateSameAnswer, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
 
@@ -508,18 +508,10 @@ function joinAcrossLanguages(groups: readonly GapTopic[][], profiles: ReadonlyMa
   const languages = groups.map(groupLanguage);
   if (new Set(languages.filter((language) => language !== undefined)).size < 2) return [...groups];
   const texts = groups.map((group) => group.flatMap((topic) => distinctQuestions(topic, ARTICLE_QUESTIONS)).slice(0, 2 * ARTICLE_QUESTIONS));
-  const index = buildFaqIndex(texts.map((group) => ({ title: group[0] ?? '', question: group.slice(1).join('. '), body: '' })));
   const unitsOf = (i: number): number[] => groups[i]!.map((topic) => unitOf(topic.topicId, languages[i]!)).filter((unit) => profiles.has(unit));
   const coveredIn = (language: QuestionLanguage): number[] => [...coveredUnits].filter((unit) => UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length] === language);
   const replySimilarity = (a: readonly number[], b: readonly number[]): number =>
     Math.max(0, ...a.flatMap((x) => b.map((y) => profileSimilarity(profiles.get(x)!, profiles.get(y)!))));
-  const byQuestions: NearestView = (a, others) => {
-    const scores = new Map<number, number>();
-    for (const text of texts[a]!) {
-      for (const ranked of rankFaqEntries(index, text, { limit: groups.length })) scores.set(ranked.entry, (scores.get(ranked.entry) ?? 0) + ranked.score);
-    }
-    return nearestByScore(others, (b) => scores.get(b) ?? 0);
-  };
   const byReplies: NearestView = (a, others) => {
     const replies = new Map(others.map((b) => [b, replySimilarity(unitsOf(a), unitsOf(b))]));
     const nearest = nearestByScore(others, (b) => replies.get(b)!);
@@ -528,7 +520,7 @@ function joinAcrossLanguages(groups: readonly GapTopic[][], profiles: ReadonlyMa
     return nearest !== -1 && replies.get(nearest)! <= answered ? -1 : nearest;
   };
   const partner = new Map<number, number>();
-  for (const [a, b] of pairAcrossLanguages(languages, [byQuestions, byReplies])) partner.set(a, b);
+  for (const [a, b] of pairAcrossLanguages(languages, [nearestByQuestions(texts), byReplies])) partner.set(a, b);
   const joined = new Set(partner.values());
   const result: GapTopic[][] = [];
   groups.forEach((group, a) => {

@@ -1,5 +1,6 @@
 import { buildFaqIndex } from './faq-index.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
+import { nearestByScore, type NearestView } from '../text/cross-language-pairs.js';
 
 export interface GroupAlikeOptions {
   /** A set joins another when most of its questions match that set's questions at least this well. */
@@ -60,4 +61,44 @@ export function groupAlikeQuestionSets(sets: readonly (readonly string[])[], opt
     groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
   });
   return [...groups.values()];
+}
+
+/**
+ * The question view of cross-language matching (`pairAcrossLanguages`), shared by topics and the FAQ-gap report: each
+ * set of questions is read as one FAQ article (its first question the title, the others its wording), and a set's
+ * nearest is the article its questions, matched across languages as `rankFaqEntries` does, score highest in sum.
+ *
+ * @example
+ * const byQuestions = nearestByQuestions([['Reset 2FA'], ['怎么重置二次验证？']]);
+ * byQuestions(0, [1]) // 1
+ */
+export function nearestByQuestions(sets: readonly (readonly string[])[]): NearestView {
+  const scores = scoreQuestionSets(sets);
+  return (item, candidates) => {
+    const mine = scores(item);
+    return nearestByScore(candidates, (other) => mine.get(other) ?? 0);
+  };
+}
+
+/**
+ * How well each other set's article answers a set's questions: the sum of their `rankFaqEntries` scores, per set
+ * (absent: 0), computed on first use.
+ *
+ * @example
+ * scoreQuestionSets([['Reset 2FA'], ['怎么重置二次验证？']])(0).get(1) // 0.31
+ */
+export function scoreQuestionSets(sets: readonly (readonly string[])[]): (item: number) => ReadonlyMap<number, number> {
+  const index = buildFaqIndex(sets.map((texts) => ({ title: texts[0] ?? '', question: texts.slice(1).join('. '), body: '' })));
+  const cache = new Map<number, Map<number, number>>();
+  return (item) => {
+    let scores = cache.get(item);
+    if (scores === undefined) {
+      scores = new Map<number, number>();
+      for (const text of sets[item]!) {
+        for (const ranked of rankFaqEntries(index, text, { limit: sets.length })) scores.set(ranked.entry, (scores.get(ranked.entry) ?? 0) + ranked.score);
+      }
+      cache.set(item, scores);
+    }
+    return scores;
+  };
 }

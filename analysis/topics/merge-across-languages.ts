@@ -1,4 +1,5 @@
-import { pairAcrossLanguages, nearestByScore } from '../text/cross-language-pairs.js';
+import { nearestByQuestions } from '../faq/group-alike-questions.js';
+import { nearestByScore, pairAcrossLanguages } from '../text/cross-language-pairs.js';
 import type { QuestionLanguage } from '../text/detect-language.js';
 import { isChineseTerm, termSenses } from '../text/term-senses.js';
 import { tokenizeText } from '../text/tokenize-text.js';
@@ -10,11 +11,15 @@ import type { AnalyzedTopic, TopicAnalysis } from './analyze-topics.js';
  * ones in the data's order, so the same data gives the same topics.
  */
 const MEANING_QUESTIONS = 200;
+/** Distinct questions per topic read as one FAQ article's wording (the FAQ-gap report reads 6 too). */
+const WORDING_QUESTIONS = 6;
 
 /**
  * One topic per question across languages: a topic asked mostly in Chinese and one asked mostly in English are merged
- * when each is the other's nearest topic in the other language by what their questions mean (`pairAcrossLanguages`,
- * the matching the FAQ-gap report shares). What a topic means is read in one space for both languages: English words
+ * when each is the other's nearest topic in the other language in two views (`pairAcrossLanguages`, the matching the
+ * FAQ-gap report shares): by its questions read as one FAQ article (`nearestByQuestions`, the view the FAQ-gap report
+ * pairs with agents' replies; topics have no replies to go by when they are made), and by what its questions mean,
+ * read in one space for both languages: English words
  * (stemmed) stand for themselves, a Chinese word for the English stems of its senses (support glossary, then
  * CC-CEDICT), each weighted by the share of the topic's questions using it times its rarity across topics (the
  * class-based TF-IDF that labels topics). No score threshold: two languages share few words, so cross-language
@@ -39,7 +44,8 @@ export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis): TopicAnalys
   });
   if (new Set(languages.filter((language) => language !== undefined)).size < 2) return analysis;
   const meanings = topicMeanings(analysis, k);
-  const pairs = pairAcrossLanguages(languages, [(a, others) => nearestByScore(others, (b) => cosine(meanings[a]!, meanings[b]!))]);
+  const byMeaning = (a: number, others: readonly number[]): number => nearestByScore(others, (b) => cosine(meanings[a]!, meanings[b]!));
+  const pairs = pairAcrossLanguages(languages, [nearestByQuestions(topicWordings(analysis, k)), byMeaning]);
   if (pairs.length === 0) return analysis;
 
   const groupOf = Array.from({ length: k }, (_, t) => t);
@@ -57,6 +63,23 @@ export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis): TopicAnalys
   });
   const assignment = analysis.assignment.map((t) => (t < 0 ? t : rank[newIndex[t]!]!));
   return { ...analysis, assignment, topics: order.map((g) => topics[g]!) };
+}
+
+/** Each topic's representative question and the first other distinct ones, up to `WORDING_QUESTIONS`. */
+function topicWordings(analysis: TopicAnalysis, k: number): string[][] {
+  const wordings: string[][] = Array.from({ length: k }, () => []);
+  const seen: Set<string>[] = Array.from({ length: k }, () => new Set());
+  const add = (t: number, text: string): void => {
+    const key = text.toLowerCase();
+    if (text.length === 0 || seen[t]!.has(key) || wordings[t]!.length >= WORDING_QUESTIONS) return;
+    seen[t]!.add(key);
+    wordings[t]!.push(text);
+  };
+  analysis.topics.forEach((topic, t) => {
+    if (topic.representative >= 0) add(t, analysis.texts[topic.representative]!);
+  });
+  for (let i = 0; i < analysis.assignment.length; i++) if (analysis.assignment[i]! >= 0) add(analysis.assignment[i]!, analysis.texts[i]!);
+  return wordings;
 }
 
 /** Each topic's meaning in the space both languages share: unit-length class-based TF-IDF over English stems. */

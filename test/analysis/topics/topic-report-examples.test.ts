@@ -9,11 +9,11 @@ test('a topic asked in two languages shows an example in each, even when the oth
   try {
     const english = Array.from({ length: 30 }, (_, i) => ({
       intent: 'fee',
-      channel: 'chat',
+      channel: 'chat' as const,
       subject: null,
       body: `why is the withdrawal fee so high ${i}`,
     }));
-    const chinese = Array.from({ length: 6 }, (_, i) => ({ intent: 'kyc', channel: 'chat', subject: null, body: `身份认证失败了，原因是什么 ${i}` }));
+    const chinese = Array.from({ length: 6 }, (_, i) => ({ intent: 'kyc', channel: 'chat' as const, subject: null, body: `身份认证失败了，原因是什么 ${i}` }));
     await insertQuestions(handle, [...english, ...chinese], 0);
     const run = await startAnalysisRun(handle);
     await computeTopics(handle, { ...DEFAULT_TOPICS_CONFIG, workers: 0, topicCount: 2 }, { analysisRunId: run });
