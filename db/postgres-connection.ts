@@ -12,6 +12,8 @@ export interface OpenPostgresOptions {
   migrate?: boolean;
   /** Connections the pool may open (default 10). */
   maxConnections?: number;
+  /** Every session read-only (default_transaction_read_only): a dashboard can never write. */
+  readonly?: boolean;
 }
 
 export interface PostgresHandle {
@@ -78,7 +80,12 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[] | undef
  */
 export async function openPostgres(options: OpenPostgresOptions): Promise<PostgresHandle> {
   const where = describePostgresUrl(options.url);
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, types: TYPES });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    types: TYPES,
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await appliedMigrations(db);
