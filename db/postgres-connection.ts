@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from '#kysely';
 import { DatabaseError } from './database-error.js';
-import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate.js';
+import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest, refuseNewerSchema } from './migrate.js';
 import { PostgresSchemaPlugin } from './postgres-schema-plugin.js';
 import type { Database } from './schema.js';
 
@@ -89,13 +89,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Postgr
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await appliedMigrations(db);
-    const unknown = (applied ?? []).filter((name) => !KNOWN_MIGRATIONS.includes(name));
-    if (unknown.length > 0) {
-      throw new DatabaseError(
-        'newer-version',
-        `the database ${where} was made by a newer supportlens (migration ${unknown.join(', ')} is unknown to this version): upgrade supportlens, or give another --db`,
-      );
-    }
+    refuseNewerSchema(applied, where);
     const pending = applied === undefined || KNOWN_MIGRATIONS.some((name) => !applied.includes(name));
     if ((options.migrate ?? true) && pending) {
       const { error } = await migrateToLatest(db.withPlugin(new PostgresSchemaPlugin()));

@@ -139,6 +139,10 @@ describe.skipIf(serverUrl === undefined)('migrations on PostgreSQL', () => {
   it('opens an up-to-date database again without migrating, and never prints a password', async () => {
     const again = await openPostgres({ url: database.url });
     await again.close();
+    // A migration this version does not know: made by a newer supportlens, refused as on SQLite.
+    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01')`.execute(handle.db);
+    await expect(openPostgres({ url: database.url })).rejects.toThrow(/was made by a newer supportlens \(migration 9999_from_the_future is unknown/);
+    await sql`delete from kysely_migration where name = '9999_from_the_future'`.execute(handle.db);
     const withPassword = new URL(database.url);
     withPassword.password = 'secret-pw';
     expect(describePostgresUrl(withPassword.toString())).not.toContain('secret-pw');
