@@ -136,26 +136,24 @@ function mergeDescriptions(topics: readonly AnalyzedTopic[]): AnalyzedTopic {
 }
 
 /**
- * Topics whose labels would read the same say how they differ: each gets, in brackets, its most distinctive top term
- * that the others with that label do not have ("btc / pending / withdrew (eth)"); the largest keeps its label as it is.
+ * Topics whose labels would read the same say how they differ: a topic whose label, or one language's part of it
+ * (`二次验证 / 重置` of `reset / two-factor · 二次验证 / 重置`), reads like a larger topic's gets, in brackets, its most
+ * distinctive top term that those larger topics do not have ("btc / pending / withdrew (eth)"); the largest keeps its
+ * label as it is.
  *
  * @example
  * distinguishLabels(analysis).topics.map((topic) => topic.label)
  */
 export function distinguishLabels(analysis: TopicAnalysis): TopicAnalysis {
-  const byLabel = new Map<string, number[]>();
-  analysis.topics.forEach((topic, t) => {
-    byLabel.set(topic.label, [...(byLabel.get(topic.label) ?? []), t]);
+  const parts = analysis.topics.map((topic) => topic.label.split(' · '));
+  const alike = analysis.topics.map((_, t) => parts.slice(0, t).flatMap((earlier, e) => (earlier.some((part) => parts[t]!.includes(part)) ? [e] : [])));
+  if (alike.every((earlier) => earlier.length === 0)) return analysis;
+  const topics = analysis.topics.map((topic, t) => {
+    const earlier = alike[t]!;
+    if (earlier.length === 0) return topic;
+    const others = new Set(earlier.flatMap((e) => analysis.topics[e]!.topTerms));
+    const distinct = topic.topTerms.find((term) => !others.has(term));
+    return { ...topic, label: `${topic.label} (${distinct ?? `${earlier.length + 1}`})` };
   });
-  if ([...byLabel.values()].every((group) => group.length === 1)) return analysis;
-  const topics = analysis.topics.map((topic) => ({ ...topic }));
-  for (const group of byLabel.values()) {
-    if (group.length < 2) continue;
-    group.slice(1).forEach((t, position) => {
-      const others = new Set(group.filter((other) => other !== t).flatMap((other) => analysis.topics[other]!.topTerms));
-      const distinct = analysis.topics[t]!.topTerms.find((term) => !others.has(term));
-      topics[t]!.label = `${analysis.topics[t]!.label} (${distinct ?? `${position + 2}`})`;
-    });
-  }
   return { ...analysis, topics };
 }

@@ -63,3 +63,12 @@ test('topics with the same label say how they differ', () => {
   ]);
   expect(distinguishLabels(analysis).topics.map((topic) => topic.label)).toEqual(['btc / pending / withdrew', 'btc / pending / withdrew (eth)', 'fees']);
 });
+
+test('a topic whose label reads like one language of a merged topic says how it differs', () => {
+  const analysis = analysisOf([
+    { texts: ['a', 'b', 'c'], language: 'en', label: 'reset / two-factor · 二次验证 / 重置', topTerms: ['reset', 'two-factor', '二次验证', '重置'] },
+    { texts: ['d', 'e'], language: 'zh', label: '二次验证 / 重置', topTerms: ['二次验证', '重置', '邮箱'] },
+    { texts: ['f'], language: 'en', label: 'fees', topTerms: ['fees'] },
+  ]);
+  expect(distinguishLabels(analysis).topics.map((topic) => topic.label)).toEqual(['reset / two-factor · 二次验证 / 重置', '二次验证 / 重置 (邮箱)', 'fees']);
+});
