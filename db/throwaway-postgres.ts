@@ -63,13 +63,9 @@ export function startThrowawayCluster(binaries: string, options: ThrowawayCluste
   const port = String(40_000 + (process.pid % 20_000));
   try {
     runAs(owner, join(binaries, 'initdb'), ['-D', data, '-U', 'supportlens', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    // A test cluster: no durability waits, no TCP listener (the socket is in the folder).
-    appendFileSync(
-      join(data, 'postgresql.conf'),
-      ['', 'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', "listen_addresses = ''", `unix_socket_directories = '${folder}'`, ''].join(
-        '\n',
-      ),
-    );
+    // No TCP listener (the socket is in the folder); for tests, no durability waits either.
+    const durability = options.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'];
+    appendFileSync(join(data, 'postgresql.conf'), ['', ...durability, "listen_addresses = ''", `unix_socket_directories = '${folder}'`, ''].join('\n'));
     runAs(owner, join(binaries, 'pg_ctl'), ['-D', data, '-l', join(folder, 'server.log'), '-o', `-p ${port}`, '-w', 'start']);
     runAs(owner, join(binaries, 'createdb'), ['-h', folder, '-p', port, '-U', 'supportlens', 'supportlens']);
   } catch (error) {
