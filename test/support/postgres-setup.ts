@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { findPostgresBinaries, startThrowawayCluster, type ThrowawayCluster } from './postgres-cluster.js';
+import { findPostgresBinaries, startThrowawayCluster, type ThrowawayCluster } from '../../db/throwaway-postgres.js';
 
 // Vitest global setup: the PostgreSQL server the tests of the PostgreSQL engine use, given to them as `postgresUrl`
 // (test/support/postgres.ts). SUPPORTLENS_TEST_POSTGRES names a server to use (a URL; `.ci/run` starts one), or

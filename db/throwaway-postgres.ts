@@ -3,10 +3,10 @@ import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-// A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, pg_ctl start listening only on a
+// A throwaway PostgreSQL cluster for the tests and benchmarks (not used by the product itself): initdb into a temporary folder, pg_ctl start listening only on a
 // Unix socket in that folder, stopped and deleted afterwards. PostgreSQL refuses to run as root, so as root the
 // cluster belongs to Debian's `postgres` user (the `postgresql` package creates it) and its programs run through
-// runuser. Used by the vitest global setup (test/support/postgres-setup.ts) and by `.ci/run`.
+// runuser. Used by the vitest global setup (test/support/postgres-setup.ts) and by bench/postgres.ts.
 
 export interface ThrowawayCluster {
   /** A connection string for the cluster's `supportlens` database, e.g. `postgres://supportlens@localhost:41234/supportlens?host=%2Ftmp%2Fx`. */
@@ -41,8 +41,16 @@ function userIds(user: string): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+export interface ThrowawayClusterOptions {
+  /**
+   * Keep PostgreSQL's durability settings (fsync, synchronous commit, full page writes), as a real server has them:
+   * for benchmarks. Tests turn them off (default false).
+   */
+  durable?: boolean;
+}
+
 /** Starts a cluster; throws with PostgreSQL's own message when it cannot. */
-export function startThrowawayCluster(binaries: string): ThrowawayCluster {
+export function startThrowawayCluster(binaries: string, options: ThrowawayClusterOptions = {}): ThrowawayCluster {
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? 'postgres' : undefined;
   const folder = mkdtempSync(join(tmpdir(), 'supportlens-pg-'));
@@ -55,13 +63,9 @@ export function startThrowawayCluster(binaries: string): ThrowawayCluster {
   const port = String(40_000 + (process.pid % 20_000));
   try {
     runAs(owner, join(binaries, 'initdb'), ['-D', data, '-U', 'supportlens', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    // A test cluster: no durability waits, no TCP listener (the socket is in the folder).
-    appendFileSync(
-      join(data, 'postgresql.conf'),
-      ['', 'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', "listen_addresses = ''", `unix_socket_directories = '${folder}'`, ''].join(
-        '\n',
-      ),
-    );
+    // No TCP listener (the socket is in the folder); for tests, no durability waits either.
+    const durability = options.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'];
+    appendFileSync(join(data, 'postgresql.conf'), ['', ...durability, "listen_addresses = ''", `unix_socket_directories = '${folder}'`, ''].join('\n'));
     runAs(owner, join(binaries, 'pg_ctl'), ['-D', data, '-l', join(folder, 'server.log'), '-o', `-p ${port}`, '-w', 'start']);
     runAs(owner, join(binaries, 'createdb'), ['-h', folder, '-p', port, '-U', 'supportlens', 'supportlens']);
   } catch (error) {
