@@ -4,6 +4,7 @@ import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-sta
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
 import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type CsatLevel, type NewIngestFile, type RejectKind } from '../db/schema.js';
+import { beginTransaction, type OpenTransaction } from '../db/transaction.js';
 import { IdsSeenInFile, NOT_SEEN } from './ids-seen-in-file.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { Csat } from './normalize-csat.js';
@@ -152,6 +153,8 @@ export class IngestStore {
   private readonly batchParameters: unknown[];
   /** Row r, column c (of MESSAGE_BATCH_COLUMNS) is parameter `batchIndex[r * columns + c]`. */
   private readonly batchIndex: Int32Array;
+  /** The file's transaction, from `begin()` until `commit()` or `rollback()`. */
+  private transaction: OpenTransaction | undefined;
   private readonly savepoint: { begin: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement; release: BetterSqlite3.Statement };
   private pendingRows = 0;
   /** Per queued row: 1 when queuing it inserted or changed its conversation. */
@@ -408,12 +411,13 @@ export class IngestStore {
   async begin(): Promise<void> {
     this.runIsNew = false;
     this.seenInFile.clear();
-    await sql`begin immediate`.execute(this.handle.db);
+    this.transaction = await beginTransaction(this.handle);
   }
 
   async commit(): Promise<void> {
     if (this.pendingRows > 0) throw new Error('flushMessageRows() must run before commit()');
-    await sql`commit`.execute(this.handle.db);
+    await this.transaction?.commit();
+    this.transaction = undefined;
   }
 
   /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
@@ -426,7 +430,8 @@ export class IngestStore {
     this.rowCounts = emptyRowCounts();
     this.conversations.clear();
     this.cachedConversations = 0;
-    if (this.handle.sqlite.inTransaction) await sql`rollback`.execute(this.handle.db);
+    await this.transaction?.rollback();
+    this.transaction = undefined;
   }
 
   /**

@@ -120,6 +120,16 @@ test('the SQL module rule: db/ and *-store.ts / *-queries.ts only', () => {
   );
 });
 
+test('one way to open a transaction: db/transaction.ts (migrations and the connection set-up aside)', () => {
+  const opening = /\bsql`(?:begin(?: immediate| deferred| exclusive)?|commit|rollback)`|\.transaction\(|\.startTransaction\(|\.(?:exec|prepare)\(\s*['`](?:begin|commit|rollback)\b/i;
+  const offenders = SQL_STAGES.concat(['db'] as never[])
+    .flatMap((stage) => sourceFiles(join(ROOT, stage)))
+    .map((file) => relative(ROOT, file))
+    .filter((path) => !['db/transaction.ts', 'db/connection.ts'].includes(path) && !path.startsWith('db/migrations/'))
+    .filter((path) => opening.test(readFileSync(join(ROOT, path), 'utf8')));
+  expect(offenders).toEqual([]);
+});
+
 test('the SQL check sees a query, a raw sql template and a prepared statement', () => {
   for (const text of [
     "db.selectFrom('conversations')",

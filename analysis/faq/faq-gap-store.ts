@@ -1,6 +1,7 @@
 import type { Kysely } from '#kysely';
 import type { Database } from '../../db/schema.js';
 import { type FaqGapComparison, type FaqGapReport, reportScope } from './faq-gap-report.js';
+import { inTransaction } from '../../db/transaction.js';
 
 /** Findings per insert statement (5 values each, well under SQLite's bound-parameter limit). */
 const INSERT_CHUNK = 500;
@@ -15,7 +16,7 @@ const INSERT_CHUNK = 500;
  */
 export async function saveFaqGapReport(db: Kysely<Database>, report: FaqGapReport, createdAt: number): Promise<FaqGapComparison & { reportId: number }> {
   const scope = reportScope(report);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const last = await trx.selectFrom('faq_gap_reports').select('id').where('scope', '=', scope).orderBy('id', 'desc').limit(1).executeTakeFirst();
     const previous = last
       ? await trx.selectFrom('faq_gap_findings').select(['finding_id', 'verdict', 'title']).where('report_id', '=', last.id).orderBy('finding_id').execute()
