@@ -121,7 +121,8 @@ test('the SQL module rule: db/ and *-store.ts / *-queries.ts only', () => {
 });
 
 test('one way to open a transaction: db/transaction.ts (migrations and the connection set-up aside)', () => {
-  const opening = /\bsql`(?:begin(?: immediate| deferred| exclusive)?|commit|rollback)`|\.transaction\(|\.startTransaction\(|\.(?:exec|prepare)\(\s*['`](?:begin|commit|rollback)\b/i;
+  const opening =
+    /\bsql`(?:begin(?: immediate| deferred| exclusive)?|commit|rollback)`|\.transaction\(|\.startTransaction\(|\.(?:exec|prepare)\(\s*['`](?:begin|commit|rollback)\b/i;
   const offenders = SQL_STAGES.concat(['db'] as never[])
     .flatMap((stage) => sourceFiles(join(ROOT, stage)))
     .map((file) => relative(ROOT, file))

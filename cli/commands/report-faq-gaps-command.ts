@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { getFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
 import { saveFaqGapReport } from '../../analysis/faq/faq-gap-store.js';
 import { renderGapReport, type GapReportFormat } from '../../analysis/faq/render-gap-report.js';
@@ -36,7 +36,7 @@ ${METRIC_DEFINITIONS.priority}
 ${METRIC_DEFINITIONS.covered}`,
     )
     .action(async (options: ReportFaqGapsOptions) => {
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
         const report = await getFaqGapReport(handle.db, { from, to });

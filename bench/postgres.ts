@@ -1,0 +1,204 @@
+/**
+ * `npm run bench:postgres`: what PostgreSQL costs and gives beside SQLite, on the same data in the same run.
+ *
+ * 1. Bulk load: the canonical CSV of `bench:ingest` (BENCH_MESSAGES, default 1,000,000 messages) loaded by
+ *    `psql \copy` into an unindexed table (the reference: the fastest a client can put rows on this server), beside
+ *    `supportlens copy-database` moving an analysed SQLite database of BENCH_CONVERSATIONS conversations (default
+ *    200,000; built as bench:dashboard builds its own) into PostgreSQL: every table, with its keys and indexes, in one
+ *    transaction. `supportlens ingest` does not write to PostgreSQL yet, so the issue's "ingest vs \copy" ratio is
+ *    not measured; the message rows per second of copy-database are printed beside \copy's.
+ * 2. The 30-day reports (response times by day, topics, FAQ gaps) through the CLI on both engines: wall time.
+ * 3. The dashboard's API served from each engine: p50/p99 with 20 connections for BENCH_SECONDS (default 5) per route,
+ *    idle (the "during an ingest" half waits for ingest on PostgreSQL).
+ * The cluster is a throwaway one with PostgreSQL's default durability (fsync on) and memory settings, on this machine,
+ * reached through a Unix socket.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import BetterSqlite3 from 'better-sqlite3';
+import { findPostgresBinaries, startThrowawayCluster } from '../db/throwaway-postgres.js';
+import { describeMachine } from './bench-machine.js';
+import { writeCanonicalCsv } from './canonical-csv.js';
+
+const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 1_000_000);
+const CONVERSATIONS = Number(process.env['BENCH_CONVERSATIONS'] ?? 200_000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const CONNECTIONS = 20;
+const SEED = 1;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT_DIR = join(ROOT, 'bench/out');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const ANALYZED_DB = join(OUT_DIR, `dashboard-${CONVERSATIONS}.db`);
+const SOURCE_DB = join(OUT_DIR, `response-times-${CONVERSATIONS}.db`);
+const SERVED_DB = join(OUT_DIR, `postgres-bench-${CONVERSATIONS}.db`);
+
+function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
+}
+
+function runNode(args: string[], env: Record<string, string> = {}): string {
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 2 ** 20 });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+function copySqlite(from: string, to: string): void {
+  const sqlite = new BetterSqlite3(from);
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(to + suffix, { force: true });
+  copyFileSync(from, to);
+}
+
+function prepareAnalyzedDatabase(): void {
+  if (existsSync(ANALYZED_DB)) return;
+  if (!existsSync(SOURCE_DB)) runNode([join(ROOT, 'dist/bench/response-times.js')], { BENCH_CONVERSATIONS: String(CONVERSATIONS) });
+  copySqlite(SOURCE_DB, ANALYZED_DB);
+  runNode([CLI, 'analyze', '--db', ANALYZED_DB, '--quiet']);
+}
+
+async function startServer(db: string): Promise<{ stop: () => void; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+interface RouteFigures {
+  coldMs: number;
+  p50: number;
+  p99: number;
+  requestsPerSecond: number;
+  failures: number;
+}
+
+async function measureRoute(url: string, path: string): Promise<RouteFigures> {
+  const started = performance.now();
+  await (await fetch(`${url}${path}`)).arrayBuffer();
+  const coldMs = performance.now() - started;
+  const result = await autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: SECONDS });
+  return {
+    coldMs,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requestsPerSecond: result.requests.average,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const binaries = findPostgresBinaries();
+  if (binaries === undefined) {
+    console.log("bench:postgres: PostgreSQL's programs are not installed (on Debian: apt-get install postgresql); nothing measured");
+    return;
+  }
+  mkdirSync(OUT_DIR, { recursive: true });
+  console.log(`machine: ${describeMachine()}`);
+  const cluster = startThrowawayCluster(binaries, { durable: true });
+  try {
+    const version = spawnSync(join(binaries, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+    console.log(`server: ${version}, throwaway cluster, default settings (fsync on), Unix socket`);
+
+    // 1. Bulk load.
+    const csv = join(OUT_DIR, `messages-${MESSAGES}-seed${SEED}.csv`);
+    if (!existsSync(csv)) await writeCanonicalCsv(csv, MESSAGES, SEED);
+    const psql = join(binaries, 'psql');
+    const sqlOf = (statement: string) => spawnSync(psql, [cluster.url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', statement], { encoding: 'utf8' });
+    const header = spawnSync('head', ['-1', csv], { encoding: 'utf8' }).stdout.trim().split(',');
+    const created = sqlOf(`create table copy_reference (${header.map((column) => `"${column}" text`).join(', ')})`);
+    if (created.status !== 0) throw new Error(created.stderr);
+    let started = performance.now();
+    const copied = sqlOf(`\\copy copy_reference from '${csv}' with (format csv, header true)`);
+    if (copied.status !== 0) throw new Error(copied.stderr);
+    const referenceSeconds = seconds(started);
+    sqlOf('drop table copy_reference');
+
+    prepareAnalyzedDatabase();
+    copySqlite(ANALYZED_DB, SERVED_DB);
+    const sqlite = new BetterSqlite3(SERVED_DB, { readonly: true });
+    const messageRows = sqlite.prepare('select count(*) from messages').pluck().get() as number;
+    sqlite.close();
+    started = performance.now();
+    const out = runNode([CLI, 'copy-database', '--from', SERVED_DB, '--to', cluster.url]);
+    const copySeconds = seconds(started);
+    console.log(`\nbulk load                                           rows          s     rows/s`);
+    console.log(
+      `psql \\copy of the bench:ingest CSV, unindexed table ${MESSAGES.toLocaleString('en-US').padStart(10)} ${referenceSeconds.toFixed(1).padStart(10)} ${Math.round(
+        MESSAGES / referenceSeconds,
+      )
+        .toLocaleString('en-US')
+        .padStart(10)}`,
+    );
+    console.log(
+      `copy-database, every table (messages: ${messageRows.toLocaleString('en-US')})   ${out.match(/copied (\d+) rows/)?.[1]?.padStart(10) ?? '?'} ${copySeconds.toFixed(1).padStart(10)}   messages ${Math.round(messageRows / copySeconds).toLocaleString('en-US')}/s`,
+    );
+
+    // 2. Reports through the CLI.
+    const latest = JSON.parse(runNode([CLI, 'report', 'topics', '--db', SERVED_DB, '--format', 'json'])) as { from: number; to: number };
+    const period = ['--from', new Date(latest.from).toISOString().slice(0, 10), '--to', new Date(latest.to).toISOString().slice(0, 10)];
+    const reports: [string, string[]][] = [
+      [
+        'report response-times --group-by day',
+        ['report', 'response-times', '--group-by', 'day', '--format', 'json', '--as-of', new Date(latest.to).toISOString(), ...period],
+      ],
+      ['report topics', ['report', 'topics', '--format', 'json', ...period]],
+      ['report faq-gaps', ['report', 'faq-gaps', '--format', 'json', ...period]],
+    ];
+    console.log(`\n30-day reports (${CONVERSATIONS.toLocaleString('en-US')} conversations), CLI wall s   SQLite  PostgreSQL  same answer`);
+    for (const [label, args] of reports) {
+      started = performance.now();
+      const fromSqlite = runNode([CLI, ...args, '--db', SERVED_DB]);
+      const sqliteSeconds = seconds(started);
+      started = performance.now();
+      const fromPostgres = runNode([CLI, ...args, '--db', cluster.url]);
+      const postgresSeconds = seconds(started);
+      console.log(
+        `${label.padEnd(62)}${sqliteSeconds.toFixed(2).padStart(7)}${postgresSeconds.toFixed(2).padStart(12)}  ${fromSqlite === fromPostgres ? 'yes' : 'NO'}`,
+      );
+    }
+
+    // 3. Dashboard.
+    const window = `from=${period[1]}&to=${period[3]}`;
+    const routes = [
+      `/api/overview?${window}`,
+      `/api/peak-times?${window}`,
+      `/api/topics?${window}`,
+      `/api/faq-gaps?${window}`,
+      `/api/agents?${window}`,
+      `/api/conversations?${window}`,
+      '/api/runs',
+    ];
+    console.log(`\ndashboard API, idle, ${CONNECTIONS} connections, ${SECONDS} s per route: cold ms / p50 / p99 ms (target p99 < 50 ms)`);
+    console.log(`${'route'.padEnd(40)}${'SQLite'.padStart(24)}${'PostgreSQL'.padStart(24)}`);
+    const sqliteServer = await startServer(SERVED_DB);
+    const postgresServer = await startServer(cluster.url);
+    try {
+      for (const route of routes) {
+        const a = await measureRoute(sqliteServer.url, route);
+        const b = await measureRoute(postgresServer.url, route);
+        const cell = (f: RouteFigures) => `${f.coldMs.toFixed(0)} / ${f.p50} / ${f.p99}${f.failures > 0 ? ` (${f.failures} failed)` : ''}`;
+        console.log(`${route.replace(window, '{30 days}').padEnd(40)}${cell(a).padStart(24)}${cell(b).padStart(24)}`);
+      }
+    } finally {
+      sqliteServer.stop();
+      postgresServer.stop();
+    }
+  } finally {
+    cluster.stop();
+  }
+}
+
+await main();
