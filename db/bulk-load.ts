@@ -1,5 +1,7 @@
+import { type Kysely, sql } from '#kysely';
 import type { DatabaseHandle } from './connection.js';
 import { hasConversations } from './conversation-queries.js';
+import type { Database } from './schema.js';
 
 /** SQLite page cache while ingesting, in KiB (negative: a size, not a page count). */
 const INGEST_CACHE_KIB = -16_384;
@@ -51,4 +53,26 @@ export async function beginIngestSession(handle: Pick<DatabaseHandle, 'db' | 'sq
       }
     },
   };
+}
+
+/**
+ * Drops the table's indexes other than its primary key and unique constraints (inside the open transaction) and
+ * returns their definitions for `createIndexes` (SQLite: read from `sqlite_master`).
+ *
+ * @example
+ * const deferred = await dropSecondaryIndexes(db, 'conversations');
+ * // ... bulk insert ...
+ * await createIndexes(db, deferred);
+ */
+export async function dropSecondaryIndexes(db: Kysely<Database>, table: 'conversations'): Promise<string[]> {
+  const { rows } = await sql<{ name: string; sql: string }>`
+    select name, sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
+  `.execute(db);
+  for (const index of rows) await db.schema.dropIndex(index.name).execute();
+  return rows.map((index) => index.sql);
+}
+
+/** Creates indexes from the definitions `dropSecondaryIndexes` returned. */
+export async function createIndexes(db: Kysely<Database>, definitions: readonly string[]): Promise<void> {
+  for (const definition of definitions) await sql.raw(definition).execute(db);
 }

@@ -1,8 +1,8 @@
-import { sql } from '#kysely';
+import { type Kysely, sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
-import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type CsatLevel, type NewIngestFile, type RejectKind } from '../db/schema.js';
+import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type CsatLevel, type Database, type NewIngestFile, type RejectKind } from '../db/schema.js';
 import { beginTransaction, type OpenTransaction } from '../db/transaction.js';
 import { type FaqEntryInput, FaqEntryStore } from './faq-entry-store.js';
 import { IdsSeenInFile, NOT_SEEN, repeats } from './ids-seen-in-file.js';
@@ -380,20 +380,9 @@ export class IngestStore {
     };
   }
 
-  /**
-   * Drops the table's indexes other than its primary key and unique constraints (inside the open transaction) and
-   * returns their definitions for `createIndexes`.
-   */
-  async dropSecondaryIndexes(table: 'conversations'): Promise<string[]> {
-    const { rows } = await sql<{ name: string; sql: string }>`
-      select name, sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
-    `.execute(this.handle.db);
-    for (const index of rows) await this.handle.db.schema.dropIndex(index.name).execute();
-    return rows.map((index) => index.sql);
-  }
-
-  async createIndexes(definitions: readonly string[]): Promise<void> {
-    for (const definition of definitions) await sql.raw(definition).execute(this.handle.db);
+  /** Where the file's statements go: the open transaction's connection (the bulk load drops and rebuilds indexes on it). */
+  get db(): Kysely<Database> {
+    return this.transaction?.db ?? this.handle.db;
   }
 
   async begin(): Promise<void> {

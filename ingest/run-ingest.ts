@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { markAbandonedRuns } from '../db/abandoned-runs.js';
-import { beginIngestSession } from '../db/bulk-load.js';
+import { beginIngestSession, createIndexes, dropSecondaryIndexes } from '../db/bulk-load.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
@@ -364,7 +364,7 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
   try {
     // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
     // so a failed or killed load leaves the indexes exactly as they were.
-    const deferredIndexes = context.deferIndexes ? await store.dropSecondaryIndexes('conversations') : [];
+    const deferredIndexes = context.deferIndexes ? await dropSecondaryIndexes(store.db, 'conversations') : [];
     const sourceContext = {
       path: file.path,
       timezone: context.timezone,
@@ -431,7 +431,7 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
     const changed = await changedWhileRead(file, bytes);
     if (changed) sourceContext.warn(changed, null);
     readBytes = bytes;
-    await store.createIndexes(deferredIndexes);
+    await createIndexes(store.db, deferredIndexes);
     const loaded = summary('loaded', detection.format, null);
     await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
     await store.commit();
