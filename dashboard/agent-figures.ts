@@ -3,6 +3,7 @@ import { findLatestSucceededAnalysisRunId } from '../db/analysis-runs.js';
 import type { Database } from '../db/schema.js';
 import { summarizeDurations } from '../analysis/response-times/duration-statistics.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
+import { listAgentFactRows } from './agent-figure-queries.js';
 import { breachRules, type ChannelBreachRule } from './conversation-list-filter.js';
 import type { DashboardRange } from './dashboard-range.js';
 
@@ -83,26 +84,7 @@ export async function getAgentsAndTeams(
   options: { config: ResponseTimeConfig; asOf: number; channels: readonly string[] },
 ): Promise<AgentsAndTeams> {
   const runId = (await findLatestSucceededAnalysisRunId(db)) ?? -1;
-  let query = db
-    .selectFrom('conversation_facts as f')
-    .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
-    .select([
-      'f.channel',
-      'f.agent',
-      'c.team',
-      'c.csat',
-      'f.clock_start_at',
-      'f.unanswered',
-      'f.first_response_ms',
-      'f.first_response_business_ms',
-      'f.resolution_ms',
-      'f.reopen_count',
-    ])
-    .where('f.run_id', '=', runId)
-    .where('f.start_at', '>=', range.filter.from)
-    .where('f.start_at', '<', range.filter.to);
-  if (range.channel !== null) query = query.where('f.channel', '=', range.channel);
-  const rows = await query.execute();
+  const rows = await listAgentFactRows(db, runId, range);
   const rules = new Map<string, ChannelBreachRule | undefined>();
   const ruleOf = (channel: string): ChannelBreachRule | undefined => {
     if (!rules.has(channel)) rules.set(channel, breachRules(options.config, [channel], 'first_response', options.asOf)[0]);

@@ -1,8 +1,8 @@
 import type { Kysely } from '#kysely';
-import { findLatestSucceededAnalysisRunId } from '../db/analysis-runs.js';
 import type { AuthorRole, ConversationEventKind, Database } from '../db/schema.js';
 import { normalizeText } from '../analysis/text/normalize-text.js';
 import { redactPersonalData } from '../analysis/text/redact-personal-data.js';
+import { findConversationRecords } from './conversation-detail-queries.js';
 import { breachRules } from './conversation-list-filter.js';
 import type { ResponseTimeConfig, TargetBasis } from '../analysis/response-times/response-time-config.js';
 
@@ -91,33 +91,9 @@ export async function findConversationDetail(
   id: number,
   options: { config: ResponseTimeConfig; asOf: number },
 ): Promise<ConversationDetail | undefined> {
-  const conversation = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!conversation) return undefined;
-  const runId = (await findLatestSucceededAnalysisRunId(db)) ?? -1;
-  const facts = await db.selectFrom('conversation_facts').selectAll().where('run_id', '=', runId).where('conversation_id', '=', id).executeTakeFirst();
-  const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', id).orderBy('created_at').orderBy('external_id').execute();
-  const events = await db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', id).orderBy('created_at').orderBy('id').execute();
-  const question = await db
-    .selectFrom('conversation_questions')
-    .select(['question', 'language'])
-    .where('analysis_run_id', '=', runId)
-    .where('conversation_id', '=', id)
-    .executeTakeFirst();
-  const topic = await db
-    .selectFrom('topic_assignments as ta')
-    .innerJoin('topics as t', (join) => join.onRef('t.topic_id', '=', 'ta.topic_id').onRef('t.analysis_run_id', '=', 'ta.analysis_run_id'))
-    .select(['ta.topic_id', 't.label'])
-    .where('ta.analysis_run_id', '=', runId)
-    .where('ta.conversation_id', '=', id)
-    .executeTakeFirst();
-  const match = await db
-    .selectFrom('faq_matches as m')
-    .innerJoin('faq_entries as e', 'e.id', 'm.entry_id')
-    .leftJoin('faq_entry_versions as v', (join) => join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'm.entry_version'))
-    .select(['e.external_id', 'v.title', 'm.score', 'm.covered'])
-    .where('m.analysis_run_id', '=', runId)
-    .where('m.conversation_id', '=', id)
-    .executeTakeFirst();
+  const records = await findConversationRecords(db, id);
+  if (!records) return undefined;
+  const { conversation, facts, messages, events, question, topic, match } = records;
 
   const breaches: ConversationBreach[] = [];
   if (facts) {

@@ -22,7 +22,7 @@ import {
   listConversationRows,
   type ConversationListOptions,
   type ConversationListRow,
-} from './conversation-list.js';
+} from './conversation-list-queries.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
 import { fillDays, overviewFigures, type OverviewDay, type OverviewFigures } from './chart-shaping.js';
 import { daysBetween, resolveRange, type DashboardQuery, type DashboardRange } from './dashboard-range.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from '#kysely';
 import type { DatabaseHandle } from './connection.js';
 import type { Database } from './schema.js';
-import { inImmediateTransaction } from './transaction.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * Every table an analysis run writes its results into, with the column naming the run. A run writes beside the
@@ -69,8 +69,7 @@ export interface AnalysisRunOutcome {
  * results of older runs but the previous one (which a reader may still be reading) are pruned.
  */
 export async function finishAnalysisRun(handle: Pick<DatabaseHandle, 'db' | 'sqlite'>, outcome: AnalysisRunOutcome): Promise<void> {
-  const { db } = handle;
-  await inImmediateTransaction(handle, async () => {
+  await inTransaction(handle, async (db) => {
     // Readers that looked up the previous run just before this commit still find its rows.
     const previous = await findLatestSucceededAnalysisRunId(db);
     await db

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from '#kysely';
 import type { Database, DeliveryKind, DeliveryRow, DeliveryStatus } from './schema.js';
+import { inTransaction } from './transaction.js';
 
 /** What is delivered to whom: a destination, a kind and a period (a day, a week, or an alert's id). */
 export interface DeliveryKey {
@@ -26,7 +27,7 @@ export type ClaimResult =
 export async function claimDelivery(db: Kysely<Database>, key: DeliveryKey, options: { jobRunId?: number | null; now?: number } = {}): Promise<ClaimResult> {
   const token = randomUUID();
   const now = options.now ?? Date.now();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const inserted = await trx
       .insertInto('deliveries')
       .values({ ...key, status: 'sending', attempts: 1, claim_token: token, claimed_at: now, job_run_id: options.jobRunId ?? null, pid: process.pid })

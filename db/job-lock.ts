@@ -4,6 +4,7 @@ import { isProcessAlive } from './abandoned-runs.js';
 import type { Compilable } from '#kysely';
 import type { DatabaseHandle } from './connection.js';
 import type { JobLockRow } from './schema.js';
+import { inTransactionSync } from './transaction.js';
 
 /** How often the holder refreshes `heartbeat_at`. */
 export const LOCK_HEARTBEAT_INTERVAL_MS = 30_000;
@@ -54,7 +55,7 @@ export function acquireJobLock(handle: DatabaseHandle, name: string, options: Jo
     const compiled = query.compile();
     return sqlite.prepare(compiled.sql).run(compiled.parameters as unknown[]).changes;
   };
-  const attempt = sqlite.transaction((): AcquireResult => {
+  return inTransactionSync(handle, (): AcquireResult => {
     const current = get(db.selectFrom('job_locks').selectAll().where('name', '=', name));
     const at = now();
     const token = randomUUID();
@@ -68,7 +69,6 @@ export function acquireJobLock(handle: DatabaseHandle, name: string, options: Jo
     }
     return { acquired: true, lock: heldLock(handle, name, token, current ?? null, now) };
   });
-  return attempt.immediate();
 }
 
 /**

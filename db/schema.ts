@@ -184,6 +184,7 @@ export type ConversationEventRow = Selectable<ConversationEventsTable>;
 export type FaqEntryRow = Selectable<FaqEntriesTable>;
 export type FaqEntryVersionRow = Selectable<FaqEntryVersionsTable>;
 export type IngestRunRow = Selectable<IngestRunsTable>;
+export type NewIngestRun = Insertable<IngestRunsTable>;
 export type IngestFileRow = Selectable<IngestFilesTable>;
 export type NewIngestFile = Insertable<IngestFilesTable>;
 export type RejectRow = Selectable<RejectsTable>;

@@ -1,25 +1,136 @@
-import { sql } from '#kysely';
-import type { DatabaseHandle } from './connection.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from '#kysely';
+import type { Database } from './schema.js';
 
 /**
- * Runs `work` in one immediate transaction (the write lock taken at `begin`, so two writers never deadlock on an
- * upgrade): committed when it returns, rolled back when it throws. The project's one way to open a transaction
- * around Kysely queries.
+ * A write transaction that is open: run its statements on `db`, then `commit()` or `rollback()` exactly once
+ * (`rollback()` is harmless when the database already rolled it back after an error).
+ */
+export interface OpenTransaction {
+  /** Where the transaction's statements go (on SQLite the one connection; on a pooled engine, the pinned one). */
+  readonly db: Kysely<Database>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+/**
+ * What a store needs to write atomically: the one way to begin a transaction. Every store takes a
+ * `TransactionTarget` and calls `beginTransaction` / `inTransaction`; only this file knows how a transaction opens.
+ */
+export interface TransactionRunner {
+  begin(): Promise<OpenTransaction>;
+}
+
+/** The embedded database: Kysely plus the better-sqlite3 connection it runs on (a `DatabaseHandle` is one). */
+export interface SqliteTarget {
+  db: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+}
+
+/**
+ * What the stores are given: the SQLite handle (immediate transactions on its connection), or a bare Kysely
+ * instance (Kysely's controlled transaction, `begin` ... `commit`: the form a pooled server database needs too).
+ */
+export type TransactionTarget = SqliteTarget | Kysely<Database>;
+
+function isSqliteTarget(target: TransactionTarget): target is SqliteTarget {
+  return 'sqlite' in target && 'db' in target;
+}
+
+/**
+ * SQLite: `begin immediate` on the handle's one connection (the write lock taken at `begin`, so two writers never
+ * deadlock on an upgrade). Statements go through Kysely on `handle.db` or straight to `handle.sqlite` (the hot
+ * paths' prepared statements): both are the same connection.
+ */
+function sqliteTransactions(target: SqliteTarget): TransactionRunner {
+  return {
+    begin: async () => {
+      await sql`begin immediate`.execute(target.db);
+      return {
+        db: target.db,
+        commit: async () => {
+          await sql`commit`.execute(target.db);
+        },
+        rollback: async () => {
+          if (target.sqlite.inTransaction) await sql`rollback`.execute(target.db);
+        },
+      };
+    },
+  };
+}
+
+/** Kysely's controlled transaction: the statements must go to the returned `db`. */
+function kyselyTransactions(db: Kysely<Database>): TransactionRunner {
+  return {
+    begin: async () => {
+      const trx = await db.startTransaction().execute();
+      let open = true;
+      return {
+        db: trx,
+        commit: async () => {
+          open = false;
+          await trx.commit().execute();
+        },
+        rollback: async () => {
+          if (!open) return;
+          open = false;
+          await trx.rollback().execute();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The transaction runner for a target (see `TransactionTarget`).
  *
  * @example
- * await inImmediateTransaction(handle, async () => {
- *   await markRunFinished(handle.db, runId);
- *   await pruneAnalysisResults(handle.db, { keep: [runId] });
+ * const runner = transactionRunner(handle);
+ */
+export function transactionRunner(target: TransactionTarget): TransactionRunner {
+  return isSqliteTarget(target) ? sqliteTransactions(target) : kyselyTransactions(target);
+}
+
+/**
+ * Begins a write transaction that the caller ends later (the ingest store keeps one open across a file's records).
+ *
+ * @example
+ * const transaction = await beginTransaction(handle);
+ * try { await write(transaction.db); await transaction.commit(); } catch (error) { await transaction.rollback(); throw error; }
+ */
+export function beginTransaction(target: TransactionTarget): Promise<OpenTransaction> {
+  return transactionRunner(target).begin();
+}
+
+/**
+ * Runs `work` in one write transaction: committed when it returns, rolled back when it throws. The project's one way
+ * to write atomically; `work` gets the `db` its statements must use.
+ *
+ * @example
+ * await inTransaction(handle, async (db) => {
+ *   await markRunFinished(db, runId);
+ *   await pruneAnalysisResults(db, { keep: [runId] });
  * });
  */
-export async function inImmediateTransaction<T>(handle: Pick<DatabaseHandle, 'db' | 'sqlite'>, work: () => Promise<T>): Promise<T> {
-  await sql`begin immediate`.execute(handle.db);
+export async function inTransaction<T>(target: TransactionTarget, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const transaction = await beginTransaction(target);
   try {
-    const result = await work();
-    await sql`commit`.execute(handle.db);
+    const result = await work(transaction.db);
+    await transaction.commit();
     return result;
   } catch (error) {
-    if (handle.sqlite.inTransaction) await sql`rollback`.execute(handle.db);
+    await transaction.rollback();
     throw error;
   }
+}
+
+/**
+ * `inTransaction` for synchronous SQLite work (better-sqlite3 runs statements synchronously): the job lock, whose
+ * acquire must not yield between reading and taking the lock. Immediate, like every SQLite write transaction here.
+ *
+ * @example
+ * const taken = inTransactionSync(handle, () => tryTakeLock(handle));
+ */
+export function inTransactionSync<T>(target: SqliteTarget, work: () => T): T {
+  return target.sqlite.transaction(work).immediate();
 }

@@ -5,7 +5,7 @@ import type { AuthorRole, ConversationSource, PendingWait } from '../db/schema.j
 import { DESCRIPTION_MESSAGE_ID, type FeedItem, type LooseMessage } from './feed-item.js';
 import type { NormalizedEvent, RecordIssue } from './normalize.js';
 import type { Csat } from './normalize-csat.js';
-import type { IngestStore, MessageCounts, Outcome } from './store.js';
+import type { IngestStore, MessageCounts, Outcome } from './ingest-store.js';
 
 /** What storing one feed item came to. */
 export type SavedFeedItem =

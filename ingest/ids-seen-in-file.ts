@@ -94,3 +94,8 @@ export class IdsSeenInFile {
     }
   }
 }
+
+/** How a reject names the earlier record that an id repeats: its line, or just "an earlier record". */
+export function repeats(firstLine: number): string {
+  return firstLine > 0 ? `repeats line ${firstLine}` : 'repeats an earlier record of this file';
+}

@@ -1,6 +1,6 @@
 import { MAX_BODY_CHARS, MAX_ID_CHARS, MAX_TEXT_FIELD_CHARS } from './limits.js';
 import { describe, type NormalizeResult, type RecordIssue } from './normalize.js';
-import type { FaqEntryInput } from './store.js';
+import type { FaqEntryInput } from './faq-entry-store.js';
 import { parseTimestamp } from './timestamps.js';
 import { FAQ_FIELD_NAMES } from './format-signs.js';
 

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { markAbandonedRuns } from '../db/abandoned-runs.js';
+import { beginIngestSession, createIndexes, dropSecondaryIndexes } from '../db/bulk-load.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
 import { listInputFiles, MissingInputError, type SkippedPath } from './list-input-files.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
-import { IngestStore, type MessageRowCounts, type Outcome } from './store.js';
+import { IngestStore, type MessageRowCounts, type Outcome } from './ingest-store.js';
 import { FeedStore } from './feed-store.js';
+import { finishIngestRun, insertIngestRun } from './ingest-run-store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
 import { readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
 import { isValidTimeZone } from './timestamps.js';
@@ -86,8 +88,6 @@ const WORKER_FORMATS = new Set<FormatName>(['messages-csv', 'conversations-jsonl
 export class IngestUsageError extends Error {}
 
 const PROGRESS_INTERVAL_MS = 200;
-/** SQLite page cache while ingesting, in KiB (negative: a size, not a page count). */
-const INGEST_CACHE_KIB = -16_384;
 
 /**
  * Ingests files into the database, one transaction per file, and records the run.
@@ -147,12 +147,8 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
   await markAbandonedRuns(handle.db, 'ingest_runs', 'the process ended before the run finished; files it had not committed were not kept');
   const startedAt = Date.now();
   const { db } = handle;
-  const run = await db
-    .insertInto('ingest_runs')
-    .values({ started_at: startedAt, status: 'running', pid: process.pid, hostname: hostname(), timezone: options.timezone, summary: null, error: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const store = new IngestStore(handle, run.id);
+  const runId = await insertIngestRun(db, { started_at: startedAt, pid: process.pid, hostname: hostname(), timezone: options.timezone });
+  const store = new IngestStore(handle, runId);
   const feed = new FeedStore(handle, store);
   const summaries: FileSummary[] = [];
   let skippedLinks = 0;
@@ -165,13 +161,8 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
     }
   }
   let interrupted = false;
-  // The store inserts every parent row before its children, so the per-row foreign-key checks only cost time.
-  const foreignKeys = handle.sqlite.pragma('foreign_keys', { simple: true }) as number;
-  handle.sqlite.pragma('foreign_keys = OFF');
-  // Ingest appends: index pages it touches are recent ones, so a small page cache costs little and keeps memory low.
-  const cacheSize = handle.sqlite.pragma('cache_size', { simple: true }) as number;
-  handle.sqlite.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
-  const bulkLoad = await beginBulkLoad(handle);
+  const session = await beginIngestSession(handle);
+  const bulkLoad = session.bulkLoad;
   try {
     for (let index = 0; index < files.length; index++) {
       if (options.signal?.aborted) {
@@ -189,9 +180,7 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
       }
     }
   } finally {
-    handle.sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
-    handle.sqlite.pragma(`cache_size = ${cacheSize}`);
-    if (bulkLoad) endBulkLoad(handle);
+    session.end();
   }
 
   const records = sumCounts(summaries.map((s) => s.records));
@@ -207,51 +196,21 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
         : 'partial';
   const finishedAt = Date.now();
   const waiting = await FeedStore.countPending(handle);
-  const result: IngestSummary = { runId: run.id, status, files: summaries, skipped, records, messages, warnings, waiting, durationMs: finishedAt - startedAt };
-  await db
-    .updateTable('ingest_runs')
-    .set({
-      finished_at: finishedAt,
-      status,
-      summary: JSON.stringify({ files: summaries.length, failedFiles: failed, records, messages, warnings, waiting }),
-      error:
-        failed > 0
-          ? summaries
-              .filter((s) => s.error)
-              .map((s) => `${s.path}: ${s.error}`)
-              .join('\n')
-              .slice(0, 10_000)
-          : null,
-    })
-    .where('id', '=', run.id)
-    .execute();
+  const result: IngestSummary = { runId, status, files: summaries, skipped, records, messages, warnings, waiting, durationMs: finishedAt - startedAt };
+  await finishIngestRun(db, runId, {
+    finished_at: finishedAt,
+    status,
+    summary: JSON.stringify({ files: summaries.length, failedFiles: failed, records, messages, warnings, waiting }),
+    error:
+      failed > 0
+        ? summaries
+            .filter((s) => s.error)
+            .map((s) => `${s.path}: ${s.error}`)
+            .join('\n')
+            .slice(0, 10_000)
+        : null,
+  });
   return result;
-}
-
-/**
- * The first load into an empty database is written through a rollback journal instead of the write-ahead log: a
- * rollback journal copies only pages that existed before the transaction (here almost none), so every new page is
- * written once, where the log writes it twice (into the log, then into the database at the checkpoint). Each file
- * is still one atomic transaction. It needs the database to itself: when another connection has it open (a
- * dashboard), the switch is refused and the load stays in WAL mode. Returns whether it switched.
- */
-async function beginBulkLoad(handle: DatabaseHandle): Promise<boolean> {
-  const stored = await handle.db.selectFrom('conversations').select('id').limit(1).executeTakeFirst();
-  if (stored) return false;
-  try {
-    return handle.sqlite.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
-  } catch {
-    return false;
-  }
-}
-
-/** Back to WAL, so that readers never wait for a writer again; refused only if another connection opened meanwhile. */
-function endBulkLoad(handle: DatabaseHandle): void {
-  try {
-    handle.sqlite.pragma('journal_mode = WAL');
-  } catch {
-    // The next openDatabase sets WAL.
-  }
 }
 
 /** A file or folder the walk could not read: a failed file of the run, with the system's error. */
@@ -405,7 +364,7 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
   try {
     // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
     // so a failed or killed load leaves the indexes exactly as they were.
-    const deferredIndexes = context.deferIndexes ? await store.dropSecondaryIndexes('conversations') : [];
+    const deferredIndexes = context.deferIndexes ? await dropSecondaryIndexes(store.db, 'conversations') : [];
     const sourceContext = {
       path: file.path,
       timezone: context.timezone,
@@ -472,7 +431,7 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
     const changed = await changedWhileRead(file, bytes);
     if (changed) sourceContext.warn(changed, null);
     readBytes = bytes;
-    await store.createIndexes(deferredIndexes);
+    await createIndexes(store.db, deferredIndexes);
     const loaded = summary('loaded', detection.format, null);
     await store.insertFile({ ...fileRow(loaded, sha256 ?? hash.digest('hex')), run_id: store.runId });
     await store.commit();

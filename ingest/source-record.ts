@@ -1,5 +1,5 @@
 import type { FeedItem } from './feed-item.js';
-import type { FaqEntryInput } from './store.js';
+import type { FaqEntryInput } from './faq-entry-store.js';
 import type { NormalizeResult, NormalizedConversation, NormalizedMessage } from './normalize.js';
 
 export type Payload =

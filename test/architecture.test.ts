@@ -19,11 +19,20 @@ const ALLOWED: Record<Stage, Stage[]> = {
   bench: ['bench', 'cli', 'ingest', 'analysis', 'dashboard', 'db'],
 };
 
-/** A Kysely query, a raw `sql` template or a prepared statement: SQL, which belongs in db/ or a store/query module. */
-const SQL_PATTERN = /\.(?:selectFrom|insertInto|updateTable|deleteFrom|replaceInto)\(|\bsql`|\bsql\.raw\(|\.prepare\(|\.exec\(\s*['`]/;
+/**
+ * SQL: a Kysely statement, a raw `sql` template (typed or not), a prepared statement, a SQLite pragma or a
+ * transaction opened by hand.
+ */
+const SQL_PATTERN =
+  /\.(?:selectFrom|insertInto|updateTable|deleteFrom|replaceInto)\(|\bsql(?:<[^>`]*>)?`|\bsql\.raw\(|\.prepare\(|\.exec\(\s*['`]|\.pragma\(|\.transaction\(/;
 
-/** cli/ files that still hold SQL, to be moved into db/ query modules (issue 17); the list may only shrink. */
-const CLI_FILES_WITH_SQL_TO_MOVE: string[] = [];
+/**
+ * The one rule for where SQL lives: in db/, or in a module whose name says it is one (`*-store.ts` writes and the
+ * reads that go with them, `*-queries.ts` reads). The benchmarks (bench/) seed their databases directly and are not
+ * shipped, so the rule covers the shipped stages.
+ */
+const SQL_STAGES = ['ingest', 'analysis', 'dashboard', 'cli'] as const;
+const isSqlModule = (path: string): boolean => path.startsWith('db/') || /-(?:store|queries)\.ts$/.test(path);
 
 /**
  * The read-only analysis modules the dashboard may import besides `db`: they are the one place analytics reads
@@ -97,16 +106,40 @@ test('every relative import ends in .js', () => {
   expect(offenders).toEqual([]);
 });
 
-test('cli/ holds wiring only: no SQL outside db/ and the store and query modules', () => {
-  const withSql = sourceFiles(join(ROOT, 'cli'))
-    .filter((file) => SQL_PATTERN.test(readFileSync(file, 'utf8')))
+test('SQL lives only in db/ and in *-store.ts / *-queries.ts modules (cli/ holds wiring only)', () => {
+  const withSql = SQL_STAGES.flatMap((stage) => sourceFiles(join(ROOT, stage)))
     .map((file) => relative(ROOT, file))
-    .sort();
-  expect(withSql).toEqual([...CLI_FILES_WITH_SQL_TO_MOVE].sort());
+    .filter((path) => !isSqlModule(path) && SQL_PATTERN.test(readFileSync(join(ROOT, path), 'utf8')));
+  expect(withSql).toEqual([]);
+});
+
+test('the SQL module rule: db/ and *-store.ts / *-queries.ts only', () => {
+  expect(['db/job-lock.ts', 'ingest/feed-store.ts', 'analysis/topics/topic-report-queries.ts'].every(isSqlModule)).toBe(true);
+  expect(['cli/commands/analyze-command.ts', 'analysis/topics/topic-report.ts', 'ingest/store-helpers.ts', 'dashboard/queries.ts'].some(isSqlModule)).toBe(
+    false,
+  );
+});
+
+test('one way to open a transaction: db/transaction.ts (migrations and the connection set-up aside)', () => {
+  const opening =
+    /\bsql`(?:begin(?: immediate| deferred| exclusive)?|commit|rollback)`|\.transaction\(|\.startTransaction\(|\.(?:exec|prepare)\(\s*['`](?:begin|commit|rollback)\b/i;
+  const offenders = SQL_STAGES.concat(['db'] as never[])
+    .flatMap((stage) => sourceFiles(join(ROOT, stage)))
+    .map((file) => relative(ROOT, file))
+    .filter((path) => !['db/transaction.ts', 'db/connection.ts'].includes(path) && !path.startsWith('db/migrations/'))
+    .filter((path) => opening.test(readFileSync(join(ROOT, path), 'utf8')));
+  expect(offenders).toEqual([]);
 });
 
 test('the SQL check sees a query, a raw sql template and a prepared statement', () => {
-  for (const text of ["db.selectFrom('conversations')", 'await sql`begin immediate`.execute(db)', "handle.sqlite.prepare('select 1')"]) {
+  for (const text of [
+    "db.selectFrom('conversations')",
+    'await sql`begin immediate`.execute(db)',
+    'sql<number>`f.start_at`',
+    "handle.sqlite.prepare('select 1')",
+    "sqlite.pragma('foreign_keys = OFF')",
+    'db.transaction().execute(work)',
+  ]) {
     expect(SQL_PATTERN.test(text), text).toBe(true);
   }
   expect(SQL_PATTERN.test("import { findLatestConversationCreatedAt } from '../db/conversation-queries.js';")).toBe(false);

@@ -8,6 +8,7 @@ import type { AlertSettings } from './alert-settings.js';
 import { detectAlerts, type AlertConversation } from './detect-alerts.js';
 import { readEvents, type EventProblem, type TeamEvent } from './read-events.js';
 import { listEvents } from './alert-queries.js';
+import { inTransaction } from '../../db/transaction.js';
 
 export interface ComputeAlertsOptions {
   analysisRunId: number;
@@ -55,7 +56,7 @@ export async function computeAlerts(
     settings: config.settings,
     offsetMinutes: (instant) => clock.offsetMinutes(instant),
   });
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('alerts').where('analysis_run_id', '=', options.analysisRunId).execute();
     for (let index = 0; index < alerts.length; index += 500) {
       await trx
@@ -92,7 +93,7 @@ export async function computeAlerts(
 
 /** Replaces every stored event with those read from the events file or folder, in one transaction. */
 export async function replaceEvents(db: Kysely<Database>, events: readonly TeamEvent[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('events').execute();
     for (let index = 0; index < events.length; index += 500) {
       await trx

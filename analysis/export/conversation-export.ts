@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { SelectQueryBuilder } from '#kysely';
-import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { ConversationsTable, Database } from '../../db/schema.js';
 import type { ConversationFilter } from '../conversation-filter.js';
 import { csvLine, type CsvValue } from './csv-line.js';
+import { iterateExportRows } from './conversation-export-queries.js';
 
 /** A row of the export query: every provider's selections, by alias. */
 export type ExportRow = Readonly<Record<string, unknown>>;
@@ -58,16 +58,7 @@ const WRITE_CHUNK_CHARS = 1 << 16;
  * await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'csv', filter: {}, out: process.stdout });
  */
 export async function exportConversations(handle: DatabaseHandle, options: ExportConversationsOptions): Promise<number> {
-  const { db, sqlite } = handle;
-  const context: ExportContext = { analysisRunId: (await findLatestSucceededAnalysisRunId(db)) ?? -1 };
-  let query: ExportQuery = db.selectFrom('conversations as c').select('c.id as id') as unknown as ExportQuery;
-  for (const provider of options.providers) query = provider.extend(query, context);
-  const { filter } = options;
-  if (filter.from !== undefined) query = query.where('c.created_at', '>=', filter.from);
-  if (filter.to !== undefined) query = query.where('c.created_at', '<', filter.to);
-  if (filter.channels && filter.channels.length > 0) query = query.where('c.channel', 'in', filter.channels);
-  query = query.orderBy('c.id');
-
+  const rows = await iterateExportRows(handle, options.providers, options.filter);
   const columns = options.providers.flatMap((provider) => provider.columns);
   const line =
     options.format === 'csv'
@@ -79,8 +70,6 @@ export async function exportConversations(handle: DatabaseHandle, options: Expor
   };
   let buffer = options.format === 'csv' ? csvLine(columns.map((column) => column.name)) : '';
   let count = 0;
-  const compiled = query.compile();
-  const rows = sqlite.prepare(compiled.sql).iterate(...compiled.parameters) as IterableIterator<ExportRow>;
   for (const row of rows) {
     buffer += line(row);
     count += 1;

@@ -3,7 +3,8 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
 import { redactPersonalData } from '../text/redact-personal-data.js';
-import { listFirstResponseTimes } from '../topics/topic-report.js';
+import { listFirstResponseTimes } from '../topics/topic-report-queries.js';
+import { countGapTopicConversations, findRunCoveredThreshold, listAgentReplies, listGapQuestions, listGapTopics } from './faq-gap-queries.js';
 import { listCurrentFaqEntries } from './faq-store.js';
 import {
   DEFAULT_GAP_VERDICT_OPTIONS,
@@ -17,10 +18,6 @@ import {
 
 /** Conversations per topic whose agents' replies are read (evenly spread over the period when there are more). */
 export const REPLIES_PER_TOPIC = 400;
-/** Conversation ids per reply query (well under SQLite's bound-parameter limit). */
-const REPLY_QUERY_IDS = 500;
-/** Findings per insert statement (5 values each, well under SQLite's bound-parameter limit). */
-const INSERT_CHUNK = 500;
 
 /** [from, to) in UTC epoch ms on the conversation's creation. */
 export interface FaqGapFilter {
@@ -58,46 +55,9 @@ export async function getFaqGapReport(
   const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom };
   if (runId === undefined) return { ...base, findings: [] };
 
-  const topicRows = await db
-    .selectFrom('topics')
-    .select(['topic_id', 'label', 'top_terms', 'representative_question'])
-    .where('analysis_run_id', '=', runId)
-    .orderBy('topic_id')
-    .execute();
-  const rows = await db
-    .selectFrom('conversations as c')
-    .innerJoin('faq_matches as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.analysis_run_id', '=', runId))
-    .leftJoin('topic_assignments as ta', (join) => join.onRef('ta.conversation_id', '=', 'c.id').on('ta.analysis_run_id', '=', runId))
-    .leftJoin('faq_entries as e', 'e.id', 'm.entry_id')
-    .leftJoin('conversation_questions as q', (join) => join.onRef('q.conversation_id', '=', 'c.id').on('q.analysis_run_id', '=', runId))
-    .select([
-      'c.id',
-      'c.external_id',
-      'ta.topic_id',
-      'm.score',
-      'm.covered',
-      'm.cross_language',
-      'e.external_id as entry_external_id',
-      'q.question',
-      'q.language',
-    ])
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
-    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
-    .orderBy('c.created_at')
-    .orderBy('c.id')
-    .execute();
-  const previous = await db
-    .selectFrom('topic_assignments as ta')
-    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .select((eb) => ['ta.topic_id', eb.fn.countAll<number>().as('conversations')])
-    .where('ta.analysis_run_id', '=', runId)
-    .where('c.created_at', '>=', previousFrom)
-    .where('c.created_at', '<', filter.from)
-    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
-    .groupBy('ta.topic_id')
-    .execute();
-  const previousByTopic = new Map(previous.map((row) => [row.topic_id, Number(row.conversations)]));
+  const topicRows = await listGapTopics(db, runId);
+  const rows = await listGapQuestions(db, runId, filter);
+  const previousByTopic = await countGapTopicConversations(db, runId, { ...filter, from: previousFrom, to: filter.from });
 
   const topicOfConversation = new Map<number, number>();
   const questionsByTopic = new Map<number, TopicQuestion[]>();
@@ -138,23 +98,7 @@ export async function getFaqGapReport(
     else ids.push(conversationId);
   }
   const sampled = [...conversationsByTopic.values()].flatMap((ids) => spreadEvenly(ids, REPLIES_PER_TOPIC)).sort((a, b) => a - b);
-  const replyByConversation = new Map<number, string[]>();
-  for (let start = 0; start < sampled.length; start += REPLY_QUERY_IDS) {
-    const replies = await db
-      .selectFrom('messages as m')
-      .select(['m.conversation_id', 'm.body'])
-      .where('m.conversation_id', 'in', sampled.slice(start, start + REPLY_QUERY_IDS))
-      .where('m.author_role', '=', 'agent')
-      .where('m.internal', '=', 0)
-      .orderBy('m.conversation_id')
-      .orderBy('m.created_at')
-      .execute();
-    for (const reply of replies) {
-      const list = replyByConversation.get(reply.conversation_id) ?? [];
-      list.push(reply.body);
-      replyByConversation.set(reply.conversation_id, list);
-    }
-  }
+  const replyByConversation = await listAgentReplies(db, sampled);
   const repliesByTopic = new Map<number, string[]>();
   for (const [conversationId, bodies] of replyByConversation) {
     const topic = topicOfConversation.get(conversationId);
@@ -206,59 +150,6 @@ export interface FaqGapComparison {
  */
 export function reportScope(report: Pick<FaqGapReport, 'from' | 'to'>): string {
   return JSON.stringify({ windowDays: Math.round(((report.to - report.from) / 86_400_000) * 1000) / 1000 });
-}
-
-/** The covered threshold the run's FAQ matching used (from its summary); undefined for runs that did not record it. */
-async function findRunCoveredThreshold(db: Kysely<Database>, runId: number): Promise<number | undefined> {
-  const row = await db.selectFrom('analysis_runs').select('summary').where('id', '=', runId).executeTakeFirst();
-  try {
-    const summary = JSON.parse(row?.summary ?? 'null') as { analyses?: { faq?: { coveredThreshold?: unknown } } } | null;
-    const threshold = summary?.analyses?.faq?.coveredThreshold;
-    return typeof threshold === 'number' ? threshold : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Compares a report's findings with the last saved report of the same scope (window length; see `reportScope`),
- * then saves this one (in one transaction) so the next
- * report is compared with it.
- *
- * @example
- * const { newSinceLast, goneSinceLast } = await saveFaqGapReport(db, report, Date.now());
- */
-export async function saveFaqGapReport(db: Kysely<Database>, report: FaqGapReport, createdAt: number): Promise<FaqGapComparison & { reportId: number }> {
-  const scope = reportScope(report);
-  return db.transaction().execute(async (trx) => {
-    const last = await trx.selectFrom('faq_gap_reports').select('id').where('scope', '=', scope).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const previous = last
-      ? await trx.selectFrom('faq_gap_findings').select(['finding_id', 'verdict', 'title']).where('report_id', '=', last.id).orderBy('finding_id').execute()
-      : [];
-    const previousIds = new Set(previous.map((row) => row.finding_id));
-    const currentIds = new Set(report.findings.map((finding) => finding.id));
-    const saved = await trx
-      .insertInto('faq_gap_reports')
-      .values({ created_at: createdAt, period_from: report.from, period_to: report.to, analysis_run_id: report.analysisRunId, scope })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (let start = 0; start < report.findings.length; start += INSERT_CHUNK) {
-      await trx
-        .insertInto('faq_gap_findings')
-        .values(
-          report.findings
-            .slice(start, start + INSERT_CHUNK)
-            .map((finding) => ({ report_id: saved.id, finding_id: finding.id, verdict: finding.verdict, title: finding.title, priority: finding.priority })),
-        )
-        .execute();
-    }
-    return {
-      reportId: saved.id,
-      previousReportId: last?.id ?? null,
-      newSinceLast: report.findings.filter((finding) => !previousIds.has(finding.id)).map((finding) => finding.id),
-      goneSinceLast: previous.filter((row) => !currentIds.has(row.finding_id)).map((row) => ({ id: row.finding_id, verdict: row.verdict, title: row.title })),
-    };
-  });
 }
 
 /**

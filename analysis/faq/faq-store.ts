@@ -1,8 +1,9 @@
-import { sql, type Kysely } from '#kysely';
+import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 
 /** Rows written between turns of the event loop, inside the one transaction. */
 const WRITE_CHUNK = 50_000;
@@ -108,8 +109,7 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
     ['run', 'conversation_id', 'entry_id', 'entry_version', 'score', 'covered', 'cross_language'],
   );
   const remove = db.deleteFrom('faq_matches').where('analysis_run_id', '=', analysisRunId).compile();
-  sqlite.prepare(sql`begin immediate`.compile(db).sql).run();
-  try {
+  await inTransaction(handle, async () => {
     sqlite.prepare(remove.sql).run(...remove.parameters);
     for (let start = 0; start < matches.length; start += WRITE_CHUNK) {
       const end = Math.min(matches.length, start + WRITE_CHUNK);
@@ -127,11 +127,7 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
       }
       await yieldToEventLoop();
     }
-    sqlite.prepare(sql`commit`.compile(db).sql).run();
-  } catch (error) {
-    if (sqlite.inTransaction) sqlite.prepare(sql`rollback`.compile(db).sql).run();
-    throw error;
-  }
+  });
 }
 
 /** One conversation's best FAQ entry, for the conversation export. */

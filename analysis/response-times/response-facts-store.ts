@@ -1,4 +1,4 @@
-import { sql, type Insertable } from '#kysely';
+import type { Insertable } from '#kysely';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { DatabaseHandle } from '../../db/connection.js';
 import type { AuthorRole, ConversationEventKind, ConversationInitiator, ResponseTimeDailyTable } from '../../db/schema.js';
@@ -6,6 +6,7 @@ import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './bu
 import { DailyAggregates, packValues } from './daily-aggregates.js';
 import { computeConversationFacts, type ConversationFacts, type FactsConversation, type FactsEvent, type FactsMessage } from './conversation-facts.js';
 import { businessHoursFor, type ResponseTimeConfig } from './response-time-config.js';
+import { inTransaction } from '../../db/transaction.js';
 
 export interface ComputeResponseFactsOptions {
   /** The analysis run that computes them, stored on every row. */
@@ -195,8 +196,7 @@ export async function computeResponseFacts(
   const daily = new DailyAggregates(config.reportingTimeZone);
 
   const summary: ResponseFactsSummary = { conversations: 0, messages: 0, answered: 0, unanswered: 0, replies: 0, resolved: 0, reopened: 0, durationMs: 0 };
-  await sql`begin immediate`.execute(db);
-  try {
+  await inTransaction(handle, async () => {
     await db.deleteFrom('conversation_facts').where('run_id', '=', options.runId).execute();
     let after = 0;
     for (;;) {
@@ -258,11 +258,7 @@ export async function computeResponseFacts(
         open_since_at: packValues(aggregate.openSinceAt.view()),
       });
     }
-    await sql`commit`.execute(db);
-  } catch (error) {
-    if (sqlite.inTransaction) await sql`rollback`.execute(db);
-    throw error;
-  }
+  });
   summary.durationMs = Math.round(performance.now() - startedAt);
   return summary;
 }

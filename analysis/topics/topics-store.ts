@@ -1,9 +1,10 @@
-import { sql, type Kysely } from '#kysely';
+import type { Kysely } from '#kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
 import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { Database } from '../../db/schema.js';
 import type { TopicQuestions } from './analyze-topics.js';
 import type { PreviousTopic } from './match-topic-ids.js';
+import { inTransaction } from '../../db/transaction.js';
 
 /** Conversations read per query; the event loop gets a turn between chunks. */
 const READ_CHUNK = 100_000;
@@ -144,15 +145,11 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
     }),
     ['run', 'conversation_id', 'topic_id', 'similarity'],
   );
-  const beginSql = sql`begin immediate`.compile(db).sql;
-  const commitSql = sql`commit`.compile(db).sql;
-  const rollbackSql = sql`rollback`.compile(db).sql;
   const deleteAssignments = db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).compile();
   const deleteTopics = db.deleteFrom('topics').where('analysis_run_id', '=', run).compile();
   const deleteQuestions = db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).compile();
 
-  sqlite.prepare(beginSql).run();
-  try {
+  await inTransaction(handle, async () => {
     sqlite.prepare(deleteAssignments.sql).run(...deleteAssignments.parameters);
     sqlite.prepare(deleteTopics.sql).run(...deleteTopics.parameters);
     sqlite.prepare(deleteQuestions.sql).run(...deleteQuestions.parameters);
@@ -199,11 +196,7 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
       }
       await yieldToEventLoop();
     }
-    sqlite.prepare(commitSql).run();
-  } catch (error) {
-    if (sqlite.inTransaction) sqlite.prepare(rollbackSql).run();
-    throw error;
-  }
+  });
 }
 
 /** Where each slot goes among a statement's positional parameters. */

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
-import { listRejects } from '../../ingest/list-rejects.js';
+import { listRejects } from '../../ingest/reject-queries.js';
 import type { RejectKind } from '../../db/schema.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, UsageError } from '../options.js';

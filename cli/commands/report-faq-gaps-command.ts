@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
-import { getFaqGapReport, saveFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
+import { getFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
+import { saveFaqGapReport } from '../../analysis/faq/faq-gap-store.js';
 import { renderGapReport, type GapReportFormat } from '../../analysis/faq/render-gap-report.js';
 import { dbOption } from '../options.js';
 import { resolveReportRange } from '../report-options.js';

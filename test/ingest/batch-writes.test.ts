@@ -6,7 +6,7 @@ import { BatchEncoder, DecodedBatch, RunTracker } from '../../ingest/record-code
 import { runIngest } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { readMessagesCsvEncoded } from '../../ingest/sources/messages-csv.js';
-import { IngestStore } from '../../ingest/store.js';
+import { IngestStore } from '../../ingest/ingest-store.js';
 import { eachTestDatabaseAndFolder, seededRandom, type TemporaryFolder } from '../helpers.js';
 
 // Full batches of message rows that the store knows to be new are written without a savepoint (no way to undo

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { computeFaqMatches } from '../../../analysis/faq/compute-faq-matches.js';
-import { getFaqGapReport, saveFaqGapReport, spreadEvenly } from '../../../analysis/faq/faq-gap-report.js';
+import { getFaqGapReport, spreadEvenly } from '../../../analysis/faq/faq-gap-report.js';
+import { saveFaqGapReport } from '../../../analysis/faq/faq-gap-store.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
 import { renderGapReport } from '../../../analysis/faq/render-gap-report.js';
 import { openTestDatabase, startAnalysisRun, succeedAnalysisRun } from '../topics/topics-db.js';

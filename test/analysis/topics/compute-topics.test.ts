@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../../db/connection.js';
 import { computeTopics } from '../../../analysis/topics/compute-topics.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../../../analysis/topics/topics-config.js';
-import { listConversationTopics } from '../../../analysis/topics/topic-report.js';
+import { listConversationTopics } from '../../../analysis/topics/topic-report-queries.js';
 import { generateQuestions, insertQuestions, openTestDatabase, startAnalysisRun, succeedAnalysisRun } from './topics-db.js';
 
 const config: TopicsConfig = { ...DEFAULT_TOPICS_CONFIG, maxTopics: 40, minTopicSize: 3 };

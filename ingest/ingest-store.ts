@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
-import { sql } from '#kysely';
+import { type Kysely, sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
-import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type CsatLevel, type NewIngestFile, type RejectKind } from '../db/schema.js';
-import { IdsSeenInFile, NOT_SEEN } from './ids-seen-in-file.js';
+import { AUTHOR_ROLES, type AuthorRole, type ConversationSource, type CsatLevel, type Database, type NewIngestFile, type RejectKind } from '../db/schema.js';
+import { beginTransaction, type OpenTransaction } from '../db/transaction.js';
+import { type FaqEntryInput, FaqEntryStore } from './faq-entry-store.js';
+import { IdsSeenInFile, NOT_SEEN, repeats } from './ids-seen-in-file.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { Csat } from './normalize-csat.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
@@ -16,18 +17,6 @@ export interface MessageCounts {
   inserted: number;
   updated: number;
   unchanged: number;
-}
-
-export interface FaqEntryInput {
-  externalId: string;
-  title: string;
-  question: string | null;
-  body: string;
-  tags: string[];
-  language: string | null;
-  /** Null when the source does not say: the ingest time is used for a new version. */
-  updatedAt: number | null;
-  sourcePath: string;
 }
 
 interface ConversationState {
@@ -152,6 +141,8 @@ export class IngestStore {
   private readonly batchParameters: unknown[];
   /** Row r, column c (of MESSAGE_BATCH_COLUMNS) is parameter `batchIndex[r * columns + c]`. */
   private readonly batchIndex: Int32Array;
+  /** The file's transaction, from `begin()` until `commit()` or `rollback()`. */
+  private transaction: OpenTransaction | undefined;
   private readonly savepoint: { begin: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement; release: BetterSqlite3.Statement };
   private pendingRows = 0;
   /** Per queued row: 1 when queuing it inserted or changed its conversation. */
@@ -342,7 +333,7 @@ export class IngestStore {
       }),
       ['run_id', 'path', 'line', 'kind', 'reason', 'raw', 'raw_truncated', 'created_at'],
     );
-    this.faq = prepareFaqStatements(handle);
+    this.faq = new FaqEntryStore(handle, runId, this.seenInFile);
 
     const batchSlots = Array.from({ length: MESSAGE_BATCH_ROWS }, (_, row) => MESSAGE_BATCH_COLUMNS.map((column) => `${row}:${column}`)).flat();
     // The run id is the same for every row of the run: a literal in the statement is 2 of 11 values less to bind.
@@ -389,31 +380,21 @@ export class IngestStore {
     };
   }
 
-  /**
-   * Drops the table's indexes other than its primary key and unique constraints (inside the open transaction) and
-   * returns their definitions for `createIndexes`.
-   */
-  async dropSecondaryIndexes(table: 'conversations'): Promise<string[]> {
-    const { rows } = await sql<{ name: string; sql: string }>`
-      select name, sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
-    `.execute(this.handle.db);
-    for (const index of rows) await this.handle.db.schema.dropIndex(index.name).execute();
-    return rows.map((index) => index.sql);
-  }
-
-  async createIndexes(definitions: readonly string[]): Promise<void> {
-    for (const definition of definitions) await sql.raw(definition).execute(this.handle.db);
+  /** Where the file's statements go: the open transaction's connection (the bulk load drops and rebuilds indexes on it). */
+  get db(): Kysely<Database> {
+    return this.transaction?.db ?? this.handle.db;
   }
 
   async begin(): Promise<void> {
     this.runIsNew = false;
     this.seenInFile.clear();
-    await sql`begin immediate`.execute(this.handle.db);
+    this.transaction = await beginTransaction(this.handle);
   }
 
   async commit(): Promise<void> {
     if (this.pendingRows > 0) throw new Error('flushMessageRows() must run before commit()');
-    await sql`commit`.execute(this.handle.db);
+    await this.transaction?.commit();
+    this.transaction = undefined;
   }
 
   /** Undoes the file's writes; the cache may hold rows that no longer exist, so it is dropped too. */
@@ -426,7 +407,8 @@ export class IngestStore {
     this.rowCounts = emptyRowCounts();
     this.conversations.clear();
     this.cachedConversations = 0;
-    if (this.handle.sqlite.inTransaction) await sql`rollback`.execute(this.handle.db);
+    await this.transaction?.rollback();
+    this.transaction = undefined;
   }
 
   /**
@@ -739,49 +721,15 @@ export class IngestStore {
     });
   }
 
-  private readonly faq: ReturnType<typeof prepareFaqStatements>;
+  private readonly faq: FaqEntryStore;
 
   async insertFile(file: NewIngestFile): Promise<void> {
     await this.handle.db.insertInto('ingest_files').values(file).execute();
   }
 
-  /**
-   * A FAQ entry whose text changed becomes a new version of the same entry. An id the file showed before is rejected
-   * when its text differs (the first is kept), as a repeated conversation is: else every ingest of the file would
-   * store two new versions.
-   */
+  /** See `FaqEntryStore.save`. */
   saveFaqEntry(entry: FaqEntryInput, now: number, line: number | null = null): Outcome | { rejected: string } {
-    const contentHash = createHash('sha256')
-      .update(JSON.stringify([entry.title, entry.question, entry.body, entry.tags, entry.language]))
-      .digest('hex');
-    const first = this.seenInFile.begin().add('faq').add(entry.externalId).note(line);
-    const existing = this.faq.find.get<{ id: number; current_version: number; content_hash: string }>({ external_id: entry.externalId });
-    if (existing && existing.content_hash === contentHash) return 'unchanged';
-    if (first !== NOT_SEEN) return { rejected: `FAQ entry "${entry.externalId}" ${repeats(first)} with different content; the first was kept` };
-    let entryId: number;
-    let version: number;
-    if (existing) {
-      entryId = existing.id;
-      version = existing.current_version + 1;
-      this.faq.bump.run({ id: entryId, current_version: version, run_id: this.runId });
-    } else {
-      version = 1;
-      entryId = Number(this.faq.insertEntry.run({ external_id: entry.externalId, current_version: version, run_id: this.runId }).lastInsertRowid);
-    }
-    this.faq.insertVersion.run({
-      entry_id: entryId,
-      version,
-      title: entry.title,
-      question: entry.question,
-      body: entry.body,
-      tags: JSON.stringify(entry.tags),
-      language: entry.language,
-      updated_at: entry.updatedAt ?? now,
-      content_hash: contentHash,
-      source_path: entry.sourcePath,
-      run_id: this.runId,
-    });
-    return existing ? 'updated' : 'inserted';
+    return this.faq.save(entry, now, line);
   }
 
   /** The stored conversation's row id and people, for placing messages that arrive apart from it (see FeedStore). */
@@ -1005,53 +953,6 @@ export class IngestStore {
   }
 }
 
-function prepareFaqStatements({ db, sqlite }: DatabaseHandle) {
-  const n = (name: string) => slot<number>(name);
-  return {
-    find: prepareCompiled(
-      sqlite,
-      db
-        .selectFrom('faq_entries as e')
-        .innerJoin('faq_entry_versions as v', (join) => join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
-        .select(['e.id', 'e.current_version', 'v.content_hash'])
-        .where('e.external_id', '=', slot('external_id')),
-      ['external_id'],
-    ),
-    bump: prepareCompiled(
-      sqlite,
-      db
-        .updateTable('faq_entries')
-        .set({ current_version: n('current_version'), last_run_id: n('run_id') })
-        .where('id', '=', n('id')),
-      ['id', 'current_version', 'run_id'],
-    ),
-    insertEntry: prepareCompiled(
-      sqlite,
-      db
-        .insertInto('faq_entries')
-        .values({ external_id: slot('external_id'), current_version: n('current_version'), first_run_id: n('run_id'), last_run_id: n('run_id') }),
-      ['external_id', 'current_version', 'run_id'],
-    ),
-    insertVersion: prepareCompiled(
-      sqlite,
-      db.insertInto('faq_entry_versions').values({
-        entry_id: n('entry_id'),
-        version: n('version'),
-        title: slot('title'),
-        question: slot('question'),
-        body: slot('body'),
-        tags: slot('tags'),
-        language: slot('language'),
-        updated_at: n('updated_at'),
-        content_hash: slot('content_hash'),
-        source_path: slot('source_path'),
-        run_id: n('run_id'),
-      }),
-      ['entry_id', 'version', 'title', 'question', 'body', 'tags', 'language', 'updated_at', 'content_hash', 'source_path', 'run_id'],
-    ),
-  };
-}
-
 /** The common CSV row: no conversation columns, a message no earlier than the conversation's start. */
 function carriesNothingNew(head: NormalizedConversation, state: ConversationState, start: number): boolean {
   return (
@@ -1082,11 +983,9 @@ function detached(text: string): string {
 }
 
 /** A conversation stored, or the reason it was not. */
-export type SavedConversation = { outcome: Outcome; messages: MessageCounts; rejected?: undefined } | { rejected: string };
+export type { FaqEntryInput };
 
-function repeats(firstLine: number): string {
-  return firstLine > 0 ? `repeats line ${firstLine}` : 'repeats an earlier record of this file';
-}
+export type SavedConversation = { outcome: Outcome; messages: MessageCounts; rejected?: undefined } | { rejected: string };
 
 function emptyRowCounts(): MessageRowCounts {
   return { records: { inserted: 0, updated: 0, unchanged: 0 }, messages: { inserted: 0, updated: 0, unchanged: 0 } };

@@ -1,0 +1,173 @@
+import type { Kysely } from '#kysely';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
+import type { Database } from '../../db/schema.js';
+import type { TopicReportFilter } from './topic-report.js';
+
+export interface FirstResponseTime {
+  conversationId: number;
+  /** First public human-agent message minus the first customer message; null when no agent has answered. */
+  firstResponseMs: number | null;
+}
+
+/**
+ * First response per conversation in the filter, straight from the messages. Kept in one function so it can be
+ * swapped for the precomputed response-time facts once they exist.
+ */
+export async function listFirstResponseTimes(db: Kysely<Database>, filter: TopicReportFilter): Promise<FirstResponseTime[]> {
+  let query = db
+    .selectFrom('conversations as c')
+    .select((eb) => [
+      'c.id as conversationId',
+      eb
+        .selectFrom('messages as m')
+        .select((inner) => inner.fn.min('m.created_at').as('at'))
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .where('m.author_role', '=', 'customer')
+        .as('customerAt'),
+      eb
+        .selectFrom('messages as m')
+        .select((inner) => inner.fn.min('m.created_at').as('at'))
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .where('m.author_role', '=', 'agent')
+        .where('m.internal', '=', 0)
+        .as('agentAt'),
+    ])
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to);
+  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    conversationId: row.conversationId,
+    firstResponseMs: row.customerAt === null || row.agentAt === null ? null : Math.max(0, Number(row.agentAt) - Number(row.customerAt)),
+  }));
+}
+
+/**
+ * Conversations per topic and channel of the run created in [from, to), of the filter's channel.
+ *
+ * @example
+ * const current = await countTopicConversationsByChannel(db, runId, { from, to });
+ */
+export async function countTopicConversationsByChannel(db: Kysely<Database>, runId: number, filter: TopicReportFilter) {
+  let query = db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+    .select((eb) => ['ta.topic_id', 'c.channel', eb.fn.countAll<number>().as('conversations')])
+    .where('ta.analysis_run_id', '=', runId)
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to)
+    .groupBy(['ta.topic_id', 'c.channel']);
+  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
+  return query.execute();
+}
+
+/**
+ * Conversations per topic and question language of the run created in the filter's period and channel.
+ *
+ * @example
+ * const languages = await countTopicConversationsByLanguage(db, runId, { from, to });
+ */
+export async function countTopicConversationsByLanguage(db: Kysely<Database>, runId: number, filter: TopicReportFilter) {
+  let languageQuery = db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+    .innerJoin('conversation_questions as q', (join) =>
+      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
+    )
+    .select((eb) => ['ta.topic_id', 'q.language', eb.fn.countAll<number>().as('conversations')])
+    .where('ta.analysis_run_id', '=', runId)
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to)
+    .groupBy(['ta.topic_id', 'q.language']);
+  if (filter.channel !== undefined) languageQuery = languageQuery.where('c.channel', '=', filter.channel);
+  return languageQuery.execute();
+}
+
+/**
+ * The run's topics: id, label and top terms (JSON).
+ *
+ * @example
+ * const topics = await listTopicLabels(db, runId);
+ */
+export async function listTopicLabels(db: Kysely<Database>, runId: number) {
+  return db.selectFrom('topics').select(['topic_id', 'label', 'top_terms']).where('analysis_run_id', '=', runId).execute();
+}
+
+/**
+ * Each conversation's topic in the run, for the conversations created in the filter's period and channel.
+ *
+ * @example
+ * const topicOf = new Map((await listTopicAssignmentsInPeriod(db, runId, filter)).map((row) => [row.conversation_id, row.topic_id]));
+ */
+export async function listTopicAssignmentsInPeriod(db: Kysely<Database>, runId: number, filter: TopicReportFilter) {
+  const assignmentQuery = db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+    .select(['ta.conversation_id', 'ta.topic_id'])
+    .where('ta.analysis_run_id', '=', runId)
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to);
+  return (filter.channel !== undefined ? assignmentQuery.where('c.channel', '=', filter.channel) : assignmentQuery).execute();
+}
+
+/**
+ * A topic's questions in the filter's period and channel, nearest its centroid first, at most `limit`.
+ *
+ * @example
+ * const rows = await listTopicQuestionsNearestCentre(db, runId, 3, { from, to, limit: 24 });
+ */
+export async function listTopicQuestionsNearestCentre(
+  db: Kysely<Database>,
+  runId: number,
+  topicId: number,
+  filter: TopicReportFilter & { limit: number; language?: string },
+) {
+  let query = db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+    .innerJoin('conversation_questions as q', (join) =>
+      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
+    )
+    .select(['c.external_id', 'q.question', 'q.language'])
+    .where('ta.analysis_run_id', '=', runId)
+    .where('ta.topic_id', '=', topicId)
+    .where('c.created_at', '>=', filter.from)
+    .where('c.created_at', '<', filter.to)
+    .orderBy('ta.similarity', 'desc')
+    .orderBy('ta.conversation_id')
+    .limit(filter.limit);
+  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
+  if (filter.language !== undefined) query = query.where('q.language', '=', filter.language);
+  return query.execute();
+}
+
+export interface ConversationTopic {
+  conversationId: number;
+  topicId: number;
+  topicLabel: string;
+}
+
+/**
+ * Each conversation's topic id and label in the latest succeeded run (or the given one): for the conversation export.
+ *
+ * @example
+ * const byConversation = new Map((await listConversationTopics(db)).map((row) => [row.conversationId, row]));
+ */
+export async function listConversationTopics(
+  db: Kysely<Database>,
+  options: { analysisRunId?: number; conversationIds?: readonly number[] } = {},
+): Promise<ConversationTopic[]> {
+  const runId = options.analysisRunId ?? (await findLatestSucceededAnalysisRunId(db));
+  if (runId === undefined) return [];
+  let query = db
+    .selectFrom('topic_assignments as ta')
+    .innerJoin('topics as t', (join) => join.onRef('t.analysis_run_id', '=', 'ta.analysis_run_id').onRef('t.topic_id', '=', 'ta.topic_id'))
+    .select(['ta.conversation_id as conversationId', 'ta.topic_id as topicId', 't.label as topicLabel'])
+    .where('ta.analysis_run_id', '=', runId)
+    .orderBy('ta.conversation_id');
+  if (options.conversationIds !== undefined) {
+    if (options.conversationIds.length === 0) return [];
+    query = query.where('ta.conversation_id', 'in', [...options.conversationIds]);
+  }
+  return query.execute();
+}

@@ -1,0 +1,33 @@
+import type { Kysely } from '#kysely';
+import type { Database } from '../db/schema.js';
+import type { DashboardRange } from './dashboard-range.js';
+
+/**
+ * The run's response-time facts of the conversations that started in the range (and channel), with the
+ * conversation's team and satisfaction: what the agent and team figures are computed from.
+ *
+ * @example
+ * const rows = await listAgentFactRows(db, runId, range);
+ */
+export async function listAgentFactRows(db: Kysely<Database>, runId: number, range: DashboardRange) {
+  let query = db
+    .selectFrom('conversation_facts as f')
+    .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
+    .select([
+      'f.channel',
+      'f.agent',
+      'c.team',
+      'c.csat',
+      'f.clock_start_at',
+      'f.unanswered',
+      'f.first_response_ms',
+      'f.first_response_business_ms',
+      'f.resolution_ms',
+      'f.reopen_count',
+    ])
+    .where('f.run_id', '=', runId)
+    .where('f.start_at', '>=', range.filter.from)
+    .where('f.start_at', '<', range.filter.to);
+  if (range.channel !== null) query = query.where('f.channel', '=', range.channel);
+  return query.execute();
+}

@@ -1,0 +1,78 @@
+import { type Kysely, sql } from '#kysely';
+import type { DatabaseHandle } from './connection.js';
+import { hasConversations } from './conversation-queries.js';
+import type { Database } from './schema.js';
+
+/** SQLite page cache while ingesting, in KiB (negative: a size, not a page count). */
+const INGEST_CACHE_KIB = -16_384;
+
+/** Undoes `beginIngestSession`: restores the connection's settings. */
+export type EndIngestSession = () => void;
+
+/**
+ * Sets the connection up for a bulk write and returns what puts it back (SQLite's pragmas, all in this one place):
+ * - foreign keys off: the ingest store inserts every parent row before its children, so the per-row checks only cost
+ *   time;
+ * - a small page cache: ingest appends, so the index pages it touches are recent ones;
+ * - `bulkLoad` (whether it switched): the first load into an empty database is written through a rollback journal
+ *   instead of the write-ahead log: a rollback journal copies only pages that existed before the transaction (here
+ *   almost none), so every new page is written once, where the log writes it twice (into the log, then into the
+ *   database at the checkpoint). Each file is still one atomic transaction. It needs the database to itself: when
+ *   another connection has it open (a dashboard), the switch is refused and the load stays in WAL mode.
+ *
+ * @example
+ * const session = await beginIngestSession(handle);
+ * try { ... } finally { session.end(); }
+ */
+export async function beginIngestSession(handle: Pick<DatabaseHandle, 'db' | 'sqlite'>): Promise<{ bulkLoad: boolean; end: EndIngestSession }> {
+  const { sqlite } = handle;
+  const foreignKeys = sqlite.pragma('foreign_keys', { simple: true }) as number;
+  sqlite.pragma('foreign_keys = OFF');
+  const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
+  let bulkLoad = false;
+  if (!(await hasConversations(handle.db))) {
+    try {
+      bulkLoad = sqlite.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+    } catch {
+      bulkLoad = false;
+    }
+  }
+  return {
+    bulkLoad,
+    end: () => {
+      sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+      sqlite.pragma(`cache_size = ${cacheSize}`);
+      // Back to WAL, so that readers never wait for a writer again; refused only if another connection opened meanwhile.
+      if (bulkLoad) {
+        try {
+          sqlite.pragma('journal_mode = WAL');
+        } catch {
+          // The next openDatabase sets WAL.
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Drops the table's indexes other than its primary key and unique constraints (inside the open transaction) and
+ * returns their definitions for `createIndexes` (SQLite: read from `sqlite_master`).
+ *
+ * @example
+ * const deferred = await dropSecondaryIndexes(db, 'conversations');
+ * // ... bulk insert ...
+ * await createIndexes(db, deferred);
+ */
+export async function dropSecondaryIndexes(db: Kysely<Database>, table: 'conversations'): Promise<string[]> {
+  const { rows } = await sql<{ name: string; sql: string }>`
+    select name, sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
+  `.execute(db);
+  for (const index of rows) await db.schema.dropIndex(index.name).execute();
+  return rows.map((index) => index.sql);
+}
+
+/** Creates indexes from the definitions `dropSecondaryIndexes` returned. */
+export async function createIndexes(db: Kysely<Database>, definitions: readonly string[]): Promise<void> {
+  for (const definition of definitions) await sql.raw(definition).execute(db);
+}
