@@ -106,9 +106,7 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     const id = gramIds[g]!;
     const weight = gramWeights[g]! / norm;
     for (let p = offsets[id]!, end = offsets[id + 1]!; p < end; p++) {
-      const entry = gramEntries[p]!;
-      character[entry]! += weight * gramEntryWeights[p]!;
-      touched[entry] = 1;
+      character[gramEntries[p]!]! += weight * gramEntryWeights[p]!;
     }
   }
 
@@ -118,7 +116,8 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   const ranked: RankedFaqEntry[] = [];
   const before = (a: RankedFaqEntry, b: RankedFaqEntry): boolean => a[key] > b[key] || (a[key] === b[key] && a.entry < b.entry);
   for (let entry = 0; entry < index.size; entry++) {
-    if (!touched[entry]) continue;
+    // Gram weights are positive: an entry a gram reached has a cosine above 0.
+    if (!touched[entry] && character[entry] === 0) continue;
     const questionSide = ideal > 0 ? Math.min(1, bm25[entry]! / ideal) : 0;
     const entrySide = index.questionIdfMass[entry]! > 0 ? Math.min(1, titleMatched[entry]! / index.questionIdfMass[entry]!) : questionSide;
     const lexical = (1 - config.entrySideWeight) * questionSide + config.entrySideWeight * entrySide;
