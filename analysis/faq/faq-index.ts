@@ -28,10 +28,10 @@ export interface ConceptMatch {
   /** Ids of the (entry, distinct title term) pairs matched; see `FaqIndex.titleConceptEntry`. */
   titleConcepts: Int32Array;
   /**
-   * Per entry of `entries`, the saturated BM25F term frequency (k1 + 1) x tf / (k1 + tf) over both fields, tf being
-   * the field-weighted, length-normalized counts: it depends on the term and the entry only, so it is computed once.
+   * Per entry of `entries`, the BM25F term frequency over both fields (field-weighted, length-normalized counts): it
+   * depends on the term and the entry only, so it is computed once.
    */
-  saturated: Float64Array;
+  fieldTf: Float64Array;
 }
 
 /**
@@ -284,12 +284,11 @@ export function matchConcept(index: FaqIndex, term: string): ConceptMatch {
     }
   }
   const entries = [...tf.keys()].sort((a, b) => a - b);
-  const { k1, questionFieldWeight: wq, answerFieldWeight: wa } = index.config;
+  const { questionFieldWeight: wq, answerFieldWeight: wa } = index.config;
   const match: ConceptMatch = {
-    saturated: Float64Array.from(entries, (entry) => {
+    fieldTf: Float64Array.from(entries, (entry) => {
       const [questionTf, answerTf] = tf.get(entry)!;
-      const weighted = (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
-      return ((k1 + 1) * weighted) / (k1 + weighted);
+      return (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
     }),
     idf: bm25Idf(index.size, entries.length),
     entries: Int32Array.from(entries),

@@ -55,10 +55,11 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     const match = matchConcept(index, term);
     const idf = match.entries.length > 0 ? match.idf : index.unseenTermIdf;
     ideal += (idf * (k1 + 1) * idealTf) / (k1 + idealTf);
-    const { entries, saturated } = match;
+    const { entries, fieldTf } = match;
     for (let p = 0; p < entries.length; p++) {
       const entry = entries[p]!;
-      bm25[entry]! += idf * saturated[p]!;
+      const tf = fieldTf[p]!;
+      bm25[entry]! += (idf * (k1 + 1) * tf) / (k1 + tf);
       touched[entry] = 1;
     }
     const { titleConcepts } = match;
