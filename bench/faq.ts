@@ -404,7 +404,9 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
   );
   const topicOf = (i: number): number => questionTopics.assignment[i]! + 1;
   const byEntry = new Map<number, number[]>();
-  queries.forEach((query, i) => byEntry.set(query.gold, [...(byEntry.get(query.gold) ?? []), i]));
+  queries.forEach((query, i) => {
+    byEntry.set(query.gold, [...(byEntry.get(query.gold) ?? []), i]);
+  });
   const groups = [...byEntry.values()];
   const medians = groups.map((list) => median(list.map((i) => outcomes[i]!.score)));
   const groupCut = calibrateCoveredThreshold(
