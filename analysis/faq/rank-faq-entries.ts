@@ -39,10 +39,7 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   const limit = options.limit ?? 10;
   if (index.size === 0 || limit <= 0) return [];
   const { config } = index;
-  const bm25 = new Float64Array(index.size);
-  const character = new Float64Array(index.size);
-  const touched = new Uint8Array(index.size);
-  const titleMatched = new Float64Array(index.size);
+  const { bm25, character, touched, titleMatched } = clearedSums(index);
   const conceptSeen = seenTitleConcepts(index);
 
   const normalized = normalizeText(question);
@@ -136,6 +133,34 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     if (ranked.length > limit) ranked.pop();
   }
   return ranked;
+}
+
+/** Per-entry sums of one question, reused from question to question (cleared, not reallocated: less garbage). */
+interface Sums {
+  bm25: Float64Array;
+  character: Float64Array;
+  touched: Uint8Array;
+  titleMatched: Float64Array;
+}
+const sumsOf = new WeakMap<FaqIndex, Sums>();
+
+function clearedSums(index: FaqIndex): Sums {
+  const sums = sumsOf.get(index);
+  if (sums === undefined) {
+    const fresh = {
+      bm25: new Float64Array(index.size),
+      character: new Float64Array(index.size),
+      touched: new Uint8Array(index.size),
+      titleMatched: new Float64Array(index.size),
+    };
+    sumsOf.set(index, fresh);
+    return fresh;
+  }
+  sums.bm25.fill(0);
+  sums.character.fill(0);
+  sums.touched.fill(0);
+  sums.titleMatched.fill(0);
+  return sums;
 }
 
 /** Scratch marks per index (one question is ranked at a time in a thread): stamped instead of cleared. */
