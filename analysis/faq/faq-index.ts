@@ -16,11 +16,6 @@ export interface FaqEntryText {
   body: string;
 }
 
-interface CharPostings {
-  entries: Int32Array;
-  weights: Float32Array;
-}
-
 /**
  * Where one query term's meaning occurs in the entries: per entry the number of title/question and answer positions
  * whose senses share a member with the term's, and the distinct title terms it matches.
@@ -32,6 +27,25 @@ export interface ConceptMatch {
   answerTf: Float32Array;
   /** Ids of the (entry, distinct title term) pairs matched; see `FaqIndex.titleConceptEntry`. */
   titleConcepts: Int32Array;
+  /**
+   * Per entry of `entries`, the BM25F term frequency over both fields (field-weighted, length-normalized counts): it
+   * depends on the term and the entry only, so it is computed once.
+   */
+  fieldTf: Float64Array;
+}
+
+/**
+ * The character n-grams of the entries' titles: an open-addressing table from a gram's hash to its id, and per id
+ * its idf and its postings (the entries that hold it and its weight there, `offsets[id]` to `offsets[id + 1]`).
+ */
+export interface CharGramTable {
+  slots: Uint32Array;
+  /** The id in a slot, -1 when the slot is empty. */
+  slotIds: Int32Array;
+  idf: Float64Array;
+  offsets: Int32Array;
+  entries: Int32Array;
+  weights: Float32Array;
 }
 
 /** Everything a question needs to be scored against a set of entries; built once, read-only afterwards but for caches. */
@@ -58,7 +72,7 @@ export interface FaqIndex {
   /** BM25 length normalization of each entry's fields: 1 - b + b x length / average length. */
   questionNorm: Float64Array;
   answerNorm: Float64Array;
-  chars: Map<number, CharPostings>;
+  charGrams: CharGramTable;
   charIdf: Map<number, number>;
   unseenCharIdf: number;
   /** Memo of `matchConcept` per term. */
@@ -194,8 +208,6 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
       row.weights.push(weight);
     }
   });
-  const chars = new Map<number, CharPostings>();
-  for (const [gram, row] of charRows) chars.set(gram, { entries: Int32Array.from(row.entries), weights: Float32Array.from(row.weights) });
 
   const averageQuestionLength = average(questionLengths);
   const averageAnswerLength = average(answerLengths);
@@ -217,7 +229,7 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
     answerLengths,
     questionNorm: lengthNorm(questionLengths, averageQuestionLength, config.questionFieldB),
     answerNorm: lengthNorm(answerLengths, averageAnswerLength, config.answerFieldB),
-    chars,
+    charGrams: buildCharGramTable(charRows, charIdf),
     charIdf,
     unseenCharIdf: smoothIdf(size, 0),
     concepts: new Map(),
@@ -272,7 +284,12 @@ export function matchConcept(index: FaqIndex, term: string): ConceptMatch {
     }
   }
   const entries = [...tf.keys()].sort((a, b) => a - b);
+  const { questionFieldWeight: wq, answerFieldWeight: wa } = index.config;
   const match: ConceptMatch = {
+    fieldTf: Float64Array.from(entries, (entry) => {
+      const [questionTf, answerTf] = tf.get(entry)!;
+      return (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
+    }),
     idf: bm25Idf(index.size, entries.length),
     entries: Int32Array.from(entries),
     questionTf: Float32Array.from(entries, (entry) => tf.get(entry)![0]),
@@ -302,6 +319,52 @@ export function weightCharCounts(counts: ReadonlyMap<number, number>, idf: Reado
   norm = Math.sqrt(norm);
   if (norm > 0) for (const [gram, weight] of weights) weights.set(gram, weight / norm);
   return weights;
+}
+
+/** The id of a gram hash in the table, -1 when no entry's title has it. */
+export function charGramId(table: CharGramTable, gram: number): number {
+  const mask = table.slots.length - 1;
+  for (let slot = mixHash(gram) & mask; ; slot = (slot + 1) & mask) {
+    const id = table.slotIds[slot]!;
+    if (id < 0 || table.slots[slot] === gram) return id;
+  }
+}
+
+function buildCharGramTable(rows: ReadonlyMap<number, { entries: number[]; weights: number[] }>, idf: ReadonlyMap<number, number>): CharGramTable {
+  let capacity = 16;
+  while (capacity < rows.size * 2) capacity *= 2;
+  const slots = new Uint32Array(capacity);
+  const slotIds = new Int32Array(capacity).fill(-1);
+  const offsets = new Int32Array(rows.size + 1);
+  let total = 0;
+  for (const row of rows.values()) total += row.entries.length;
+  const entries = new Int32Array(total);
+  const weights = new Float32Array(total);
+  const idfs = new Float64Array(rows.size);
+  let id = 0;
+  let at = 0;
+  const mask = capacity - 1;
+  for (const [gram, row] of rows) {
+    let slot = mixHash(gram) & mask;
+    while (slotIds[slot]! >= 0) slot = (slot + 1) & mask;
+    slots[slot] = gram;
+    slotIds[slot] = id;
+    idfs[id] = idf.get(gram)!;
+    offsets[id] = at;
+    entries.set(row.entries, at);
+    weights.set(row.weights, at);
+    at += row.entries.length;
+    id++;
+  }
+  offsets[id] = at;
+  return { slots, slotIds, idf: idfs, offsets, entries, weights };
+}
+
+/** Spreads a 32-bit hash over the table's low bits (hashes of similar grams share high bits). */
+function mixHash(hash: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  mixed ^= mixed >>> 16;
+  return mixed >>> 0;
 }
 
 function bm25Idf(size: number, df: number): number {

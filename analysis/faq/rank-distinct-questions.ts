@@ -15,7 +15,7 @@ export interface QuestionRanking {
 export const RANKED_PER_QUESTION = 10;
 /**
  * Below this many distinct questions the ranking stays in the calling thread: a worker spends about a second loading
- * the dictionaries and building its index, the time of some 3,000 rankings (bench:faq-scale: 0.3 ms each).
+ * the dictionaries and building its index, the time of some 5,000 rankings (bench:faq-scale: about 0.2 ms of CPU each).
  */
 export const PARALLEL_FROM = 20_000;
 

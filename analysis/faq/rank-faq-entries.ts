@@ -1,7 +1,8 @@
 import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
 import { tokenizeText } from '../text/tokenize-text.js';
-import { charNgramCounts, matchConcept, weightCharCounts, type FaqIndex } from './faq-index.js';
+import { extractQuestionFeatures } from '../topics/question-features.js';
+import { charGramId, matchConcept, type FaqIndex } from './faq-index.js';
 
 /** One entry's scores for one question. */
 export interface RankedFaqEntry {
@@ -38,44 +39,72 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   const limit = options.limit ?? 10;
   if (index.size === 0 || limit <= 0) return [];
   const { config } = index;
-  const bm25 = new Float64Array(index.size);
-  const character = new Float64Array(index.size);
-  const touched = new Uint8Array(index.size);
-  const titleMatched = new Float64Array(index.size);
-  const titleConceptSeen = new Set<number>();
+  const { bm25, character, touched, titleMatched } = clearedSums(index);
+  const conceptSeen = seenTitleConcepts(index);
 
   const normalized = normalizeText(question);
   const language = detectLanguage(normalized);
   const terms = new Set(tokenizeText(normalized, language));
   const { k1, questionFieldWeight: wq, answerFieldWeight: wa } = config;
-  const { questionNorm, answerNorm } = index;
   let ideal = 0;
   const idealTf = Math.max(wq, wa);
   for (const term of terms) {
     const match = matchConcept(index, term);
     const idf = match.entries.length > 0 ? match.idf : index.unseenTermIdf;
     ideal += (idf * (k1 + 1) * idealTf) / (k1 + idealTf);
-    for (let p = 0; p < match.entries.length; p++) {
-      const entry = match.entries[p]!;
-      const tf = (wq * match.questionTf[p]!) / questionNorm[entry]! + (wa * match.answerTf[p]!) / answerNorm[entry]!;
+    const { entries, fieldTf } = match;
+    for (let p = 0; p < entries.length; p++) {
+      const entry = entries[p]!;
+      const tf = fieldTf[p]!;
       bm25[entry]! += (idf * (k1 + 1) * tf) / (k1 + tf);
       touched[entry] = 1;
     }
-    for (const concept of match.titleConcepts) {
-      if (titleConceptSeen.has(concept)) continue;
-      titleConceptSeen.add(concept);
+    const { titleConcepts } = match;
+    for (let c = 0; c < titleConcepts.length; c++) {
+      const concept = titleConcepts[c]!;
+      if (conceptSeen.seen[concept] === conceptSeen.stamp) continue;
+      conceptSeen.seen[concept] = conceptSeen.stamp;
       titleMatched[index.titleConceptEntry[concept]!]! += index.titleConceptIdf[concept]!;
     }
   }
 
-  const weights = weightCharCounts(charNgramCounts(question), index.charIdf, index.unseenCharIdf);
-  for (const [gram, weight] of weights) {
-    const postings = index.chars.get(gram);
-    if (!postings) continue;
-    for (let p = 0; p < postings.entries.length; p++) {
-      const entry = postings.entries[p]!;
-      character[entry]! += weight * postings.weights[p]!;
-      touched[entry] = 1;
+  // Character n-gram TF-IDF (sublinear tf, L2-normalized; grams no title has count in the norm only), as
+  // `weightCharCounts`, over the index's gram table: a known gram is counted by its id, the others by sorting.
+  const grams = extractQuestionFeatures(normalized, 'other', []).chars;
+  const { charGrams } = index;
+  const gramCount = countGramsSeen(index);
+  const gramIds: number[] = [];
+  const unseen: number[] = [];
+  for (let i = 0; i < grams.length; i++) {
+    const id = charGramId(charGrams, grams[i]!);
+    if (id < 0) unseen.push(grams[i]!);
+    else if (gramCount.seen[id] !== gramCount.stamp) {
+      gramCount.seen[id] = gramCount.stamp;
+      gramCount.counts[id] = 1;
+      gramIds.push(id);
+    } else gramCount.counts[id]!++;
+  }
+  let norm = 0;
+  const gramWeights = gramIds.map((id) => {
+    const weight = (1 + Math.log(gramCount.counts[id]!)) * charGrams.idf[id]!;
+    norm += weight * weight;
+    return weight;
+  });
+  unseen.sort((a, b) => a - b);
+  for (let i = 0; i < unseen.length; ) {
+    let j = i + 1;
+    while (j < unseen.length && unseen[j] === unseen[i]) j++;
+    const weight = (1 + Math.log(j - i)) * index.unseenCharIdf;
+    norm += weight * weight;
+    i = j;
+  }
+  norm = Math.sqrt(norm);
+  const { offsets, entries: gramEntries, weights: gramEntryWeights } = charGrams;
+  for (let g = 0; g < gramIds.length && norm > 0; g++) {
+    const id = gramIds[g]!;
+    const weight = gramWeights[g]! / norm;
+    for (let p = offsets[id]!, end = offsets[id + 1]!; p < end; p++) {
+      character[gramEntries[p]!]! += weight * gramEntryWeights[p]!;
     }
   }
 
@@ -85,7 +114,8 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
   const ranked: RankedFaqEntry[] = [];
   const before = (a: RankedFaqEntry, b: RankedFaqEntry): boolean => a[key] > b[key] || (a[key] === b[key] && a.entry < b.entry);
   for (let entry = 0; entry < index.size; entry++) {
-    if (!touched[entry]) continue;
+    // Gram weights are positive: an entry a gram reached has a cosine above 0.
+    if (!touched[entry] && character[entry] === 0) continue;
     const questionSide = ideal > 0 ? Math.min(1, bm25[entry]! / ideal) : 0;
     const entrySide = index.questionIdfMass[entry]! > 0 ? Math.min(1, titleMatched[entry]! / index.questionIdfMass[entry]!) : questionSide;
     const lexical = (1 - config.entrySideWeight) * questionSide + config.entrySideWeight * entrySide;
@@ -103,6 +133,61 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     if (ranked.length > limit) ranked.pop();
   }
   return ranked;
+}
+
+/** Per-entry sums of one question, reused from question to question (cleared, not reallocated: less garbage). */
+interface Sums {
+  bm25: Float64Array;
+  character: Float64Array;
+  touched: Uint8Array;
+  titleMatched: Float64Array;
+}
+const sumsOf = new WeakMap<FaqIndex, Sums>();
+
+function clearedSums(index: FaqIndex): Sums {
+  const sums = sumsOf.get(index);
+  if (sums === undefined) {
+    const fresh = {
+      bm25: new Float64Array(index.size),
+      character: new Float64Array(index.size),
+      touched: new Uint8Array(index.size),
+      titleMatched: new Float64Array(index.size),
+    };
+    sumsOf.set(index, fresh);
+    return fresh;
+  }
+  sums.bm25.fill(0);
+  sums.character.fill(0);
+  sums.touched.fill(0);
+  sums.titleMatched.fill(0);
+  return sums;
+}
+
+/** Scratch marks per index (one question is ranked at a time in a thread): stamped instead of cleared. */
+interface Marks {
+  seen: Int32Array;
+  counts: Int32Array;
+  stamp: number;
+}
+const titleConceptMarks = new WeakMap<FaqIndex, Marks>();
+const gramMarks = new WeakMap<FaqIndex, Marks>();
+
+function nextMarks(store: WeakMap<FaqIndex, Marks>, index: FaqIndex, size: number): Marks {
+  let marks = store.get(index);
+  if (marks === undefined || marks.stamp >= 0x7fffffff) {
+    marks = { seen: new Int32Array(size), counts: new Int32Array(size), stamp: 0 };
+    store.set(index, marks);
+  }
+  marks.stamp++;
+  return marks;
+}
+
+function seenTitleConcepts(index: FaqIndex): Marks {
+  return nextMarks(titleConceptMarks, index, index.titleConceptEntry.length);
+}
+
+function countGramsSeen(index: FaqIndex): Marks {
+  return nextMarks(gramMarks, index, index.charGrams.idf.length);
 }
 
 /** Chinese against anything else; English and undetermined text share a script. */

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { buildFaqIndex, markdownToText, type FaqEntryText } from '../../../analysis/faq/faq-index.js';
+import {
+  buildFaqIndex,
+  charGramId,
+  charNgramCounts,
+  entryQuestionText,
+  markdownToText,
+  weightCharCounts,
+  type FaqEntryText,
+} from '../../../analysis/faq/faq-index.js';
 import { DEFAULT_COVERED_THRESHOLD } from '../../../analysis/faq/faq-matching-config.js';
 import { chooseFaqMatch, rankFaqEntries } from '../../../analysis/faq/rank-faq-entries.js';
 
@@ -15,6 +23,28 @@ const ENTRIES: FaqEntryText[] = [
 
 describe('rankFaqEntries', () => {
   const index = buildFaqIndex(ENTRIES);
+
+  test.each(['fee fee fee: trading fees, fees and more fees?', 'my withdrawal still has not arrived after an hour, zzqx', '交易手续费手续费是多少'])(
+    'its character cosine is the TF-IDF cosine of the question and each title (gram table, repeated and unknown grams): %s',
+    (question) => {
+      const questionWeights = weightCharCounts(charNgramCounts(question), index.charIdf, index.unseenCharIdf);
+      const ranked = rankFaqEntries(index, question, { limit: ENTRIES.length });
+      expect(ranked.length).toBeGreaterThan(0);
+      for (const { entry, character } of ranked) {
+        const titleWeights = weightCharCounts(charNgramCounts(entryQuestionText(ENTRIES[entry]!)), index.charIdf, 0);
+        let cosine = 0;
+        for (const [gram, weight] of questionWeights) cosine += weight * Math.fround(titleWeights.get(gram) ?? 0);
+        expect(character).toBeCloseTo(Math.min(1, cosine), 12);
+      }
+    },
+  );
+
+  test('the gram table finds every title gram and no other', () => {
+    for (const gram of index.charIdf.keys()) expect(charGramId(index.charGrams, gram)).toBeGreaterThanOrEqual(0);
+    const ids = new Set([...index.charIdf.keys()].map((gram) => charGramId(index.charGrams, gram)));
+    expect(ids.size).toBe(index.charIdf.size);
+    for (const gram of charNgramCounts('zzqx qqzz').keys()) if (!index.charIdf.has(gram)) expect(charGramId(index.charGrams, gram)).toBe(-1);
+  });
 
   test.each([
     ['my withdrawal still has not arrived after an hour', 1],
