@@ -95,7 +95,6 @@ const questionTopics = distinguishLabels(
       { keys: queries.map((_, i) => i), channels: queries.map(() => 'chat'), subjects: queries.map(() => null), bodies: queries.map((query) => query.text) },
       { ...DEFAULT_TOPICS_CONFIG, workers: 0 },
     ),
-    DEFAULT_COVERED_THRESHOLD,
   ),
 );
 const seeds = [1, 2, 3, 4, 5];
