@@ -1,6 +1,6 @@
 import { sql, type Kysely } from '#kysely';
 import type { DatabaseHandle } from '../../db/connection.js';
-import { prepareCompiled, slot, type PreparedCompiled } from '../../db/compiled-statement.js';
+import { prepareCompiled, slot } from '../../db/compiled-statement.js';
 import type { Database } from '../../db/schema.js';
 import type { TopicQuestions } from './analyze-topics.js';
 import type { PreviousTopic } from './match-topic-ids.js';
@@ -124,6 +124,26 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
     }),
     ['run', 'topic_id', 'label', 'top_terms', 'signature', 'size', 'representative_conversation_id', 'representative_question'],
   );
+  const insertQuestion = prepareCompiled(
+    sqlite,
+    db.insertInto('conversation_questions').values({
+      conversation_id: slot<number>('conversation_id'),
+      question: slot('question'),
+      language: slot('language'),
+      analysis_run_id: slot<number>('run'),
+    }),
+    ['run', 'conversation_id', 'question', 'language'],
+  );
+  const insertAssignment = prepareCompiled(
+    sqlite,
+    db.insertInto('topic_assignments').values({
+      analysis_run_id: slot<number>('run'),
+      conversation_id: slot<number>('conversation_id'),
+      topic_id: slot<number>('topic_id'),
+      similarity: slot<number>('similarity'),
+    }),
+    ['run', 'conversation_id', 'topic_id', 'similarity'],
+  );
   const beginSql = sql`begin immediate`.compile(db).sql;
   const commitSql = sql`commit`.compile(db).sql;
   const rollbackSql = sql`rollback`.compile(db).sql;
@@ -151,7 +171,8 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
     const count = results.conversationIds.length;
     // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
     // by in-order runs while its pages are still in the cache, before a million question texts push them out.
-    const assignments = new RowBatches(ROWS_PER_INSERT, (rows) => insertAssignments(handle, rows), ['run', 'conversation_id', 'topic_id', 'similarity']);
+    const assignmentAt = positions(insertAssignment.order);
+    const assignmentParameters = new Array<unknown>(insertAssignment.order.length).fill(run);
     for (let start = 0; start < count; start += WRITE_CHUNK) {
       const end = Math.min(count, start + WRITE_CHUNK);
       const chunk = Array.from({ length: end - start }, (_, offset) => start + offset);
@@ -159,18 +180,25 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
       for (const i of chunk) {
         const topicId = results.topicIds[i]!;
         if (topicId < 0) continue;
-        assignments.add(run, results.conversationIds[i]!, topicId, results.similarity[i]!);
+        assignmentParameters[assignmentAt.conversation_id] = results.conversationIds[i]!;
+        assignmentParameters[assignmentAt.topic_id] = topicId;
+        assignmentParameters[assignmentAt.similarity] = results.similarity[i]!;
+        insertAssignment.runPositional(assignmentParameters);
       }
       await yieldToEventLoop();
     }
-    assignments.flush();
-    const questions = new RowBatches(ROWS_PER_INSERT, (rows) => insertQuestions(handle, rows), ['run', 'conversation_id', 'question', 'language']);
+    const questionAt = positions(insertQuestion.order);
+    const questionParameters = new Array<unknown>(insertQuestion.order.length).fill(run);
     for (let start = 0; start < count; start += WRITE_CHUNK) {
       const end = Math.min(count, start + WRITE_CHUNK);
-      for (let i = start; i < end; i++) questions.add(run, results.conversationIds[i]!, results.questions[i]!, results.languages[i]!);
+      for (let i = start; i < end; i++) {
+        questionParameters[questionAt.conversation_id] = results.conversationIds[i]!;
+        questionParameters[questionAt.question] = results.questions[i]!;
+        questionParameters[questionAt.language] = results.languages[i]!;
+        insertQuestion.runPositional(questionParameters);
+      }
       await yieldToEventLoop();
     }
-    questions.flush();
     sqlite.prepare(commitSql).run();
   } catch (error) {
     if (sqlite.inTransaction) sqlite.prepare(rollbackSql).run();
@@ -178,93 +206,11 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
   }
 }
 
-/**
- * Rows per INSERT statement: one call into SQLite for many rows costs less per row than one call per row (the
- * statement's overhead, not the B-tree, dominated the write of a million assignments); 100 rows of 4 values stay far
- * below SQLite's limit on parameters.
- */
-const ROWS_PER_INSERT = 100;
-
-function insertAssignments(handle: DatabaseHandle, rows: number): PreparedCompiled<string> {
-  const { db, sqlite } = handle;
-  return prepareCompiled(
-    sqlite,
-    db.insertInto('topic_assignments').values(
-      Array.from({ length: rows }, (_, row) => ({
-        analysis_run_id: slot<number>(`run ${row}`),
-        conversation_id: slot<number>(`conversation_id ${row}`),
-        topic_id: slot<number>(`topic_id ${row}`),
-        similarity: slot<number>(`similarity ${row}`),
-      })),
-    ),
-    slotNames(['run', 'conversation_id', 'topic_id', 'similarity'], rows),
-  );
-}
-
-function insertQuestions(handle: DatabaseHandle, rows: number): PreparedCompiled<string> {
-  const { db, sqlite } = handle;
-  return prepareCompiled(
-    sqlite,
-    db.insertInto('conversation_questions').values(
-      Array.from({ length: rows }, (_, row) => ({
-        conversation_id: slot<number>(`conversation_id ${row}`),
-        question: slot(`question ${row}`),
-        language: slot(`language ${row}`),
-        analysis_run_id: slot<number>(`run ${row}`),
-      })),
-    ),
-    slotNames(['run', 'conversation_id', 'question', 'language'], rows),
-  );
-}
-
-function slotNames(fields: readonly string[], rows: number): string[] {
-  return Array.from({ length: rows }, (_, row) => fields.map((field) => `${field} ${row}`)).flat();
-}
-
-/**
- * Rows gathered into multi-row INSERTs of `size` rows, in the order they are added; `flush` writes the rest with one
- * statement of their exact number.
- */
-class RowBatches {
-  private readonly full: { statement: PreparedCompiled<string>; parameters: unknown[]; at: Int32Array };
-  private pending = 0;
-  private readonly values: unknown[];
-
-  constructor(
-    private readonly size: number,
-    private readonly prepare: (rows: number) => PreparedCompiled<string>,
-    private readonly fields: readonly string[],
-  ) {
-    this.full = this.bind(size);
-    this.values = new Array<unknown>(size * fields.length);
-  }
-
-  add(...row: unknown[]): void {
-    const base = this.pending * this.fields.length;
-    for (let f = 0; f < row.length; f++) this.values[base + f] = row[f];
-    if (++this.pending === this.size) {
-      this.write(this.full);
-      this.pending = 0;
-    }
-  }
-
-  flush(): void {
-    if (this.pending > 0) this.write(this.bind(this.pending));
-    this.pending = 0;
-  }
-
-  /** A statement for `rows` rows and, for each of its parameters, where its value is in `values`. */
-  private bind(rows: number): { statement: PreparedCompiled<string>; parameters: unknown[]; at: Int32Array } {
-    const statement = this.prepare(rows);
-    const at = Int32Array.from(statement.order, (name) => {
-      const [field, row] = name.split(' ');
-      return Number(row) * this.fields.length + this.fields.indexOf(field!);
-    });
-    return { statement, parameters: new Array<unknown>(at.length), at };
-  }
-
-  private write(batch: { statement: PreparedCompiled<string>; parameters: unknown[]; at: Int32Array }): void {
-    for (let p = 0; p < batch.at.length; p++) batch.parameters[p] = this.values[batch.at[p]!];
-    batch.statement.runPositional(batch.parameters);
-  }
+/** Where each slot goes among a statement's positional parameters. */
+function positions<Slots extends string>(order: readonly Slots[]): Record<Slots, number> {
+  const at = {} as Record<Slots, number>;
+  order.forEach((name, index) => {
+    at[name] = index;
+  });
+  return at;
 }

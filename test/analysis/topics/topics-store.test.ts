@@ -3,7 +3,7 @@ import { saveTopicResults } from '../../../analysis/topics/topics-store.js';
 import { generateQuestions } from '../../../bench/synthetic-questions.js';
 import { insertQuestions, openTestDatabase } from './topics-db.js';
 
-// Rows are written 100 to a statement: counts around and between whole batches, with conversations that have no topic.
+// Counts around whole batches of 100 (a size tried for multi-row inserts), with conversations that have no topic.
 test.each([1, 99, 100, 101, 257])('saveTopicResults writes every assignment and question of %i conversations', async (count) => {
   const handle = await openTestDatabase();
   const ids = await insertQuestions(handle, generateQuestions(count, 5), 0);
