@@ -4,7 +4,7 @@ import type { QuestionLanguage } from '../text/detect-language.js';
 import { fitTopicModel, type TopicModel, type TopicModelOptions } from './fit-topic-model.js';
 import { extractQuestionFeatures } from './question-features.js';
 import { QuestionEmbedder } from './question-embedder.js';
-import { dot32 } from './spherical-kmeans.js';
+import { NearestCentroid } from './nearest-centroid.js';
 import { describeTopics, type TopicDescription } from './summarize-topics.js';
 
 /** Raw questions as columns (cheap to send to a worker): each conversation's channel, subject, first message. */
@@ -121,6 +121,8 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
   const d = model.space.dimensions;
   const vector = new Float32Array(Math.max(d, 1));
   const questionEmbedder = embedder ?? new QuestionEmbedder(model.vocabulary, model.space);
+  const nearest = new NearestCentroid(d);
+  nearest.load(model.centroids, model.k);
   for (let i = 0; i < count; i++) {
     const earlier = chunk.sameAs[i]!;
     if (earlier >= 0) {
@@ -133,17 +135,8 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
       chars: chunk.hashes.subarray(chunk.offsets[2 * i + 1]!, chunk.offsets[2 * i + 2]!),
     };
     if (!questionEmbedder.embed(features, vector)) continue;
-    let best = 0;
-    let bestSimilarity = -Infinity;
-    for (let cluster = 0; cluster < model.k; cluster++) {
-      const value = dot32(vector, 0, model.centroids, cluster * d, d);
-      if (value > bestSimilarity) {
-        bestSimilarity = value;
-        best = cluster;
-      }
-    }
-    assignment[i] = best;
-    similarity[i] = bestSimilarity;
+    assignment[i] = nearest.find(vector, 0);
+    similarity[i] = nearest.similarity;
   }
   return { assignment, similarity };
 }
