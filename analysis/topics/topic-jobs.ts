@@ -66,8 +66,17 @@ export interface EmbedJobResult {
   similarity: Float32Array;
 }
 
+/** How a job may treat its questions. */
+export interface PrepareOptions {
+  /**
+   * The questions are known to be distinct (the caller removed repeats): skip looking for identical ones, which costs
+   * a hash of every message and finds nothing. The results are the same either way.
+   */
+  distinct?: boolean;
+}
+
 /** Extracts, redacts, tokenizes and hashes the features of every question; needs no model. */
-export function runPrepareJob(sources: QuestionSources): PreparedChunk {
+export function runPrepareJob(sources: QuestionSources, options: PrepareOptions = {}): PreparedChunk {
   const count = sources.bodies.length;
   const texts = new Array<string>(count);
   const languages = new Array<QuestionLanguage>(count);
@@ -76,11 +85,15 @@ export function runPrepareJob(sources: QuestionSources): PreparedChunk {
   let hashes = new Uint32Array(Math.max(1024, count * 64));
   let used = 0;
   // Support questions repeat ("hi", "withdrawal pending"): an identical message is prepared and assigned once.
-  const seen = new Map<string, number>();
+  const seen = options.distinct ? undefined : new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
-    const earlier = seen.get(key);
     offsets[2 * i] = used;
+    let earlier: number | undefined;
+    if (seen) {
+      const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
+      earlier = seen.get(key);
+      if (earlier === undefined) seen.set(key, i);
+    }
     if (earlier !== undefined) {
       texts[i] = texts[earlier]!;
       languages[i] = languages[earlier]!;
@@ -89,7 +102,6 @@ export function runPrepareJob(sources: QuestionSources): PreparedChunk {
       offsets[2 * i + 2] = used;
       continue;
     }
-    seen.set(key, i);
     const question = prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }), {
       normalized: true,
     });
@@ -142,8 +154,8 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
 }
 
 /** Prepares every question and assigns it to its nearest topic. Runs in a worker, or inline. */
-export function runAssignJob(sources: QuestionSources, model: TopicModel, embedder?: QuestionEmbedder): AssignJobResult {
-  const prepared = runPrepareJob(sources);
+export function runAssignJob(sources: QuestionSources, model: TopicModel, embedder?: QuestionEmbedder, options: PrepareOptions = {}): AssignJobResult {
+  const prepared = runPrepareJob(sources, options);
   const embedded = runEmbedJob(prepared, model, embedder);
   return { texts: prepared.texts, languages: prepared.languages, assignment: embedded.assignment, similarity: embedded.similarity };
 }
