@@ -1,10 +1,25 @@
 import { Option } from 'commander';
+import { DEFAULT_DB_PATH, parseDatabaseLocation } from '../db/database-location.js';
 
-export const DEFAULT_DB_PATH = './supportlens.db';
+export { DEFAULT_DB_PATH };
 
-/** `--db FILE`, on every command. */
+/** `--db FILE|URL`, on every command: a SQLite file, or a postgres:// URL; SUPPORTLENS_DB when not given. */
 export function dbOption(): Option {
-  return new Option('--db <file>', 'SQLite database file (created if missing)').default(DEFAULT_DB_PATH);
+  return new Option('--db <file|url>', 'SQLite database file (created if missing) or postgres://user@host:port/database URL')
+    .env('SUPPORTLENS_DB')
+    .default(DEFAULT_DB_PATH);
+}
+
+/**
+ * The SQLite file of `--db`, for the commands that write through SQLite's driver: a PostgreSQL URL there is a usage
+ * error that says what works instead.
+ */
+export function sqliteOnly(db: string, command: string): string {
+  const location = parseDatabaseLocation(db);
+  if (location.engine === 'sqlite') return location.path;
+  throw new UsageError(
+    `supportlens ${command} does not work on PostgreSQL yet (report, rejects, serve and copy-database do): run it on a SQLite file, then move the data with "supportlens copy-database --from FILE --to URL"`,
+  );
 }
 
 /** Thrown for a bad command line; the process exits with `EXIT_USAGE`. */

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo-command.js')).demoCommand(),
   serve: async () => (await import('./commands/serve-command.js')).serveCommand(),
   digest: async () => (await import('./commands/digest-command.js')).digestCommand(),
+  'copy-database': async () => (await import('./commands/copy-database-command.js')).copyDatabaseCommand(),
 };
 
 /**

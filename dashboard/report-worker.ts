@@ -1,11 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../db/database-location.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 import { computeReport, type ReportRequest, type ReportReply } from './reports.js';
 
-/** A report thread: opens the database file read-only and answers report requests (messages that come before it is open wait in the port). */
+/**
+ * A report thread: opens the database (a SQLite file or a PostgreSQL URL) read-only and answers report requests
+ * (messages that come before it is open wait in the port).
+ */
 const setup = workerData as { path: string; responseTimes: ResponseTimeConfig };
-const handle = await openDatabase({ path: setup.path, readonly: true });
+const handle = await openLocation(parseDatabaseLocation(setup.path), { readonly: true });
 
 parentPort!.on('message', (request: ReportRequest & { id: number }) => {
   const context = { db: handle.db, responseTimes: setup.responseTimes, now: () => request.now };

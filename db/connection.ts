@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from '#kysely';
 import type { Database } from './schema.js';
 import { DatabaseError, databaseErrorFrom, readOnlyMessage } from './database-error.js';
-import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate.js';
+import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest, refuseNewerSchema } from './migrate.js';
 
 export interface OpenDatabaseOptions {
   /** A file path, or `:memory:`. */
@@ -29,17 +29,6 @@ const BUSY_TIMEOUT_MS = 10_000;
 function appliedMigrations(sqlite: BetterSqlite3.Database): string[] | undefined {
   const table = sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
   return table === undefined ? undefined : (sqlite.prepare(`select name from ${MIGRATION_TABLE} order by name`).pluck().all() as string[]);
-}
-
-/** A migration we do not know was applied by a later version: its schema may mean what we do not expect. */
-function refuseNewerSchema(applied: readonly string[] | undefined, path: string): void {
-  const unknown = (applied ?? []).filter((name) => !KNOWN_MIGRATIONS.includes(name));
-  if (unknown.length > 0) {
-    throw new DatabaseError(
-      'newer-version',
-      `the database ${path} was made by a newer supportlens (migration ${unknown.join(', ')} is unknown to this version): upgrade supportlens, or give another --db`,
-    );
-  }
 }
 
 /** Before SQLite silently opens a file it may not write read-only, or fails on a missing folder with "unable to open". */

@@ -1,4 +1,5 @@
 import { Migrator, type Kysely, type MigrationResultSet, type Migration, type MigrationProvider } from '#kysely';
+import { DatabaseError } from './database-error.js';
 import { migrations } from './migrations/index.js';
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -25,3 +26,14 @@ export const MIGRATION_TABLE = 'kysely_migration';
 
 /** Names of every migration this version knows, in order. */
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(migrations);
+
+/** A migration we do not know was applied by a later version: its schema may mean what we do not expect. */
+export function refuseNewerSchema(applied: readonly string[] | undefined, where: string): void {
+  const unknown = (applied ?? []).filter((name) => !KNOWN_MIGRATIONS.includes(name));
+  if (unknown.length > 0) {
+    throw new DatabaseError(
+      'newer-version',
+      `the database ${where} was made by a newer supportlens (migration ${unknown.join(', ')} is unknown to this version): upgrade supportlens, or give another --db`,
+    );
+  }
+}

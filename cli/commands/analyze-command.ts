@@ -9,7 +9,7 @@ import { computeFaqMatches } from '../../analysis/faq/compute-faq-matches.js';
 import { computeAlerts } from '../../analysis/alerts/alerts-store.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { formatTable } from '../format-table.js';
-import { dbOption } from '../options.js';
+import { dbOption, sqliteOnly } from '../options.js';
 
 interface AnalyzeCommandOptions {
   db: string;
@@ -150,7 +150,7 @@ configuration.`,
     )
     .action(async (options: AnalyzeCommandOptions) => {
       const config = await loadConfig(options.config);
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openDatabase({ path: sqliteOnly(options.db, 'analyze') });
       let summary: AnalysisRunSummary;
       try {
         summary = await runAnalysis(handle, config);

@@ -6,7 +6,7 @@ import { countConversationsByChannel, hasConversations } from '../../db/conversa
 import { runIngest } from '../../ingest/run-ingest.js';
 import { generateDemoData } from '../demo/generate-demo-data.js';
 import { loadConfig } from '../config.js';
-import { dbOption, UsageError } from '../options.js';
+import { dbOption, UsageError, sqliteOnly } from '../options.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startDashboard } from './serve-command.js';
 import { runAnalysis } from './analyze-command.js';
 
@@ -20,7 +20,7 @@ export function demoCommand(): Command {
     .option('--serve', 'then serve the dashboard on 127.0.0.1 until interrupted')
     .option('--port <number>', 'dashboard port with --serve', String(DEFAULT_PORT))
     .action(async (options: { db: string; dir: string; days: string; serve?: boolean; port: string }) => {
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openDatabase({ path: sqliteOnly(options.db, 'demo') });
       try {
         if (!(await hasConversations(handle.db))) {
           if (!existsSync(join(options.dir, 'inbox'))) {

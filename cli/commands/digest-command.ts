@@ -4,7 +4,7 @@ import { buildDigest, digestWindow, DIGEST_PERIODS, type DigestPeriod } from '..
 import { DIGEST_FORMATS, renderDigest, type DigestFormat } from '../../analysis/alerts/render-digest.js';
 import { loadConfig } from '../config.js';
 import { runDeliveries } from '../deliveries/run-deliveries.js';
-import { dbOption, UsageError } from '../options.js';
+import { dbOption, UsageError, sqliteOnly } from '../options.js';
 import { acquireJobLock } from '../../db/job-lock.js';
 import { NIGHTLY_JOB } from '../schedule/run-tick.js';
 
@@ -47,7 +47,7 @@ Exit codes: 0 printed (and delivered, or nothing to deliver), 1 a delivery faile
       } catch (error) {
         throw new UsageError(`--as-of: ${(error as Error).message}`);
       }
-      const handle = await openDatabase({ path: options.db, migrate: !options.dryRun });
+      const handle = await openDatabase({ path: sqliteOnly(options.db, 'digest'), migrate: !options.dryRun });
       try {
         const digest = await buildDigest(handle.db, { window, responseTimes: config.responseTimes, dashboardUrl: config.deliveries.dashboardUrl });
         process.stdout.write(renderDigest(digest, options.format));

@@ -10,7 +10,7 @@ import { topicColumns } from '../../analysis/topics/topic-columns.js';
 import { faqMatchColumns } from '../../analysis/faq/faq-match-columns.js';
 import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
 import { loadConfig } from '../config.js';
-import { dbOption, EnvironmentError, UsageError } from '../options.js';
+import { dbOption, EnvironmentError, UsageError, sqliteOnly } from '../options.js';
 import { filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
 
 /** The columns of `export conversations`, in order. A later analysis appends its provider here. */
@@ -63,7 +63,7 @@ function exportConversationsCommand(): Command {
       if (!FORMATS.includes(format)) throw new UsageError(`--format: "${flags.format}" is not one of ${FORMATS.join(', ')}`);
       const config = await loadConfig(flags.config);
       const filter = filterFromFlags(flags, config.responseTimes.reportingTimeZone);
-      const handle = await openDatabase({ path: flags.db });
+      const handle = await openDatabase({ path: sqliteOnly(flags.db, 'export') });
       let out: Writable = process.stdout;
       try {
         if (flags.out !== undefined) {

@@ -10,7 +10,7 @@ import {
   type PreparedIngest,
 } from '../../ingest/run-ingest.js';
 import { formatTable } from '../format-table.js';
-import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError } from '../options.js';
+import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError, sqliteOnly } from '../options.js';
 import { createProgressLine } from '../progress.js';
 
 interface IngestCommandOptions {
@@ -64,7 +64,7 @@ files or folders could not be read, 2 bad arguments (a missing path, an unknown 
       }
       let handle: DatabaseHandle;
       try {
-        handle = await openDatabase({ path: options.db });
+        handle = await openDatabase({ path: sqliteOnly(options.db, 'ingest') });
       } catch (error) {
         await prepared.dispose();
         throw error;

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { listRejects } from '../../ingest/list-rejects.js';
 import type { RejectKind } from '../../db/schema.js';
 import { formatTable } from '../format-table.js';
@@ -26,7 +26,7 @@ export function rejectsCommand(): Command {
       if (runId !== undefined && (!Number.isInteger(runId) || runId < 1)) throw new UsageError(`--run must be a run number, got "${options.run}"`);
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         const rows = await listRejects(handle.db, { runId, kind: options.kind, limit });
         if (options.json) {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { getFaqGapReport, saveFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
 import { renderGapReport, type GapReportFormat } from '../../analysis/faq/render-gap-report.js';
 import { dbOption } from '../options.js';
@@ -35,7 +35,7 @@ ${METRIC_DEFINITIONS.priority}
 ${METRIC_DEFINITIONS.covered}`,
     )
     .action(async (options: ReportFaqGapsOptions) => {
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
         const report = await getFaqGapReport(handle.db, { from, to });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { csvLine, type CsvValue } from '../../analysis/export/csv-line.js';
 import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import type { DurationStatistics } from '../../analysis/response-times/duration-statistics.js';
@@ -87,7 +87,7 @@ ${RESPONSE_TIME_DEFINITIONS.join('\n')}`,
         businessHours: options.businessHours ?? false,
         asOf: asOfFromFlag(options.asOf),
       };
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         if (!(await hasResponseFacts(handle.db))) process.stderr.write('supportlens: no response-time facts yet; run "supportlens analyze" first\n');
         let output: string;

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { csvCell } from '../../analysis/export/csv-line.js';
 import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
@@ -37,7 +37,7 @@ First response: the first public agent message minus the first customer message.
     .action(async (options: ReportTopicsOptions) => {
       const examples = Number(options.examples);
       if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples must be a whole number, got "${options.examples}"`);
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
         const report = await getTopicReport(handle.db, { from, to, channel: options.channel, examples });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { openDatabase } from '../../db/connection.js';
 import { loadConfig } from '../config.js';
-import { dbOption } from '../options.js';
+import { dbOption, sqliteOnly } from '../options.js';
 import { startSchedule } from '../schedule/start-schedule.js';
 
 interface ScheduleCommandOptions {
@@ -26,7 +26,7 @@ the ingest (the unfinished file is rolled back and taken again next time).`,
     )
     .action(async (options: ScheduleCommandOptions) => {
       const config = await loadConfig(options.config);
-      const handle = await openDatabase({ path: options.db });
+      const handle = await openDatabase({ path: sqliteOnly(options.db, 'schedule') });
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const schedule = startSchedule(handle, config, { log });
       const { cron, timeZone, inbox } = config.schedule;

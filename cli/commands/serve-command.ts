@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { startSchedule } from '../schedule/start-schedule.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
-import { dbOption, EnvironmentError, UsageError } from '../options.js';
+import { dbOption, EnvironmentError, sqliteOnly, UsageError } from '../options.js';
 import { asOfFromFlag } from '../report-options.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -25,7 +26,7 @@ interface ServeOptions {
   asOf?: string;
 }
 
-/** `supportlens serve`: the dashboard over the database (opened read-only), until interrupted. */
+/** `supportlens serve`: the dashboard over the database (a SQLite file or PostgreSQL, opened read-only), until interrupted. */
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Serve the dashboard: overview, peak times, topics, FAQ gaps, runs')
@@ -71,7 +72,7 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
       let beforeStop: (() => Promise<void>) | undefined;
       if (options.schedule) {
         // The nightly job writes through its own connection; the dashboard keeps reading through a read-only one.
-        const writer = await openDatabase({ path: options.db });
+        const writer = await openDatabase({ path: sqliteOnly(options.db, 'serve --schedule') });
         const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
         const schedule = startSchedule(writer, config, { log });
         log(`schedule "${config.schedule.cron}" in ${config.schedule.timeZone}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`);
@@ -81,7 +82,7 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
           await writer.close();
         };
       }
-      if (!existsSync(options.db))
+      if (parseDatabaseLocation(options.db).engine === 'sqlite' && !existsSync(options.db))
         throw new UsageError(`--db: no database at ${options.db}; run "supportlens ingest" and "supportlens analyze" (or "supportlens demo") first`);
       const hosts = (options.allowedHost ?? '')
         .split(',')
@@ -136,7 +137,7 @@ export async function startDashboard(options: {
   /** The instant ages are measured to (a historical import's export time); default: now, at each request. */
   asOf?: number;
 }): Promise<void> {
-  const handle = await openDatabase({ path: options.db, readonly: true });
+  const handle = await openLocation(parseDatabaseLocation(options.db), { readonly: true });
   const app = await buildApp({
     db: handle.db,
     databasePath: options.db,

@@ -24,7 +24,7 @@ describe('--help on every command', () => {
     const result = supportlens(...command, '--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: supportlens/);
-    expect(result.stdout).toMatch(/--db <file>|Commands:/);
+    expect(result.stdout).toMatch(/--db <file\|url>|Commands:/);
   });
 });
 

@@ -1,0 +1,105 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect } from '#kysely';
+import { DatabaseError } from './database-error.js';
+import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest, refuseNewerSchema } from './migrate.js';
+import { PostgresSchemaPlugin } from './postgres-schema-plugin.js';
+import type { Database } from './schema.js';
+
+export interface OpenPostgresOptions {
+  /** `postgres://user@host:port/database` (also `postgresql://`); a password here is allowed but better kept out. */
+  url: string;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  /** Connections the pool may open (default 10). */
+  maxConnections?: number;
+  /** Every session read-only (default_transaction_read_only): a dashboard can never write. */
+  readonly?: boolean;
+}
+
+export interface PostgresHandle {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Numbers come back as numbers, as they do from SQLite: bigint columns hold milliseconds and ids (far below 2^53),
+ * and count()/sum() return bigint or numeric. A value a double cannot hold exactly is an error, never a silent
+ * rounding.
+ */
+function exactNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) && Number.isInteger(value)) throw new RangeError(`PostgreSQL returned ${text}, beyond what supportlens reads exactly`);
+  return value;
+}
+
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return exactNumber;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** The URL without its password, for messages and logs: passwords are never printed. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the PostgreSQL database (its URL could not be read)';
+  }
+}
+
+async function appliedMigrations(db: Kysely<Database>): Promise<string[] | undefined> {
+  const exists = await db
+    .selectFrom('information_schema.tables' as never)
+    .select('table_name' as never)
+    .where('table_schema' as never, '=', 'public' as never)
+    .where('table_name' as never, '=', MIGRATION_TABLE as never)
+    .execute();
+  if (exists.length === 0) return undefined;
+  const rows = await db
+    .selectFrom(MIGRATION_TABLE as never)
+    .select('name' as never)
+    .orderBy('name' as never)
+    .execute();
+  return rows.map((row) => (row as { name: string }).name);
+}
+
+/**
+ * Connects to a PostgreSQL database through a pool and migrates it with the same migrations as SQLite (Kysely's
+ * migrator takes PostgreSQL's advisory lock, so two processes never migrate at once). The password comes from the
+ * URL, PGPASSWORD or the `.pgpass` file (PGPASSFILE, else ~/.pgpass), as with psql.
+ *
+ * @example
+ * const { db, close } = await openPostgres({ url: 'postgres://supportlens@localhost/supportlens' });
+ */
+export async function openPostgres(options: OpenPostgresOptions): Promise<PostgresHandle> {
+  const where = describePostgresUrl(options.url);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    types: TYPES,
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const applied = await appliedMigrations(db);
+    refuseNewerSchema(applied, where);
+    const pending = applied === undefined || KNOWN_MIGRATIONS.some((name) => !applied.includes(name));
+    if ((options.migrate ?? true) && pending) {
+      const { error } = await migrateToLatest(db.withPlugin(new PostgresSchemaPlugin()));
+      if (error) throw new Error(`could not migrate ${where}: ${String((error as Error).message ?? error)}`);
+    }
+  } catch (error) {
+    await db.destroy();
+    if (error instanceof DatabaseError) throw error;
+    const message = String((error as Error).message ?? error).replaceAll(options.url, where);
+    throw new DatabaseError('cannot-open', `cannot use ${where}: ${message}`);
+  }
+  return { db, pool, close: () => db.destroy() };
+}

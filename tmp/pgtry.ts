@@ -1,0 +1,11 @@
+import pg from 'pg';
+import { findPostgresBinaries, startThrowawayCluster } from '../test/support/postgres-cluster.ts';
+const bin = findPostgresBinaries();
+console.log(bin);
+const c = startThrowawayCluster(bin!);
+console.log(c.url);
+const client = new pg.Client({ connectionString: c.url });
+await client.connect();
+console.log((await client.query('select version()')).rows[0]);
+await client.end();
+c.stop();
