@@ -94,13 +94,16 @@ async function analyzeInWorkers(
   options: TopicModelOptions,
 ): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
+  // The fit needs only the sample: it starts first, and the main thread looks for repeats meanwhile.
+  const fitStart = Date.now();
+  const fitting = pool.call(0, { kind: 'fit', sources: sampleSources, options, totalQuestions: count });
   const first = findFirstOccurrences(questions);
   const position = new Int32Array(count);
   let distinctCount = 0;
   for (let i = 0; i < count; i++) if (first[i] === i) position[i] = distinctCount++;
   const distinct = new Int32Array(distinctCount);
   for (let i = 0; i < count; i++) if (first[i] === i) distinct[position[i]!] = i;
-  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), sampleSources, options, count);
+  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart);
   const all: AssignJobResult = {
     texts: new Array<string>(count),
     languages: new Array<QuestionLanguage>(count),
@@ -118,16 +121,15 @@ async function analyzeInWorkers(
 }
 
 /**
- * Worker 0 fits while the others prepare chunks (extract, redact, tokenize, hash); once the model is known every
+ * Worker 0 fits (the request is already sent) while the others prepare chunks (extract, redact, tokenize, hash); once the model is known every
  * worker first assigns the prepared chunks, then takes the remaining chunks whole, one at a time from a shared
  * queue, so a core slowed by other load simply takes fewer.
  */
 async function assignInWorkers(
   pool: TopicWorkerPool,
   questions: QuestionSources,
-  sampleSources: QuestionSources,
-  options: TopicModelOptions,
-  totalQuestions: number,
+  fitRequest: Promise<TopicWorkerResponse & { ok: true }>,
+  fitStart: number,
 ): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; assignMs: number }> {
   const count = questions.bodies.length;
   const all: AssignJobResult = {
@@ -138,16 +140,15 @@ async function assignInWorkers(
   };
   const raw = splitRanges(count, Math.max(1, Math.ceil(count / CHUNK_SIZE)));
   const prepared: { start: number; chunk: PreparedChunk }[] = [];
-  const fitStart = Date.now();
   let fitted = false;
-  const fitting = pool.call(0, { kind: 'fit', sources: sampleSources, options, totalQuestions }).then((response) => {
+  const fitting = fitRequest.then((response) => {
     fitted = true;
     return response.fit!;
   });
   const prepareAhead = async (worker: number): Promise<void> => {
     while (!fitted && raw.length > 0 && prepared.length * CHUNK_SIZE < PREPARE_AHEAD) {
       const [start, end] = raw.shift()!;
-      const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end) });
+      const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end), options: { distinct: true } });
       prepared.push({ start, chunk: response.prepare! });
     }
   };
@@ -173,7 +174,7 @@ async function assignInWorkers(
       const range = raw.shift();
       if (!range) return;
       const [start, end] = range;
-      const response = await pool.call(worker, { kind: 'assign', sources: slice(questions, start, end) });
+      const response = await pool.call(worker, { kind: 'assign', sources: slice(questions, start, end), options: { distinct: true } });
       const result = response.assign!;
       for (let i = 0; i < result.texts.length; i++) {
         all.texts[start + i] = result.texts[i]!;

@@ -1,5 +1,6 @@
 import type { SeededRandom } from './seeded-random.js';
-import { multiplySparseDense, multiplySparseTransposeDense, type SparseMatrix } from './sparse-matrix.js';
+import type { SparseMatrix } from './sparse-matrix.js';
+import { createSparseProducts } from './sparse-products.js';
 
 export interface TruncatedSvd {
   /** Row-major (A.columns x rank): a row vector x maps to its latent coordinates (like U·S) as x · projection. */
@@ -13,6 +14,8 @@ export interface RandomizedSvdOptions {
   oversampling?: number;
   powerIterations?: number;
   random: SeededRandom;
+  /** False keeps the sparse products in plain JavaScript (the same results, slower). */
+  simd?: boolean;
 }
 
 /**
@@ -25,14 +28,15 @@ export function randomizedSvd(a: SparseMatrix, options: RandomizedSvdOptions): T
   const omega = new Float64Array(a.columns * width);
   for (let i = 0; i < omega.length; i++) omega[i] = options.random.gaussian();
   const iterations = options.powerIterations ?? 2;
-  let q = orthonormalize(multiplySparseDense(a, omega, width), a.rows, width, iterations === 0 ? 2 : 1);
+  const products = createSparseProducts(a, width, { simd: options.simd });
+  let q = orthonormalize(products.times(omega), a.rows, width, iterations === 0 ? 2 : 1);
   for (let iteration = 0; iteration < iterations; iteration++) {
     // Orthonormalizing the n-side only is enough for a few iterations and halves the cost.
-    const z = multiplySparseTransposeDense(a, q, width);
-    q = orthonormalize(multiplySparseDense(a, z, width), a.rows, width, iteration + 1 === iterations ? 2 : 1);
+    const z = products.transposeTimes(q);
+    q = orthonormalize(products.times(z), a.rows, width, iteration + 1 === iterations ? 2 : 1);
   }
   // B = Qᵀ A; Bᵀ = Aᵀ Q = Z. B Bᵀ = W S² Wᵀ; V = Bᵀ W S⁻¹.
-  const z = multiplySparseTransposeDense(a, q, width);
+  const z = products.transposeTimes(q);
   const gram = gramMatrix(z, a.columns, width);
   const { values, vectors } = symmetricEigen(gram, width);
   const order = Array.from({ length: width }, (_, i) => i).sort((x, y) => values[y]! - values[x]!);

@@ -1,4 +1,8 @@
+import { dot32 } from './dot-product.js';
+import { NearestCentroid } from './nearest-centroid.js';
 import type { SeededRandom } from './seeded-random.js';
+
+export { dot32 };
 
 /** Row-major unit vectors: `data[i * dimensions .. (i + 1) * dimensions)` is point i. */
 export interface DenseVectors {
@@ -88,6 +92,18 @@ function normalizeInto(sums: Float64Array, offset: number, d: number, out: Float
   for (let c = 0; c < d; c++) out[offset + c] = sums[offset + c]! / norm;
 }
 
+// One per dimensionality: a worker fits one model at a time, and the kernel's memory is reused from call to call.
+const nearestByDimensions = new Map<number, NearestCentroid>();
+
+function nearestCentroid(dimensions: number): NearestCentroid {
+  let nearest = nearestByDimensions.get(dimensions);
+  if (!nearest) {
+    nearest = new NearestCentroid(dimensions);
+    nearestByDimensions.set(dimensions, nearest);
+  }
+  return nearest;
+}
+
 /** Nearest centroid of every point; returns the sum of similarities. */
 export function assignPoints(
   points: DenseVectors,
@@ -98,18 +114,12 @@ export function assignPoints(
   onAssign: (point: number, cluster: number) => void,
 ): number {
   const { count, dimensions: d, data } = points;
+  const nearest = nearestCentroid(d);
+  nearest.load(centroids, k);
   let objective = 0;
   for (let i = 0; i < count; i++) {
-    const base = i * d;
-    let bestCluster = 0;
-    let bestSimilarity = -Infinity;
-    for (let cluster = 0; cluster < k; cluster++) {
-      const dot = dot32(data, base, centroids, cluster * d, d);
-      if (dot > bestSimilarity) {
-        bestSimilarity = dot;
-        bestCluster = cluster;
-      }
-    }
+    const bestCluster = nearest.find(data, i * d);
+    const bestSimilarity = nearest.similarity;
     onAssign(i, bestCluster);
     assignment[i] = bestCluster;
     similarity[i] = bestSimilarity;
@@ -144,21 +154,4 @@ function seedPlusPlus(points: DenseVectors, k: number, random: SeededRandom): Fl
     }
   }
   return centroids;
-}
-
-/** Σ a[aOffset + i] · b[bOffset + i] for i < length, four lanes at a time. */
-export function dot32(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < length; i += 4) {
-    s0 += a[aOffset + i]! * b[bOffset + i]!;
-    s1 += a[aOffset + i + 1]! * b[bOffset + i + 1]!;
-    s2 += a[aOffset + i + 2]! * b[bOffset + i + 2]!;
-    s3 += a[aOffset + i + 3]! * b[bOffset + i + 3]!;
-  }
-  for (; i < length; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
-  return s0 + s1 + s2 + s3;
 }

@@ -4,7 +4,7 @@ import type { QuestionLanguage } from '../text/detect-language.js';
 import { fitTopicModel, type TopicModel, type TopicModelOptions } from './fit-topic-model.js';
 import { extractQuestionFeatures } from './question-features.js';
 import { QuestionEmbedder } from './question-embedder.js';
-import { dot32 } from './spherical-kmeans.js';
+import { NearestCentroid } from './nearest-centroid.js';
 import { describeTopics, type TopicDescription } from './summarize-topics.js';
 
 /** Raw questions as columns (cheap to send to a worker): each conversation's channel, subject, first message. */
@@ -66,8 +66,17 @@ export interface EmbedJobResult {
   similarity: Float32Array;
 }
 
+/** How a job may treat its questions. */
+export interface PrepareOptions {
+  /**
+   * The questions are known to be distinct (the caller removed repeats): skip looking for identical ones, which costs
+   * a hash of every message and finds nothing. The results are the same either way.
+   */
+  distinct?: boolean;
+}
+
 /** Extracts, redacts, tokenizes and hashes the features of every question; needs no model. */
-export function runPrepareJob(sources: QuestionSources): PreparedChunk {
+export function runPrepareJob(sources: QuestionSources, options: PrepareOptions = {}): PreparedChunk {
   const count = sources.bodies.length;
   const texts = new Array<string>(count);
   const languages = new Array<QuestionLanguage>(count);
@@ -76,11 +85,15 @@ export function runPrepareJob(sources: QuestionSources): PreparedChunk {
   let hashes = new Uint32Array(Math.max(1024, count * 64));
   let used = 0;
   // Support questions repeat ("hi", "withdrawal pending"): an identical message is prepared and assigned once.
-  const seen = new Map<string, number>();
+  const seen = options.distinct ? undefined : new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
-    const earlier = seen.get(key);
     offsets[2 * i] = used;
+    let earlier: number | undefined;
+    if (seen) {
+      const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
+      earlier = seen.get(key);
+      if (earlier === undefined) seen.set(key, i);
+    }
     if (earlier !== undefined) {
       texts[i] = texts[earlier]!;
       languages[i] = languages[earlier]!;
@@ -89,7 +102,6 @@ export function runPrepareJob(sources: QuestionSources): PreparedChunk {
       offsets[2 * i + 2] = used;
       continue;
     }
-    seen.set(key, i);
     const question = prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }), {
       normalized: true,
     });
@@ -121,6 +133,8 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
   const d = model.space.dimensions;
   const vector = new Float32Array(Math.max(d, 1));
   const questionEmbedder = embedder ?? new QuestionEmbedder(model.vocabulary, model.space);
+  const nearest = new NearestCentroid(d);
+  nearest.load(model.centroids, model.k);
   for (let i = 0; i < count; i++) {
     const earlier = chunk.sameAs[i]!;
     if (earlier >= 0) {
@@ -133,24 +147,15 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
       chars: chunk.hashes.subarray(chunk.offsets[2 * i + 1]!, chunk.offsets[2 * i + 2]!),
     };
     if (!questionEmbedder.embed(features, vector)) continue;
-    let best = 0;
-    let bestSimilarity = -Infinity;
-    for (let cluster = 0; cluster < model.k; cluster++) {
-      const value = dot32(vector, 0, model.centroids, cluster * d, d);
-      if (value > bestSimilarity) {
-        bestSimilarity = value;
-        best = cluster;
-      }
-    }
-    assignment[i] = best;
-    similarity[i] = bestSimilarity;
+    assignment[i] = nearest.find(vector, 0);
+    similarity[i] = nearest.similarity;
   }
   return { assignment, similarity };
 }
 
 /** Prepares every question and assigns it to its nearest topic. Runs in a worker, or inline. */
-export function runAssignJob(sources: QuestionSources, model: TopicModel, embedder?: QuestionEmbedder): AssignJobResult {
-  const prepared = runPrepareJob(sources);
+export function runAssignJob(sources: QuestionSources, model: TopicModel, embedder?: QuestionEmbedder, options: PrepareOptions = {}): AssignJobResult {
+  const prepared = runPrepareJob(sources, options);
   const embedded = runEmbedJob(prepared, model, embedder);
   return { texts: prepared.texts, languages: prepared.languages, assignment: embedded.assignment, similarity: embedded.similarity };
 }

@@ -10,6 +10,7 @@ import {
   type EmbedJobResult,
   type FitJobResult,
   type PreparedChunk,
+  type PrepareOptions,
   type QuestionSources,
 } from './topic-jobs.js';
 
@@ -17,9 +18,9 @@ import {
 export type TopicWorkerRequest =
   | { kind: 'fit'; sources: QuestionSources; options: TopicModelOptions; totalQuestions: number }
   | { kind: 'model'; model: TopicModel }
-  | { kind: 'prepare'; sources: QuestionSources }
+  | { kind: 'prepare'; sources: QuestionSources; options?: PrepareOptions }
   | { kind: 'embed'; chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 'sameAs'> }
-  | { kind: 'assign'; sources: QuestionSources };
+  | { kind: 'assign'; sources: QuestionSources; options?: PrepareOptions };
 
 export type TopicWorkerResponse =
   | { ok: true; fit?: FitJobResult; prepare?: PreparedChunk; embed?: EmbedJobResult; assign?: AssignJobResult }
@@ -36,7 +37,7 @@ function handle(request: TopicWorkerRequest): { response: TopicWorkerResponse; t
       current = { model: request.model, embedder: new QuestionEmbedder(request.model.vocabulary, request.model.space) };
       return { response: { ok: true }, transfer: [] };
     case 'prepare': {
-      const prepare = runPrepareJob(request.sources);
+      const prepare = runPrepareJob(request.sources, request.options);
       return { response: { ok: true, prepare }, transfer: [prepare.offsets.buffer, prepare.hashes.buffer, prepare.sameAs.buffer] as ArrayBuffer[] };
     }
     case 'embed': {
@@ -46,7 +47,7 @@ function handle(request: TopicWorkerRequest): { response: TopicWorkerResponse; t
     }
     case 'assign': {
       if (!current) throw new Error('no model: send "model" first');
-      const assign = runAssignJob(request.sources, current.model, current.embedder);
+      const assign = runAssignJob(request.sources, current.model, current.embedder, request.options);
       return { response: { ok: true, assign }, transfer: [assign.assignment.buffer, assign.similarity.buffer] as ArrayBuffer[] };
     }
   }
