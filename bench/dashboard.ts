@@ -9,7 +9,7 @@
  * Then, when /usr/bin/chromium exists, the time each page takes to draw its charts.
  * Targets: p99 under 50 ms idle and under 250 ms during the ingest; charts drawn within 1.5 s.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
 import { describeMachine } from './machine.js';
+import { serveDashboard } from './serve-dashboard.js';
 
 const CONVERSATIONS = Number(process.env['BENCH_CONVERSATIONS'] ?? 1_000_000);
 const INGEST_MESSAGES = Number(process.env['BENCH_INGEST_MESSAGES'] ?? 1_000_000);
@@ -91,23 +92,6 @@ async function writeIngestCsv(round: number): Promise<void> {
   }
   out.end();
   await once(out, 'finish');
-}
-
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', SERVED_DB, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return { child, url };
 }
 
 interface Measurement {
@@ -251,7 +235,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${describeMachine()}`);
   await prepareDatabase();
   copyDatabase(ANALYZED_DB, SERVED_DB);
-  const server = await startServer();
+  const server = await serveDashboard(CLI, SERVED_DB);
   try {
     const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as { range: { from: string; to: string } };
     const window = `from=${overview.range.from}&to=${overview.range.to}`;

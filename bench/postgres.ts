@@ -13,7 +13,7 @@
  * The cluster is a throwaway one with PostgreSQL's default durability (fsync on) and memory settings, on this machine,
  * reached through a Unix socket.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
 import { findPostgresBinaries, startThrowawayCluster } from '../db/throwaway-postgres.js';
 import { describeMachine } from './bench-machine.js';
+import { serveDashboard } from './serve-dashboard.js';
 import { writeCanonicalCsv } from './canonical-csv.js';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 1_000_000);
@@ -58,23 +59,6 @@ function prepareAnalyzedDatabase(): void {
   if (!existsSync(SOURCE_DB)) runNode([join(ROOT, 'dist/bench/response-times.js')], { BENCH_CONVERSATIONS: String(CONVERSATIONS) });
   copySqlite(SOURCE_DB, ANALYZED_DB);
   runNode([CLI, 'analyze', '--db', ANALYZED_DB, '--quiet']);
-}
-
-async function startServer(db: string): Promise<{ stop: () => void; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SUPPORTLENS_TOKEN: '' },
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
 }
 
 interface RouteFigures {
@@ -183,8 +167,8 @@ async function main(): Promise<void> {
     ];
     console.log(`\ndashboard API, idle, ${CONNECTIONS} connections, ${SECONDS} s per route: cold ms / p50 / p99 ms (target p99 < 50 ms)`);
     console.log(`${'route'.padEnd(40)}${'SQLite'.padStart(24)}${'PostgreSQL'.padStart(24)}`);
-    const sqliteServer = await startServer(SERVED_DB);
-    const postgresServer = await startServer(cluster.url);
+    const sqliteServer = await serveDashboard(CLI, SERVED_DB);
+    const postgresServer = await serveDashboard(CLI, cluster.url);
     try {
       for (const route of routes) {
         const a = await measureRoute(sqliteServer.url, route);
@@ -193,8 +177,8 @@ async function main(): Promise<void> {
         console.log(`${route.replace(window, '{30 days}').padEnd(40)}${cell(a).padStart(24)}${cell(b).padStart(24)}`);
       }
     } finally {
-      sqliteServer.stop();
-      postgresServer.stop();
+      sqliteServer.child.kill('SIGTERM');
+      postgresServer.child.kill('SIGTERM');
     }
   } finally {
     cluster.stop();

@@ -1,6 +1,7 @@
 import type { SeededRandom } from './seeded-random.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 import { createSparseProducts } from './sparse-products.js';
+import { dot } from './dot-product.js';
 
 export interface TruncatedSvd {
   /** Row-major (A.columns x rank): a row vector x maps to its latent coordinates (like U·S) as x · projection. */
@@ -77,23 +78,6 @@ export function gramMatrix(m: Float64Array, rows: number, width: number): Float6
     }
   }
   return gram;
-}
-
-/** Σ a[aOffset + i] · b[bOffset + i] for i < length, four lanes at a time. */
-export function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, length: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < length; i += 4) {
-    s0 += a[aOffset + i]! * b[bOffset + i]!;
-    s1 += a[aOffset + i + 1]! * b[bOffset + i + 1]!;
-    s2 += a[aOffset + i + 2]! * b[bOffset + i + 2]!;
-    s3 += a[aOffset + i + 3]! * b[bOffset + i + 3]!;
-  }
-  for (; i < length; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
-  return s0 + s1 + s2 + s3;
 }
 
 /** Orthonormal columns spanning M's columns, by Cholesky QR (applied twice when `passes` is 2). */
