@@ -1,28 +1,15 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import { describe, expect, test } from 'vitest';
 import { detectFormat } from '../../../ingest/detect-format.js';
 import { chatwootConversation } from '../../../ingest/sources/chatwoot-conversations.js';
-import { fixture, freshDatabase, ingest } from '../ingest-helpers.js';
+import { eachTestDatabase, fixture, ingest } from '../ingest-helpers.js';
 
 const LIST = fixture('chatwoot', 'conversation-list.json');
 const LINES = fixture('chatwoot', 'conversations-one-per-line.jsonl');
 const seconds = (epoch: number): number => epoch * 1000;
 
-let handle: DatabaseHandle;
-beforeEach(async () => {
-  handle = await freshDatabase();
-});
-afterEach(async () => {
-  await handle.close();
-});
-
-function conversation(externalId: string) {
-  return handle.db.selectFrom('conversations').selectAll().where('source', '=', 'chatwoot').where('external_id', '=', externalId).executeTakeFirstOrThrow();
-}
-
-function message(externalId: string) {
-  return handle.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).executeTakeFirst();
-}
+const stored = eachTestDatabase();
+const conversation = (externalId: string) => stored.conversation('chatwoot', externalId);
+const message = stored.message;
 
 describe('Chatwoot conversations', () => {
   test.each([
@@ -34,11 +21,11 @@ describe('Chatwoot conversations', () => {
   });
 
   test('a conversation list response loads every conversation; bad ones are rejected one by one with the reason', async () => {
-    const summary = await ingest(handle, LIST);
+    const summary = await ingest(stored.handle, LIST);
     expect(summary.files[0]).toMatchObject({ format: 'chatwoot-json', status: 'loaded' });
     expect(summary.records).toEqual({ read: 5, inserted: 3, updated: 0, unchanged: 0, rejected: 2 });
     expect(summary.messages).toEqual({ read: 16, inserted: 13, updated: 0, unchanged: 0, rejected: 3 });
-    const rejects = await handle.db.selectFrom('rejects').select(['kind', 'line', 'reason']).where('kind', '!=', 'warning').orderBy('id').execute();
+    const rejects = await stored.handle.db.selectFrom('rejects').select(['kind', 'line', 'reason']).where('kind', '!=', 'warning').orderBy('id').execute();
     expect(rejects).toEqual([
       { kind: 'record', line: null, reason: 'element 3: "created_at": unrecognised timestamp "yesterday"' },
       { kind: 'message', line: null, reason: 'element 4: message 2: unknown message_type 7 (expected 0-3: incoming, outgoing, activity, template)' },
@@ -67,15 +54,15 @@ describe('Chatwoot conversations', () => {
     { what: 'outgoing without any sender (an automation) is a system message', id: '2003', expected: { author_role: 'system', author_id: null } },
     { what: 'message_type given by name', id: '5002', expected: { author_role: 'agent', author_id: '7' } },
   ])('maps messages: $what', async ({ id, expected }) => {
-    await ingest(handle, LIST, LINES);
+    await ingest(stored.handle, LIST, LINES);
     expect(await message(id)).toMatchObject(expected);
   });
 
   test('activity messages are not messages: resolved, reopened and assigned become events', async () => {
-    await ingest(handle, LIST);
+    await ingest(stored.handle, LIST);
     for (const id of ['1003', '1006', '1008', '1010']) expect(await message(id)).toBeUndefined();
     const { id } = await conversation('101');
-    const events = await handle.db
+    const events = await stored.handle.db
       .selectFrom('conversation_events')
       .select(['kind', 'created_at'])
       .where('conversation_id', '=', id)
@@ -128,21 +115,21 @@ describe('Chatwoot conversations', () => {
       expected: { channel: 'telegram', status: 'pending', team: '4', assignee: '7', customer_id: '60', csat: null },
     },
   ])('maps the conversation: $what', async ({ id, expected }) => {
-    await ingest(handle, LIST, LINES);
+    await ingest(stored.handle, LIST, LINES);
     expect(await conversation(id)).toMatchObject(expected);
   });
 
   test('JSON Lines: broken lines and bad records are rejected by line; a repeated conversation is unchanged', async () => {
-    const summary = await ingest(handle, LINES);
+    const summary = await ingest(stored.handle, LINES);
     expect(summary.records).toEqual({ read: 4, inserted: 1, updated: 0, unchanged: 1, rejected: 2 });
-    const rejects = await handle.db.selectFrom('rejects').select(['line', 'reason']).where('kind', '=', 'record').orderBy('line').execute();
+    const rejects = await stored.handle.db.selectFrom('rejects').select(['line', 'reason']).where('kind', '=', 'record').orderBy('line').execute();
     expect(rejects.map((r) => r.line)).toEqual([2, 3]);
     expect(rejects[1]!.reason).toBe('missing field "id"');
   });
 
   test('the same files again change nothing', async () => {
-    await ingest(handle, LIST, LINES);
-    const again = await ingest(handle, LIST, LINES);
+    await ingest(stored.handle, LIST, LINES);
+    const again = await ingest(stored.handle, LIST, LINES);
     expect(again.records).toMatchObject({ inserted: 0, updated: 0 });
     expect(again.messages).toMatchObject({ inserted: 0, updated: 0 });
   });

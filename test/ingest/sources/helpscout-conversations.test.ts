@@ -1,28 +1,15 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import { describe, expect, test } from 'vitest';
 import { detectFormat } from '../../../ingest/detect-format.js';
 import { helpscoutConversation } from '../../../ingest/sources/helpscout-conversations.js';
-import { fixture, freshDatabase, ingest } from '../ingest-helpers.js';
+import { eachTestDatabase, fixture, ingest } from '../ingest-helpers.js';
 
 const PAGE = fixture('helpscout', 'conversations-page.json');
 const LINES = fixture('helpscout', 'conversations-one-per-line.jsonl');
 const at = (iso: string): number => Date.parse(iso);
 
-let handle: DatabaseHandle;
-beforeEach(async () => {
-  handle = await freshDatabase();
-});
-afterEach(async () => {
-  await handle.close();
-});
-
-function conversation(externalId: string) {
-  return handle.db.selectFrom('conversations').selectAll().where('source', '=', 'helpscout').where('external_id', '=', externalId).executeTakeFirstOrThrow();
-}
-
-function message(externalId: string) {
-  return handle.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).executeTakeFirst();
-}
+const stored = eachTestDatabase();
+const conversation = (externalId: string) => stored.conversation('helpscout', externalId);
+const message = stored.message;
 
 describe('Help Scout conversations', () => {
   test.each([
@@ -34,11 +21,11 @@ describe('Help Scout conversations', () => {
   });
 
   test('a list page loads every conversation with its threads; bad threads and records are rejected one by one', async () => {
-    const summary = await ingest(handle, PAGE);
+    const summary = await ingest(stored.handle, PAGE);
     expect(summary.files[0]).toMatchObject({ format: 'helpscout-json', status: 'loaded' });
     expect(summary.records).toEqual({ read: 4, inserted: 3, updated: 0, unchanged: 0, rejected: 1 });
     expect(summary.messages).toEqual({ read: 15, inserted: 12, updated: 0, unchanged: 0, rejected: 3 });
-    const rejects = await handle.db.selectFrom('rejects').select(['kind', 'reason']).where('kind', '!=', 'warning').orderBy('id').execute();
+    const rejects = await stored.handle.db.selectFrom('rejects').select(['kind', 'reason']).where('kind', '!=', 'warning').orderBy('id').execute();
     expect(rejects).toEqual([
       { kind: 'message', reason: 'element 1: thread 1: a draft, never sent' },
       {
@@ -70,15 +57,15 @@ describe('Help Scout conversations', () => {
     { what: 'a deleted customer (id 0): the customer, without author', id: '90041', expected: { author_role: 'customer', author_id: null } },
     { what: 'a reply without createdBy: the agent, without author', id: '90042', expected: { author_role: 'agent', author_id: null } },
   ])('maps threads: $what', async ({ id, expected }) => {
-    await ingest(handle, PAGE);
+    await ingest(stored.handle, PAGE);
     expect(await message(id)).toMatchObject(expected);
   });
 
   test('line items are events, not messages: status and assignee changes become resolved, reopened and assigned', async () => {
-    await ingest(handle, PAGE);
+    await ingest(stored.handle, PAGE);
     for (const id of ['90012', '90017']) expect(await message(id)).toBeUndefined();
     const { id } = await conversation('9001');
-    const events = await handle.db
+    const events = await stored.handle.db
       .selectFrom('conversation_events')
       .select(['kind', 'created_at', 'actor_id'])
       .where('conversation_id', '=', id)
@@ -125,21 +112,21 @@ describe('Help Scout conversations', () => {
     },
     { what: 'a phone conversation with a deleted customer', id: '9004', expected: { channel: 'phone', status: 'pending', customer_id: null, csat: null } },
   ])('maps the conversation: $what', async ({ id, expected }) => {
-    await ingest(handle, PAGE);
+    await ingest(stored.handle, PAGE);
     expect(await conversation(id)).toMatchObject(expected);
   });
 
   test('JSON Lines: a broken line and an impossible date are rejected by line', async () => {
-    const summary = await ingest(handle, LINES);
+    const summary = await ingest(stored.handle, LINES);
     expect(summary.records).toEqual({ read: 3, inserted: 1, updated: 0, unchanged: 0, rejected: 2 });
-    const rejects = await handle.db.selectFrom('rejects').select(['line', 'reason']).where('kind', '=', 'record').orderBy('line').execute();
+    const rejects = await stored.handle.db.selectFrom('rejects').select(['line', 'reason']).where('kind', '=', 'record').orderBy('line').execute();
     expect(rejects.map((r) => r.line)).toEqual([2, 3]);
     expect(rejects[1]!.reason).toMatch(/^"createdAt": impossible date/);
   });
 
   test('the same files again change nothing', async () => {
-    await ingest(handle, PAGE, LINES);
-    const again = await ingest(handle, PAGE, LINES);
+    await ingest(stored.handle, PAGE, LINES);
+    const again = await ingest(stored.handle, PAGE, LINES);
     expect(again.records).toMatchObject({ inserted: 0, updated: 0 });
     expect(again.messages).toMatchObject({ inserted: 0, updated: 0 });
   });

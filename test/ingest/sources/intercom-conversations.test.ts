@@ -1,26 +1,15 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import { describe, expect, test } from 'vitest';
 import { detectFormat } from '../../../ingest/detect-format.js';
-import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
+import { eachTestDatabase, fixture, ingest, temporaryFile } from '../ingest-helpers.js';
 
 const LIST = fixture('intercom', 'list-response.json');
 const LINES = fixture('intercom', 'conversations-one-per-line.jsonl');
 const seconds = (epoch: number): number => epoch * 1000;
 
-let handle: DatabaseHandle;
-beforeEach(async () => {
-  handle = await freshDatabase();
-});
-afterEach(async () => {
-  await handle.close();
-});
-
-function conversation(externalId: string) {
-  return handle.db.selectFrom('conversations').selectAll().where('source', '=', 'intercom').where('external_id', '=', externalId).executeTakeFirstOrThrow();
-}
-
+const database = eachTestDatabase();
+const conversation = (externalId: string) => database.conversation('intercom', externalId);
 function message(externalId: string) {
-  return handle.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  return database.handle.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).executeTakeFirstOrThrow();
 }
 
 describe('Intercom conversations', () => {
@@ -33,7 +22,7 @@ describe('Intercom conversations', () => {
   });
 
   test('a conversation.list response loads every conversation with its source and parts', async () => {
-    const summary = await ingest(handle, LIST);
+    const summary = await ingest(database.handle, LIST);
     expect(summary.files[0]).toMatchObject({ format: 'intercom-json', status: 'loaded' });
     expect(summary.records).toEqual({ read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
     expect(summary.messages).toEqual({ read: 7, inserted: 7, updated: 0, unchanged: 0, rejected: 0 });
@@ -74,14 +63,14 @@ describe('Intercom conversations', () => {
       expected: { author_role: 'bot', author_id: '814860', body: 'Limits are listed at our limits page.' },
     },
   ])('maps parts: $what', async ({ id, expected }) => {
-    await ingest(handle, LIST);
+    await ingest(database.handle, LIST);
     expect(await message(id)).toMatchObject(expected);
   });
 
   test('parts without a body (assignment, open, an empty close) are events, not messages', async () => {
-    await ingest(handle, LIST);
+    await ingest(database.handle, LIST);
     for (const id of ['7001', '7006', '7007']) {
-      expect(await handle.db.selectFrom('messages').select('external_id').where('external_id', '=', id).executeTakeFirst()).toBeUndefined();
+      expect(await database.handle.db.selectFrom('messages').select('external_id').where('external_id', '=', id).executeTakeFirst()).toBeUndefined();
     }
   });
 
@@ -115,14 +104,14 @@ describe('Intercom conversations', () => {
       },
     },
   ])('maps the conversation: $what', async ({ id, expected }) => {
-    await ingest(handle, LIST);
+    await ingest(database.handle, LIST);
     expect(await conversation(id)).toMatchObject(expected);
   });
 
   test('assignment, close and open parts become assigned, resolved and reopened events', async () => {
-    await ingest(handle, LIST);
+    await ingest(database.handle, LIST);
     const { id } = await conversation('1911149811');
-    const events = await handle.db
+    const events = await database.handle.db
       .selectFrom('conversation_events')
       .select(['kind', 'created_at', 'actor_id'])
       .where('conversation_id', '=', id)
@@ -154,10 +143,10 @@ describe('Intercom conversations', () => {
       }),
     );
     try {
-      await ingest(handle, file.path);
+      await ingest(database.handle, file.path);
       const stored = await conversation('77');
       expect(stored.resolved_at).toBe(seconds(1700000900));
-      const events = await handle.db.selectFrom('conversation_events').select(['kind', 'created_at', 'actor_id']).orderBy('created_at').execute();
+      const events = await database.handle.db.selectFrom('conversation_events').select(['kind', 'created_at', 'actor_id']).orderBy('created_at').execute();
       expect(events).toEqual([
         { kind: 'resolved', created_at: seconds(1700000100), actor_id: null },
         { kind: 'resolved', created_at: seconds(1700000900), actor_id: '42' },
@@ -168,12 +157,12 @@ describe('Intercom conversations', () => {
   });
 
   test('JSON Lines: a broken line, a conversation without created_at and an unknown author are rejected with reasons; the rest loads', async () => {
-    const summary = await ingest(handle, LINES);
+    const summary = await ingest(database.handle, LINES);
     expect(summary.files[0]).toMatchObject({ format: 'intercom-jsonl', status: 'loaded' });
     expect(summary.records).toEqual({ read: 4, inserted: 2, updated: 0, unchanged: 0, rejected: 2 });
     // The conversation without created_at held one message (its source): rejected with it.
     expect(summary.messages).toEqual({ read: 7, inserted: 4, updated: 0, unchanged: 1, rejected: 2 });
-    const rejects = await handle.db.selectFrom('rejects').select(['line', 'kind', 'reason']).orderBy('id').execute();
+    const rejects = await database.handle.db.selectFrom('rejects').select(['line', 'kind', 'reason']).orderBy('id').execute();
     expect(rejects).toEqual([
       { line: 1, kind: 'message', reason: 'part 1: unknown author type "visitor" (expected user, lead, contact, admin, team, bot)' },
       { line: 2, kind: 'record', reason: expect.stringMatching(/^broken JSON: /) },
@@ -186,11 +175,11 @@ describe('Intercom conversations', () => {
   });
 
   test.each([LIST, LINES])('the same file twice changes nothing the second time (%s)', async (file) => {
-    const first = await ingest(handle, file);
-    const again = await ingest(handle, file);
+    const first = await ingest(database.handle, file);
+    const again = await ingest(database.handle, file);
     expect(again.records).toMatchObject({ inserted: 0, updated: 0, unchanged: first.records.inserted, rejected: first.records.rejected });
     expect(again.messages).toMatchObject({ inserted: 0, updated: 0 });
-    const events = await handle.db
+    const events = await database.handle.db
       .selectFrom('conversation_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -211,13 +200,13 @@ describe('Intercom conversations', () => {
   ])('hostile document: $scenario', async ({ content, error }) => {
     const file = await temporaryFile('intercom.json', content);
     try {
-      const summary = await ingest(handle, file.path);
+      const summary = await ingest(database.handle, file.path);
       if (error) {
         expect(summary.files[0]).toMatchObject({ status: 'failed', format: 'intercom-json' });
         expect(summary.files[0]!.error).toMatch(error);
       } else {
         expect(summary.records).toMatchObject({ read: 3, rejected: 3 });
-        const reasons = (await handle.db.selectFrom('rejects').select('reason').execute()).map((r) => r.reason);
+        const reasons = (await database.handle.db.selectFrom('rejects').select('reason').execute()).map((r) => r.reason);
         expect(reasons[0]).toBe('element 1: expected an Intercom conversation object, got number 42');
       }
     } finally {
@@ -237,11 +226,11 @@ describe('Intercom conversations', () => {
     };
     const file = await temporaryFile('intercom.jsonl', JSON.stringify(line));
     try {
-      const summary = await ingest(handle, file.path);
+      const summary = await ingest(database.handle, file.path);
       expect(summary.files[0]!.status).toBe('loaded');
       expect(await conversation('proto')).toMatchObject({ channel: 'tostring' });
       expect(await message('source-s')).toMatchObject({ body: '&constructor; &' });
-      const reasons = (await handle.db.selectFrom('rejects').select('reason').execute()).map((r) => r.reason);
+      const reasons = (await database.handle.db.selectFrom('rejects').select('reason').execute()).map((r) => r.reason);
       expect(reasons).toEqual(['part 1: unknown author type "constructor" (expected user, lead, contact, admin, team, bot)']);
     } finally {
       await file.cleanup();
@@ -268,12 +257,12 @@ describe('Intercom conversations', () => {
     ];
     const file = await temporaryFile('intercom.jsonl', lines.map((line) => JSON.stringify(line)).join('\n'));
     try {
-      const summary = await ingest(handle, file.path);
+      const summary = await ingest(database.handle, file.path);
       expect(summary.records).toMatchObject({ read: 2, inserted: 2, rejected: 0 });
       const stored = await message('source-s');
       expect(stored).toMatchObject({ body_truncated: 1, body_length: 150_000 });
       expect(stored.body).toHaveLength(100_000);
-      const reasons = (await handle.db.selectFrom('rejects').select(['kind', 'reason']).orderBy('id').execute()).map((r) => `${r.kind}: ${r.reason}`);
+      const reasons = (await database.handle.db.selectFrom('rejects').select(['kind', 'reason']).orderBy('id').execute()).map((r) => `${r.kind}: ${r.reason}`);
       expect(reasons).toEqual([
         'warning: source message: body of 150000 characters truncated to 100000',
         'warning: "conversation_parts" must be a list, got the text "not a list"; ignored',
