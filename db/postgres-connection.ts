@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect } from '#kysely';
+import { Kysely, PostgresDialect, sql } from '#kysely';
 import { DatabaseError } from './database-error.js';
 import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest, refuseNewerSchema } from './migrate.js';
 import { PostgresSchemaPlugin } from './postgres-schema-plugin.js';
@@ -55,19 +55,10 @@ export function describePostgresUrl(url: string): string {
 }
 
 async function appliedMigrations(db: Kysely<Database>): Promise<string[] | undefined> {
-  const exists = await db
-    .selectFrom('information_schema.tables' as never)
-    .select('table_name' as never)
-    .where('table_schema' as never, '=', 'public' as never)
-    .where('table_name' as never, '=', MIGRATION_TABLE as never)
-    .execute();
-  if (exists.length === 0) return undefined;
-  const rows = await db
-    .selectFrom(MIGRATION_TABLE as never)
-    .select('name' as never)
-    .orderBy('name' as never)
-    .execute();
-  return rows.map((row) => (row as { name: string }).name);
+  const table = await sql<{ present: boolean }>`select to_regclass(${MIGRATION_TABLE}) is not null as present`.execute(db);
+  if (!table.rows[0]?.present) return undefined;
+  const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(db);
+  return rows.rows.map((row) => row.name);
 }
 
 /**
