@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decideArticleCoverage } from './decide-article-coverage.js';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
 import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
@@ -87,6 +88,11 @@ export interface GapVerdictOptions {
   /** Conversations in one language answered only by an entry in another that make a TRANSLATE finding. */
   minTranslateConversations: number;
   /**
+   * Decide coverage again at the grain of one FAQ article inside the topics an entry answers
+   * (`decideArticleCoverage`): their questions no entry covers become a NEW candidate of their own.
+   */
+  articleGrain: boolean;
+  /**
    * Two uncovered topics are one missing article when an article written for one would cover the other's questions:
    * their questions score at least this against each other (the run's covered threshold).
    */
@@ -106,6 +112,7 @@ export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'>
   nearestEntryMinScore: 0.2,
   minTranslateConversations: 5,
   sameArticleScore: 0.4,
+  articleGrain: true,
 };
 
 export interface DriftItem {
@@ -251,6 +258,15 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
   }
 
   const uncovered: GapTopic[] = [];
+  // A topic answered by an entry can still hold a missing article's questions (topics are coarser than articles):
+  // its questions are decided again at the grain of one article, and those no entry covers are a candidate of their
+  // own (a remainder, under the topic's id negated so that no reply profile of the answered topic is read as theirs).
+  const articleCoverage = options.articleGrain
+    ? decideArticleCoverage(
+        topics.map((topic) => topic.questions),
+        { threshold: options.sameArticleScore, minCoveredShare: options.minCoveredShare },
+      ).covered
+    : undefined;
   const topicsByEntry = new Map<string, GapTopic[]>();
   const translations = new Map<string, { entry: GapEntry; language: string; questions: TopicQuestion[]; topics: Set<number> }>();
   for (const topic of topics) {
@@ -260,6 +276,10 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
     if (!entry) {
       uncovered.push(topic);
       continue;
+    }
+    if (byQuestions !== undefined && articleCoverage !== undefined) {
+      const remainder = unansweredRemainder(topic, articleCoverage[topics.indexOf(topic)]!);
+      if (remainder !== undefined) uncovered.push(remainder);
     }
     topicsByEntry.set(entry.entryId, [...(topicsByEntry.get(entry.entryId) ?? []), topic]);
     // Questions answered in another language than they were asked in: matched so, or in a topic answered by replies.
@@ -296,8 +316,8 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       id: findingId('NEW', `topic:${Math.min(...group.map((topic) => topic.topicId))}`),
       verdict: 'NEW',
       priority: findingPriority(merged.conversations, merged.growth, merged.medianHandlingMs, options),
-      topicId: main.topicId,
-      topicIds: group.map((topic) => topic.topicId),
+      topicId: Math.abs(main.topicId),
+      topicIds: [...new Set(group.map((topic) => Math.abs(topic.topicId)))],
       languages: languagesOf(merged.questions),
       entryId: null,
       title,
@@ -477,6 +497,26 @@ function mergeTopics(topics: readonly GapTopic[]): MergedTopics {
     medianHandlingMs: largest.medianHandlingMs,
     questions: topics.flatMap((topic) => topic.questions),
     agentReplies: topics.flatMap((topic) => topic.agentReplies),
+  };
+}
+
+/**
+ * The questions of an answered topic that no entry covers at the grain of one article (`decideArticleCoverage`),
+ * asked in the language of their match, as a topic of their own: its id negated, no representative question (the
+ * topic's is an answered one), no replies (they belong to the whole topic), and the topic's previous-period count in
+ * proportion.
+ */
+function unansweredRemainder(topic: GapTopic, covered: readonly boolean[]): GapTopic | undefined {
+  const questions = topic.questions.filter((question, i) => !covered[i] && !question.crossLanguage);
+  if (questions.length === 0) return undefined;
+  return {
+    ...topic,
+    topicId: -topic.topicId,
+    representativeQuestion: null,
+    conversations: questions.length,
+    previousConversations: Math.round((topic.previousConversations * questions.length) / topic.questions.length),
+    questions: questions.map((question) => ({ ...question, covered: false })),
+    agentReplies: [],
   };
 }
 
