@@ -176,8 +176,11 @@ export interface GapFinding {
  * @example
  * const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, periodStart: from });
  */
-export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
+export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
   const findings: GapFinding[] = [];
+  // Topics are coarser than FAQ articles: whether each question is covered is decided again at the grain of one
+  // article (`decideArticleCoverage`); questions matched across languages keep their flag (TRANSLATE reads them).
+  const topics = options.articleGrain ? withArticleCoverage(givenTopics, options) : givenTopics;
   const entriesById = new Map(entries.map((entry) => [entry.entryId, entry]));
   // One index of the entries: their languages (tagged or detected) and which are versions of which.
   const entryIndex = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: entry.body, language: entry.language ?? null })));
@@ -258,15 +261,6 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
   }
 
   const uncovered: GapTopic[] = [];
-  // A topic answered by an entry can still hold a missing article's questions (topics are coarser than articles):
-  // its questions are decided again at the grain of one article, and those no entry covers are a candidate of their
-  // own (a remainder, under the topic's id negated so that no reply profile of the answered topic is read as theirs).
-  const articleCoverage = options.articleGrain
-    ? decideArticleCoverage(
-        topics.map((topic) => topic.questions),
-        { threshold: options.sameArticleScore, minCoveredShare: options.minCoveredShare },
-      ).covered
-    : undefined;
   const topicsByEntry = new Map<string, GapTopic[]>();
   const translations = new Map<string, { entry: GapEntry; language: string; questions: TopicQuestion[]; topics: Set<number> }>();
   for (const topic of topics) {
@@ -277,8 +271,10 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       uncovered.push(topic);
       continue;
     }
-    if (byQuestions !== undefined && articleCoverage !== undefined) {
-      const remainder = unansweredRemainder(topic, articleCoverage[topics.indexOf(topic)]!);
+    // A topic answered by an entry can still hold a missing article's questions: those no entry covers are a
+    // candidate of their own.
+    if (byQuestions !== undefined && options.articleGrain) {
+      const remainder = unansweredRemainder(topic);
       if (remainder !== undefined) uncovered.push(remainder);
     }
     topicsByEntry.set(entry.entryId, [...(topicsByEntry.get(entry.entryId) ?? []), topic]);
@@ -500,14 +496,25 @@ function mergeTopics(topics: readonly GapTopic[]): MergedTopics {
   };
 }
 
+/** The topics with each question's `covered` decided at the grain of one article, but for cross-language matches. */
+function withArticleCoverage(topics: readonly GapTopic[], options: Pick<GapVerdictOptions, 'sameArticleScore' | 'minCoveredShare'>): GapTopic[] {
+  const { covered } = decideArticleCoverage(
+    topics.map((topic) => topic.questions),
+    { threshold: options.sameArticleScore, minCoveredShare: options.minCoveredShare },
+  );
+  return topics.map((topic, t) => ({
+    ...topic,
+    questions: topic.questions.map((question, i) => (question.crossLanguage ? question : { ...question, covered: covered[t]![i]! })),
+  }));
+}
+
 /**
- * The questions of an answered topic that no entry covers at the grain of one article (`decideArticleCoverage`),
- * asked in the language of their match, as a topic of their own: its id negated, no representative question (the
- * topic's is an answered one), no replies (they belong to the whole topic), and the topic's previous-period count in
- * proportion.
+ * The questions of an answered topic that no entry covers (in the language of their match) as a topic of their own:
+ * its id negated, so that no reply profile of the answered topic is read as theirs, no representative question (the
+ * topic's is an answered one), no replies (they belong to the whole topic), and the previous-period count in proportion.
  */
-function unansweredRemainder(topic: GapTopic, covered: readonly boolean[]): GapTopic | undefined {
-  const questions = topic.questions.filter((question, i) => !covered[i] && !question.crossLanguage);
+function unansweredRemainder(topic: GapTopic): GapTopic | undefined {
+  const questions = topic.questions.filter((question) => !question.covered && !question.crossLanguage);
   if (questions.length === 0) return undefined;
   return {
     ...topic,
@@ -515,7 +522,7 @@ function unansweredRemainder(topic: GapTopic, covered: readonly boolean[]): GapT
     representativeQuestion: null,
     conversations: questions.length,
     previousConversations: Math.round((topic.previousConversations * questions.length) / topic.questions.length),
-    questions: questions.map((question) => ({ ...question, covered: false })),
+    questions,
     agentReplies: [],
   };
 }

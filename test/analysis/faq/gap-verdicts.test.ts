@@ -82,7 +82,9 @@ describe('decideGapVerdicts', () => {
       entryId: null,
       title: 'How do I open an appeal in a P2P trade?',
       keyTerms: ['p2p', 'appeal', 'seller', 'releas', 'merchant'],
-      evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0.1 },
+      // The 3 questions above the threshold are near-copies of the 27 below it: at the grain of one article they
+      // are one group, and not covered.
+      evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0 },
     });
     expect(found!.evidence.examples).toHaveLength(3);
     expect(found!.evidence.nearestEntryId).toBe('fees');
