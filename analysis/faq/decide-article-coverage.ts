@@ -30,10 +30,12 @@ export interface ArticleCoverage {
 
 /**
  * Distinct questions per topic that are compared with each other: a topic's questions are ranked against an index of
- * at most this many of its distinct questions (spread evenly), so the cost stays bounded (about 20 ms of CPU a topic
- * at this size, bench:faq); questions beyond it keep the per-question rule. Chosen for cost, not fitted to any data.
+ * at most this many of its distinct questions (spread evenly over the period), so that the cost stays bounded: about
+ * 0.5 ms of CPU per question compared, some 25 ms a topic (`npm run bench:faq-article-cost`); the questions beyond it
+ * keep the per-question rule. Chosen for cost, not fitted to any data: an FAQ article's wordings are few, and 50
+ * distinct questions show a topic's main ones.
  */
-export const NEIGHBOUR_QUESTIONS = 100;
+export const NEIGHBOUR_QUESTIONS = 50;
 
 /**
  * Whether each question is covered, decided at the grain of one FAQ article rather than one question or one topic.
