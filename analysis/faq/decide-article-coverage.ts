@@ -41,8 +41,9 @@ export const NEIGHBOUR_QUESTIONS = 50;
  * Whether each question is covered, decided at the grain of one FAQ article rather than one question or one topic.
  * Within each topic every distinct question is scored, as an FAQ entry would be (`rankFaqEntries`), against the
  * topic's other questions:
- * - a question whose best entry scores at least as high as its nearest other question is **anchored**: the entry is
- *   closer to it than any other customer's wording, the mark of an entry written for that question; it is covered;
+ * - a question whose best entry scores at least as high as its nearest other question, and at least the second cut
+ *   (below), is **anchored**: the entry is closer to it than any other customer's wording, the mark of an entry
+ *   written for that question; it is covered;
  * - every other question is linked to its nearest question, and the links make groups (first-neighbour clustering:
  *   paraphrases of one article are each other's nearest questions far more often than not, and no count of groups
  *   is set); a group is covered when at least `minCoveredShare` of its questions reach the second cut, calibrated
@@ -59,15 +60,22 @@ export const NEIGHBOUR_QUESTIONS = 50;
 export function decideArticleCoverage(topics: readonly (readonly CoverageQuestion[])[], options: ArticleCoverageOptions): ArticleCoverage {
   const limit = options.neighbourQuestions ?? NEIGHBOUR_QUESTIONS;
   const perTopic = topics.map((questions) => compareWithinTopic(questions, limit));
-  let anchored = 0;
   const doubtful: { score: number; count: number }[] = [];
   for (const compared of perTopic) {
     compared?.distinct.forEach((d, j) => {
-      if (compared.anchored[j]) anchored += d.members.length;
-      else doubtful.push({ score: d.score, count: d.members.length });
+      if (!compared.anchored[j]) doubtful.push({ score: d.score, count: d.members.length });
     });
   }
   const groupThreshold = calibrateCoveredThreshold(doubtful, 'auto', options.threshold).value;
+  // Nearer an entry than any other question, but scoring below the second cut: an entry that shares little with a
+  // question no one else asks does not answer it; the question is decided with its group instead.
+  let anchored = 0;
+  for (const compared of perTopic) {
+    compared?.distinct.forEach((d, j) => {
+      if (compared.anchored[j] && d.score < groupThreshold) compared.anchored[j] = false;
+      if (compared.anchored[j]) anchored += d.members.length;
+    });
+  }
   const covered = topics.map((questions, t) => {
     const flags = questions.map((question) => question.score >= options.threshold);
     const compared = perTopic[t];

@@ -30,6 +30,17 @@ describe('decideArticleCoverage', () => {
     expect(result.groupThreshold).toBe(0.45);
   });
 
+  test('an entry nearer a question than any other question does not cover it when it scores below the second cut', () => {
+    // Two questions no entry answers, alike in one word only (they score 0.22 against each other): the second is nearer
+    // its poor entry (0.3) than the first, yet below the second cut (here the run's 0.45).
+    const odd: CoverageQuestion[] = [
+      { question: 'Can I pay with a gift card in the app?', score: 0.2 },
+      { question: 'Is there a dark mode in the app?', score: 0.3 },
+    ];
+    expect(decideArticleCoverage([odd], OPTIONS).covered).toEqual([[false, false]]);
+    expect(decideArticleCoverage([odd], OPTIONS).anchored).toBe(0);
+  });
+
   test('the same question asked twice is decided once, the same way', () => {
     const repeated = [
       ...paraphrases,
