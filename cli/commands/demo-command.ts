@@ -36,7 +36,10 @@ export function demoCommand(): Command {
               `demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`,
             );
           }
-          const summary = await runIngest({ ...handle, sqlite: handle.sqlite }, { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' });
+          const summary = await runIngest(
+            { ...handle, sqlite: handle.sqlite },
+            { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' },
+          );
           process.stdout.write(
             `ingest run ${summary.runId} ${summary.status}: ${summary.files.length} files, ${summary.records.read} records read, ${summary.records.inserted} inserted, ${summary.records.rejected} rejected\n`,
           );
