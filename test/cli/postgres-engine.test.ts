@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NIGHTLY_JOB } from '../../cli/schedule/run-tick.js';
+import { ANALYSIS_RESULT_TABLES } from '../../db/analysis-runs.js';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { acquireEngineJobLock } from '../../db/engine-job-lock.js';
 import { CLI, temporaryFolder } from '../helpers.js';
@@ -45,6 +48,17 @@ function readers(folder: string, db: string): Record<string, string> {
   outputs['export jsonl'] = read(['export', 'conversations', '--format', 'jsonl']);
   outputs['export chat, from'] = read(['export', 'conversations', '--format', 'jsonl', '--channel', 'chat', '--from', '2020-01-01']);
   return outputs;
+}
+
+/** The CLI in a child process without blocking this one (whose HTTP server must keep answering). */
+function runCliAsync(folder: string, args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: folder, env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.resume();
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
 }
 
 /** GET each path from a dashboard served on `db`; the bodies by path. */
@@ -180,6 +194,38 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL engine: the same answers as
     }
   }, 300_000);
 
+  test('digest delivers on PostgreSQL once: the same day again is not sent twice', async () => {
+    const bodies: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        bodies.push(body);
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const config = join(folder.path, 'digest.config.json');
+      writeFileSync(
+        config,
+        JSON.stringify({ deliveries: { destinations: [{ name: 'team', type: 'webhook', urlEnv: 'HOOK', digests: ['day'] }], retries: 0 } }),
+      );
+      const args = ['digest', '--period', 'day', '--as-of', '2030-01-01', '--db', database.url, '--config', config];
+      const first = await runCliAsync(folder.path, args, { HOOK: hook });
+      expect(first.stderr).toBe('');
+      expect(first.status).toBe(0);
+      expect(bodies).toHaveLength(1);
+      const again = await runCliAsync(folder.path, args, { HOOK: hook });
+      expect(again.status).toBe(0);
+      expect(again.stderr).toMatch(/team digest-day 2030-01-01: already delivered/);
+      expect(bodies).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 300_000);
+
   test('run-now on PostgreSQL takes the advisory lock: while another process holds it, the run is skipped', async () => {
     const inbox = join(folder.path, 'empty-inbox');
     mkdirSync(inbox, { recursive: true });
@@ -236,6 +282,36 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL engine: the same answers as
     expect(again.status).not.toBe(0);
     expect(again.stderr).toMatch(/the PostgreSQL table \w+ already holds rows: copy into an empty database/);
     expect(succeed(folder.path, topics)).toBe(before);
+  }, 300_000);
+
+  test('analyze killed (SIGKILL) after its topics step on PostgreSQL: readers keep the last successful run; the next run drops its rows', async () => {
+    const read = () => [
+      succeed(folder.path, ['report', 'topics', '--format', 'json', '--db', database.url]),
+      succeed(folder.path, ['report', 'response-times', '--format', 'json', '--as-of', AS_OF, '--db', database.url]),
+    ];
+    const before = read();
+    const killed = runCli(folder.path, ['analyze', '--db', database.url, '--quiet'], { SUPPORTLENS_TEST_KILL_AFTER_STEP: 'topics' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(read()).toEqual(before);
+    const next = JSON.parse(succeed(folder.path, ['analyze', '--db', database.url, '--json']));
+    const handle = await openLocation(parseDatabaseLocation(database.url), { readonly: true });
+    try {
+      const runs = await handle.db.selectFrom('analysis_runs').select(['id', 'status']).orderBy('id', 'desc').limit(2).execute();
+      expect(runs).toEqual([
+        { id: next.runId, status: 'succeeded' },
+        { id: next.runId - 1, status: 'interrupted' },
+      ]);
+      for (const { table, runColumn } of ANALYSIS_RESULT_TABLES) {
+        const rows = await handle.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where(runColumn, '=', next.runId - 1)
+          .executeTakeFirstOrThrow();
+        expect({ table, rows: Number(rows.n) }).toEqual({ table, rows: 0 });
+      }
+    } finally {
+      await handle.close();
+    }
   }, 300_000);
 
   test('demo on PostgreSQL analyses the data it holds', () => {
