@@ -11,14 +11,14 @@ export function dbOption(): Option {
 }
 
 /**
- * The SQLite file of `--db`, for the commands that write through SQLite's driver: a PostgreSQL URL there is a usage
- * error that says what works instead.
+ * The SQLite file of `--db`, for the command that still writes through SQLite's driver only (ingest): a PostgreSQL URL
+ * there is a usage error that says what works instead.
  */
 export function sqliteOnly(db: string, command: string): string {
   const location = parseDatabaseLocation(db);
   if (location.engine === 'sqlite') return location.path;
   throw new UsageError(
-    `supportlens ${command} does not work on PostgreSQL yet (report, rejects, serve and copy-database do): run it on a SQLite file, then move the data with "supportlens copy-database --from FILE --to URL"`,
+    `supportlens ${command} does not work on PostgreSQL yet (every other command does): run it on a SQLite file, then move the data with "supportlens copy-database --from FILE --to URL"`,
   );
 }
 

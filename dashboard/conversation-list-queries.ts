@@ -75,6 +75,9 @@ function baseQuery(db: Kysely<Database>, runId: number) {
     .where('f.run_id', '=', runId);
 }
 
+/** A condition no row meets, on both engines (PostgreSQL takes no integer where it wants a boolean). */
+const NOTHING_MATCHES = sql<SqlBool>`1 = 0`;
+
 function sortExpression(sort: ConversationSort): { value: ReturnType<typeof sql<number>>; direction: 'asc' | 'desc' } {
   switch (sort) {
     case 'newest':
@@ -145,7 +148,7 @@ function filterConditions(
   if (query.weekday !== undefined && query.hour !== undefined) {
     const ranges = hourRanges(range.timeZone, range.filter.from, range.filter.to, query.weekday, query.hour);
     conditions.push(
-      ranges.length === 0 ? sql<SqlBool>`0` : eb.or(ranges.map(([from, to]) => eb.and([eb('f.start_at', '>=', from), eb('f.start_at', '<', to)]))),
+      ranges.length === 0 ? NOTHING_MATCHES : eb.or(ranges.map(([from, to]) => eb.and([eb('f.start_at', '>=', from), eb('f.start_at', '<', to)]))),
     );
   }
   if (query.breached === 'first_response' || query.breached === 'resolution') {
@@ -153,7 +156,7 @@ function filterConditions(
     const kind = query.breached;
     conditions.push(
       rules.length === 0
-        ? sql<SqlBool>`0`
+        ? NOTHING_MATCHES
         : eb.or(
             rules.map((rule) => {
               const duration =

@@ -1,7 +1,6 @@
 import type { Kysely } from '#kysely';
-import type { DatabaseHandle } from './connection.js';
 import type { Database } from './schema.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, type TransactionTarget } from './transaction.js';
 
 /**
  * Every table an analysis run writes its results into, with the column naming the run. A run writes beside the
@@ -68,7 +67,7 @@ export interface AnalysisRunOutcome {
  * Records how an analysis run ended, in one transaction; a run that succeeded becomes the one readers show, and the
  * results of older runs but the previous one (which a reader may still be reading) are pruned.
  */
-export async function finishAnalysisRun(handle: Pick<DatabaseHandle, 'db' | 'sqlite'>, outcome: AnalysisRunOutcome): Promise<void> {
+export async function finishAnalysisRun(handle: TransactionTarget, outcome: AnalysisRunOutcome): Promise<void> {
   await inTransaction(handle, async (db) => {
     // Readers that looked up the previous run just before this commit still find its rows.
     const previous = await findLatestSucceededAnalysisRunId(db);

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Compilable } from '#kysely';
+import type { Compilable, CompiledQuery } from '#kysely';
 
 const MARKER = '\u0000slot:';
 
@@ -39,14 +39,7 @@ export interface PreparedCompiled<Slots extends string> {
  */
 export function prepareCompiled<Slots extends string>(sqlite: BetterSqlite3.Database, query: Compilable, slots: readonly Slots[]): PreparedCompiled<Slots> {
   const compiled = query.compile();
-  const order = compiled.parameters.map((parameter) => {
-    if (typeof parameter !== 'string' || !parameter.startsWith(MARKER)) {
-      throw new Error(`prepareCompiled: parameter ${String(parameter)} is not a slot in: ${compiled.sql}`);
-    }
-    const name = parameter.slice(MARKER.length) as Slots;
-    if (!slots.includes(name)) throw new Error(`prepareCompiled: unknown slot ${name}`);
-    return name;
-  });
+  const order = slotOrder(compiled, slots);
   const statement = sqlite.prepare(compiled.sql);
   let rawStatement: BetterSqlite3.Statement | undefined;
   const bind = (values: Record<Slots, unknown>): unknown[] => order.map((name) => values[name]);
@@ -61,4 +54,21 @@ export function prepareCompiled<Slots extends string>(sqlite: BetterSqlite3.Data
       return rawStatement.all(bind(values)) as unknown[][];
     },
   };
+}
+
+/**
+ * The slot names in the order a compiled query takes its parameters (every parameter must be a slot).
+ *
+ * @example
+ * const order = slotOrder(query.compile(), ['id']);
+ */
+export function slotOrder<Slots extends string>(compiled: CompiledQuery, slots: readonly Slots[]): Slots[] {
+  return compiled.parameters.map((parameter) => {
+    if (typeof parameter !== 'string' || !parameter.startsWith(MARKER)) {
+      throw new Error(`prepareCompiled: parameter ${String(parameter)} is not a slot in: ${compiled.sql}`);
+    }
+    const name = parameter.slice(MARKER.length) as Slots;
+    if (!slots.includes(name)) throw new Error(`prepareCompiled: unknown slot ${name}`);
+    return name;
+  });
 }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
 import type { Kysely } from '#kysely';
 import { openDatabase } from './connection.js';
 import { describePostgresUrl, openPostgres } from './postgres-connection.js';
@@ -26,6 +27,8 @@ export interface EngineHandle {
   db: Kysely<Database>;
   /** SQLite's driver handle; undefined on PostgreSQL. */
   sqlite: BetterSqlite3.Database | undefined;
+  /** PostgreSQL's pool (the job lock takes a connection of its own); undefined on SQLite. */
+  postgres: pg.Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -47,8 +50,8 @@ export async function openLocation(location: DatabaseLocation, options: OpenLoca
   const readonly = options.readonly ?? false;
   if (location.engine === 'sqlite') {
     const handle = await openDatabase({ path: location.path, readonly, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) });
-    return { engine: 'sqlite', db: handle.db, sqlite: handle.sqlite, close: () => handle.close() };
+    return { engine: 'sqlite', db: handle.db, sqlite: handle.sqlite, postgres: undefined, close: () => handle.close() };
   }
   const handle = await openPostgres({ url: location.url, migrate: options.migrate ?? !readonly, readonly });
-  return { engine: 'postgres', db: handle.db, sqlite: undefined, close: () => handle.close() };
+  return { engine: 'postgres', db: handle.db, sqlite: undefined, postgres: handle.pool, close: () => handle.close() };
 }

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isProcessAlive } from './abandoned-runs.js';
 import type { Compilable } from '#kysely';
-import type { DatabaseHandle } from './connection.js';
 import type { JobLockRow } from './schema.js';
-import { inTransactionSync } from './transaction.js';
+import { inTransactionSync, type SqliteTarget } from './transaction.js';
 
 /** How often the holder refreshes `heartbeat_at`. */
 export const LOCK_HEARTBEAT_INTERVAL_MS = 30_000;
@@ -42,7 +41,7 @@ export type AcquireResult = { acquired: true; lock: HeldJobLock } | { acquired: 
  * const result = acquireJobLock(handle, 'nightly');
  * if (result.acquired) try { await work(); } finally { result.lock.release(); }
  */
-export function acquireJobLock(handle: DatabaseHandle, name: string, options: JobLockOptions = {}): AcquireResult {
+export function acquireJobLock(handle: SqliteTarget, name: string, options: JobLockOptions = {}): AcquireResult {
   const { db, sqlite } = handle;
   const now = options.now ?? Date.now;
   const me = { pid: options.pid ?? process.pid, hostname: options.hostname ?? hostname() };
@@ -78,9 +77,11 @@ export function acquireJobLock(handle: DatabaseHandle, name: string, options: Jo
  * const stop = startHeartbeat(lock);
  * try { await work(); } finally { stop(); lock.release(); }
  */
-export function startHeartbeat(lock: HeldJobLock, intervalMs = LOCK_HEARTBEAT_INTERVAL_MS, onLost?: () => void): () => void {
+export function startHeartbeat(lock: { heartbeat(): boolean | Promise<boolean> }, intervalMs = LOCK_HEARTBEAT_INTERVAL_MS, onLost?: () => void): () => void {
   const timer = setInterval(() => {
-    if (!lock.heartbeat()) onLost?.();
+    void Promise.resolve(lock.heartbeat()).then((held) => {
+      if (!held) onLost?.();
+    });
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
@@ -91,7 +92,7 @@ function isAbandoned(lock: JobLockRow, now: number, staleAfterMs: number, ourHos
   return lock.holder_hostname === ourHostname && !isProcessAlive(lock.holder_pid);
 }
 
-function heldLock(handle: DatabaseHandle, name: string, token: string, tookOverFrom: JobLockRow | null, now: () => number): HeldJobLock {
+function heldLock(handle: SqliteTarget, name: string, token: string, tookOverFrom: JobLockRow | null, now: () => number): HeldJobLock {
   const { db, sqlite } = handle;
   const run = (query: Compilable): number => {
     const compiled = query.compile();

@@ -29,12 +29,13 @@ export interface SqliteTarget {
 
 /**
  * What the stores are given: the SQLite handle (immediate transactions on its connection), or a bare Kysely
- * instance (Kysely's controlled transaction, `begin` ... `commit`: the form a pooled server database needs too).
+ * instance or an engine handle without SQLite's connection (Kysely's controlled transaction, `begin` ... `commit`:
+ * the form a pooled server database needs).
  */
-export type TransactionTarget = SqliteTarget | Kysely<Database>;
+export type TransactionTarget = SqliteTarget | Kysely<Database> | { db: Kysely<Database>; sqlite: BetterSqlite3.Database | undefined };
 
 function isSqliteTarget(target: TransactionTarget): target is SqliteTarget {
-  return 'sqlite' in target && 'db' in target;
+  return 'sqlite' in target && 'db' in target && target.sqlite !== undefined;
 }
 
 /**
@@ -88,7 +89,9 @@ function kyselyTransactions(db: Kysely<Database>): TransactionRunner {
  * const runner = transactionRunner(handle);
  */
 export function transactionRunner(target: TransactionTarget): TransactionRunner {
-  return isSqliteTarget(target) ? sqliteTransactions(target) : kyselyTransactions(target);
+  if (isSqliteTarget(target)) return sqliteTransactions(target);
+  // An engine handle without SQLite's connection (PostgreSQL): its Kysely instance.
+  return kyselyTransactions('sqlite' in target ? target.db : target);
 }
 
 /**

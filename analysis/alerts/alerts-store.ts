@@ -1,5 +1,5 @@
 import type { Kysely } from '#kysely';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { EngineTarget } from '../../db/engine-statements.js';
 import type { Database } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from '../response-times/business-calendar.js';
 import { businessHoursFor, targetsFor, type ResponseTimeConfig } from '../response-times/response-time-config.js';
@@ -33,7 +33,7 @@ export interface ComputeAlertsResult {
  * const { spikes } = await computeAlerts(handle, { settings, responseTimes }, { analysisRunId: 12 });
  */
 export async function computeAlerts(
-  handle: DatabaseHandle,
+  handle: EngineTarget,
   config: { settings: AlertSettings; responseTimes: ResponseTimeConfig },
   options: ComputeAlertsOptions,
 ): Promise<ComputeAlertsResult> {

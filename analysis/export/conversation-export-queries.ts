@@ -1,21 +1,25 @@
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { EngineTarget } from '../../db/engine-statements.js';
 import type { ConversationFilter } from '../conversation-filter.js';
 import type { ExportColumnProvider, ExportContext, ExportQuery, ExportRow } from './conversation-export.js';
 
+/** Rows handed over at a time: one PostgreSQL query per page (keyset on the conversation id), one await per page. */
+const PAGE_ROWS = 2000;
+
 /**
- * The export's rows, one per conversation in id order, with every provider's joins and selections, iterated one at a
- * time (a Kysely-compiled query run by better-sqlite3) so memory stays flat. The filter applies to the conversation's
- * `created_at`; every analysis column comes from the latest succeeded analysis run (-1, no run, before the first).
+ * The export's rows, one per conversation in id order, with every provider's joins and selections, in pages so
+ * memory stays flat: on SQLite one Kysely-compiled query iterated by better-sqlite3, on PostgreSQL one query per page
+ * (`c.id > last id`, `limit`). The filter applies to the conversation's `created_at`; every analysis column comes
+ * from the latest succeeded analysis run (-1, no run, before the first).
  *
  * @example
- * for (const row of await iterateExportRows(handle, [conversationColumns], {})) console.log(row['id']);
+ * for await (const page of iterateExportRows(handle, [conversationColumns], {})) console.log(page.length);
  */
-export async function iterateExportRows(
-  handle: Pick<DatabaseHandle, 'db' | 'sqlite'>,
+export async function* iterateExportRows(
+  handle: EngineTarget,
   providers: readonly ExportColumnProvider[],
   filter: ConversationFilter,
-): Promise<IterableIterator<ExportRow>> {
+): AsyncGenerator<ExportRow[]> {
   const { db, sqlite } = handle;
   const context: ExportContext = { analysisRunId: (await findLatestSucceededAnalysisRunId(db)) ?? -1 };
   let query: ExportQuery = db.selectFrom('conversations as c').select('c.id as id') as unknown as ExportQuery;
@@ -24,6 +28,24 @@ export async function iterateExportRows(
   if (filter.to !== undefined) query = query.where('c.created_at', '<', filter.to);
   if (filter.channels && filter.channels.length > 0) query = query.where('c.channel', 'in', filter.channels);
   query = query.orderBy('c.id');
-  const compiled = query.compile();
-  return sqlite.prepare(compiled.sql).iterate(...compiled.parameters) as IterableIterator<ExportRow>;
+  if (sqlite !== undefined) {
+    const compiled = query.compile();
+    let page: ExportRow[] = [];
+    for (const row of sqlite.prepare(compiled.sql).iterate(...compiled.parameters) as IterableIterator<ExportRow>) {
+      page.push(row);
+      if (page.length === PAGE_ROWS) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+    return;
+  }
+  let after: number | undefined;
+  for (;;) {
+    const page = (await (after === undefined ? query : query.where('c.id', '>', after)).limit(PAGE_ROWS).execute()) as ExportRow[];
+    if (page.length > 0) yield page;
+    if (page.length < PAGE_ROWS) return;
+    after = page[page.length - 1]!['id'] as number;
+  }
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { SelectQueryBuilder } from '#kysely';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { EngineTarget } from '../../db/engine-statements.js';
 import type { ConversationsTable, Database } from '../../db/schema.js';
 import type { ConversationFilter } from '../conversation-filter.js';
 import { csvLine, type CsvValue } from './csv-line.js';
@@ -49,16 +49,15 @@ export interface ExportConversationsOptions {
 const WRITE_CHUNK_CHARS = 1 << 16;
 
 /**
- * Streams one line per conversation, in id order, with every provider's columns: rows come from a
- * Kysely-compiled query iterated by better-sqlite3, and writing waits for `drain`, so memory stays flat however many
+ * Streams one line per conversation, in id order, with every provider's columns: rows come a page at a time
+ * (`iterateExportRows`), and writing waits for `drain`, so memory stays flat however many
  * conversations there are. The filter applies to the conversation's `created_at` (its start). Every analysis column
  * comes from the latest succeeded analysis run.
  *
  * @example
  * await exportConversations(handle, { providers: [conversationColumns, responseTimeColumns], format: 'csv', filter: {}, out: process.stdout });
  */
-export async function exportConversations(handle: DatabaseHandle, options: ExportConversationsOptions): Promise<number> {
-  const rows = await iterateExportRows(handle, options.providers, options.filter);
+export async function exportConversations(handle: EngineTarget, options: ExportConversationsOptions): Promise<number> {
   const columns = options.providers.flatMap((provider) => provider.columns);
   const line =
     options.format === 'csv'
@@ -70,12 +69,14 @@ export async function exportConversations(handle: DatabaseHandle, options: Expor
   };
   let buffer = options.format === 'csv' ? csvLine(columns.map((column) => column.name)) : '';
   let count = 0;
-  for (const row of rows) {
-    buffer += line(row);
-    count += 1;
-    if (buffer.length >= WRITE_CHUNK_CHARS) {
-      await write(buffer);
-      buffer = '';
+  for await (const page of iterateExportRows(handle, options.providers, options.filter)) {
+    for (const row of page) {
+      buffer += line(row);
+      count += 1;
+      if (buffer.length >= WRITE_CHUNK_CHARS) {
+        await write(buffer);
+        buffer = '';
+      }
     }
   }
   if (buffer.length > 0) await write(buffer);

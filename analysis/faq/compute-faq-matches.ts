@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { EngineTarget } from '../../db/engine-statements.js';
 import { calibrateCoveredThreshold, type CoveredThreshold } from './calibrate-covered-threshold.js';
 import { DEFAULT_COVERED_THRESHOLD, type FaqMatchingConfig } from './faq-matching-config.js';
 import { listCurrentFaqEntries, listStoredQuestions, saveFaqMatches, type FaqMatchToSave } from './faq-store.js';
@@ -37,7 +37,7 @@ export interface FaqMatchesSummary {
  * @example
  * const summary = await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run.id });
  */
-export async function computeFaqMatches(handle: DatabaseHandle, config: FaqMatchingConfig, context: ComputeFaqMatchesContext): Promise<FaqMatchesSummary> {
+export async function computeFaqMatches(handle: EngineTarget, config: FaqMatchingConfig, context: ComputeFaqMatchesContext): Promise<FaqMatchesSummary> {
   const started = Date.now();
   const entries = await listCurrentFaqEntries(handle.db);
   const questions = await listStoredQuestions(handle, context.analysisRunId);

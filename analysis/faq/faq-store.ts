@@ -1,7 +1,7 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
-import type { DatabaseHandle } from '../../db/connection.js';
-import { prepareCompiled, slot } from '../../db/compiled-statement.js';
+import { slot } from '../../db/compiled-statement.js';
+import { type EngineTarget, prepareStatement, rowWriter } from '../../db/engine-statements.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 
@@ -59,18 +59,18 @@ export interface StoredQuestions {
  * @example
  * const { conversationIds, questions } = await listStoredQuestions(handle, runId);
  */
-export async function listStoredQuestions(handle: DatabaseHandle, analysisRunId: number): Promise<StoredQuestions> {
-  const compiled = handle.db
-    .selectFrom('conversation_questions')
-    .select(['conversation_id', 'question'])
-    .where('analysis_run_id', '=', analysisRunId)
-    .orderBy('conversation_id')
-    .compile();
+export async function listStoredQuestions(handle: EngineTarget, analysisRunId: number): Promise<StoredQuestions> {
+  const select = prepareStatement(
+    handle,
+    handle.db
+      .selectFrom('conversation_questions')
+      .select(['conversation_id', 'question'])
+      .where('analysis_run_id', '=', slot<number>('run'))
+      .orderBy('conversation_id'),
+    ['run'],
+  );
   const result: StoredQuestions = { conversationIds: [], questions: [] };
-  for (const row of handle.sqlite
-    .prepare(compiled.sql)
-    .raw(true)
-    .iterate(...compiled.parameters) as Iterable<[number, string]>) {
+  for (const row of (await select.allRaw({ run: analysisRunId })) as [number, string][]) {
     result.conversationIds.push(row[0]);
     result.questions.push(row[1]);
   }
@@ -93,30 +93,24 @@ export interface FaqMatchToSave {
  * @example
  * await saveFaqMatches(handle, runId, [{ conversationId: 1, entryId: 3, entryVersion: 2, score: 0.8, covered: true, crossLanguage: false }]);
  */
-export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: number, matches: readonly FaqMatchToSave[]): Promise<void> {
-  const { db, sqlite } = handle;
-  const insert = prepareCompiled(
-    sqlite,
-    db.insertInto('faq_matches').values({
-      analysis_run_id: slot<number>('run'),
-      conversation_id: slot<number>('conversation_id'),
-      entry_id: slot<number>('entry_id'),
-      entry_version: slot<number>('entry_version'),
-      score: slot<number>('score'),
-      covered: slot<number>('covered'),
-      cross_language: slot<number>('cross_language'),
-    }),
-    ['run', 'conversation_id', 'entry_id', 'entry_version', 'score', 'covered', 'cross_language'],
-  );
-  const remove = db.deleteFrom('faq_matches').where('analysis_run_id', '=', analysisRunId).compile();
-  await inTransaction(handle, async () => {
-    sqlite.prepare(remove.sql).run(...remove.parameters);
+export async function saveFaqMatches(handle: EngineTarget, analysisRunId: number, matches: readonly FaqMatchToSave[]): Promise<void> {
+  await inTransaction(handle, async (db) => {
+    const insert = rowWriter({ db, sqlite: handle.sqlite }, 'faq_matches', [
+      'analysis_run_id',
+      'conversation_id',
+      'entry_id',
+      'entry_version',
+      'score',
+      'covered',
+      'cross_language',
+    ]);
+    await db.deleteFrom('faq_matches').where('analysis_run_id', '=', analysisRunId).execute();
     for (let start = 0; start < matches.length; start += WRITE_CHUNK) {
       const end = Math.min(matches.length, start + WRITE_CHUNK);
       for (let i = start; i < end; i++) {
         const match = matches[i]!;
-        insert.run({
-          run: analysisRunId,
+        insert.add({
+          analysis_run_id: analysisRunId,
           conversation_id: match.conversationId,
           entry_id: match.entryId,
           entry_version: match.entryVersion,
@@ -125,6 +119,7 @@ export async function saveFaqMatches(handle: DatabaseHandle, analysisRunId: numb
           cross_language: match.crossLanguage ? 1 : 0,
         });
       }
+      await insert.flush();
       await yieldToEventLoop();
     }
   });

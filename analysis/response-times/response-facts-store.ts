@@ -1,7 +1,6 @@
-import type { Insertable } from '#kysely';
-import { prepareCompiled, slot } from '../../db/compiled-statement.js';
-import type { DatabaseHandle } from '../../db/connection.js';
-import type { AuthorRole, ConversationEventKind, ConversationInitiator, ResponseTimeDailyTable } from '../../db/schema.js';
+import { slot } from '../../db/compiled-statement.js';
+import { type EngineTarget, prepareStatement, rowWriter } from '../../db/engine-statements.js';
+import type { AuthorRole, ConversationEventKind } from '../../db/schema.js';
 import { ALWAYS_OPEN, createBusinessCalendar, type BusinessCalendar } from './business-calendar.js';
 import { DailyAggregates, packValues } from './daily-aggregates.js';
 import { computeConversationFacts, type ConversationFacts, type FactsConversation, type FactsEvent, type FactsMessage } from './conversation-facts.js';
@@ -106,12 +105,11 @@ const DEFAULT_BATCH_SIZE = 1000;
  * console.log(summary.conversations, summary.unanswered);
  */
 export async function computeResponseFacts(
-  handle: DatabaseHandle,
+  handle: EngineTarget,
   config: ResponseTimeConfig,
   options: ComputeResponseFactsOptions,
 ): Promise<ResponseFactsSummary> {
   const startedAt = performance.now();
-  const { db, sqlite } = handle;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const calendars = new Map<string, BusinessCalendar>();
   const calendarFor = (channel: string): BusinessCalendar => {
@@ -124,88 +122,69 @@ export async function computeResponseFacts(
     return calendar;
   };
 
-  const selectConversations = prepareCompiled(
-    sqlite,
-    db
-      .selectFrom('conversations')
-      .select(['id', 'channel', 'created_at', 'resolved_at', 'assignee', 'tags'])
-      .where('id', '>', slot<number>('after'))
-      .orderBy('id')
-      .limit(slot<number>('limit')),
-    ['after', 'limit'],
-  );
-  const selectMessages = prepareCompiled(
-    sqlite,
-    db
-      .selectFrom('messages')
-      .select((eb) => [
-        'conversation_id',
-        'author_role',
-        'created_at',
-        'internal',
-        // Only the author of a public agent message is ever used: no string for the others.
-        eb
-          .case()
-          .when(eb.and([eb('author_role', '=', slot<AuthorRole>('agent')), eb('internal', '=', slot<number>('public'))]))
-          .then(eb.ref('author_id'))
-          .else(null)
-          .end()
-          .as('author_id'),
-      ])
-      .where('conversation_id', '>=', slot<number>('first'))
-      .where('conversation_id', '<=', slot<number>('last'))
-      .orderBy('conversation_id')
-      .orderBy('created_at')
-      .orderBy('external_id'),
-    ['first', 'last', 'agent', 'public'],
-  );
-  const selectEvents = prepareCompiled(
-    sqlite,
-    db
-      .selectFrom('conversation_events')
-      .select(['conversation_id', 'kind', 'created_at'])
-      .where('conversation_id', '>=', slot<number>('first'))
-      .where('conversation_id', '<=', slot<number>('last'))
-      .orderBy('conversation_id')
-      .orderBy('created_at'),
-    ['first', 'last'],
-  );
-  const factValues = Object.fromEntries(FACT_SLOTS.map((name) => [name, slot(name)])) as Record<FactSlot, string>;
-  const insertFacts = prepareCompiled(
-    sqlite,
-    db.insertInto('conversation_facts').values({
-      ...(factValues as unknown as Record<FactSlot, number>),
-      channel: factValues.channel,
-      initiated_by: factValues.initiated_by as ConversationInitiator,
-      first_responder_id: factValues.first_responder_id,
-      agent: factValues.agent,
-      tags: factValues.tags,
-      reply_times_ms: factValues.reply_times_ms,
-      reply_business_times_ms: factValues.reply_business_times_ms,
-    }),
-    FACT_SLOTS,
-  );
-
-  const insertDaily = prepareCompiled(
-    sqlite,
-    db
-      .insertInto('response_time_daily')
-      .values(Object.fromEntries(DAILY_SLOTS.map((name) => [name, slot(name)])) as unknown as Insertable<ResponseTimeDailyTable>),
-    DAILY_SLOTS,
-  );
   const daily = new DailyAggregates(config.reportingTimeZone);
-
   const summary: ResponseFactsSummary = { conversations: 0, messages: 0, answered: 0, unanswered: 0, replies: 0, resolved: 0, reopened: 0, durationMs: 0 };
-  await inTransaction(handle, async () => {
+  await inTransaction(handle, async (db) => {
+    // On PostgreSQL every statement goes to the transaction's connection; on SQLite it is the one connection anyway.
+    const target: EngineTarget = { db, sqlite: handle.sqlite };
+    const selectConversations = prepareStatement(
+      target,
+      db
+        .selectFrom('conversations')
+        .select(['id', 'channel', 'created_at', 'resolved_at', 'assignee', 'tags'])
+        .where('id', '>', slot<number>('after'))
+        .orderBy('id')
+        .limit(slot<number>('limit')),
+      ['after', 'limit'],
+    );
+    const selectMessages = prepareStatement(
+      target,
+      db
+        .selectFrom('messages')
+        .select((eb) => [
+          'conversation_id',
+          'author_role',
+          'created_at',
+          'internal',
+          // Only the author of a public agent message is ever used: no string for the others.
+          eb
+            .case()
+            .when(eb.and([eb('author_role', '=', slot<AuthorRole>('agent')), eb('internal', '=', slot<number>('public'))]))
+            .then(eb.ref('author_id'))
+            .else(null)
+            .end()
+            .as('author_id'),
+        ])
+        .where('conversation_id', '>=', slot<number>('first'))
+        .where('conversation_id', '<=', slot<number>('last'))
+        .orderBy('conversation_id')
+        .orderBy('created_at')
+        .orderBy('external_id'),
+      ['first', 'last', 'agent', 'public'],
+    );
+    const selectEvents = prepareStatement(
+      target,
+      db
+        .selectFrom('conversation_events')
+        .select(['conversation_id', 'kind', 'created_at'])
+        .where('conversation_id', '>=', slot<number>('first'))
+        .where('conversation_id', '<=', slot<number>('last'))
+        .orderBy('conversation_id')
+        .orderBy('created_at'),
+      ['first', 'last'],
+    );
+    const insertFacts = rowWriter(target, 'conversation_facts', FACT_SLOTS);
+    const insertDaily = rowWriter(target, 'response_time_daily', DAILY_SLOTS);
+
     await db.deleteFrom('conversation_facts').where('run_id', '=', options.runId).execute();
     let after = 0;
     for (;;) {
-      const conversations = selectConversations.allRaw({ after, limit: batchSize }) as ConversationTuple[];
+      const conversations = (await selectConversations.allRaw({ after, limit: batchSize })) as ConversationTuple[];
       if (conversations.length === 0) break;
       const first = conversations[0]![0];
       const last = conversations[conversations.length - 1]![0];
-      const messages = selectMessages.allRaw({ first, last, agent: 'agent', public: 0 }) as MessageTuple[];
-      const events = selectEvents.all<EventInput>({ first, last });
+      const messages = (await selectMessages.allRaw({ first, last, agent: 'agent', public: 0 })) as MessageTuple[];
+      const events = await selectEvents.all<EventInput>({ first, last });
       let messageIndex = 0;
       let eventIndex = 0;
       for (const [id, channel, createdAt, resolvedAt, assignee, tags] of conversations) {
@@ -223,7 +202,7 @@ export async function computeResponseFacts(
         }
         const input: FactsConversation = { id, channel, createdAt, resolvedAt, assignee, messages: ownMessages, events: ownEvents };
         const facts = computeConversationFacts(input, calendarFor(channel));
-        insertFacts.run(factsRow(facts, tags, options.runId));
+        insertFacts.add(factsRow(facts, tags, options.runId));
         daily.add(facts);
         summary.conversations += 1;
         summary.messages += ownMessages.length;
@@ -233,12 +212,13 @@ export async function computeResponseFacts(
         if (facts.isResolved) summary.resolved += 1;
         if (facts.reopenCount > 0) summary.reopened += 1;
       }
+      await insertFacts.flush();
       after = last;
       options.onProgress?.(summary.conversations);
     }
     await db.deleteFrom('response_time_daily').where('run_id', '=', options.runId).execute();
     for (const aggregate of daily.values()) {
-      insertDaily.run({
+      insertDaily.add({
         time_zone: daily.timeZone,
         day: aggregate.day,
         channel: aggregate.channel,
@@ -258,6 +238,7 @@ export async function computeResponseFacts(
         open_since_at: packValues(aggregate.openSinceAt.view()),
       });
     }
+    await insertDaily.flush();
   });
   summary.durationMs = Math.round(performance.now() - startedAt);
   return summary;

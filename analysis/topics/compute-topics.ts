@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { EngineTarget } from '../../db/engine-statements.js';
 import { analyzeTopics } from './analyze-topics.js';
 import { distinguishLabels, mergeTopicsAcrossLanguages } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
@@ -32,7 +32,7 @@ export interface TopicsSummary {
  * @example
  * const summary = await computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id });
  */
-export async function computeTopics(handle: DatabaseHandle, config: TopicsConfig, context: ComputeTopicsContext): Promise<TopicsSummary> {
+export async function computeTopics(handle: EngineTarget, config: TopicsConfig, context: ComputeTopicsContext): Promise<TopicsSummary> {
   const started = Date.now();
   const questions = await listTopicQuestions(handle);
   const readMs = Date.now() - started;

@@ -1,6 +1,6 @@
 import type { Kysely } from '#kysely';
-import type { DatabaseHandle } from '../../db/connection.js';
-import { prepareCompiled, slot } from '../../db/compiled-statement.js';
+import { slot } from '../../db/compiled-statement.js';
+import { type EngineTarget, prepareStatement, rowWriter } from '../../db/engine-statements.js';
 import type { Database } from '../../db/schema.js';
 import type { TopicQuestions } from './analyze-topics.js';
 import type { PreviousTopic } from './match-topic-ids.js';
@@ -23,7 +23,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Every conversation with a customer message: its channel, subject and first public customer message, in
  * conversation id order. Read in id ranges so a dashboard sharing the process keeps answering.
  */
-export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQuestions> {
+export async function listTopicQuestions(handle: EngineTarget): Promise<TopicQuestions> {
   const { db, sqlite } = handle;
   const bounds = await db
     .selectFrom('conversations')
@@ -33,8 +33,8 @@ export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQ
   if (!bounds || bounds.low === null || bounds.high === null) return questions;
   // A channel is one of a few names: one string each instead of one per conversation.
   const channelNames = new Map<string, string>();
-  const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma(`cache_size = -${READ_CACHE_KIB}`);
+  const cacheSize = sqlite ? (sqlite.pragma('cache_size', { simple: true }) as number) : undefined;
+  sqlite?.pragma(`cache_size = -${READ_CACHE_KIB}`);
   try {
     await readQuestionsInRanges(handle, Number(bounds.low), Number(bounds.high), (row) => {
       let channel = channelNames.get(row[1]);
@@ -45,37 +45,42 @@ export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQ
       questions.bodies.push(row[3]);
     });
   } finally {
-    sqlite.pragma(`cache_size = ${cacheSize}`);
+    if (cacheSize !== undefined) sqlite?.pragma(`cache_size = ${cacheSize}`);
   }
   return questions;
 }
 
 /** Each conversation's id, channel, subject and first public customer message, in id order, one id range at a time. */
 async function readQuestionsInRanges(
-  handle: DatabaseHandle,
+  handle: EngineTarget,
   low: number,
   high: number,
   onQuestion: (row: [number, string, string | null, string]) => void,
 ): Promise<void> {
-  const { db, sqlite } = handle;
-  for (let after = low - 1; after < high; after += READ_CHUNK) {
-    const compiled = db
+  const selectChunk = prepareStatement(
+    handle,
+    handle.db
       .selectFrom('messages as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .select(['c.id', 'c.channel', 'c.subject', 'm.body'])
-      .where('m.author_role', '=', 'customer')
-      .where('m.internal', '=', 0)
-      .where('c.id', '>', after)
-      .where('c.id', '<=', after + READ_CHUNK)
+      .where('m.author_role', '=', slot<'customer'>('customer'))
+      .where('m.internal', '=', slot<number>('public'))
+      .where('c.id', '>', slot<number>('after'))
+      .where('c.id', '<=', slot<number>('through'))
       .orderBy('c.id')
       .orderBy('m.created_at')
-      .orderBy('m.external_id')
-      .compile();
+      .orderBy('m.external_id'),
+    ['customer', 'public', 'after', 'through'],
+  );
+  for (let after = low - 1; after < high; after += READ_CHUNK) {
     let previous = -1;
-    for (const row of sqlite
-      .prepare(compiled.sql)
-      .raw(true)
-      .iterate(...compiled.parameters) as Iterable<[number, string, string | null, string]>) {
+    const rows = (await selectChunk.allRaw({ customer: 'customer', public: 0, after, through: after + READ_CHUNK })) as [
+      number,
+      string,
+      string | null,
+      string,
+    ][];
+    for (const row of rows) {
       if (row[0] === previous) continue;
       previous = row[0];
       onQuestion(row);
@@ -137,54 +142,29 @@ export interface TopicResultsToSave {
  * Writes one run's topics, its assignments and every conversation's redacted question, in one transaction (a
  * re-run of the same analysis run replaces its rows). The event loop gets a turn between chunks of rows.
  */
-export async function saveTopicResults(handle: DatabaseHandle, results: TopicResultsToSave): Promise<void> {
-  const { db, sqlite } = handle;
+export async function saveTopicResults(handle: EngineTarget, results: TopicResultsToSave): Promise<void> {
   const run = results.analysisRunId;
-  const insertTopic = prepareCompiled(
-    sqlite,
-    db.insertInto('topics').values({
-      analysis_run_id: slot<number>('run'),
-      topic_id: slot<number>('topic_id'),
-      label: slot('label'),
-      top_terms: slot('top_terms'),
-      signature: slot('signature'),
-      size: slot<number>('size'),
-      representative_conversation_id: slot<number>('representative_conversation_id'),
-      representative_question: slot('representative_question'),
-    }),
-    ['run', 'topic_id', 'label', 'top_terms', 'signature', 'size', 'representative_conversation_id', 'representative_question'],
-  );
-  const insertQuestion = prepareCompiled(
-    sqlite,
-    db.insertInto('conversation_questions').values({
-      conversation_id: slot<number>('conversation_id'),
-      question: slot('question'),
-      language: slot('language'),
-      analysis_run_id: slot<number>('run'),
-    }),
-    ['run', 'conversation_id', 'question', 'language'],
-  );
-  const insertAssignment = prepareCompiled(
-    sqlite,
-    db.insertInto('topic_assignments').values({
-      analysis_run_id: slot<number>('run'),
-      conversation_id: slot<number>('conversation_id'),
-      topic_id: slot<number>('topic_id'),
-      similarity: slot<number>('similarity'),
-    }),
-    ['run', 'conversation_id', 'topic_id', 'similarity'],
-  );
-  const deleteAssignments = db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).compile();
-  const deleteTopics = db.deleteFrom('topics').where('analysis_run_id', '=', run).compile();
-  const deleteQuestions = db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).compile();
-
-  await inTransaction(handle, async () => {
-    sqlite.prepare(deleteAssignments.sql).run(...deleteAssignments.parameters);
-    sqlite.prepare(deleteTopics.sql).run(...deleteTopics.parameters);
-    sqlite.prepare(deleteQuestions.sql).run(...deleteQuestions.parameters);
+  await inTransaction(handle, async (db) => {
+    // On PostgreSQL every statement goes to the transaction's connection; on SQLite it is the one connection anyway.
+    const target: EngineTarget = { db, sqlite: handle.sqlite };
+    const insertTopic = rowWriter(target, 'topics', [
+      'analysis_run_id',
+      'topic_id',
+      'label',
+      'top_terms',
+      'signature',
+      'size',
+      'representative_conversation_id',
+      'representative_question',
+    ]);
+    const insertQuestion = rowWriter(target, 'conversation_questions', ['analysis_run_id', 'conversation_id', 'question', 'language']);
+    const insertAssignment = rowWriter(target, 'topic_assignments', ['analysis_run_id', 'conversation_id', 'topic_id', 'similarity']);
+    await db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).execute();
+    await db.deleteFrom('topics').where('analysis_run_id', '=', run).execute();
+    await db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).execute();
     for (const topic of results.topics) {
-      insertTopic.run({
-        run,
+      insertTopic.add({
+        analysis_run_id: run,
         topic_id: topic.topicId,
         label: topic.label,
         top_terms: JSON.stringify(topic.topTerms),
@@ -194,11 +174,10 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
         representative_question: topic.representativeQuestion,
       });
     }
+    await insertTopic.flush();
     const count = results.conversationIds.length;
     // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
     // by in-order runs while its pages are still in the cache, before a million question texts push them out.
-    const assignmentAt = positions(insertAssignment.order);
-    const assignmentParameters = new Array<unknown>(insertAssignment.order.length).fill(run);
     for (let start = 0; start < count; start += WRITE_CHUNK) {
       const end = Math.min(count, start + WRITE_CHUNK);
       const chunk = Array.from({ length: end - start }, (_, offset) => start + offset);
@@ -206,33 +185,23 @@ export async function saveTopicResults(handle: DatabaseHandle, results: TopicRes
       for (const i of chunk) {
         const topicId = results.topicIds[i]!;
         if (topicId < 0) continue;
-        assignmentParameters[assignmentAt.conversation_id] = results.conversationIds[i]!;
-        assignmentParameters[assignmentAt.topic_id] = topicId;
-        assignmentParameters[assignmentAt.similarity] = results.similarity[i]!;
-        insertAssignment.runPositional(assignmentParameters);
+        insertAssignment.add({ analysis_run_id: run, conversation_id: results.conversationIds[i]!, topic_id: topicId, similarity: results.similarity[i]! });
       }
+      await insertAssignment.flush();
       await yieldToEventLoop();
     }
-    const questionAt = positions(insertQuestion.order);
-    const questionParameters = new Array<unknown>(insertQuestion.order.length).fill(run);
     for (let start = 0; start < count; start += WRITE_CHUNK) {
       const end = Math.min(count, start + WRITE_CHUNK);
       for (let i = start; i < end; i++) {
-        questionParameters[questionAt.conversation_id] = results.conversationIds[i]!;
-        questionParameters[questionAt.question] = results.questions[i]!;
-        questionParameters[questionAt.language] = results.languages[i]!;
-        insertQuestion.runPositional(questionParameters);
+        insertQuestion.add({
+          analysis_run_id: run,
+          conversation_id: results.conversationIds[i]!,
+          question: results.questions[i]!,
+          language: results.languages[i]!,
+        });
       }
+      await insertQuestion.flush();
       await yieldToEventLoop();
     }
   });
-}
-
-/** Where each slot goes among a statement's positional parameters. */
-function positions<Slots extends string>(order: readonly Slots[]): Record<Slots, number> {
-  const at = {} as Record<Slots, number>;
-  order.forEach((name, index) => {
-    at[name] = index;
-  });
-  return at;
 }

@@ -2,14 +2,15 @@ import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { markAbandonedRuns } from '../../db/abandoned-runs.js';
 import { finishAnalysisRun, insertAnalysisRun } from '../../db/analysis-runs.js';
-import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
+import type { EngineTarget } from '../../db/engine-statements.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
 import { computeFaqMatches } from '../../analysis/faq/compute-faq-matches.js';
 import { computeAlerts } from '../../analysis/alerts/alerts-store.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { formatTable } from '../format-table.js';
-import { dbOption, sqliteOnly } from '../options.js';
+import { dbOption } from '../options.js';
 
 interface AnalyzeCommandOptions {
   db: string;
@@ -21,7 +22,7 @@ interface AnalyzeCommandOptions {
 /** One analysis of `supportlens analyze`; its result (counts, with `durationMs`) goes into the run summary. */
 export interface AnalysisStep {
   name: string;
-  run(handle: DatabaseHandle, config: SupportlensConfig, runId: number): Promise<Record<string, number>>;
+  run(handle: EngineTarget, config: SupportlensConfig, runId: number): Promise<Record<string, number>>;
 }
 
 /** Run in this order, every time, each over all stored conversations. Later analyses append themselves here. */
@@ -104,7 +105,7 @@ const KILL_AFTER_STEP_VARIABLE = 'SUPPORTLENS_TEST_KILL_AFTER_STEP';
  * const summary = await runAnalysis(handle, await loadConfig());
  */
 export async function runAnalysis(
-  handle: DatabaseHandle,
+  handle: EngineTarget,
   config: SupportlensConfig,
   steps: readonly AnalysisStep[] = ANALYSIS_STEPS,
 ): Promise<AnalysisRunSummary> {
@@ -150,7 +151,7 @@ configuration.`,
     )
     .action(async (options: AnalyzeCommandOptions) => {
       const config = await loadConfig(options.config);
-      const handle = await openDatabase({ path: sqliteOnly(options.db, 'analyze') });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       let summary: AnalysisRunSummary;
       try {
         summary = await runAnalysis(handle, config);

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { describeDatabaseLocation, openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { countConversationsByChannel, hasConversations } from '../../db/conversation-queries.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { generateDemoData } from '../demo/generate-demo-data.js';
 import { loadConfig } from '../config.js';
-import { dbOption, UsageError, sqliteOnly } from '../options.js';
+import { dbOption, UsageError } from '../options.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startDashboard } from './serve-command.js';
 import { runAnalysis } from './analyze-command.js';
 
@@ -20,21 +20,31 @@ export function demoCommand(): Command {
     .option('--serve', 'then serve the dashboard on 127.0.0.1 until interrupted')
     .option('--port <number>', 'dashboard port with --serve', String(DEFAULT_PORT))
     .action(async (options: { db: string; dir: string; days: string; serve?: boolean; port: string }) => {
-      const handle = await openDatabase({ path: sqliteOnly(options.db, 'demo') });
+      const location = parseDatabaseLocation(options.db);
+      const where = describeDatabaseLocation(location);
+      const handle = await openLocation(location);
       try {
         if (!(await hasConversations(handle.db))) {
+          if (handle.sqlite === undefined) {
+            throw new UsageError(
+              `supportlens demo cannot load its data into PostgreSQL yet (ingest does not work there): run "supportlens demo --db demo.db", copy it with "supportlens copy-database --from demo.db --to URL", then "supportlens demo --db URL" analyses it there`,
+            );
+          }
           if (!existsSync(join(options.dir, 'inbox'))) {
             const generated = generateDemoData({ outDir: options.dir, days: Number(options.days), seed: 1 });
             process.stdout.write(
               `demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`,
             );
           }
-          const summary = await runIngest(handle, { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' });
+          const summary = await runIngest(
+            { ...handle, sqlite: handle.sqlite },
+            { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' },
+          );
           process.stdout.write(
             `ingest run ${summary.runId} ${summary.status}: ${summary.files.length} files, ${summary.records.read} records read, ${summary.records.inserted} inserted, ${summary.records.rejected} rejected\n`,
           );
         } else {
-          process.stdout.write(`${options.db} already holds data; nothing generated\n`);
+          process.stdout.write(`${where} already holds data; nothing generated\n`);
         }
         const analysis = await runAnalysis(handle, await loadConfig());
         process.stdout.write(
@@ -42,7 +52,7 @@ export function demoCommand(): Command {
         );
         const counts = await countConversationsByChannel(handle.db);
         for (const row of counts) process.stdout.write(`  ${row.channel}: ${row.conversations} conversations\n`);
-        process.stdout.write(`database: ${options.db}\nnext: node dist/cli/main.js report response-times --group-by channel --db ${options.db}\n`);
+        process.stdout.write(`database: ${where}\nnext: node dist/cli/main.js report response-times --group-by channel --db ${where}\n`);
       } finally {
         await handle.close();
       }

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { buildDigest, digestWindow, DIGEST_PERIODS, type DigestPeriod } from '../../analysis/alerts/digest.js';
 import { DIGEST_FORMATS, renderDigest, type DigestFormat } from '../../analysis/alerts/render-digest.js';
 import { loadConfig } from '../config.js';
 import { runDeliveries } from '../deliveries/run-deliveries.js';
-import { dbOption, UsageError, sqliteOnly } from '../options.js';
-import { acquireJobLock } from '../../db/job-lock.js';
+import { dbOption, UsageError } from '../options.js';
+import { acquireEngineJobLock } from '../../db/engine-job-lock.js';
 import { NIGHTLY_JOB } from '../schedule/run-tick.js';
 
 interface DigestCommandOptions {
@@ -47,16 +47,15 @@ Exit codes: 0 printed (and delivered, or nothing to deliver), 1 a delivery faile
       } catch (error) {
         throw new UsageError(`--as-of: ${(error as Error).message}`);
       }
-      const handle = await openDatabase({ path: sqliteOnly(options.db, 'digest'), migrate: !options.dryRun });
+      const handle = await openLocation(parseDatabaseLocation(options.db), { migrate: !options.dryRun });
       try {
         const digest = await buildDigest(handle.db, { window, responseTimes: config.responseTimes, dashboardUrl: config.deliveries.dashboardUrl });
         process.stdout.write(renderDigest(digest, options.format));
         if (options.dryRun || config.deliveries.destinations.every((destination) => !destination.digests.includes(options.period))) return;
-        const acquired = acquireJobLock(handle, NIGHTLY_JOB);
+        const acquired = await acquireEngineJobLock(handle, NIGHTLY_JOB);
         if (!acquired.acquired) {
-          process.stderr.write(
-            `supportlens: not delivered: the nightly job (pid ${acquired.holder.holder_pid} on ${acquired.holder.holder_hostname}) is running; try again later\n`,
-          );
+          const holder = acquired.holder === undefined ? '' : ` (pid ${acquired.holder.holder_pid} on ${acquired.holder.holder_hostname})`;
+          process.stderr.write(`supportlens: not delivered: the nightly job${holder} is running; try again later\n`);
           process.exitCode = 1;
           return;
         }
@@ -67,7 +66,7 @@ Exit codes: 0 printed (and delivered, or nothing to deliver), 1 a delivery faile
               process.stderr.write(`supportlens: ${outcome.destination} ${outcome.kind} ${outcome.period}: already delivered (or in doubt), not sent again\n`);
           if (outcomes.some((outcome) => outcome.status === 'failed' || outcome.status === 'unknown')) process.exitCode = 1;
         } finally {
-          acquired.lock.release();
+          await acquired.lock.release();
         }
       } finally {
         await handle.close();

@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { conversationColumns } from '../../analysis/export/conversation-columns.js';
 import { exportConversations, type ExportColumnProvider, type ExportFormat } from '../../analysis/export/conversation-export.js';
 import { topicColumns } from '../../analysis/topics/topic-columns.js';
 import { faqMatchColumns } from '../../analysis/faq/faq-match-columns.js';
 import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
 import { loadConfig } from '../config.js';
-import { dbOption, EnvironmentError, UsageError, sqliteOnly } from '../options.js';
+import { dbOption, EnvironmentError, UsageError } from '../options.js';
 import { filterFromFlags, filterOptions, type FilterFlags } from '../report-options.js';
 
 /** The columns of `export conversations`, in order. A later analysis appends its provider here. */
@@ -63,7 +63,7 @@ function exportConversationsCommand(): Command {
       if (!FORMATS.includes(format)) throw new UsageError(`--format: "${flags.format}" is not one of ${FORMATS.join(', ')}`);
       const config = await loadConfig(flags.config);
       const filter = filterFromFlags(flags, config.responseTimes.reportingTimeZone);
-      const handle = await openDatabase({ path: sqliteOnly(flags.db, 'export') });
+      const handle = await openLocation(parseDatabaseLocation(flags.db));
       let out: Writable = process.stdout;
       try {
         if (flags.out !== undefined) {

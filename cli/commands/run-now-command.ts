@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { loadConfig } from '../config.js';
-import { dbOption, sqliteOnly } from '../options.js';
+import { dbOption } from '../options.js';
 import { runTick, type TickResult } from '../schedule/run-tick.js';
 
 interface RunNowCommandOptions {
@@ -27,7 +27,7 @@ Exit codes: 0 succeeded, 1 failed, skipped, interrupted or some files unreadable
     )
     .action(async (options: RunNowCommandOptions) => {
       const config = await loadConfig(options.config);
-      const handle = await openDatabase({ path: sqliteOnly(options.db, 'run-now') });
+      const handle = await openLocation(parseDatabaseLocation(options.db));
       const stopRetrying = new AbortController();
       const abortWork = new AbortController();
       const onSignal = (): void => {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { openDatabase } from '../../db/connection.js';
+import { describeDatabaseLocation, openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { loadConfig } from '../config.js';
-import { dbOption, sqliteOnly } from '../options.js';
+import { dbOption } from '../options.js';
 import { startSchedule } from '../schedule/start-schedule.js';
 
 interface ScheduleCommandOptions {
@@ -26,12 +26,13 @@ the ingest (the unfinished file is rolled back and taken again next time).`,
     )
     .action(async (options: ScheduleCommandOptions) => {
       const config = await loadConfig(options.config);
-      const handle = await openDatabase({ path: sqliteOnly(options.db, 'schedule') });
+      const location = parseDatabaseLocation(options.db);
+      const handle = await openLocation(location);
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const schedule = startSchedule(handle, config, { log });
       const { cron, timeZone, inbox } = config.schedule;
       log(
-        `schedule "${cron}" in ${timeZone}; inbox ${resolve(inbox)}; database ${resolve(options.db)}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`,
+        `schedule "${cron}" in ${timeZone}; inbox ${resolve(inbox)}; database ${location.engine === 'sqlite' ? resolve(location.path) : describeDatabaseLocation(location)}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`,
       );
       let stopping: Promise<void> | undefined;
       await new Promise<void>((done) => {

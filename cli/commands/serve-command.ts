@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
-import { openDatabase } from '../../db/connection.js';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { startSchedule } from '../schedule/start-schedule.js';
 import { isLoopbackHost } from '../../dashboard/security.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
-import { dbOption, EnvironmentError, sqliteOnly, UsageError } from '../options.js';
+import { dbOption, EnvironmentError, UsageError } from '../options.js';
 import { asOfFromFlag } from '../report-options.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -72,7 +71,7 @@ A request is only answered when its Host names this server: localhost, 127.0.0.1
       let beforeStop: (() => Promise<void>) | undefined;
       if (options.schedule) {
         // The nightly job writes through its own connection; the dashboard keeps reading through a read-only one.
-        const writer = await openDatabase({ path: sqliteOnly(options.db, 'serve --schedule') });
+        const writer = await openLocation(parseDatabaseLocation(options.db));
         const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
         const schedule = startSchedule(writer, config, { log });
         log(`schedule "${config.schedule.cron}" in ${config.schedule.timeZone}; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { JobLockTarget } from '../../db/engine-job-lock.js';
 import { claimDelivery, finishDelivery, markDeliveriesInDoubt, type DeliveryKey } from '../../db/deliveries.js';
 import type { DeliveryKind } from '../../db/schema.js';
 import { listAlerts, type StoredAlert } from '../../analysis/alerts/alert-queries.js';
@@ -62,7 +62,7 @@ export interface RunDeliveriesOptions {
  * @example
  * const outcomes = await runDeliveries(handle, config, { jobRunId: 7 });
  */
-export async function runDeliveries(handle: DatabaseHandle, config: SupportlensConfig, options: RunDeliveriesOptions = {}): Promise<DeliveryOutcome[]> {
+export async function runDeliveries(handle: JobLockTarget, config: SupportlensConfig, options: RunDeliveriesOptions = {}): Promise<DeliveryOutcome[]> {
   const settings = config.deliveries;
   if (settings.destinations.length === 0) return [];
   const now = options.now ?? Date.now();
@@ -143,7 +143,7 @@ interface DeliverOptions extends RunDeliveriesOptions {
 
 /** Claims the keys (one message may carry several alerts), sends what was claimed once, records the outcome on each. */
 async function deliver(
-  handle: DatabaseHandle,
+  handle: JobLockTarget,
   keys: readonly DeliveryKey[],
   destination: Destination,
   compose: (claimedPeriods: ReadonlySet<string>) => Promise<{ subject: string; text: string }>,

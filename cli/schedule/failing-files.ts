@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { JobLockTarget } from '../../db/engine-job-lock.js';
 import { findLastFinishedJobRunSummary } from '../../db/job-run-queries.js';
 
 /** An inbox file that could not be read or loaded, as remembered from one tick to the next (in `job_runs.summary`). */
@@ -38,7 +38,7 @@ export function recordFailure(previous: FailingFile | undefined, failure: { path
 }
 
 /** The failing files the last finished run of the job left (none before the first). */
-export async function listFailingFiles(handle: DatabaseHandle, job: string): Promise<FailingFile[]> {
+export async function listFailingFiles(handle: JobLockTarget, job: string): Promise<FailingFile[]> {
   const last = await findLastFinishedJobRunSummary(handle.db, job);
   if (!last) return [];
   try {

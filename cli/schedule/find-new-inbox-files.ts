@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { JobLockTarget } from '../../db/engine-job-lock.js';
 import { listLoadedFileHashes } from '../../db/ingest-file-queries.js';
 import { listInputFiles, MissingInputError, type InputFile } from '../../ingest/list-input-files.js';
 import { deferUntilRetry, recordFailure, type FailingFile } from './failing-files.js';
@@ -62,7 +62,7 @@ export interface InboxScan {
  * const { newFiles, waiting } = await findNewInboxFiles(handle, './inbox');
  */
 export async function findNewInboxFiles(
-  handle: DatabaseHandle,
+  handle: JobLockTarget,
   inbox: string,
   options: InboxScanOptions & { failing?: readonly FailingFile[] } = {},
 ): Promise<InboxScan> {

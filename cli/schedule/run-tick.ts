@@ -1,29 +1,47 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseHandle } from '../../db/connection.js';
+import { acquireEngineJobLock, type EngineAcquireResult, type JobLockTarget } from '../../db/engine-job-lock.js';
 import type { JobRunStatus, JobTrigger } from '../../db/schema.js';
 import { runIngest, type IngestOptions, type IngestSummary } from '../../ingest/run-ingest.js';
 import { runAnalysis, type AnalysisRunSummary } from '../commands/analyze-command.js';
 import type { SupportlensConfig } from '../config.js';
 import { listFailingFiles, recordFailure, type FailingFile } from './failing-files.js';
 import { findNewInboxFiles, type InboxFile, type InboxScan, type InboxScanOptions } from './find-new-inbox-files.js';
-import { acquireJobLock, startHeartbeat, type AcquireResult, type JobLockOptions } from '../../db/job-lock.js';
+import { startHeartbeat, type JobLockOptions } from '../../db/job-lock.js';
 import { insertJobRun, isAnalysisBehindIngest, markRunningJobRunsInterrupted, updateJobRun } from '../../db/job-run-queries.js';
 import { runDeliveries, type DeliveryOutcome, type RunDeliveriesOptions } from '../deliveries/run-deliveries.js';
 
 /** The job a tick runs, and the name of its lock. */
 export const NIGHTLY_JOB = 'nightly';
 
+/** What a tick runs on: either engine (see `openLocation`). */
+export type TickTarget = JobLockTarget & { close(): Promise<void> };
+
 /** The stages a tick wires together; tests replace them to make one fail. */
 export interface TickStages {
-  ingest(handle: DatabaseHandle, options: IngestOptions): Promise<IngestSummary>;
-  analyze(handle: DatabaseHandle, config: SupportlensConfig): Promise<AnalysisRunSummary>;
+  ingest(handle: TickTarget, options: IngestOptions): Promise<IngestSummary>;
+  analyze(handle: TickTarget, config: SupportlensConfig): Promise<AnalysisRunSummary>;
   /** Digests and alerts to the configured destinations; its problems never fail the attempt. */
-  deliver(handle: DatabaseHandle, config: SupportlensConfig, options: RunDeliveriesOptions): Promise<DeliveryOutcome[]>;
+  deliver(handle: TickTarget, config: SupportlensConfig, options: RunDeliveriesOptions): Promise<DeliveryOutcome[]>;
 }
 
-const DEFAULT_STAGES: TickStages = { ingest: runIngest, analyze: (handle, config) => runAnalysis(handle, config), deliver: runDeliveries };
+/** Why new inbox files fail an attempt on PostgreSQL, until ingest writes there. */
+export const POSTGRES_INGEST_MISSING =
+  'ingest does not work on PostgreSQL yet: load the files with "supportlens ingest" into a SQLite file and move them with "supportlens copy-database", or run the schedule on a SQLite file';
+
+/** The ingest stage: `runIngest` on SQLite; on PostgreSQL it fails the attempt with `POSTGRES_INGEST_MISSING`. */
+export function ingestStage(handle: TickTarget, options: IngestOptions): Promise<IngestSummary> {
+  const { sqlite } = handle;
+  if (sqlite === undefined) return Promise.reject(new Error(POSTGRES_INGEST_MISSING));
+  return runIngest({ ...handle, sqlite }, options);
+}
+
+const DEFAULT_STAGES: TickStages = {
+  ingest: ingestStage,
+  analyze: (handle, config) => runAnalysis(handle, config),
+  deliver: runDeliveries,
+};
 
 export interface RunTickOptions {
   trigger: JobTrigger;
@@ -73,11 +91,11 @@ export interface TickResult {
  * const result = await runTick(handle, await loadConfig(), { trigger: 'manual' });
  * result.status; // "succeeded"
  */
-export async function runTick(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions): Promise<TickResult> {
+export async function runTick(handle: TickTarget, config: SupportlensConfig, options: RunTickOptions): Promise<TickResult> {
   const log = options.log ?? (() => {});
-  let acquired: AcquireResult;
+  let acquired: EngineAcquireResult;
   try {
-    acquired = acquireJobLock(handle, NIGHTLY_JOB, options.lock);
+    acquired = await acquireEngineJobLock(handle, NIGHTLY_JOB, options.lock);
   } catch (error) {
     // SQLITE_BUSY: another process kept a write transaction open longer than the busy timeout (a large file).
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
@@ -85,6 +103,7 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
   }
   if (!acquired.acquired) {
     const { holder } = acquired;
+    if (holder === undefined) return skipped(handle, config, options, 'another run holds the lock (it is just starting)');
     const message = `another run holds the lock: pid ${holder.holder_pid} on ${holder.holder_hostname} since ${new Date(holder.acquired_at).toISOString()}`;
     return {
       ...(await skipped(handle, config, options, message)),
@@ -114,17 +133,17 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
     }
   } finally {
     stopHeartbeat();
-    lock.release();
+    await lock.release();
   }
   return { status: attempts[attempts.length - 1]!.status, attempts };
 }
 
 /** Only the lock holder runs, so a run still `running` when we hold the lock was left by a holder that died. */
-async function markAbandonedJobRuns(handle: DatabaseHandle): Promise<void> {
+async function markAbandonedJobRuns(handle: TickTarget): Promise<void> {
   await markRunningJobRunsInterrupted(handle.db, { at: Date.now(), error: 'the process ended before the run finished (its lock was taken over)' });
 }
 
-async function skipped(handle: DatabaseHandle, config: SupportlensConfig, options: RunTickOptions, message: string): Promise<TickResult> {
+async function skipped(handle: TickTarget, config: SupportlensConfig, options: RunTickOptions, message: string): Promise<TickResult> {
   const now = Date.now();
   let jobRunId = 0;
   try {
@@ -153,13 +172,7 @@ async function skipped(handle: DatabaseHandle, config: SupportlensConfig, option
   };
 }
 
-async function runAttempt(
-  handle: DatabaseHandle,
-  config: SupportlensConfig,
-  stages: TickStages,
-  attempt: number,
-  options: RunTickOptions,
-): Promise<JobAttempt> {
+async function runAttempt(handle: TickTarget, config: SupportlensConfig, stages: TickStages, attempt: number, options: RunTickOptions): Promise<JobAttempt> {
   const { db } = handle;
   const jobRunId = await insertJobRun(db, { ...jobRunIdentity(config, options.trigger, attempt, Date.now()), status: 'running' });
   const outcome: JobAttempt = {
@@ -281,7 +294,7 @@ async function runAttempt(
  * True when files were loaded after the last successful analysis started: a previous attempt (or a plain
  * `supportlens ingest`) loaded them and the analysis failed or never ran, so this tick analyses even with no new file.
  */
-async function isAnalysisBehind(handle: DatabaseHandle): Promise<boolean> {
+async function isAnalysisBehind(handle: TickTarget): Promise<boolean> {
   return isAnalysisBehindIngest(handle.db);
 }
 

@@ -1,7 +1,6 @@
 import { createTask, type ScheduledTask } from 'node-cron';
-import type { DatabaseHandle } from '../../db/connection.js';
 import type { SupportlensConfig } from '../config.js';
-import { runTick, type RunTickOptions, type TickResult } from './run-tick.js';
+import { runTick, type RunTickOptions, type TickResult, type TickTarget } from './run-tick.js';
 
 export interface StartScheduleOptions {
   log?: (message: string) => void;
@@ -29,7 +28,7 @@ export interface RunningSchedule {
  * const schedule = startSchedule(handle, config, { log: console.error });
  * process.once('SIGTERM', () => void schedule.stop().then(() => handle.close()));
  */
-export function startSchedule(handle: DatabaseHandle, config: SupportlensConfig, options: StartScheduleOptions = {}): RunningSchedule {
+export function startSchedule(handle: TickTarget, config: SupportlensConfig, options: StartScheduleOptions = {}): RunningSchedule {
   const log = options.log ?? (() => {});
   const stopRetrying = new AbortController();
   const abortWork = new AbortController();

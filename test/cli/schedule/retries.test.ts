@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runAnalysis } from '../../../cli/commands/analyze-command.js';
-import { runTick, type TickStages } from '../../../cli/schedule/run-tick.js';
+import { ingestStage, runTick, type TickStages } from '../../../cli/schedule/run-tick.js';
 import type { DatabaseHandle } from '../../../db/connection.js';
-import { runIngest } from '../../../ingest/run-ingest.js';
 import { memoryDatabase, temporaryFolder } from '../../helpers.js';
 import { FAST_SCAN, scheduleConfig, writeConversations } from './inbox-files.js';
 
@@ -33,7 +32,7 @@ function flakyIngest(failures: number): Partial<TickStages> & { calls: () => num
     ingest: async (db, options) => {
       calls += 1;
       if (calls <= failures) throw new Error(`disk unplugged (call ${calls})`);
-      return runIngest(db, options);
+      return ingestStage(db, options);
     },
   };
 }

@@ -1,0 +1,118 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Compilable, CompiledQuery, type InsertQueryBuilder, type Insertable, type Kysely } from '#kysely';
+import { prepareCompiled, slot, slotOrder } from './compiled-statement.js';
+import type { Database } from './schema.js';
+
+/**
+ * What the analysis stores write through: Kysely, plus better-sqlite3's connection when the database is a SQLite
+ * file (its hot paths run prepared statements synchronously). On PostgreSQL `sqlite` is undefined and every
+ * statement goes through Kysely. Both `DatabaseHandle` and `EngineHandle` are one.
+ */
+export interface EngineTarget {
+  db: Kysely<Database>;
+  sqlite: BetterSqlite3.Database | undefined;
+}
+
+/** A statement built once with `slot()`s and run many times, on either engine. */
+export interface EngineStatement<Slots extends string> {
+  /** Rows as objects. */
+  all<Row>(values: Record<Slots, unknown>): Promise<Row[]>;
+  /** Rows as arrays of column values in select order. */
+  allRaw(values: Record<Slots, unknown>): Promise<unknown[][]>;
+  run(values: Record<Slots, unknown>): Promise<void>;
+}
+
+/**
+ * Prepares a query built with `slot('name')` placeholders (see `prepareCompiled`): on SQLite a prepared statement,
+ * on PostgreSQL the compiled SQL sent with the slots' values in the order Kysely put them.
+ *
+ * @example
+ * const find = prepareStatement(target, db.selectFrom('messages').select('id').where('id', '>', slot<number>('after')), ['after']);
+ * const rows = await find.allRaw({ after: 0 });
+ */
+export function prepareStatement<Slots extends string>(target: EngineTarget, query: Compilable, slots: readonly Slots[]): EngineStatement<Slots> {
+  if (target.sqlite !== undefined) {
+    const prepared = prepareCompiled(target.sqlite, query, slots);
+    return {
+      all: async <Row>(values: Record<Slots, unknown>) => prepared.all<Row>(values),
+      allRaw: async (values) => prepared.allRaw(values),
+      run: async (values) => {
+        prepared.run(values);
+      },
+    };
+  }
+  const { db } = target;
+  const compiled = query.compile();
+  const order = slotOrder(compiled, slots);
+  const execute = <Row>(values: Record<Slots, unknown>) =>
+    db.executeQuery<Row>(
+      CompiledQuery.raw(
+        compiled.sql,
+        order.map((name) => values[name]),
+      ),
+    );
+  return {
+    all: async <Row>(values: Record<Slots, unknown>) => (await execute<Row>(values)).rows,
+    allRaw: async (values) => (await execute<Record<string, unknown>>(values)).rows.map((row) => Object.values(row)),
+    run: async (values) => {
+      await execute(values);
+    },
+  };
+}
+
+/**
+ * Rows appended to one table inside a transaction: on SQLite each `add` runs a prepared insert at once; on
+ * PostgreSQL rows gather until `flush`, which sends them as multi-row inserts (one round trip per
+ * `POSTGRES_PARAMETERS` values rather than one per row). Call `flush` at the end of every batch.
+ */
+export interface RowWriter<Row> {
+  add(row: Row): void;
+  flush(): Promise<void>;
+}
+
+/** PostgreSQL takes at most 65,535 parameters a statement; a multi-row insert stays well below. */
+const POSTGRES_PARAMETERS = 30_000;
+
+/**
+ * A `RowWriter` for `table` with the given columns (every row gives every column).
+ *
+ * @example
+ * const writer = rowWriter(target, 'faq_matches', ['analysis_run_id', 'conversation_id', 'entry_id', 'entry_version', 'score', 'covered', 'cross_language']);
+ * for (const match of matches) writer.add({ ... });
+ * await writer.flush();
+ */
+export function rowWriter<Table extends keyof Database & string, Column extends keyof Insertable<Database[Table]> & string>(
+  target: EngineTarget,
+  table: Table,
+  columns: readonly Column[],
+): RowWriter<Record<Column, unknown>> {
+  const { db, sqlite } = target;
+  if (sqlite !== undefined) {
+    const values = Object.fromEntries(columns.map((column) => [column, slot(column)]));
+    const compiled = (db.insertInto(table) as unknown as InsertQueryBuilder<Database, Table, never>).values(values as Insertable<Database[Table]>).compile();
+    const order = slotOrder(compiled, columns);
+    const statement = sqlite.prepare(compiled.sql);
+    return {
+      add: (row) => {
+        statement.run(order.map((column) => row[column]));
+      },
+      flush: async () => {},
+    };
+  }
+  const rowsPerInsert = Math.max(1, Math.floor(POSTGRES_PARAMETERS / columns.length));
+  let pending: Record<Column, unknown>[] = [];
+  return {
+    add: (row) => {
+      pending.push(row);
+    },
+    flush: async () => {
+      const rows = pending;
+      pending = [];
+      for (let start = 0; start < rows.length; start += rowsPerInsert) {
+        await (db.insertInto(table) as unknown as InsertQueryBuilder<Database, Table, never>)
+          .values(rows.slice(start, start + rowsPerInsert) as unknown as Insertable<Database[Table]>[])
+          .execute();
+      }
+    },
+  };
+}
