@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../db/analysis-runs.js';
+import { factsInFilter } from '../db/conversation-filter.js';
 import type { Database } from '../db/schema.js';
 import { breachRules, hourRanges, type ConversationListQuery, type ConversationSort } from './conversation-list-filter.js';
 import type { DashboardRange } from './dashboard-range.js';
@@ -96,8 +97,7 @@ function filterConditions(
   query: ConversationListQuery,
   options: ConversationListOptions,
 ): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [eb('f.start_at', '>=', range.filter.from), eb('f.start_at', '<', range.filter.to)];
-  if (range.channel !== null) conditions.push(eb('f.channel', '=', range.channel));
+  const conditions: Expression<SqlBool>[] = [factsInFilter(range.filter, 'f')];
   // Filters on other tables are correlated lookups by primary key, so that counting a list reads the facts alone.
   const conversation = () => eb.selectFrom('conversations as c').select('c.id').whereRef('c.id', '=', 'f.conversation_id');
   if (query.conversation) conditions.push(eb.exists(conversation().where('c.external_id', '=', query.conversation)));

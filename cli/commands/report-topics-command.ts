@@ -40,7 +40,8 @@ First response: the first public agent message minus the first customer message.
       const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
-        const report = await getTopicReport(handle.db, { from, to, channel: options.channel, examples });
+        const channels = options.channel === undefined ? [] : [options.channel.toLowerCase()];
+        const report = await getTopicReport(handle.db, { from, to, channels }, { examples });
         process.stdout.write(render(report, options.format));
       } finally {
         await handle.close();
@@ -67,7 +68,7 @@ function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
     return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
   }
   if (rows.length === 0) return 'no topics in this range (has "supportlens analyze" run?)\n';
-  const range = `${new Date(report.from).toISOString()} .. ${new Date(report.to).toISOString()}${report.channel ? `, channel ${report.channel}` : ''}`;
+  const range = `${new Date(report.from).toISOString()} .. ${new Date(report.to).toISOString()}${report.channels.length > 0 ? `, channel ${report.channels.join(', ')}` : ''}`;
   return `topics, ${range} (analysis run ${report.analysisRunId})\n${formatTable(
     header,
     rows.map((row) =>
