@@ -51,7 +51,12 @@ export function factsInFilter(filter: ConversationFilter, alias: string): RawBui
   return filterCondition(sql.ref(`${alias}.start_at`), sql.ref(`${alias}.channel`), filter, []);
 }
 
-function filterCondition(start: Expression<number>, channel: Expression<string>, filter: ConversationFilter, prefilter: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
+function filterCondition(
+  start: Expression<number>,
+  channel: Expression<string>,
+  filter: ConversationFilter,
+  prefilter: RawBuilder<SqlBool>[],
+): RawBuilder<SqlBool> {
   const conditions = [...prefilter];
   if (filter.from !== undefined) conditions.push(sql<SqlBool>`${start} >= ${filter.from}`);
   if (filter.to !== undefined) conditions.push(sql<SqlBool>`${start} < ${filter.to}`);
