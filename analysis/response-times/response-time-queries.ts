@@ -330,7 +330,7 @@ function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues 
 function readFacts(db: Kysely<Database>, runId: number | undefined, filter: ConversationFilter, withTeam = false): Promise<FactsReadRow[]> {
   if (withTeam) {
     // The team lives on the conversation (the facts have no column for it): joined by the conversation's id.
-    let query = db
+    return db
       .selectFrom('conversation_facts as f')
       .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
       .select([
@@ -353,11 +353,11 @@ function readFacts(db: Kysely<Database>, runId: number | undefined, filter: Conv
         'f.awaiting_reply_since_at',
         'c.team',
       ])
-      .where('f.run_id', '=', runId ?? NO_RUN);
-    query = query.where(factsInFilter(filter, 'f'));
-    return query.execute();
+      .where('f.run_id', '=', runId ?? NO_RUN)
+      .where(factsInFilter(filter, 'f'))
+      .execute();
   }
-  let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
+  const query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
     .selectFrom('conversation_facts')
     .select([
       'conversation_id',

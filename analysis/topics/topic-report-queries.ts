@@ -47,7 +47,7 @@ export async function listFirstResponseTimes(db: Kysely<Database>, runId: number
  * const current = await countTopicConversationsByChannel(db, runId, { from, to });
  */
 export async function countTopicConversationsByChannel(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
-  let query = db
+  const query = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select((eb) => ['ta.topic_id', 'c.channel', eb.fn.countAll<number>().as('conversations')])
@@ -64,7 +64,7 @@ export async function countTopicConversationsByChannel(db: Kysely<Database>, run
  * const languages = await countTopicConversationsByLanguage(db, runId, { from, to });
  */
 export async function countTopicConversationsByLanguage(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
-  let languageQuery = db
+  const languageQuery = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .innerJoin('conversation_questions as q', (join) =>
