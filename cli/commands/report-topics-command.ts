@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { csvCell } from '../../analysis/export/csv-line.js';
+import { METRIC_DEFINITIONS } from '../../analysis/metric-definitions.js';
 import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
@@ -32,7 +33,8 @@ export function reportTopicsCommand(): Command {
       'after',
       `
 Uses the topics of the latest "supportlens analyze". Growth compares with the previous period of equal length.
-First response: the first public agent message minus the first customer message. Questions are shown redacted.`,
+First response: the first public agent message minus the first customer message. Questions are shown redacted.
+${METRIC_DEFINITIONS.inPeriod}`,
     )
     .action(async (options: ReportTopicsOptions) => {
       const examples = Number(options.examples);
