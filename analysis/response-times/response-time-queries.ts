@@ -122,7 +122,7 @@ export async function getResponseTimeReport(
     return accumulator;
   };
   const runId = await resolveRunId(db, options);
-  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, runId, filter, options.config.reportingTimeZone, groupBy) : undefined;
+  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, { runId, zone: options.config.reportingTimeZone, groupBy }) : undefined;
   if (daily) {
     const keyOf = dailyGroupKey(groupBy);
     for (const row of daily) {
@@ -256,10 +256,8 @@ const DAY_MS = 86_400_000;
  */
 async function readDailyAggregates(
   db: Kysely<Database>,
-  runId: number | undefined,
   filter: ConversationFilter,
-  zone: string,
-  groupBy: ResponseTimeGroupBy | null,
+  { runId, zone, groupBy }: { runId: number | undefined; zone: string; groupBy: ResponseTimeGroupBy | null },
 ): Promise<ResponseTimeDailyRow[] | undefined> {
   if (groupBy === 'agent' || groupBy === 'team' || groupBy === 'tag') return undefined;
   // Days are compared as text, which holds for four-digit years only: the day after 9999-12-31 is "+010000-01-01",
