@@ -93,9 +93,7 @@ function sortExpression(sort: ConversationSort): { value: ReturnType<typeof sql<
 function filterConditions(
   eb: ListExpressions,
   runId: number,
-  range: DashboardRange,
-  query: ConversationListQuery,
-  options: ConversationListOptions,
+  { range, query, options }: { range: DashboardRange; query: ConversationListQuery; options: ConversationListOptions },
 ): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [factsInFilter(range.filter, 'f')];
   // Filters on other tables are correlated lookups by primary key, so that counting a list reads the facts alone.
@@ -143,7 +141,7 @@ function filterConditions(
   }
   if (query.unanswered === '1') conditions.push(eb('f.unanswered', '=', 1));
   if (query.weekday !== undefined && query.hour !== undefined) {
-    const ranges = hourRanges(range.timeZone, range.filter.from, range.filter.to, query.weekday, query.hour);
+    const ranges = hourRanges(range.timeZone, range.filter, { weekday: query.weekday, hour: query.hour });
     conditions.push(
       ranges.length === 0 ? sql<SqlBool>`0` : eb.or(ranges.map(([from, to]) => eb.and([eb('f.start_at', '>=', from), eb('f.start_at', '<', to)]))),
     );
@@ -191,7 +189,7 @@ export async function countConversations(
   const row = await (db as unknown as Kysely<ListDb>)
     .selectFrom('conversation_facts as f')
     .where('f.run_id', '=', runId)
-    .where((eb) => eb.and(filterConditions(eb, runId, range, query, options)))
+    .where((eb) => eb.and(filterConditions(eb, runId, { range, query, options })))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -214,10 +212,10 @@ export async function listConversationPage(
   db: Kysely<Database>,
   range: DashboardRange,
   query: ConversationListQuery,
-  options: ConversationListOptions,
-  limit = CONVERSATION_PAGE_SIZE,
+  options: ConversationListOptions & { limit?: number },
 ): Promise<ConversationListPage> {
-  const rows = await listConversationRows(db, range, query, options, limit + 1);
+  const limit = options.limit ?? CONVERSATION_PAGE_SIZE;
+  const rows = await listConversationRows(db, range, query, { ...options, limit: limit + 1 });
   const total = await countConversations(db, range, query, options);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -266,9 +264,9 @@ export async function listConversationRows(
   db: Kysely<Database>,
   range: DashboardRange,
   query: ConversationListQuery,
-  options: ConversationListOptions,
-  limit: number,
+  options: ConversationListOptions & { limit: number },
 ): Promise<ConversationListRow[]> {
+  const { limit } = options;
   const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
   const sort = sortExpression(query.sort ?? 'newest');
   const cursor = parseCursor(query.after);
@@ -277,7 +275,7 @@ export async function listConversationRows(
   let ordered = (db as unknown as Kysely<ListDb>)
     .selectFrom('conversation_facts as f')
     .where('f.run_id', '=', runId)
-    .where((eb) => eb.and(filterConditions(eb, runId, range, query, options)));
+    .where((eb) => eb.and(filterConditions(eb, runId, { range, query, options })));
   if (cursor) {
     const comparison = sort.direction === 'desc' ? sql`<` : sql`>`;
     ordered = ordered.where(sql<SqlBool>`(${sort.value}, f.conversation_id) ${comparison} (${cursor.value}, ${cursor.id})`);

@@ -314,7 +314,7 @@ export async function renderConversationCsv(
 ): Promise<{ body: string; filename: string; contentType: string }> {
   const range = await readRange(context, query);
   const options = await listOptions(context);
-  const rows = await listConversationRows(context.db, range, { ...query, after: undefined }, options, CONVERSATION_CSV_MAX_ROWS);
+  const rows = await listConversationRows(context.db, range, { ...query, after: undefined }, { ...options, limit: CONVERSATION_CSV_MAX_ROWS });
   const parts = [`\ufeff${csvLine(CONVERSATION_CSV_COLUMNS)}`];
   for (const row of rows) {
     parts.push(

@@ -67,7 +67,7 @@ export function acquireJobLock(handle: DatabaseHandle, name: string, options: Jo
     } else {
       return { acquired: false, holder: current };
     }
-    return { acquired: true, lock: heldLock(handle, name, token, current ?? null, now) };
+    return { acquired: true, lock: heldLock(handle, { name, token, tookOverFrom: current ?? null }, now) };
   });
 }
 
@@ -91,7 +91,11 @@ function isAbandoned(lock: JobLockRow, now: number, staleAfterMs: number, ourHos
   return lock.holder_hostname === ourHostname && !isProcessAlive(lock.holder_pid);
 }
 
-function heldLock(handle: DatabaseHandle, name: string, token: string, tookOverFrom: JobLockRow | null, now: () => number): HeldJobLock {
+function heldLock(
+  handle: DatabaseHandle,
+  { name, token, tookOverFrom }: { name: string; token: string; tookOverFrom: JobLockRow | null },
+  now: () => number,
+): HeldJobLock {
   const { db, sqlite } = handle;
   const run = (query: Compilable): number => {
     const compiled = query.compile();

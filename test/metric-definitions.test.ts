@@ -22,7 +22,7 @@ function help(command: Command): string {
 }
 
 function page(name: string, targets = DEFAULTS): string {
-  return renderPage(PAGES.find((spec) => spec.name === name)!, null, [], targets);
+  return renderPage(PAGES.find((spec) => spec.name === name)!, { range: null, channels: [], targets });
 }
 
 test.each(Object.entries(METRIC_DEFINITIONS))('the README quotes the definition of %s word for word', (_name, definition) => {

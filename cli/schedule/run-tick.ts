@@ -103,7 +103,7 @@ export async function runTick(handle: DatabaseHandle, config: SupportlensConfig,
   try {
     await markAbandonedJobRuns(handle);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await runAttempt(handle, config, stages, attempt, options);
+      const outcome = await runAttempt(handle, { config, stages, attempt }, options);
       attempts.push(outcome);
       log(describeAttempt(outcome));
       const last = attempt > config.schedule.retries || options.stopRetrying?.aborted || options.signal?.aborted;
@@ -155,9 +155,7 @@ async function skipped(handle: DatabaseHandle, config: SupportlensConfig, option
 
 async function runAttempt(
   handle: DatabaseHandle,
-  config: SupportlensConfig,
-  stages: TickStages,
-  attempt: number,
+  { config, stages, attempt }: { config: SupportlensConfig; stages: TickStages; attempt: number },
   options: RunTickOptions,
 ): Promise<JobAttempt> {
   const { db } = handle;
