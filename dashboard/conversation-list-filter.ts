@@ -63,7 +63,12 @@ export function breachRules(config: ResponseTimeConfig, channels: readonly strin
     const targets = targetsFor(config, channel);
     const targetMs = kind === 'first_response' ? targets.firstResponseMs : targets.resolutionMs;
     if (targetMs === null) continue;
-    rules.push({ channel, targetMs, basis: targets.basis, waitingBreachedBefore: waitingBreachedBefore(config, { channel, targetMs, basis: targets.basis }, asOf) });
+    rules.push({
+      channel,
+      targetMs,
+      basis: targets.basis,
+      waitingBreachedBefore: waitingBreachedBefore(config, { channel, targetMs, basis: targets.basis }, asOf),
+    });
   }
   return rules;
 }
@@ -105,11 +110,7 @@ function waitingBreachedBefore(
  * @example
  * hourRanges('UTC', { from: Date.parse('2026-03-02'), to: Date.parse('2026-03-09') }, { weekday: 1, hour: 9 }); // [[Date.parse('2026-03-02T09:00Z'), Date.parse('2026-03-02T10:00Z')]]
  */
-export function hourRanges(
-  zone: string,
-  { from, to }: { from: number; to: number },
-  { weekday, hour }: { weekday: number; hour: number },
-): [number, number][] {
+export function hourRanges(zone: string, { from, to }: { from: number; to: number }, { weekday, hour }: { weekday: number; hour: number }): [number, number][] {
   const ranges: [number, number][] = [];
   let day = DateTime.fromMillis(from, { zone }).startOf('day');
   while (day.toMillis() < to) {

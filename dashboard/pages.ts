@@ -230,7 +230,12 @@ function downloads(range: DashboardRange | null): Html {
  */
 export function renderPage(
   page: PageSpec,
-  { range, channels, targets, query = {} }: { range: DashboardRange | null; channels: readonly string[]; targets: ResponseTimeConfig['targets']; query?: ConversationListQuery },
+  {
+    range,
+    channels,
+    targets,
+    query = {},
+  }: { range: DashboardRange | null; channels: readonly string[]; targets: ResponseTimeConfig['targets']; query?: ConversationListQuery },
 ): string {
   const nav = PAGES.filter((other) => other.inNavigation).map((other) => {
     const withChannel = other.filter === 'dates-and-channel' || other.filter === 'list';

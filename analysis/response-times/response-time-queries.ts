@@ -122,7 +122,8 @@ export async function getResponseTimeReport(
     return accumulator;
   };
   const runId = await resolveRunId(db, options);
-  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, { runId, zone: options.config.reportingTimeZone, groupBy }) : undefined;
+  const daily =
+    (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, { runId, zone: options.config.reportingTimeZone, groupBy }) : undefined;
   if (daily) {
     const keyOf = dailyGroupKey(groupBy);
     for (const row of daily) {

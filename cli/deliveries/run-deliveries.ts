@@ -94,14 +94,18 @@ export async function runDeliveries(handle: DatabaseHandle, config: SupportlensC
       if (options.digestOnly && period !== options.digestOnly.period) continue;
       const key: DeliveryKey = { destination: destination.name, kind: period === 'day' ? 'digest-day' : 'digest-week', period: windows.get(period)!.label };
       outcomes.push(
-        await deliver(handle, { keys: [key], destination, compose: () => digestMessage(period) }, {
-          ...options,
-          transport,
-          log,
-          retries: settings.retries,
-          retryDelayMs: settings.retryDelayMs,
-          timeoutMs: settings.timeoutMs,
-        }),
+        await deliver(
+          handle,
+          { keys: [key], destination, compose: () => digestMessage(period) },
+          {
+            ...options,
+            transport,
+            log,
+            retries: settings.retries,
+            retryDelayMs: settings.retryDelayMs,
+            timeoutMs: settings.timeoutMs,
+          },
+        ),
       );
     }
     if (destination.alerts && fresh.length > 0) {
