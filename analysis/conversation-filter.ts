@@ -1,14 +1,6 @@
 import { DateTime } from 'luxon';
 
-/** The filter every report, dashboard query and export takes: conversations whose start is in `[from, to)`, on these channels. */
-export interface ConversationFilter {
-  /** Inclusive, UTC epoch ms. */
-  from?: number;
-  /** Exclusive, UTC epoch ms. */
-  to?: number;
-  /** Lower-case channel names; empty or absent: every channel. */
-  channels?: string[];
-}
+export type { ConversationFilter, PeriodFilter } from '../db/conversation-filter.js';
 
 /**
  * Reads a `--from`/`--to` value: a date `YYYY-MM-DD` is a whole day in `zone` (`from` is its first instant, `to`

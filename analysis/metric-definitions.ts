@@ -5,7 +5,8 @@ import type { ResponseTimeConfig } from './response-times/response-time-config.j
  * Every metric supportlens reports, defined once, in the words the code computes it. The README's "Definitions"
  * section, the dashboard's definitions panels and the CLI help quote these texts (test/metric-definitions.test.ts
  * compares them); the computations are in analysis/response-times/conversation-facts.ts (first response, reply,
- * resolution), business-calendar.ts (business time), response-time-queries.ts (targets), faq/ (covered, priority).
+ * resolution), business-calendar.ts (business time), evaluate-targets.ts (targets), faq/ (covered, priority),
+ * db/conversation-filter.ts (in the period).
  */
 export const METRIC_DEFINITIONS = {
   start: 'Start: the first customer message, or the conversation\u2019s creation time if earlier.',
@@ -17,6 +18,8 @@ export const METRIC_DEFINITIONS = {
     'Business time: the part of a duration inside the channel\u2019s business hours (weekly local intervals in its time zone, holidays closed); without business hours it equals calendar time.',
   covered:
     'Covered: a question is covered by an FAQ entry when their match score reaches the covered threshold, calibrated per run to the FAQ and its traffic unless the configuration fixes it.',
+  inPeriod:
+    'In the period: a conversation is in a period [from, to) when its start falls in it (the start the latest analysis computed; before an analysis, its creation time). Every report, export and dashboard page selects conversations this way.',
   priority: 'Priority = conversations x (1 + growth, 0..3) x (1 + median first response / 1 hour, at most 4).',
 } as const;
 

@@ -66,17 +66,23 @@ export function plantedFindings(truth: ReadonlyMap<string, DemoQuestionTruth>, f
  */
 export function comparePlantedFindings(
   dbPath: string,
-  findings: readonly ReportedFinding[],
-  truth: ReadonlyMap<string, DemoQuestionTruth>,
-  window: { from: number; to: number },
-  expected: readonly string[],
+  report: {
+    findings: readonly ReportedFinding[];
+    truth: ReadonlyMap<string, DemoQuestionTruth>;
+    window: { from: number; to: number };
+    expected: readonly string[];
+  },
 ): PlantedComparison {
+  const { findings, truth, window, expected } = report;
   const sqlite = new Database(dbPath, { readonly: true });
   try {
     const run = sqlite.prepare("select max(id) as id from analysis_runs where status = 'succeeded'").get() as { id: number };
     const assignments = sqlite
       .prepare(
-        'select ta.topic_id as topic, c.external_id as conversation from topic_assignments ta join conversations c on c.id = ta.conversation_id where ta.analysis_run_id = ? and c.created_at >= ? and c.created_at < ?',
+        // In the window as the reports count it (db/conversation-filter.ts): the start of the run's facts, else created_at.
+        `select ta.topic_id as topic, c.external_id as conversation from topic_assignments ta join conversations c on c.id = ta.conversation_id
+         where ta.analysis_run_id = ? and coalesce((select f.start_at from conversation_facts f where f.run_id = ta.analysis_run_id and f.conversation_id = c.id), c.created_at) >= ?
+         and coalesce((select f.start_at from conversation_facts f where f.run_id = ta.analysis_run_id and f.conversation_id = c.id), c.created_at) < ?`,
       )
       .all(run.id, window.from, window.to) as { topic: number; conversation: string }[];
     const byTopic = new Map<number, string[]>();

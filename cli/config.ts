@@ -225,8 +225,8 @@ function readTargets(value: unknown, path: string, defaults: ChannelTargets | un
   }
   const before = problems.list.length;
   unknownKeys(value, path, ['firstResponse', 'firstResponseMs', 'resolution', 'resolutionMs', 'basis'], problems);
-  const firstResponseMs = readTarget(value, path, 'firstResponse', defaults?.firstResponseMs ?? null, problems);
-  const resolutionMs = readTarget(value, path, 'resolution', defaults?.resolutionMs ?? null, problems);
+  const firstResponseMs = readTarget(value, { path, name: 'firstResponse', fallback: defaults?.firstResponseMs ?? null }, problems);
+  const resolutionMs = readTarget(value, { path, name: 'resolution', fallback: defaults?.resolutionMs ?? null }, problems);
   let basis: TargetBasis = defaults?.basis ?? 'calendar';
   if (value['basis'] !== undefined) {
     if (value['basis'] === 'calendar' || value['basis'] === 'business') basis = value['basis'];
@@ -237,7 +237,8 @@ function readTargets(value: unknown, path: string, defaults: ChannelTargets | un
 }
 
 /** `name` as text ("5m") or `nameMs` as a number; null disables the target. */
-function readTarget(value: Fields, path: string, name: string, fallback: number | null, problems: ConfigProblems): number | null {
+function readTarget(value: Fields, key: { path: string; name: string; fallback: number | null }, problems: ConfigProblems): number | null {
+  const { path, name, fallback } = key;
   const text = value[name];
   const number = value[`${name}Ms`];
   if (text !== undefined && number !== undefined) {
@@ -427,7 +428,7 @@ function readScheduleSection(file: Fields, config: SupportlensConfig, problems: 
     else problems.add('schedule.retries', `expected a whole number from 0 to ${MAX_RETRIES}, got ${describe(retries)}`);
   }
   if (section['retryDelay'] !== undefined || section['retryDelayMs'] !== undefined) {
-    const delay = readTarget(section, 'schedule', 'retryDelay', target.retryDelayMs, problems);
+    const delay = readTarget(section, { path: 'schedule', name: 'retryDelay', fallback: target.retryDelayMs }, problems);
     if (delay === null) problems.add('schedule.retryDelay', 'null is not a duration (such as "30s" or "5m")');
     else target.retryDelayMs = delay;
   }
@@ -467,7 +468,7 @@ function readAlertsSection(file: Fields, config: SupportlensConfig, problems: Co
   if (target.minHistoryWeeks > target.historyWeeks)
     problems.add('alerts.minHistoryWeeks', `${target.minHistoryWeeks} is more than historyWeeks (${target.historyWeeks})`);
   if (section['eventLead'] !== undefined || section['eventLeadMs'] !== undefined) {
-    const lead = readTarget(section, 'alerts', 'eventLead', target.eventLeadMs, problems);
+    const lead = readTarget(section, { path: 'alerts', name: 'eventLead', fallback: target.eventLeadMs }, problems);
     if (lead === null) problems.add('alerts.eventLead', 'null is not a duration (such as "6h")');
     else target.eventLeadMs = lead;
   }
@@ -501,12 +502,12 @@ function readDeliveriesSection(file: Fields, config: SupportlensConfig, problems
     else problems.add('deliveries.dashboardUrl', `expected an http(s) address, got ${describe(url)}`);
   }
   if (section['timeout'] !== undefined || section['timeoutMs'] !== undefined) {
-    const timeout = readTarget(section, 'deliveries', 'timeout', target.timeoutMs, problems);
+    const timeout = readTarget(section, { path: 'deliveries', name: 'timeout', fallback: target.timeoutMs }, problems);
     if (timeout === null) problems.add('deliveries.timeout', 'null is not a duration (such as "15s")');
     else target.timeoutMs = timeout;
   }
   if (section['retryDelay'] !== undefined || section['retryDelayMs'] !== undefined) {
-    const delay = readTarget(section, 'deliveries', 'retryDelay', target.retryDelayMs, problems);
+    const delay = readTarget(section, { path: 'deliveries', name: 'retryDelay', fallback: target.retryDelayMs }, problems);
     if (delay === null) problems.add('deliveries.retryDelay', 'null is not a duration (such as "5s")');
     else target.retryDelayMs = delay;
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from '#kysely';
+import { factsInFilter } from '../db/conversation-filter.js';
 import type { Database } from '../db/schema.js';
 import type { DashboardRange } from './dashboard-range.js';
 
@@ -10,7 +11,7 @@ import type { DashboardRange } from './dashboard-range.js';
  * const rows = await listAgentFactRows(db, runId, range);
  */
 export async function listAgentFactRows(db: Kysely<Database>, runId: number, range: DashboardRange) {
-  let query = db
+  return db
     .selectFrom('conversation_facts as f')
     .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
     .select([
@@ -26,8 +27,6 @@ export async function listAgentFactRows(db: Kysely<Database>, runId: number, ran
       'f.reopen_count',
     ])
     .where('f.run_id', '=', runId)
-    .where('f.start_at', '>=', range.filter.from)
-    .where('f.start_at', '<', range.filter.to);
-  if (range.channel !== null) query = query.where('f.channel', '=', range.channel);
-  return query.execute();
+    .where(factsInFilter(range.filter, 'f'))
+    .execute();
 }

@@ -224,7 +224,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
         const range =
           page.filter === 'none' ? null : await readRange(context, page.filter === 'dates' ? { ...request.query, channel: undefined } : request.query);
         const channels = page.filter === 'dates-and-channel' || page.filter === 'list' ? await listChannels(context.db) : [];
-        return reply.type('text/html; charset=utf-8').send(renderPage(page, range, channels, deps.responseTimes.targets, request.query));
+        return reply.type('text/html; charset=utf-8').send(renderPage(page, { range, channels, targets: deps.responseTimes.targets, query: request.query }));
       },
     );
   }

@@ -63,13 +63,22 @@ export function breachRules(config: ResponseTimeConfig, channels: readonly strin
     const targets = targetsFor(config, channel);
     const targetMs = kind === 'first_response' ? targets.firstResponseMs : targets.resolutionMs;
     if (targetMs === null) continue;
-    rules.push({ channel, targetMs, basis: targets.basis, waitingBreachedBefore: waitingBreachedBefore(config, channel, targetMs, targets.basis, asOf) });
+    rules.push({
+      channel,
+      targetMs,
+      basis: targets.basis,
+      waitingBreachedBefore: waitingBreachedBefore(config, { channel, targetMs, basis: targets.basis }, asOf),
+    });
   }
   return rules;
 }
 
 /** The latest clock start whose age at `asOf` still exceeds the target, plus one millisecond (exclusive bound). */
-function waitingBreachedBefore(config: ResponseTimeConfig, channel: string, targetMs: number, basis: TargetBasis, asOf: number): number {
+function waitingBreachedBefore(
+  config: ResponseTimeConfig,
+  { channel, targetMs, basis }: { channel: string; targetMs: number; basis: TargetBasis },
+  asOf: number,
+): number {
   if (basis === 'calendar') return asOf - targetMs;
   const hours = businessHoursFor(config, channel);
   const calendar = hours ? createBusinessCalendar(hours) : ALWAYS_OPEN;
@@ -99,9 +108,9 @@ function waitingBreachedBefore(config: ResponseTimeConfig, channel: string, targ
  * ranges on the start (a daylight-saving change makes some of them shorter or longer, as the heatmap counts them).
  *
  * @example
- * hourRanges('UTC', Date.parse('2026-03-02'), Date.parse('2026-03-09'), 1, 9); // [[Date.parse('2026-03-02T09:00Z'), Date.parse('2026-03-02T10:00Z')]]
+ * hourRanges('UTC', { from: Date.parse('2026-03-02'), to: Date.parse('2026-03-09') }, { weekday: 1, hour: 9 }); // [[Date.parse('2026-03-02T09:00Z'), Date.parse('2026-03-02T10:00Z')]]
  */
-export function hourRanges(zone: string, from: number, to: number, weekday: number, hour: number): [number, number][] {
+export function hourRanges(zone: string, { from, to }: { from: number; to: number }, { weekday, hour }: { weekday: number; hour: number }): [number, number][] {
   const ranges: [number, number][] = [];
   let day = DateTime.fromMillis(from, { zone }).startOf('day');
   while (day.toMillis() < to) {

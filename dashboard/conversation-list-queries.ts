@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../db/analysis-runs.js';
+import { factsInFilter } from '../db/conversation-filter.js';
 import type { Database } from '../db/schema.js';
 import { breachRules, hourRanges, type ConversationListQuery, type ConversationSort } from './conversation-list-filter.js';
 import type { DashboardRange } from './dashboard-range.js';
@@ -95,12 +96,9 @@ function sortExpression(sort: ConversationSort): { value: ReturnType<typeof sql<
 function filterConditions(
   eb: ListExpressions,
   runId: number,
-  range: DashboardRange,
-  query: ConversationListQuery,
-  options: ConversationListOptions,
+  { range, query, options }: { range: DashboardRange; query: ConversationListQuery; options: ConversationListOptions },
 ): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [eb('f.start_at', '>=', range.filter.from), eb('f.start_at', '<', range.filter.to)];
-  if (range.channel !== null) conditions.push(eb('f.channel', '=', range.channel));
+  const conditions: Expression<SqlBool>[] = [factsInFilter(range.filter, 'f')];
   // Filters on other tables are correlated lookups by primary key, so that counting a list reads the facts alone.
   const conversation = () => eb.selectFrom('conversations as c').select('c.id').whereRef('c.id', '=', 'f.conversation_id');
   if (query.conversation) conditions.push(eb.exists(conversation().where('c.external_id', '=', query.conversation)));
@@ -146,7 +144,7 @@ function filterConditions(
   }
   if (query.unanswered === '1') conditions.push(eb('f.unanswered', '=', 1));
   if (query.weekday !== undefined && query.hour !== undefined) {
-    const ranges = hourRanges(range.timeZone, range.filter.from, range.filter.to, query.weekday, query.hour);
+    const ranges = hourRanges(range.timeZone, range.filter, { weekday: query.weekday, hour: query.hour });
     conditions.push(
       ranges.length === 0 ? NOTHING_MATCHES : eb.or(ranges.map(([from, to]) => eb.and([eb('f.start_at', '>=', from), eb('f.start_at', '<', to)]))),
     );
@@ -194,7 +192,7 @@ export async function countConversations(
   const row = await (db as unknown as Kysely<ListDb>)
     .selectFrom('conversation_facts as f')
     .where('f.run_id', '=', runId)
-    .where((eb) => eb.and(filterConditions(eb, runId, range, query, options)))
+    .where((eb) => eb.and(filterConditions(eb, runId, { range, query, options })))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -217,10 +215,10 @@ export async function listConversationPage(
   db: Kysely<Database>,
   range: DashboardRange,
   query: ConversationListQuery,
-  options: ConversationListOptions,
-  limit = CONVERSATION_PAGE_SIZE,
+  options: ConversationListOptions & { limit?: number },
 ): Promise<ConversationListPage> {
-  const rows = await listConversationRows(db, range, query, options, limit + 1);
+  const limit = options.limit ?? CONVERSATION_PAGE_SIZE;
+  const rows = await listConversationRows(db, range, query, { ...options, limit: limit + 1 });
   const total = await countConversations(db, range, query, options);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -269,9 +267,9 @@ export async function listConversationRows(
   db: Kysely<Database>,
   range: DashboardRange,
   query: ConversationListQuery,
-  options: ConversationListOptions,
-  limit: number,
+  options: ConversationListOptions & { limit: number },
 ): Promise<ConversationListRow[]> {
+  const { limit } = options;
   const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
   const sort = sortExpression(query.sort ?? 'newest');
   const cursor = parseCursor(query.after);
@@ -280,7 +278,7 @@ export async function listConversationRows(
   let ordered = (db as unknown as Kysely<ListDb>)
     .selectFrom('conversation_facts as f')
     .where('f.run_id', '=', runId)
-    .where((eb) => eb.and(filterConditions(eb, runId, range, query, options)));
+    .where((eb) => eb.and(filterConditions(eb, runId, { range, query, options })));
   if (cursor) {
     const comparison = sort.direction === 'desc' ? sql`<` : sql`>`;
     ordered = ordered.where(sql<SqlBool>`(${sort.value}, f.conversation_id) ${comparison} (${cursor.value}, ${cursor.id})`);

@@ -163,12 +163,7 @@ export interface TopicsData {
 
 export async function getTopics(context: DashboardContext, query: DashboardQuery): Promise<TopicsData> {
   const range = await readRange(context, query);
-  const report = await getTopicReport(context.db, {
-    from: range.filter.from,
-    to: range.filter.to,
-    channel: range.channel ?? undefined,
-    examples: TOPIC_EXAMPLES,
-  });
+  const report = await getTopicReport(context.db, range.filter, { examples: TOPIC_EXAMPLES });
   return {
     range: rangeView(range),
     channels: await listChannels(context.db),
@@ -179,7 +174,7 @@ export async function getTopics(context: DashboardContext, query: DashboardQuery
 }
 
 async function gapReportWithComparison(context: DashboardContext, range: DashboardRange): Promise<{ report: FaqGapReport; comparison: FaqGapComparison }> {
-  const report = await getFaqGapReport(context.db, { from: range.filter.from, to: range.filter.to, channel: range.channel ?? undefined });
+  const report = await getFaqGapReport(context.db, range.filter);
   const last = await getLastSavedGapFindings(context.db);
   const previousIds = new Set(last.findings.map((finding) => finding.id));
   const currentIds = new Set(report.findings.map((finding) => finding.id));
@@ -319,7 +314,7 @@ export async function renderConversationCsv(
 ): Promise<{ body: string; filename: string; contentType: string }> {
   const range = await readRange(context, query);
   const options = await listOptions(context);
-  const rows = await listConversationRows(context.db, range, { ...query, after: undefined }, options, CONVERSATION_CSV_MAX_ROWS);
+  const rows = await listConversationRows(context.db, range, { ...query, after: undefined }, { ...options, limit: CONVERSATION_CSV_MAX_ROWS });
   const parts = [`\ufeff${csvLine(CONVERSATION_CSV_COLUMNS)}`];
   for (const row of rows) {
     parts.push(

@@ -37,7 +37,9 @@ export const PAGES: readonly PageSpec[] = [
 function definitions(targets: ResponseTimeConfig['targets']): Record<PageName, [string, string][]> {
   return {
     overview: [
-      ['Volume', 'Conversations whose start (the first customer message, or the creation time if earlier) falls on the day, in the reporting time zone.'],
+      ['Volume', 'Conversations whose start falls on the day, in the reporting time zone.'],
+      ['Start', definitionBody(METRIC_DEFINITIONS.start)],
+      ['In the period', definitionBody(METRIC_DEFINITIONS.inPeriod)],
       ['First response', definitionBody(METRIC_DEFINITIONS.firstResponse)],
       ['Resolution', definitionBody(METRIC_DEFINITIONS.resolution)],
       ['Median, p90', 'Exact over the conversations of the day and channel (never averages of averages), by linear interpolation between closest ranks.'],
@@ -52,7 +54,8 @@ function definitions(targets: ResponseTimeConfig['targets']): Record<PageName, [
     ],
     topics: [
       ['Topic', 'Found without labels from the customers\u2019 first messages (redacted); labelled by its top terms.'],
-      ['Volume', 'Conversations of the topic created in the range.'],
+      ['Volume', 'Conversations of the topic in the range.'],
+      ['In the period', definitionBody(METRIC_DEFINITIONS.inPeriod)],
       ['Growth', '(volume - previous) / previous, against the previous period of equal length; none when the previous period had no conversations.'],
       ['Median first response', 'Over the topic\u2019s answered conversations in the range.'],
     ],
@@ -65,6 +68,8 @@ function definitions(targets: ResponseTimeConfig['targets']): Record<PageName, [
       ],
       ['UNUSED', 'An entry that no question matched in the period.'],
       ['Priority', `${METRIC_DEFINITIONS.priority} Higher first; status compares with the last saved report.`],
+      ['Covered', definitionBody(METRIC_DEFINITIONS.covered)],
+      ['In the period', definitionBody(METRIC_DEFINITIONS.inPeriod)],
     ],
     agents: [
       ['Agent', 'The conversation\u2019s assignee, else the author of its first response; (none) when neither exists.'],
@@ -85,7 +90,10 @@ function definitions(targets: ResponseTimeConfig['targets']): Record<PageName, [
         'Transcript',
         'Personal data (e-mail addresses, phone, card and wallet numbers, transaction hashes, order ids) replaced by placeholders, as in the reports. Customers are never named.',
       ],
-      ['First response', 'Start to the first public message by a human agent (marked in the transcript).'],
+      ['First response', `${definitionBody(METRIC_DEFINITIONS.firstResponse)} It is marked in the transcript.`],
+      ['Reply time', definitionBody(METRIC_DEFINITIONS.replyTime)],
+      ['Resolution', definitionBody(METRIC_DEFINITIONS.resolution)],
+      ['Business time', definitionBody(METRIC_DEFINITIONS.businessTime)],
       ['Internal note', 'A private message between agents; it does not stop the clock.'],
       ['Breached', 'A target of the channel this conversation missed, or is still missing at the as-of time.'],
     ],
@@ -222,10 +230,12 @@ function downloads(range: DashboardRange | null): Html {
  */
 export function renderPage(
   page: PageSpec,
-  range: DashboardRange | null,
-  channels: readonly string[],
-  targets: ResponseTimeConfig['targets'],
-  query: ConversationListQuery = {},
+  {
+    range,
+    channels,
+    targets,
+    query = {},
+  }: { range: DashboardRange | null; channels: readonly string[]; targets: ResponseTimeConfig['targets']; query?: ConversationListQuery },
 ): string {
   const nav = PAGES.filter((other) => other.inNavigation).map((other) => {
     const withChannel = other.filter === 'dates-and-channel' || other.filter === 'list';

@@ -66,7 +66,7 @@ export function acquireJobLock(handle: SqliteTarget, name: string, options: JobL
     } else {
       return { acquired: false, holder: current };
     }
-    return { acquired: true, lock: heldLock(handle, name, token, current ?? null, now) };
+    return { acquired: true, lock: heldLock(handle, { name, token, tookOverFrom: current ?? null }, now) };
   });
 }
 
@@ -92,7 +92,11 @@ function isAbandoned(lock: JobLockRow, now: number, staleAfterMs: number, ourHos
   return lock.holder_hostname === ourHostname && !isProcessAlive(lock.holder_pid);
 }
 
-function heldLock(handle: SqliteTarget, name: string, token: string, tookOverFrom: JobLockRow | null, now: () => number): HeldJobLock {
+function heldLock(
+  handle: SqliteTarget,
+  { name, token, tookOverFrom }: { name: string; token: string; tookOverFrom: JobLockRow | null },
+  now: () => number,
+): HeldJobLock {
   const { db, sqlite } = handle;
   const run = (query: Compilable): number => {
     const compiled = query.compile();

@@ -1,6 +1,7 @@
 import type { Kysely } from '#kysely';
 import type { Database, RejectKind, RejectRow } from '../db/schema.js';
 
+/** Which stored rejects to list: by ingest run and kind. Not a `ConversationFilter`: rejects are input records, not conversations. */
 export interface RejectFilter {
   runId?: number | undefined;
   kind?: RejectKind | undefined;

@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { expect, test } from 'vitest';
 import { definitionBody, METRIC_DEFINITIONS, withinTargetDefinition } from '../analysis/metric-definitions.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG } from '../analysis/response-times/response-time-config.js';
 import { reportFaqGapsCommand } from '../cli/commands/report-faq-gaps-command.js';
 import { reportResponseTimesCommand } from '../cli/commands/report-response-times-command.js';
+import { reportTopicsCommand } from '../cli/commands/report-topics-command.js';
+import { exportCommand } from '../cli/commands/export-command.js';
 import { PAGES, renderPage } from '../dashboard/pages.js';
 import { ROOT } from './helpers.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const DEFAULTS = DEFAULT_RESPONSE_TIME_CONFIG.targets;
 
-function help(command: ReturnType<typeof reportResponseTimesCommand>): string {
+function help(command: Command): string {
   let text = '';
   command.configureOutput({ writeOut: (chunk) => (text += chunk) });
   command.outputHelp();
@@ -19,7 +22,7 @@ function help(command: ReturnType<typeof reportResponseTimesCommand>): string {
 }
 
 function page(name: string, targets = DEFAULTS): string {
-  return renderPage(PAGES.find((spec) => spec.name === name)!, null, [], targets);
+  return renderPage(PAGES.find((spec) => spec.name === name)!, { range: null, channels: [], targets });
 }
 
 test.each(Object.entries(METRIC_DEFINITIONS))('the README quotes the definition of %s word for word', (_name, definition) => {
@@ -47,4 +50,33 @@ test('the dashboard shows the same definitions, and "within target" names the co
   expect(overview).toContain(definitionBody(METRIC_DEFINITIONS.resolution));
   expect(overview).toContain('configured: chat 2m 00s, email 1d 0h to first response');
   expect(page('faq-gaps')).toContain(METRIC_DEFINITIONS.priority);
+});
+
+/** Every command whose figures follow the definitions: reports and the export. */
+function reportHelps(): Record<string, string> {
+  const exportConversations = exportCommand().commands.find((command) => command.name() === 'conversations')!;
+  return {
+    'report response-times': help(reportResponseTimesCommand()),
+    'report topics': help(reportTopicsCommand()),
+    'report faq-gaps': help(reportFaqGapsCommand()),
+    'export conversations': help(exportConversations),
+  };
+}
+
+test.each(Object.entries(METRIC_DEFINITIONS))('the CLI help and the dashboard quote the definition of %s', (_name, definition) => {
+  expect(Object.values(reportHelps()).join('\n')).toContain(definition);
+  expect(PAGES.map((spec) => page(spec.name)).join('\n')).toContain(definitionBody(definition));
+});
+
+test('every report and export says what "in the period" means, in its help and on its dashboard page', () => {
+  for (const [command, text] of Object.entries(reportHelps()))
+    expect({ command, quotes: text.includes(METRIC_DEFINITIONS.inPeriod) }).toEqual({ command, quotes: true });
+  for (const name of ['overview', 'topics', 'faq-gaps']) expect(page(name)).toContain(definitionBody(METRIC_DEFINITIONS.inPeriod));
+});
+
+test("the dashboard's default targets are the configuration defaults, not text of its own", () => {
+  expect(page('overview')).toContain(definitionBody(withinTargetDefinition(DEFAULTS)));
+  const none = Object.fromEntries(Object.entries(DEFAULTS).map(([channel, target]) => [channel, { ...target, firstResponseMs: null }]));
+  expect(page('overview', none)).toContain('none configured');
+  expect(page('overview', none)).not.toContain('5m 00s');
 });

@@ -3,7 +3,10 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { AlertGranularity, AlertKind, AlertScope, Database } from '../../db/schema.js';
 import type { AlertDetails, AlertEvent, DetectedAlert } from './detect-alerts.js';
 
-/** The filter alert reads take: periods that overlap [from, to), optionally one granularity, kind or scope. */
+/**
+ * The filter alert reads take: periods that overlap [from, to), optionally one granularity, kind or scope. Not a
+ * `ConversationFilter`: it selects stored alerts by their own period, not conversations by their start.
+ */
 export interface AlertFilter {
   from?: number | undefined;
   to?: number | undefined;

@@ -189,14 +189,14 @@ export function detectAlerts(input: DetectAlertsInput): DetectedAlert[] {
       for (const [bucket, stats] of one.buckets) {
         const history = historyBuckets(bucket, first, granularity, input.settings);
         if (history.length < input.settings.minHistoryWeeks) continue;
-        const period = periodOf(bucket, granularity, input.offsetMinutes);
+        const judged: JudgedBucket = { series: one, bucket, stats, history, granularity, period: periodOf(bucket, granularity, input.offsetMinutes) };
         if (stats.count >= minCount) {
-          const spike = judgeSpike(one, stats, history, threshold, input.settings);
-          if (spike) alerts.push(makeAlert('spike', granularity, one, period, spike, describe(one, bucket, stats, history, input, period)));
+          const spike = judgeSpike(judged, threshold, input.settings);
+          if (spike) alerts.push(makeAlert('spike', judged, spike, describe(judged, input)));
         }
         if (one.scope === 'channel' && stats.judged >= minCount) {
-          const drop = judgeDrop(one, stats, history, threshold, input.settings);
-          if (drop) alerts.push(makeAlert('target-drop', granularity, one, period, drop, describe(one, bucket, stats, history, input, period)));
+          const drop = judgeDrop(judged, threshold, input.settings);
+          if (drop) alerts.push(makeAlert('target-drop', judged, drop, describe(judged, input)));
         }
       }
     }
@@ -257,7 +257,17 @@ interface Judgement {
   weeks: number;
 }
 
-function judgeSpike(series: Series, stats: Bucket, history: readonly number[], threshold: number, settings: AlertSettings): Judgement | undefined {
+/** One bucket of one series being judged, with the earlier buckets it is compared with. */
+interface JudgedBucket {
+  series: Series;
+  bucket: number;
+  stats: Bucket;
+  history: readonly number[];
+  granularity: AlertGranularity;
+  period: Period;
+}
+
+function judgeSpike({ series, stats, history }: JudgedBucket, threshold: number, settings: AlertSettings): Judgement | undefined {
   const evidence = countEvidence(
     stats.count,
     history.map((earlier) => series.buckets.get(earlier)?.count ?? 0),
@@ -267,7 +277,7 @@ function judgeSpike(series: Series, stats: Bucket, history: readonly number[], t
   return { observed: stats.count, baseline: evidence.baseline, score: evidence.z, weeks: evidence.weeks };
 }
 
-function judgeDrop(series: Series, stats: Bucket, history: readonly number[], threshold: number, settings: AlertSettings): Judgement | undefined {
+function judgeDrop({ series, stats, history }: JudgedBucket, threshold: number, settings: AlertSettings): Judgement | undefined {
   const weeks = history.flatMap((earlier) => {
     const past = series.buckets.get(earlier);
     return past && past.judged > 0 ? [{ met: past.met, judged: past.judged }] : [];
@@ -300,7 +310,7 @@ function periodOf(bucket: number, granularity: AlertGranularity, offsetMinutes: 
   };
 }
 
-function describe(series: Series, bucket: number, stats: Bucket, history: readonly number[], input: DetectAlertsInput, period: Period): AlertDetails {
+function describe({ series, bucket, stats, history, period }: JudgedBucket, input: DetectAlertsInput): AlertDetails {
   const pastBuckets = history.map((earlier) => series.buckets.get(earlier));
   const baselineCount = medianOf(pastBuckets.map((past) => past?.count ?? 0)) ?? 0;
   const pastJudged = pastBuckets.reduce((sum, past) => sum + (past?.judged ?? 0), 0);
@@ -343,7 +353,7 @@ export function eventsNear(events: readonly AlertEvent[], period: { start: numbe
   });
 }
 
-function makeAlert(kind: AlertKind, granularity: AlertGranularity, series: Series, period: Period, judgement: Judgement, details: AlertDetails): DetectedAlert {
+function makeAlert(kind: AlertKind, { series, period, granularity }: JudgedBucket, judgement: Judgement, details: AlertDetails): DetectedAlert {
   return {
     alertId: `${kind}:${granularity}:${series.scope}:${series.key}:${period.label}`,
     kind,

@@ -124,7 +124,7 @@ export async function buildDigest(db: Kysely<Database>, options: BuildDigestOpti
   const hourly = alerts.filter((alert) => alert.granularity === 'hour' && alert.scope === 'channel').sort((a, b) => b.score - a.score);
   const hourlyShown = hourly.slice(0, DIGEST_HOURLY_ALERTS);
 
-  const topics = await getTopicReport(db, { ...current, examples: 0 });
+  const topics = await getTopicReport(db, current, { examples: 0 });
   const topicsGrew = topics.topics
     .filter((topic) => topic.conversations > topic.previousConversations)
     .sort((a, b) => b.conversations - b.previousConversations - (a.conversations - a.previousConversations) || a.topicId - b.topicId)

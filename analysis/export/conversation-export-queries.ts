@@ -1,6 +1,6 @@
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { EngineTarget } from '../../db/engine-statements.js';
-import type { ConversationFilter } from '../conversation-filter.js';
+import { conversationInFilter, type ConversationFilter } from '../../db/conversation-filter.js';
 import type { ExportColumnProvider, ExportContext, ExportQuery, ExportRow } from './conversation-export.js';
 
 /** Rows handed over at a time: one PostgreSQL query per page (keyset on the conversation id), one await per page. */
@@ -9,7 +9,8 @@ const PAGE_ROWS = 2000;
 /**
  * The export's rows, one per conversation in id order, with every provider's joins and selections, in pages so
  * memory stays flat: on SQLite one Kysely-compiled query iterated by better-sqlite3, on PostgreSQL one query per page
- * (`c.id > last id`, `limit`). The filter applies to the conversation's `created_at`; every analysis column comes
+ * (`c.id > last id`, `limit`). The filter applies to the conversation's
+ * start (`conversationInFilter`, with the facts of that run); every analysis column comes
  * from the latest succeeded analysis run (-1, no run, before the first).
  *
  * @example
@@ -24,9 +25,7 @@ export async function* iterateExportRows(
   const context: ExportContext = { analysisRunId: (await findLatestSucceededAnalysisRunId(db)) ?? -1 };
   let query: ExportQuery = db.selectFrom('conversations as c').select('c.id as id') as unknown as ExportQuery;
   for (const provider of providers) query = provider.extend(query, context);
-  if (filter.from !== undefined) query = query.where('c.created_at', '>=', filter.from);
-  if (filter.to !== undefined) query = query.where('c.created_at', '<', filter.to);
-  if (filter.channels && filter.channels.length > 0) query = query.where('c.channel', 'in', filter.channels);
+  query = query.where(conversationInFilter(filter, context.analysisRunId));
   query = query.orderBy('c.id');
   if (sqlite !== undefined) {
     const compiled = query.compile();

@@ -51,7 +51,7 @@ const WRITE_CHUNK_CHARS = 1 << 16;
 /**
  * Streams one line per conversation, in id order, with every provider's columns: rows come a page at a time
  * (`iterateExportRows`), and writing waits for `drain`, so memory stays flat however many
- * conversations there are. The filter applies to the conversation's `created_at` (its start). Every analysis column
+ * conversations there are. The filter applies to the conversation's start (`conversationInFilter`). Every analysis column
  * comes from the latest succeeded analysis run.
  *
  * @example

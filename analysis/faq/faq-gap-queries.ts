@@ -1,6 +1,6 @@
 import type { Kysely } from '#kysely';
 import type { Database } from '../../db/schema.js';
-import type { FaqGapFilter } from './faq-gap-report.js';
+import { conversationInFilter, type ConversationFilter } from '../../db/conversation-filter.js';
 
 /** Conversation ids per reply query (well under SQLite's bound-parameter limit). */
 const REPLY_QUERY_IDS = 500;
@@ -21,12 +21,12 @@ export async function listGapTopics(db: Kysely<Database>, runId: number) {
 }
 
 /**
- * Every matched conversation in the period with its topic, best FAQ match and question, in creation order.
+ * Every matched conversation in the filter with its topic, best FAQ match and question, in creation order.
  *
  * @example
  * const rows = await listGapQuestions(db, runId, { from, to });
  */
-export async function listGapQuestions(db: Kysely<Database>, runId: number, filter: FaqGapFilter) {
+export async function listGapQuestions(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
   return db
     .selectFrom('conversations as c')
     .innerJoin('faq_matches as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.analysis_run_id', '=', runId))
@@ -44,29 +44,25 @@ export async function listGapQuestions(db: Kysely<Database>, runId: number, filt
       'q.question',
       'q.language',
     ])
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
-    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
+    .where(conversationInFilter(filter, runId))
     .orderBy('c.created_at')
     .orderBy('c.id')
     .execute();
 }
 
 /**
- * Conversations per topic of the run created in [from, to), of the filter's channel.
+ * Conversations per topic of the run in the filter (start in [from, to), its channels).
  *
  * @example
  * const previous = await countGapTopicConversations(db, runId, { from: previousFrom, to: from });
  */
-export async function countGapTopicConversations(db: Kysely<Database>, runId: number, filter: FaqGapFilter): Promise<Map<number, number>> {
+export async function countGapTopicConversations(db: Kysely<Database>, runId: number, filter: ConversationFilter): Promise<Map<number, number>> {
   const rows = await db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select((eb) => ['ta.topic_id', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
-    .$if(filter.channel !== undefined, (query) => query.where('c.channel', '=', filter.channel!))
+    .where(conversationInFilter(filter, runId))
     .groupBy('ta.topic_id')
     .execute();
   return new Map(rows.map((row) => [row.topic_id, Number(row.conversations)]));

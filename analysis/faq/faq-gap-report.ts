@@ -1,5 +1,6 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
+import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
 import { redactPersonalData } from '../text/redact-personal-data.js';
@@ -18,14 +19,6 @@ import {
 
 /** Conversations per topic whose agents' replies are read (evenly spread over the period when there are more). */
 export const REPLIES_PER_TOPIC = 400;
-
-/** [from, to) in UTC epoch ms on the conversation's creation. */
-export interface FaqGapFilter {
-  from: number;
-  to: number;
-  /** Only the conversations of this channel (lower case); absent: every channel. */
-  channel?: string | undefined;
-}
 
 export interface FaqGapReport {
   /** The analysis run whose topics and FAQ matches the report uses; null when none has run. */
@@ -47,7 +40,7 @@ export interface FaqGapReport {
  */
 export async function getFaqGapReport(
   db: Kysely<Database>,
-  filter: FaqGapFilter,
+  filter: PeriodFilter,
   options: Partial<Omit<GapVerdictOptions, 'periodStart'>> = {},
 ): Promise<FaqGapReport> {
   const previousFrom = filter.from - (filter.to - filter.from);
@@ -80,7 +73,7 @@ export async function getFaqGapReport(
   }
 
   const handling = new Map<number, number[]>();
-  for (const response of await listFirstResponseTimes(db, filter)) {
+  for (const response of await listFirstResponseTimes(db, runId, filter)) {
     const topic = topicOfConversation.get(response.conversationId);
     if (topic === undefined || response.firstResponseMs === null) continue;
     const list = handling.get(topic) ?? [];

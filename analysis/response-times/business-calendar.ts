@@ -61,7 +61,7 @@ export function createBusinessCalendar(hours: BusinessHours): BusinessCalendar {
     if (fromDay >= firstDay && toDay <= lastDay) return;
     const nextFirst = lastDay < firstDay ? fromDay - COVERAGE_MARGIN_DAYS : Math.min(firstDay, fromDay - COVERAGE_MARGIN_DAYS);
     const nextLast = lastDay < firstDay ? toDay + COVERAGE_MARGIN_DAYS : Math.max(lastDay, toDay + COVERAGE_MARGIN_DAYS);
-    const intervals = openIntervals(hours.timeZone, byWeekday, holidays, nextFirst, nextLast);
+    const intervals = openIntervals({ zone: hours.timeZone, byWeekday, holidays }, nextFirst, nextLast);
     starts = new Float64Array(intervals.length);
     ends = new Float64Array(intervals.length);
     before = new Float64Array(intervals.length);
@@ -126,7 +126,11 @@ function mergeIntervals<T extends [number, number]>(list: T[]): T[] {
 }
 
 /** UTC `[start, end)` instants of every open interval on the local days `fromDay..toDay` (days since 1970-01-01). */
-function openIntervals(zone: string, byWeekday: [number, number][][], holidays: ReadonlySet<string>, fromDay: number, toDay: number): [number, number][] {
+function openIntervals(
+  { zone, byWeekday, holidays }: { zone: string; byWeekday: [number, number][][]; holidays: ReadonlySet<string> },
+  fromDay: number,
+  toDay: number,
+): [number, number][] {
   const clock = createZoneClock(zone);
   const intervals: [number, number][] = [];
   for (let day = fromDay; day <= toDay; day += 1) {

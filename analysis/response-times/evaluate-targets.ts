@@ -154,24 +154,17 @@ export class GroupAccumulator {
     this.resolutions.pushAll(values.resolution);
     const targets = context.targets(row.channel);
     const business = targets.basis === 'business';
-    countAgainst(
-      this.firstResponseTarget,
-      targets.firstResponseMs,
-      business ? values.firstResponseBusiness : values.firstResponseCalendar,
-      values.unansweredSince,
-      row.channel,
-      context,
-      targets.basis,
-    );
-    countAgainst(
-      this.resolutionTarget,
-      targets.resolutionMs,
-      business ? values.resolutionBusiness : values.resolutionCalendar,
-      values.openSince,
-      row.channel,
-      context,
-      targets.basis,
-    );
+    const clock = { channel: row.channel, context, basis: targets.basis };
+    countAgainst(this.firstResponseTarget, targets.firstResponseMs, {
+      durations: business ? values.firstResponseBusiness : values.firstResponseCalendar,
+      waitingSince: values.unansweredSince,
+      ...clock,
+    });
+    countAgainst(this.resolutionTarget, targets.resolutionMs, {
+      durations: business ? values.resolutionBusiness : values.resolutionCalendar,
+      waitingSince: values.openSince,
+      ...clock,
+    });
   }
 
   finish(): ResponseTimeGroup {
@@ -218,15 +211,16 @@ class ValueList {
   }
 }
 
-function countAgainst(
-  target: TargetOutcome,
-  limit: number | null,
-  durations: Float64Array,
-  waitingSince: Float64Array,
-  channel: string,
-  context: EvaluationContext,
-  basis: 'calendar' | 'business',
-): void {
+/** A day's durations of one channel, and the starts of its conversations still waiting, whose age `context` measures. */
+interface DailyDurations {
+  durations: Float64Array;
+  waitingSince: Float64Array;
+  channel: string;
+  context: EvaluationContext;
+  basis: 'calendar' | 'business';
+}
+
+function countAgainst(target: TargetOutcome, limit: number | null, { durations, waitingSince, channel, context, basis }: DailyDurations): void {
   if (limit === null) return;
   for (const duration of durations) {
     if (duration <= limit) target.met += 1;

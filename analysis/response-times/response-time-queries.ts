@@ -4,7 +4,7 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database, ResponseTimeDailyRow } from '../../db/schema.js';
 import { unpackValues } from './daily-aggregates.js';
 import { medianOf, type DurationStatistics } from './duration-statistics.js';
-import type { ConversationFilter } from '../conversation-filter.js';
+import { factsInFilter, type ConversationFilter } from '../../db/conversation-filter.js';
 import type { ResponseTimeConfig } from './response-time-config.js';
 import { EvaluationContext, GroupAccumulator, type DailyValues, type FactsRowForTargets } from './evaluate-targets.js';
 import { createZoneClock, dayToIsoDate, type ZoneClock } from './zone-clock.js';
@@ -122,7 +122,8 @@ export async function getResponseTimeReport(
     return accumulator;
   };
   const runId = await resolveRunId(db, options);
-  const daily = (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, runId, filter, options.config.reportingTimeZone, groupBy) : undefined;
+  const daily =
+    (options.source ?? 'auto') === 'auto' ? await readDailyAggregates(db, filter, { runId, zone: options.config.reportingTimeZone, groupBy }) : undefined;
   if (daily) {
     const keyOf = dailyGroupKey(groupBy);
     for (const row of daily) {
@@ -179,14 +180,12 @@ function resolveRunId(db: Kysely<Database>, options: ResponseTimeQueryOptions): 
 export async function getResponseTimeHeatmap(db: Kysely<Database>, filter: ConversationFilter, options: ResponseTimeQueryOptions): Promise<HeatmapCell[]> {
   const business = options.businessHours ?? false;
   const runId = await resolveRunId(db, options);
-  let query = db
+  const rows = await db
     .selectFrom('conversation_facts')
     .select(['start_at', business ? 'first_response_business_ms as first_response_ms' : 'first_response_ms'])
-    .where('run_id', '=', runId ?? NO_RUN);
-  if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
-  if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
-  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
-  const rows = await query.execute();
+    .where('run_id', '=', runId ?? NO_RUN)
+    .where(factsInFilter(filter, 'conversation_facts'))
+    .execute();
   const clock = createZoneClock(options.config.reportingTimeZone);
   const counts = new Array<number>(7 * 24).fill(0);
   const durations: number[][] = Array.from({ length: 7 * 24 }, () => []);
@@ -258,10 +257,8 @@ const DAY_MS = 86_400_000;
  */
 async function readDailyAggregates(
   db: Kysely<Database>,
-  runId: number | undefined,
   filter: ConversationFilter,
-  zone: string,
-  groupBy: ResponseTimeGroupBy | null,
+  { runId, zone, groupBy }: { runId: number | undefined; zone: string; groupBy: ResponseTimeGroupBy | null },
 ): Promise<ResponseTimeDailyRow[] | undefined> {
   if (groupBy === 'agent' || groupBy === 'team' || groupBy === 'tag') return undefined;
   // Days are compared as text, which holds for four-digit years only: the day after 9999-12-31 is "+010000-01-01",
@@ -281,6 +278,7 @@ async function readDailyAggregates(
     return anyFacts === undefined ? [] : undefined;
   }
   if (written.time_zone !== zone) return undefined;
+  // The days are local days of the facts' start_at, so whole days select the conversations `factsInFilter` would.
   let query = db.selectFrom('response_time_daily').selectAll().where('run_id', '=', runId).where('time_zone', '=', zone);
   if (fromDay !== undefined) query = query.where('day', '>=', fromDay);
   if (toDay !== undefined) query = query.where('day', '<', toDay);
@@ -331,7 +329,7 @@ function unpackDaily(row: ResponseTimeDailyRow, business: boolean): DailyValues 
 function readFacts(db: Kysely<Database>, runId: number | undefined, filter: ConversationFilter, withTeam = false): Promise<FactsReadRow[]> {
   if (withTeam) {
     // The team lives on the conversation (the facts have no column for it): joined by the conversation's id.
-    let query = db
+    return db
       .selectFrom('conversation_facts as f')
       .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
       .select([
@@ -354,13 +352,11 @@ function readFacts(db: Kysely<Database>, runId: number | undefined, filter: Conv
         'f.awaiting_reply_since_at',
         'c.team',
       ])
-      .where('f.run_id', '=', runId ?? NO_RUN);
-    if (filter.from !== undefined) query = query.where('f.start_at', '>=', filter.from);
-    if (filter.to !== undefined) query = query.where('f.start_at', '<', filter.to);
-    if (filter.channels && filter.channels.length > 0) query = query.where('f.channel', 'in', filter.channels);
-    return query.execute();
+      .where('f.run_id', '=', runId ?? NO_RUN)
+      .where(factsInFilter(filter, 'f'))
+      .execute();
   }
-  let query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
+  const query: SelectQueryBuilder<Database, 'conversation_facts', FactsReadRow> = db
     .selectFrom('conversation_facts')
     .select([
       'conversation_id',
@@ -382,10 +378,7 @@ function readFacts(db: Kysely<Database>, runId: number | undefined, filter: Conv
       'awaiting_reply_since_at',
     ])
     .where('run_id', '=', runId ?? NO_RUN);
-  if (filter.from !== undefined) query = query.where('start_at', '>=', filter.from);
-  if (filter.to !== undefined) query = query.where('start_at', '<', filter.to);
-  if (filter.channels && filter.channels.length > 0) query = query.where('channel', 'in', filter.channels);
-  return query.execute();
+  return query.where(factsInFilter(filter, 'conversation_facts')).execute();
 }
 
 function groupKey(groupBy: ResponseTimeGroupBy | null, clock: ZoneClock): (row: FactsReadRow) => string[] {

@@ -66,9 +66,9 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
       const fitMs = Date.now() - fitStart;
       const assignStart = Date.now();
       const result = runAssignJob(questions, fit.model);
-      return combine(result, fit, sample, fitMs, Date.now() - assignStart, 0);
+      return combine(result, fit, { sample, fitMs, assignMs: Date.now() - assignStart, workers: 0 });
     }
-    return await analyzeInWorkers(pool, questions, sampleSources, sample, options);
+    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options });
   } finally {
     await pool?.close();
   }
@@ -88,10 +88,7 @@ const PREPARE_AHEAD = 8 * CHUNK_SIZE;
  */
 async function analyzeInWorkers(
   pool: TopicWorkerPool,
-  questions: TopicQuestions,
-  sampleSources: QuestionSources,
-  sample: Int32Array,
-  options: TopicModelOptions,
+  { questions, sampleSources, sample, options }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions },
 ): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   // The fit needs only the sample: it starts first, and the main thread looks for repeats meanwhile.
@@ -117,7 +114,7 @@ async function analyzeInWorkers(
     all.assignment[i] = result.assignment[j]!;
     all.similarity[i] = result.similarity[j]!;
   }
-  return combine(all, fit, sample, fitMs, assignMs, pool.size);
+  return combine(all, fit, { sample, fitMs, assignMs, workers: pool.size });
 }
 
 /**
@@ -188,7 +185,11 @@ async function assignInWorkers(
   return { result: all, fit, fitMs, assignMs: Date.now() - assignStart };
 }
 
-function combine(result: AssignJobResult, fit: FitJobResult, sample: Int32Array, fitMs: number, assignMs: number, workers: number): TopicAnalysis {
+function combine(
+  result: AssignJobResult,
+  fit: FitJobResult,
+  { sample, fitMs, assignMs, workers }: { sample: Int32Array; fitMs: number; assignMs: number; workers: number },
+): TopicAnalysis {
   const count = result.texts.length;
   const { texts, languages, similarity } = result;
   const clusterOf = Int32Array.from(result.assignment);

@@ -68,7 +68,7 @@ export function chooseTopicCount(points: DenseVectors, options: TopicCountOption
       const sample = pickSample(points.count, Math.min(points.count, options.scoringSample ?? 2000), options.random);
       scoring = { sample, gram: sampleSimilarities(options.scoringPoints ?? points, sample) };
     }
-    const level = searchMergeLevels(points, start, scoring, minTopics, options.minTopicPoints);
+    const level = searchMergeLevels(points, start, scoring, { minTopics, minTopicPoints: options.minTopicPoints });
     const improved = !best || level.score > best.level.score;
     const finerImproved = previousWidest === undefined || level.widest > previousWidest;
     if (improved) best = { start, level };
@@ -98,8 +98,7 @@ function searchMergeLevels(
   points: DenseVectors,
   start: KMeansResult,
   scoring: { sample: Int32Array; gram: Float32Array },
-  minTopics: number,
-  minTopicPoints: number,
+  { minTopics, minTopicPoints }: { minTopics: number; minTopicPoints: number },
 ): MergeLevel {
   const { sample, gram } = scoring;
   const { count, dimensions: d, data } = points;

@@ -1,5 +1,6 @@
 // The same four-lane sum for the two element types, kept as two functions so that each sees one array type in the
-// inner loops of the fit and the assignment (V8 optimises a function for the element kinds it meets).
+// inner loops of the fit and the assignment (V8 optimises a function for the element kinds it meets). Their five
+// parameters stay positional: they run millions of times per analysis, and an options object per call would cost.
 
 /** Σ a[aOffset + i] · b[bOffset + i] for i < length, four lanes at a time. */
 export function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, length: number): number {

@@ -130,7 +130,10 @@ class SimdProjection {
     return simd;
   }
 
-  /** The latent vector (not yet unit length) of `used` weighted columns; valid until the next call. */
+  /**
+   * The latent vector (not yet unit length) of `used` weighted columns; valid until the next call. Positional
+   * parameters: it runs once per question, and mirrors the kernel's own call.
+   */
   project(columns: Int32Array, weights: Float64Array, wordCount: number, wordScale: number, charScale: number, used: number): Float64Array {
     if (used > this.capacity) this.reserve(used * 2);
     const rowBytes = this.blocks * KERNEL_BLOCK * 8;

@@ -52,14 +52,22 @@ function transpose(a: SparseMatrix): SparseMatrix {
  * rows, each padded to whole kernel blocks.
  */
 class SimdSparseProducts implements SparseProducts {
+  private readonly a: SparseMatrix;
+  private readonly aTransposed: SparseMatrix;
+  private readonly width: number;
+  private readonly blocks: number;
+
   private constructor(
     private readonly kernel: LatentProjectionKernel,
-    private readonly a: SparseMatrix,
-    private readonly aTransposed: SparseMatrix,
-    private readonly width: number,
-    private readonly blocks: number,
+    matrices: { a: SparseMatrix; aTransposed: SparseMatrix },
+    shape: { width: number; blocks: number },
     private readonly layout: { forward: MatrixLayout; backward: MatrixLayout; input: number; output: number },
-  ) {}
+  ) {
+    this.a = matrices.a;
+    this.aTransposed = matrices.aTransposed;
+    this.width = shape.width;
+    this.blocks = shape.blocks;
+  }
 
   static create(a: SparseMatrix, width: number): SimdSparseProducts | undefined {
     const blocks = Math.ceil(width / KERNEL_BLOCK);
@@ -72,9 +80,9 @@ class SimdSparseProducts implements SparseProducts {
     const kernel = createLatentProjectionKernel(output + longest * rowBytes);
     if (!kernel) return undefined;
     const aTransposed = transpose(a);
-    const forward = writeMatrix(kernel, a, 0, input, rowBytes);
-    const backward = writeMatrix(kernel, aTransposed, matrixBytes, input, rowBytes);
-    return new SimdSparseProducts(kernel, a, aTransposed, width, blocks, { forward, backward, input, output });
+    const forward = writeMatrix(kernel, a, { at: 0, input, rowBytes });
+    const backward = writeMatrix(kernel, aTransposed, { at: matrixBytes, input, rowBytes });
+    return new SimdSparseProducts(kernel, { a, aTransposed }, { width, blocks }, { forward, backward, input, output });
   }
 
   times(m: Float64Array): Float64Array {
@@ -108,7 +116,11 @@ interface MatrixLayout {
   addresses: number;
 }
 
-function writeMatrix(kernel: LatentProjectionKernel, matrix: SparseMatrix, at: number, input: number, rowBytes: number): MatrixLayout {
+function writeMatrix(
+  kernel: LatentProjectionKernel,
+  matrix: SparseMatrix,
+  { at, input, rowBytes }: { at: number; input: number; rowBytes: number },
+): MatrixLayout {
   const nonZeros = matrix.rowStart[matrix.rows]!;
   const weights = new Float64Array(kernel.memory.buffer, at, nonZeros);
   const addresses = new Int32Array(kernel.memory.buffer, at + align16(nonZeros * 8), nonZeros);

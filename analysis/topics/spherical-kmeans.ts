@@ -53,7 +53,7 @@ export function runKMeans(points: DenseVectors, centroids: Float32Array, k: numb
   let objective = 0;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     let changed = 0;
-    objective = assignPoints(points, centroids, k, assignment, similarity, (i, cluster) => {
+    objective = assignPoints(points, { centroids, k }, { assignment, similarity }, (i, cluster) => {
       if (assignment[i] !== cluster) changed++;
     });
     if (changed === 0 && iteration > 0) break;
@@ -78,7 +78,7 @@ export function runKMeans(points: DenseVectors, centroids: Float32Array, k: numb
       normalizeInto(sums, cluster * d, d, centroids);
     }
     if (changed < Math.max(1, count * 1e-3) && iteration > 2) {
-      objective = assignPoints(points, centroids, k, assignment, similarity, () => {});
+      objective = assignPoints(points, { centroids, k }, { assignment, similarity }, () => {});
       break;
     }
   }
@@ -107,10 +107,8 @@ function nearestCentroid(dimensions: number): NearestCentroid {
 /** Nearest centroid of every point; returns the sum of similarities. */
 export function assignPoints(
   points: DenseVectors,
-  centroids: Float32Array,
-  k: number,
-  assignment: Int32Array,
-  similarity: Float32Array,
+  { centroids, k }: { centroids: Float32Array; k: number },
+  { assignment, similarity }: { assignment: Int32Array; similarity: Float32Array },
   onAssign: (point: number, cluster: number) => void,
 ): number {
   const { count, dimensions: d, data } = points;

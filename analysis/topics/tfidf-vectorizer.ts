@@ -71,11 +71,11 @@ export interface SparseRow {
  * length and weighted, the whole row scaled to unit length.
  */
 export function vectorizeFeatures(features: QuestionFeatures, vocabulary: TfidfVocabulary): SparseRow {
-  const columns: number[] = [];
-  const values: number[] = [];
-  const wordNorm = appendBlock(features.words, vocabulary.wordColumns, vocabulary.idf, columns, values);
+  const weighted = { columns: [] as number[], values: [] as number[] };
+  const { columns, values } = weighted;
+  const wordNorm = appendBlock(features.words, vocabulary.wordColumns, vocabulary.idf, weighted);
   const wordEnd = columns.length;
-  const charNorm = appendBlock(features.chars, vocabulary.charColumns, vocabulary.idf, columns, values);
+  const charNorm = appendBlock(features.chars, vocabulary.charColumns, vocabulary.idf, weighted);
   let total = 0;
   for (let i = 0; i < values.length; i++) {
     const scale = i < wordEnd ? vocabulary.wordWeight / (wordNorm || 1) : vocabulary.charWeight / (charNorm || 1);
@@ -88,7 +88,12 @@ export function vectorizeFeatures(features: QuestionFeatures, vocabulary: TfidfV
   return row;
 }
 
-function appendBlock(hashes: Uint32Array, vocabulary: Map<number, number>, idf: Float32Array, columns: number[], values: number[]): number {
+function appendBlock(
+  hashes: Uint32Array,
+  vocabulary: Map<number, number>,
+  idf: Float32Array,
+  { columns, values }: { columns: number[]; values: number[] },
+): number {
   const sorted = Uint32Array.from(hashes).sort();
   let sumSquares = 0;
   for (let i = 0; i < sorted.length; ) {

@@ -1,7 +1,7 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
-import type { TopicReportFilter } from './topic-report.js';
+import { conversationInFilter, type ConversationFilter } from '../../db/conversation-filter.js';
 
 export interface FirstResponseTime {
   conversationId: number;
@@ -10,11 +10,11 @@ export interface FirstResponseTime {
 }
 
 /**
- * First response per conversation in the filter, straight from the messages. Kept in one function so it can be
+ * First response per conversation in the filter (its start read with the run's facts), straight from the messages. Kept in one function so it can be
  * swapped for the precomputed response-time facts once they exist.
  */
-export async function listFirstResponseTimes(db: Kysely<Database>, filter: TopicReportFilter): Promise<FirstResponseTime[]> {
-  let query = db
+export async function listFirstResponseTimes(db: Kysely<Database>, runId: number, filter: ConversationFilter): Promise<FirstResponseTime[]> {
+  const query = db
     .selectFrom('conversations as c')
     .select((eb) => [
       'c.id as conversationId',
@@ -32,9 +32,7 @@ export async function listFirstResponseTimes(db: Kysely<Database>, filter: Topic
         .where('m.internal', '=', 0)
         .as('agentAt'),
     ])
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to);
-  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
+    .where(conversationInFilter(filter, runId));
   const rows = await query.execute();
   return rows.map((row) => ({
     conversationId: row.conversationId,
@@ -43,32 +41,30 @@ export async function listFirstResponseTimes(db: Kysely<Database>, filter: Topic
 }
 
 /**
- * Conversations per topic and channel of the run created in [from, to), of the filter's channel.
+ * Conversations per topic and channel of the run in the filter (start in [from, to), its channels).
  *
  * @example
  * const current = await countTopicConversationsByChannel(db, runId, { from, to });
  */
-export async function countTopicConversationsByChannel(db: Kysely<Database>, runId: number, filter: TopicReportFilter) {
-  let query = db
+export async function countTopicConversationsByChannel(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
+  const query = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select((eb) => ['ta.topic_id', 'c.channel', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
+    .where(conversationInFilter(filter, runId))
     .groupBy(['ta.topic_id', 'c.channel']);
-  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
   return query.execute();
 }
 
 /**
- * Conversations per topic and question language of the run created in the filter's period and channel.
+ * Conversations per topic and question language of the run in the filter.
  *
  * @example
  * const languages = await countTopicConversationsByLanguage(db, runId, { from, to });
  */
-export async function countTopicConversationsByLanguage(db: Kysely<Database>, runId: number, filter: TopicReportFilter) {
-  let languageQuery = db
+export async function countTopicConversationsByLanguage(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
+  const languageQuery = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .innerJoin('conversation_questions as q', (join) =>
@@ -76,10 +72,8 @@ export async function countTopicConversationsByLanguage(db: Kysely<Database>, ru
     )
     .select((eb) => ['ta.topic_id', 'q.language', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
+    .where(conversationInFilter(filter, runId))
     .groupBy(['ta.topic_id', 'q.language']);
-  if (filter.channel !== undefined) languageQuery = languageQuery.where('c.channel', '=', filter.channel);
   return languageQuery.execute();
 }
 
@@ -94,34 +88,32 @@ export async function listTopicLabels(db: Kysely<Database>, runId: number) {
 }
 
 /**
- * Each conversation's topic in the run, for the conversations created in the filter's period and channel.
+ * Each conversation's topic in the run, for the conversations in the filter.
  *
  * @example
  * const topicOf = new Map((await listTopicAssignmentsInPeriod(db, runId, filter)).map((row) => [row.conversation_id, row.topic_id]));
  */
-export async function listTopicAssignmentsInPeriod(db: Kysely<Database>, runId: number, filter: TopicReportFilter) {
+export async function listTopicAssignmentsInPeriod(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
   const assignmentQuery = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select(['ta.conversation_id', 'ta.topic_id'])
     .where('ta.analysis_run_id', '=', runId)
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to);
-  return (filter.channel !== undefined ? assignmentQuery.where('c.channel', '=', filter.channel) : assignmentQuery).execute();
+    .where(conversationInFilter(filter, runId));
+  return assignmentQuery.execute();
 }
 
 /**
- * A topic's questions in the filter's period and channel, nearest its centroid first, at most `limit`.
+ * A topic's questions in the filter, nearest its centroid first, at most `limit`.
  *
  * @example
- * const rows = await listTopicQuestionsNearestCentre(db, runId, 3, { from, to, limit: 24 });
+ * const rows = await listTopicQuestionsNearestCentre(db, { runId, topicId: 3, filter: { from, to }, limit: 24 });
  */
 export async function listTopicQuestionsNearestCentre(
   db: Kysely<Database>,
-  runId: number,
-  topicId: number,
-  filter: TopicReportFilter & { limit: number; language?: string },
+  options: { runId: number; topicId: number; filter: ConversationFilter; limit: number; language?: string },
 ) {
+  const { runId, topicId, filter } = options;
   let query = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
@@ -131,13 +123,11 @@ export async function listTopicQuestionsNearestCentre(
     .select(['c.external_id', 'q.question', 'q.language'])
     .where('ta.analysis_run_id', '=', runId)
     .where('ta.topic_id', '=', topicId)
-    .where('c.created_at', '>=', filter.from)
-    .where('c.created_at', '<', filter.to)
+    .where(conversationInFilter(filter, runId))
     .orderBy('ta.similarity', 'desc')
     .orderBy('ta.conversation_id')
-    .limit(filter.limit);
-  if (filter.channel !== undefined) query = query.where('c.channel', '=', filter.channel);
-  if (filter.language !== undefined) query = query.where('q.language', '=', filter.language);
+    .limit(options.limit);
+  if (options.language !== undefined) query = query.where('q.language', '=', options.language);
   return query.execute();
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from '#kysely';
 import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
+import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
 import {
@@ -11,11 +12,7 @@ import {
   listTopicQuestionsNearestCentre,
 } from './topic-report-queries.js';
 
-/** The filter every topic read takes: [from, to) in UTC epoch ms on the conversation's creation, and a channel. */
-export interface TopicReportFilter {
-  from: number;
-  to: number;
-  channel?: string | undefined;
+export interface TopicReportOptions {
   /** Example questions per topic (default 3). */
   examples?: number;
 }
@@ -51,7 +48,8 @@ export interface TopicReport {
   from: number;
   to: number;
   previousFrom: number;
-  channel: string | null;
+  /** The filter's channels; empty: every channel. */
+  channels: string[];
   topics: TopicReportRow[];
 }
 
@@ -62,10 +60,10 @@ export interface TopicReport {
  * @example
  * const report = await getTopicReport(db, { from: Date.parse('2024-05-01'), to: Date.parse('2024-06-01') });
  */
-export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFilter): Promise<TopicReport> {
+export async function getTopicReport(db: Kysely<Database>, filter: PeriodFilter, options: TopicReportOptions = {}): Promise<TopicReport> {
   const previousFrom = filter.from - (filter.to - filter.from);
   const runId = await findLatestSucceededAnalysisRunId(db);
-  const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom, channel: filter.channel ?? null };
+  const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom, channels: [...(filter.channels ?? [])] };
   if (runId === undefined) return { ...base, topics: [] };
 
   const current = await countTopicConversationsByChannel(db, runId, filter);
@@ -76,7 +74,7 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
   const topicOf = new Map(assignments.map((row) => [row.conversation_id, row.topic_id]));
   const responseTimes = new Map<number, number[]>();
   const unanswered = new Map<number, number>();
-  for (const response of await listFirstResponseTimes(db, filter)) {
+  for (const response of await listFirstResponseTimes(db, runId, filter)) {
     const topic = topicOf.get(response.conversationId);
     if (topic === undefined) continue;
     if (response.firstResponseMs === null) unanswered.set(topic, (unanswered.get(topic) ?? 0) + 1);
@@ -111,13 +109,13 @@ export async function getTopicReport(db: Kysely<Database>, filter: TopicReportFi
       unanswered: unanswered.get(topic.topic_id) ?? 0,
       channels,
       languages,
-      examples: await listTopicExamples(
-        db,
+      examples: await listTopicExamples(db, {
         runId,
-        topic.topic_id,
+        topicId: topic.topic_id,
         filter,
-        languages.map((row) => row.language),
-      ),
+        wanted: options.examples ?? 3,
+        languages: languages.map((row) => row.language),
+      }),
     });
   }
   rows.sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
@@ -134,15 +132,12 @@ const EXAMPLE_CANDIDATES = 8;
  */
 async function listTopicExamples(
   db: Kysely<Database>,
-  runId: number,
-  topicId: number,
-  filter: TopicReportFilter,
-  languages: readonly string[],
+  options: { runId: number; topicId: number; filter: PeriodFilter; wanted: number; languages: readonly string[] },
 ): Promise<TopicExample[]> {
-  const wanted = filter.examples ?? 3;
+  const { runId, topicId, filter, wanted, languages } = options;
   if (wanted === 0) return [];
   const nearest = (limit: number, language?: string) =>
-    listTopicQuestionsNearestCentre(db, runId, topicId, { ...filter, limit, ...(language === undefined ? {} : { language }) });
+    listTopicQuestionsNearestCentre(db, { runId, topicId, filter, limit, ...(language === undefined ? {} : { language }) });
   const rows = await nearest(wanted * EXAMPLE_CANDIDATES);
   for (const language of languages) if (!rows.some((row) => row.language === language)) rows.push(...(await nearest(1, language)));
   const firstOfLanguage = rows.filter((row, i) => rows.findIndex((other) => other.language === row.language) === i);

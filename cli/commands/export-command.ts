@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { conversationColumns } from '../../analysis/export/conversation-columns.js';
 import { exportConversations, type ExportColumnProvider, type ExportFormat } from '../../analysis/export/conversation-export.js';
+import { METRIC_DEFINITIONS } from '../../analysis/metric-definitions.js';
 import { topicColumns } from '../../analysis/topics/topic-columns.js';
 import { faqMatchColumns } from '../../analysis/faq/faq-match-columns.js';
 import { responseTimeColumns } from '../../analysis/response-times/response-time-columns.js';
@@ -58,6 +59,7 @@ function exportConversationsCommand(): Command {
   return command
     .addOption(new Option('--format <format>', `one of ${FORMATS.join(', ')}`).default('csv'))
     .option('--out <file>', 'write to this file instead of standard output')
+    .addHelpText('after', `\n${METRIC_DEFINITIONS.inPeriod}`)
     .action(async (flags: ExportConversationsFlags) => {
       const format = flags.format as ExportFormat;
       if (!FORMATS.includes(format)) throw new UsageError(`--format: "${flags.format}" is not one of ${FORMATS.join(', ')}`);

@@ -33,7 +33,8 @@ export function reportFaqGapsCommand(): Command {
 Uses the topics and FAQ matches of the latest "supportlens analyze". Growth compares with the previous period of
 equal length. Each report is saved with its findings' ids, so the next one lists what is new and what is gone.
 ${METRIC_DEFINITIONS.priority}
-${METRIC_DEFINITIONS.covered}`,
+${METRIC_DEFINITIONS.covered}
+${METRIC_DEFINITIONS.inPeriod}`,
     )
     .action(async (options: ReportFaqGapsOptions) => {
       const handle = await openLocation(parseDatabaseLocation(options.db));

@@ -48,6 +48,7 @@ const RESPONSE_TIME_DEFINITIONS = [
   METRIC_DEFINITIONS.replyTime,
   METRIC_DEFINITIONS.resolution,
   METRIC_DEFINITIONS.businessTime,
+  METRIC_DEFINITIONS.inPeriod,
   withinTargetDefinition(DEFAULT_RESPONSE_TIME_CONFIG.targets, 'defaults'),
 ];
 

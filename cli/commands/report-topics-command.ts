@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { csvCell } from '../../analysis/export/csv-line.js';
+import { METRIC_DEFINITIONS } from '../../analysis/metric-definitions.js';
 import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
@@ -32,7 +33,8 @@ export function reportTopicsCommand(): Command {
       'after',
       `
 Uses the topics of the latest "supportlens analyze". Growth compares with the previous period of equal length.
-First response: the first public agent message minus the first customer message. Questions are shown redacted.`,
+First response: the first public agent message minus the first customer message. Questions are shown redacted.
+${METRIC_DEFINITIONS.inPeriod}`,
     )
     .action(async (options: ReportTopicsOptions) => {
       const examples = Number(options.examples);
@@ -40,7 +42,8 @@ First response: the first public agent message minus the first customer message.
       const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
         const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
-        const report = await getTopicReport(handle.db, { from, to, channel: options.channel, examples });
+        const channels = options.channel === undefined ? [] : [options.channel.toLowerCase()];
+        const report = await getTopicReport(handle.db, { from, to, channels }, { examples });
         process.stdout.write(render(report, options.format));
       } finally {
         await handle.close();
@@ -67,7 +70,7 @@ function render(report: TopicReport, format: 'table' | 'csv' | 'json'): string {
     return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
   }
   if (rows.length === 0) return 'no topics in this range (has "supportlens analyze" run?)\n';
-  const range = `${new Date(report.from).toISOString()} .. ${new Date(report.to).toISOString()}${report.channel ? `, channel ${report.channel}` : ''}`;
+  const range = `${new Date(report.from).toISOString()} .. ${new Date(report.to).toISOString()}${report.channels.length > 0 ? `, channel ${report.channels.join(', ')}` : ''}`;
   return `topics, ${range} (analysis run ${report.analysisRunId})\n${formatTable(
     header,
     rows.map((row) =>

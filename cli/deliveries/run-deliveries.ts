@@ -94,14 +94,18 @@ export async function runDeliveries(handle: JobLockTarget, config: SupportlensCo
       if (options.digestOnly && period !== options.digestOnly.period) continue;
       const key: DeliveryKey = { destination: destination.name, kind: period === 'day' ? 'digest-day' : 'digest-week', period: windows.get(period)!.label };
       outcomes.push(
-        await deliver(handle, [key], destination, () => digestMessage(period), {
-          ...options,
-          transport,
-          log,
-          retries: settings.retries,
-          retryDelayMs: settings.retryDelayMs,
-          timeoutMs: settings.timeoutMs,
-        }),
+        await deliver(
+          handle,
+          { keys: [key], destination, compose: () => digestMessage(period) },
+          {
+            ...options,
+            transport,
+            log,
+            retries: settings.retries,
+            retryDelayMs: settings.retryDelayMs,
+            timeoutMs: settings.timeoutMs,
+          },
+        ),
       );
     }
     if (destination.alerts && fresh.length > 0) {
@@ -109,15 +113,17 @@ export async function runDeliveries(handle: JobLockTarget, config: SupportlensCo
       outcomes.push(
         await deliver(
           handle,
-          keys,
-          destination,
-          (claimed) =>
-            Promise.resolve(
-              alertMessage(
-                fresh.filter((alert) => claimed.has(alert.alertId)),
-                settings.dashboardUrl,
+          {
+            keys,
+            destination,
+            compose: (claimed) =>
+              Promise.resolve(
+                alertMessage(
+                  fresh.filter((alert) => claimed.has(alert.alertId)),
+                  settings.dashboardUrl,
+                ),
               ),
-            ),
+          },
           {
             ...options,
             transport,
@@ -142,13 +148,14 @@ interface DeliverOptions extends RunDeliveriesOptions {
 }
 
 /** Claims the keys (one message may carry several alerts), sends what was claimed once, records the outcome on each. */
-async function deliver(
-  handle: JobLockTarget,
-  keys: readonly DeliveryKey[],
-  destination: Destination,
-  compose: (claimedPeriods: ReadonlySet<string>) => Promise<{ subject: string; text: string }>,
-  options: DeliverOptions,
-): Promise<DeliveryOutcome> {
+/** What one delivery sends: its keys (one message may carry several alerts), where, and the message of what was claimed. */
+interface Delivery {
+  keys: readonly DeliveryKey[];
+  destination: Destination;
+  compose: (claimedPeriods: ReadonlySet<string>) => Promise<{ subject: string; text: string }>;
+}
+
+async function deliver(handle: JobLockTarget, { keys, destination, compose }: Delivery, options: DeliverOptions): Promise<DeliveryOutcome> {
   const first = keys[0]!;
   const label = keys.length === 1 ? first.period : `${keys.length} alerts`;
   const outcome: DeliveryOutcome = { destination: destination.name, kind: first.kind, period: label, status: 'skipped', attempts: 0 };

@@ -122,7 +122,7 @@ export async function runTick(handle: TickTarget, config: SupportlensConfig, opt
   try {
     await markAbandonedJobRuns(handle);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await runAttempt(handle, config, stages, attempt, options);
+      const outcome = await runAttempt(handle, { config, stages, attempt }, options);
       attempts.push(outcome);
       log(describeAttempt(outcome));
       const last = attempt > config.schedule.retries || options.stopRetrying?.aborted || options.signal?.aborted;
@@ -172,7 +172,11 @@ async function skipped(handle: TickTarget, config: SupportlensConfig, options: R
   };
 }
 
-async function runAttempt(handle: TickTarget, config: SupportlensConfig, stages: TickStages, attempt: number, options: RunTickOptions): Promise<JobAttempt> {
+async function runAttempt(
+  handle: TickTarget,
+  { config, stages, attempt }: { config: SupportlensConfig; stages: TickStages; attempt: number },
+  options: RunTickOptions,
+): Promise<JobAttempt> {
   const { db } = handle;
   const jobRunId = await insertJobRun(db, { ...jobRunIdentity(config, options.trigger, attempt, Date.now()), status: 'running' });
   const outcome: JobAttempt = {

@@ -46,7 +46,7 @@ test.each([
     expected: [['2026-10-25T00:00:00Z', '2026-10-25T02:00:00Z']],
   },
 ])('hourRanges: $name', ({ zone, from, to, weekday, hour, expected }) => {
-  const ranges = hourRanges(zone, Date.parse(from), Date.parse(to), weekday, hour);
+  const ranges = hourRanges(zone, { from: Date.parse(from), to: Date.parse(to) }, { weekday, hour });
   expect(ranges).toEqual(expected.map(([a, b]) => [Date.parse(a!), Date.parse(b!)]));
 });
 

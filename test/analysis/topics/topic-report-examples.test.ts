@@ -39,7 +39,7 @@ test('a topic asked in two languages shows an example in each, even when the oth
       .where('conversation_id', '=', moved.conversation_id)
       .execute();
 
-    const report = await getTopicReport(handle.db, { from: DAY_ONE, to: DAY_ONE + 86_400_000, examples: 2 });
+    const report = await getTopicReport(handle.db, { from: DAY_ONE, to: DAY_ONE + 86_400_000 }, { examples: 2 });
     const topic = report.topics.find((row) => row.topicId === englishTopic.topic_id)!;
     expect(topic.languages).toEqual([
       { language: 'en', conversations: 30 },

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parseConfig, type SupportlensConfig } from '../../../cli/config.js';
 
 /** A JSON Lines file of `count` small conversations whose ids start with `prefix`. */
-export function writeConversations(folder: string, name: string, prefix: string, count = 2, options: { ageMs?: number } = {}): string {
+export function writeConversations(folder: string, name: string, options: { prefix: string; count?: number; ageMs?: number }): string {
+  const { prefix, count = 2 } = options;
   const lines = Array.from({ length: count }, (_, index) =>
     JSON.stringify({
       id: `${prefix}-${index}`,

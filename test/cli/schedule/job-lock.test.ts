@@ -83,7 +83,7 @@ describe('two ticks at once', () => {
   test('the second is recorded as skipped and ingests nothing; the files are loaded once', async () => {
     const inbox = join(folder.path, 'inbox');
     mkdirSync(inbox);
-    writeConversations(inbox, 'a.jsonl', 'a', 3);
+    writeConversations(inbox, 'a.jsonl', { prefix: 'a', count: 3 });
     const config = scheduleConfig(inbox);
     const [one, two] = await Promise.all([
       runTick(first, config, { trigger: 'schedule', inboxScan: FAST_SCAN }),

@@ -14,7 +14,7 @@ beforeEach(async () => {
   folder = temporaryFolder();
   inbox = join(folder.path, 'inbox');
   mkdirSync(inbox);
-  writeConversations(inbox, 'a.jsonl', 'a', 2);
+  writeConversations(inbox, 'a.jsonl', { prefix: 'a', count: 2 });
   handle = await memoryDatabase();
 });
 afterEach(async () => {

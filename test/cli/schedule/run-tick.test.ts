@@ -24,9 +24,9 @@ const jobRuns = () => handle.db.selectFrom('job_runs').selectAll().orderBy('id')
 
 describe('new files', () => {
   test('are ingested and analysed once; the second tick takes nothing', async () => {
-    writeConversations(inbox, 'a.jsonl', 'a', 3);
+    writeConversations(inbox, 'a.jsonl', { prefix: 'a', count: 3 });
     mkdirSync(join(inbox, 'sub'));
-    writeConversations(join(inbox, 'sub'), 'b.jsonl', 'b', 2);
+    writeConversations(join(inbox, 'sub'), 'b.jsonl', { prefix: 'b', count: 2 });
     const config = scheduleConfig(inbox);
 
     const first = await runTick(handle, config, { trigger: 'schedule', inboxScan: FAST_SCAN });
@@ -57,10 +57,10 @@ describe('new files', () => {
 
   test('a renamed copy of a loaded file is recognised by its content', async () => {
     const config = scheduleConfig(inbox);
-    writeConversations(inbox, 'day-1.jsonl', 'x', 2);
+    writeConversations(inbox, 'day-1.jsonl', { prefix: 'x', count: 2 });
     await runTick(handle, config, { trigger: 'manual', inboxScan: FAST_SCAN });
-    writeConversations(inbox, 'day-1-again.jsonl', 'x', 2);
-    writeConversations(inbox, 'day-2.jsonl', 'y', 1);
+    writeConversations(inbox, 'day-1-again.jsonl', { prefix: 'x', count: 2 });
+    writeConversations(inbox, 'day-2.jsonl', { prefix: 'y', count: 1 });
     const result = await runTick(handle, config, { trigger: 'manual', inboxScan: FAST_SCAN });
     expect(result.attempts[0]!.files.map((file) => file.path.slice(inbox.length))).toEqual(['/day-2.jsonl']);
   });
@@ -75,8 +75,8 @@ describe('new files', () => {
 describe('a file still being written', () => {
   test('modified within the quiet period is left for the next tick, then taken', async () => {
     const config = scheduleConfig(inbox);
-    writeConversations(inbox, 'done.jsonl', 'd', 1);
-    const growing = writeConversations(inbox, 'growing.jsonl', 'g', 2, { ageMs: 0 });
+    writeConversations(inbox, 'done.jsonl', { prefix: 'd', count: 1 });
+    const growing = writeConversations(inbox, 'growing.jsonl', { prefix: 'g', count: 2, ageMs: 0 });
     const first = await runTick(handle, config, { trigger: 'schedule', inboxScan: FAST_SCAN });
     expect(first.attempts[0]!.files.map((file) => file.path)).toEqual([join(inbox, 'done.jsonl')]);
     expect(first.attempts[0]!.waiting).toEqual([growing]);
@@ -89,7 +89,7 @@ describe('a file still being written', () => {
   });
 
   test('whose size changes between the two looks is left, even when its modification time looks old', async () => {
-    const growing = writeConversations(inbox, 'growing.jsonl', 'g', 2);
+    const growing = writeConversations(inbox, 'growing.jsonl', { prefix: 'g', count: 2 });
     const writer = setTimeout(() => appendFileSync(growing, '{"id": "g-late"'), 20);
     const result = await runTick(handle, scheduleConfig(inbox), { trigger: 'schedule', inboxScan: { settleCheckMs: 200, quietPeriodMs: 0 } });
     clearTimeout(writer);

@@ -36,7 +36,7 @@ async function jobRuns() {
 
 describe('supportlens run-now', () => {
   test('ingests the new files and analyses, exit 0; again: nothing new, exit 0', async () => {
-    writeConversations(inbox, 'day-1.jsonl', 'a', 3);
+    writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 3 });
     const first = supportlens('run-now', '--db', db);
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('run 1 (attempt 1) succeeded: 1 new file, 3 records read (3 inserted, 0 updated, 0 rejected)\n');
@@ -51,7 +51,7 @@ describe('supportlens run-now', () => {
   });
 
   test('exit 1, recorded as skipped, while another process holds the lock', async () => {
-    writeConversations(inbox, 'day-1.jsonl', 'a', 1);
+    writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 1 });
     const handle = await openDatabase({ path: db });
     const held = acquireJobLock(handle, NIGHTLY_JOB);
     try {
@@ -67,7 +67,7 @@ describe('supportlens run-now', () => {
   });
 
   test('two processes at once: the files are loaded once', async () => {
-    writeConversations(inbox, 'day-1.jsonl', 'a', 4);
+    writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 4 });
     const runNow = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const child = spawn(process.execPath, [...CLI, 'run-now', '--db', db], { cwd: folder.path });
@@ -88,7 +88,7 @@ describe('supportlens run-now', () => {
   });
 
   test('two processes at once on a new database, several times: no crash, one runs, the other is recorded as skipped', async () => {
-    writeConversations(inbox, 'day-1.jsonl', 'a', 2_000);
+    writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 2_000 });
     const runNow = (path: string) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [...CLI, 'run-now', '--db', path], { cwd: folder.path });
@@ -124,7 +124,7 @@ describe('supportlens run-now', () => {
 describe('supportlens schedule', () => {
   test('ticks on the cron expression; SIGTERM stops it cleanly', async () => {
     writeFileSync(join(folder.path, 'fast.json'), JSON.stringify({ schedule: { inbox: './inbox', cron: '* * * * * *', timeZone: 'UTC' } }));
-    writeConversations(inbox, 'day-1.jsonl', 'a', 2);
+    writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 2 });
     const child = spawn(process.execPath, [...CLI, 'schedule', '--db', db, '--config', 'fast.json'], { cwd: folder.path });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -37,7 +37,7 @@ function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 test('node-cron fires ticks every second; a failing tick does not stop the schedule', async () => {
-  writeConversations(inbox, 'a.jsonl', 'a', 2);
+  writeConversations(inbox, 'a.jsonl', { prefix: 'a', count: 2 });
   let calls = 0;
   const stages: Partial<TickStages> = {
     ingest: async () => {
@@ -84,7 +84,7 @@ test('the default schedule is 02:00 every night in the reporting time zone', () 
 });
 
 test('stop() lets the running tick finish (no retry after it), then resolves', async () => {
-  writeConversations(inbox, 'a.jsonl', 'a', 2);
+  writeConversations(inbox, 'a.jsonl', { prefix: 'a', count: 2 });
   let release: () => void = () => {};
   let started = false;
   const stages: Partial<TickStages> = {

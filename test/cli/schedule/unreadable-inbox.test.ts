@@ -43,7 +43,7 @@ const lastSummary = async () => {
 
 describe('an unreadable file or subfolder in the inbox', () => {
   test('the rest loads, the run is partial and names both with the system error, and it is not retried', async () => {
-    writeConversations(inbox, 'a.jsonl', 'a', 2);
+    writeConversations(inbox, 'a.jsonl', { prefix: 'a', count: 2 });
     const file = unreadable('bad.jsonl', 'file');
     const sub = unreadable('locked', 'folder');
     const result = await runTick(handle, scheduleConfig(inbox, { retries: 2, retryDelay: '10s' }), { trigger: 'manual', inboxScan: FAST_SCAN });
@@ -84,7 +84,7 @@ describe('an unreadable file or subfolder in the inbox', () => {
     makeReadableAgain(file);
     rmSync(file);
     locked = [];
-    writeConversations(inbox, 'bad.jsonl', 'fixed', 1);
+    writeConversations(inbox, 'bad.jsonl', { prefix: 'fixed', count: 1 });
     const fixed = await runTick(handle, config, { trigger: 'schedule', inboxScan: FAST_SCAN });
     expect(fixed.status).toBe('succeeded');
     expect(fixed.attempts[0]!.records.inserted).toBe(1);
