@@ -56,6 +56,8 @@ const MESSAGE_BATCH_ROWS = 128;
 export interface MessageRowCounts {
   records: MessageCounts;
   messages: MessageCounts;
+  /** Records (and their messages) that writing them rejected: PostgreSQL's merge decides these at the end of a file. */
+  rejected?: { records: number; messages: number };
 }
 
 /** Statuses that say a conversation is resolved, in the helpdesks' words. */
