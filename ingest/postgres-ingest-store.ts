@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Kysely } from '#kysely';
 import type { ConversationSource, Database, NewIngestFile, RejectKind } from '../db/schema.js';
+import { skipForeignKeyChecks } from '../db/copy-to-postgres.js';
 import { beginClientTransaction, type OpenClientTransaction } from '../db/transaction.js';
 import { IdsSeenInFile, NOT_SEEN, repeats } from './ids-seen-in-file.js';
 import type { MessageCounts, MessageRowCounts, Outcome } from './ingest-store.js';
@@ -73,6 +74,9 @@ const CREATE_STAGE = `create temp table ingest_stage (
   msg_id text, role text, author_id text, msg_at bigint, body text, body_length integer, body_truncated smallint, internal smallint,
   event_kind text, raw text, raw_truncated smallint, reason text, path text, reject_kind text, messages_read integer, issue_rejects integer
 ) on commit drop`;
+
+/** Memory the merge may use for its temporary tables, and for each sort or hash. */
+const MERGE_MEMORY = '256MB';
 
 /** Buffered COPY text handed to the stream at this size. */
 const COPY_CHUNK_CHARS = 1 << 16;
@@ -149,6 +153,14 @@ export class PostgresIngestStore {
     this.copyError = undefined;
     this.transaction = await beginClientTransaction(this.pool);
     const { client } = this.transaction;
+    // A file's staging and merge tables are temporary: kept in the session's own buffers rather than written out to
+    // temporary files, as far as memory allows. Only possible before the session's first temporary table.
+    await client.query('savepoint temp_buffers');
+    await client.query(`set temp_buffers = '${MERGE_MEMORY}'`).then(
+      () => client.query('release savepoint temp_buffers'),
+      () => client.query('rollback to savepoint temp_buffers'),
+    );
+    await client.query(`set local work_mem = '${MERGE_MEMORY}'`);
     await client.query(CREATE_STAGE);
     const copy = client.query(copyFrom(`copy ingest_stage (${STAGE_COLUMNS.join(', ')}) from stdin with (format csv)`));
     copy.on('error', (error: Error) => {
@@ -164,7 +176,16 @@ export class PostgresIngestStore {
     if (this.buffer.length > 0) this.push();
     if (this.needsDrain && this.copy) {
       this.needsDrain = false;
-      await Promise.race([once(this.copy, 'drain'), once(this.copy, 'error')]);
+      const copy = this.copy;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          copy.off('drain', done);
+          copy.off('error', done);
+          resolve();
+        };
+        copy.on('drain', done);
+        copy.on('error', done);
+      });
     }
     if (this.copyError) throw this.copyError;
   }
@@ -426,6 +447,15 @@ function quoted(text: string): string {
   return clean.includes('"') ? `"${clean.replaceAll('"', '""')}"` : `"${clean}"`;
 }
 
+/** What the merge reads of a staged record (not its message: the message columns stay in the staging table). */
+const RECORD_COLUMNS = `s.seq, s.kind, s.source, s.conv_id, s.channel, s.given_at, s.start_at, ${HEAD_FIELDS.map((field) => `s.${field}`).join(', ')}, s.csat_rating, s.csat, s.messages_read, s.issue_rejects`;
+
+const prefixed = (alias: string, columns: string) =>
+  columns
+    .split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+
 const sameMessage = (a: string, b: string) =>
   `(${a}.role = ${b}.role and ${a}.author_id is not distinct from ${b}.author_id and ${a}.msg_at = ${b}.msg_at and ${a}.body = ${b}.body and ${a}.internal = ${b}.internal)`;
 
@@ -436,6 +466,7 @@ const sameMessage = (a: string, b: string) =>
 async function mergeStagedFile(client: pg.PoolClient, runId: number, path: string): Promise<MessageRowCounts> {
   const q = (text: string, values: unknown[] = []) => client.query(text, values);
   await q('analyze ingest_stage');
+  await skipForeignKeyChecks(client);
   // Conversations as stored before this file, for every conversation it names.
   await q(`create temp table ingest_known on commit drop as
     select c.* from conversations c
@@ -476,9 +507,12 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
 
   // The records that load: each conversation folded over them in file order (a present field overwrites).
   await q(`create temp table ingest_accepted on commit drop as
-    select s.* from ingest_stage s
+    select ${RECORD_COLUMNS}
+    from ingest_stage s
     where s.kind in (${ROW}, ${CONVERSATION}) and s.repeat_of is null and not exists (select 1 from ingest_verdicts v where v.seq = s.seq)`);
-  await q('create index on ingest_accepted (source, conv_id, seq)');
+  // For RUNNING_START, which only conversations stored before this file need.
+  if ((await q('select 1 from ingest_known limit 1')).rowCount !== 0) await q('create index on ingest_accepted (source, conv_id, seq)');
+  await q('analyze ingest_accepted');
   const lastPresent = (field: string) => `(array_agg(${field} order by seq desc) filter (where ${field} is not null))[1] as ${field}`;
   await q(`create temp table ingest_folded on commit drop as
     select source, conv_id, min(seq) as first_seq, max(seq) filter (where given_at is not null) as last_given_seq, min(start_at) as min_start,
@@ -488,18 +522,25 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
       (array_agg(csat_rating order by seq desc) filter (where csat is not null))[1] as csat_rating,
       (array_agg(csat order by seq desc) filter (where csat is not null))[1] as csat
     from ingest_accepted group by source, conv_id`);
+  await q('analyze ingest_folded');
   await q(`create temp table ingest_heads on commit drop as
     select f.source, f.conv_id, f.first_seq, k.id as known_id,
       coalesce(f.whole_channel, k.channel, f.row_channel) as channel,
       case when f.last_given_seq is not null
-        then (select min(a.start_at) from ingest_accepted a where a.source = f.source and a.conv_id = f.conv_id and a.seq >= f.last_given_seq)
+        then g.min_start
         else least(k.created_at, f.min_start) end as created_at,
       case when f.last_given_seq is not null then 0 else coalesce(k.created_at_derived, 1) end as created_at_derived,
       ${HEAD_FIELDS.map((field) => `coalesce(f.${field}, k.${field}${field === 'tags' ? `, '[]'` : ''}) as ${field}`).join(', ')},
       case when f.csat is null then k.csat_rating else f.csat_rating end as csat_rating,
       coalesce(f.csat, k.csat) as csat,
       false as changed
-    from ingest_folded f left join ingest_known k on k.source = f.source and k.external_id = f.conv_id`);
+    from ingest_folded f left join ingest_known k on k.source = f.source and k.external_id = f.conv_id
+    left join (
+      select a.source, a.conv_id, min(a.start_at) as min_start from ingest_accepted a
+      join ingest_folded g on g.source = a.source and g.conv_id = a.conv_id and a.seq >= g.last_given_seq
+      group by a.source, a.conv_id
+    ) g on g.source = f.source and g.conv_id = f.conv_id`);
+  await q('analyze ingest_heads');
   const headTuple = (alias: string) => `(${CONVERSATION_COLUMNS.map((column) => `${alias}.${column}`).join(', ')})`;
   await q(`update ingest_heads h set changed = true from ingest_known k where k.id = h.known_id and ${headTuple('k')} is distinct from ${headTuple('h')}`);
   await q(
@@ -514,27 +555,33 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
   );
 
   // Messages: each row against the stored message or the previous version of it in this file.
+  // Rows of a messages CSV are unique in the file (repeats were set apart above); a conversation's messages in JSON
+  // Lines may repeat (a later version of a helpdesk ticket), so only those are numbered by version.
+  const messageColumns = 'msg_id, role, author_id, msg_at, body, body_length, body_truncated, internal';
   await q(`create temp table ingest_messages on commit drop as
-    with rows as (
-      select a.seq, a.seq as record, a.source, a.conv_id, a.msg_id, a.role, a.author_id, a.msg_at, a.body, a.body_length, a.body_truncated, a.internal
-      from ingest_accepted a where a.kind = ${ROW}
-      union all
-      select m.seq, m.record, a.source, a.conv_id, m.msg_id, m.role, m.author_id, m.msg_at, m.body, m.body_length, m.body_truncated, m.internal
-      from ingest_stage m join ingest_accepted a on a.seq = m.record where m.kind = ${CONVERSATION_MESSAGE}
+    with csv as (
+      select a.seq, a.seq as record, c.id as conversation_id, ${prefixed('a', messageColumns)}, 1::bigint as version, 1::bigint as versions, false as same_as_previous
+      from ingest_stage a join conversations c on c.source = a.source and c.external_id = a.conv_id
+      where a.kind = ${ROW} and a.repeat_of is null and not exists (select 1 from ingest_verdicts v where v.seq = a.seq)
+    ), jsonl as (
+      select p.*, row_number() over w as version, count(*) over (partition by p.conversation_id, p.msg_id) as versions,
+        coalesce(lag(p.role) over w = p.role and lag(p.author_id) over w is not distinct from p.author_id and lag(p.msg_at) over w = p.msg_at
+          and lag(p.body) over w = p.body and lag(p.internal) over w = p.internal, false) as same_as_previous
+      from (
+        select m.seq, m.record, c.id as conversation_id, ${prefixed('m', messageColumns)}
+        from ingest_stage m join ingest_accepted a on a.seq = m.record join conversations c on c.source = a.source and c.external_id = a.conv_id
+        where m.kind = ${CONVERSATION_MESSAGE}
+      ) p
+      window w as (partition by p.conversation_id, p.msg_id order by p.seq)
     ), placed as (
-      select r.*, c.id as conversation_id from rows r join conversations c on c.source = r.source and c.external_id = r.conv_id
+      select * from csv union all select * from jsonl
     )
-    select p.*, m.conversation_id is not null as stored, coalesce(${sameMessage('p', 'm').replaceAll('m.role', 'm.author_role').replaceAll('m.msg_at', 'm.created_at')}, false) as same_as_stored,
-      row_number() over w as version, count(*) over (partition by p.conversation_id, p.msg_id) as versions,
-      coalesce(lag(p.role) over w = p.role and lag(p.author_id) over w is not distinct from p.author_id and lag(p.msg_at) over w = p.msg_at
-        and lag(p.body) over w = p.body and lag(p.internal) over w = p.internal, false) as same_as_previous
-    from placed p left join messages m on m.conversation_id = p.conversation_id and m.external_id = p.msg_id
-    window w as (partition by p.conversation_id, p.msg_id order by p.seq)`);
-  await q(`alter table ingest_messages add column outcome text`);
-  await q(`update ingest_messages set outcome = case
-      when version = 1 and not stored then 'inserted'
-      when version = 1 then case when same_as_stored then 'unchanged' else 'updated' end
-      when same_as_previous then 'unchanged' else 'updated' end`);
+    select p.*, m.conversation_id is not null as stored,
+      case when p.version = 1 and m.conversation_id is null then 'inserted'
+        when p.version = 1 then case when ${sameMessage('p', 'm').replaceAll('m.role', 'm.author_role').replaceAll('m.msg_at', 'm.created_at')} then 'unchanged' else 'updated' end
+        when p.same_as_previous then 'unchanged' else 'updated' end as outcome
+    from placed p left join messages m on m.conversation_id = p.conversation_id and m.external_id = p.msg_id`);
+  await q('analyze ingest_messages');
   await q(
     `insert into messages (conversation_id, external_id, author_role, author_id, created_at, body, body_length, body_truncated, internal, first_run_id, last_run_id)
     select conversation_id, msg_id, role, author_id, msg_at, body, body_length, body_truncated, internal, $1, $1
@@ -586,7 +633,7 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
         count(*) filter (where outcome = 'unchanged') as unchanged, count(*) as staged
       from ingest_messages group by record
     ), staged_messages as (
-      select record, count(*) as staged from ingest_stage where kind = ${CONVERSATION_MESSAGE} group by record
+      select record, count(*) as staged from ingest_stage where kind = ${CONVERSATION_MESSAGE} and record in (select seq from ingest_accepted where kind = ${CONVERSATION}) group by record
     ), records as (
       select r.kind, v.verdict, coalesce(m.inserted, 0) as inserted, coalesce(m.updated, 0) as updated, coalesce(m.unchanged, 0) as unchanged,
         coalesce(r.messages_read, 1) - coalesce(r.issue_rejects, 0) - coalesce(sm.staged, 0) as duplicates,
@@ -596,8 +643,11 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
           when coalesce(m.inserted, 0) > 0 and r.kind = ${ROW} then 'inserted'
           when coalesce(m.inserted, 0) + coalesce(m.updated, 0) > 0 or ea.record is not null or ${changedHead} then 'updated'
           else 'unchanged' end as outcome,
-        case when v.verdict is null and h.known_id is not null and ${changedHead} then h.known_id end as head_changed
-      from ingest_stage r
+        case when v.verdict is not null or h.known_id is null then null when ${changedHead} then h.known_id end as head_changed
+      from (
+        select * from ingest_accepted
+        union all select ${RECORD_COLUMNS} from ingest_stage s join ingest_verdicts v on v.seq = s.seq where s.kind in (${ROW}, ${CONVERSATION})
+      ) r
       left join ingest_verdicts v on v.seq = r.seq
       left join per_record m on m.record = r.seq
       left join staged_messages sm on sm.record = r.seq and r.kind = ${CONVERSATION}
@@ -605,8 +655,8 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
       left join ingest_heads h on h.source = r.source and h.conv_id = r.conv_id
       left join ingest_known k on k.id = h.known_id
       left join ingest_folded f on f.source = r.source and f.conv_id = r.conv_id
-      where r.kind in (${ROW}, ${CONVERSATION})
     ) select * from records`);
+  await q('analyze ingest_records');
   // SQLite writes a conversation each time a record changes it, even when a later record of the file puts it back.
   await q(`update conversations set last_run_id = $1 where id in (select head_changed from ingest_records) and last_run_id <> $1`, [runId]);
   const counts = await q(`select
