@@ -1,6 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Kysely } from '#kysely';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { openPostgres, type PostgresHandle } from '../../db/postgres-connection.js';
@@ -171,7 +171,6 @@ describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
   let postgres: PostgresHandle & { drop: () => Promise<void> };
   let target: IngestTarget;
 
-  beforeAll(() => undefined);
   afterAll(() => folder.cleanup());
   beforeEach(async () => {
     sqlite = await openDatabase({ path: ':memory:' });
