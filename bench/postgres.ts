@@ -5,8 +5,9 @@
  *    `psql \copy` into an unindexed table (the reference: the fastest a client can put rows on this server), beside
  *    `supportlens copy-database` moving an analysed SQLite database of BENCH_CONVERSATIONS conversations (default
  *    200,000; built as bench:dashboard builds its own) into PostgreSQL: every table, with its keys and indexes, in one
- *    transaction. `supportlens ingest` does not write to PostgreSQL yet, so the issue's "ingest vs \copy" ratio is
- *    not measured; the message rows per second of copy-database are printed beside \copy's.
+ *    transaction; and `supportlens ingest --db URL` of the same CSV into an empty database (COPY into a staging table,
+ *    merged in one transaction), whose time is set against \copy's (the issue's floor: 0.5x, ingest at least half as
+ *    fast as \copy). BENCH_ONLY=ingest stops after this part.
  * 2. The 30-day reports (response times by day, topics, FAQ gaps) through the CLI on both engines: wall time.
  * 3. The dashboard's API served from each engine: p50/p99 with 20 connections for BENCH_SECONDS (default 5) per route,
  *    idle (the "during an ingest" half waits for ingest on PostgreSQL).
@@ -15,6 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -110,6 +112,34 @@ async function main(): Promise<void> {
     const referenceSeconds = seconds(started);
     sqlOf('drop table copy_reference');
 
+    const created2 = sqlOf('create database ingest_bench');
+    if (created2.status !== 0) throw new Error(created2.stderr);
+    const ingestUrl = new URL(cluster.url);
+    ingestUrl.pathname = '/ingest_bench';
+    const loadBefore = loadavg()[0]!;
+    started = performance.now();
+    const ingested = JSON.parse(runNode([CLI, 'ingest', '--db', ingestUrl.toString(), '--json', csv])) as {
+      records: { inserted: number; rejected: number };
+      peakRssBytes: number;
+    };
+    const ingestSeconds = seconds(started);
+    const loadAfter = loadavg()[0]!;
+    const rate = (rows: number, s: number) =>
+      Math.round(rows / s)
+        .toLocaleString('en-US')
+        .padStart(10);
+    console.log(`\nbulk load                                           rows          s     rows/s`);
+    console.log(
+      `psql \\copy of the bench:ingest CSV, unindexed table ${MESSAGES.toLocaleString('en-US').padStart(10)} ${referenceSeconds.toFixed(1).padStart(10)} ${rate(MESSAGES, referenceSeconds)}`,
+    );
+    console.log(
+      `supportlens ingest --db postgres://, same CSV       ${ingested.records.inserted.toLocaleString('en-US').padStart(10)} ${ingestSeconds.toFixed(1).padStart(10)} ${rate(MESSAGES, ingestSeconds)}`,
+    );
+    console.log(
+      `ingest / \\copy speed: ${(referenceSeconds / ingestSeconds).toFixed(2)}x (floor 0.5x); ingest peak RSS ${Math.round(ingested.peakRssBytes / 2 ** 20)} MB; 1-minute load ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+    );
+    if (process.env['BENCH_ONLY'] === 'ingest') return;
+
     prepareAnalyzedDatabase();
     copySqlite(ANALYZED_DB, SERVED_DB);
     const sqlite = new BetterSqlite3(SERVED_DB, { readonly: true });
@@ -118,14 +148,6 @@ async function main(): Promise<void> {
     started = performance.now();
     const out = runNode([CLI, 'copy-database', '--from', SERVED_DB, '--to', cluster.url]);
     const copySeconds = seconds(started);
-    console.log(`\nbulk load                                           rows          s     rows/s`);
-    console.log(
-      `psql \\copy of the bench:ingest CSV, unindexed table ${MESSAGES.toLocaleString('en-US').padStart(10)} ${referenceSeconds.toFixed(1).padStart(10)} ${Math.round(
-        MESSAGES / referenceSeconds,
-      )
-        .toLocaleString('en-US')
-        .padStart(10)}`,
-    );
     console.log(
       `copy-database, every table (messages: ${messageRows.toLocaleString('en-US')})   ${out.match(/copied (\d+) rows/)?.[1]?.padStart(10) ?? '?'} ${copySeconds.toFixed(1).padStart(10)}   messages ${Math.round(messageRows / copySeconds).toLocaleString('en-US')}/s`,
     );

@@ -18,7 +18,7 @@ export function sqliteOnly(db: string, command: string): string {
   const location = parseDatabaseLocation(db);
   if (location.engine === 'sqlite') return location.path;
   throw new UsageError(
-    `supportlens ${command} does not work on PostgreSQL yet (every other command does): run it on a SQLite file, then move the data with "supportlens copy-database --from FILE --to URL"`,
+    `supportlens ${command} does not work on PostgreSQL yet: run it on a SQLite file, then move the data with "supportlens copy-database --from FILE --to URL"`,
   );
 }
 

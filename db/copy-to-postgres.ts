@@ -70,9 +70,13 @@ async function* csvLines(rows: IterableIterator<unknown[]>): AsyncGenerator<stri
 /**
  * The source already kept its foreign keys (SQLite checks them on every write supportlens makes), so checking each
  * copied row again only slows the copy several times over. Skipping the checks needs a superuser (it switches off
- * every trigger for this transaction); for anyone else the copy checks them, slower.
+ * every trigger for this transaction); for anyone else the copy checks them, slower. Ingest's merge uses it too: it
+ * inserts every parent row before its children.
+ *
+ * @example
+ * const skipped = await skipForeignKeyChecks(client); // inside the transaction
  */
-async function skipForeignKeyChecks(client: pg.PoolClient): Promise<boolean> {
+export async function skipForeignKeyChecks(client: pg.PoolClient): Promise<boolean> {
   await client.query('savepoint replication_role');
   try {
     await client.query('set local session_replication_role = replica');

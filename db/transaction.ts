@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { type Kysely, sql } from '#kysely';
+import type pg from 'pg';
+import { Kysely, PostgresDialect, sql } from '#kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -136,4 +137,52 @@ export async function inTransaction<T>(target: TransactionTarget, work: (db: Kys
  */
 export function inTransactionSync<T>(target: SqliteTarget, work: () => T): T {
   return target.sqlite.transaction(work).immediate();
+}
+
+/** A PostgreSQL transaction on one connection of the pool: the raw client for COPY, and Kysely on that same connection. */
+export interface OpenClientTransaction extends OpenTransaction {
+  readonly client: pg.PoolClient;
+}
+
+/**
+ * Begins a transaction on one connection taken from the pool and kept until `commit()` or `rollback()` (which give it
+ * back): bulk writes need the driver's client for COPY, and their other statements must go to the same connection.
+ *
+ * @example
+ * const transaction = await beginClientTransaction(pool);
+ * await pipeline(rows, transaction.client.query(copyFrom('copy t from stdin')));
+ * await transaction.commit();
+ */
+export async function beginClientTransaction(pool: pg.Pool): Promise<OpenClientTransaction> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  let open = true;
+  // A pool of this one connection: Kysely's statements run inside the transaction; destroying it must not end the pool.
+  const pinned = { connect: async () => ({ query: client.query.bind(client), release: () => undefined }), end: async () => undefined };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pinned as unknown as pg.Pool }) });
+  const end = async (statement: 'commit' | 'rollback'): Promise<void> => {
+    if (!open) return;
+    open = false;
+    try {
+      await client.query(statement);
+      client.release();
+    } catch (error) {
+      // A connection whose commit or rollback failed is in an unknown state: it is closed rather than reused.
+      client.release(error as Error);
+      throw error;
+    } finally {
+      await db.destroy();
+    }
+  };
+  return {
+    client,
+    db,
+    commit: () => end('commit'),
+    rollback: () => end('rollback'),
+  };
 }

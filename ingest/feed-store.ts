@@ -1,7 +1,7 @@
-import { sql } from '#kysely';
+import { type Kysely, sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type { DatabaseHandle } from '../db/connection.js';
-import type { AuthorRole, ConversationSource, PendingWait } from '../db/schema.js';
+import type { AuthorRole, ConversationSource, Database, PendingWait } from '../db/schema.js';
 import { DESCRIPTION_MESSAGE_ID, type FeedItem, type LooseMessage } from './feed-item.js';
 import type { NormalizedEvent, RecordIssue } from './normalize.js';
 import type { Csat } from './normalize-csat.js';
@@ -222,8 +222,8 @@ export class FeedStore {
   }
 
   /** How many items wait, by what they wait for. */
-  static async countPending(handle: DatabaseHandle): Promise<Record<PendingWait, number>> {
-    const rows = await handle.db
+  static async countPending(db: Kysely<Database>): Promise<Record<PendingWait, number>> {
+    const rows = await db
       .selectFrom('pending_items')
       .select(['waits_for', (eb) => eb.fn.countAll<number>().as('count')])
       .groupBy('waits_for')

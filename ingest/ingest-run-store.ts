@@ -1,5 +1,5 @@
 import type { Kysely } from '#kysely';
-import type { Database, IngestRunRow, NewIngestRun } from '../db/schema.js';
+import type { Database, IngestRunRow, NewIngestFile, NewIngestRun } from '../db/schema.js';
 
 /**
  * Records the start of an ingest run; returns its id.
@@ -28,4 +28,14 @@ export async function finishIngestRun(
   outcome: Pick<IngestRunRow, 'finished_at' | 'status' | 'summary' | 'error'>,
 ): Promise<void> {
   await db.updateTable('ingest_runs').set(outcome).where('id', '=', runId).execute();
+}
+
+/**
+ * Records how one file of a run went (its counts, status and error).
+ *
+ * @example
+ * await insertIngestFile(db, { run_id: runId, path: 'day.csv', status: 'loaded', ... });
+ */
+export async function insertIngestFile(db: Kysely<Database>, file: NewIngestFile): Promise<void> {
+  await db.insertInto('ingest_files').values(file).execute();
 }

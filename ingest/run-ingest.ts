@@ -3,14 +3,17 @@ import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { markAbandonedRuns } from '../db/abandoned-runs.js';
 import { beginIngestSession, createIndexes, dropSecondaryIndexes } from '../db/bulk-load.js';
+import type pg from 'pg';
+import type { Kysely } from '#kysely';
 import type { DatabaseHandle } from '../db/connection.js';
-import type { IngestFileStatus, IngestRunStatus } from '../db/schema.js';
+import type { Database, IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
 import { listInputFiles, MissingInputError, type SkippedPath } from './list-input-files.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './ingest-store.js';
 import { FeedStore } from './feed-store.js';
+import { PostgresIngestStore } from './postgres-ingest-store.js';
 import { finishIngestRun, insertIngestRun } from './ingest-run-store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
 import { readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
@@ -84,6 +87,11 @@ const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 /** Formats whose files can be large; the others are small documents, parsed in place. */
 const WORKER_FORMATS = new Set<FormatName>(['messages-csv', 'conversations-jsonl']);
 
+/** Where ingest writes: a SQLite handle, or a PostgreSQL database (its pool, for COPY, and Kysely on it). */
+export type IngestTarget = DatabaseHandle | { engine: 'postgres'; db: Kysely<Database>; pool: pg.Pool };
+
+type Store = IngestStore | PostgresIngestStore;
+
 /** A problem with the command itself (a missing path, a bad zone): nothing was ingested. */
 export class IngestUsageError extends Error {}
 
@@ -96,7 +104,7 @@ const PROGRESS_INTERVAL_MS = 200;
  * const summary = await runIngest(handle, { paths: ['inbox/'], timezone: 'Asia/Shanghai' });
  * console.log(summary.records.inserted);
  */
-export async function runIngest(handle: DatabaseHandle, options: IngestOptions, prepared?: PreparedIngest): Promise<IngestSummary> {
+export async function runIngest(handle: IngestTarget, options: IngestOptions, prepared?: PreparedIngest): Promise<IngestSummary> {
   const run = prepared ?? (await prepareIngest(options));
   try {
     return await ingestFiles(handle, run, options);
@@ -142,14 +150,16 @@ export async function prepareIngest(options: IngestOptions): Promise<PreparedIng
   };
 }
 
-async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, options: IngestOptions): Promise<IngestSummary> {
+async function ingestFiles(handle: IngestTarget, prepared: PreparedIngest, options: IngestOptions): Promise<IngestSummary> {
   const { files, skipped, prefetch } = prepared;
   await markAbandonedRuns(handle.db, 'ingest_runs', 'the process ended before the run finished; files it had not committed were not kept');
   const startedAt = Date.now();
   const { db } = handle;
   const runId = await insertIngestRun(db, { started_at: startedAt, pid: process.pid, hostname: hostname(), timezone: options.timezone });
-  const store = new IngestStore(handle, runId);
-  const feed = new FeedStore(handle, store);
+  const postgres = 'pool' in handle;
+  const store: Store = postgres ? new PostgresIngestStore(handle.pool, db, runId) : new IngestStore(handle, runId);
+  // Helpdesk items that wait for their conversation are a SQLite feature so far: on PostgreSQL such a file fails.
+  const feed = store instanceof IngestStore && !postgres ? new FeedStore(handle as DatabaseHandle, store) : undefined;
   const summaries: FileSummary[] = [];
   let skippedLinks = 0;
   for (const entry of skipped) {
@@ -161,7 +171,7 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
     }
   }
   let interrupted = false;
-  const session = await beginIngestSession(handle);
+  const session = postgres ? { bulkLoad: false, end: () => undefined } : await beginIngestSession(handle as DatabaseHandle);
   const bulkLoad = session.bulkLoad;
   try {
     for (let index = 0; index < files.length; index++) {
@@ -195,7 +205,8 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
         ? 'failed'
         : 'partial';
   const finishedAt = Date.now();
-  const waiting = await FeedStore.countPending(handle);
+  if (store instanceof PostgresIngestStore) await store.finish();
+  const waiting = await FeedStore.countPending(db);
   const result: IngestSummary = { runId, status, files: summaries, skipped, records, messages, warnings, waiting, durationMs: finishedAt - startedAt };
   await finishIngestRun(db, runId, {
     finished_at: finishedAt,
@@ -214,7 +225,7 @@ async function ingestFiles(handle: DatabaseHandle, prepared: PreparedIngest, opt
 }
 
 /** A file or folder the walk could not read: a failed file of the run, with the system's error. */
-async function recordUnreadable(store: IngestStore, entry: SkippedPath): Promise<FileSummary> {
+async function recordUnreadable(store: Store, entry: SkippedPath): Promise<FileSummary> {
   const now = Date.now();
   const summary: FileSummary = {
     path: entry.path,
@@ -275,7 +286,7 @@ async function startFirstThread(file: { path: string; size: number } | undefined
   return startParseThread({ format: detection.format, path: file.path, timezone: options.timezone }, options.workerUrl);
 }
 
-async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
+async function ingestFile(store: Store, feed: FeedStore | undefined, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
   const startedAt = Date.now();
   const records = emptyCounts();
   const messages = emptyCounts();
@@ -288,7 +299,7 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
     records,
     messages,
     warnings,
-    placed: status === 'loaded' ? feed.placed : 0,
+    placed: status === 'loaded' ? (feed?.placed ?? 0) : 0,
     durationMs: Date.now() - startedAt,
   });
   /** What was read of a loaded file: its size as listed may be out of date by then. */
@@ -358,9 +369,11 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
       records[key] += written.records[key];
       messages[key] += written.messages[key];
     }
+    records.rejected += written.rejected?.records ?? 0;
+    messages.rejected += written.rejected?.messages ?? 0;
   };
-  await store.begin();
-  feed.begin();
+  await store.begin(file.path);
+  feed?.begin();
   try {
     // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
     // so a failed or killed load leaves the indexes exactly as they were.
@@ -421,13 +434,14 @@ async function ingestFile(store: IngestStore, feed: FeedStore, file: { path: str
       } else {
         for (const record of batch) count(record);
       }
+      if (store instanceof PostgresIngestStore) await store.pace();
       if (Date.now() - lastProgress >= (context.progressIntervalMs ?? PROGRESS_INTERVAL_MS)) {
         lastProgress = Date.now();
         report();
       }
     }
     // Queued message rows are counted as they are written, in batches: the last partial batch is written here.
-    addRowCounts(store.flushMessageRows());
+    addRowCounts(await store.flushMessageRows());
     const changed = await changedWhileRead(file, bytes);
     if (changed) sourceContext.warn(changed, null);
     readBytes = bytes;
@@ -490,7 +504,7 @@ type StoreOutcome =
   | { kind: 'rejected' }
   | { kind: 'stored'; record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
 
-function storeRecord(store: IngestStore, feed: FeedStore, path: string, record: SourceRecord, now: number): StoreOutcome {
+function storeRecord(store: Store, feed: FeedStore | undefined, path: string, record: SourceRecord, now: number): StoreOutcome {
   const { parsed } = record;
   if (!parsed.ok) {
     store.insertReject({ path, line: record.line, kind: 'record', reason: parsed.reason, raw: record.raw });
@@ -500,6 +514,7 @@ function storeRecord(store: IngestStore, feed: FeedStore, path: string, record: 
   let result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } };
   const issues = [...parsed.issues];
   if (payload.type === 'feed') {
+    if (!feed) throw new Error('helpdesk exports whose items arrive apart from their tickets (comments, parts, events) cannot be ingested into PostgreSQL yet');
     const saved = feed.save(payload.item, path, record.line);
     if (saved.rejected !== undefined) {
       store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
@@ -508,15 +523,19 @@ function storeRecord(store: IngestStore, feed: FeedStore, path: string, record: 
     issues.push(...saved.issues);
     result = { record: saved.outcome, messages: saved.messages };
   } else if (payload.type === 'conversation') {
-    const saved = store.saveConversation(payload.conversation, record.line);
+    const saved = store.saveConversation(payload.conversation, record.line, {
+      messagesRead: record.messagesRead,
+      messageRejects: parsed.issues.filter((issue) => issue.kind === 'message').length,
+      raw: () => record.raw || (record.rawOf?.() ?? ''),
+    });
     if (saved.rejected !== undefined) {
       store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
       return { kind: 'rejected' };
     }
     result = { record: saved.outcome, messages: saved.messages };
-    if (payload.conversation.source !== 'canonical') feed.placeWaitingFor(payload.conversation.source, payload.conversation.externalId);
+    if (payload.conversation.source !== 'canonical') feed?.placeWaitingFor(payload.conversation.source, payload.conversation.externalId);
   } else if (payload.type === 'message') {
-    const conflict = store.saveMessageRow(payload.head, payload.message, record.line);
+    const conflict = store.saveMessageRow(payload.head, payload.message, record.line, { raw: () => rawText(record, payload) });
     if (conflict) {
       store.insertReject({ path, line: record.line, kind: 'record', reason: conflict.reason, raw: rawText(record, payload) });
       return { kind: 'rejected' };
@@ -540,7 +559,9 @@ function storeRecord(store: IngestStore, feed: FeedStore, path: string, record: 
   }
   const accounted = result.messages.inserted + result.messages.updated + result.messages.unchanged + messageRejects;
   // Identical repeats of a message inside one record were recognised as duplicates: they count as unchanged.
-  const duplicates = payload.type === 'conversation' || payload.type === 'feed' ? Math.max(0, record.messagesRead - accounted) : 0;
+  // A record queued for PostgreSQL's merge is counted by the merge, duplicates included.
+  const duplicates =
+    result.record !== 'queued' && (payload.type === 'conversation' || payload.type === 'feed') ? Math.max(0, record.messagesRead - accounted) : 0;
   return {
     kind: 'stored',
     record: result.record,

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { openDatabase } from '../../db/connection.js';
+import { parseDatabaseLocation } from '../../db/database-location.js';
+import { openPostgres } from '../../db/postgres-connection.js';
 import {
   IngestUsageError,
   prepareIngest,
@@ -7,10 +9,11 @@ import {
   type IngestOptions,
   type IngestProgress,
   type IngestSummary,
+  type IngestTarget,
   type PreparedIngest,
 } from '../../ingest/run-ingest.js';
 import { formatTable } from '../format-table.js';
-import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError, sqliteOnly } from '../options.js';
+import { dbOption, EXIT_NOTHING_READ, EXIT_OK, EXIT_PARTIAL, UsageError } from '../options.js';
 import { createProgressLine } from '../progress.js';
 
 interface IngestCommandOptions {
@@ -62,9 +65,11 @@ files or folders could not be read, 2 bad arguments (a missing path, an unknown 
         if (error instanceof IngestUsageError) throw new UsageError(error.message);
         throw error;
       }
-      let handle: DatabaseHandle;
+      let handle: IngestTarget & { close(): Promise<void> };
       try {
-        handle = await openDatabase({ path: sqliteOnly(options.db, 'ingest') });
+        const location = parseDatabaseLocation(options.db);
+        handle =
+          location.engine === 'sqlite' ? await openDatabase({ path: location.path }) : { engine: 'postgres', ...(await openPostgres({ url: location.url })) };
       } catch (error) {
         await prepared.dispose();
         throw error;

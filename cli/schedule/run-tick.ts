@@ -26,15 +26,15 @@ export interface TickStages {
   deliver(handle: TickTarget, config: SupportlensConfig, options: RunDeliveriesOptions): Promise<DeliveryOutcome[]>;
 }
 
-/** Why new inbox files fail an attempt on PostgreSQL, until ingest writes there. */
-export const POSTGRES_INGEST_MISSING =
-  'ingest does not work on PostgreSQL yet: load the files with "supportlens ingest" into a SQLite file and move them with "supportlens copy-database", or run the schedule on a SQLite file';
+/** Why the ingest stage cannot run: a PostgreSQL handle opened without its pool (the job lock and ingest need it). */
+export const POSTGRES_POOL_MISSING = 'ingest on PostgreSQL needs the connection pool; open the database with openLocation';
 
-/** The ingest stage: `runIngest` on SQLite; on PostgreSQL it fails the attempt with `POSTGRES_INGEST_MISSING`. */
+/** The ingest stage: `runIngest` on either engine (on PostgreSQL by COPY into staging, one transaction per file). */
 export function ingestStage(handle: TickTarget, options: IngestOptions): Promise<IngestSummary> {
-  const { sqlite } = handle;
-  if (sqlite === undefined) return Promise.reject(new Error(POSTGRES_INGEST_MISSING));
-  return runIngest({ ...handle, sqlite }, options);
+  const { sqlite, postgres, db } = handle;
+  if (sqlite !== undefined) return runIngest({ ...handle, sqlite }, options);
+  if (postgres === undefined) return Promise.reject(new Error(POSTGRES_POOL_MISSING));
+  return runIngest({ engine: 'postgres', db, pool: postgres }, options);
 }
 
 const DEFAULT_STAGES: TickStages = {

@@ -247,24 +247,53 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL engine: the same answers as
     }
   }, 300_000);
 
-  test('new inbox files fail a run on PostgreSQL with what to do, until ingest writes there', () => {
+  test('run-now on PostgreSQL ingests new inbox files there and analyses them', async () => {
     const inbox = join(folder.path, 'new-inbox');
     mkdirSync(inbox, { recursive: true });
     const file = join(inbox, 'late.jsonl');
-    writeFileSync(file, `${JSON.stringify({ id: 'late-1', channel: 'chat', created_at: '2026-12-01T10:00:00Z', messages: [] })}\n`);
+    const conversation = {
+      id: 'late-1',
+      channel: 'chat',
+      created_at: '2026-12-01T10:00:00Z',
+      messages: [
+        { id: 'm1', author_role: 'customer', created_at: '2026-12-01T10:00:00Z', body: 'How do I reset two-factor authentication?' },
+        { id: 'm2', author_role: 'agent', created_at: '2026-12-01T10:03:00Z', body: 'Open Security, then Reset 2FA.' },
+      ],
+    };
+    writeFileSync(file, `${JSON.stringify(conversation)}\n`);
     const old = new Date(Date.now() - 3_600_000);
     utimesSync(file, old, old);
     const config = join(folder.path, 'new-inbox.config.json');
     writeFileSync(config, JSON.stringify({ schedule: { inbox, retries: 0 } }));
-    const run = runCli(folder.path, ['run-now', '--db', database.url, '--config', config, '--json']);
-    expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout).attempts[0].error).toMatch(/ingest does not work on PostgreSQL yet: .*supportlens copy-database/);
+    const empty = await freshPostgresDatabase(serverUrl!);
+    try {
+      const run = runCli(folder.path, ['run-now', '--db', empty.url, '--config', config, '--json']);
+      expect(run.stderr).toBe('');
+      const result = JSON.parse(run.stdout);
+      expect(result).toMatchObject({ status: 'succeeded' });
+      expect(result.attempts[0].records).toMatchObject({ read: 1, inserted: 1, rejected: 0 });
+      const report = JSON.parse(
+        succeed(folder.path, ['report', 'response-times', '--format', 'json', '--db', empty.url, '--from', '2026-12-01', '--to', '2026-12-01']),
+      );
+      expect(JSON.stringify(report)).toContain('"conversations":1');
+      // The same file again is not new: the next run reads nothing.
+      const again = JSON.parse(runCli(folder.path, ['run-now', '--db', empty.url, '--config', config, '--json']).stdout);
+      expect(again.attempts[0].files).toEqual([]);
+    } finally {
+      await empty.drop();
+    }
   }, 300_000);
 
-  test('a command that cannot write to PostgreSQL yet says so and what to do, and changes nothing', async () => {
+  test('FAQ files cannot be ingested into PostgreSQL yet: each fails saying so and what to do, and nothing changes', () => {
+    const topics = ['report', 'topics', '--format', 'json', '--db', database.url];
+    const before = succeed(folder.path, topics);
     const ingest = runCli(folder.path, ['ingest', '--db', database.url, join(folder.path, 'demo/faq')]);
-    expect(ingest.status).toBe(2);
-    expect(ingest.stderr).toMatch(/supportlens ingest does not work on PostgreSQL yet .*supportlens copy-database --from FILE --to URL/);
+    expect(ingest.status).toBe(3);
+    expect(ingest.stdout).toMatch(/FAQ entries cannot be ingested into PostgreSQL yet: .*supportlens copy-database/);
+    expect(succeed(folder.path, topics)).toBe(before);
+  }, 300_000);
+
+  test('demo into an empty PostgreSQL database says what to do and changes nothing', async () => {
     const empty = await freshPostgresDatabase(serverUrl!);
     try {
       const demo = runCli(folder.path, ['demo', '--db', empty.url, '--dir', join(folder.path, 'demo')]);

@@ -1,0 +1,274 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Kysely } from '#kysely';
+import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { openPostgres, type PostgresHandle } from '../../db/postgres-connection.js';
+import type { Database } from '../../db/schema.js';
+import { runIngest, type IngestSummary, type IngestTarget } from '../../ingest/run-ingest.js';
+import { FIXTURES, temporaryFolder } from '../helpers.js';
+import { freshPostgresDatabase, testPostgresUrl } from '../support/postgres.js';
+
+// The same files ingested into SQLite and into PostgreSQL give the same conversations, messages, events, rejects and
+// counts; ingesting them again changes nothing on either.
+
+const serverUrl = testPostgresUrl();
+
+/** Everything ingest stored, without the ids each engine gives its rows. */
+async function dump(db: Kysely<Database>) {
+  const conversations = await db
+    .selectFrom('conversations')
+    .select([
+      'source',
+      'external_id',
+      'channel',
+      'created_at',
+      'created_at_derived',
+      'status',
+      'resolved_at',
+      'customer_id',
+      'assignee',
+      'subject',
+      'language',
+      'tags',
+      'team',
+      'csat_rating',
+      'csat',
+      'first_run_id',
+      'last_run_id',
+    ])
+    .orderBy('source')
+    .orderBy('external_id')
+    .execute();
+  const messages = await db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select([
+      'conversations.source',
+      'conversations.external_id as conversation',
+      'messages.external_id',
+      'messages.author_role',
+      'messages.author_id',
+      'messages.created_at',
+      'messages.body',
+      'messages.body_length',
+      'messages.body_truncated',
+      'messages.internal',
+      'messages.first_run_id',
+      'messages.last_run_id',
+    ])
+    .orderBy('conversations.source')
+    .orderBy('conversations.external_id')
+    .orderBy('messages.external_id')
+    .execute();
+  const events = await db
+    .selectFrom('conversation_events')
+    .innerJoin('conversations', 'conversations.id', 'conversation_events.conversation_id')
+    .select(['conversations.external_id', 'conversation_events.kind', 'conversation_events.created_at', 'conversation_events.actor_id'])
+    .orderBy('conversations.external_id')
+    .orderBy('conversation_events.created_at')
+    .execute();
+  const rejects = await db.selectFrom('rejects').select(['run_id', 'path', 'line', 'kind', 'reason', 'raw', 'raw_truncated']).orderBy('id').execute();
+  const files = await db
+    .selectFrom('ingest_files')
+    .select([
+      'run_id',
+      'path',
+      'format',
+      'status',
+      'error',
+      'records_read',
+      'records_inserted',
+      'records_updated',
+      'records_unchanged',
+      'records_rejected',
+      'messages_read',
+      'messages_inserted',
+      'messages_updated',
+      'messages_unchanged',
+      'messages_rejected',
+      'warnings',
+    ])
+    .orderBy('id')
+    .execute();
+  return { conversations, messages, events, rejects, files };
+}
+
+/** A run's summary without its timings. */
+function counts(summary: IngestSummary) {
+  return {
+    status: summary.status,
+    records: summary.records,
+    messages: summary.messages,
+    warnings: summary.warnings,
+    files: summary.files.map((file) => ({ path: file.path, status: file.status, error: file.error, records: file.records, messages: file.messages })),
+  };
+}
+
+const csvHeader = 'conversation_id,message_id,channel,author_role,author_id,created_at,body,status,subject,conversation_created_at\n';
+
+/** Files written for the comparison: repeats, channel conflicts within and across files, updates, events. */
+function writeScenario(folder: string): { first: string[]; second: string[] } {
+  const write = (name: string, text: string) => {
+    writeFileSync(join(folder, name), text);
+    return join(folder, name);
+  };
+  const dayOne = write(
+    'day-1.csv',
+    csvHeader +
+      'c1,m1,chat,customer,u1,2024-05-01T10:00:00Z,Where is my withdrawal?,,,\n' +
+      'c1,m2,chat,agent,a1,2024-05-01T10:03:00Z,"It is confirmed, see ""txid""",open,Withdrawal,\n' +
+      'c1,m1,chat,customer,u1,2024-05-01T10:00:00Z,Where is my withdrawal?,,,\n' +
+      'c1,m1,chat,customer,u1,2024-05-01T10:00:00Z,Where is my deposit?,,,\n' +
+      'c1,m3,email,customer,u1,2024-05-01T10:04:00Z,Other channel,,,\n' +
+      'c2,m1,email,customer,u2,2024-05-02T09:00:00Z,Fees?,,,2024-05-02T08:00:00Z\n' +
+      'c2,m0,email,customer,u2,2024-05-02T07:00:00Z,Earlier,,,\n' +
+      'c3,m1,chat,robot,u3,2024-05-02T09:00:00Z,bad role,,,\n' +
+      'c3,m2,chat,customer,u3,not a date,bad date,,,\n' +
+      'c4,m1,chat,customer,u4,2024-05-03T09:00:00Z,"multi\nline body",solved,,\n',
+  );
+  const conversation = (id: string, extra: object, messages: object[], events: object[] = []) =>
+    JSON.stringify({ id, channel: 'chat', ...extra, messages, ...(events.length > 0 ? { events } : {}) });
+  const ask = { id: 'j1', author_role: 'customer', created_at: '2024-05-04T10:00:00Z', body: 'Two-factor lost' };
+  const reply = { id: 'j2', author_role: 'agent', created_at: '2024-05-04T10:10:00Z', body: 'Reset it here' };
+  const jsonl = write(
+    'day-1.jsonl',
+    [
+      conversation('k1', { created_at: '2024-05-04T09:59:00Z', status: 'open' }, [ask, reply]),
+      conversation('k2', {}, [ask, { ...ask }, { id: 'j3', author_role: 'bot', created_at: '2024-05-04T10:01:00Z', body: 'Auto' }]),
+      conversation('k1', { created_at: '2024-05-04T09:59:00Z' }, [ask]),
+      conversation('k1', { created_at: '2024-05-04T09:59:00Z' }, [{ ...ask, body: 'changed' }]),
+      conversation('k3', { status: 'solved', resolved_at: '2024-05-04T11:00:00Z' }, [ask, { id: 'x', author_role: 'alien', created_at: 'x', body: 'y' }]),
+      '{"id": "k4", "channel": broken',
+    ].join('\n') + '\n',
+  );
+  const dayTwo = write(
+    'day-2.csv',
+    csvHeader +
+      'c1,m4,email,customer,u1,2024-05-05T10:00:00Z,Stored as chat,,,\n' +
+      'c1,m2,chat,agent,a1,2024-05-01T10:03:00Z,"It is confirmed, see ""txid""",solved,,\n' +
+      'c2,m1,email,customer,u2,2024-05-02T09:00:00Z,Fees? (edited),,,\n' +
+      'c5,m1,chat,customer,u5,2024-05-05T10:00:00Z,New one,,,\n',
+  );
+  const jsonlTwo = write(
+    'day-2.jsonl',
+    `${conversation('k2', { status: 'solved' }, [reply])}\n${conversation('k1', { created_at: '2024-05-04T09:00:00Z' }, [ask, reply])}\n`,
+  );
+  return { first: [dayOne, jsonl], second: [dayTwo, jsonlTwo] };
+}
+
+/** Hostile fixtures that are conversations or messages (FAQ files and helpdesk feeds are SQLite's only, so far). */
+function hostileFiles(): string[] {
+  const folder = join(FIXTURES, 'hostile');
+  return readdirSync(folder)
+    .filter((name) => !name.endsWith('.md') && !name.includes('faq'))
+    .map((name) => join(folder, name));
+}
+
+describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
+  const folder = temporaryFolder();
+  let sqlite: DatabaseHandle;
+  let postgres: PostgresHandle & { drop: () => Promise<void> };
+  let target: IngestTarget;
+
+  afterAll(() => folder.cleanup());
+  beforeEach(async () => {
+    sqlite = await openDatabase({ path: ':memory:' });
+    const database = await freshPostgresDatabase(serverUrl!);
+    postgres = { ...(await openPostgres({ url: database.url })), drop: database.drop };
+    target = { engine: 'postgres', db: postgres.db, pool: postgres.pool };
+  });
+  afterEach(async () => {
+    await sqlite.close();
+    await postgres.close();
+    await postgres.drop();
+  });
+
+  const both = async (paths: string[]) => {
+    const fromSqlite = await runIngest(sqlite, { paths, timezone: 'UTC', parseInWorker: false });
+    const fromPostgres = await runIngest(target, { paths, timezone: 'UTC', parseInWorker: false });
+    return { fromSqlite, fromPostgres };
+  };
+
+  test('the same files give the same rows, rejects and counts on both engines, file after file and again', async () => {
+    const { first, second } = writeScenario(folder.path);
+    for (const paths of [first, second, [...first, ...second]]) {
+      const { fromSqlite, fromPostgres } = await both(paths);
+      expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+      expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
+    }
+    const stored = await dump(postgres.db);
+    expect(stored.rejects.map((reject) => reject.reason)).toContain('channel "email" differs from "chat" already stored for conversation "c1"');
+    expect(stored.rejects.map((reject) => reject.reason)).toContain(
+      'message "m1" of conversation "c1" repeats line 2 with different content; the first was kept',
+    );
+    expect(stored.rejects.map((reject) => reject.reason)).toContain('conversation "k1" repeats line 1 with different content; the first was kept');
+  });
+
+  test('re-ingesting files changes no row, and counts as SQLite does', async () => {
+    const { first, second } = writeScenario(folder.path);
+    await both([...first, ...second]);
+    const before = await dump(postgres.db);
+    const { fromSqlite, fromPostgres } = await both([...first, ...second]);
+    expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+    const after = await dump(postgres.db);
+    expect(after.messages.map(({ last_run_id: _, ...message }) => message)).toEqual(before.messages.map(({ last_run_id: _, ...message }) => message));
+    expect(after.conversations.map(({ last_run_id: _, ...conversation }) => conversation)).toEqual(
+      before.conversations.map(({ last_run_id: _, ...conversation }) => conversation),
+    );
+    expect(after.events).toEqual(before.events);
+    expect(after).toEqual(await dump(sqlite.db));
+  });
+
+  test('a clean file ingested again: every record unchanged, nothing written', async () => {
+    const path = join(folder.path, 'clean.jsonl');
+    const message = (id: string, at: string) => ({ id, author_role: 'customer', created_at: at, body: `Question ${id}` });
+    writeFileSync(
+      path,
+      `${JSON.stringify({ id: 'q1', channel: 'chat', created_at: '2024-05-01T10:00:00Z', messages: [message('a', '2024-05-01T10:00:00Z')] })}\n` +
+        `${JSON.stringify({ id: 'q2', channel: 'email', created_at: '2024-05-01T10:30:00Z', messages: [message('b', '2024-05-01T11:00:00Z'), message('c', '2024-05-01T12:00:00Z')] })}\n`,
+    );
+    await runIngest(target, { paths: [path], timezone: 'UTC' });
+    const before = await dump(postgres.db);
+    const again = await runIngest(target, { paths: [path], timezone: 'UTC' });
+    expect((await dump(postgres.db)).rejects).toEqual([]);
+    expect(again.records).toEqual({ read: 2, inserted: 0, updated: 0, unchanged: 2, rejected: 0 });
+    expect(again.messages).toEqual({ read: 3, inserted: 0, updated: 0, unchanged: 3, rejected: 0 });
+    const after = await dump(postgres.db);
+    expect({ ...after, files: [] }).toEqual({ ...before, files: [] });
+  });
+
+  test('hostile inputs: the same rejects and warnings, files failed the same way', async () => {
+    const paths = hostileFiles();
+    const { fromSqlite, fromPostgres } = await both(paths);
+    expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+    // PostgreSQL's text cannot hold U+0000: a NUL inside a JSON string comes back as U+FFFD; everything else is equal.
+    const fromSqliteDump = await dump(sqlite.db);
+    const withNul = fromSqliteDump.messages.filter((message) => message.body.includes('\u0000'));
+    expect(withNul).toHaveLength(1);
+    for (const message of withNul) message.body = message.body.replaceAll('\u0000', '\uFFFD');
+    expect(await dump(postgres.db)).toEqual(fromSqliteDump);
+  });
+
+  test('a large messages CSV parsed in the worker thread: the same rows as SQLite', async () => {
+    const path = join(folder.path, 'large.csv');
+    let text = 'conversation_id,message_id,channel,author_role,author_id,created_at,body\n';
+    for (let i = 0; i < 3000; i++)
+      text += `c${Math.floor(i / 4)},m${i},chat,${i % 2 === 0 ? 'customer' : 'agent'},u${i % 7},${new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString()},"Body ${i}"\n`;
+    writeFileSync(path, text);
+    const fromSqlite = await runIngest(sqlite, { paths: [path], timezone: 'UTC', workerUrl: undefined });
+    const fromPostgres = await runIngest(target, { paths: [path], timezone: 'UTC' });
+    expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+    expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
+  });
+
+  test('a file that fails keeps nothing of itself on PostgreSQL', async () => {
+    const faq = join(folder.path, 'faq.md');
+    writeFileSync(faq, '---\nid: fees\ntitle: Fees\n---\nWhat the fees are.\n');
+    const summary = await runIngest(target, { paths: [faq], timezone: 'UTC' });
+    expect(summary.files[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/FAQ entries cannot be ingested into PostgreSQL yet/) });
+    const stored = await dump(postgres.db);
+    expect(stored.conversations).toEqual([]);
+    expect(stored.files.map((file) => file.status)).toEqual(['failed']);
+  });
+});
