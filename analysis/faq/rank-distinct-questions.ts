@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildFaqIndex, type FaqEntryText } from './faq-index.js';
 import type { FaqMatchingConfig } from './faq-matching-config.js';
-import { rankFaqEntries } from './rank-faq-entries.js';
+import { findBestFaqEntries } from './find-best-faq-entries.js';
 
 /** Of one question's ranking, what choosing its entry needs: the best entry, and the best in the question's language. */
 export interface QuestionRanking {
@@ -70,14 +70,12 @@ export function rankPacked(job: RankJob): PackedRankings {
     ownScore: new Float64Array(count),
   };
   job.texts.forEach((text, i) => {
-    const ranked = rankFaqEntries(index, text, { limit: RANKED_PER_QUESTION });
-    const best = ranked[0];
+    const { best, ownLanguage: own } = findBestFaqEntries(index, text, RANKED_PER_QUESTION);
     if (best !== undefined) {
       packed.bestEntry[i] = best.entry;
       packed.bestScore[i] = best.score;
       packed.bestCross[i] = best.crossLanguage ? 1 : 0;
     }
-    const own = ranked.find((entry) => !entry.crossLanguage);
     if (own !== undefined) {
       packed.ownEntry[i] = own.entry;
       packed.ownScore[i] = own.score;
