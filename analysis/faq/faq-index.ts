@@ -32,6 +32,8 @@ export interface ConceptMatch {
    * depends on the term and the entry only, so it is computed once.
    */
   fieldTf: Float64Array;
+  /** Per entry of `entries`, the term's BM25F score there: `(idf x (k1 + 1) x fieldTf) / (k1 + fieldTf)`. */
+  bm25: Float64Array;
 }
 
 /**
@@ -290,13 +292,16 @@ export function matchConcept(index: FaqIndex, term: string): ConceptMatch {
     }
   }
   const entries = [...tf.keys()].sort((a, b) => a - b);
-  const { questionFieldWeight: wq, answerFieldWeight: wa } = index.config;
+  const { questionFieldWeight: wq, answerFieldWeight: wa, k1 } = index.config;
+  const idf = bm25Idf(index.size, entries.length);
+  const fieldTf = Float64Array.from(entries, (entry) => {
+    const [questionTf, answerTf] = tf.get(entry)!;
+    return (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
+  });
   const match: ConceptMatch = {
-    fieldTf: Float64Array.from(entries, (entry) => {
-      const [questionTf, answerTf] = tf.get(entry)!;
-      return (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
-    }),
-    idf: bm25Idf(index.size, entries.length),
+    fieldTf,
+    bm25: fieldTf.map((termTf) => (idf * (k1 + 1) * termTf) / (k1 + termTf)),
+    idf,
     entries: Int32Array.from(entries),
     questionTf: Float32Array.from(entries, (entry) => tf.get(entry)![0]),
     answerTf: Float32Array.from(entries, (entry) => tf.get(entry)![1]),
@@ -336,7 +341,11 @@ export function charGramId(table: CharGramTable, gram: number): number {
   }
 }
 
-function buildCharGramTable(rows: ReadonlyMap<number, { entries: number[]; weights: number[] }>, idf: ReadonlyMap<number, number>, size: number): CharGramTable {
+function buildCharGramTable(
+  rows: ReadonlyMap<number, { entries: number[]; weights: number[] }>,
+  idf: ReadonlyMap<number, number>,
+  size: number,
+): CharGramTable {
   let capacity = 16;
   while (capacity < rows.size * 2) capacity *= 2;
   const slots = new Uint32Array(capacity);
@@ -363,7 +372,16 @@ function buildCharGramTable(rows: ReadonlyMap<number, { entries: number[]; weigh
     id++;
   }
   offsets[id] = at;
-  return { slots, slotIds, idf: idfs, offsets, entries, weights, maxWeight: maxWeightPerGram(offsets, weights), ...gramsPerEntry(offsets, entries, weights, size) };
+  return {
+    slots,
+    slotIds,
+    idf: idfs,
+    offsets,
+    entries,
+    weights,
+    maxWeight: maxWeightPerGram(offsets, weights),
+    ...gramsPerEntry(offsets, entries, weights, size),
+  };
 }
 
 function maxWeightPerGram(offsets: Int32Array, weights: Float32Array): Float64Array {

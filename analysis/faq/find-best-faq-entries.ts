@@ -63,6 +63,8 @@ interface Scratch {
   gramSlot: Int32Array;
   /** Candidate entries (in the question's language, with a lexical score or reached by an n-gram), `candidateCount` of them. */
   candidates: Int32Array;
+  /** The upper bounds of the candidates left to score exactly. */
+  bounds: Float64Array;
   /** Per question n-gram (grown to the longest question): weight, reading order, bounds of the rest, cosine terms. */
   weights: Float64Array;
   order: Int32Array;
@@ -88,6 +90,7 @@ function scratchFor(index: FaqIndex): Scratch {
       gramStamp: new Int32Array(grams),
       gramSlot: new Int32Array(grams),
       candidates: new Int32Array(index.size),
+      bounds: new Float64Array(index.size),
       weights: new Float64Array(0),
       order: new Int32Array(0),
       restSquares: new Float64Array(1),
@@ -152,7 +155,7 @@ function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number)
   const { gramIds, gramWeights, norm } = prepared;
   const { offsets, entries: gramEntries, weights: gramEntryWeights, maxWeight } = index.charGrams;
   const count = norm > 0 ? gramIds.length : 0;
-  const { weights, order, restSquares, restLargest, contributions } = gramBuffers(scratch, count);
+  const { weights, order, restSquares, restLargest } = gramBuffers(scratch, count);
   if (bucketOf.length < count) bucketOf = new Int32Array(Math.max(count, 2 * bucketOf.length));
   bucketStarts.fill(0);
   for (let g = 0; g < count; g++) {
@@ -174,31 +177,8 @@ function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number)
     restSquares[k] = restSquares[k + 1]! + weights[g]! * weights[g]!;
     restLargest[k] = restLargest[k + 1]! + weights[g]! * maxWeight[gramIds[g]!]!;
   }
-  const restBound = (k: number, squares: number): number =>
-    Math.min(restLargest[k]!, Math.sqrt(restSquares[k]!) * Math.sqrt(Math.max(0, 1 - squares) + 1e-6)) + MARGIN;
-
-  const { entryOffsets, entryGrams, entryWeights } = index.charGrams;
   let bestScore = Number.NEGATIVE_INFINITY;
   let bestEntry = -1;
-  const scoreExactly = (entry: number): void => {
-    scored[entry] = stamp;
-    // The cosine summed in the question's gram order, as the exhaustive ranking sums it: the same bits.
-    for (let p = entryOffsets[entry]!, end = entryOffsets[entry + 1]!; p < end; p++) {
-      const id = entryGrams[p]!;
-      if (gramStamp[id] === stamp) contributions[gramSlot[id]!] = weights[gramSlot[id]!]! * entryWeights[p]!;
-    }
-    let cosine = 0;
-    for (let g = 0; g < count; g++) {
-      if (contributions[g] === 0) continue;
-      cosine += contributions[g]!;
-      contributions[g] = 0;
-    }
-    const score = characterWeight * Math.min(1, cosine) + lexicalWeight * lexical[entry]!;
-    if (score > bestScore || (score === bestScore && entry < bestEntry)) {
-      bestScore = score;
-      bestEntry = entry;
-    }
-  };
 
   // Rarest n-grams first, until the rest cannot lift an entry they have not reached above the best score so far.
   let k = 0;
@@ -214,7 +194,7 @@ function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number)
       for (let c = 0; c < candidateCount; c++) {
         const entry = candidates[c]!;
         const isReached = reached[entry] === stamp;
-        if (!isReached) freeLexical = Math.max(freeLexical, lexical[entry]!);
+        if (!isReached && lexical[entry]! > freeLexical) freeLexical = lexical[entry]!;
         if (scored[entry] === stamp) continue;
         const value = characterWeight * Math.min(1, isReached ? partial[entry]! : 0) + lexicalWeight * lexical[entry]!;
         if (value > pickValue) {
@@ -222,10 +202,18 @@ function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number)
           pick = entry;
         }
       }
-      if (pick >= 0) scoreExactly(pick);
+      if (pick >= 0) {
+        scored[pick] = stamp;
+        const score = characterWeight * Math.min(1, exactCosine(index, scratch, count, pick)) + lexicalWeight * lexical[pick]!;
+        if (score > bestScore || (score === bestScore && pick < bestEntry)) {
+          bestScore = score;
+          bestEntry = pick;
+        }
+      }
       nextCheck = Math.max(2 * read, 256);
     }
-    if (characterWeight * Math.min(1, restBound(k, 0)) + lexicalWeight * freeLexical < bestScore - MARGIN) break;
+    const rest = Math.min(restLargest[k]!, Math.sqrt(restSquares[k]!)) + MARGIN;
+    if (characterWeight * Math.min(1, rest) + lexicalWeight * freeLexical < bestScore - MARGIN) break;
     const g = order[k]!;
     const id = gramIds[g]!;
     const weight = weights[g]!;
@@ -249,20 +237,36 @@ function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number)
     read += offsets[id + 1]! - offsets[id]!;
   }
 
-  // The entries reached or with a lexical score, best bound first, scored exactly while a bound can still win.
-  const bounded: { entry: number; bound: number }[] = [];
+  // The entries reached or with a lexical score that a bound lets win, scored exactly, best bound first.
+  const restLargestK = restLargest[k]!;
+  const restNormK = Math.sqrt(restSquares[k]!);
+  const { bounds } = scratch;
+  let boundedCount = 0;
   for (let c = 0; c < candidateCount; c++) {
     const entry = candidates[c]!;
     if (scored[entry] === stamp) continue;
-    const isReached = reached[entry] === stamp;
-    const cosineBound = (isReached ? partial[entry]! : 0) + restBound(k, isReached ? partialSquares[entry]! : 0);
-    const bound = characterWeight * Math.min(1, cosineBound) + lexicalWeight * lexical[entry]! + MARGIN;
-    if (bound >= bestScore) bounded.push({ entry, bound });
+    let cosineBound = Math.min(restLargestK, restNormK);
+    if (reached[entry] === stamp) {
+      cosineBound = partial[entry]! + Math.min(restLargestK, restNormK * Math.sqrt(Math.max(0, 1 - partialSquares[entry]!) + 1e-6));
+    }
+    const bound = characterWeight * Math.min(1, cosineBound + MARGIN) + lexicalWeight * lexical[entry]! + MARGIN;
+    if (bound < bestScore) continue;
+    candidates[boundedCount] = entry;
+    bounds[boundedCount++] = bound;
   }
-  bounded.sort((a, b) => b.bound - a.bound);
-  for (const { entry, bound } of bounded) {
-    if (bound < bestScore) break;
-    scoreExactly(entry);
+  while (boundedCount > 0) {
+    let top = 0;
+    for (let b = 1; b < boundedCount; b++) if (bounds[b]! > bounds[top]!) top = b;
+    if (bounds[top]! < bestScore) break;
+    const entry = candidates[top]!;
+    boundedCount--;
+    candidates[top] = candidates[boundedCount]!;
+    bounds[top] = bounds[boundedCount]!;
+    const score = characterWeight * Math.min(1, exactCosine(index, scratch, count, entry)) + lexicalWeight * lexical[entry]!;
+    if (score > bestScore || (score === bestScore && entry < bestEntry)) {
+      bestScore = score;
+      bestEntry = entry;
+    }
   }
   // Entries nothing reached score 0: then ties and the order of zero scores decide, which the exhaustive ranking knows.
   if (bestEntry < 0 || !(bestScore > 0)) return undefined;
@@ -279,4 +283,27 @@ function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number)
     }
   }
   return { best, ownLanguage: ranksAbove < within ? { entry: bestEntry, score: bestScore } : undefined };
+}
+
+/**
+ * An entry's character cosine summed in the question's n-gram order, as the exhaustive ranking sums it: the same bits.
+ * The question's grams are stamped in `scratch` (slot and normalized weight); `count` of them.
+ */
+function exactCosine(index: FaqIndex, scratch: Scratch, count: number, entry: number): number {
+  const { entryOffsets, entryGrams, entryWeights } = index.charGrams;
+  const { gramStamp, gramSlot, weights, contributions, stamp } = scratch;
+  for (let p = entryOffsets[entry]!, end = entryOffsets[entry + 1]!; p < end; p++) {
+    const id = entryGrams[p]!;
+    if (gramStamp[id] !== stamp) continue;
+    const slot = gramSlot[id]!;
+    contributions[slot] = weights[slot]! * entryWeights[p]!;
+  }
+  let cosine = 0;
+  for (let g = 0; g < count; g++) {
+    const contribution = contributions[g]!;
+    if (contribution === 0) continue;
+    cosine += contribution;
+    contributions[g] = 0;
+  }
+  return cosine;
 }

@@ -80,11 +80,10 @@ export function prepareQuestion(index: FaqIndex, question: string): PreparedQues
     const match = matchConcept(index, term);
     const idf = match.entries.length > 0 ? match.idf : index.unseenTermIdf;
     ideal += (idf * (k1 + 1) * idealTf) / (k1 + idealTf);
-    const { entries, fieldTf } = match;
+    const { entries, bm25: termScores } = match;
     for (let p = 0; p < entries.length; p++) {
       const entry = entries[p]!;
-      const tf = fieldTf[p]!;
-      bm25[entry]! += (idf * (k1 + 1) * tf) / (k1 + tf);
+      bm25[entry]! += termScores[p]!;
       if (touched[entry] === 0) {
         touched[entry] = 1;
         touchedList[touchedCount++] = entry;
