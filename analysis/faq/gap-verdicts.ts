@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decideArticleCoverage } from './decide-article-coverage.js';
 import { extractAnswerFacts, factKey, type AnswerFact } from './extract-answer-facts.js';
 import { detectLanguage, type QuestionLanguage } from '../text/detect-language.js';
 import { normalizeText } from '../text/normalize-text.js';
@@ -87,6 +88,11 @@ export interface GapVerdictOptions {
   /** Conversations in one language answered only by an entry in another that make a TRANSLATE finding. */
   minTranslateConversations: number;
   /**
+   * Decide coverage again at the grain of one FAQ article inside the topics an entry answers
+   * (`decideArticleCoverage`): their questions no entry covers become a NEW candidate of their own.
+   */
+  articleGrain: boolean;
+  /**
    * Two uncovered topics are one missing article when an article written for one would cover the other's questions:
    * their questions score at least this against each other (the run's covered threshold).
    */
@@ -106,6 +112,7 @@ export const DEFAULT_GAP_VERDICT_OPTIONS: Omit<GapVerdictOptions, 'periodStart'>
   nearestEntryMinScore: 0.2,
   minTranslateConversations: 5,
   sameArticleScore: 0.4,
+  articleGrain: true,
 };
 
 export interface DriftItem {
@@ -169,8 +176,11 @@ export interface GapFinding {
  * @example
  * const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, periodStart: from });
  */
-export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
+export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: readonly GapEntry[], options: GapVerdictOptions): GapFinding[] {
   const findings: GapFinding[] = [];
+  // Topics are coarser than FAQ articles: whether each question is covered is decided again at the grain of one
+  // article (`decideArticleCoverage`); questions matched across languages keep their flag (TRANSLATE reads them).
+  const topics = options.articleGrain ? withArticleCoverage(givenTopics, options) : givenTopics;
   const entriesById = new Map(entries.map((entry) => [entry.entryId, entry]));
   // One index of the entries: their languages (tagged or detected) and which are versions of which.
   const entryIndex = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: entry.body, language: entry.language ?? null })));
@@ -261,6 +271,12 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       uncovered.push(topic);
       continue;
     }
+    // A topic answered by an entry can still hold a missing article's questions: those no entry covers are a
+    // candidate of their own.
+    if (byQuestions !== undefined && options.articleGrain) {
+      const remainder = unansweredRemainder(topic);
+      if (remainder !== undefined) uncovered.push(remainder);
+    }
     topicsByEntry.set(entry.entryId, [...(topicsByEntry.get(entry.entryId) ?? []), topic]);
     // Questions answered in another language than they were asked in: matched so, or in a topic answered by replies.
     const answered =
@@ -296,8 +312,8 @@ export function decideGapVerdicts(topics: readonly GapTopic[], entries: readonly
       id: findingId('NEW', `topic:${Math.min(...group.map((topic) => topic.topicId))}`),
       verdict: 'NEW',
       priority: findingPriority(merged.conversations, merged.growth, merged.medianHandlingMs, options),
-      topicId: main.topicId,
-      topicIds: group.map((topic) => topic.topicId),
+      topicId: Math.abs(main.topicId),
+      topicIds: [...new Set(group.map((topic) => Math.abs(topic.topicId)))],
       languages: languagesOf(merged.questions),
       entryId: null,
       title,
@@ -477,6 +493,37 @@ function mergeTopics(topics: readonly GapTopic[]): MergedTopics {
     medianHandlingMs: largest.medianHandlingMs,
     questions: topics.flatMap((topic) => topic.questions),
     agentReplies: topics.flatMap((topic) => topic.agentReplies),
+  };
+}
+
+/** The topics with each question's `covered` decided at the grain of one article, but for cross-language matches. */
+function withArticleCoverage(topics: readonly GapTopic[], options: Pick<GapVerdictOptions, 'sameArticleScore' | 'minCoveredShare'>): GapTopic[] {
+  const { covered } = decideArticleCoverage(
+    topics.map((topic) => topic.questions),
+    { threshold: options.sameArticleScore, minCoveredShare: options.minCoveredShare },
+  );
+  return topics.map((topic, t) => ({
+    ...topic,
+    questions: topic.questions.map((question, i) => (question.crossLanguage ? question : { ...question, covered: covered[t]![i]! })),
+  }));
+}
+
+/**
+ * The questions of an answered topic that no entry covers (in the language of their match) as a topic of their own:
+ * its id negated, so that no reply profile of the answered topic is read as theirs, no representative question (the
+ * topic's is an answered one), no replies (they belong to the whole topic), and the previous-period count in proportion.
+ */
+function unansweredRemainder(topic: GapTopic): GapTopic | undefined {
+  const questions = topic.questions.filter((question) => !question.covered && !question.crossLanguage);
+  if (questions.length === 0) return undefined;
+  return {
+    ...topic,
+    topicId: -topic.topicId,
+    representativeQuestion: null,
+    conversations: questions.length,
+    previousConversations: Math.round((topic.previousConversations * questions.length) / topic.questions.length),
+    questions,
+    agentReplies: [],
   };
 }
 

@@ -23,13 +23,47 @@ export function englishStemsOf(word: string): readonly string[] {
   let stems = stemsByWord.get(word);
   if (stems === undefined) {
     const glossary = SUPPORT_GLOSSARY[word];
-    stems =
-      glossary !== undefined
-        ? stemsOf([glossary])
-        : stemsOf((loadGlosses().get(word) ?? '').split('/').filter(isMeaning).slice(0, MAX_SENSES)).slice(0, MAX_WORDS_PER_ENTRY);
+    stems = glossary !== undefined ? stemsOf([glossary]) : dictionaryStems(word);
+    if (stems.length === 0) stems = compoundStems(word);
     stemsByWord.set(word, stems);
   }
   return stems;
+}
+
+function dictionaryStems(word: string, senses = MAX_SENSES): string[] {
+  return stemsOf((loadGlosses().get(word) ?? '').split('/').filter(isMeaning).slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
+}
+
+/** The longest dictionary word looked for inside a compound: CC-CEDICT's common words are at most four characters. */
+const MAX_PIECE_LENGTH = 4;
+
+/**
+ * The meaning of a word the dictionary lacks, from its parts: jieba keeps compounds such as 电话号码 (电话 + 号码) or
+ * 测试版 (测试 + 版) whole, and CC-CEDICT lists only some of them. The word is cut into its longest dictionary words
+ * from the left; parts of one character are skipped, since a single character carries many unrelated senses.
+ * Empty when no part of two or more characters is known.
+ *
+ * @example
+ * compoundStems('电话号码') // ['telephon', 'phone', 'call', 'number']
+ */
+function compoundStems(word: string): string[] {
+  const characters = [...word];
+  if (characters.length < 2 || !characters.every((c) => /\p{Script=Han}/u.test(c))) return [];
+  const glossesByWord = loadGlosses();
+  const stems: string[] = [];
+  for (let start = 0; start < characters.length; ) {
+    let length = Math.min(MAX_PIECE_LENGTH, characters.length - start);
+    // A piece as long as the whole word is the word itself, which the dictionary has already said it lacks.
+    if (start === 0 && length === characters.length) length--;
+    while (length > 1 && !glossesByWord.has(characters.slice(start, start + length).join(''))) length--;
+    const piece = characters.slice(start, start + length).join('');
+    if (length > 1) {
+      const pieceStems = SUPPORT_GLOSSARY[piece] !== undefined ? stemsOf([SUPPORT_GLOSSARY[piece]!]) : dictionaryStems(piece);
+      for (const stem of pieceStems) if (!stems.includes(stem)) stems.push(stem);
+    }
+    start += length;
+  }
+  return stems.slice(0, MAX_WORDS_PER_ENTRY);
 }
 
 /** Reads the dictionary on first use (about 120,000 entries): only data with Chinese text needs it. */

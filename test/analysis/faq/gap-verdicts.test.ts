@@ -82,11 +82,40 @@ describe('decideGapVerdicts', () => {
       entryId: null,
       title: 'How do I open an appeal in a P2P trade?',
       keyTerms: ['p2p', 'appeal', 'seller', 'releas', 'merchant'],
-      evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0.1 },
+      // The 3 questions above the threshold are near-copies of the 27 below it: at the grain of one article they
+      // are one group, and not covered.
+      evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0 },
     });
     expect(found!.evidence.examples).toHaveLength(3);
     expect(found!.evidence.nearestEntryId).toBe('fees');
-    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-3', question: 'P2P seller has not released 3', score: 0.2 });
+    // The 3 questions that score 0.7 are worded as the others: decided with their group, they are examples too.
+    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-0', question: 'P2P seller has not released 0', score: 0.7 });
+  });
+
+  test("NEW for a missing article's questions inside a topic an entry answers, at the grain of one article", () => {
+    const feeQuestions: TopicQuestion[] = Array.from({ length: 24 }, (_, i) => ({
+      conversationId: `fee-${i}`,
+      question: ['What are the trading fees?', 'How much is the trading fee?', 'trading fee for makers and takers'][i % 3]!,
+      entryId: 'fees',
+      score: 0.7,
+      covered: true,
+    }));
+    // Scored against the fee entry around the threshold (0.45): per question, a quarter of them would count as covered.
+    const listingQuestions: TopicQuestion[] = Array.from({ length: 12 }, (_, i) => ({
+      conversationId: `nova-${i}`,
+      question: ['When will the NOVA token be listed?', 'NOVA token listing date?', 'Will the NOVA token be listed soon?', 'When is the NOVA listing?'][i % 4]!,
+      entryId: 'fees',
+      score: i % 4 === 0 ? 0.47 : 0.42,
+      covered: i % 4 === 0,
+    }));
+    const mixed = topic({ topicId: 4, conversations: 36, previousConversations: 36, questions: [...feeQuestions, ...listingQuestions] });
+    const options = { ...OPTIONS, sameArticleScore: 0.45 };
+    const found = decideGapVerdicts([mixed], [FEES], options).filter((finding) => finding.verdict === 'NEW');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ topicId: 4, topicIds: [4], entryId: null, evidence: { conversations: 12, previousConversations: 12, coveredShare: 0 } });
+    expect(found[0]!.evidence.examples.map((example) => example.conversationId).every((id) => id.startsWith('nova-'))).toBe(true);
+    // Decided per topic only (the rule before), the topic is answered and the missing article is not reported.
+    expect(decideGapVerdicts([mixed], [FEES], { ...options, articleGrain: false }).filter((finding) => finding.verdict === 'NEW')).toEqual([]);
   });
 
   test.each([

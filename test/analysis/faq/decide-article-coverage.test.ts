@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { decideArticleCoverage, type CoverageQuestion } from '../../../analysis/faq/decide-article-coverage.js';
+
+// One topic that mixes two articles: the paraphrases of an entry that exists ("How do I reset two-factor
+// authentication?") and the questions of a missing one (the NOVA listing), scored against the entries as analyze
+// scores them. The run's threshold is 0.45: per question, one paraphrase would be uncovered and two NOVA questions
+// covered.
+const paraphrases: CoverageQuestion[] = [
+  { question: 'How do I reset two-factor authentication?', score: 0.72 },
+  { question: 'How can I reset my two-factor authentication?', score: 0.66 },
+  { question: 'reset two-factor authentication after losing my phone', score: 0.38 },
+  { question: 'I need to reset two-factor authentication', score: 0.58 },
+];
+const missingArticle: CoverageQuestion[] = [
+  { question: 'When will the NOVA token be listed?', score: 0.47 },
+  { question: 'When is the NOVA token listing?', score: 0.41 },
+  { question: 'NOVA token listing date?', score: 0.43 },
+  { question: 'Will the NOVA token be listed soon?', score: 0.46 },
+  { question: 'NOVA token listed when?', score: 0.4 },
+];
+const OPTIONS = { threshold: 0.45, minCoveredShare: 0.5 };
+
+describe('decideArticleCoverage', () => {
+  test("a missing article's questions are their own group and not covered; the entry's paraphrases are covered", () => {
+    const perQuestion = [...paraphrases, ...missingArticle].map((question) => question.score >= OPTIONS.threshold);
+    expect(perQuestion).toEqual([true, true, false, true, true, false, false, true, false]);
+    const result = decideArticleCoverage([[...paraphrases, ...missingArticle]], OPTIONS);
+    expect(result.covered).toEqual([[true, true, true, true, false, false, false, false, false]]);
+    // Fewer than 50 questions in doubt: the second cut is the run's threshold.
+    expect(result.groupThreshold).toBe(0.45);
+  });
+
+  test('an entry nearer a question than any other question does not cover it when it scores below the second cut', () => {
+    // Two questions no entry answers, alike in one word only (they score 0.22 against each other): the second is nearer
+    // its poor entry (0.3) than the first, yet below the second cut (here the run's 0.45).
+    const odd: CoverageQuestion[] = [
+      { question: 'Can I pay with a gift card in the app?', score: 0.2 },
+      { question: 'Is there a dark mode in the app?', score: 0.3 },
+    ];
+    expect(decideArticleCoverage([odd], OPTIONS).covered).toEqual([[false, false]]);
+    expect(decideArticleCoverage([odd], OPTIONS).anchored).toBe(0);
+  });
+
+  test('the same question asked twice is decided once, the same way', () => {
+    const repeated = [
+      ...paraphrases,
+      ...missingArticle,
+      { question: 'nova token listing date?', score: 0.43 },
+      { question: 'i need to reset two-factor authentication', score: 0.58 },
+    ];
+    const covered = decideArticleCoverage([repeated], OPTIONS).covered[0]!;
+    expect([covered[6], covered[9]]).toEqual([false, false]);
+    expect([covered[3], covered[10]]).toEqual([true, true]);
+  });
+
+  test('questions matched across languages, and a topic of one question, keep the per-question rule', () => {
+    const chinese: CoverageQuestion = { question: '怎么重置二次验证', score: 0.3, crossLanguage: true };
+    const result = decideArticleCoverage([[...paraphrases, chinese], [{ question: 'How do I reset two-factor authentication?', score: 0.44 }]], OPTIONS);
+    expect(result.covered[0]!.at(-1)).toBe(false);
+    expect(result.covered[1]).toEqual([false]);
+  });
+
+  test('beyond the questions compared, the per-question rule applies', () => {
+    const result = decideArticleCoverage([[...paraphrases, ...missingArticle]], { ...OPTIONS, neighbourQuestions: 4 });
+    // The four compared are spread evenly over the nine; the others keep score >= 0.45.
+    const compared = new Set([0, 2, 4, 6]);
+    result.covered[0]!.forEach((covered, i) => {
+      if (!compared.has(i)) expect(covered).toBe([...paraphrases, ...missingArticle][i]!.score >= 0.45);
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import { englishStemsOf } from '../../../analysis/text/bilingual-lexicon.js';
+import { termSenses } from '../../../analysis/text/term-senses.js';
+
+describe('englishStemsOf', () => {
+  test('a dictionary word reads as the stems of its senses', () => {
+    expect(englishStemsOf('下载')).toContain('download');
+    expect(englishStemsOf('电子邮件')).toContain('email');
+  });
+
+  test('the support glossary comes before the dictionary', () => {
+    expect(englishStemsOf('提币')).toEqual(expect.arrayContaining(['withdraw', 'crypto']));
+  });
+
+  test('a compound the dictionary lacks reads as its longest dictionary parts', () => {
+    // jieba keeps these whole; CC-CEDICT lists only their parts.
+    expect(englishStemsOf('电话号码')).toEqual(expect.arrayContaining(['phone', 'number']));
+    expect(englishStemsOf('错误报告')).toEqual(expect.arrayContaining(['error', 'report']));
+    expect(englishStemsOf('测试版')).toContain('test');
+  });
+
+  test('single characters add no sense to a compound: only parts of two or more characters count', () => {
+    for (const stem of englishStemsOf('发邮件')) expect(englishStemsOf('邮件')).toContain(stem);
+  });
+
+  test('a word with no known part has no English stems', () => {
+    expect(englishStemsOf('啊啊啊')).toEqual([]);
+  });
+
+  test('termSenses gives a Chinese compound its English senses, so it meets the English word', () => {
+    expect(termSenses('电话号码')).toEqual(expect.arrayContaining(['电话号码', 'phone']));
+    expect(termSenses('phone')).toEqual(['phone']);
+  });
+});
