@@ -3,9 +3,9 @@ import {
   characterWeightOf,
   isCrossLanguage,
   lexicalScore,
-  prepareQuestion,
+  prepareRankingQuestion,
   rankPreparedQuestion,
-  type PreparedQuestion,
+  type RankingQuestion,
   type RankedFaqEntry,
 } from './rank-faq-entries.js';
 
@@ -36,7 +36,7 @@ const MARGIN = 1e-9;
  */
 export function findBestFaqEntries(index: FaqIndex, question: string, within = 10): BestFaqEntries {
   if (index.size === 0 || within <= 0) return { best: undefined, ownLanguage: undefined };
-  const prepared = prepareQuestion(index, question);
+  const prepared = prepareRankingQuestion(index, question);
   return findPruned(index, prepared, within) ?? fromRanking(rankPreparedQuestion(index, prepared, within, 'score'));
 }
 
@@ -122,7 +122,7 @@ const bucketStarts = new Int32Array(LENGTH_BUCKETS + 1);
 let bucketOf = new Int32Array(0);
 
 /** Per entry, 1 when it is in another language than a question in `language`. */
-function crossLanguageEntries(index: FaqIndex, scratch: Scratch, language: PreparedQuestion['language']): Uint8Array {
+function crossLanguageEntries(index: FaqIndex, scratch: Scratch, language: RankingQuestion['language']): Uint8Array {
   let cross = scratch.crossOf.get(language);
   if (cross === undefined) {
     cross = Uint8Array.from(index.languages, (entryLanguage) => (isCrossLanguage(language, entryLanguage) ? 1 : 0));
@@ -131,7 +131,7 @@ function crossLanguageEntries(index: FaqIndex, scratch: Scratch, language: Prepa
   return cross;
 }
 
-function findPruned(index: FaqIndex, prepared: PreparedQuestion, within: number): BestFaqEntries | undefined {
+function findPruned(index: FaqIndex, prepared: RankingQuestion, within: number): BestFaqEntries | undefined {
   const scratch = scratchFor(index);
   const { stamp, lexical, known, reached, partial, partialSquares, scored, gramStamp, gramSlot } = scratch;
   const cross = crossLanguageEntries(index, scratch, prepared.language);

@@ -2,14 +2,10 @@ import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildFaqIndex, type FaqEntryText } from './faq-index.js';
 import type { FaqMatchingConfig } from './faq-matching-config.js';
-import { findBestFaqEntries } from './find-best-faq-entries.js';
+import { findBestFaqEntries, type BestFaqEntries } from './find-best-faq-entries.js';
 
-/** Of one question's ranking, what choosing its entry needs: the best entry, and the best in the question's language. */
-export interface QuestionRanking {
-  best: { entry: number; score: number; crossLanguage: boolean } | undefined;
-  /** The best entry in the question's own language among the first `RANKED_PER_QUESTION`, when there is one. */
-  ownLanguage: { entry: number; score: number } | undefined;
-}
+/** Of one question's ranking, what choosing its entry needs: the best entry, and the best in the question's language among the first `RANKED_PER_QUESTION`. */
+export type QuestionRanking = BestFaqEntries;
 
 /** Entries ranked per question: enough to find the best one in the question's language beside the best overall. */
 export const RANKED_PER_QUESTION = 10;

@@ -38,14 +38,14 @@ export interface RankOptions {
 export function rankFaqEntries(index: FaqIndex, question: string, options: RankOptions = {}): RankedFaqEntry[] {
   const limit = options.limit ?? 10;
   if (index.size === 0 || limit <= 0) return [];
-  return rankPreparedQuestion(index, prepareQuestion(index, question), limit, options.orderBy ?? 'score');
+  return rankPreparedQuestion(index, prepareRankingQuestion(index, question), limit, options.orderBy ?? 'score');
 }
 
 /**
  * One question read against an index: its language, its BM25F and title sums per entry (in `sums`), and its known
  * character n-grams (ids in the index's gram table, in the order first seen) with their weights before normalization.
  */
-export interface PreparedQuestion {
+export interface RankingQuestion {
   language: QuestionLanguage;
   /** What a question whose every term appears once in an average title scores: BM25F's scale for `lexical`. */
   ideal: number;
@@ -63,7 +63,7 @@ export interface PreparedQuestion {
  * L2-normalized; grams no title has count in the norm only), as `weightCharCounts`, over the index's gram table: a
  * known gram is counted by its id, the others by sorting. The sums are reused scratch: one question at a time.
  */
-export function prepareQuestion(index: FaqIndex, question: string): PreparedQuestion {
+export function prepareRankingQuestion(index: FaqIndex, question: string): RankingQuestion {
   const { config } = index;
   const sums = clearedSums(index);
   const { bm25, touched, touchedList, titleMatched } = sums;
@@ -130,7 +130,7 @@ export function prepareQuestion(index: FaqIndex, question: string): PreparedQues
 }
 
 /** An entry's lexical score for a prepared question: BM25F on the question's side and title terms matched on the entry's. */
-export function lexicalScore(index: FaqIndex, prepared: PreparedQuestion, entry: number): number {
+export function lexicalScore(index: FaqIndex, prepared: RankingQuestion, entry: number): number {
   const { ideal, sums } = prepared;
   const questionSide = ideal > 0 ? Math.min(1, sums.bm25[entry]! / ideal) : 0;
   const entrySide = index.questionIdfMass[entry]! > 0 ? Math.min(1, sums.titleMatched[entry]! / index.questionIdfMass[entry]!) : questionSide;
@@ -143,7 +143,7 @@ export function characterWeightOf(index: FaqIndex, language: QuestionLanguage): 
 }
 
 /** Every entry scored, the best `limit` kept: the exhaustive ranking. */
-export function rankPreparedQuestion(index: FaqIndex, prepared: PreparedQuestion, limit: number, key: 'score' | 'bm25'): RankedFaqEntry[] {
+export function rankPreparedQuestion(index: FaqIndex, prepared: RankingQuestion, limit: number, key: 'score' | 'bm25'): RankedFaqEntry[] {
   const { language, sums, gramIds, gramWeights, norm } = prepared;
   const { bm25, character, touched } = sums;
   const { offsets, entries: gramEntries, weights: gramEntryWeights } = index.charGrams;
