@@ -11,7 +11,7 @@ export type QuestionRanking = BestFaqEntries;
 export const RANKED_PER_QUESTION = 10;
 /**
  * Below this many distinct questions the ranking stays in the calling thread: a worker spends about a second loading
- * the dictionaries and building its index, the time of some 5,000 rankings (bench:faq-scale: about 0.2 ms of CPU each).
+ * the dictionaries and building its index, the time of some 7,000 rankings (bench:faq-scale: about 0.13 ms of CPU each).
  */
 export const PARALLEL_FROM = 20_000;
 
