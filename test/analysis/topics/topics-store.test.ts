@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { saveTopicResults } from '../../../analysis/topics/topics-store.js';
+import { listTopicQuestions, saveTopicResults } from '../../../analysis/topics/topics-store.js';
 import { generateQuestions } from '../../../bench/synthetic-questions.js';
 import { insertQuestions, openTestDatabase } from './topics-db.js';
 
@@ -36,5 +36,21 @@ test.each([1, 99, 100, 101, 257])('saveTopicResults writes every assignment and 
   expect(assignments).toEqual(expected);
   const stored = await handle.db.selectFrom('conversation_questions').selectAll().where('analysis_run_id', '=', run.id).orderBy('conversation_id').execute();
   expect(stored).toEqual(ids.map((id, i) => ({ conversation_id: id, question: questions[i]!, language: languages[i]!, analysis_run_id: run.id })));
+  await handle.close();
+});
+
+test('listTopicQuestions reads every question in id order and gives the connection its page cache size back', async () => {
+  const handle = await openTestDatabase();
+  const generated = generateQuestions(40, 7);
+  const ids = await insertQuestions(handle, generated, 0);
+  handle.sqlite.pragma('cache_size = -12345');
+  const questions = await listTopicQuestions(handle);
+  expect(handle.sqlite.pragma('cache_size', { simple: true })).toBe(-12345);
+  expect(questions).toEqual({
+    keys: ids,
+    channels: generated.map((question) => question.channel),
+    subjects: generated.map((question) => question.subject),
+    bodies: generated.map((question) => question.body),
+  });
   await handle.close();
 });
