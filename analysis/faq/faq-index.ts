@@ -32,6 +32,8 @@ export interface ConceptMatch {
    * depends on the term and the entry only, so it is computed once.
    */
   fieldTf: Float64Array;
+  /** Per entry of `entries`, the term's BM25F score there: `(idf x (k1 + 1) x fieldTf) / (k1 + fieldTf)`. */
+  bm25: Float64Array;
 }
 
 /**
@@ -46,6 +48,12 @@ export interface CharGramTable {
   offsets: Int32Array;
   entries: Int32Array;
   weights: Float32Array;
+  /** Per gram id, its largest weight in any entry: bounds what the gram can add to a cosine. */
+  maxWeight: Float64Array;
+  /** The same weights per entry (`entryOffsets[entry]` to `entryOffsets[entry + 1]`): one entry's cosine without the postings. */
+  entryOffsets: Int32Array;
+  entryGrams: Int32Array;
+  entryWeights: Float32Array;
 }
 
 /** Everything a question needs to be scored against a set of entries; built once, read-only afterwards but for caches. */
@@ -229,7 +237,7 @@ export function buildFaqIndex(entries: readonly FaqEntryText[], config: FaqMatch
     answerLengths,
     questionNorm: lengthNorm(questionLengths, averageQuestionLength, config.questionFieldB),
     answerNorm: lengthNorm(answerLengths, averageAnswerLength, config.answerFieldB),
-    charGrams: buildCharGramTable(charRows, charIdf),
+    charGrams: buildCharGramTable(charRows, charIdf, size),
     charIdf,
     unseenCharIdf: smoothIdf(size, 0),
     concepts: new Map(),
@@ -284,13 +292,16 @@ export function matchConcept(index: FaqIndex, term: string): ConceptMatch {
     }
   }
   const entries = [...tf.keys()].sort((a, b) => a - b);
-  const { questionFieldWeight: wq, answerFieldWeight: wa } = index.config;
+  const { questionFieldWeight: wq, answerFieldWeight: wa, k1 } = index.config;
+  const idf = bm25Idf(index.size, entries.length);
+  const fieldTf = Float64Array.from(entries, (entry) => {
+    const [questionTf, answerTf] = tf.get(entry)!;
+    return (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
+  });
   const match: ConceptMatch = {
-    fieldTf: Float64Array.from(entries, (entry) => {
-      const [questionTf, answerTf] = tf.get(entry)!;
-      return (wq * Math.fround(questionTf)) / index.questionNorm[entry]! + (wa * Math.fround(answerTf)) / index.answerNorm[entry]!;
-    }),
-    idf: bm25Idf(index.size, entries.length),
+    fieldTf,
+    bm25: fieldTf.map((termTf) => (idf * (k1 + 1) * termTf) / (k1 + termTf)),
+    idf,
     entries: Int32Array.from(entries),
     questionTf: Float32Array.from(entries, (entry) => tf.get(entry)![0]),
     answerTf: Float32Array.from(entries, (entry) => tf.get(entry)![1]),
@@ -330,7 +341,11 @@ export function charGramId(table: CharGramTable, gram: number): number {
   }
 }
 
-function buildCharGramTable(rows: ReadonlyMap<number, { entries: number[]; weights: number[] }>, idf: ReadonlyMap<number, number>): CharGramTable {
+function buildCharGramTable(
+  rows: ReadonlyMap<number, { entries: number[]; weights: number[] }>,
+  idf: ReadonlyMap<number, number>,
+  size: number,
+): CharGramTable {
   let capacity = 16;
   while (capacity < rows.size * 2) capacity *= 2;
   const slots = new Uint32Array(capacity);
@@ -357,7 +372,45 @@ function buildCharGramTable(rows: ReadonlyMap<number, { entries: number[]; weigh
     id++;
   }
   offsets[id] = at;
-  return { slots, slotIds, idf: idfs, offsets, entries, weights };
+  return {
+    slots,
+    slotIds,
+    idf: idfs,
+    offsets,
+    entries,
+    weights,
+    maxWeight: maxWeightPerGram(offsets, weights),
+    ...gramsPerEntry(offsets, entries, weights, size),
+  };
+}
+
+function maxWeightPerGram(offsets: Int32Array, weights: Float32Array): Float64Array {
+  const maxWeight = new Float64Array(offsets.length - 1);
+  for (let id = 0; id < maxWeight.length; id++) for (let p = offsets[id]!; p < offsets[id + 1]!; p++) maxWeight[id] = Math.max(maxWeight[id]!, weights[p]!);
+  return maxWeight;
+}
+
+/** The postings turned around: per entry its gram ids (ascending) and weights. */
+function gramsPerEntry(
+  offsets: Int32Array,
+  entries: Int32Array,
+  weights: Float32Array,
+  size: number,
+): Pick<CharGramTable, 'entryOffsets' | 'entryGrams' | 'entryWeights'> {
+  const entryOffsets = new Int32Array(size + 1);
+  for (const entry of entries) entryOffsets[entry + 1]!++;
+  for (let entry = 0; entry < size; entry++) entryOffsets[entry + 1]! += entryOffsets[entry]!;
+  const next = entryOffsets.slice(0, size);
+  const entryGrams = new Int32Array(entries.length);
+  const entryWeights = new Float32Array(entries.length);
+  for (let id = 0; id < offsets.length - 1; id++) {
+    for (let p = offsets[id]!; p < offsets[id + 1]!; p++) {
+      const at = next[entries[p]!]!++;
+      entryGrams[at] = id;
+      entryWeights[at] = weights[p]!;
+    }
+  }
+  return { entryOffsets, entryGrams, entryWeights };
 }
 
 /** Spreads a 32-bit hash over the table's low bits (hashes of similar grams share high bits). */

@@ -2,20 +2,16 @@ import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildFaqIndex, type FaqEntryText } from './faq-index.js';
 import type { FaqMatchingConfig } from './faq-matching-config.js';
-import { rankFaqEntries } from './rank-faq-entries.js';
+import { findBestFaqEntries, type BestFaqEntries } from './find-best-faq-entries.js';
 
-/** Of one question's ranking, what choosing its entry needs: the best entry, and the best in the question's language. */
-export interface QuestionRanking {
-  best: { entry: number; score: number; crossLanguage: boolean } | undefined;
-  /** The best entry in the question's own language among the first `RANKED_PER_QUESTION`, when there is one. */
-  ownLanguage: { entry: number; score: number } | undefined;
-}
+/** Of one question's ranking, what choosing its entry needs: the best entry, and the best in the question's language among the first `RANKED_PER_QUESTION`. */
+export type QuestionRanking = BestFaqEntries;
 
 /** Entries ranked per question: enough to find the best one in the question's language beside the best overall. */
 export const RANKED_PER_QUESTION = 10;
 /**
  * Below this many distinct questions the ranking stays in the calling thread: a worker spends about a second loading
- * the dictionaries and building its index, the time of some 5,000 rankings (bench:faq-scale: about 0.2 ms of CPU each).
+ * the dictionaries and building its index, the time of some 7,000 rankings (bench:faq-scale: about 0.13 ms of CPU each).
  */
 export const PARALLEL_FROM = 20_000;
 
@@ -70,14 +66,12 @@ export function rankPacked(job: RankJob): PackedRankings {
     ownScore: new Float64Array(count),
   };
   job.texts.forEach((text, i) => {
-    const ranked = rankFaqEntries(index, text, { limit: RANKED_PER_QUESTION });
-    const best = ranked[0];
+    const { best, ownLanguage: own } = findBestFaqEntries(index, text, RANKED_PER_QUESTION);
     if (best !== undefined) {
       packed.bestEntry[i] = best.entry;
       packed.bestScore[i] = best.score;
       packed.bestCross[i] = best.crossLanguage ? 1 : 0;
     }
-    const own = ranked.find((entry) => !entry.crossLanguage);
     if (own !== undefined) {
       packed.ownEntry[i] = own.entry;
       packed.ownScore[i] = own.score;

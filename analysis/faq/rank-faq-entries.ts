@@ -38,8 +38,36 @@ export interface RankOptions {
 export function rankFaqEntries(index: FaqIndex, question: string, options: RankOptions = {}): RankedFaqEntry[] {
   const limit = options.limit ?? 10;
   if (index.size === 0 || limit <= 0) return [];
+  return rankPreparedQuestion(index, prepareRankingQuestion(index, question), limit, options.orderBy ?? 'score');
+}
+
+/**
+ * One question read against an index: its language, its BM25F and title sums per entry (in `sums`), and its known
+ * character n-grams (ids in the index's gram table, in the order first seen) with their weights before normalization.
+ */
+export interface RankingQuestion {
+  language: QuestionLanguage;
+  /** What a question whose every term appears once in an average title scores: BM25F's scale for `lexical`. */
+  ideal: number;
+  sums: Sums;
+  /** The entries a term reached (`sums.touched`), `touchedCount` of them in `sums.touchedList`. */
+  touchedCount: number;
+  gramIds: number[];
+  gramWeights: number[];
+  /** The L2 norm of all the question's gram weights, the grams no title has included. */
+  norm: number;
+}
+
+/**
+ * Reads a question for ranking: the lexical sums of every entry, and the character n-gram weights (sublinear tf,
+ * L2-normalized; grams no title has count in the norm only), as `weightCharCounts`, over the index's gram table: a
+ * known gram is counted by its id, the others by sorting. The sums are reused scratch: one question at a time.
+ */
+export function prepareRankingQuestion(index: FaqIndex, question: string): RankingQuestion {
   const { config } = index;
-  const { bm25, character, touched, titleMatched } = clearedSums(index);
+  const sums = clearedSums(index);
+  const { bm25, touched, touchedList, titleMatched } = sums;
+  let touchedCount = 0;
   const conceptSeen = seenTitleConcepts(index);
 
   const normalized = normalizeText(question);
@@ -52,12 +80,14 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     const match = matchConcept(index, term);
     const idf = match.entries.length > 0 ? match.idf : index.unseenTermIdf;
     ideal += (idf * (k1 + 1) * idealTf) / (k1 + idealTf);
-    const { entries, fieldTf } = match;
+    const { entries, bm25: termScores } = match;
     for (let p = 0; p < entries.length; p++) {
       const entry = entries[p]!;
-      const tf = fieldTf[p]!;
-      bm25[entry]! += (idf * (k1 + 1) * tf) / (k1 + tf);
-      touched[entry] = 1;
+      bm25[entry]! += termScores[p]!;
+      if (touched[entry] === 0) {
+        touched[entry] = 1;
+        touchedList[touchedCount++] = entry;
+      }
     }
     const { titleConcepts } = match;
     for (let c = 0; c < titleConcepts.length; c++) {
@@ -68,8 +98,6 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     }
   }
 
-  // Character n-gram TF-IDF (sublinear tf, L2-normalized; grams no title has count in the norm only), as
-  // `weightCharCounts`, over the index's gram table: a known gram is counted by its id, the others by sorting.
   const grams = extractQuestionFeatures(normalized, 'other', []).chars;
   const { charGrams } = index;
   const gramCount = countGramsSeen(index);
@@ -98,8 +126,27 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     norm += weight * weight;
     i = j;
   }
-  norm = Math.sqrt(norm);
-  const { offsets, entries: gramEntries, weights: gramEntryWeights } = charGrams;
+  return { language, ideal, sums, touchedCount, gramIds, gramWeights, norm: Math.sqrt(norm) };
+}
+
+/** An entry's lexical score for a prepared question: BM25F on the question's side and title terms matched on the entry's. */
+export function lexicalScore(index: FaqIndex, prepared: RankingQuestion, entry: number): number {
+  const { ideal, sums } = prepared;
+  const questionSide = ideal > 0 ? Math.min(1, sums.bm25[entry]! / ideal) : 0;
+  const entrySide = index.questionIdfMass[entry]! > 0 ? Math.min(1, sums.titleMatched[entry]! / index.questionIdfMass[entry]!) : questionSide;
+  return (1 - index.config.entrySideWeight) * questionSide + index.config.entrySideWeight * entrySide;
+}
+
+/** The weight of the character cosine in the fused score of a question in `language` (the rest is lexical). */
+export function characterWeightOf(index: FaqIndex, language: QuestionLanguage): number {
+  return language === 'zh' ? index.config.chineseCharacterWeight : index.config.characterWeight;
+}
+
+/** Every entry scored, the best `limit` kept: the exhaustive ranking. */
+export function rankPreparedQuestion(index: FaqIndex, prepared: RankingQuestion, limit: number, key: 'score' | 'bm25'): RankedFaqEntry[] {
+  const { language, sums, gramIds, gramWeights, norm } = prepared;
+  const { bm25, character, touched } = sums;
+  const { offsets, entries: gramEntries, weights: gramEntryWeights } = index.charGrams;
   for (let g = 0; g < gramIds.length && norm > 0; g++) {
     const id = gramIds[g]!;
     const weight = gramWeights[g]! / norm;
@@ -108,17 +155,14 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
     }
   }
 
-  const characterWeight = language === 'zh' ? config.chineseCharacterWeight : config.characterWeight;
-  const key = options.orderBy ?? 'score';
+  const characterWeight = characterWeightOf(index, language);
   // Only the best `limit` entries are kept (insertion into a short sorted list): a large FAQ is not sorted per question.
   const ranked: RankedFaqEntry[] = [];
   const before = (a: RankedFaqEntry, b: RankedFaqEntry): boolean => a[key] > b[key] || (a[key] === b[key] && a.entry < b.entry);
   for (let entry = 0; entry < index.size; entry++) {
     // Gram weights are positive: an entry a gram reached has a cosine above 0.
     if (!touched[entry] && character[entry] === 0) continue;
-    const questionSide = ideal > 0 ? Math.min(1, bm25[entry]! / ideal) : 0;
-    const entrySide = index.questionIdfMass[entry]! > 0 ? Math.min(1, titleMatched[entry]! / index.questionIdfMass[entry]!) : questionSide;
-    const lexical = (1 - config.entrySideWeight) * questionSide + config.entrySideWeight * entrySide;
+    const lexical = lexicalScore(index, prepared, entry);
     const cosine = Math.min(1, character[entry]!);
     // Character n-grams only compare a script with itself: across languages the words' senses carry the whole score.
     const crossLanguage = isCrossLanguage(language, index.languages[entry]!);
@@ -136,10 +180,11 @@ export function rankFaqEntries(index: FaqIndex, question: string, options: RankO
 }
 
 /** Per-entry sums of one question, reused from question to question (cleared, not reallocated: less garbage). */
-interface Sums {
+export interface Sums {
   bm25: Float64Array;
   character: Float64Array;
   touched: Uint8Array;
+  touchedList: Int32Array;
   titleMatched: Float64Array;
 }
 const sumsOf = new WeakMap<FaqIndex, Sums>();
@@ -151,6 +196,7 @@ function clearedSums(index: FaqIndex): Sums {
       bm25: new Float64Array(index.size),
       character: new Float64Array(index.size),
       touched: new Uint8Array(index.size),
+      touchedList: new Int32Array(index.size),
       titleMatched: new Float64Array(index.size),
     };
     sumsOf.set(index, fresh);
@@ -191,7 +237,7 @@ function countGramsSeen(index: FaqIndex): Marks {
 }
 
 /** Chinese against anything else; English and undetermined text share a script. */
-function isCrossLanguage(question: QuestionLanguage, entry: QuestionLanguage): boolean {
+export function isCrossLanguage(question: QuestionLanguage, entry: QuestionLanguage): boolean {
   return (question === 'zh') !== (entry === 'zh');
 }
 
