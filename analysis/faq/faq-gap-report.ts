@@ -3,8 +3,8 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
+import { listConversationFirstResponses } from '../response-times/response-time-queries.js';
 import { redactPersonalData } from '../text/redact-personal-data.js';
-import { listFirstResponseTimes } from '../topics/topic-report-queries.js';
 import { countGapTopicConversations, findRunCoveredThreshold, listAgentReplies, listGapQuestions, listGapTopics } from './faq-gap-queries.js';
 import { listCurrentFaqEntries } from './faq-store.js';
 import {
@@ -73,7 +73,7 @@ export async function getFaqGapReport(
   }
 
   const handling = new Map<number, number[]>();
-  for (const response of await listFirstResponseTimes(db, runId, filter)) {
+  for (const response of await listConversationFirstResponses(db, runId, filter)) {
     const topic = topicOfConversation.get(response.conversationId);
     if (topic === undefined || response.firstResponseMs === null) continue;
     const list = handling.get(topic) ?? [];

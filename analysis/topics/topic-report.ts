@@ -3,10 +3,10 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
+import { listConversationFirstResponses } from '../response-times/response-time-queries.js';
 import {
   countTopicConversationsByChannel,
   countTopicConversationsByLanguage,
-  listFirstResponseTimes,
   listTopicAssignmentsInPeriod,
   listTopicLabels,
   listTopicQuestionsNearestCentre,
@@ -32,8 +32,12 @@ export interface TopicReportRow {
   previousConversations: number;
   /** (current - previous) / previous; null when the previous period had none. */
   growth: number | null;
-  /** Median first response over the topic's answered conversations in the range; null when none was answered. */
+  /**
+   * Median first response (METRIC_DEFINITIONS.firstResponse, calendar time, from the run's response-time facts) over
+   * the topic's answered conversations in the range; null when none was answered.
+   */
   medianFirstResponseMs: number | null;
+  /** The topic's conversations in the range that no agent has answered yet (as the response-time report counts them). */
   unanswered: number;
   /** Conversations per channel, largest first. */
   channels: { channel: string; conversations: number }[];
@@ -74,11 +78,11 @@ export async function getTopicReport(db: Kysely<Database>, filter: PeriodFilter,
   const topicOf = new Map(assignments.map((row) => [row.conversation_id, row.topic_id]));
   const responseTimes = new Map<number, number[]>();
   const unanswered = new Map<number, number>();
-  for (const response of await listFirstResponseTimes(db, runId, filter)) {
+  for (const response of await listConversationFirstResponses(db, runId, filter)) {
     const topic = topicOf.get(response.conversationId);
     if (topic === undefined) continue;
-    if (response.firstResponseMs === null) unanswered.set(topic, (unanswered.get(topic) ?? 0) + 1);
-    else {
+    if (response.unanswered) unanswered.set(topic, (unanswered.get(topic) ?? 0) + 1);
+    else if (response.firstResponseMs !== null) {
       const list = responseTimes.get(topic) ?? [];
       list.push(response.firstResponseMs);
       responseTimes.set(topic, list);
