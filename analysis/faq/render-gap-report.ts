@@ -99,12 +99,7 @@ export function renderGapReport(
   return renderMarkdown(report, comparison, status, options.timeZone ?? 'UTC');
 }
 
-function renderMarkdown(
-  report: FaqGapReport,
-  comparison: FaqGapComparison,
-  status: (finding: GapFinding) => FindingStatus,
-  timeZone: string,
-): string {
+function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, status: (finding: GapFinding) => FindingStatus, timeZone: string): string {
   const lines: string[] = [];
   const day = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!;
   lines.push(`# FAQ gaps, ${day(report.from)} to ${day(report.to - 1)}`, '');
