@@ -192,9 +192,13 @@ export interface FaqGapComparison {
  *
  * @example
  * reportScope({ from: Date.parse('2024-05-01'), to: Date.parse('2024-05-08') }) // '{"windowDays":7}'
+ * reportScope({ from: Date.parse('2024-03-27T23:00Z'), to: Date.parse('2024-04-03T22:00Z') }) // '{"windowDays":7}' (Berlin, across summer time)
  */
 export function reportScope(report: Pick<FaqGapReport, 'from' | 'to'>): string {
-  return JSON.stringify({ windowDays: Math.round(((report.to - report.from) / 86_400_000) * 1000) / 1000 });
+  const days = (report.to - report.from) / 86_400_000;
+  // Local days in a zone with summer time are 23 or 25 hours long: a week across the change is still a 7-day window.
+  const wholeDays = Math.round(days);
+  return JSON.stringify({ windowDays: Math.abs(report.to - report.from - wholeDays * 86_400_000) <= 3_600_000 ? wholeDays : Math.round(days * 1000) / 1000 });
 }
 
 /**

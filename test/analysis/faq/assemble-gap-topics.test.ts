@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { assembleGapTopics, groupGapQuestions, sampleReplyConversations, type GapQuestionRow } from '../../../analysis/faq/faq-gap-report.js';
+import { assembleGapTopics, groupGapQuestions, reportScope, sampleReplyConversations, type GapQuestionRow } from '../../../analysis/faq/faq-gap-report.js';
 
 const MINUTE = 60_000;
 
@@ -80,4 +80,13 @@ test('replies are read for at most REPLIES_PER_TOPIC conversations a topic, even
   expect(sampled.slice(0, 3)).toEqual([1, 3, 5]);
   expect(sampled.filter((id) => id > 800)).toHaveLength(200);
   expect(sampled).toEqual([...sampled].sort((a, b) => a - b));
+});
+
+test.each([
+  ['a UTC week', '2024-05-01T00:00:00Z', '2024-05-08T00:00:00Z', '{"windowDays":7}'],
+  ['a Berlin week across the start of summer time (167 hours)', '2024-03-27T23:00:00Z', '2024-04-03T22:00:00Z', '{"windowDays":7}'],
+  ['a Berlin week across its end (169 hours)', '2024-10-23T22:00:00Z', '2024-10-30T23:00:00Z', '{"windowDays":7}'],
+  ['a window of hours', '2024-05-01T00:00:00Z', '2024-05-01T12:00:00Z', '{"windowDays":0.5}'],
+])('reports are compared within one window length: %s', (_name, from, to, scope) => {
+  expect(reportScope({ from: Date.parse(from), to: Date.parse(to) })).toBe(scope);
 });
