@@ -1,23 +1,24 @@
 import type { ConversationRow, ConversationSource } from '../db/schema.js';
 
-/** What the ingest store keeps of a stored conversation: the columns a later record may change. */
-export type ConversationState = Pick<
-  ConversationRow,
-  | 'id'
-  | 'channel'
-  | 'created_at'
-  | 'created_at_derived'
-  | 'status'
-  | 'resolved_at'
-  | 'customer_id'
-  | 'assignee'
-  | 'subject'
-  | 'language'
-  | 'tags'
-  | 'team'
-  | 'csat_rating'
-  | 'csat'
->;
+/** The columns of a stored conversation that a later record may change, in the order the stores select them. */
+export const CONVERSATION_FIELDS = [
+  'channel',
+  'created_at',
+  'created_at_derived',
+  'status',
+  'resolved_at',
+  'customer_id',
+  'assignee',
+  'subject',
+  'language',
+  'tags',
+  'team',
+  'csat_rating',
+  'csat',
+] as const satisfies readonly (keyof ConversationRow)[];
+
+/** What the ingest store keeps of a stored conversation: its id and `CONVERSATION_FIELDS`. */
+export type ConversationState = Pick<ConversationRow, 'id' | (typeof CONVERSATION_FIELDS)[number]>;
 
 /** Conversations remembered between CSV rows; beyond this the cache starts over, so memory stays flat. */
 const CONVERSATION_CACHE_LIMIT = 20_000;

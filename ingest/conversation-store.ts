@@ -2,7 +2,7 @@ import { sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { ConversationSource, CsatLevel } from '../db/schema.js';
-import type { ConversationCache, ConversationState } from './conversation-cache.js';
+import { CONVERSATION_FIELDS, type ConversationCache, type ConversationState } from './conversation-cache.js';
 import type { Csat } from './normalize-csat.js';
 import type { NormalizedConversation } from './normalize.js';
 
@@ -19,25 +19,7 @@ interface ConversationSlots extends Omit<ConversationState, 'id'> {
   id: number | null;
 }
 
-const CONVERSATION_SLOTS = [
-  'source',
-  'external_id',
-  'channel',
-  'created_at',
-  'created_at_derived',
-  'status',
-  'resolved_at',
-  'customer_id',
-  'assignee',
-  'subject',
-  'language',
-  'tags',
-  'team',
-  'csat_rating',
-  'csat',
-  'run_id',
-  'id',
-] as const satisfies readonly (keyof ConversationSlots)[];
+const CONVERSATION_SLOTS = ['source', 'external_id', ...CONVERSATION_FIELDS, 'run_id', 'id'] as const satisfies readonly (keyof ConversationSlots)[];
 
 /** How a record's conversation columns meet the stored row (see `ConversationWrites.upsertHead`). */
 export interface HeadWrite {
@@ -94,22 +76,7 @@ export class ConversationWrites {
       sqlite,
       db
         .selectFrom('conversations')
-        .select([
-          'id',
-          'channel',
-          'created_at',
-          'created_at_derived',
-          'status',
-          'resolved_at',
-          'customer_id',
-          'assignee',
-          'subject',
-          'language',
-          'tags',
-          'team',
-          'csat_rating',
-          'csat',
-        ])
+        .select(['id', ...CONVERSATION_FIELDS])
         .where('source', '=', slot<ConversationSource>('source'))
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],

@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema.js';
 import { runIngest, type IngestSummary, type IngestTarget } from '../../ingest/run-ingest.js';
 import { FIXTURES, temporaryFolder } from '../helpers.js';
 import { freshPostgresDatabase, testPostgresUrl } from '../support/postgres.js';
+import { CONVERSATION_FIELDS } from '../../ingest/conversation-cache.js';
 
 // The same files ingested into SQLite and into PostgreSQL give the same conversations, messages, events, rejects and
 // counts; ingesting them again changes nothing on either.
@@ -18,25 +19,7 @@ const serverUrl = testPostgresUrl();
 async function dump(db: Kysely<Database>) {
   const conversations = await db
     .selectFrom('conversations')
-    .select([
-      'source',
-      'external_id',
-      'channel',
-      'created_at',
-      'created_at_derived',
-      'status',
-      'resolved_at',
-      'customer_id',
-      'assignee',
-      'subject',
-      'language',
-      'tags',
-      'team',
-      'csat_rating',
-      'csat',
-      'first_run_id',
-      'last_run_id',
-    ])
+    .select(['source', 'external_id', ...CONVERSATION_FIELDS, 'first_run_id', 'last_run_id'])
     .orderBy('source')
     .orderBy('external_id')
     .execute();
