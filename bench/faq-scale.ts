@@ -3,10 +3,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { hostname, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { computeFaqMatches } from '../analysis/faq/compute-faq-matches.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../analysis/faq/faq-matching-config.js';
 import { rankDistinctQuestions } from '../analysis/faq/rank-distinct-questions.js';
-import { ANALYSIS_STEPS, type AnalysisCarry } from '../cli/commands/analyze-command.js';
-import { parseConfig } from '../cli/config.js';
+import { computeTopics } from '../analysis/topics/compute-topics.js';
+import { DEFAULT_TOPICS_CONFIG } from '../analysis/topics/topics-config.js';
 import { openDatabase } from '../db/connection.js';
 import { describeMachine } from './bench-machine.js';
 import { generateQuestions } from './synthetic-questions.js';
@@ -15,10 +16,9 @@ import { generateQuestions } from './synthetic-questions.js';
 // `analyze` does once per distinct question text, in the calling thread and in worker threads (WORKERS, default 2).
 // Wall and CPU time are printed with the load average: the machine is shared, so wall time alone says little.
 // Run with `npm run bench:faq-scale` (QUESTIONS, ENTRIES to change).
-// MODE=analyze measures the two steps of `analyze` instead, topics then FAQ (the command's own steps, default
-// configuration), on a database seeded as bench:topics-scale seeds it (QUESTIONS conversations) plus ENTRIES generated
-// FAQ entries, in a child process of its own: wall and CPU seconds of each step (CPU over all threads) and the
-// process's peak memory.
+// MODE=analyze measures the two steps of `analyze` instead, topics then FAQ, on a database seeded as
+// bench:topics-scale seeds it (QUESTIONS conversations) plus ENTRIES generated FAQ entries, in a child process of its
+// own: wall and CPU seconds of each step (CPU over all threads) and the process's peak memory.
 const self = fileURLToPath(import.meta.url);
 const questionCount = Number(process.env.QUESTIONS ?? 100_000);
 const entryCount = Number(process.env.ENTRIES ?? 1_000);
@@ -70,13 +70,10 @@ async function analyseSteps(path: string): Promise<void> {
     .values({ started_at: Date.now(), status: 'running', pid: process.pid, hostname: hostname() })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const config = parseConfig({}, 'defaults');
-  const carry: AnalysisCarry = {};
-  const step = (name: string) => ANALYSIS_STEPS.find((candidate) => candidate.name === name)!;
   const loadBefore = loadText();
-  const topics = await timed(() => step('topics').run(handle, config, run.id, carry));
+  const topics = await timed(() => computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id }));
   const loadBetween = loadText();
-  const faq = await timed(() => step('faq').run(handle, config, run.id, carry));
+  const faq = await timed(() => computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run.id, workers: DEFAULT_TOPICS_CONFIG.workers }));
   await handle.close();
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ topics, faq, loadBefore, loadBetween, loadAfter: loadText(), maxRssMb })}\n`);

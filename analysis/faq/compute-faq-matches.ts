@@ -2,7 +2,7 @@ import type { EngineTarget } from '../../db/engine-statements.js';
 import { calibrateCoveredThreshold, type CoveredThreshold } from './calibrate-covered-threshold.js';
 import { DEFAULT_COVERED_THRESHOLD, type FaqMatchingConfig } from './faq-matching-config.js';
 import { listCurrentFaqEntries, listStoredQuestions, saveFaqMatches, type FaqMatchToSave } from './faq-store.js';
-import { rankDistinctQuestions, rankingAt, type QuestionRanking, type RankedQuestions } from './rank-distinct-questions.js';
+import { rankDistinctQuestions, type QuestionRanking } from './rank-distinct-questions.js';
 import { chooseFaqMatch } from './rank-faq-entries.js';
 
 export interface ComputeFaqMatchesContext {
@@ -10,11 +10,6 @@ export interface ComputeFaqMatchesContext {
   analysisRunId: number;
   /** Worker threads for ranking many distinct questions (default 2; 0: in the calling thread). */
   workers?: number;
-  /**
-   * Rankings the topics step of the same run made from its own tokens (see `computeTopics`): used when they are
-   * against the current entries; a question they lack is ranked here.
-   */
-  ranked?: RankedQuestions;
 }
 
 export interface FaqMatchesSummary {
@@ -50,17 +45,9 @@ export async function computeFaqMatches(handle: EngineTarget, config: FaqMatchin
   const counts = new Map<string, number>();
   for (const text of questions.questions) counts.set(text, (counts.get(text) ?? 0) + 1);
   const texts = [...counts.keys()];
-  const rankingOf = rankedEarlier(entries, questions, context.ranked);
-  const unranked = rankingOf.size === 0 ? texts : texts.filter((text) => !rankingOf.has(text));
-  let threads = 0;
-  if (unranked.length > 0) {
-    const ranked = await rankDistinctQuestions(entries, config, unranked, { workers: context.workers ?? 2 });
-    unranked.forEach((text, i) => {
-      rankingOf.set(text, ranked.rankings[i]!);
-    });
-    threads = ranked.threads;
-  }
-  const bestScores = texts.map((text) => ({ score: rankingOf.get(text)!.best?.score ?? 0, count: counts.get(text)! }));
+  const { rankings, threads } = await rankDistinctQuestions(entries, config, texts, { workers: context.workers ?? 2 });
+  const rankingOf = new Map<string, QuestionRanking>(texts.map((text, i) => [text, rankings[i]!]));
+  const bestScores = texts.map((text, i) => ({ score: rankings[i]!.best?.score ?? 0, count: counts.get(text)! }));
   const threshold = calibrateCoveredThreshold(bestScores, config.coveredThreshold, DEFAULT_COVERED_THRESHOLD);
 
   const matches: FaqMatchToSave[] = [];
@@ -95,31 +82,4 @@ export async function computeFaqMatches(handle: EngineTarget, config: FaqMatchin
     rankingThreads: threads,
     durationMs: Date.now() - started,
   };
-}
-
-/**
- * The earlier rankings of the stored questions, by text (a ranking depends on the text alone); none when they were made
- * against other entries or versions than the current ones.
- */
-function rankedEarlier(
-  entries: readonly { entryId: number; version: number }[],
-  questions: { conversationIds: readonly number[]; questions: readonly string[] },
-  ranked: RankedQuestions | undefined,
-): Map<string, QuestionRanking> {
-  const rankingOf = new Map<string, QuestionRanking>();
-  if (ranked === undefined) return rankingOf;
-  const sameEntries =
-    ranked.entries.length === entries.length &&
-    ranked.entries.every((entry, i) => entry.entryId === entries[i]!.entryId && entry.version === entries[i]!.version);
-  if (!sameEntries) return rankingOf;
-  const { conversationIds } = questions;
-  const aligned = ranked.conversationIds.length === conversationIds.length && ranked.conversationIds.every((id, i) => id === conversationIds[i]);
-  const slotOf = aligned ? undefined : new Map(ranked.conversationIds.map((id, i) => [id, i]));
-  for (let i = 0; i < conversationIds.length; i++) {
-    const text = questions.questions[i]!;
-    if (rankingOf.has(text)) continue;
-    const slot = aligned ? i : slotOf!.get(conversationIds[i]!);
-    if (slot !== undefined) rankingOf.set(text, rankingAt(ranked.rankings, slot));
-  }
-  return rankingOf;
 }

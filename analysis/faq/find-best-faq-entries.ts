@@ -3,10 +3,8 @@ import {
   characterWeightOf,
   isCrossLanguage,
   lexicalScore,
-  prepareQuestionTokens,
+  prepareRankingQuestion,
   rankPreparedQuestion,
-  readQuestionTokens,
-  type QuestionTokens,
   type RankingQuestion,
   type RankedFaqEntry,
 } from './rank-faq-entries.js';
@@ -38,19 +36,7 @@ const MARGIN = 1e-9;
  */
 export function findBestFaqEntries(index: FaqIndex, question: string, within = 10): BestFaqEntries {
   if (index.size === 0 || within <= 0) return { best: undefined, ownLanguage: undefined };
-  return findBestFaqEntriesOfTokens(index, readQuestionTokens(question), within);
-}
-
-/**
- * `findBestFaqEntries` from a question's tokens already read (see `readQuestionTokens`): the same answer for the
- * same tokens.
- *
- * @example
- * const { best } = findBestFaqEntriesOfTokens(index, readQuestionTokens('how do I reset 2FA?'));
- */
-export function findBestFaqEntriesOfTokens(index: FaqIndex, tokens: QuestionTokens, within = 10): BestFaqEntries {
-  if (index.size === 0 || within <= 0) return { best: undefined, ownLanguage: undefined };
-  const prepared = prepareQuestionTokens(index, tokens);
+  const prepared = prepareRankingQuestion(index, question);
   return findPruned(index, prepared, within) ?? fromRanking(rankPreparedQuestion(index, prepared, within, 'score'));
 }
 

@@ -22,16 +22,6 @@ export interface RankJob {
   texts: string[];
 }
 
-/**
- * Rankings made before the FAQ step (by the topics step, from its tokens): per conversation, against the entries
- * named by id and version, which the FAQ step checks are still the current ones.
- */
-export interface RankedQuestions {
-  entries: readonly { entryId: number; version: number }[];
-  conversationIds: readonly number[];
-  rankings: PackedRankings;
-}
-
 /** Rankings packed in typed arrays, one slot per question (entry -1: none). */
 export interface PackedRankings {
   bestEntry: Int32Array;
@@ -67,72 +57,34 @@ export async function rankDistinctQuestions(
 /** One job's rankings, packed: what the worker runs, and the calling thread when it ranks alone. */
 export function rankPacked(job: RankJob): PackedRankings {
   const index = buildFaqIndex(job.entries, job.config);
-  const packed = emptyPackedRankings(job.texts.length);
-  job.texts.forEach((text, i) => {
-    storeRanking(packed, i, findBestFaqEntries(index, text, RANKED_PER_QUESTION));
-  });
-  return packed;
-}
-
-/** Room for `count` rankings, none stored yet. */
-export function emptyPackedRankings(count: number): PackedRankings {
-  return {
+  const count = job.texts.length;
+  const packed: PackedRankings = {
     bestEntry: new Int32Array(count).fill(-1),
     bestScore: new Float64Array(count),
     bestCross: new Uint8Array(count),
     ownEntry: new Int32Array(count).fill(-1),
     ownScore: new Float64Array(count),
   };
-}
-
-/** Stores one question's ranking in slot `i`. */
-export function storeRanking(packed: PackedRankings, i: number, { best, ownLanguage: own }: BestFaqEntries): void {
-  if (best !== undefined) {
-    packed.bestEntry[i] = best.entry;
-    packed.bestScore[i] = best.score;
-    packed.bestCross[i] = best.crossLanguage ? 1 : 0;
-  }
-  if (own !== undefined) {
-    packed.ownEntry[i] = own.entry;
-    packed.ownScore[i] = own.score;
-  }
-}
-
-/** Copies slot `from` of `source` into slot `to` of `target`. */
-export function copyRanking(source: PackedRankings, from: number, target: PackedRankings, to: number): void {
-  target.bestEntry[to] = source.bestEntry[from]!;
-  target.bestScore[to] = source.bestScore[from]!;
-  target.bestCross[to] = source.bestCross[from]!;
-  target.ownEntry[to] = source.ownEntry[from]!;
-  target.ownScore[to] = source.ownScore[from]!;
-}
-
-/** Copies every ranking of `source` into `target`, from slot `start` on. */
-export function placeRankings(target: PackedRankings, source: PackedRankings, start: number): void {
-  target.bestEntry.set(source.bestEntry, start);
-  target.bestScore.set(source.bestScore, start);
-  target.bestCross.set(source.bestCross, start);
-  target.ownEntry.set(source.ownEntry, start);
-  target.ownScore.set(source.ownScore, start);
-}
-
-/** The ranking in slot `i`. */
-export function rankingAt(packed: PackedRankings, i: number): QuestionRanking {
-  const bestEntry = packed.bestEntry[i]!;
-  const ownEntry = packed.ownEntry[i]!;
-  return {
-    best: bestEntry < 0 ? undefined : { entry: bestEntry, score: packed.bestScore[i]!, crossLanguage: packed.bestCross[i] === 1 },
-    ownLanguage: ownEntry < 0 ? undefined : { entry: ownEntry, score: packed.ownScore[i]! },
-  };
-}
-
-/** The buffers of packed rankings, to transfer to another thread. */
-export function rankingBuffers(packed: PackedRankings): ArrayBuffer[] {
-  return [packed.bestEntry.buffer, packed.bestScore.buffer, packed.bestCross.buffer, packed.ownEntry.buffer, packed.ownScore.buffer] as ArrayBuffer[];
+  job.texts.forEach((text, i) => {
+    const { best, ownLanguage: own } = findBestFaqEntries(index, text, RANKED_PER_QUESTION);
+    if (best !== undefined) {
+      packed.bestEntry[i] = best.entry;
+      packed.bestScore[i] = best.score;
+      packed.bestCross[i] = best.crossLanguage ? 1 : 0;
+    }
+    if (own !== undefined) {
+      packed.ownEntry[i] = own.entry;
+      packed.ownScore[i] = own.score;
+    }
+  });
+  return packed;
 }
 
 function unpack(packed: PackedRankings): QuestionRanking[] {
-  return Array.from(packed.bestEntry, (_, i) => rankingAt(packed, i));
+  return Array.from(packed.bestEntry, (bestEntry, i) => ({
+    best: bestEntry < 0 ? undefined : { entry: bestEntry, score: packed.bestScore[i]!, crossLanguage: packed.bestCross[i] === 1 },
+    ownLanguage: packed.ownEntry[i]! < 0 ? undefined : { entry: packed.ownEntry[i]!, score: packed.ownScore[i]! },
+  }));
 }
 
 function runWorker(url: URL, job: RankJob): Promise<PackedRankings> {

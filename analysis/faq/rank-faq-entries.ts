@@ -64,40 +64,15 @@ export interface RankingQuestion {
  * known gram is counted by its id, the others by sorting. The sums are reused scratch: one question at a time.
  */
 export function prepareRankingQuestion(index: FaqIndex, question: string): RankingQuestion {
-  return prepareQuestionTokens(index, readQuestionTokens(question));
-}
-
-/** What ranking reads of a question: its language, its terms and its character n-gram hashes, in the text's order. */
-export interface QuestionTokens {
-  language: QuestionLanguage;
-  terms: readonly string[];
-  chars: ArrayLike<number>;
-}
-
-/**
- * A question's tokens as ranking reads them: normalized, language detected, tokenized, character n-grams hashed. For
- * a text that normalizing leaves unchanged they are the language, terms and `chars` the topics step computes
- * (`prepareQuestion`, `extractQuestionFeatures`), so the two steps can share them.
- *
- * @example
- * readQuestionTokens('Reset 2FA?').terms // ['reset', '2fa']
- */
-export function readQuestionTokens(question: string): QuestionTokens {
-  const normalized = normalizeText(question);
-  const language = detectLanguage(normalized);
-  return { language, terms: tokenizeText(normalized, language), chars: extractQuestionFeatures(normalized, 'other', []).chars };
-}
-
-/** `prepareRankingQuestion` from tokens already read (`readQuestionTokens`, or the topics step's). */
-export function prepareQuestionTokens(index: FaqIndex, tokens: QuestionTokens): RankingQuestion {
   const { config } = index;
   const sums = clearedSums(index);
   const { bm25, touched, touchedList, titleMatched } = sums;
   let touchedCount = 0;
   const conceptSeen = seenTitleConcepts(index);
 
-  const { language } = tokens;
-  const terms = new Set(tokens.terms);
+  const normalized = normalizeText(question);
+  const language = detectLanguage(normalized);
+  const terms = new Set(tokenizeText(normalized, language));
   const { k1, questionFieldWeight: wq, answerFieldWeight: wa } = config;
   let ideal = 0;
   const idealTf = Math.max(wq, wa);
@@ -123,7 +98,7 @@ export function prepareQuestionTokens(index: FaqIndex, tokens: QuestionTokens): 
     }
   }
 
-  const grams = tokens.chars;
+  const grams = extractQuestionFeatures(normalized, 'other', []).chars;
   const { charGrams } = index;
   const gramCount = countGramsSeen(index);
   const gramIds: number[] = [];

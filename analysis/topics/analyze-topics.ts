@@ -1,8 +1,5 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { buildFaqIndex, type FaqEntryText } from '../faq/faq-index.js';
-import type { FaqMatchingConfig } from '../faq/faq-matching-config.js';
-import { copyRanking, emptyPackedRankings, placeRankings, type PackedRankings } from '../faq/rank-distinct-questions.js';
 import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
 import { findFirstOccurrences } from './repeated-questions.js';
@@ -14,12 +11,6 @@ import type { TopicWorkerRequest, TopicWorkerResponse } from './topics-worker.js
 export interface TopicQuestions extends QuestionSources {
   /** Identifies each question; the fitting sample is drawn by a hash of it, so it is stable across runs. */
   keys: number[];
-}
-
-/** A FAQ to rank every question against while the topics step has its tokens at hand (see `rankTopicQuestion`). */
-export interface FaqToRank {
-  entries: FaqEntryText[];
-  config: FaqMatchingConfig;
 }
 
 export interface AnalyzedTopic {
@@ -43,8 +34,6 @@ export interface TopicAnalysis {
   fittedOn: number;
   workers: number;
   timings: { fitMs: number; assignMs: number };
-  /** Each question ranked against the FAQ given, as the FAQ step ranks its stored text. */
-  faqRankings?: PackedRankings;
 }
 
 /**
@@ -55,7 +44,7 @@ export interface TopicAnalysis {
  * @example
  * const analysis = await analyzeTopics({ keys, channels, subjects, bodies }, DEFAULT_TOPICS_CONFIG);
  */
-export async function analyzeTopics(questions: TopicQuestions, config: TopicsConfig, faq?: FaqToRank): Promise<TopicAnalysis> {
+export async function analyzeTopics(questions: TopicQuestions, config: TopicsConfig): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   const options: TopicModelOptions = {
     maxTopics: config.maxTopics,
@@ -76,10 +65,10 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
       const fit = runFitJob(sampleSources, options, count);
       const fitMs = Date.now() - fitStart;
       const assignStart = Date.now();
-      const result = runAssignJob(questions, fit.model, undefined, {}, faq && buildFaqIndex(faq.entries, faq.config));
+      const result = runAssignJob(questions, fit.model);
       return combine(result, fit, { sample, fitMs, assignMs: Date.now() - assignStart, workers: 0 });
     }
-    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options, faq });
+    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options });
   } finally {
     await pool?.close();
   }
@@ -99,37 +88,24 @@ const PREPARE_AHEAD = 8 * CHUNK_SIZE;
  */
 async function analyzeInWorkers(
   pool: TopicWorkerPool,
-  {
-    questions,
-    sampleSources,
-    sample,
-    options,
-    faq,
-  }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions; faq: FaqToRank | undefined },
+  { questions, sampleSources, sample, options }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions },
 ): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   // The fit needs only the sample: it starts first, and the main thread looks for repeats meanwhile.
   const fitStart = Date.now();
   const fitting = pool.call(0, { kind: 'fit', sources: sampleSources, options, totalQuestions: count });
-  // Every worker builds the FAQ index before its first prepare or assign job (worker 0 after the fit).
-  const faqReady = faq
-    ? Promise.all(Array.from({ length: pool.size }, (_, i) => pool.call(i, { kind: 'faq', entries: faq.entries, config: faq.config })))
-    : undefined;
-  faqReady?.catch(() => undefined);
   const first = findFirstOccurrences(questions);
   const position = new Int32Array(count);
   let distinctCount = 0;
   for (let i = 0; i < count; i++) if (first[i] === i) position[i] = distinctCount++;
   const distinct = new Int32Array(distinctCount);
   for (let i = 0; i < count; i++) if (first[i] === i) distinct[position[i]!] = i;
-  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart, faq !== undefined);
-  await faqReady;
+  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart);
   const all: AssignJobResult = {
     texts: new Array<string>(count),
     languages: new Array<QuestionLanguage>(count),
     assignment: new Int32Array(count),
     similarity: new Float32Array(count),
-    ...(result.faq ? { faq: emptyPackedRankings(count) } : {}),
   };
   for (let i = 0; i < count; i++) {
     const j = position[first[i]!]!;
@@ -137,7 +113,6 @@ async function analyzeInWorkers(
     all.languages[i] = result.languages[j]!;
     all.assignment[i] = result.assignment[j]!;
     all.similarity[i] = result.similarity[j]!;
-    if (all.faq) copyRanking(result.faq!, j, all.faq, i);
   }
   return combine(all, fit, { sample, fitMs, assignMs, workers: pool.size });
 }
@@ -152,7 +127,6 @@ async function assignInWorkers(
   questions: QuestionSources,
   fitRequest: Promise<TopicWorkerResponse & { ok: true }>,
   fitStart: number,
-  rankFaq: boolean,
 ): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; assignMs: number }> {
   const count = questions.bodies.length;
   const all: AssignJobResult = {
@@ -160,7 +134,6 @@ async function assignInWorkers(
     languages: new Array<QuestionLanguage>(count),
     assignment: new Int32Array(count).fill(-1),
     similarity: new Float32Array(count),
-    ...(rankFaq ? { faq: emptyPackedRankings(count) } : {}),
   };
   const raw = splitRanges(count, Math.max(1, Math.ceil(count / CHUNK_SIZE)));
   const prepared: { start: number; chunk: PreparedChunk }[] = [];
@@ -186,8 +159,7 @@ async function assignInWorkers(
       const next = prepared.shift();
       if (next) {
         const { start, chunk } = next;
-        const response = await pool.call(worker, { kind: 'embed', chunk: { offsets: chunk.offsets, hashes: chunk.hashes, sameAs: chunk.sameAs } });
-        if (all.faq && chunk.faq) placeRankings(all.faq, chunk.faq, start);
+        const response = await pool.call(worker, { kind: 'embed', chunk });
         for (let i = 0; i < chunk.texts.length; i++) {
           all.texts[start + i] = chunk.texts[i]!;
           all.languages[start + i] = chunk.languages[i]!;
@@ -207,7 +179,6 @@ async function assignInWorkers(
       }
       all.assignment.set(result.assignment, start);
       all.similarity.set(result.similarity, start);
-      if (all.faq && result.faq) placeRankings(all.faq, result.faq, start);
     }
   };
   await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
@@ -220,7 +191,7 @@ function combine(
   { sample, fitMs, assignMs, workers }: { sample: Int32Array; fitMs: number; assignMs: number; workers: number },
 ): TopicAnalysis {
   const count = result.texts.length;
-  const { texts, languages, similarity, faq } = result;
+  const { texts, languages, similarity } = result;
   const clusterOf = Int32Array.from(result.assignment);
   // The fitting questions keep the topic the (smoothed) clustering gave them; the nearest centroid decides the rest.
   const eligible = new Uint8Array(count).fill(1);
@@ -258,17 +229,7 @@ function combine(
     signature: fit.descriptions[cluster]!.signature,
     representative: representative[cluster]!,
   }));
-  return {
-    texts,
-    languages,
-    assignment,
-    similarity,
-    topics,
-    fittedOn: sample.length,
-    workers,
-    timings: { fitMs, assignMs },
-    ...(faq ? { faqRankings: faq } : {}),
-  };
+  return { texts, languages, assignment, similarity, topics, fittedOn: sample.length, workers, timings: { fitMs, assignMs } };
 }
 
 /** The `size` questions with the lowest key hashes: a stable sample, mostly the same after a new day is added. */

@@ -1,7 +1,4 @@
 import type { EngineTarget } from '../../db/engine-statements.js';
-import type { CurrentFaqEntry } from '../faq/faq-store.js';
-import type { FaqMatchingConfig } from '../faq/faq-matching-config.js';
-import type { RankedQuestions } from '../faq/rank-distinct-questions.js';
 import { analyzeTopics } from './analyze-topics.js';
 import { distinguishLabels, mergeTopicsAcrossLanguages } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
@@ -11,11 +8,6 @@ import { listPreviousTopics, listTopicQuestions, saveTopicResults } from './topi
 export interface ComputeTopicsContext {
   /** The `analysis_runs` row this computation belongs to. */
   analysisRunId: number;
-  /**
-   * FAQ entries to rank every question against while its tokens are at hand, for the FAQ step of the same run (see
-   * `computeFaqMatches`): it then reads no question again.
-   */
-  faq?: { entries: CurrentFaqEntry[]; config: FaqMatchingConfig };
 }
 
 export interface TopicsSummary {
@@ -40,16 +32,12 @@ export interface TopicsSummary {
  * @example
  * const summary = await computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id });
  */
-export async function computeTopics(
-  handle: EngineTarget,
-  config: TopicsConfig,
-  context: ComputeTopicsContext,
-): Promise<TopicsSummary & { faqRankings?: RankedQuestions }> {
+export async function computeTopics(handle: EngineTarget, config: TopicsConfig, context: ComputeTopicsContext): Promise<TopicsSummary> {
   const started = Date.now();
   const questions = await listTopicQuestions(handle);
   const readMs = Date.now() - started;
   // The same question in English and in Chinese is one topic (the cross-language matching the FAQ-gap report shares).
-  const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config, context.faq)));
+  const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config)));
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
   const ids = assignTopicIds(
     analysis.topics.map((topic) => topic.signature),
@@ -91,14 +79,5 @@ export async function computeTopics(
     assignMs: analysis.timings.assignMs,
     writeMs: Date.now() - writeStart,
     durationMs: Date.now() - started,
-    ...(context.faq && analysis.faqRankings
-      ? {
-          faqRankings: {
-            entries: context.faq.entries.map(({ entryId, version }) => ({ entryId, version })),
-            conversationIds: questions.keys,
-            rankings: analysis.faqRankings,
-          },
-        }
-      : {}),
   };
 }

@@ -1,6 +1,3 @@
-import type { FaqIndex } from '../faq/faq-index.js';
-import { copyRanking, emptyPackedRankings, storeRanking, type PackedRankings } from '../faq/rank-distinct-questions.js';
-import { rankTopicQuestion } from '../faq/rank-topic-question.js';
 import { extractQuestion } from '../text/extract-question.js';
 import { prepareQuestion, type PreparedQuestion } from '../text/prepare-question.js';
 import type { QuestionLanguage } from '../text/detect-language.js';
@@ -30,8 +27,6 @@ export interface AssignJobResult {
   /** Nearest topic, or -1 for a question with no usable words. */
   assignment: Int32Array;
   similarity: Float32Array;
-  /** Each question ranked against the FAQ, when the job was given a FAQ index. */
-  faq?: PackedRankings;
 }
 
 /** The questions of a set of sources, extracted and prepared (redacted). */
@@ -63,8 +58,6 @@ export interface PreparedChunk {
   offsets: Int32Array;
   hashes: Uint32Array;
   sameAs: Int32Array;
-  /** Each question ranked against the FAQ, when the job was given a FAQ index. */
-  faq?: PackedRankings;
 }
 
 export interface EmbedJobResult {
@@ -90,17 +83,13 @@ export interface PrepareOptions {
 let featureScratch = new Uint32Array(1024);
 const KEPT_SCRATCH_HASHES = 16 * 1024 * 1024;
 
-/**
- * Extracts, redacts, tokenizes and hashes the features of every question; needs no model. Given a FAQ index it also
- * ranks each question against the FAQ from the same tokens (the FAQ step's work, done here once instead of twice).
- */
-export function runPrepareJob(sources: QuestionSources, options: PrepareOptions = {}, faqIndex?: FaqIndex): PreparedChunk {
+/** Extracts, redacts, tokenizes and hashes the features of every question; needs no model. */
+export function runPrepareJob(sources: QuestionSources, options: PrepareOptions = {}): PreparedChunk {
   const count = sources.bodies.length;
   const texts = new Array<string>(count);
   const languages = new Array<QuestionLanguage>(count);
   const offsets = new Int32Array(2 * count + 1);
   const sameAs = new Int32Array(count).fill(-1);
-  const faq = faqIndex === undefined ? undefined : emptyPackedRankings(count);
   let hashes = featureScratch;
   let used = 0;
   // Support questions repeat ("hi", "withdrawal pending"): an identical message is prepared and assigned once.
@@ -117,7 +106,6 @@ export function runPrepareJob(sources: QuestionSources, options: PrepareOptions 
       texts[i] = texts[earlier]!;
       languages[i] = languages[earlier]!;
       sameAs[i] = earlier;
-      if (faq) copyRanking(faq, earlier, faq, i);
       offsets[2 * i + 1] = used;
       offsets[2 * i + 2] = used;
       continue;
@@ -128,7 +116,6 @@ export function runPrepareJob(sources: QuestionSources, options: PrepareOptions 
     texts[i] = question.text;
     languages[i] = question.language;
     const features = extractQuestionFeatures(question.text, question.language, question.terms);
-    if (faq) storeRanking(faq, i, rankTopicQuestion(faqIndex!, question, features.chars));
     const needed = used + features.words.length + features.chars.length;
     if (needed > hashes.length) {
       const grown = new Uint32Array(Math.max(needed, hashes.length * 2));
@@ -143,7 +130,7 @@ export function runPrepareJob(sources: QuestionSources, options: PrepareOptions 
     offsets[2 * i + 2] = used;
   }
   if (hashes.length <= KEPT_SCRATCH_HASHES) featureScratch = hashes;
-  return { texts, languages, offsets, hashes: hashes.slice(0, used), sameAs, ...(faq ? { faq } : {}) };
+  return { texts, languages, offsets, hashes: hashes.slice(0, used), sameAs };
 }
 
 /** Assigns prepared questions to their nearest topics. */
@@ -176,20 +163,8 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
 }
 
 /** Prepares every question and assigns it to its nearest topic. Runs in a worker, or inline. */
-export function runAssignJob(
-  sources: QuestionSources,
-  model: TopicModel,
-  embedder?: QuestionEmbedder,
-  options: PrepareOptions = {},
-  faqIndex?: FaqIndex,
-): AssignJobResult {
-  const prepared = runPrepareJob(sources, options, faqIndex);
+export function runAssignJob(sources: QuestionSources, model: TopicModel, embedder?: QuestionEmbedder, options: PrepareOptions = {}): AssignJobResult {
+  const prepared = runPrepareJob(sources, options);
   const embedded = runEmbedJob(prepared, model, embedder);
-  return {
-    texts: prepared.texts,
-    languages: prepared.languages,
-    assignment: embedded.assignment,
-    similarity: embedded.similarity,
-    ...(prepared.faq ? { faq: prepared.faq } : {}),
-  };
+  return { texts: prepared.texts, languages: prepared.languages, assignment: embedded.assignment, similarity: embedded.similarity };
 }

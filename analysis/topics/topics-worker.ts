@@ -1,7 +1,4 @@
 import { parentPort } from 'node:worker_threads';
-import { buildFaqIndex, type FaqEntryText, type FaqIndex } from '../faq/faq-index.js';
-import type { FaqMatchingConfig } from '../faq/faq-matching-config.js';
-import { rankingBuffers } from '../faq/rank-distinct-questions.js';
 import type { TopicModel, TopicModelOptions } from './fit-topic-model.js';
 import { QuestionEmbedder } from './question-embedder.js';
 import {
@@ -21,7 +18,6 @@ import {
 export type TopicWorkerRequest =
   | { kind: 'fit'; sources: QuestionSources; options: TopicModelOptions; totalQuestions: number }
   | { kind: 'model'; model: TopicModel }
-  | { kind: 'faq'; entries: FaqEntryText[]; config: FaqMatchingConfig }
   | { kind: 'prepare'; sources: QuestionSources; options?: PrepareOptions }
   | { kind: 'embed'; chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 'sameAs'> }
   | { kind: 'assign'; sources: QuestionSources; options?: PrepareOptions };
@@ -32,8 +28,6 @@ export type TopicWorkerResponse =
 
 // The model of the current analysis, sent once ('model') and used by every later job.
 let current: { model: TopicModel; embedder: QuestionEmbedder } | undefined;
-// The FAQ the later 'prepare' and 'assign' jobs rank their questions against, when sent ('faq').
-let faqIndex: FaqIndex | undefined;
 
 function handle(request: TopicWorkerRequest): { response: TopicWorkerResponse; transfer: ArrayBuffer[] } {
   switch (request.kind) {
@@ -42,13 +36,9 @@ function handle(request: TopicWorkerRequest): { response: TopicWorkerResponse; t
     case 'model':
       current = { model: request.model, embedder: new QuestionEmbedder(request.model.vocabulary, request.model.space) };
       return { response: { ok: true }, transfer: [] };
-    case 'faq':
-      faqIndex = buildFaqIndex(request.entries, request.config);
-      return { response: { ok: true }, transfer: [] };
     case 'prepare': {
-      const prepare = runPrepareJob(request.sources, request.options, faqIndex);
-      const transfer = [prepare.offsets.buffer, prepare.hashes.buffer, prepare.sameAs.buffer] as ArrayBuffer[];
-      return { response: { ok: true, prepare }, transfer: prepare.faq ? [...transfer, ...rankingBuffers(prepare.faq)] : transfer };
+      const prepare = runPrepareJob(request.sources, request.options);
+      return { response: { ok: true, prepare }, transfer: [prepare.offsets.buffer, prepare.hashes.buffer, prepare.sameAs.buffer] as ArrayBuffer[] };
     }
     case 'embed': {
       if (!current) throw new Error('no model: send "model" first');
@@ -57,9 +47,8 @@ function handle(request: TopicWorkerRequest): { response: TopicWorkerResponse; t
     }
     case 'assign': {
       if (!current) throw new Error('no model: send "model" first');
-      const assign = runAssignJob(request.sources, current.model, current.embedder, request.options, faqIndex);
-      const transfer = [assign.assignment.buffer, assign.similarity.buffer] as ArrayBuffer[];
-      return { response: { ok: true, assign }, transfer: assign.faq ? [...transfer, ...rankingBuffers(assign.faq)] : transfer };
+      const assign = runAssignJob(request.sources, current.model, current.embedder, request.options);
+      return { response: { ok: true, assign }, transfer: [assign.assignment.buffer, assign.similarity.buffer] as ArrayBuffer[] };
     }
   }
 }

@@ -7,8 +7,6 @@ import type { EngineTarget } from '../../db/engine-statements.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
 import { computeTopics } from '../../analysis/topics/compute-topics.js';
 import { computeFaqMatches } from '../../analysis/faq/compute-faq-matches.js';
-import { listCurrentFaqEntries } from '../../analysis/faq/faq-store.js';
-import type { RankedQuestions } from '../../analysis/faq/rank-distinct-questions.js';
 import { computeAlerts } from '../../analysis/alerts/alerts-store.js';
 import { loadConfig, type SupportlensConfig } from '../config.js';
 import { formatTable } from '../format-table.js';
@@ -21,16 +19,10 @@ interface AnalyzeCommandOptions {
   quiet?: boolean;
 }
 
-/** What one step of a run hands to a later one, beside the tables: work already done that the later step would repeat. */
-export interface AnalysisCarry {
-  /** Every question ranked against the FAQ by the topics step, from the tokens it had read (the FAQ step's main cost). */
-  faqRankings?: RankedQuestions;
-}
-
 /** One analysis of `supportlens analyze`; its result (counts, with `durationMs`) goes into the run summary. */
 export interface AnalysisStep {
   name: string;
-  run(handle: EngineTarget, config: SupportlensConfig, runId: number, carry: AnalysisCarry): Promise<Record<string, number>>;
+  run(handle: EngineTarget, config: SupportlensConfig, runId: number): Promise<Record<string, number>>;
 }
 
 /** Run in this order, every time, each over all stored conversations. Later analyses append themselves here. */
@@ -41,26 +33,21 @@ export const ANALYSIS_STEPS: readonly AnalysisStep[] = [
   },
   {
     name: 'topics',
-    run: async (handle, config, runId, carry) => {
-      // Questions are ranked against the FAQ as they are read for topics: the FAQ step would read each one again.
-      const faq = { entries: await listCurrentFaqEntries(handle.db), config: config.faq };
-      const { questions, topics, topicsKept, durationMs, faqRankings } = await computeTopics(handle, config.topics, { analysisRunId: runId, faq });
-      carry.faqRankings = faqRankings;
+    run: async (handle, config, runId) => {
+      const { questions, topics, topicsKept, durationMs } = await computeTopics(handle, config.topics, { analysisRunId: runId });
       return { questions, topics, topicsKept, durationMs };
     },
   },
   {
     // Reads the redacted questions the topics step stores.
     name: 'faq',
-    run: async (handle, config, runId, carry) => {
+    run: async (handle, config, runId) => {
       const { questions, covered, coveredAcrossLanguages, coveredThreshold, thresholdSource, entries, distinctQuestions, rankingThreads, durationMs } =
         await computeFaqMatches(handle, config.faq, {
           analysisRunId: runId,
           // The same threads as the topics step, which has finished by now.
           workers: config.topics.workers,
-          ...(carry.faqRankings ? { ranked: carry.faqRankings } : {}),
         });
-      carry.faqRankings = undefined;
       // The threshold is kept in the run summary: reports group topics into missing articles with the same cut.
       return {
         questions,
@@ -127,10 +114,9 @@ export async function runAnalysis(
   const startedAt = Date.now();
   const runId = await insertAnalysisRun(db, { startedAt, pid: process.pid, hostname: hostname() });
   const summary: AnalysisRunSummary = { runId, status: 'succeeded', config: config.source, analyses: {}, durationMs: 0 };
-  const carry: AnalysisCarry = {};
   try {
     for (const step of steps) {
-      summary.analyses[step.name] = await step.run(handle, config, runId, carry);
+      summary.analyses[step.name] = await step.run(handle, config, runId);
       if (process.env[KILL_AFTER_STEP_VARIABLE] === step.name) process.kill(process.pid, 'SIGKILL');
     }
   } catch (error) {
