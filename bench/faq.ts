@@ -11,6 +11,7 @@ import { analyzeTopics } from '../analysis/topics/analyze-topics.js';
 import { distinguishLabels, mergeTopicsAcrossLanguages } from '../analysis/topics/merge-across-languages.js';
 import { createSeededRandom } from '../analysis/topics/seeded-random.js';
 import { DEFAULT_TOPICS_CONFIG } from '../analysis/topics/topics-config.js';
+import { medianOf } from '../analysis/response-times/duration-statistics.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 
 // FAQ matching quality on StackFAQ: rephrasing -> entry ranking, then coverage with a third of the entries hidden.
@@ -451,7 +452,7 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     byEntry.set(query.gold, [...(byEntry.get(query.gold) ?? []), i]);
   });
   const groups = [...byEntry.values()];
-  const medians = groups.map((list) => median(list.map((i) => outcomes[i]!.score)));
+  const medians = groups.map((list) => medianOf(list.map((i) => outcomes[i]!.score)) ?? Number.NaN);
   const groupCut = calibrateCoveredThreshold(
     medians.map((score, g) => ({ score, count: groups[g]!.length })),
     'auto',
@@ -489,12 +490,6 @@ function prf(predicted: readonly boolean[], actual: readonly boolean[]): { preci
   const precision = predictedCount === 0 ? 0 : truePositive / predictedCount;
   const recall = actualCount === 0 ? 0 : truePositive / actualCount;
   return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function tune(): void {

@@ -1,8 +1,9 @@
 import { Option } from 'commander';
+import { DateTime } from 'luxon';
 import type { Kysely } from '#kysely';
 import { findLatestConversationCreatedAt } from '../db/conversation-queries.js';
 import type { Database } from '../db/schema.js';
-import { parseRangeBound, type ConversationFilter } from '../analysis/conversation-filter.js';
+import { parseRangeBound, type ConversationFilter, type PeriodFilter } from '../analysis/conversation-filter.js';
 import { UsageError } from './options.js';
 
 /** `--from`, `--to`, `--channel`: the filter shared by reports and exports. */
@@ -64,37 +65,21 @@ export function asOfFromFlag(text: string | undefined): number {
 }
 
 /**
- * A `--from`/`--to` value in UTC: a date (`YYYY-MM-DD`; with `endOfDay`, the end of that day) or an ISO 8601 time.
+ * The period of the topics and FAQ-gap reports: `--from`/`--to` read as every report reads them (`filterFromFlags`,
+ * days in the reporting time zone); `--to` defaults to the end of the local day of the latest conversation (today when
+ * there is none), `--from` to `defaultDays` days before it.
  *
  * @example
- * parseDate('2024-05-01', '--to', true); // Date.UTC(2024, 4, 2)
+ * const filter = await resolveReportRange(db, { to: '2024-05-31' }, { zone: 'Europe/Berlin', defaultDays: 7 });
  */
-export function parseDate(text: string, name: string, endOfDay: boolean): number {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const value = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(value)) throw new UsageError(`${name} must be a date (YYYY-MM-DD) or ISO 8601 time, got "${text}"`);
-  return dateOnly && endOfDay ? value + DAY_MS : value;
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The `--from`/`--to` range of the topics and FAQ-gap reports: `--to` defaults to the end of the day of the latest
- * conversation (today when there is none), `--from` to `defaultDays` before it.
- *
- * @example
- * const { from, to } = await resolveReportRange(db, { from: undefined, to: '2024-05-31', defaultDays: 7 });
- */
-export async function resolveReportRange(
-  db: Kysely<Database>,
-  options: { from?: string | undefined; to?: string | undefined; defaultDays: number },
-): Promise<{ from: number; to: number }> {
-  let to = options.to === undefined ? undefined : parseDate(options.to, '--to', true);
+export async function resolveReportRange(db: Kysely<Database>, flags: FilterFlags, options: { zone: string; defaultDays: number }): Promise<PeriodFilter> {
+  const filter = filterFromFlags(flags, options.zone);
+  let to = filter.to;
   if (to === undefined) {
     const at = (await findLatestConversationCreatedAt(db)) ?? Date.now();
-    to = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
+    to = DateTime.fromMillis(at, { zone: options.zone }).startOf('day').plus({ days: 1 }).toMillis();
   }
-  const from = options.from === undefined ? to - options.defaultDays * DAY_MS : parseDate(options.from, '--from', false);
-  if (from >= to) throw new UsageError('--from must be before --to');
-  return { from, to };
+  const from = filter.from ?? DateTime.fromMillis(to, { zone: options.zone }).minus({ days: options.defaultDays }).toMillis();
+  if (from >= to) throw new UsageError(`--from: "${flags.from}" is not before --to (${new Date(to).toISOString()}, the end of the latest conversation's day)`);
+  return { ...filter, from, to };
 }

@@ -244,7 +244,11 @@ export async function renderFaqGapsDownload(
   const { report, comparison } = await gapReportWithComparison(context, range);
   const extension = format === 'markdown' ? 'md' : format;
   const contentType = format === 'csv' ? 'text/csv; charset=utf-8' : format === 'json' ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8';
-  return { body: renderGapReport(report, comparison, format), filename: `faq-gaps-${range.fromDay}-to-${range.toDay}.${extension}`, contentType };
+  return {
+    body: renderGapReport(report, comparison, format, { timeZone: range.timeZone }),
+    filename: `faq-gaps-${range.fromDay}-to-${range.toDay}.${extension}`,
+    contentType,
+  };
 }
 
 export interface RunsData {

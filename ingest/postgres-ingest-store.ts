@@ -90,14 +90,21 @@ const DESCRIBED_ROW = `'{"conversation_id":' || to_json(s.conv_id)::text || ',"m
  * A conversation's start as it stood just before staged record `r` (SQLite writes record after record): from the
  * last record before it that gave a creation time, else from the stored conversation, lowered by the records between.
  */
-const RUNNING_START = `(select case when max(a.seq) filter (where a.given_at is not null) is null then least(k.created_at, min(a.start_at))
-    else min(a.start_at) filter (where a.seq >= (select max(b.seq) from ingest_accepted b
+const runningStart = (accepted: string) => `(select case when max(a.seq) filter (where a.given_at is not null) is null then least(k.created_at, min(a.start_at))
+    else min(a.start_at) filter (where a.seq >= (select max(b.seq) from ${accepted} b
       where b.source = r.source and b.conv_id = r.conv_id and b.seq < r.seq and b.given_at is not null)) end
-  from ingest_accepted a where a.source = r.source and a.conv_id = r.conv_id and a.seq < r.seq)`;
+  from ${accepted} a where a.source = r.source and a.conv_id = r.conv_id and a.seq < r.seq)`;
 
 const HEAD_FIELDS = ['status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags', 'team'] as const;
 /** The conversation columns the merge compares and writes. */
 const CONVERSATION_COLUMNS = ['channel', 'created_at', 'created_at_derived', ...HEAD_FIELDS, 'csat_rating', 'csat'] as const;
+
+/** Which optional conversation fields the file's records gave, and whether any was a whole conversation. */
+interface StagedShape {
+  fields: Set<string>;
+  conversations: boolean;
+}
+const SHAPE_FIELDS = ['given_at', ...HEAD_FIELDS, 'csat'] as const;
 
 /** A staged record whose text is the reject's raw text if the merge rejects it. */
 export interface StagedRecordText {
@@ -131,6 +138,7 @@ export class PostgresIngestStore {
   /** Per conversation of this file, the channel of its first row: a later row with another one may be rejected. */
   private readonly fileChannels = new Map<string, string>();
   private readonly row: (string | number | null)[] = new Array(STAGE_COLUMNS.length).fill(null);
+  private shape: StagedShape = { fields: new Set(), conversations: false };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -149,6 +157,7 @@ export class PostgresIngestStore {
     this.seenInFile.clear();
     this.fileChannels.clear();
     this.seq = 0;
+    this.shape = { fields: new Set(), conversations: false };
     this.merged = false;
     this.copyError = undefined;
     this.transaction = await beginClientTransaction(this.pool);
@@ -161,6 +170,8 @@ export class PostgresIngestStore {
       () => client.query('rollback to savepoint temp_buffers'),
     );
     await client.query(`set local work_mem = '${MERGE_MEMORY}'`);
+    // The merge's statements are planned once and run once: compiling them (JIT) cost seconds and saved nothing.
+    await client.query('set local jit = off');
     await client.query(CREATE_STAGE);
     const copy = client.query(copyFrom(`copy ingest_stage (${STAGE_COLUMNS.join(', ')}) from stdin with (format csv)`));
     copy.on('error', (error: Error) => {
@@ -246,6 +257,7 @@ export class PostgresIngestStore {
   ): { outcome: 'queued'; messages: MessageCounts; rejected?: undefined } {
     const row = this.startRow(CONVERSATION, line);
     const record = this.seq;
+    this.shape.conversations = true;
     if (conversation.source === 'canonical') {
       const first = this.seenInFile.begin().add(conversation.source).add(conversation.externalId).note(line);
       if (first !== NOT_SEEN) {
@@ -349,7 +361,7 @@ export class PostgresIngestStore {
     if (this.copyError) throw this.copyError;
     this.copy = undefined;
     this.merged = true;
-    return mergeStagedFile(transaction.client, this.runId, this.path);
+    return mergeStagedFile(transaction.client, this.runId, this.path, this.shape);
   }
 
   private startRow(kind: number, line: number | null): (string | number | null)[] {
@@ -384,6 +396,7 @@ export class PostgresIngestStore {
     row[AT.team] = head.team;
     row[AT.csat_rating] = head.csatRating;
     row[AT.csat] = head.csat;
+    for (const field of SHAPE_FIELDS) if (row[AT[field]] !== null && row[AT[field]] !== undefined) this.shape.fields.add(field);
   }
 
   private setMessage(message: NormalizedMessage): void {
@@ -463,24 +476,30 @@ const sameMessage = (a: string, b: string) =>
  * The merge of one staged file, in the file's transaction: verdicts (rejects and identical repeats), conversations
  * folded record after record as the SQLite store updates them, messages inserted or updated, events, rejects, counts.
  */
-async function mergeStagedFile(client: pg.PoolClient, runId: number, path: string): Promise<MessageRowCounts> {
+async function mergeStagedFile(client: pg.PoolClient, runId: number, path: string, staged: StagedShape): Promise<MessageRowCounts> {
   const q = (text: string, values: unknown[] = []) => client.query(text, values);
-  await q('analyze ingest_stage');
+  // Statistics for the columns the merge joins and filters on (the texts' would cost a pass over every body).
+  await q('analyze ingest_stage (seq, kind, record, repeat_of, source, conv_id, msg_id)');
   await skipForeignKeyChecks(client);
   // Conversations as stored before this file, for every conversation it names.
-  await q(`create temp table ingest_known on commit drop as
+  const count = async (text: string) => (await q(text)).rowCount ?? 0;
+  // The joins on these two tables are left out when they are empty (the first load of a file's conversations): a
+  // probe of an empty table per staged row cost more than the rest of the statement.
+  const known =
+    (await count(`create temp table ingest_known on commit drop as
     select c.* from conversations c
-    where (c.source, c.external_id) in (select distinct source, conv_id from ingest_stage where kind in (${ROW}, ${CONVERSATION}))`);
+    where (c.source, c.external_id) in (select distinct source, conv_id from ingest_stage where kind in (${ROW}, ${CONVERSATION}))`)) > 0;
   await q('create unique index on ingest_known (source, external_id)');
   await q('analyze ingest_known');
 
   // Rejected rows (and identical repeats): few, so kept apart from the bulk.
   await q(`create temp table ingest_verdicts (seq bigint primary key, verdict text not null, reason text) on commit drop`);
-  await q(`insert into ingest_verdicts (seq, verdict, reason)
+  let verdicts = 0;
+  verdicts += await count(`insert into ingest_verdicts (seq, verdict, reason)
     select s.seq, 'reject', format('channel "%s" differs from "%s" already stored for conversation "%s"', s.channel, coalesce(k.channel, s.file_channel), s.conv_id)
     from ingest_stage s left join ingest_known k on k.source = s.source and k.external_id = s.conv_id
     where s.kind = ${ROW} and s.channel <> coalesce(k.channel, s.file_channel, s.channel)`);
-  await q(`insert into ingest_verdicts (seq, verdict, reason)
+  verdicts += await count(`insert into ingest_verdicts (seq, verdict, reason)
     select r.seq, case when f.seq is not null and ${sameMessage('r', 'f')}
         and ${HEAD_FIELDS.map((field) => `(r.${field} is null or r.${field} is not distinct from f.${field})`).join(' and ')}
         and (r.csat is null or (r.csat = f.csat and r.csat_rating is not distinct from f.csat_rating))
@@ -490,7 +509,7 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
     left join ingest_stage f on f.kind = ${ROW} and f.repeat_of is null and f.source = r.source and f.conv_id = r.conv_id and f.msg_id = r.msg_id
       and f.seq < r.seq and f.seq not in (select seq from ingest_verdicts)
     where r.kind = ${ROW} and r.repeat_of is not null and r.seq not in (select seq from ingest_verdicts)`);
-  await q(`insert into ingest_verdicts (seq, verdict, reason)
+  verdicts += await count(`insert into ingest_verdicts (seq, verdict, reason)
     select r.seq, case when f.seq is not null and r.channel = f.channel
         and ${HEAD_FIELDS.map((field) => `(r.${field} is null or r.${field} is not distinct from f.${field})`).join(' and ')}
         and (r.csat is null or (r.csat = f.csat and r.csat_rating is not distinct from f.csat_rating))
@@ -505,23 +524,34 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
     where r.kind = ${CONVERSATION} and r.repeat_of is not null`);
   await q('analyze ingest_verdicts');
 
-  // The records that load: each conversation folded over them in file order (a present field overwrites).
-  await q(`create temp table ingest_accepted on commit drop as
-    select ${RECORD_COLUMNS}
+  // The records that load: each conversation folded over them in file order (a present field overwrites). Only
+  // conversations stored before this file need them as a table, indexed for runningStart(); otherwise the records are
+  // read from the staging table where they are needed (writing them out again cost more than reading them twice).
+  const notSetApart = (alias: string) => (verdicts > 0 ? `not exists (select 1 from ingest_verdicts v where v.seq = ${alias}.seq)` : 'true');
+  const acceptedRecords = `select ${RECORD_COLUMNS}
     from ingest_stage s
-    where s.kind in (${ROW}, ${CONVERSATION}) and s.repeat_of is null and not exists (select 1 from ingest_verdicts v where v.seq = s.seq)`);
-  // For RUNNING_START, which only conversations stored before this file need.
-  if ((await q('select 1 from ingest_known limit 1')).rowCount !== 0) await q('create index on ingest_accepted (source, conv_id, seq)');
-  await q('analyze ingest_accepted');
-  const lastPresent = (field: string) => `(array_agg(${field} order by seq desc) filter (where ${field} is not null))[1] as ${field}`;
+    where s.kind in (${ROW}, ${CONVERSATION}) and s.repeat_of is null and ${notSetApart('s')}`;
+  let accepted = `(${acceptedRecords})`;
+  if (known) {
+    await q(`create temp table ingest_accepted on commit drop as ${acceptedRecords}`);
+    await q('create index on ingest_accepted (source, conv_id, seq)');
+    await q('analyze ingest_accepted');
+    accepted = 'ingest_accepted';
+  }
+  // A field no record of the file gave is null in every fold: not aggregated.
+  const lastPresent = (field: string) =>
+    staged.fields.has(field)
+      ? `(array_agg(${field} order by seq desc) filter (where ${field} is not null))[1] as ${field}`
+      : `null::${field === 'resolved_at' ? 'bigint' : 'text'} as ${field}`;
   await q(`create temp table ingest_folded on commit drop as
-    select source, conv_id, min(seq) as first_seq, max(seq) filter (where given_at is not null) as last_given_seq, min(start_at) as min_start,
-      (array_agg(channel order by seq desc) filter (where kind = ${CONVERSATION}))[1] as whole_channel,
+    select source, conv_id, min(seq) as first_seq,
+      ${staged.fields.has('given_at') ? 'max(seq) filter (where given_at is not null)' : 'null::bigint'} as last_given_seq, min(start_at) as min_start,
+      ${staged.conversations ? `(array_agg(channel order by seq desc) filter (where kind = ${CONVERSATION}))[1]` : 'null::text'} as whole_channel,
       min(channel) filter (where kind = ${ROW}) as row_channel,
       ${HEAD_FIELDS.map(lastPresent).join(',\n      ')},
-      (array_agg(csat_rating order by seq desc) filter (where csat is not null))[1] as csat_rating,
-      (array_agg(csat order by seq desc) filter (where csat is not null))[1] as csat
-    from ingest_accepted group by source, conv_id`);
+      ${staged.fields.has('csat') ? `(array_agg(csat_rating order by seq desc) filter (where csat is not null))[1]` : 'null::text'} as csat_rating,
+      ${staged.fields.has('csat') ? `(array_agg(csat order by seq desc) filter (where csat is not null))[1]` : 'null::text'} as csat
+    from ${accepted} a group by source, conv_id`);
   await q('analyze ingest_folded');
   await q(`create temp table ingest_heads on commit drop as
     select f.source, f.conv_id, f.first_seq, k.id as known_id,
@@ -536,7 +566,7 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
       false as changed
     from ingest_folded f left join ingest_known k on k.source = f.source and k.external_id = f.conv_id
     left join (
-      select a.source, a.conv_id, min(a.start_at) as min_start from ingest_accepted a
+      select a.source, a.conv_id, min(a.start_at) as min_start from ${accepted} a
       join ingest_folded g on g.source = a.source and g.conv_id = a.conv_id and a.seq >= g.last_given_seq
       group by a.source, a.conv_id
     ) g on g.source = f.source and g.conv_id = f.conv_id`);
@@ -558,18 +588,31 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
   // Rows of a messages CSV are unique in the file (repeats were set apart above); a conversation's messages in JSON
   // Lines may repeat (a later version of a helpdesk ticket), so only those are numbered by version.
   const messageColumns = 'msg_id, role, author_id, msg_at, body, body_length, body_truncated, internal';
+  const ofKnown = (alias: string) =>
+    known ? `exists (select 1 from ingest_known k where k.source = ${alias}.source and k.external_id = ${alias}.conv_id)` : 'false';
+  // The common case first: a row of a conversation new in this file adds its message and nothing else needs deciding
+  // (each such row is a record inserted with one message inserted), so it goes straight in.
+  const newRows = await q(
+    `insert into messages (conversation_id, external_id, author_role, author_id, created_at, body, body_length, body_truncated, internal, first_run_id, last_run_id)
+    select c.id, a.msg_id, a.role, a.author_id, a.msg_at, a.body, a.body_length, a.body_truncated, a.internal, $1, $1
+    from ingest_stage a join conversations c on c.source = a.source and c.external_id = a.conv_id
+    where a.kind = ${ROW} and a.repeat_of is null and ${notSetApart('a')} and not ${ofKnown('a')}
+    order by a.seq`,
+    [runId],
+  );
+  const newRowCount = newRows.rowCount ?? 0;
   await q(`create temp table ingest_messages on commit drop as
     with csv as (
       select a.seq, a.seq as record, c.id as conversation_id, ${prefixed('a', messageColumns)}, 1::bigint as version, 1::bigint as versions, false as same_as_previous
       from ingest_stage a join conversations c on c.source = a.source and c.external_id = a.conv_id
-      where a.kind = ${ROW} and a.repeat_of is null and not exists (select 1 from ingest_verdicts v where v.seq = a.seq)
+      where a.kind = ${ROW} and a.repeat_of is null and ${notSetApart('a')} and ${ofKnown('a')}
     ), jsonl as (
       select p.*, row_number() over w as version, count(*) over (partition by p.conversation_id, p.msg_id) as versions,
         coalesce(lag(p.role) over w = p.role and lag(p.author_id) over w is not distinct from p.author_id and lag(p.msg_at) over w = p.msg_at
           and lag(p.body) over w = p.body and lag(p.internal) over w = p.internal, false) as same_as_previous
       from (
         select m.seq, m.record, c.id as conversation_id, ${prefixed('m', messageColumns)}
-        from ingest_stage m join ingest_accepted a on a.seq = m.record join conversations c on c.source = a.source and c.external_id = a.conv_id
+        from ingest_stage m join ${accepted} a on a.seq = m.record join conversations c on c.source = a.source and c.external_id = a.conv_id
         where m.kind = ${CONVERSATION_MESSAGE}
       ) p
       window w as (partition by p.conversation_id, p.msg_id order by p.seq)
@@ -602,14 +645,14 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
     with added as (
       insert into conversation_events (conversation_id, kind, created_at, actor_id)
       select distinct on (c.id, e.event_kind, e.msg_at) c.id, e.event_kind, e.msg_at, e.author_id
-      from ingest_stage e join ingest_accepted a on a.seq = e.record join conversations c on c.source = a.source and c.external_id = a.conv_id
+      from ingest_stage e join ${accepted} a on a.seq = e.record join conversations c on c.source = a.source and c.external_id = a.conv_id
       where e.kind = ${EVENT}
       order by c.id, e.event_kind, e.msg_at, e.seq
       on conflict do nothing
       returning conversation_id, kind, created_at
     )
     select distinct e.record from added d join conversations c on c.id = d.conversation_id
-      join ingest_accepted a on a.source = c.source and a.conv_id = c.external_id
+      join ${accepted} a on a.source = c.source and a.conv_id = c.external_id
       join ingest_stage e on e.kind = ${EVENT} and e.record = a.seq and e.event_kind = d.kind and e.msg_at = d.created_at`);
 
   // Rejects, in the order the records came.
@@ -618,7 +661,7 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
     select $1, coalesce(s.path, $2), s.line, coalesce(s.reject_kind, 'record'), coalesce(v.reason, s.reason),
       coalesce(s.raw, ${DESCRIBED_ROW}), coalesce(s.raw_truncated, 0), $3
     from ingest_stage s left join ingest_verdicts v on v.seq = s.seq and v.verdict = 'reject'
-    where s.kind = ${REJECT} or v.seq is not null
+    where s.kind = ${REJECT} ${verdicts > 0 ? `or v.seq is not null` : ''}
     order by s.seq`,
     [runId, path, Date.now()],
   );
@@ -627,13 +670,13 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
   const changedHead = `(h.changed and (${HEAD_FIELDS.map((field) => `(r.${field} is not null and r.${field} is distinct from k.${field})`).join(' or ')}
     or (r.csat is not null and r.csat is distinct from k.csat) or (r.kind = ${CONVERSATION} and r.channel <> k.channel)))
     or ((r.given_at is not null or f.last_given_seq is not null or r.start_at < k.created_at) and (case when r.given_at is not null
-      then r.start_at is distinct from ${RUNNING_START} else r.start_at < ${RUNNING_START} end))`;
+      then r.start_at is distinct from ${runningStart(accepted)} else r.start_at < ${runningStart(accepted)} end))`;
   await q(`create temp table ingest_records on commit drop as with per_record as (
       select record, count(*) filter (where outcome = 'inserted') as inserted, count(*) filter (where outcome = 'updated') as updated,
         count(*) filter (where outcome = 'unchanged') as unchanged, count(*) as staged
       from ingest_messages group by record
     ), staged_messages as (
-      select record, count(*) as staged from ingest_stage where kind = ${CONVERSATION_MESSAGE} and record in (select seq from ingest_accepted where kind = ${CONVERSATION}) group by record
+      select record, count(*) as staged from ingest_stage where kind = ${CONVERSATION_MESSAGE} and record in (select seq from ${accepted} a where kind = ${CONVERSATION}) group by record
     ), records as (
       select r.kind, v.verdict, coalesce(m.inserted, 0) as inserted, coalesce(m.updated, 0) as updated, coalesce(m.unchanged, 0) as unchanged,
         coalesce(r.messages_read, 1) - coalesce(r.issue_rejects, 0) - coalesce(sm.staged, 0) as duplicates,
@@ -645,7 +688,7 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
           else 'unchanged' end as outcome,
         case when v.verdict is not null or h.known_id is null then null when ${changedHead} then h.known_id end as head_changed
       from (
-        select * from ingest_accepted
+        select * from ${accepted} a where a.kind = ${CONVERSATION} or ${ofKnown('a')}
         union all select ${RECORD_COLUMNS} from ingest_stage s join ingest_verdicts v on v.seq = s.seq where s.kind in (${ROW}, ${CONVERSATION})
       ) r
       left join ingest_verdicts v on v.seq = r.seq
@@ -672,8 +715,8 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
   const c = counts.rows[0] as Record<string, number | string>;
   const n = (name: string) => Number(c[name] ?? 0);
   return {
-    records: { inserted: n('records_inserted'), updated: n('records_updated'), unchanged: n('records_unchanged') },
-    messages: { inserted: n('messages_inserted'), updated: n('messages_updated'), unchanged: n('messages_unchanged') },
+    records: { inserted: newRowCount + n('records_inserted'), updated: n('records_updated'), unchanged: n('records_unchanged') },
+    messages: { inserted: newRowCount + n('messages_inserted'), updated: n('messages_updated'), unchanged: n('messages_unchanged') },
     rejected: { records: n('records_rejected'), messages: n('messages_rejected') },
   };
 }

@@ -44,6 +44,13 @@ test('the CLI help quotes the response-time definitions, and the FAQ-gaps help p
   expect(faqGaps).toContain(METRIC_DEFINITIONS.covered);
 });
 
+test('the topics and FAQ-gaps help quote the one definition of first response, with no wording of their own', () => {
+  for (const text of [help(reportTopicsCommand()), help(reportFaqGapsCommand())]) {
+    expect(text).toContain(METRIC_DEFINITIONS.firstResponse);
+    expect(text).not.toMatch(/first public agent message minus/i);
+  }
+});
+
 test('the dashboard shows the same definitions, and "within target" names the configured targets, not fixed defaults', () => {
   const overview = page('overview', { ...DEFAULTS, chat: { firstResponseMs: 120_000, resolutionMs: null, basis: 'calendar' } });
   expect(overview).toContain(definitionBody(METRIC_DEFINITIONS.firstResponse));

@@ -3,8 +3,8 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
+import { listConversationFirstResponses, type ConversationFirstResponse } from '../response-times/response-time-queries.js';
 import { redactPersonalData } from '../text/redact-personal-data.js';
-import { listFirstResponseTimes } from '../topics/topic-report-queries.js';
 import { countGapTopicConversations, findRunCoveredThreshold, listAgentReplies, listGapQuestions, listGapTopics } from './faq-gap-queries.js';
 import { listCurrentFaqEntries } from './faq-store.js';
 import {
@@ -48,10 +48,45 @@ export async function getFaqGapReport(
   const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom };
   if (runId === undefined) return { ...base, findings: [] };
 
-  const topicRows = await listGapTopics(db, runId);
-  const rows = await listGapQuestions(db, runId, filter);
-  const previousByTopic = await countGapTopicConversations(db, runId, { ...filter, from: previousFrom, to: filter.from });
+  const questions = groupGapQuestions(await listGapQuestions(db, runId, filter));
+  const replies = await listAgentReplies(db, sampleReplyConversations(questions.topicOfConversation));
+  const { topics, coveredByEntry } = assembleGapTopics({
+    topics: await listGapTopics(db, runId),
+    questions,
+    previousByTopic: await countGapTopicConversations(db, runId, { ...filter, from: previousFrom, to: filter.from }),
+    firstResponses: await listConversationFirstResponses(db, runId, filter),
+    replies,
+  });
+  const entries: GapEntry[] = (await listCurrentFaqEntries(db)).map((entry) => ({
+    entryId: entry.externalId,
+    title: entry.title,
+    body: entry.body,
+    updatedAt: entry.updatedAt,
+    coveredQuestions: coveredByEntry.get(entry.externalId) ?? 0,
+    language: entry.language,
+  }));
+  const sameArticleScore = (await findRunCoveredThreshold(db, runId)) ?? DEFAULT_GAP_VERDICT_OPTIONS.sameArticleScore;
+  const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, sameArticleScore, ...options, periodStart: filter.from });
+  return { ...base, findings };
+}
 
+/** One matched question of the period, as listGapQuestions reads it. */
+export type GapQuestionRow = Awaited<ReturnType<typeof listGapQuestions>>[number];
+
+/** The period's questions grouped by topic, and the questions covered per FAQ entry. */
+export interface GroupedGapQuestions {
+  topicOfConversation: Map<number, number>;
+  questionsByTopic: Map<number, TopicQuestion[]>;
+  coveredByEntry: Map<string, number>;
+}
+
+/**
+ * Groups the period's matched questions by topic, and counts the questions each entry covers.
+ *
+ * @example
+ * const { questionsByTopic } = groupGapQuestions(await listGapQuestions(db, runId, filter));
+ */
+export function groupGapQuestions(rows: readonly GapQuestionRow[]): GroupedGapQuestions {
   const topicOfConversation = new Map<number, number>();
   const questionsByTopic = new Map<number, TopicQuestion[]>();
   const coveredByEntry = new Map<string, number>();
@@ -71,58 +106,75 @@ export async function getFaqGapReport(
     });
     questionsByTopic.set(row.topic_id, list);
   }
+  return { topicOfConversation, questionsByTopic, coveredByEntry };
+}
 
-  const handling = new Map<number, number[]>();
-  for (const response of await listFirstResponseTimes(db, runId, filter)) {
-    const topic = topicOfConversation.get(response.conversationId);
-    if (topic === undefined || response.firstResponseMs === null) continue;
-    const list = handling.get(topic) ?? [];
-    list.push(response.firstResponseMs);
-    handling.set(topic, list);
-  }
-
-  // Agents' replies of at most REPLIES_PER_TOPIC conversations a topic, spread evenly over the period: a profile and
-  // the share of replies stating a fact are as well known from 400 replies as from 40,000, and a busy month's every
-  // reply redacted and read would take minutes.
+/**
+ * The conversations whose agents' replies are read: at most REPLIES_PER_TOPIC a topic, spread evenly over the period,
+ * in id order. A profile and the share of replies stating a fact are as well known from 400 replies as from 40,000,
+ * and a busy month's every reply redacted and read would take minutes.
+ *
+ * @example
+ * const replies = await listAgentReplies(db, sampleReplyConversations(grouped.topicOfConversation));
+ */
+export function sampleReplyConversations(topicOfConversation: ReadonlyMap<number, number>): number[] {
   const conversationsByTopic = new Map<number, number[]>();
   for (const [conversationId, topic] of topicOfConversation) {
     const ids = conversationsByTopic.get(topic);
     if (ids === undefined) conversationsByTopic.set(topic, [conversationId]);
     else ids.push(conversationId);
   }
-  const sampled = [...conversationsByTopic.values()].flatMap((ids) => spreadEvenly(ids, REPLIES_PER_TOPIC)).sort((a, b) => a - b);
-  const replyByConversation = await listAgentReplies(db, sampled);
+  return [...conversationsByTopic.values()].flatMap((ids) => spreadEvenly(ids, REPLIES_PER_TOPIC)).sort((a, b) => a - b);
+}
+
+/** What the gap report's topics are assembled from. */
+export interface GapTopicInputs {
+  topics: readonly { topic_id: number; label: string; top_terms: string; representative_question: string | null }[];
+  questions: GroupedGapQuestions;
+  /** Conversations per topic in the previous period of equal length. */
+  previousByTopic: ReadonlyMap<number, number>;
+  firstResponses: readonly ConversationFirstResponse[];
+  /** Agents' public replies of the sampled conversations, unredacted. */
+  replies: ReadonlyMap<number, readonly string[]>;
+}
+
+/**
+ * The inputs of `decideGapVerdicts` per topic: conversations now and before, median first response of the answered,
+ * questions with their best match, and the agents' replies, redacted (one text per conversation).
+ *
+ * @example
+ * const { topics, coveredByEntry } = assembleGapTopics({ topics, questions, previousByTopic, firstResponses, replies });
+ */
+export function assembleGapTopics(inputs: GapTopicInputs): { topics: GapTopic[]; coveredByEntry: ReadonlyMap<string, number> } {
+  const { topicOfConversation, questionsByTopic, coveredByEntry } = inputs.questions;
+  const handling = new Map<number, number[]>();
+  for (const response of inputs.firstResponses) {
+    const topic = topicOfConversation.get(response.conversationId);
+    if (topic === undefined || response.firstResponseMs === null) continue;
+    const list = handling.get(topic) ?? [];
+    list.push(response.firstResponseMs);
+    handling.set(topic, list);
+  }
   const repliesByTopic = new Map<number, string[]>();
-  for (const [conversationId, bodies] of replyByConversation) {
+  for (const [conversationId, bodies] of inputs.replies) {
     const topic = topicOfConversation.get(conversationId);
     if (topic === undefined) continue;
     const list = repliesByTopic.get(topic) ?? [];
     list.push(redactPersonalData(bodies.join('\n')));
     repliesByTopic.set(topic, list);
   }
-
-  const topics: GapTopic[] = topicRows.map((row) => ({
+  const topics = inputs.topics.map((row) => ({
     topicId: row.topic_id,
     label: row.label,
     topTerms: JSON.parse(row.top_terms) as string[],
     representativeQuestion: row.representative_question,
     conversations: questionsByTopic.get(row.topic_id)?.length ?? 0,
-    previousConversations: previousByTopic.get(row.topic_id) ?? 0,
+    previousConversations: inputs.previousByTopic.get(row.topic_id) ?? 0,
     medianHandlingMs: medianOf(handling.get(row.topic_id) ?? []),
     questions: questionsByTopic.get(row.topic_id) ?? [],
     agentReplies: repliesByTopic.get(row.topic_id) ?? [],
   }));
-  const entries: GapEntry[] = (await listCurrentFaqEntries(db)).map((entry) => ({
-    entryId: entry.externalId,
-    title: entry.title,
-    body: entry.body,
-    updatedAt: entry.updatedAt,
-    coveredQuestions: coveredByEntry.get(entry.externalId) ?? 0,
-    language: entry.language,
-  }));
-  const sameArticleScore = (await findRunCoveredThreshold(db, runId)) ?? DEFAULT_GAP_VERDICT_OPTIONS.sameArticleScore;
-  const findings = decideGapVerdicts(topics, entries, { ...DEFAULT_GAP_VERDICT_OPTIONS, sameArticleScore, ...options, periodStart: filter.from });
-  return { ...base, findings };
+  return { topics, coveredByEntry };
 }
 
 export interface FaqGapComparison {
@@ -140,9 +192,13 @@ export interface FaqGapComparison {
  *
  * @example
  * reportScope({ from: Date.parse('2024-05-01'), to: Date.parse('2024-05-08') }) // '{"windowDays":7}'
+ * reportScope({ from: Date.parse('2024-03-27T23:00Z'), to: Date.parse('2024-04-03T22:00Z') }) // '{"windowDays":7}' (Berlin, across summer time)
  */
 export function reportScope(report: Pick<FaqGapReport, 'from' | 'to'>): string {
-  return JSON.stringify({ windowDays: Math.round(((report.to - report.from) / 86_400_000) * 1000) / 1000 });
+  const days = (report.to - report.from) / 86_400_000;
+  // Local days in a zone with summer time are 23 or 25 hours long: a week across the change is still a 7-day window.
+  const wholeDays = Math.round(days);
+  return JSON.stringify({ windowDays: Math.abs(report.to - report.from - wholeDays * 86_400_000) <= 3_600_000 ? wholeDays : Math.round(days * 1000) / 1000 });
 }
 
 /**

@@ -36,7 +36,7 @@ export interface GapTopic {
   conversations: number;
   /** Conversations in the previous period of equal length. */
   previousConversations: number;
-  /** Median handling time (first response) of the topic's answered conversations; null when none. */
+  /** Median first response (METRIC_DEFINITIONS.firstResponse, from the run's response-time facts) of the topic's answered conversations; null when none. */
   medianHandlingMs: number | null;
   questions: TopicQuestion[];
   /** Public agent replies in the topic's conversations, one text per conversation (redacted). */

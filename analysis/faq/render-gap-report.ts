@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { csvCell } from '../export/csv-line.js';
 import { METRIC_DEFINITIONS } from '../metric-definitions.js';
 import type { FaqGapComparison, FaqGapReport } from './faq-gap-report.js';
@@ -39,9 +40,14 @@ const CSV_HEADER = [
  * punctuation is escaped so questions cannot add links, HTML or table cells).
  *
  * @example
- * process.stdout.write(renderGapReport(report, comparison, 'markdown'));
+ * process.stdout.write(renderGapReport(report, comparison, 'markdown', { timeZone: 'Europe/Berlin' }));
  */
-export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparison, format: GapReportFormat): string {
+export function renderGapReport(
+  report: FaqGapReport,
+  comparison: FaqGapComparison,
+  format: GapReportFormat,
+  options: { /** The reporting time zone, in which the Markdown names the period's days (default UTC). */ timeZone?: string } = {},
+): string {
   const fresh = new Set(comparison.newSinceLast);
   const status = (finding: GapFinding): FindingStatus => (fresh.has(finding.id) ? 'new' : 'unchanged');
   if (format === 'json') {
@@ -90,12 +96,12 @@ export function renderGapReport(report: FaqGapReport, comparison: FaqGapComparis
     }
     return `${[CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
   }
-  return renderMarkdown(report, comparison, status);
+  return renderMarkdown(report, comparison, status, options.timeZone ?? 'UTC');
 }
 
-function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, status: (finding: GapFinding) => FindingStatus): string {
+function renderMarkdown(report: FaqGapReport, comparison: FaqGapComparison, status: (finding: GapFinding) => FindingStatus, timeZone: string): string {
   const lines: string[] = [];
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const day = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!;
   lines.push(`# FAQ gaps, ${day(report.from)} to ${day(report.to - 1)}`, '');
   const count = (verdict: string) => report.findings.filter((finding) => finding.verdict === verdict).length;
   lines.push(

@@ -166,6 +166,37 @@ export async function hasResponseFacts(db: Kysely<Database>): Promise<boolean> {
   return (await db.selectFrom('conversation_facts').select('conversation_id').where('run_id', '=', runId).limit(1).executeTakeFirst()) !== undefined;
 }
 
+/** A conversation's first response, as its response-time facts store it. */
+export interface ConversationFirstResponse {
+  conversationId: number;
+  /** Calendar first response time (METRIC_DEFINITIONS.firstResponse); null while unanswered or with no customer message. */
+  firstResponseMs: number | null;
+  /** No agent has answered yet (the facts' `unanswered`). */
+  unanswered: boolean;
+}
+
+/**
+ * Each conversation's first response in the filter, from the response-time facts of the given analysis run: the one
+ * first response every report reads (the topic report's median, the FAQ-gap priority), so it means what the
+ * response-time report means by it.
+ *
+ * @example
+ * const responses = await listConversationFirstResponses(db, runId, { from, to });
+ */
+export async function listConversationFirstResponses(db: Kysely<Database>, runId: number, filter: ConversationFilter): Promise<ConversationFirstResponse[]> {
+  const rows = await db
+    .selectFrom('conversation_facts as f')
+    .select(['f.conversation_id', 'f.first_response_ms', 'f.unanswered'])
+    .where('f.run_id', '=', runId)
+    .where(factsInFilter(filter, 'f'))
+    .execute();
+  return rows.map((row) => ({
+    conversationId: row.conversation_id,
+    firstResponseMs: row.first_response_ms === null ? null : Number(row.first_response_ms),
+    unanswered: Number(row.unanswered) === 1,
+  }));
+}
+
 function resolveRunId(db: Kysely<Database>, options: ResponseTimeQueryOptions): Promise<number | undefined> {
   return options.analysisRunId === undefined ? findLatestSucceededAnalysisRunId(db) : Promise.resolve(options.analysisRunId);
 }

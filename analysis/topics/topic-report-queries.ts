@@ -3,43 +3,6 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { Database } from '../../db/schema.js';
 import { conversationInFilter, type ConversationFilter } from '../../db/conversation-filter.js';
 
-export interface FirstResponseTime {
-  conversationId: number;
-  /** First public human-agent message minus the first customer message; null when no agent has answered. */
-  firstResponseMs: number | null;
-}
-
-/**
- * First response per conversation in the filter (its start read with the run's facts), straight from the messages. Kept in one function so it can be
- * swapped for the precomputed response-time facts once they exist.
- */
-export async function listFirstResponseTimes(db: Kysely<Database>, runId: number, filter: ConversationFilter): Promise<FirstResponseTime[]> {
-  const query = db
-    .selectFrom('conversations as c')
-    .select((eb) => [
-      'c.id as conversationId',
-      eb
-        .selectFrom('messages as m')
-        .select((inner) => inner.fn.min('m.created_at').as('at'))
-        .whereRef('m.conversation_id', '=', 'c.id')
-        .where('m.author_role', '=', 'customer')
-        .as('customerAt'),
-      eb
-        .selectFrom('messages as m')
-        .select((inner) => inner.fn.min('m.created_at').as('at'))
-        .whereRef('m.conversation_id', '=', 'c.id')
-        .where('m.author_role', '=', 'agent')
-        .where('m.internal', '=', 0)
-        .as('agentAt'),
-    ])
-    .where(conversationInFilter(filter, runId));
-  const rows = await query.execute();
-  return rows.map((row) => ({
-    conversationId: row.conversationId,
-    firstResponseMs: row.customerAt === null || row.agentAt === null ? null : Math.max(0, Number(row.agentAt) - Number(row.customerAt)),
-  }));
-}
-
 /**
  * Conversations per topic and channel of the run in the filter (start in [from, to), its channels).
  *

@@ -3,10 +3,10 @@ import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
 import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
+import { listConversationFirstResponses, type ConversationFirstResponse } from '../response-times/response-time-queries.js';
 import {
   countTopicConversationsByChannel,
   countTopicConversationsByLanguage,
-  listFirstResponseTimes,
   listTopicAssignmentsInPeriod,
   listTopicLabels,
   listTopicQuestionsNearestCentre,
@@ -32,8 +32,12 @@ export interface TopicReportRow {
   previousConversations: number;
   /** (current - previous) / previous; null when the previous period had none. */
   growth: number | null;
-  /** Median first response over the topic's answered conversations in the range; null when none was answered. */
+  /**
+   * Median first response (METRIC_DEFINITIONS.firstResponse, calendar time, from the run's response-time facts) over
+   * the topic's answered conversations in the range; null when none was answered.
+   */
   medianFirstResponseMs: number | null;
+  /** The topic's conversations in the range that no agent has answered yet (as the response-time report counts them). */
   unanswered: number;
   /** Conversations per channel, largest first. */
   channels: { channel: string; conversations: number }[];
@@ -66,35 +70,73 @@ export async function getTopicReport(db: Kysely<Database>, filter: PeriodFilter,
   const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom, channels: [...(filter.channels ?? [])] };
   if (runId === undefined) return { ...base, topics: [] };
 
-  const current = await countTopicConversationsByChannel(db, runId, filter);
-  const languageCounts = await countTopicConversationsByLanguage(db, runId, filter);
-  const previous = await countTopicConversationsByChannel(db, runId, { ...filter, from: previousFrom, to: filter.from });
-  const topics = await listTopicLabels(db, runId);
-  const assignments = await listTopicAssignmentsInPeriod(db, runId, filter);
-  const topicOf = new Map(assignments.map((row) => [row.conversation_id, row.topic_id]));
+  const figures = assembleTopicFigures({
+    topics: await listTopicLabels(db, runId),
+    current: await countTopicConversationsByChannel(db, runId, filter),
+    previous: await countTopicConversationsByChannel(db, runId, { ...filter, from: previousFrom, to: filter.from }),
+    languages: await countTopicConversationsByLanguage(db, runId, filter),
+    assignments: await listTopicAssignmentsInPeriod(db, runId, filter),
+    firstResponses: await listConversationFirstResponses(db, runId, filter),
+  });
+  const rows: TopicReportRow[] = [];
+  for (const figure of figures) {
+    const examples = await listTopicExamples(db, {
+      runId,
+      topicId: figure.topicId,
+      filter,
+      wanted: options.examples ?? 3,
+      languages: figure.languages.map((row) => row.language),
+    });
+    rows.push({ ...figure, examples });
+  }
+  return { ...base, topics: rows };
+}
+
+/** What the topic report reads for a period, as its queries return it. */
+export interface TopicReportInputs {
+  topics: readonly { topic_id: number; label: string; top_terms: string }[];
+  /** Conversations per topic and channel in the period, and in the previous period of equal length. */
+  current: readonly { topic_id: number; channel: string; conversations: number | string | bigint }[];
+  previous: readonly { topic_id: number; channel: string; conversations: number | string | bigint }[];
+  languages: readonly { topic_id: number; language: string; conversations: number | string | bigint }[];
+  /** Each conversation's topic, for the conversations in the period. */
+  assignments: readonly { conversation_id: number; topic_id: number }[];
+  firstResponses: readonly ConversationFirstResponse[];
+}
+
+/**
+ * The topic report's rows without their examples, largest first: per topic with conversations in the period, its
+ * channels and languages, growth against the previous period, median first response and unanswered count.
+ *
+ * @example
+ * const [row] = assembleTopicFigures({ topics, current, previous, languages, assignments, firstResponses });
+ * row.medianFirstResponseMs;
+ */
+export function assembleTopicFigures(inputs: TopicReportInputs): Omit<TopicReportRow, 'examples'>[] {
+  const topicOf = new Map(inputs.assignments.map((row) => [row.conversation_id, row.topic_id]));
   const responseTimes = new Map<number, number[]>();
   const unanswered = new Map<number, number>();
-  for (const response of await listFirstResponseTimes(db, runId, filter)) {
+  for (const response of inputs.firstResponses) {
     const topic = topicOf.get(response.conversationId);
     if (topic === undefined) continue;
-    if (response.firstResponseMs === null) unanswered.set(topic, (unanswered.get(topic) ?? 0) + 1);
-    else {
+    if (response.unanswered) unanswered.set(topic, (unanswered.get(topic) ?? 0) + 1);
+    else if (response.firstResponseMs !== null) {
       const list = responseTimes.get(topic) ?? [];
       list.push(response.firstResponseMs);
       responseTimes.set(topic, list);
     }
   }
 
-  const rows: TopicReportRow[] = [];
-  for (const topic of topics) {
-    const channels = current
+  const rows: Omit<TopicReportRow, 'examples'>[] = [];
+  for (const topic of inputs.topics) {
+    const channels = inputs.current
       .filter((row) => row.topic_id === topic.topic_id)
       .map((row) => ({ channel: row.channel, conversations: Number(row.conversations) }))
       .sort((a, b) => b.conversations - a.conversations || (a.channel < b.channel ? -1 : 1));
     const conversations = channels.reduce((sum, row) => sum + row.conversations, 0);
     if (conversations === 0) continue;
-    const previousConversations = previous.filter((row) => row.topic_id === topic.topic_id).reduce((sum, row) => sum + Number(row.conversations), 0);
-    const languages = languageCounts
+    const previousConversations = inputs.previous.filter((row) => row.topic_id === topic.topic_id).reduce((sum, row) => sum + Number(row.conversations), 0);
+    const languages = inputs.languages
       .filter((row) => row.topic_id === topic.topic_id)
       .map((row) => ({ language: row.language, conversations: Number(row.conversations) }))
       .sort((a, b) => b.conversations - a.conversations || (a.language < b.language ? -1 : 1));
@@ -109,17 +151,9 @@ export async function getTopicReport(db: Kysely<Database>, filter: PeriodFilter,
       unanswered: unanswered.get(topic.topic_id) ?? 0,
       channels,
       languages,
-      examples: await listTopicExamples(db, {
-        runId,
-        topicId: topic.topic_id,
-        filter,
-        wanted: options.examples ?? 3,
-        languages: languages.map((row) => row.language),
-      }),
     });
   }
-  rows.sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
-  return { ...base, topics: rows };
+  return rows.sort((a, b) => b.conversations - a.conversations || a.topicId - b.topicId);
 }
 
 /** Candidates read per example wanted, so that every language a topic is asked in can have its example. */

@@ -6,13 +6,12 @@ import { formatDuration } from '../../analysis/response-times/duration-text.js';
 import { getTopicReport, type TopicReport } from '../../analysis/topics/topic-report.js';
 import { formatTable } from '../format-table.js';
 import { dbOption, UsageError } from '../options.js';
-import { resolveReportRange } from '../report-options.js';
+import { loadConfig } from '../config.js';
+import { filterOptions, resolveReportRange, type FilterFlags } from '../report-options.js';
 
-interface ReportTopicsOptions {
+interface ReportTopicsOptions extends FilterFlags {
   db: string;
-  from?: string;
-  to?: string;
-  channel?: string;
+  config?: string;
   format: 'table' | 'csv' | 'json';
   examples: string;
 }
@@ -21,29 +20,32 @@ const DEFAULT_DAYS = 30;
 
 /** `supportlens report topics`. */
 export function reportTopicsCommand(): Command {
-  return new Command('topics')
+  const command = new Command('topics')
     .description('Topics by volume in a date range, with growth, median first response, channels and example questions')
     .addOption(dbOption())
-    .option('--from <date>', `start (YYYY-MM-DD or ISO 8601, UTC); default ${DEFAULT_DAYS} days before --to`)
-    .option('--to <date>', 'end; a date alone includes that whole day; default the day of the latest conversation')
-    .option('--channel <name>', 'only this channel (chat, email, ...)')
+    .option('--config <file>', 'configuration file, for the reporting time zone of --from/--to');
+  for (const option of filterOptions()) command.addOption(option);
+  return command
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .option('--examples <n>', 'example questions per topic', '3')
     .addHelpText(
       'after',
       `
-Uses the topics of the latest "supportlens analyze". Growth compares with the previous period of equal length.
-First response: the first public agent message minus the first customer message. Questions are shown redacted.
+Uses the topics and response-time facts of the latest "supportlens analyze". --to defaults to the day of the latest
+conversation, --from to ${DEFAULT_DAYS} days before --to. Growth compares with the previous period of equal length.
+The median first response is over the topic's answered conversations. Questions are shown redacted.
+${METRIC_DEFINITIONS.firstResponse}
 ${METRIC_DEFINITIONS.inPeriod}`,
     )
     .action(async (options: ReportTopicsOptions) => {
       const examples = Number(options.examples);
       if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples must be a whole number, got "${options.examples}"`);
+      const config = await loadConfig(options.config);
+      const zone = config.responseTimes.reportingTimeZone;
       const handle = await openLocation(parseDatabaseLocation(options.db));
       try {
-        const { from, to } = await resolveReportRange(handle.db, { from: options.from, to: options.to, defaultDays: DEFAULT_DAYS });
-        const channels = options.channel === undefined ? [] : [options.channel.toLowerCase()];
-        const report = await getTopicReport(handle.db, { from, to, channels }, { examples });
+        const filter = await resolveReportRange(handle.db, options, { zone, defaultDays: DEFAULT_DAYS });
+        const report = await getTopicReport(handle.db, filter, { examples });
         process.stdout.write(render(report, options.format));
       } finally {
         await handle.close();

@@ -17,6 +17,8 @@ export interface InboxScanOptions {
   settleCheckMs?: number;
   quietPeriodMs?: number;
   now?: () => number;
+  /** Waits between the two looks (default: `settleCheckMs` of sleep); tests write to a file here. */
+  waitBetweenLooks?: (ms: number) => Promise<void>;
 }
 
 export interface InboxFile {
@@ -87,7 +89,7 @@ export async function findNewInboxFiles(
     } else first.push(file);
   }
   if (first.length === 0) return scan;
-  await sleep(options.settleCheckMs ?? SETTLE_CHECK_MS);
+  await (options.waitBetweenLooks ?? sleep)(options.settleCheckMs ?? SETTLE_CHECK_MS);
   const quietPeriodMs = options.quietPeriodMs ?? QUIET_PERIOD_MS;
   const settled: { path: string; sizeBytes: number; signature: string }[] = [];
   for (const before of first) {

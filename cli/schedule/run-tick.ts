@@ -11,6 +11,7 @@ import { findNewInboxFiles, type InboxFile, type InboxScan, type InboxScanOption
 import { startHeartbeat, type JobLockOptions } from '../../db/job-lock.js';
 import { insertJobRun, isAnalysisBehindIngest, markRunningJobRunsInterrupted, updateJobRun } from '../../db/job-run-queries.js';
 import { runDeliveries, type DeliveryOutcome, type RunDeliveriesOptions } from '../deliveries/run-deliveries.js';
+import { formatDuration } from '../../analysis/response-times/duration-text.js';
 
 /** The job a tick runs, and the name of its lock. */
 export const NIGHTLY_JOB = 'nightly';
@@ -127,7 +128,7 @@ export async function runTick(handle: TickTarget, config: SupportlensConfig, opt
       log(describeAttempt(outcome));
       const last = attempt > config.schedule.retries || options.stopRetrying?.aborted || options.signal?.aborted;
       if (outcome.status !== 'failed' || last || outcome.inboxMissing) break;
-      log(`retrying in ${formatDelay(config.schedule.retryDelayMs)} (attempt ${attempt + 1} of ${config.schedule.retries + 1})`);
+      log(`retrying in ${formatDuration(config.schedule.retryDelayMs)} (attempt ${attempt + 1} of ${config.schedule.retries + 1})`);
       await sleep(config.schedule.retryDelayMs, undefined, { signal: options.stopRetrying, ref: true }).catch(() => undefined);
       if (options.stopRetrying?.aborted) break;
     }
@@ -345,8 +346,4 @@ export function describeAttempt(outcome: JobAttempt): string {
   if (outcome.waiting.length > 0) parts.push(`${outcome.waiting.length} still being written, left for the next tick`);
   const error = outcome.error ? `; ${outcome.error}` : '';
   return `run ${outcome.jobRunId} (attempt ${outcome.attempt}) ${outcome.status}: ${parts.join(', ')}${error}`;
-}
-
-function formatDelay(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
 }

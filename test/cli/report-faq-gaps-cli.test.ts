@@ -134,6 +134,6 @@ describe('supportlens analyze + report faq-gaps (built CLI)', () => {
     expect(markdown.stdout).toContain('## UPDATE: What are the trading fees for spot and futures?');
     const bad = await cli('report', 'faq-gaps', '--db', db, '--from', 'yesterday');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--from must be a date');
+    expect(bad.stderr).toContain('--from: "yesterday" is not a date (YYYY-MM-DD) or an ISO 8601 date-time');
   });
 });

@@ -98,8 +98,9 @@ describe('supportlens analyze + report topics (built CLI)', () => {
   });
 
   test.each([
-    [['--from', 'yesterday'], /--from must be a date/],
-    [['--from', '2024-05-10', '--to', '2024-05-01'], /--from must be before --to/],
+    [['--from', 'yesterday'], /--from: "yesterday" is not a date/],
+    [['--from', '2024-05-10', '--to', '2024-05-01'], /--to: "2024-05-01" is not after --from "2024-05-10"/],
+    [['--from', '2024-06-10'], /--from: "2024-06-10" is not before --to/],
     [['--format', 'xml'], /Allowed choices are table, csv, json/],
   ])('bad arguments %j exit 2', async (args, message) => {
     const { stderr, code } = await cli('report', 'topics', '--db', db, ...args);

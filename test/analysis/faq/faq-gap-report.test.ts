@@ -5,6 +5,8 @@ import { getFaqGapReport, spreadEvenly } from '../../../analysis/faq/faq-gap-rep
 import { saveFaqGapReport } from '../../../analysis/faq/faq-gap-store.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
 import { renderGapReport } from '../../../analysis/faq/render-gap-report.js';
+import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
+import { DEFAULT_RESPONSE_TIME_CONFIG } from '../../../analysis/response-times/response-time-config.js';
 import { openTestDatabase, startAnalysisRun, succeedAnalysisRun } from '../topics/topics-db.js';
 import { insertFaqEntries, type FaqEntryFixture } from './faq-db.js';
 
@@ -129,6 +131,8 @@ async function seed(handle: DatabaseHandle, topics: readonly TopicFixture[]): Pr
         .execute();
     }
   }
+  // As "supportlens analyze" does: the run's response-time facts, which the report's first response reads.
+  await computeResponseFacts(handle, DEFAULT_RESPONSE_TIME_CONFIG, { runId: run });
   await computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run });
   await succeedAnalysisRun(handle, run);
   return run;

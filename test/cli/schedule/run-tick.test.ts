@@ -90,9 +90,9 @@ describe('a file still being written', () => {
 
   test('whose size changes between the two looks is left, even when its modification time looks old', async () => {
     const growing = writeConversations(inbox, 'growing.jsonl', { prefix: 'g', count: 2 });
-    const writer = setTimeout(() => appendFileSync(growing, '{"id": "g-late"'), 20);
-    const result = await runTick(handle, scheduleConfig(inbox), { trigger: 'schedule', inboxScan: { settleCheckMs: 200, quietPeriodMs: 0 } });
-    clearTimeout(writer);
+    // The writer appends between the scan's two looks, whatever the machine's load.
+    const waitBetweenLooks = async (): Promise<void> => appendFileSync(growing, '{"id": "g-late"');
+    const result = await runTick(handle, scheduleConfig(inbox), { trigger: 'schedule', inboxScan: { settleCheckMs: 200, quietPeriodMs: 0, waitBetweenLooks } });
     expect(result.attempts[0]!.waiting).toEqual([growing]);
     expect(result.attempts[0]!.files).toEqual([]);
   });
