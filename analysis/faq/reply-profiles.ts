@@ -1,5 +1,6 @@
 import { termSenses } from '../text/term-senses.js';
 import { textTerms } from './faq-index.js';
+import { medianOf } from '../response-times/duration-statistics.js';
 
 /** A unit-length sparse vector over senses. */
 export type ReplyProfile = Map<string, number>;
@@ -124,7 +125,6 @@ export function calibrateSameAnswer(
     halves.push(profileSimilarity(weigh(replies.filter((_, i) => i % 2 === 0)), weigh(replies.filter((_, i) => i % 2 === 1))));
   }
   if (different < 0 || halves.length === 0) return undefined;
-  halves.sort((a, b) => a - b);
-  const same = halves[halves.length >> 1]!;
+  const same = medianOf(halves)!;
   return same > different ? { same, different, cut: (same + different) / 2 } : undefined;
 }
