@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { prepareCompiled, slot } from '../db/compiled-statement.js';
+import type { Kysely } from '#kysely';
 import type { DatabaseHandle } from '../db/connection.js';
-import type { FaqEntryRow, FaqEntryVersionRow } from '../db/schema.js';
+import type { Database, FaqEntryRow, FaqEntryVersionRow } from '../db/schema.js';
 import { type IdsSeenInFile, NOT_SEEN, repeats } from './ids-seen-in-file.js';
 import type { Outcome } from './ingest-store.js';
 
@@ -35,15 +36,11 @@ export class FaqEntryStore {
    * store two new versions.
    */
   save(entry: FaqEntryInput, now: number, line: number | null = null): Outcome | { rejected: string } {
-    const contentHash = createHash('sha256')
-      .update(JSON.stringify([entry.title, entry.question, entry.body, entry.tags, entry.language]))
-      .digest('hex');
-    const first = this.seenInFile.begin().add('faq').add(entry.externalId).note(line);
-    const existing = this.statements.find.get<Pick<FaqEntryRow, 'id' | 'current_version'> & Pick<FaqEntryVersionRow, 'content_hash'>>({
-      external_id: entry.externalId,
-    });
-    if (existing && existing.content_hash === contentHash) return 'unchanged';
-    if (first !== NOT_SEEN) return { rejected: `FAQ entry "${entry.externalId}" ${repeats(first)} with different content; the first was kept` };
+    const first = firstSeenFaqEntry(this.seenInFile, entry, line);
+    const contentHash = faqContentHash(entry);
+    const existing = this.statements.find.get<StoredFaqEntry>({ external_id: entry.externalId });
+    const decided = decideFaqEntry(entry, contentHash, existing, first);
+    if (decided !== 'write') return decided;
     let entryId: number;
     let version: number;
     if (existing) {
@@ -54,21 +51,92 @@ export class FaqEntryStore {
       version = 1;
       entryId = Number(this.statements.insertEntry.run({ external_id: entry.externalId, current_version: version, run_id: this.runId }).lastInsertRowid);
     }
-    this.statements.insertVersion.run({
-      entry_id: entryId,
-      version,
-      title: entry.title,
-      question: entry.question,
-      body: entry.body,
-      tags: JSON.stringify(entry.tags),
-      language: entry.language,
-      updated_at: entry.updatedAt ?? now,
-      content_hash: contentHash,
-      source_path: entry.sourcePath,
-      run_id: this.runId,
-    });
+    this.statements.insertVersion.run(versionRow(entry, entryId, version, contentHash, now, this.runId));
     return existing ? 'updated' : 'inserted';
   }
+}
+
+type StoredFaqEntry = Pick<FaqEntryRow, 'id' | 'current_version'> & Pick<FaqEntryVersionRow, 'content_hash'>;
+
+/** Notes the entry's id as seen in the file: the line it was first seen on, or NOT_SEEN. */
+export function firstSeenFaqEntry(seenInFile: IdsSeenInFile, entry: FaqEntryInput, line: number | null): number {
+  return seenInFile.begin().add('faq').add(entry.externalId).note(line);
+}
+
+function faqContentHash(entry: FaqEntryInput): string {
+  return createHash('sha256')
+    .update(JSON.stringify([entry.title, entry.question, entry.body, entry.tags, entry.language]))
+    .digest('hex');
+}
+
+/** Unchanged, rejected (a repeat in the file with other content), or to be written as a new entry or version. */
+function decideFaqEntry(
+  entry: FaqEntryInput,
+  contentHash: string,
+  existing: StoredFaqEntry | undefined,
+  first: number,
+): 'unchanged' | { rejected: string } | 'write' {
+  if (existing && existing.content_hash === contentHash) return 'unchanged';
+  if (first !== NOT_SEEN) return { rejected: `FAQ entry "${entry.externalId}" ${repeats(first)} with different content; the first was kept` };
+  return 'write';
+}
+
+function versionRow(entry: FaqEntryInput, entryId: number, version: number, contentHash: string, now: number, runId: number) {
+  return {
+    entry_id: entryId,
+    version,
+    title: entry.title,
+    question: entry.question,
+    body: entry.body,
+    tags: JSON.stringify(entry.tags),
+    language: entry.language,
+    updated_at: entry.updatedAt ?? now,
+    content_hash: contentHash,
+    source_path: entry.sourcePath,
+    run_id: runId,
+  };
+}
+
+/**
+ * `FaqEntryStore.save` through Kysely on any engine (PostgreSQL's ingest: the few FAQ entries of a file, written in
+ * the file's transaction): the same decisions, the same rows. `first` comes from `firstSeenFaqEntry`, taken in file order.
+ */
+export async function saveFaqEntryVia(
+  db: Kysely<Database>,
+  runId: number,
+  entry: FaqEntryInput,
+  now: number,
+  first: number,
+): Promise<Outcome | { rejected: string }> {
+  const contentHash = faqContentHash(entry);
+  const existing = await db
+    .selectFrom('faq_entries as e')
+    .innerJoin('faq_entry_versions as v', (join) => join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
+    .select(['e.id', 'e.current_version', 'v.content_hash'])
+    .where('e.external_id', '=', entry.externalId)
+    .executeTakeFirst();
+  const decided = decideFaqEntry(entry, contentHash, existing, first);
+  if (decided !== 'write') return decided;
+  let entryId: number;
+  let version: number;
+  if (existing) {
+    entryId = existing.id;
+    version = existing.current_version + 1;
+    await db.updateTable('faq_entries').set({ current_version: version, last_run_id: runId }).where('id', '=', entryId).execute();
+  } else {
+    version = 1;
+    const inserted = await db
+      .insertInto('faq_entries')
+      .values({ external_id: entry.externalId, current_version: version, first_run_id: runId, last_run_id: runId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    entryId = Number(inserted.id);
+  }
+  await db
+    .insertInto('faq_entry_versions')
+    .values(versionRow(entry, entryId, version, contentHash, now, runId))
+    .execute();
+  return existing ? 'updated' : 'inserted';
 }
 
 function prepareFaqStatements({ db, sqlite }: Pick<DatabaseHandle, 'db' | 'sqlite'>) {

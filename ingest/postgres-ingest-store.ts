@@ -5,6 +5,7 @@ import type { Kysely } from '#kysely';
 import type { ConversationSource, Database, NewIngestFile, RejectKind } from '../db/schema.js';
 import { skipForeignKeyChecks } from '../db/copy-to-postgres.js';
 import { beginClientTransaction, type OpenClientTransaction } from '../db/transaction.js';
+import { type FaqEntryInput, firstSeenFaqEntry, saveFaqEntryVia } from './faq-entry-store.js';
 import { IdsSeenInFile, NOT_SEEN, repeats } from './ids-seen-in-file.js';
 import type { MessageCounts, MessageRowCounts, Outcome } from './ingest-store.js';
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
@@ -106,6 +107,17 @@ interface StagedShape {
 }
 const SHAPE_FIELDS = ['given_at', ...HEAD_FIELDS, 'csat'] as const;
 
+interface QueuedFaqEntry {
+  entry: FaqEntryInput;
+  now: number;
+  line: number | null;
+  /** The line the file showed its id on before, or NOT_SEEN. */
+  first: number;
+  /** Its place among the staged rows. */
+  seq: number;
+  raw: () => string;
+}
+
 /** A staged record whose text is the reject's raw text if the merge rejects it. */
 export interface StagedRecordText {
   raw: () => string;
@@ -139,6 +151,8 @@ export class PostgresIngestStore {
   private readonly fileChannels = new Map<string, string>();
   private readonly row: (string | number | null)[] = new Array(STAGE_COLUMNS.length).fill(null);
   private shape: StagedShape = { fields: new Set(), conversations: false };
+  /** FAQ entries of this file, written after the staging ends (the connection is busy with the COPY until then). */
+  private faqEntries: QueuedFaqEntry[] = [];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -159,6 +173,7 @@ export class PostgresIngestStore {
     this.seq = 0;
     this.shape = { fields: new Set(), conversations: false };
     this.merged = false;
+    this.faqEntries = [];
     this.copyError = undefined;
     this.transaction = await beginClientTransaction(this.pool);
     const { client } = this.transaction;
@@ -245,8 +260,13 @@ export class PostgresIngestStore {
     await this.db.insertInto('ingest_files').values(file).execute();
   }
 
-  saveFaqEntry(): never {
-    throw new Error('FAQ entries cannot be ingested into PostgreSQL yet: ingest them into a SQLite file and copy it with "supportlens copy-database"');
+  /**
+   * A FAQ entry; written by `flushMessageRows()` through the SQLite store's decisions (faq-entry-store.ts), in file
+   * order and in the file's transaction. Its place among the file's rejects is kept for the reject it may become.
+   */
+  saveFaqEntry(entry: FaqEntryInput, now: number, line: number | null, text: StagedRecordText): 'queued' {
+    this.faqEntries.push({ entry, now, line, first: firstSeenFaqEntry(this.seenInFile, entry, line), seq: ++this.seq, raw: text.raw });
+    return 'queued';
   }
 
   /** A whole conversation (a JSON Lines record); its outcome is known after the merge. */
@@ -361,7 +381,34 @@ export class PostgresIngestStore {
     if (this.copyError) throw this.copyError;
     this.copy = undefined;
     this.merged = true;
-    return mergeStagedFile(transaction.client, this.runId, this.path, this.shape);
+    const faq = await this.writeFaqEntries(transaction);
+    const counts = await mergeStagedFile(transaction.client, this.runId, this.path, this.shape);
+    for (const outcome of ['inserted', 'updated', 'unchanged'] as const) counts.records[outcome] += faq[outcome];
+    return { ...counts, rejected: { records: (counts.rejected?.records ?? 0) + faq.rejected, messages: counts.rejected?.messages ?? 0 } };
+  }
+
+  /** The file's FAQ entries, one after the other; a rejected one is staged as a reject at its place in the file. */
+  private async writeFaqEntries(transaction: OpenClientTransaction): Promise<Record<Outcome | 'rejected', number>> {
+    const counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+    for (const queued of this.faqEntries.splice(0)) {
+      const saved = await saveFaqEntryVia(transaction.db, this.runId, queued.entry, queued.now, queued.first);
+      if (typeof saved !== 'object') {
+        counts[saved] += 1;
+        continue;
+      }
+      counts.rejected += 1;
+      const raw = queued.raw();
+      const truncated = raw.length > MAX_REJECT_RAW_CHARS;
+      await transaction.client.query('insert into ingest_stage (seq, kind, line, reason, raw, raw_truncated) values ($1, $2, $3, $4, $5, $6)', [
+        queued.seq,
+        REJECT,
+        queued.line,
+        withoutNul(saved.rejected),
+        withoutNul(truncated ? raw.slice(0, MAX_REJECT_RAW_CHARS) : raw),
+        truncated ? 1 : 0,
+      ]);
+    }
+    return counts;
   }
 
   private startRow(kind: number, line: number | null): (string | number | null)[] {

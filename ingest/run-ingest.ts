@@ -543,7 +543,10 @@ function storeRecord(store: Store, feed: FeedStore | undefined, path: string, re
     // Counted when the store writes the queued rows (flushMessageRows).
     result = { record: 'queued', messages: { inserted: 0, updated: 0, unchanged: 0 } };
   } else {
-    const saved = store.saveFaqEntry(payload.entry, now, record.line);
+    const saved =
+      store instanceof PostgresIngestStore
+        ? store.saveFaqEntry(payload.entry, now, record.line, { raw: () => record.raw || (record.rawOf?.() ?? '') })
+        : store.saveFaqEntry(payload.entry, now, record.line);
     if (typeof saved === 'object') {
       store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
       return { kind: 'rejected' };

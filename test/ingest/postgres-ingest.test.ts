@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Kysely } from '#kysely';
@@ -74,7 +74,34 @@ async function dump(db: Kysely<Database>) {
     ])
     .orderBy('id')
     .execute();
-  return { conversations, messages, events, rejects, files };
+  const faqEntries = await db
+    .selectFrom('faq_entries as e')
+    .innerJoin('faq_entry_versions as v', 'v.entry_id', 'e.id')
+    .select([
+      'e.external_id',
+      'e.current_version',
+      'e.first_run_id',
+      'e.last_run_id',
+      'v.version',
+      'v.title',
+      'v.question',
+      'v.body',
+      'v.tags',
+      'v.language',
+      'v.updated_at',
+      'v.content_hash',
+      'v.source_path',
+      'v.run_id',
+    ])
+    .orderBy('e.external_id')
+    .orderBy('v.version')
+    .execute();
+  return { conversations, messages, events, rejects, files, faqEntries };
+}
+
+/** FAQ versions without a time of their own take the ingest's, which differs between the two runs. */
+function withoutIngestTimes(stored: Awaited<ReturnType<typeof dump>>) {
+  return { ...stored, faqEntries: stored.faqEntries.map((entry) => ({ ...entry, updated_at: entry.external_id === 'withdraw' ? entry.updated_at : 0 })) };
 }
 
 /** A run's summary without its timings. */
@@ -140,12 +167,29 @@ function writeScenario(folder: string): { first: string[]; second: string[] } {
   return { first: [dayOne, jsonl], second: [dayTwo, jsonlTwo] };
 }
 
-/** Hostile fixtures that are conversations or messages (FAQ files and helpdesk feeds are SQLite's only, so far). */
+/** The hostile fixtures: conversations, messages and FAQ entries. */
 function hostileFiles(): string[] {
   const folder = join(FIXTURES, 'hostile');
-  return readdirSync(folder)
-    .filter((name) => !name.endsWith('.md') && !name.includes('faq'))
-    .map((name) => join(folder, name));
+  return readdirSync(folder).map((name) => join(folder, name));
+}
+
+/** An FAQ folder (Markdown and CSV, with an id repeated with other content); `edited` changes one entry and adds one. */
+function writeFaq(folder: string, edited = false): string {
+  const faq = join(folder, 'faq');
+  mkdirSync(faq, { recursive: true });
+  writeFileSync(join(faq, 'fees.md'), `---\nid: fees\ntitle: Fees\ntags: [billing]\nlanguage: en\n---\nWhat the fees are${edited ? ', from May' : ''}.\n`);
+  writeFileSync(join(faq, 'reset-2fa.md'), '# Reset two-factor\n\nOpen the settings and reset it.\n');
+  writeFileSync(
+    join(faq, 'entries.csv'),
+    'id,title,question,body,updated_at\n' +
+      'withdraw,Withdrawals,Where is my withdrawal?,It takes an hour.,2024-05-01T00:00:00Z\n' +
+      'deposit,Deposits,,Deposits arrive in minutes.,\n' +
+      'withdraw,Withdrawals,Where is my withdrawal?,It takes a day.,2024-05-02T00:00:00Z\n' +
+      'deposit,Deposits,,Deposits arrive in minutes.,\n' +
+      ',No id,,no body,\n' +
+      (edited ? 'limits,Limits,,Daily limits apply.,\n' : ''),
+  );
+  return faq;
 }
 
 describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
@@ -245,11 +289,34 @@ describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
     expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
   });
 
+  test('an FAQ folder gives the same entries, versions, rejects and counts on both engines; again, nothing changes', async () => {
+    const faq = writeFaq(folder.path);
+    for (const edited of [false, false, true, true]) {
+      writeFaq(folder.path, edited);
+      const { fromSqlite, fromPostgres } = await both([faq]);
+      expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+      expect(withoutIngestTimes(await dump(postgres.db))).toEqual(withoutIngestTimes(await dump(sqlite.db)));
+    }
+    const stored = await dump(postgres.db);
+    expect(stored.faqEntries.find((entry) => entry.external_id === 'withdraw')?.updated_at).toBe(Date.UTC(2024, 4, 1));
+    expect(stored.faqEntries.map((entry) => `${entry.external_id} ${entry.version}`)).toEqual([
+      'deposit 1',
+      'fees 1',
+      'fees 2',
+      'limits 1',
+      'reset-2fa 1',
+      'withdraw 1',
+    ]);
+    expect(stored.rejects.map((reject) => reject.reason)).toContain('FAQ entry "withdraw" repeats line 2 with different content; the first was kept');
+    // The second ingest of the unchanged folder: every entry unchanged, no new version.
+    expect(stored.files.filter((file) => file.run_id === 2).map((file) => file.records_unchanged)).toEqual([3, 1, 1]);
+  });
+
   test('a file that fails keeps nothing of itself on PostgreSQL', async () => {
-    const faq = join(folder.path, 'faq.md');
-    writeFileSync(faq, '---\nid: fees\ntitle: Fees\n---\nWhat the fees are.\n');
-    const summary = await runIngest(target, { paths: [faq], timezone: 'UTC' });
-    expect(summary.files[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/FAQ entries cannot be ingested into PostgreSQL yet/) });
+    // Helpdesk feeds (items apart from their tickets) still need SQLite.
+    const feed = join(FIXTURES, 'feeds', 'zendesk', 'comment-of-missing-ticket.jsonl');
+    const summary = await runIngest(target, { paths: [feed], timezone: 'UTC' });
+    expect(summary.files[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot be ingested into PostgreSQL yet/) });
     const stored = await dump(postgres.db);
     expect(stored.conversations).toEqual([]);
     expect(stored.files.map((file) => file.status)).toEqual(['failed']);
