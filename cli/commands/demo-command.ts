@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describeDatabaseLocation, openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import { countConversationsByChannel, hasConversations } from '../../db/conversation-queries.js';
-import { runIngest } from '../../ingest/run-ingest.js';
+import { type IngestTarget, runIngest } from '../../ingest/run-ingest.js';
 import { generateDemoData } from '../demo/generate-demo-data.js';
 import { loadConfig } from '../config.js';
 import { dbOption, UsageError } from '../options.js';
@@ -25,21 +25,20 @@ export function demoCommand(): Command {
       const handle = await openLocation(location);
       try {
         if (!(await hasConversations(handle.db))) {
-          if (handle.sqlite === undefined) {
-            throw new UsageError(
-              `supportlens demo cannot load its data into PostgreSQL yet (ingest does not work there): run "supportlens demo --db demo.db", copy it with "supportlens copy-database --from demo.db --to URL", then "supportlens demo --db URL" analyses it there`,
-            );
-          }
           if (!existsSync(join(options.dir, 'inbox'))) {
             const generated = generateDemoData({ outDir: options.dir, days: Number(options.days), seed: 1 });
             process.stdout.write(
               `demo data: ${generated.conversations} conversations, ${generated.messages} messages in ${options.dir} (volatility days ${generated.spikeDays.join(', ')})\n`,
             );
           }
-          const summary = await runIngest(
-            { ...handle, sqlite: handle.sqlite },
-            { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' },
-          );
+          const target: IngestTarget | undefined =
+            handle.sqlite !== undefined
+              ? { ...handle, sqlite: handle.sqlite }
+              : handle.postgres !== undefined
+                ? { engine: 'postgres', db: handle.db, pool: handle.postgres }
+                : undefined;
+          if (target === undefined) throw new Error(`${where}: neither a SQLite nor a PostgreSQL handle`);
+          const summary = await runIngest(target, { paths: [join(options.dir, 'inbox'), join(options.dir, 'faq')], timezone: 'UTC' });
           process.stdout.write(
             `ingest run ${summary.runId} ${summary.status}: ${summary.files.length} files, ${summary.records.read} records read, ${summary.records.inserted} inserted, ${summary.records.rejected} rejected\n`,
           );
