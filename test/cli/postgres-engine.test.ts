@@ -286,16 +286,18 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL engine: the same answers as
 
   test('the FAQ folder ingested again into PostgreSQL: every entry unchanged, the reports as they were', () => {
     const topics = ['report', 'topics', '--format', 'json', '--db', database.url];
-    const gaps = ['report', 'faq-gaps', '--format', 'json', '--db', database.url];
-    // Each faq-gaps report is compared with the one before it: the first here settles that comparison.
-    succeed(folder.path, gaps);
-    const before = [succeed(folder.path, topics), succeed(folder.path, gaps)];
+    const gapsArgs = ['report', 'faq-gaps', '--format', 'json', '--db', database.url];
+    // Each faq-gaps report is saved and compared with the one before it: the first here settles that comparison, and
+    // the number of the report compared with is left out.
+    const gaps = () => succeed(folder.path, gapsArgs).replace(/"comparedWithReport": \d+/, '"comparedWithReport": "-"');
+    succeed(folder.path, gapsArgs);
+    const before = [succeed(folder.path, topics), gaps()];
     const ingest = runCli(folder.path, ['ingest', '--db', database.url, '--json', join(folder.path, 'demo/faq')]);
     expect(ingest.status, ingest.stderr).toBe(0);
     const summary = JSON.parse(ingest.stdout);
     expect(summary.records.read).toBeGreaterThan(3);
     expect(summary.records).toMatchObject({ inserted: 0, updated: 0, rejected: 0, unchanged: summary.records.read });
-    expect([succeed(folder.path, topics), succeed(folder.path, gaps)]).toEqual(before);
+    expect([succeed(folder.path, topics), gaps()]).toEqual(before);
   }, 300_000);
 
   test('demo into an empty PostgreSQL database ingests and analyses the demo files as demo into SQLite does', async () => {
