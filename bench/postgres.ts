@@ -3,19 +3,22 @@
  *
  * 1. Bulk load: the canonical CSV of `bench:ingest` (BENCH_MESSAGES, default 1,000,000 messages) loaded by
  *    `psql \copy` into an unindexed table (the reference: the fastest a client can put rows on this server), beside
- *    `supportlens copy-database` moving an analysed SQLite database of BENCH_CONVERSATIONS conversations (default
- *    200,000; built as bench:dashboard builds its own) into PostgreSQL: every table, with its keys and indexes, in one
- *    transaction; and `supportlens ingest --db URL` of the same CSV into an empty database (COPY into a staging table,
- *    merged in one transaction), whose time is set against \copy's (the issue's floor: 0.5x, ingest at least half as
- *    fast as \copy). BENCH_ONLY=ingest stops after this part.
- * 2. The 30-day reports (response times by day, topics, FAQ gaps) through the CLI on both engines: wall time.
- * 3. The dashboard's API served from each engine: p50/p99 with 20 connections for BENCH_SECONDS (default 5) per route,
+ *    `supportlens ingest --db URL` of the same CSV into an empty database (COPY into a staging table, merged in one
+ *    transaction), whose time is set against \copy's (the issue's floor: 0.5x, ingest at least half as fast as
+ *    \copy). BENCH_ONLY=ingest stops after this part; BENCH_ONLY=analyze skips it (and part 4).
+ * 2. `supportlens analyze` on each engine from the same ingested-but-unanalysed database of BENCH_CONVERSATIONS
+ *    conversations (default 200,000; generated once by bench:response-times): the SQLite file as it is, and
+ *    PostgreSQL after `copy-database` of that file. Wall time, CPU and peak RSS of the supportlens process (GNU time),
+ *    and the CPU of the server's backends.
+ * 3. The 30-day reports (response times by day, topics, FAQ gaps) through the CLI on both engines: wall time, and
+ *    whether the two analyses give the same answer.
+ * 4. The dashboard's API served from each engine: p50/p99 with 20 connections for BENCH_SECONDS (default 5) per route,
  *    idle (the "during an ingest" half waits for ingest on PostgreSQL).
  * The cluster is a throwaway one with PostgreSQL's default durability (fsync on) and memory settings, on this machine,
  * reached through a Unix socket.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +37,6 @@ const SEED = 1;
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = join(ROOT, 'bench/out');
 const CLI = join(ROOT, 'dist/cli/main.js');
-const ANALYZED_DB = join(OUT_DIR, `dashboard-${CONVERSATIONS}.db`);
 const SOURCE_DB = join(OUT_DIR, `response-times-${CONVERSATIONS}.db`);
 const SERVED_DB = join(OUT_DIR, `postgres-bench-${CONVERSATIONS}.db`);
 
@@ -56,11 +58,40 @@ function copySqlite(from: string, to: string): void {
   copyFileSync(from, to);
 }
 
-function prepareAnalyzedDatabase(): void {
-  if (existsSync(ANALYZED_DB)) return;
+/** The ingested-but-unanalysed database bench:response-times generates (once; reused from bench/out/). */
+function prepareSourceDatabase(): void {
   if (!existsSync(SOURCE_DB)) runNode([join(ROOT, 'dist/bench/response-times.js')], { BENCH_CONVERSATIONS: String(CONVERSATIONS) });
-  copySqlite(SOURCE_DB, ANALYZED_DB);
-  runNode([CLI, 'analyze', '--db', ANALYZED_DB, '--quiet']);
+}
+
+interface ChildFigures {
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  loadBefore: number;
+}
+
+/** Runs node under GNU time: wall clock, the child's user+system CPU and its peak RSS. */
+function timeNode(args: string[]): ChildFigures {
+  const report = join(OUT_DIR, 'time.txt');
+  const loadBefore = loadavg()[0]!;
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-o', report, '-f', '%U %S %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const wallSeconds = seconds(started);
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
+  const [user, system, rssKb] = readFileSync(report, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wallSeconds, cpuSeconds: user! + system!, peakRssMb: Math.round(rssKb! / 1024), loadBefore };
+}
+
+/**
+ * CPU seconds (user+system) of the cluster's server processes that have ended: the postmaster's reaped children
+ * (each connection's backend), from /proc/<postmaster>/stat; long-lived helpers (checkpointer, WAL writer) not counted.
+ */
+function serverCpuSeconds(folder: string): number {
+  const pid = readFileSync(join(folder, 'data/postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: field 3 is state, so cutime (field 16) and cstime (17) are at indexes 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 interface RouteFigures {
@@ -99,60 +130,77 @@ async function main(): Promise<void> {
     console.log(`server: ${version}, throwaway cluster, default settings (fsync on), Unix socket`);
 
     // 1. Bulk load.
-    const csv = join(OUT_DIR, `messages-${MESSAGES}-seed${SEED}.csv`);
-    if (!existsSync(csv)) await writeCanonicalCsv(csv, MESSAGES, SEED);
-    const psql = join(binaries, 'psql');
-    const sqlOf = (statement: string) => spawnSync(psql, [cluster.url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', statement], { encoding: 'utf8' });
-    const header = spawnSync('head', ['-1', csv], { encoding: 'utf8' }).stdout.trim().split(',');
-    const created = sqlOf(`create table copy_reference (${header.map((column) => `"${column}" text`).join(', ')})`);
-    if (created.status !== 0) throw new Error(created.stderr);
-    let started = performance.now();
-    const copied = sqlOf(`\\copy copy_reference from '${csv}' with (format csv, header true)`);
-    if (copied.status !== 0) throw new Error(copied.stderr);
-    const referenceSeconds = seconds(started);
-    sqlOf('drop table copy_reference');
+    if (process.env['BENCH_ONLY'] !== 'analyze') {
+      const csv = join(OUT_DIR, `messages-${MESSAGES}-seed${SEED}.csv`);
+      if (!existsSync(csv)) await writeCanonicalCsv(csv, MESSAGES, SEED);
+      const psql = join(binaries, 'psql');
+      const sqlOf = (statement: string) => spawnSync(psql, [cluster.url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', statement], { encoding: 'utf8' });
+      const header = spawnSync('head', ['-1', csv], { encoding: 'utf8' }).stdout.trim().split(',');
+      const created = sqlOf(`create table copy_reference (${header.map((column) => `"${column}" text`).join(', ')})`);
+      if (created.status !== 0) throw new Error(created.stderr);
+      const started = performance.now();
+      const copied = sqlOf(`\\copy copy_reference from '${csv}' with (format csv, header true)`);
+      if (copied.status !== 0) throw new Error(copied.stderr);
+      const referenceSeconds = seconds(started);
+      sqlOf('drop table copy_reference');
 
-    const created2 = sqlOf('create database ingest_bench');
-    if (created2.status !== 0) throw new Error(created2.stderr);
-    const ingestUrl = new URL(cluster.url);
-    ingestUrl.pathname = '/ingest_bench';
-    const loadBefore = loadavg()[0]!;
-    started = performance.now();
-    const ingested = JSON.parse(runNode([CLI, 'ingest', '--db', ingestUrl.toString(), '--json', csv])) as {
-      records: { inserted: number; rejected: number };
-      peakRssBytes: number;
-    };
-    const ingestSeconds = seconds(started);
-    const loadAfter = loadavg()[0]!;
-    const rate = (rows: number, s: number) =>
-      Math.round(rows / s)
-        .toLocaleString('en-US')
-        .padStart(10);
-    console.log(`\nbulk load                                           rows          s     rows/s`);
-    console.log(
-      `psql \\copy of the bench:ingest CSV, unindexed table ${MESSAGES.toLocaleString('en-US').padStart(10)} ${referenceSeconds.toFixed(1).padStart(10)} ${rate(MESSAGES, referenceSeconds)}`,
-    );
-    console.log(
-      `supportlens ingest --db postgres://, same CSV       ${ingested.records.inserted.toLocaleString('en-US').padStart(10)} ${ingestSeconds.toFixed(1).padStart(10)} ${rate(MESSAGES, ingestSeconds)}`,
-    );
-    console.log(
-      `ingest / \\copy speed: ${(referenceSeconds / ingestSeconds).toFixed(2)}x (floor 0.5x); ingest peak RSS ${Math.round(ingested.peakRssBytes / 2 ** 20)} MB; 1-minute load ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
-    );
-    if (process.env['BENCH_ONLY'] === 'ingest') return;
+      const created2 = sqlOf('create database ingest_bench');
+      if (created2.status !== 0) throw new Error(created2.stderr);
+      const ingestUrl = new URL(cluster.url);
+      ingestUrl.pathname = '/ingest_bench';
+      const loadBefore = loadavg()[0]!;
+      const ingestStarted = performance.now();
+      const ingested = JSON.parse(runNode([CLI, 'ingest', '--db', ingestUrl.toString(), '--json', csv])) as {
+        records: { inserted: number; rejected: number };
+        peakRssBytes: number;
+      };
+      const ingestSeconds = seconds(ingestStarted);
+      const loadAfter = loadavg()[0]!;
+      const rate = (rows: number, s: number) =>
+        Math.round(rows / s)
+          .toLocaleString('en-US')
+          .padStart(10);
+      console.log(`\nbulk load                                           rows          s     rows/s`);
+      console.log(
+        `psql \\copy of the bench:ingest CSV, unindexed table ${MESSAGES.toLocaleString('en-US').padStart(10)} ${referenceSeconds.toFixed(1).padStart(10)} ${rate(MESSAGES, referenceSeconds)}`,
+      );
+      console.log(
+        `supportlens ingest --db postgres://, same CSV       ${ingested.records.inserted.toLocaleString('en-US').padStart(10)} ${ingestSeconds.toFixed(1).padStart(10)} ${rate(MESSAGES, ingestSeconds)}`,
+      );
+      console.log(
+        `ingest / \\copy speed: ${(referenceSeconds / ingestSeconds).toFixed(2)}x (floor 0.5x); ingest peak RSS ${Math.round(ingested.peakRssBytes / 2 ** 20)} MB; 1-minute load ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+      );
+      if (process.env['BENCH_ONLY'] === 'ingest') return;
+    } else {
+      console.log('(bulk load skipped: BENCH_ONLY=analyze)');
+    }
 
-    prepareAnalyzedDatabase();
-    copySqlite(ANALYZED_DB, SERVED_DB);
+    // 2. analyze on each engine, from the same ingested-but-unanalysed database.
+    prepareSourceDatabase();
+    copySqlite(SOURCE_DB, SERVED_DB);
     const sqlite = new BetterSqlite3(SERVED_DB, { readonly: true });
     const messageRows = sqlite.prepare('select count(*) from messages').pluck().get() as number;
     sqlite.close();
-    started = performance.now();
+    let started = performance.now();
     const out = runNode([CLI, 'copy-database', '--from', SERVED_DB, '--to', cluster.url]);
     const copySeconds = seconds(started);
     console.log(
-      `copy-database, every table (messages: ${messageRows.toLocaleString('en-US')})   ${out.match(/copied (\d+) rows/)?.[1]?.padStart(10) ?? '?'} ${copySeconds.toFixed(1).padStart(10)}   messages ${Math.round(messageRows / copySeconds).toLocaleString('en-US')}/s`,
+      `\ncopy-database of the unanalysed database (messages: ${messageRows.toLocaleString('en-US')}): ${out.match(/copied (\d+) rows/)?.[1] ?? '?'} rows in ${copySeconds.toFixed(1)} s`,
     );
+    const analyzeArgs = ['analyze', '--quiet'];
+    const sqliteAnalyze = timeNode([CLI, ...analyzeArgs, '--db', SERVED_DB]);
+    const serverBefore = serverCpuSeconds(cluster.folder);
+    const postgresAnalyze = timeNode([CLI, ...analyzeArgs, '--db', cluster.url]);
+    const serverCpu = serverCpuSeconds(cluster.folder) - serverBefore;
+    console.log(`\nsupportlens analyze (${CONVERSATIONS.toLocaleString('en-US')} conversations)      SQLite  PostgreSQL`);
+    const row = (label: string, a: string, b: string) => console.log(`${label.padEnd(50)}${a.padStart(8)}${b.padStart(12)}`);
+    row('wall s', sqliteAnalyze.wallSeconds.toFixed(1), postgresAnalyze.wallSeconds.toFixed(1));
+    row('CPU s of the supportlens process (user+sys)', sqliteAnalyze.cpuSeconds.toFixed(1), postgresAnalyze.cpuSeconds.toFixed(1));
+    row('CPU s of the server backends', '-', serverCpu.toFixed(1));
+    row('peak RSS MB of the supportlens process', String(sqliteAnalyze.peakRssMb), String(postgresAnalyze.peakRssMb));
+    row('1-minute load before', sqliteAnalyze.loadBefore.toFixed(2), postgresAnalyze.loadBefore.toFixed(2));
 
-    // 2. Reports through the CLI.
+    // 3. Reports through the CLI, each engine reading its own analysis.
     const latest = JSON.parse(runNode([CLI, 'report', 'topics', '--db', SERVED_DB, '--format', 'json'])) as { from: number; to: number };
     const period = ['--from', new Date(latest.from).toISOString().slice(0, 10), '--to', new Date(latest.to).toISOString().slice(0, 10)];
     const reports: [string, string[]][] = [
@@ -176,7 +224,9 @@ async function main(): Promise<void> {
       );
     }
 
-    // 3. Dashboard.
+    if (process.env['BENCH_ONLY'] === 'analyze') return;
+
+    // 4. Dashboard.
     const window = `from=${period[1]}&to=${period[3]}`;
     const routes = [
       `/api/overview?${window}`,
