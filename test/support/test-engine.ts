@@ -1,0 +1,39 @@
+// Which engine the suite's database helpers give the tests: SUPPORTLENS_TEST_ENGINE=postgres runs the suite against
+// fresh databases on the test run's PostgreSQL server (test/support/postgres-setup.ts); unset or `sqlite`, SQLite.
+// `.ci/run` runs the suite once per engine.
+
+export type TestEngine = 'sqlite' | 'postgres';
+
+export const TEST_ENGINE_VARIABLE = 'SUPPORTLENS_TEST_ENGINE';
+
+/** The engine of this test run; throws on a value that names neither. */
+export function testEngine(): TestEngine {
+  const value = process.env[TEST_ENGINE_VARIABLE] ?? '';
+  if (value === '' || value === 'sqlite') return 'sqlite';
+  if (value === 'postgres') return 'postgres';
+  throw new Error(`${TEST_ENGINE_VARIABLE}=${value}: use sqlite or postgres`);
+}
+
+/**
+ * Test files left out of the PostgreSQL pass, each with the reason: they test SQLite itself (its file, WAL, locks,
+ * the sqlite3 shell), or they already run on both engines in the SQLite pass (they open a PostgreSQL database of
+ * their own next to a SQLite one), so a second pass would repeat them exactly. Keep it short: a test that only
+ * reads and writes through supportlens belongs in both passes.
+ */
+export const SQLITE_ONLY_TESTS: Readonly<Record<string, string>> = {
+  'test/db/connection.test.ts': "SQLite's file handling: WAL, page size, read-only files, damaged files",
+  'test/db/transaction.test.ts': "better-sqlite3's synchronous transactions on SQLite's connection",
+  'test/ingest/bulk-load.test.ts': "SQLite's bulk-load mode (journal mode and index rebuild during a first load)",
+  'test/cli/atomic-kill.test.ts': 'kill -9 of a SQLite ingest; test/cli/postgres-atomic-kill.test.ts is its PostgreSQL twin',
+  'test/cli/schedule/job-lock.test.ts': "SQLite's job-lock table and its busy write lock; the advisory lock has its own test",
+  'test/db/postgres-migrations.test.ts': 'compares both engines already',
+  'test/db/engine-statements.test.ts': 'runs on both engines already',
+  'test/db/copy-to-postgres.test.ts': 'copies SQLite into PostgreSQL already',
+  'test/ingest/postgres-ingest.test.ts': 'compares both engines already',
+  'test/cli/postgres-engine.test.ts': 'compares both engines already',
+  'test/cli/postgres-atomic-kill.test.ts': 'runs on PostgreSQL already',
+  'test/db/postgres-job-lock.test.ts': 'runs on PostgreSQL already',
+};
+
+/** True on the suite's PostgreSQL pass. */
+export const ON_POSTGRES_PASS: boolean = testEngine() === 'postgres';
