@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Kysely } from '#kysely';
-import { inject, onTestFinished, test } from 'vitest';
+import { afterAll, inject, test } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/connection.js';
 import { parseDatabaseLocation } from '../../db/database-location.js';
 import { openPostgres } from '../../db/postgres-connection.js';
@@ -62,9 +62,19 @@ async function openPostgresTestDatabase(url: string, drop?: () => Promise<void>)
   };
 }
 
+/** The databases `testDatabaseLocation` made for this test file, dropped after its last test. */
+const madeForFile: (() => Promise<void>)[] = [];
+if (ON_POSTGRES_PASS) {
+  // Registered while the test file imports this module, so on the file's root suite: it runs after the file's own
+  // afterAll hooks have closed their connections.
+  afterAll(async () => {
+    for (const drop of madeForFile.splice(0)) await drop();
+  });
+}
+
 /**
  * What a test passes as `--db`: the SQLite file `path` (not created), or on the PostgreSQL pass the URL of a fresh
- * database, dropped when the test ends. Call it inside a test or a beforeEach hook.
+ * migrated database, dropped after the test file.
  *
  * @example
  * const db = await testDatabaseLocation(join(folder.path, 'supportlens.db'));
@@ -73,7 +83,7 @@ async function openPostgresTestDatabase(url: string, drop?: () => Promise<void>)
 export async function testDatabaseLocation(path: string): Promise<string> {
   if (testEngine() === 'sqlite') return path;
   const fresh = await freshDatabaseUrl();
-  onTestFinished(() => fresh.drop());
+  madeForFile.push(fresh.drop);
   return fresh.url;
 }
 
