@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { findPostgresBinaries, startThrowawayCluster, type ThrowawayCluster } from '../../db/throwaway-postgres.js';
-import { SQLITE_ONLY_TESTS, TEST_ENGINE_VARIABLE, testEngine } from './test-engine.js';
+import { NO_DATABASE_TESTS, SQLITE_ONLY_TESTS, TEST_ENGINE_VARIABLE, testEngine } from './test-engine.js';
 
 // Vitest global setup: the PostgreSQL server the tests of the PostgreSQL engine use, given to them as `postgresUrl`
 // (test/support/postgres.ts). SUPPORTLENS_TEST_POSTGRES names a server to use (a URL; `.ci/run` starts one), or
@@ -93,7 +93,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
       throw error;
     }
     const left = Object.entries(SQLITE_ONLY_TESTS).map(([file, reason]) => `  ${file}: ${reason}`);
-    console.log(`The suite runs on PostgreSQL; left out of this pass (SQLite only):\n${left.join('\n')}`);
+    console.log(
+      `The suite runs on PostgreSQL; left out of this pass (SQLite only):\n${left.join('\n')}\n` +
+        `and ${NO_DATABASE_TESTS.length} files that touch no database (NO_DATABASE_TESTS in test/support/test-engine.ts)`,
+    );
   }
   project.provide('postgresUrl', url);
   project.provide('postgresAbsentBecause', absentBecause);

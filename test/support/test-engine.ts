@@ -40,5 +40,54 @@ export const SQLITE_ONLY_TESTS: Readonly<Record<string, string>> = {
   'test/db/postgres-job-lock.test.ts': 'runs on PostgreSQL already',
 };
 
+/**
+ * Test files that touch no database at all (pure functions, parsers, configuration, the source's import lines): the
+ * PostgreSQL pass would run them exactly as the SQLite pass did, so it leaves them out to keep CI's time. A file that
+ * starts using a database helper must leave this list (test/support/test-engine.test.ts checks that none of these
+ * imports one).
+ */
+export const NO_DATABASE_TESTS: readonly string[] = [
+  'test/analysis/alerts/detect-alerts.test.ts',
+  'test/analysis/alerts/read-events.test.ts',
+  'test/analysis/faq/assemble-gap-topics.test.ts',
+  'test/analysis/faq/calibrate-covered-threshold.test.ts',
+  'test/analysis/faq/decide-article-coverage.test.ts',
+  'test/analysis/faq/find-best-faq-entries.test.ts',
+  'test/analysis/faq/gap-verdicts.test.ts',
+  'test/analysis/faq/rank-distinct-questions.test.ts',
+  'test/analysis/faq/rank-faq-entries.test.ts',
+  'test/analysis/response-times/business-calendar.test.ts',
+  'test/analysis/response-times/conversation-facts.test.ts',
+  'test/analysis/response-times/duration-statistics.test.ts',
+  'test/analysis/response-times/evaluate-targets.test.ts',
+  'test/analysis/response-times/zone-clock.test.ts',
+  'test/analysis/text/bilingual-lexicon.test.ts',
+  'test/analysis/text/cross-language-pairs.test.ts',
+  'test/analysis/text/redact-personal-data.test.ts',
+  'test/analysis/text/text-processing.test.ts',
+  'test/analysis/topics/assemble-topic-figures.test.ts',
+  'test/analysis/topics/merge-across-languages.test.ts',
+  'test/analysis/topics/nearest-centroid.test.ts',
+  'test/analysis/topics/question-embedder.test.ts',
+  'test/analysis/topics/repeated-questions.test.ts',
+  'test/analysis/topics/small-inputs.test.ts',
+  'test/analysis/topics/sparse-products.test.ts',
+  'test/analysis/topics/summarize-topics.test.ts',
+  'test/analysis/topics/topic-count.test.ts',
+  'test/analysis/topics/topic-grouping.test.ts',
+  'test/analysis/topics/worker-threads.test.ts',
+  'test/architecture.test.ts',
+  'test/cli/alerts-config.test.ts',
+  'test/cli/config.test.ts',
+  'test/cli/schedule/schedule-config.test.ts',
+  'test/dashboard/conversation-list-filter.test.ts',
+  'test/dashboard/response-cache.test.ts',
+  'test/ingest/html-to-text.test.ts',
+  'test/ingest/normalize-csat.test.ts',
+  'test/ingest/sources/csv-records.test.ts',
+  'test/ingest/sources/messages-csv.test.ts',
+  'test/ingest/timestamps.test.ts',
+];
+
 /** True on the suite's PostgreSQL pass. */
 export const ON_POSTGRES_PASS: boolean = testEngine() === 'postgres';
