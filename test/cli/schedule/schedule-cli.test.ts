@@ -6,6 +6,7 @@ import { acquireJobLock } from '../../../db/job-lock.js';
 import { NIGHTLY_JOB } from '../../../cli/schedule/run-tick.js';
 import { openDatabase } from '../../../db/connection.js';
 import { openTestLocation, sqliteOnlyTest, testDatabaseLocation } from '../../support/test-database.js';
+import { ON_POSTGRES_PASS } from '../../support/test-engine.js';
 import { CLI, temporaryFolder } from '../../helpers.js';
 import { writeConversations } from './inbox-files.js';
 
@@ -137,7 +138,8 @@ describe('supportlens schedule', () => {
     while (!/succeeded: 1 new file/.test(stderr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toMatch(/schedule "\* \* \* \* \* \*" in UTC; inbox .*inbox; database .*test\.db; next run \d{4}-/);
+    const database = ON_POSTGRES_PASS ? 'postgres://\\S+' : '.*test\\.db';
+    expect(stderr).toMatch(new RegExp(`schedule "\\* \\* \\* \\* \\* \\*" in UTC; inbox .*inbox; database ${database}; next run \\d{4}-`));
     expect(stderr).toMatch(/run 1 \(attempt 1\) succeeded: 1 new file, 2 records read/);
     expect(stderr).toMatch(/SIGTERM: waiting for the current run to finish\n.*stopped\n$/);
     const runs = await jobRuns();
