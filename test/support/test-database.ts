@@ -24,11 +24,24 @@ export interface PostgresTestDatabase {
 /** What a test's database helper returns: a SQLite handle, or a PostgreSQL database on the PostgreSQL pass. */
 export type TestDatabase = DatabaseHandle | PostgresTestDatabase;
 
-async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+type FreshDatabase = { url: string; drop: () => Promise<void> };
+
+/** The copy made ahead for the next test (copying the template takes a few hundred ms): made while a test runs. */
+let madeAhead: Promise<FreshDatabase> | undefined;
+
+function copyTemplate(): Promise<FreshDatabase> {
   const server = inject('postgresUrl');
   const template = inject('postgresTemplate');
-  if (server === '' || template === '') throw new Error('the PostgreSQL pass needs the server and template of test/support/postgres-setup.ts');
+  if (server === '' || template === '') return Promise.reject(new Error('the PostgreSQL pass needs the server and template of test/support/postgres-setup.ts'));
   return freshPostgresDatabase(server, template);
+}
+
+async function freshDatabaseUrl(): Promise<FreshDatabase> {
+  const taken = madeAhead ?? copyTemplate();
+  madeAhead = copyTemplate();
+  // Awaited by the next call or dropped after the file; a failure then is reported by whoever awaits it.
+  madeAhead.catch(() => undefined);
+  return taken;
 }
 
 /** A fresh, migrated database: SQLite in memory, or on the PostgreSQL pass a new database dropped when closed. */
@@ -69,6 +82,9 @@ if (ON_POSTGRES_PASS) {
   // afterAll hooks have closed their connections.
   afterAll(async () => {
     for (const drop of madeForFile.splice(0)) await drop();
+    const left = madeAhead;
+    madeAhead = undefined;
+    if (left !== undefined) await (await left).drop();
   });
 }
 
