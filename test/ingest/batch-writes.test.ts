@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sqliteHandle, sqliteOnlyTest, type TestDatabase } from '../support/test-database.js';
+import { ON_POSTGRES_PASS } from '../support/test-engine.js';
 import { BatchEncoder, DecodedBatch, RunTracker } from '../../ingest/record-codec.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
@@ -248,7 +249,8 @@ describe.each([
     }
     const types = await handle.db
       .selectFrom('messages')
-      .select((eb) => eb.fn<string>('typeof', ['body']).as('type'))
+      // A body is stored as text, never as a blob: SQLite's typeof, PostgreSQL's pg_typeof.
+      .select((eb) => eb.fn<string>(ON_POSTGRES_PASS ? 'pg_typeof' : 'typeof', ['body']).as('type'))
       .distinct()
       .execute();
     expect(types).toEqual([{ type: 'text' }]);
