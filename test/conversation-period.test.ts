@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DatabaseHandle } from '../db/connection.js';
+import type { TestDatabase } from './support/test-database.js';
 import { conversationColumns } from '../analysis/export/conversation-columns.js';
 import { exportConversations } from '../analysis/export/conversation-export.js';
 import { computeFaqMatches } from '../analysis/faq/compute-faq-matches.js';
@@ -26,7 +26,7 @@ const question = (i: number) => ({ intent: 'fee', channel: 'chat' as const, subj
 // Ten conversations on the first day; on the second, three and one more whose ticket was created at 00:00:00 but
 // whose customer wrote at 23:50 the evening before. Its start is the first day's 23:50: it belongs to the first day in
 // every report (11 conversations, and 3 on the second day), never to the first in one report and the second in another.
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let app: FastifyInstance;
 beforeAll(async () => {
   handle = await openTestDatabase();

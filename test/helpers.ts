@@ -4,7 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
 import { mulberry32 } from '../analysis/topics/seeded-random.js';
-import { openDatabase, type DatabaseHandle } from '../db/connection.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import { type TestDatabase, testDatabase } from './support/test-database.js';
+
+export type { TestDatabase };
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test/fixtures');
@@ -16,9 +19,12 @@ export const SOURCE_NODE_ARGS: readonly string[] = ['--import', join(ROOT, 'test
  */
 export const CLI: readonly string[] = [...SOURCE_NODE_ARGS, join(ROOT, 'cli/main.ts')];
 
-/** A fresh in-memory database, migrated. */
-export function memoryDatabase(): Promise<DatabaseHandle> {
-  return openDatabase({ path: ':memory:' });
+/**
+ * A fresh migrated database: SQLite in memory, or on the suite's PostgreSQL pass (SUPPORTLENS_TEST_ENGINE=postgres) a
+ * new PostgreSQL database, dropped when closed.
+ */
+export function memoryDatabase(): Promise<TestDatabase> {
+  return testDatabase();
 }
 
 export type TemporaryFolder = { path: string; cleanup: () => void };
@@ -33,12 +39,12 @@ export function temporaryFolder(prefix = 'supportlens-test-'): TemporaryFolder {
  * A fresh in-memory database and temporary folder for each test of the file, closed and removed after it.
  *
  * @example
- * let handle: DatabaseHandle;
+ * let handle: TestDatabase;
  * let folder: TemporaryFolder;
  * eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
  */
-export function eachTestDatabaseAndFolder(use: (handle: DatabaseHandle, folder: TemporaryFolder) => void): void {
-  let handle: DatabaseHandle | undefined;
+export function eachTestDatabaseAndFolder(use: (handle: TestDatabase, folder: TemporaryFolder) => void): void {
+  let handle: TestDatabase | undefined;
   let folder: TemporaryFolder | undefined;
   beforeEach(async () => {
     handle = await memoryDatabase();
@@ -61,7 +67,7 @@ export const seededRandom: (seed: number) => () => number = mulberry32;
  * @example
  * await computeResponseFacts(handle, config, { runId: await insertSucceededAnalysisRun(handle) });
  */
-export async function insertSucceededAnalysisRun(handle: DatabaseHandle): Promise<number> {
+export async function insertSucceededAnalysisRun(handle: Pick<DatabaseHandle, 'db'>): Promise<number> {
   const run = await handle.db
     .insertInto('analysis_runs')
     .values({ started_at: 0, finished_at: 0, status: 'succeeded', pid: 1, hostname: 'test' })

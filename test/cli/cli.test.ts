@@ -3,12 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CLI, FIXTURES, temporaryFolder } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let db: string;
-beforeEach(() => {
+beforeEach(async () => {
   folder = temporaryFolder();
-  db = join(folder.path, 'test.db');
+  db = await testDatabaseLocation(join(folder.path, 'test.db'));
 });
 afterEach(() => folder.cleanup());
 
@@ -87,10 +88,12 @@ describe('ingest exit codes', () => {
     expect(summary.peakRssBytes).toBeGreaterThan(0);
   });
 
-  test('--no-worker parses in the main thread with the same result', () => {
+  test('--no-worker parses in the main thread with the same result', async () => {
     const csv = join(FIXTURES, 'hostile', '12-multiline-bodies.csv');
-    const withWorker = JSON.parse(supportlens('ingest', '--db', join(folder.path, 'a.db'), '--json', csv).stdout) as { records: unknown };
-    const inPlace = supportlens('ingest', '--db', join(folder.path, 'b.db'), '--json', '--no-worker', csv);
+    const withWorker = JSON.parse(supportlens('ingest', '--db', await testDatabaseLocation(join(folder.path, 'a.db')), '--json', csv).stdout) as {
+      records: unknown;
+    };
+    const inPlace = supportlens('ingest', '--db', await testDatabaseLocation(join(folder.path, 'b.db')), '--json', '--no-worker', csv);
     expect(inPlace.code).toBe(0);
     expect((JSON.parse(inPlace.stdout) as { records: unknown }).records).toEqual(withWorker.records);
   });

@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CLI, temporaryFolder } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 // The whole pipeline on generated demo data, and the facts the generator plants (cli/demo/demo-content.ts):
 // volatility days with several times the chat volume, trading fees that agents now quote as 0.2% while the FAQ
 // says 0.1%, a new token (NOVA) no entry covers, and two entries nobody asks about.
 const folder = temporaryFolder();
-const db = join(folder.path, 'demo.db');
+/** The database: a SQLite file, or on the PostgreSQL pass a PostgreSQL database. */
+let db = '';
 let spikeDays: string[] = [];
 let firstDay = '';
 let lastDay = '';
@@ -18,7 +20,8 @@ function supportlens(...args: string[]): string {
   return result.stdout;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  db = await testDatabaseLocation(join(folder.path, 'demo.db'));
   const generated = supportlens('demo-data', '--out', 'demo', '--days', '30', '--seed', '7');
   spikeDays = /volatility days (.+)$/m.exec(generated)![1]!.split(', ');
   const today = new Date();

@@ -5,6 +5,7 @@ import { DEFAULT_GAP_VERDICT_OPTIONS } from '../../analysis/faq/gap-verdicts.js'
 import { comparePlantedFindings, plantedFindings, type ReportedFinding } from '../../bench/planted-findings.js';
 import { generateDemoData, type DemoDataSummary } from '../../cli/demo/generate-demo-data.js';
 import { CLI, temporaryFolder } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 // The demo is the FAQ-gap report's acceptance test: the generator knows, for every question it writes, which entry
 // answers it in which language or which article is missing (cli/demo/demo-content.ts), and the 7-day and 30-day
@@ -12,7 +13,8 @@ import { CLI, temporaryFolder } from '../helpers.js';
 const DAY = 86_400_000;
 const END = Date.UTC(2026, 11, 6);
 const folder = temporaryFolder();
-const db = join(folder.path, 'demo.db');
+/** The database: a SQLite file, or on the PostgreSQL pass a PostgreSQL database. */
+let db = '';
 let demo: DemoDataSummary;
 
 function supportlens(...args: string[]): string {
@@ -31,7 +33,8 @@ function report(windowDays: number): { findings: ReportedFinding[]; from: number
   return { findings: json.findings, from, to };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  db = await testDatabaseLocation(join(folder.path, 'demo.db'));
   demo = generateDemoData({ outDir: join(folder.path, 'demo'), days: 60, seed: 1, endDate: new Date(END) });
   supportlens('ingest', '--db', db, '--quiet', join(folder.path, 'demo'));
   supportlens('analyze', '--db', db, '--quiet');

@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateDemoData, VOLATILITY_WARMUP_DAYS, type DemoDataSummary } from '../../cli/demo/generate-demo-data.js';
-import { openDatabase } from '../../db/connection.js';
 import { listAlerts, type StoredAlert } from '../../analysis/alerts/alert-queries.js';
 import type { Digest } from '../../analysis/alerts/digest.js';
 import { CLI, temporaryFolder } from '../helpers.js';
+import { openTestLocation, testDatabaseLocation } from '../support/test-database.js';
 
 // The demo is spike detection's acceptance test: the generator plants volatility days (3-5x chat, slower answers,
 // extra questions about withdrawals, disputed trades and slow support) and returns those after its warm-up as truth.
@@ -14,7 +14,8 @@ const DAY = 86_400_000;
 const END = Date.UTC(2026, 11, 6);
 const DAYS = 90;
 const folder = temporaryFolder();
-const db = join(folder.path, 'demo.db');
+/** The database: a SQLite file, or on the PostgreSQL pass a PostgreSQL database. */
+let db = '';
 const config = join(folder.path, 'supportlens.config.json');
 let demo: DemoDataSummary;
 let alerts: StoredAlert[];
@@ -28,6 +29,7 @@ function supportlens(...args: string[]): string {
 }
 
 beforeAll(async () => {
+  db = await testDatabaseLocation(join(folder.path, 'demo.db'));
   demo = generateDemoData({ outDir: join(folder.path, 'demo'), days: DAYS, seed: 1, endDate: new Date(END) });
   const firstVolatility = Date.parse(`${demo.volatility[0]!.day}T00:00:00Z`);
   writeFileSync(
@@ -38,7 +40,7 @@ beforeAll(async () => {
   writeFileSync(config, JSON.stringify({ alerts: { events: join(folder.path, 'events.jsonl') } }));
   supportlens('ingest', '--db', db, '--quiet', join(folder.path, 'demo'));
   supportlens('analyze', '--db', db, '--quiet', '--config', config);
-  const handle = await openDatabase({ path: db });
+  const handle = await openTestLocation(db);
   alerts = await listAlerts(handle.db);
   const rows = await handle.db
     .selectFrom('topic_assignments as t')

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI } from '../helpers.js';
 import { generateQuestions } from '../../bench/synthetic-questions.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
@@ -73,7 +74,7 @@ describe('supportlens analyze + report faq-gaps (built CLI)', () => {
   let db: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'supportlens-faq-'));
-    db = join(dir, 'test.db');
+    db = await testDatabaseLocation(join(dir, 'test.db'));
     writeFileSync(join(dir, 'conversations.jsonl'), conversations());
     mkdirSync(join(dir, 'faq'));
     for (const [name, text] of Object.entries(FAQ)) writeFileSync(join(dir, 'faq', name), text);

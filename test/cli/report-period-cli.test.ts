@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, temporaryFolder, type TemporaryFolder } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 const run = promisify(execFile);
 
@@ -64,7 +65,7 @@ describe('report response-times, topics, faq-gaps and export read --from/--to as
   let config: string;
   beforeAll(async () => {
     folder = temporaryFolder('supportlens-period-');
-    db = join(folder.path, 'test.db');
+    db = await testDatabaseLocation(join(folder.path, 'test.db'));
     config = join(folder.path, 'supportlens.config.json');
     writeFileSync(config, JSON.stringify({ reportingTimeZone: ZONE }));
     const input = join(folder.path, 'conversations.jsonl');

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI } from '../helpers.js';
 import { conversationLines } from '../analysis/topics/conversation-fixtures.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 const run = promisify(execFile);
 
@@ -38,7 +39,7 @@ describe('supportlens analyze + report topics (built CLI)', () => {
   let db: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'supportlens-topics-'));
-    db = join(dir, 'test.db');
+    db = await testDatabaseLocation(join(dir, 'test.db'));
     writeFileSync(join(dir, 'conversations.jsonl'), conversationLines({ days: 14, perDay: 40 }));
     expect((await cli('ingest', '--db', db, '--quiet', join(dir, 'conversations.jsonl'))).code).toBe(0);
     const analyzed = await cli('analyze', '--db', db);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CLI, ROOT } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/response-times/conversations.jsonl');
 const HOUR = 3_600_000;
@@ -18,9 +19,9 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'supportlens-rt-cli-'));
-  db = join(dir, 'test.db');
+  db = await testDatabaseLocation(join(dir, 'test.db'));
   configPath = join(dir, 'supportlens.config.json');
   writeFileSync(
     configPath,

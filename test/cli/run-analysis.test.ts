@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { afterEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { runAnalysis, type AnalysisStep } from '../../cli/commands/analyze-command.js';
 import { parseConfig } from '../../cli/config.js';
 import { seededDatabase } from '../analysis/response-times/seed-conversations.js';
 
-let handle: DatabaseHandle | undefined;
+let handle: TestDatabase | undefined;
 afterEach(async () => {
   await handle?.close();
   handle = undefined;

@@ -3,12 +3,13 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { CLI, FIXTURES, temporaryFolder } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let db: string;
-beforeEach(() => {
+beforeEach(async () => {
   folder = temporaryFolder();
-  db = join(folder.path, 'test.db');
+  db = await testDatabaseLocation(join(folder.path, 'test.db'));
 });
 afterEach(() => folder.cleanup());
 

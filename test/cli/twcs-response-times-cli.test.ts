@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TWCS_FIXTURE_FIRST_RESPONSES, TWCS_FIXTURE_FIRST_RESPONSES_BY_BRAND, TWCS_FIXTURE_UNANSWERED } from '../fixtures/twcs/expected-first-responses.js';
 import { CLI, FIXTURES } from '../helpers.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 // Runs the built CLI (npm test builds before vitest): the Twitter corpus import, then issue 3's report, checked
 // against first response times worked out by hand from the fixture's timestamps.
@@ -17,9 +18,9 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'supportlens-twcs-cli-'));
-  db = join(dir, 'test.db');
+  db = await testDatabaseLocation(join(dir, 'test.db'));
   expect(cli('ingest', '--db', db, '--quiet', THREADS).status).toBe(0);
   const analyze = cli('analyze', '--db', db, '--json');
   expect(analyze.status).toBe(0);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG } from '../../analysis/response-times/response-time-config.js';
 import { insertSucceededAnalysisRun, memoryDatabase } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let app: FastifyInstance;
 
 const alert = (runId: number, scopeKey: string, day: string, events: { id: string; title: string; startsAt: number; endsAt: null }[] = []) => ({

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { CONTENT_SECURITY_POLICY } from '../../dashboard/security.js';
 import { temporaryFolder } from '../helpers.js';
@@ -9,7 +9,7 @@ import { config, HOSTILE_BODIES, SEED_END_DAY, seedDashboardDatabase } from './d
 
 const NOW = Date.parse('2026-04-01T12:00:00Z');
 let folder: ReturnType<typeof temporaryFolder>;
-let handle: DatabaseHandle;
+let handle: TestDatabase & { location: string };
 let app: FastifyInstance;
 
 beforeAll(async () => {
@@ -393,7 +393,7 @@ test('an unexpected failure is a generic 500 without internals', async () => {
   await failing.close();
 });
 
-async function seedlessClosedDatabase(): Promise<DatabaseHandle> {
+async function seedlessClosedDatabase(): Promise<TestDatabase> {
   const { memoryDatabase } = await import('../helpers.js');
   const closed = await memoryDatabase();
   await closed.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { ROOT, temporaryFolder } from '../helpers.js';
 import { config, HOSTILE_BODIES, seedDashboardDatabase } from './dashboard-db.js';
@@ -30,7 +30,7 @@ const DRAWN_WITHIN_MS = 5000;
 
 let folder: ReturnType<typeof temporaryFolder>;
 let profile: string;
-let handle: DatabaseHandle;
+let handle: TestDatabase & { location: string };
 let app: FastifyInstance;
 let browser: BrowserContext;
 let base: string;

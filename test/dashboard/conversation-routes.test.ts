@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { runAnalysis } from '../../cli/commands/analyze-command.js';
@@ -19,7 +19,7 @@ const RANGE = 'from=2026-03-04&to=2026-03-31';
 const SECRETS = ['ann.leak@example.com', '+44 20 7946 0958', '4111 1111 1111 1111', '0x52908400098527886E0F7030069857D2E4169EE7'];
 
 let folder: ReturnType<typeof temporaryFolder>;
-let handle: DatabaseHandle;
+let handle: TestDatabase & { location: string };
 let app: FastifyInstance;
 
 /** A conversation whose every free-text field holds personal data, with an internal note, a resolution and a reopening. */

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { runAnalysis } from '../../cli/commands/analyze-command.js';
 import { parseConfig, type SupportlensConfig } from '../../cli/config.js';
 import { generateDemoData } from '../../cli/demo/generate-demo-data.js';
+import { type TestDatabase, testDatabaseAt } from '../support/test-database.js';
 
 /** The demo's last day: the seeded database covers the 28 days up to it. */
 export const SEED_END_DAY = '2026-03-31';
@@ -45,14 +45,14 @@ function hostileConversations(): string {
 }
 
 /**
- * A database on disk as `supportlens demo` leaves it (demo conversations and FAQ, ingested and analyzed), plus
+ * A database (on disk, or on the PostgreSQL pass a PostgreSQL database) as `supportlens demo` leaves it (demo conversations and FAQ, ingested and analyzed), plus
  * hostile customer messages and a rejected hostile line.
  */
-export async function seedDashboardDatabase(folder: string): Promise<DatabaseHandle> {
+export async function seedDashboardDatabase(folder: string): Promise<TestDatabase & { location: string }> {
   generateDemoData({ outDir: join(folder, 'demo'), days: SEED_DAYS, seed: 1, endDate: new Date(`${SEED_END_DAY}T00:00:00Z`) });
   const hostile = join(folder, 'hostile.jsonl');
   writeFileSync(hostile, hostileConversations());
-  const handle = await openDatabase({ path: join(folder, 'supportlens.db') });
+  const handle = await testDatabaseAt(join(folder, 'supportlens.db'));
   await runIngest(handle, { paths: [join(folder, 'demo', 'inbox'), join(folder, 'demo', 'faq'), hostile], timezone: 'UTC' });
   const analysis = await runAnalysis(handle, config);
   if (analysis.status !== 'succeeded') throw new Error(`seed analysis failed: ${analysis.error ?? ''}`);

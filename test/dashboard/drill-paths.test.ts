@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { exportConversations } from '../../analysis/export/conversation-export.js';
 import { conversationColumns } from '../../analysis/export/conversation-columns.js';
@@ -21,7 +21,7 @@ const RANGE = 'from=2026-03-04&to=2026-03-31';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let profile: string;
-let handle: DatabaseHandle;
+let handle: TestDatabase & { location: string };
 let app: FastifyInstance;
 let browser: BrowserContext;
 let base: string;

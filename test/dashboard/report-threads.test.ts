@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { temporaryFolder } from '../helpers.js';
 import { config, seedDashboardDatabase } from './dashboard-db.js';
@@ -10,7 +9,7 @@ const NOW = Date.parse('2026-04-01T12:00:00Z');
 const RANGE = 'from=2026-03-04&to=2026-03-31';
 
 let folder: ReturnType<typeof temporaryFolder>;
-let handle: DatabaseHandle;
+let handle: TestDatabase & { location: string };
 let threaded: FastifyInstance;
 let inPlace: FastifyInstance;
 
@@ -19,7 +18,7 @@ beforeAll(async () => {
   handle = await seedDashboardDatabase(folder.path);
   // No cache: every analytics request is a cold one.
   const deps = { db: handle.db, responseTimes: config.responseTimes, now: () => NOW, cacheTtlMs: 0 };
-  threaded = await buildApp({ ...deps, databasePath: join(folder.path, 'supportlens.db') });
+  threaded = await buildApp({ ...deps, databasePath: handle.location });
   inPlace = await buildApp(deps);
 }, 120_000);
 

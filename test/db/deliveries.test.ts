@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { claimDelivery, findDelivery, finishDelivery, IN_DOUBT_REASON, markDeliveriesInDoubt } from '../../db/deliveries.js';
 import { memoryDatabase } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => (handle = await memoryDatabase()));
 afterEach(async () => handle.close());
 

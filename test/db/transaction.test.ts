@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import { type DatabaseHandle, openDatabase } from '../../db/connection.js';
 import { beginTransaction, inTransaction, inTransactionSync, type TransactionTarget } from '../../db/transaction.js';
-import { memoryDatabase } from '../helpers.js';
 
 let handle: DatabaseHandle;
 beforeEach(async () => {
-  handle = await memoryDatabase();
+  handle = await openDatabase({ path: ':memory:' });
 });
 afterEach(() => handle.close());
 

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import { sqliteHandle, sqliteOnlyTest, type TestDatabase } from '../support/test-database.js';
+import { ON_POSTGRES_PASS } from '../support/test-engine.js';
 import { BatchEncoder, DecodedBatch, RunTracker } from '../../ingest/record-codec.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
@@ -12,7 +13,7 @@ import { eachTestDatabaseAndFolder, seededRandom, type TemporaryFolder } from '.
 // Full batches of message rows that the store knows to be new are written without a savepoint (no way to undo
 // them); these tests check that the knowledge is right, whatever the file holds.
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 
@@ -90,7 +91,7 @@ async function writeThroughStore(path: string): Promise<{ new: number; guarded: 
     .values({ started_at: Date.now(), status: 'running', pid: process.pid, hostname: 'test', timezone: 'UTC', summary: null, error: null })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const store = new IngestStore(handle, run.id);
+  const store = new IngestStore(sqliteHandle(handle), run.id);
   await store.begin();
   const context = { path, timezone: 'UTC', onChunk: () => {}, warn: () => {} };
   let general = 0;
@@ -110,7 +111,9 @@ async function writeThroughStore(path: string): Promise<{ new: number; guarded: 
   return { ...store.batchesWritten, general };
 }
 
-test('rows of conversations the file creates are written without a savepoint; the same rows again are guarded', async () => {
+const sqliteStoreTest = sqliteOnlyTest("SQLite's ingest store and its savepoints; PostgreSQL stages by COPY");
+
+sqliteStoreTest('rows of conversations the file creates are written without a savepoint; the same rows again are guarded', async () => {
   const path = join(folder.path, 'new.csv');
   const rows = Array.from(
     { length: 300 },
@@ -121,7 +124,7 @@ test('rows of conversations the file creates are written without a savepoint; th
   expect(await writeThroughStore(path)).toEqual({ new: 0, guarded: 2, general: 0 });
 });
 
-test('a repeated message id inside a run is compared with its first row apart from the batches', async () => {
+sqliteStoreTest('a repeated message id inside a run is compared with its first row apart from the batches', async () => {
   const path = join(folder.path, 'repeat.csv');
   const rows = Array.from({ length: 256 }, (_, i) => `c${Math.floor(i / 4)},m${i === 201 ? 0 : i % 4},chat,agent,2024-05-01T10:00:00Z,same`);
   writeFileSync(path, `${HEADER}\n${rows.join('\n')}\n`);
@@ -246,7 +249,8 @@ describe.each([
     }
     const types = await handle.db
       .selectFrom('messages')
-      .select((eb) => eb.fn<string>('typeof', ['body']).as('type'))
+      // A body is stored as text, never as a blob: SQLite's typeof, PostgreSQL's pg_typeof.
+      .select((eb) => eb.fn<string>(ON_POSTGRES_PASS ? 'pg_typeof' : 'typeof', ['body']).as('type'))
       .distinct()
       .execute();
     expect(types).toEqual([{ type: 'text' }]);

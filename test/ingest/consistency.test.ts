@@ -1,11 +1,11 @@
 import { appendFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { prepareIngest, runIngest, type FileSummary } from '../../ingest/run-ingest.js';
 import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 

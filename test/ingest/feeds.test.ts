@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import type { ConversationSource } from '../../db/schema.js';
 import { detectFormat } from '../../ingest/detect-format.js';
 import type { IngestSummary } from '../../ingest/run-ingest.js';
@@ -9,7 +9,7 @@ import { eachTestDatabaseAndFolder, memoryDatabase, type TemporaryFolder } from 
 import { fixture, ingest } from './ingest-helpers.js';
 
 /** Everything stored about the conversations, without row ids or run ids: what two ways of loading must agree on. */
-async function storedConversations(handle: DatabaseHandle, source?: ConversationSource, externalId?: string) {
+async function storedConversations(handle: TestDatabase, source?: ConversationSource, externalId?: string) {
   let query = handle.db
     .selectFrom('conversations')
     .select([
@@ -71,12 +71,12 @@ function filesIn(folder: string): string[] {
     .map((name) => join(folder, name));
 }
 
-async function pendingCount(handle: DatabaseHandle): Promise<number> {
+async function pendingCount(handle: TestDatabase): Promise<number> {
   return (await handle.db.selectFrom('pending_items').select('id').execute()).length;
 }
 
 /** A second ingest of each file changes nothing: every record unchanged, nothing inserted or updated, the same rows. */
-async function expectIdempotent(handle: DatabaseHandle, files: string[]): Promise<void> {
+async function expectIdempotent(handle: TestDatabase, files: string[]): Promise<void> {
   const before = await storedConversations(handle);
   const pending = await pendingCount(handle);
   for (const file of files) {
@@ -96,7 +96,7 @@ const INTERCOM = fixture('feeds', 'intercom');
 const CHATWOOT = fixture('feeds', 'chatwoot');
 
 describe('Zendesk tickets, comments, audits and users apart', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   eachTestDatabaseAndFolder((h) => (handle = h));
 
   test.each([
@@ -272,7 +272,7 @@ describe('Zendesk tickets, comments, audits and users apart', () => {
 });
 
 describe('Intercom conversations, parts, admins and contacts apart', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   let folder: TemporaryFolder;
   eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
   const STREAM_FILES = join(INTERCOM, 'streams');
@@ -339,7 +339,7 @@ describe('Intercom conversations, parts, admins and contacts apart', () => {
 });
 
 describe('Chatwoot webhook events', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   eachTestDatabaseAndFolder((h) => (handle = h));
 
   test('conversation_created, message_created and conversation_status_changed equal the conversation in one piece', async () => {
@@ -375,7 +375,7 @@ describe('Chatwoot webhook events', () => {
 });
 
 describe('Help Scout conversation lists and threads responses apart', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   eachTestDatabaseAndFolder((h) => (handle = h));
   const HELPSCOUT = fixture('feeds', 'helpscout');
   const ONE_PIECE = fixture('helpscout', 'conversations-page.json');
@@ -416,7 +416,7 @@ describe('Help Scout conversation lists and threads responses apart', () => {
 });
 
 describe('Chatwoot conversation lists and messages apart (Application API v1)', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   let folder: TemporaryFolder;
   eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
   const API = join(CHATWOOT, 'api');
@@ -426,7 +426,7 @@ describe('Chatwoot conversation lists and messages apart (Application API v1)', 
   const RESPONSES = [join(API, 'messages-61.json'), join(API, 'messages-62.json')];
 
   /** The stored rows with the team and satisfaction columns, which the Chatwoot API files set too. */
-  async function storedWithRatings(h: DatabaseHandle) {
+  async function storedWithRatings(h: TestDatabase) {
     const extra = await h.db.selectFrom('conversations').select(['external_id', 'team', 'csat_rating', 'csat']).orderBy('external_id').execute();
     return { conversations: await storedConversations(h), extra };
   }

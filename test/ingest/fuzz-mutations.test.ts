@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { exitCodeFor } from '../../cli/commands/ingest-command.js';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { memoryDatabase, temporaryFolder } from '../helpers.js';
@@ -33,7 +33,7 @@ afterAll(() => {
 const sum = (counts: Counts): number => counts.inserted + counts.updated + counts.unchanged + counts.rejected;
 
 /** What a run leaves in the tables ingest writes, without the columns that name the run that last saw a row. */
-async function storedContent(handle: DatabaseHandle) {
+async function storedContent(handle: TestDatabase) {
   const { db } = handle;
   return {
     conversations: await db
@@ -60,12 +60,12 @@ async function storedContent(handle: DatabaseHandle) {
   };
 }
 
-async function rejectsOf(handle: DatabaseHandle, runId: number) {
+async function rejectsOf(handle: TestDatabase, runId: number) {
   return handle.db.selectFrom('rejects').select(['path', 'line', 'kind', 'reason', 'raw']).where('run_id', '=', runId).orderBy('id').execute();
 }
 
 /** The promises every run keeps, whatever the file holds. */
-async function expectConsistentRun(handle: DatabaseHandle, summary: IngestSummary, path: string): Promise<void> {
+async function expectConsistentRun(handle: TestDatabase, summary: IngestSummary, path: string): Promise<void> {
   expect(summary.files).toHaveLength(1);
   const file = summary.files[0]!;
   expect(file.path).toBe(path);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { runIngest, type Counts, type IngestSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { FIXTURES, memoryDatabase, seededRandom } from '../helpers.js';
@@ -307,7 +307,7 @@ const CASES_PER_DATABASE = 10;
  * record rejects match the count; the same file again inserts and updates nothing.
  */
 export async function runFuzz(folder: string, seed: number, count: number): Promise<FuzzTotals> {
-  let handle: DatabaseHandle | undefined;
+  let handle: TestDatabase | undefined;
   try {
     return await fuzzInto(
       async (index) => {
@@ -326,7 +326,7 @@ export async function runFuzz(folder: string, seed: number, count: number): Prom
   }
 }
 
-async function fuzzInto(databaseFor: (index: number) => Promise<DatabaseHandle>, folder: string, seed: number, count: number): Promise<FuzzTotals> {
+async function fuzzInto(databaseFor: (index: number) => Promise<TestDatabase>, folder: string, seed: number, count: number): Promise<FuzzTotals> {
   const totals: FuzzTotals = { cases: 0, byStatus: {}, records: { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }, violations: [] };
   for (const fuzzCase of fuzzCases(seed, count)) {
     const path = join(folder, fuzzCase.name);

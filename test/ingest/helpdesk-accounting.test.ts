@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import type { Counts } from '../../ingest/run-ingest.js';
 import { fixture, freshDatabase, ingest } from './ingest-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   handle = await freshDatabase();
 });

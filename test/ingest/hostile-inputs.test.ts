@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { runIngest, type FileSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { MAX_BODY_CHARS } from '../../ingest/limits.js';
@@ -123,7 +123,7 @@ const CASES: Record<string, Expected> = {
   },
 };
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   handle = await memoryDatabase();
 });

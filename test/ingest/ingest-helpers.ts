@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import type { ConversationSource } from '../../db/schema.js';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
 import { FIXTURES, memoryDatabase } from '../helpers.js';
@@ -16,7 +16,7 @@ export function fixture(...parts: string[]): string {
 }
 
 /** Ingests paths into the database, reading zone-less times as UTC. */
-export function ingest(handle: DatabaseHandle, ...paths: string[]): Promise<IngestSummary> {
+export function ingest(handle: TestDatabase, ...paths: string[]): Promise<IngestSummary> {
   return runIngest(handle, { paths, timezone: 'UTC' });
 }
 
@@ -31,18 +31,18 @@ export async function temporaryFile(name: string, content: string | Buffer): Pro
 /** A fresh database for each test of the file (closed after it), and lookups of what a reader stored in it. */
 export interface EachTestDatabase {
   /** The current test's database. */
-  readonly handle: DatabaseHandle;
+  readonly handle: TestDatabase;
   /** The stored conversation of this source and id; throws when there is none. */
   conversation(source: ConversationSource, externalId: string): ReturnType<typeof findConversation>;
   /** The stored message of this id (in any conversation), if any. */
   message(externalId: string): ReturnType<typeof findMessage>;
 }
 
-function findConversation(handle: DatabaseHandle, source: ConversationSource, externalId: string) {
+function findConversation(handle: TestDatabase, source: ConversationSource, externalId: string) {
   return handle.db.selectFrom('conversations').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirstOrThrow();
 }
 
-function findMessage(handle: DatabaseHandle, externalId: string) {
+function findMessage(handle: TestDatabase, externalId: string) {
   return handle.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).executeTakeFirst();
 }
 
@@ -54,7 +54,7 @@ function findMessage(handle: DatabaseHandle, externalId: string) {
  * test('...', async () => { await ingest(stored.handle, file); expect(await stored.conversation('zendesk', '1')).toMatchObject({}); });
  */
 export function eachTestDatabase(): EachTestDatabase {
-  let current: DatabaseHandle | undefined;
+  let current: TestDatabase | undefined;
   beforeEach(async () => {
     current = await freshDatabase();
   });
@@ -62,7 +62,7 @@ export function eachTestDatabase(): EachTestDatabase {
     await current?.close();
     current = undefined;
   });
-  const handle = (): DatabaseHandle => {
+  const handle = (): TestDatabase => {
     if (current === undefined) throw new Error('eachTestDatabase: the database exists only inside a test');
     return current;
   };

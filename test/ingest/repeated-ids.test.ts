@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { IdsSeenInFile, NOT_SEEN } from '../../ingest/ids-seen-in-file.js';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 

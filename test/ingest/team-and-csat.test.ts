@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import type { ConversationSource } from '../../db/schema.js';
 import { freshDatabase, ingest, temporaryFile } from './ingest-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 const cleanups: (() => Promise<void>)[] = [];
 beforeEach(async () => {
   handle = await freshDatabase();

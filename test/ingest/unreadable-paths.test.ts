@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { listInputFiles } from '../../ingest/list-input-files.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { CLI, eachTestDatabaseAndFolder, makeReadableAgain, makeUnreadable, type TemporaryFolder } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let folder: TemporaryFolder;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 

@@ -2,14 +2,21 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../db/connection.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { PARSE_WORKER_URL } from '../../ingest/worker-source.js';
 import { writeMessagesCsv } from '../cli/generate-csv.js';
 import { eachTestDatabaseAndFolder, type TemporaryFolder } from '../helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let folder: TemporaryFolder;
+const countMessages = async () =>
+  (
+    await handle.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
 eachTestDatabaseAndFolder((h, f) => ((handle = h), (folder = f)));
 
 test.each([
@@ -23,7 +30,7 @@ test.each([
   const summary = await runIngest(handle, { paths: [csv], timezone: 'UTC', parseInWorker: true, workerUrl: pathToFileURL(script) });
   expect(summary.files[0]!.status).toBe('failed');
   expect(summary.files[0]!.error).toMatch(reason);
-  expect(handle.sqlite.prepare('select count(*) from messages').pluck().get()).toBe(0);
+  expect(await countMessages()).toBe(0);
   // The same database takes the next file normally.
   const next = await runIngest(handle, { paths: [second], timezone: 'UTC' });
   expect(next.records.inserted).toBe(5);
@@ -35,7 +42,7 @@ test('a parsing thread whose script is missing fails its file; the file is not p
   const summary = await runIngest(handle, { paths: [csv], timezone: 'UTC', parseInWorker: true, workerUrl: missing });
   expect(summary.files[0]!.status).toBe('failed');
   expect(summary.files[0]!.error).toMatch(/no-such-worker/);
-  expect(handle.sqlite.prepare('select count(*) from messages').pluck().get()).toBe(0);
+  expect(await countMessages()).toBe(0);
 });
 
 test('the parsing thread, run from the sources as in every test, loads the file', async () => {

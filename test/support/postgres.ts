@@ -13,13 +13,16 @@ export function testPostgresUrl(): string | undefined {
 
 let created = 0;
 
-/** A new empty database on the test server; returns its URL and a function that drops it. */
-export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A new database on the test server, empty or a copy of `template` (a file copy: a migrated template is copied in a
+ * few milliseconds, where migrating takes a second); returns its URL and a function that drops it.
+ */
+export async function freshPostgresDatabase(serverUrl: string, template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `t_${process.pid}_${Date.now().toString(36)}_${created++}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(template === undefined ? `create database ${name}` : `create database ${name} template ${template} strategy file_copy`);
   } finally {
     await admin.end();
   }

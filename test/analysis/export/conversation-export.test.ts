@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { csvLine } from '../../../analysis/export/csv-line.js';
 import { conversationColumns } from '../../../analysis/export/conversation-columns.js';
 import { exportConversations, type ExportColumnProvider, type ExportQuery } from '../../../analysis/export/conversation-export.js';
@@ -10,7 +10,7 @@ import { DEFAULT_RESPONSE_TIME_CONFIG } from '../../../analysis/response-times/r
 import { responseTimeColumns } from '../../../analysis/response-times/response-time-columns.js';
 import { seededDatabase } from '../response-times/seed-conversations.js';
 
-let handle: DatabaseHandle | undefined;
+let handle: TestDatabase | undefined;
 afterEach(async () => {
   await handle?.close();
   handle = undefined;

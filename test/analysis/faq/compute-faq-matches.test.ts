@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { computeFaqMatches } from '../../../analysis/faq/compute-faq-matches.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
 import { listConversationFaqMatches } from '../../../analysis/faq/faq-store.js';
@@ -23,7 +23,7 @@ const ENTRIES: FaqEntryFixture[] = [
 ];
 
 describe('computeFaqMatches', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   beforeEach(async () => {
     handle = await openTestDatabase();
   });

@@ -7,7 +7,7 @@ export interface FaqEntryFixture {
 }
 
 /** Stores FAQ entries with their versions (needs ingest run 1); returns their row ids. */
-export async function insertFaqEntries(handle: DatabaseHandle, entries: readonly FaqEntryFixture[]): Promise<number[]> {
+export async function insertFaqEntries(handle: Pick<DatabaseHandle, 'db'>, entries: readonly FaqEntryFixture[]): Promise<number[]> {
   const ids: number[] = [];
   for (const entry of entries) {
     const row = await handle.db
@@ -38,7 +38,12 @@ export async function insertFaqEntries(handle: DatabaseHandle, entries: readonly
 }
 
 /** Stores conversations with the given redacted questions as if the topics analysis had run; returns their ids. */
-export async function insertStoredQuestions(handle: DatabaseHandle, analysisRunId: number, questions: readonly string[], prefix = 'q'): Promise<number[]> {
+export async function insertStoredQuestions(
+  handle: Pick<DatabaseHandle, 'db'>,
+  analysisRunId: number,
+  questions: readonly string[],
+  prefix = 'q',
+): Promise<number[]> {
   const ids: number[] = [];
   for (const [i, question] of questions.entries()) {
     const conversation = await handle.db

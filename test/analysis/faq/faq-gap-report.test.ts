@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { computeFaqMatches } from '../../../analysis/faq/compute-faq-matches.js';
 import { getFaqGapReport, spreadEvenly } from '../../../analysis/faq/faq-gap-report.js';
 import { saveFaqGapReport } from '../../../analysis/faq/faq-gap-store.js';
@@ -58,7 +58,7 @@ const TOPICS: TopicFixture[] = [
   },
 ];
 
-async function seed(handle: DatabaseHandle, topics: readonly TopicFixture[]): Promise<number> {
+async function seed(handle: TestDatabase, topics: readonly TopicFixture[]): Promise<number> {
   const run = await startAnalysisRun(handle);
   for (const topic of topics) {
     await handle.db
@@ -139,7 +139,7 @@ async function seed(handle: DatabaseHandle, topics: readonly TopicFixture[]): Pr
 }
 
 describe('getFaqGapReport', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   beforeEach(async () => {
     handle = await openTestDatabase();
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { packValues, unpackValues } from '../../../analysis/response-times/daily-aggregates.js';
 import { parseRangeBound } from '../../../analysis/conversation-filter.js';
 import { mulberry32 } from '../../../analysis/topics/seeded-random.js';
@@ -58,7 +58,7 @@ function randomConversations(count: number): SeedConversation[] {
   });
 }
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeAll(async () => {
   handle = await seededDatabase(randomConversations(400));
   await computeResponseFacts(handle, config, { runId: await insertSucceededAnalysisRun(handle) });

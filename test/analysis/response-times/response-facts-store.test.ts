@@ -1,12 +1,12 @@
 import { afterEach, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
 import { DEFAULT_RESPONSE_TIME_CONFIG, type ResponseTimeConfig } from '../../../analysis/response-times/response-time-config.js';
 import { seededDatabase, type SeedConversation } from './seed-conversations.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-let handle: DatabaseHandle | undefined;
+let handle: TestDatabase | undefined;
 afterEach(async () => {
   await handle?.close();
   handle = undefined;
@@ -156,5 +156,5 @@ test('a failure leaves the previous facts in place', async () => {
         .executeTakeFirstOrThrow()
     ).n,
   ).toBe(3);
-  expect(handle.sqlite.inTransaction).toBe(false);
+  expect(handle.sqlite?.inTransaction ?? false).toBe(false);
 });

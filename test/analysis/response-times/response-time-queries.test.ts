@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { summarizeDurations } from '../../../analysis/response-times/duration-statistics.js';
 import { parseRangeBound } from '../../../analysis/conversation-filter.js';
 import { computeResponseFacts } from '../../../analysis/response-times/response-facts-store.js';
@@ -57,7 +57,7 @@ const conversations: SeedConversation[] = [
 const config: ResponseTimeConfig = { ...DEFAULT_RESPONSE_TIME_CONFIG, reportingTimeZone: SHANGHAI };
 const options: ResponseTimeQueryOptions = { config, asOf: Date.parse('2026-03-03T06:00:00Z') };
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   handle = await seededDatabase(conversations);
   await computeResponseFacts(handle, config, { runId: await insertSucceededAnalysisRun(handle) });

@@ -1,4 +1,4 @@
-import { openDatabase, type DatabaseHandle } from '../../../db/connection.js';
+import { type TestDatabase, testDatabase } from '../../support/test-database.js';
 import type { AuthorRole, ConversationEventKind } from '../../../db/schema.js';
 
 export interface SeedMessage {
@@ -19,9 +19,9 @@ export interface SeedConversation {
   events?: { kind: ConversationEventKind; at: string }[];
 }
 
-/** A fresh in-memory database holding these conversations, as ingest would store them. */
-export async function seededDatabase(conversations: SeedConversation[]): Promise<DatabaseHandle> {
-  const handle = await openDatabase({ path: ':memory:' });
+/** A fresh database (in memory, or PostgreSQL on that pass) holding these conversations, as ingest would store them. */
+export async function seededDatabase(conversations: SeedConversation[]): Promise<TestDatabase> {
+  const handle = await testDatabase();
   const { db } = handle;
   const run = await db
     .insertInto('ingest_runs')

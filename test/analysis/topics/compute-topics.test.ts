@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { computeTopics } from '../../../analysis/topics/compute-topics.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../../../analysis/topics/topics-config.js';
 import { listConversationTopics } from '../../../analysis/topics/topic-report-queries.js';
@@ -7,17 +7,17 @@ import { generateQuestions, insertQuestions, openTestDatabase, startAnalysisRun,
 
 const config: TopicsConfig = { ...DEFAULT_TOPICS_CONFIG, maxTopics: 40, minTopicSize: 3 };
 
-async function topicsOfRun(handle: DatabaseHandle, run: number) {
+async function topicsOfRun(handle: TestDatabase, run: number) {
   return handle.db.selectFrom('topics').selectAll().where('analysis_run_id', '=', run).orderBy('topic_id').execute();
 }
 
-async function assignmentsOfRun(handle: DatabaseHandle, run: number): Promise<Map<number, number>> {
+async function assignmentsOfRun(handle: TestDatabase, run: number): Promise<Map<number, number>> {
   const rows = await handle.db.selectFrom('topic_assignments').selectAll().where('analysis_run_id', '=', run).execute();
   return new Map(rows.map((row) => [row.conversation_id, row.topic_id]));
 }
 
 describe('computeTopics', () => {
-  let handle: DatabaseHandle;
+  let handle: TestDatabase;
   beforeEach(async () => {
     handle = await openTestDatabase();
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { computeFaqMatches } from '../../../analysis/faq/compute-faq-matches.js';
 import { getFaqGapReport } from '../../../analysis/faq/faq-gap-report.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../../../analysis/faq/faq-matching-config.js';
@@ -21,7 +21,7 @@ const question = (i: number) => ({ intent: 'fee', channel: 'chat' as const, subj
 // - created 30 minutes before its customer message: its start is the creation, first response 32 minutes (not 2);
 // - outbound: an agent wrote 5 minutes before the customer; the clock starts at the customer, 2 minutes (not 0);
 // - no agent reply: unanswered.
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeAll(async () => {
   handle = await openTestDatabase();
   const [early, outbound, unanswered] = await insertQuestions(handle, [question(0), question(1), question(2)], 0);

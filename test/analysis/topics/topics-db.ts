@@ -1,18 +1,24 @@
-import { openDatabase, type DatabaseHandle } from '../../../db/connection.js';
+import type { DatabaseHandle } from '../../../db/connection.js';
+import { type TestDatabase, testDatabase } from '../../support/test-database.js';
 import { generateQuestions, type SyntheticQuestion } from '../../../bench/synthetic-questions.js';
 
 const DAY_MS = 86_400_000;
 export const DAY_ONE = Date.UTC(2024, 4, 1);
 
-/** A fresh in-memory database with one ingest run. */
-export async function openTestDatabase(): Promise<DatabaseHandle> {
-  const handle = await openDatabase({ path: ':memory:' });
+/** A fresh database (in memory, or on the PostgreSQL pass a new PostgreSQL database) with one ingest run. */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const handle = await testDatabase();
   await handle.db.insertInto('ingest_runs').values({ started_at: 0, status: 'succeeded', pid: 1, hostname: 'test', timezone: 'UTC' }).execute();
   return handle;
 }
 
 /** Stores each question as a conversation on `day` (0 = 2024-05-01) with an agent reply; returns their ids. */
-export async function insertQuestions(handle: DatabaseHandle, questions: readonly SyntheticQuestion[], day: number, prefix = `d${day}`): Promise<number[]> {
+export async function insertQuestions(
+  handle: Pick<DatabaseHandle, 'db'>,
+  questions: readonly SyntheticQuestion[],
+  day: number,
+  prefix = `d${day}`,
+): Promise<number[]> {
   const ids: number[] = [];
   for (const [i, question] of questions.entries()) {
     const created = DAY_ONE + day * DAY_MS + i * 1000;
@@ -66,7 +72,7 @@ export async function insertQuestions(handle: DatabaseHandle, questions: readonl
   return ids;
 }
 
-export async function startAnalysisRun(handle: DatabaseHandle): Promise<number> {
+export async function startAnalysisRun(handle: Pick<DatabaseHandle, 'db'>): Promise<number> {
   const run = await handle.db
     .insertInto('analysis_runs')
     .values({ started_at: Date.now(), status: 'running', pid: 1, hostname: 'test' })
@@ -76,7 +82,7 @@ export async function startAnalysisRun(handle: DatabaseHandle): Promise<number> 
 }
 
 /** Marks the run succeeded: readers show only the latest succeeded run's results. */
-export async function succeedAnalysisRun(handle: DatabaseHandle, run: number): Promise<void> {
+export async function succeedAnalysisRun(handle: Pick<DatabaseHandle, 'db'>, run: number): Promise<void> {
   await handle.db.updateTable('analysis_runs').set({ status: 'succeeded', finished_at: Date.now() }).where('id', '=', run).execute();
 }
 

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { listTopicQuestions, saveTopicResults } from '../../../analysis/topics/topics-store.js';
 import { generateQuestions } from '../../../bench/synthetic-questions.js';
+import { sqliteHandle, sqliteOnlyTest } from '../../support/test-database.js';
 import { insertQuestions, openTestDatabase } from './topics-db.js';
 
 // Counts around whole batches of 100 (a size tried for multi-row inserts), with conversations that have no topic.
@@ -39,18 +40,24 @@ test.each([1, 99, 100, 101, 257])('saveTopicResults writes every assignment and 
   await handle.close();
 });
 
-test('listTopicQuestions reads every question in id order and gives the connection its page cache size back', async () => {
+test('listTopicQuestions reads every question in id order', async () => {
   const handle = await openTestDatabase();
   const generated = generateQuestions(40, 7);
   const ids = await insertQuestions(handle, generated, 0);
-  handle.sqlite.pragma('cache_size = -12345');
-  const questions = await listTopicQuestions(handle);
-  expect(handle.sqlite.pragma('cache_size', { simple: true })).toBe(-12345);
-  expect(questions).toEqual({
+  expect(await listTopicQuestions(handle)).toEqual({
     keys: ids,
     channels: generated.map((question) => question.channel),
     subjects: generated.map((question) => question.subject),
     bodies: generated.map((question) => question.body),
   });
+  await handle.close();
+});
+
+sqliteOnlyTest("SQLite's page cache")('listTopicQuestions gives the connection its page cache size back', async () => {
+  const handle = sqliteHandle(await openTestDatabase());
+  await insertQuestions(handle, generateQuestions(40, 7), 0);
+  handle.sqlite.pragma('cache_size = -12345');
+  await listTopicQuestions(handle);
+  expect(handle.sqlite.pragma('cache_size', { simple: true })).toBe(-12345);
   await handle.close();
 });

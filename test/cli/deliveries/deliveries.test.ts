@@ -6,24 +6,24 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../../db/connection.js';
 import { findDelivery, listDeliveries } from '../../../db/deliveries.js';
 import { parseConfig, type SupportlensConfig } from '../../../cli/config.js';
 import { runDeliveries, type RunDeliveriesOptions } from '../../../cli/deliveries/run-deliveries.js';
 import { runTick } from '../../../cli/schedule/run-tick.js';
 import { CLI, insertSucceededAnalysisRun, temporaryFolder, type TemporaryFolder } from '../../helpers.js';
+import { type TestDatabase, testDatabaseAt } from '../../support/test-database.js';
 
 /** "Now" of every run here (a Sunday): the day digest is 2026-12-05's, the last complete week 2026-W48 (23-29 November). */
 const NOW = Date.parse('2026-12-06T02:00:00Z');
 const WEBHOOK_SECRET_PATH = '/services/T000/B000/s3cr3t-token';
 
 let folder: TemporaryFolder;
-let handle: DatabaseHandle;
+let handle: TestDatabase & { location: string };
 const closers: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
   folder = temporaryFolder();
-  handle = await openDatabase({ path: join(folder.path, 'test.db') });
+  handle = await testDatabaseAt(join(folder.path, 'test.db'));
   const runId = await insertSucceededAnalysisRun(handle);
   const details = {
     ratio: 4,
@@ -269,7 +269,7 @@ test('the process killed between sending and recording: the message arrived once
   const receiver = await webhookReceiver();
   const configPath = join(folder.path, 'config.json');
   writeFileSync(configPath, JSON.stringify({ deliveries: { destinations: [{ name: 'slack', type: 'webhook', urlEnv: 'HOOK', digests: ['day'] }] } }));
-  const args = [...CLI, 'digest', '--db', join(folder.path, 'test.db'), '--config', configPath, '--as-of', '2026-12-05'];
+  const args = [...CLI, 'digest', '--db', handle.location, '--config', configPath, '--as-of', '2026-12-05'];
   const killed = await runCliAsync(args, { HOOK: receiver.url, SUPPORTLENS_TEST_KILL_AFTER_SEND: '1' });
   expect(killed.signal).toBe('SIGKILL');
   expect(receiver.bodies).toHaveLength(1);

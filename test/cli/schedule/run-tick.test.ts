@@ -2,13 +2,13 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runTick } from '../../../cli/schedule/run-tick.js';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { memoryDatabase, temporaryFolder } from '../../helpers.js';
 import { FAST_SCAN, scheduleConfig, writeConversations } from './inbox-files.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let inbox: string;
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   folder = temporaryFolder();
   inbox = join(folder.path, 'inbox');

@@ -5,15 +5,17 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { acquireJobLock } from '../../../db/job-lock.js';
 import { NIGHTLY_JOB } from '../../../cli/schedule/run-tick.js';
 import { openDatabase } from '../../../db/connection.js';
+import { openTestLocation, sqliteOnlyTest, testDatabaseLocation } from '../../support/test-database.js';
+import { ON_POSTGRES_PASS } from '../../support/test-engine.js';
 import { CLI, temporaryFolder } from '../../helpers.js';
 import { writeConversations } from './inbox-files.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let db: string;
 let inbox: string;
-beforeEach(() => {
+beforeEach(async () => {
   folder = temporaryFolder();
-  db = join(folder.path, 'test.db');
+  db = await testDatabaseLocation(join(folder.path, 'test.db'));
   inbox = join(folder.path, 'inbox');
   mkdirSync(inbox);
   writeFileSync(join(folder.path, 'supportlens.config.json'), JSON.stringify({ schedule: { inbox: './inbox', retries: 0 } }));
@@ -26,7 +28,7 @@ function supportlens(...args: string[]) {
 }
 
 async function jobRuns() {
-  const handle = await openDatabase({ path: db });
+  const handle = await openTestLocation(db);
   try {
     return await handle.db.selectFrom('job_runs').select(['trigger', 'attempt', 'status', 'files_count', 'records_inserted', 'error']).orderBy('id').execute();
   } finally {
@@ -50,21 +52,24 @@ describe('supportlens run-now', () => {
     ]);
   });
 
-  test('exit 1, recorded as skipped, while another process holds the lock', async () => {
-    writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 1 });
-    const handle = await openDatabase({ path: db });
-    const held = acquireJobLock(handle, NIGHTLY_JOB);
-    try {
-      const result = supportlens('run-now', '--db', db);
-      expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(new RegExp(`^run 1 skipped: another run holds the lock: pid ${process.pid} on `));
-    } finally {
-      if (held.acquired) held.lock.release();
-      await handle.close();
-    }
-    expect((await jobRuns()).map((run) => run.status)).toEqual(['skipped']);
-    expect(supportlens('run-now', '--db', db).code).toBe(0);
-  });
+  sqliteOnlyTest("SQLite's job-lock table; PostgreSQL's advisory lock has the same test in test/cli/postgres-engine.test.ts")(
+    'exit 1, recorded as skipped, while another process holds the lock',
+    async () => {
+      writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 1 });
+      const handle = await openDatabase({ path: db });
+      const held = acquireJobLock(handle, NIGHTLY_JOB);
+      try {
+        const result = supportlens('run-now', '--db', db);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toMatch(new RegExp(`^run 1 skipped: another run holds the lock: pid ${process.pid} on `));
+      } finally {
+        if (held.acquired) held.lock.release();
+        await handle.close();
+      }
+      expect((await jobRuns()).map((run) => run.status)).toEqual(['skipped']);
+      expect(supportlens('run-now', '--db', db).code).toBe(0);
+    },
+  );
 
   test('two processes at once: the files are loaded once', async () => {
     writeConversations(inbox, 'day-1.jsonl', { prefix: 'a', count: 4 });
@@ -76,7 +81,7 @@ describe('supportlens run-now', () => {
         child.on('exit', (code) => resolve({ code, stdout }));
       });
     // An existing database (a new one: the test below).
-    await (await openDatabase({ path: db })).close();
+    await (await openTestLocation(db)).close();
     const results = await Promise.all([runNow(), runNow()]);
     const runs = await jobRuns();
     expect(runs.filter((run) => run.files_count > 0)).toEqual([expect.objectContaining({ status: 'succeeded', files_count: 1, records_inserted: 4 })]);
@@ -133,7 +138,8 @@ describe('supportlens schedule', () => {
     while (!/succeeded: 1 new file/.test(stderr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toMatch(/schedule "\* \* \* \* \* \*" in UTC; inbox .*inbox; database .*test\.db; next run \d{4}-/);
+    const database = ON_POSTGRES_PASS ? 'postgres://\\S+' : '.*test\\.db';
+    expect(stderr).toMatch(new RegExp(`schedule "\\* \\* \\* \\* \\* \\*" in UTC; inbox .*inbox; database ${database}; next run \\d{4}-`));
     expect(stderr).toMatch(/run 1 \(attempt 1\) succeeded: 1 new file, 2 records read/);
     expect(stderr).toMatch(/SIGTERM: waiting for the current run to finish\n.*stopped\n$/);
     const runs = await jobRuns();

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { deferUntilRetry, recordFailure } from '../../../cli/schedule/failing-files.js';
 import { runTick } from '../../../cli/schedule/run-tick.js';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { CLI, makeReadableAgain, makeUnreadable, memoryDatabase, temporaryFolder } from '../../helpers.js';
 import { FAST_SCAN, scheduleConfig, writeConversations } from './inbox-files.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let inbox: string;
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let locked: string[] = [];
 beforeEach(async () => {
   folder = temporaryFolder();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
 import { freshdeskTicket } from '../../../ingest/sources/freshdesk-tickets.js';
 import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
@@ -8,7 +8,7 @@ const TICKETS = fixture('freshdesk', 'tickets.json');
 const LINES = fixture('freshdesk', 'tickets-one-per-line.jsonl');
 const at = (iso: string): number => Date.parse(iso);
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   handle = await freshDatabase();
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
 import { TWCS_FIXTURE_FIRST_RESPONSES, TWCS_FIXTURE_FIRST_RESPONSES_BY_BRAND, TWCS_FIXTURE_UNANSWERED } from '../../fixtures/twcs/expected-first-responses.js';
 import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
@@ -15,7 +15,7 @@ const SAMPLE =
 /** PROVENANCE.md: the corpus's official 93-row sample (some texts span several lines). */
 const SAMPLE_ROWS = 93;
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   handle = await freshDatabase();
 });

@@ -1,7 +1,7 @@
 import { truncate } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { MAX_DOCUMENT_BYTES } from '../../../ingest/limits.js';
-import type { DatabaseHandle } from '../../../db/connection.js';
+import type { TestDatabase } from '../../support/test-database.js';
 import { detectFormat } from '../../../ingest/detect-format.js';
 import { fixture, freshDatabase, ingest, temporaryFile } from '../ingest-helpers.js';
 
@@ -9,7 +9,7 @@ const PAGE = fixture('zendesk', 'incremental-export-with-comments.json');
 const AUDITS = fixture('zendesk', 'ticket-with-audits.json');
 const LINES = fixture('zendesk', 'tickets-one-per-line.jsonl');
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeEach(async () => {
   handle = await freshDatabase();
 });
