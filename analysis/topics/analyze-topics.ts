@@ -33,7 +33,8 @@ export interface TopicAnalysis {
   topics: AnalyzedTopic[];
   fittedOn: number;
   workers: number;
-  timings: { fitMs: number; assignMs: number };
+  /** Wall times, and the CPU time of the whole process until the model was fitted (preparing ahead included). */
+  timings: { fitMs: number; assignMs: number; fitCpuMs: number };
 }
 
 /**
@@ -56,6 +57,7 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
     restarts: config.restarts,
     seed: config.seed,
   };
+  const cpuAtStart = process.cpuUsage();
   const sample = pickFittingSample(questions.keys, config.sampleSize, config.seed);
   const sampleSources = select(questions, sample);
   const pool = createPool(config.workers);
@@ -64,11 +66,12 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
       const fitStart = Date.now();
       const fit = runFitJob(sampleSources, options, count);
       const fitMs = Date.now() - fitStart;
+      const fitCpuMs = cpuMsSince(cpuAtStart);
       const assignStart = Date.now();
       const result = runAssignJob(questions, fit.model);
-      return combine(result, fit, { sample, fitMs, assignMs: Date.now() - assignStart, workers: 0 });
+      return combine(result, fit, { sample, fitMs, fitCpuMs, assignMs: Date.now() - assignStart, workers: 0 });
     }
-    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options });
+    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options, cpuAtStart });
   } finally {
     await pool?.close();
   }
@@ -88,7 +91,13 @@ const PREPARE_AHEAD = 8 * CHUNK_SIZE;
  */
 async function analyzeInWorkers(
   pool: TopicWorkerPool,
-  { questions, sampleSources, sample, options }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions },
+  {
+    questions,
+    sampleSources,
+    sample,
+    options,
+    cpuAtStart,
+  }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions; cpuAtStart: NodeJS.CpuUsage },
 ): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   // The fit needs only the sample: it starts first, and the main thread looks for repeats meanwhile.
@@ -100,7 +109,7 @@ async function analyzeInWorkers(
   for (let i = 0; i < count; i++) if (first[i] === i) position[i] = distinctCount++;
   const distinct = new Int32Array(distinctCount);
   for (let i = 0; i < count; i++) if (first[i] === i) distinct[position[i]!] = i;
-  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart);
+  const { result, fit, fitMs, fitCpuMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart, cpuAtStart);
   const all: AssignJobResult = {
     texts: new Array<string>(count),
     languages: new Array<QuestionLanguage>(count),
@@ -114,7 +123,7 @@ async function analyzeInWorkers(
     all.assignment[i] = result.assignment[j]!;
     all.similarity[i] = result.similarity[j]!;
   }
-  return combine(all, fit, { sample, fitMs, assignMs, workers: pool.size });
+  return combine(all, fit, { sample, fitMs, fitCpuMs, assignMs, workers: pool.size });
 }
 
 /**
@@ -127,7 +136,8 @@ async function assignInWorkers(
   questions: QuestionSources,
   fitRequest: Promise<TopicWorkerResponse & { ok: true }>,
   fitStart: number,
-): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; assignMs: number }> {
+  cpuAtStart: NodeJS.CpuUsage,
+): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; fitCpuMs: number; assignMs: number }> {
   const count = questions.bodies.length;
   const all: AssignJobResult = {
     texts: new Array<string>(count),
@@ -152,6 +162,7 @@ async function assignInWorkers(
   const ahead = Array.from({ length: pool.size - 1 }, (_, i) => prepareAhead(i + 1));
   const fit = await fitting;
   const fitMs = Date.now() - fitStart;
+  const fitCpuMs = cpuMsSince(cpuAtStart);
   const assignStart = Date.now();
   const drain = async (worker: number): Promise<void> => {
     await pool.call(worker, { kind: 'model', model: fit.model });
@@ -182,13 +193,13 @@ async function assignInWorkers(
     }
   };
   await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
-  return { result: all, fit, fitMs, assignMs: Date.now() - assignStart };
+  return { result: all, fit, fitMs, fitCpuMs, assignMs: Date.now() - assignStart };
 }
 
 function combine(
   result: AssignJobResult,
   fit: FitJobResult,
-  { sample, fitMs, assignMs, workers }: { sample: Int32Array; fitMs: number; assignMs: number; workers: number },
+  { sample, fitMs, fitCpuMs, assignMs, workers }: { sample: Int32Array; fitMs: number; fitCpuMs: number; assignMs: number; workers: number },
 ): TopicAnalysis {
   const count = result.texts.length;
   const { texts, languages, similarity } = result;
@@ -229,7 +240,13 @@ function combine(
     signature: fit.descriptions[cluster]!.signature,
     representative: representative[cluster]!,
   }));
-  return { texts, languages, assignment, similarity, topics, fittedOn: sample.length, workers, timings: { fitMs, assignMs } };
+  return { texts, languages, assignment, similarity, topics, fittedOn: sample.length, workers, timings: { fitMs, assignMs, fitCpuMs } };
+}
+
+/** CPU milliseconds of the whole process (worker threads included) since `since`. */
+function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 /** The `size` questions with the lowest key hashes: a stable sample, mostly the same after a new day is added. */
