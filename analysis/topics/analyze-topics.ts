@@ -4,7 +4,7 @@ import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
 import { findFirstOccurrences } from './repeated-questions.js';
 import { hashString } from './seeded-random.js';
-import { runAssignJob, runFitJob, type AssignJobResult, type FitJobResult, type PreparedChunk, type QuestionSources } from './topic-jobs.js';
+import { chunkBuffers, runAssignJob, runFitJob, type AssignJobResult, type FitJobResult, type PreparedChunk, type QuestionSources } from './topic-jobs.js';
 import type { TopicsConfig } from './topics-config.js';
 import type { TopicWorkerRequest, TopicWorkerResponse } from './topics-worker.js';
 
@@ -80,10 +80,10 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
 /** Questions per job: small enough to balance two busy cores, large enough that messaging costs nothing. */
 const CHUNK_SIZE = 25_000;
 /**
- * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps every feature hash (about 20
- * MB per chunk), and on a busy machine the fit is slow enough for the queue to hold most of a million questions.
+ * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps its word hashes and segment
+ * numbers (about 4 MB per chunk of 25,000), so the other workers need not wait for the fit even at a million questions.
  */
-const PREPARE_AHEAD = 8 * CHUNK_SIZE;
+const PREPARE_AHEAD = 40 * CHUNK_SIZE;
 
 /**
  * Each distinct question is prepared and assigned once, in the workers; a repeat takes its first occurrence's
@@ -170,7 +170,8 @@ async function assignInWorkers(
       const next = prepared.shift();
       if (next) {
         const { start, chunk } = next;
-        const response = await pool.call(worker, { kind: 'embed', chunk });
+        const { texts: _texts, languages: _languages, ...embedChunk } = chunk;
+        const response = await pool.call(worker, { kind: 'embed', chunk: embedChunk });
         for (let i = 0; i < chunk.texts.length; i++) {
           all.texts[start + i] = chunk.texts[i]!;
           all.languages[start + i] = chunk.languages[i]!;
@@ -313,7 +314,7 @@ function createPool(size: number): TopicWorkerPool | undefined {
       };
       worker.once('message', onMessage);
       worker.once('error', onError);
-      const transfer = request.kind === 'embed' ? [request.chunk.offsets.buffer, request.chunk.hashes.buffer, request.chunk.sameAs.buffer] : [];
+      const transfer = request.kind === 'embed' ? chunkBuffers(request.chunk) : [];
       worker.postMessage(request, transfer as ArrayBuffer[]);
     });
   return {
