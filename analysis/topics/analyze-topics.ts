@@ -81,9 +81,9 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
 const CHUNK_SIZE = 25_000;
 /**
  * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps its word hashes and segment
- * numbers (about 4 MB per chunk of 25,000), so the other workers need not wait for the fit even at a million questions.
+ * numbers (about 4 MB per chunk of 25,000), so the other workers need not wait for the fit (24 chunks: 600,000 questions, at most about 100 MB).
  */
-const PREPARE_AHEAD = 40 * CHUNK_SIZE;
+const PREPARE_AHEAD = 24 * CHUNK_SIZE;
 
 /**
  * Each distinct question is prepared and assigned once, in the workers; a repeat takes its first occurrence's
