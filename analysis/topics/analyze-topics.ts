@@ -1,8 +1,6 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { QuestionLanguage } from '../text/detect-language.js';
-import { termSenses } from '../text/term-senses.js';
-import { tokenizeText } from '../text/tokenize-text.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
 import { findFirstOccurrences } from './repeated-questions.js';
 import { hashString } from './seeded-random.js';
@@ -159,11 +157,9 @@ async function assignInWorkers(
       const [start, end] = raw.shift()!;
       const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end), options: { distinct: true } });
       prepared.push({ start, chunk: response.prepare! });
-      warmUp(response.prepare!.languages);
     }
   };
   const ahead = Array.from({ length: pool.size - 1 }, (_, i) => prepareAhead(i + 1));
-  const warmUp = warmChineseReadingOnce();
   const fit = await fitting;
   const fitMs = Date.now() - fitStart;
   const fitCpuMs = cpuMsSince(cpuAtStart);
@@ -189,7 +185,6 @@ async function assignInWorkers(
       const [start, end] = range;
       const response = await pool.call(worker, { kind: 'assign', sources: slice(questions, start, end), options: { distinct: true } });
       const result = response.assign!;
-      warmUp(result.languages);
       for (let i = 0; i < result.texts.length; i++) {
         all.texts[start + i] = result.texts[i]!;
         all.languages[start + i] = result.languages[i]!;
@@ -200,21 +195,6 @@ async function assignInWorkers(
   };
   await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
   return { result: all, fit, fitMs, fitCpuMs, assignMs: Date.now() - assignStart };
-}
-
-/**
- * Once Chinese questions are seen: loads, on this thread, the Chinese segmenter and the dictionary of senses that the
- * merge across languages reads with after the assignment (about 1.5 CPU s), while it waits for the workers, instead of
- * after them, when nothing else runs. Changes no result.
- */
-function warmChineseReadingOnce(): (languages: readonly QuestionLanguage[]) => void {
-  let warmed = false;
-  return (languages) => {
-    if (warmed || !languages.includes('zh')) return;
-    warmed = true;
-    tokenizeText('提现', 'zh');
-    termSenses('提现');
-  };
 }
 
 function combine(
