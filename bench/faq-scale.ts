@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { hostname, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../analysis/faq/faq-matching-config.js';
@@ -73,7 +73,7 @@ async function analyseSteps(path: string): Promise<void> {
     run: async (...args: Parameters<typeof step.run>) => {
       const load = loadText();
       const { result, seconds, cpuSeconds } = await timed(() => step.run(...args));
-      steps.push({ name: step.name, seconds, cpuSeconds, load, result });
+      steps.push({ name: step.name, seconds, cpuSeconds, load, result, peakMbSoFar: process.resourceUsage().maxRSS / 1024 });
       return result;
     },
   }));
@@ -90,6 +90,8 @@ interface StepTiming {
   cpuSeconds: number;
   load: string;
   result: Record<string, number>;
+  /** The process's peak memory when the step ended: which step raised it. */
+  peakMbSoFar: number;
 }
 
 async function measureAnalyze(): Promise<void> {
@@ -108,7 +110,9 @@ async function measureAnalyze(): Promise<void> {
       .filter(([key]) => key !== 'durationMs')
       .map(([key, value]) => `${key} ${value}`)
       .join(', ');
-    console.log(`${step.name} step: ${step.seconds.toFixed(1)} s wall, ${step.cpuSeconds.toFixed(1)} CPU s (${counts}; load before ${step.load})`);
+    console.log(
+      `${step.name} step: ${step.seconds.toFixed(1)} s wall, ${step.cpuSeconds.toFixed(1)} CPU s (${counts}; load before ${step.load}); peak memory so far ${step.peakMbSoFar.toFixed(0)} MB`,
+    );
   }
   const sum = (pick: (step: StepTiming) => number, keep: (step: StepTiming) => boolean = () => true): number =>
     measured.steps.filter(keep).reduce((total, step) => total + pick(step), 0);

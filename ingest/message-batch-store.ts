@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from '#kysely';
 import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
 import type { DatabaseHandle } from '../db/connection.js';
-import { AUTHOR_ROLES, type AuthorRole, type MessageRow } from '../db/schema.js';
+import { AUTHOR_ROLES, type AuthorRole } from '../db/schema.js';
 import type { Outcome } from './conversation-store.js';
 import { MESSAGE_COLUMNS, type MessageWrites } from './message-store.js';
 import type { NormalizedMessage } from './normalize.js';
