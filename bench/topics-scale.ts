@@ -226,7 +226,15 @@ else {
       seconds: number;
       cpuSeconds: number;
       maxRssMb: number;
-      summary: { questions: number; topics: number; readMs: number; fitMs: number; assignMs: number; writeMs: number };
+      summary: {
+        questions: number;
+        topics: number;
+        readMs: number;
+        fitMs: number;
+        assignMs: number;
+        writeMs: number;
+        cpuMs: { read: number; fit: number; assign: number; write: number };
+      };
     };
     const s = result.summary;
     console.log(
@@ -244,6 +252,8 @@ else {
         load: loadBefore,
       }),
     );
+    const phaseCpu = (['read', 'fit', 'assign', 'write'] as const).map((phase) => `${phase} ${(s.cpuMs[phase] / 1000).toFixed(1)}`).join(', ');
+    console.log(`supportlens CPU s by phase (worker threads included; fit includes preparing ahead): ${phaseCpu}`);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
     if (python) {
       const referenceLoad = loadavg()[0]!.toFixed(2);

@@ -4,7 +4,7 @@ import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
 import { findFirstOccurrences } from './repeated-questions.js';
 import { hashString } from './seeded-random.js';
-import { runAssignJob, runFitJob, type AssignJobResult, type FitJobResult, type PreparedChunk, type QuestionSources } from './topic-jobs.js';
+import { chunkBuffers, runAssignJob, runFitJob, type AssignJobResult, type FitJobResult, type PreparedChunk, type QuestionSources } from './topic-jobs.js';
 import type { TopicsConfig } from './topics-config.js';
 import type { TopicWorkerRequest, TopicWorkerResponse } from './topics-worker.js';
 
@@ -33,7 +33,8 @@ export interface TopicAnalysis {
   topics: AnalyzedTopic[];
   fittedOn: number;
   workers: number;
-  timings: { fitMs: number; assignMs: number };
+  /** Wall times, and the CPU time of the whole process until the model was fitted (preparing ahead included). */
+  timings: { fitMs: number; assignMs: number; fitCpuMs: number };
 }
 
 /**
@@ -56,6 +57,7 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
     restarts: config.restarts,
     seed: config.seed,
   };
+  const cpuAtStart = process.cpuUsage();
   const sample = pickFittingSample(questions.keys, config.sampleSize, config.seed);
   const sampleSources = select(questions, sample);
   const pool = createPool(config.workers);
@@ -64,11 +66,12 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
       const fitStart = Date.now();
       const fit = runFitJob(sampleSources, options, count);
       const fitMs = Date.now() - fitStart;
+      const fitCpuMs = cpuMsSince(cpuAtStart);
       const assignStart = Date.now();
       const result = runAssignJob(questions, fit.model);
-      return combine(result, fit, { sample, fitMs, assignMs: Date.now() - assignStart, workers: 0 });
+      return combine(result, fit, { sample, fitMs, fitCpuMs, assignMs: Date.now() - assignStart, workers: 0 });
     }
-    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options });
+    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options, cpuAtStart });
   } finally {
     await pool?.close();
   }
@@ -77,10 +80,10 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
 /** Questions per job: small enough to balance two busy cores, large enough that messaging costs nothing. */
 const CHUNK_SIZE = 25_000;
 /**
- * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps every feature hash (about 20
- * MB per chunk), and on a busy machine the fit is slow enough for the queue to hold most of a million questions.
+ * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps its word hashes and segment
+ * numbers (about 4 MB per chunk of 25,000), so the other workers need not wait for the fit (24 chunks: 600,000 questions, at most about 100 MB).
  */
-const PREPARE_AHEAD = 8 * CHUNK_SIZE;
+const PREPARE_AHEAD = 24 * CHUNK_SIZE;
 
 /**
  * Each distinct question is prepared and assigned once, in the workers; a repeat takes its first occurrence's
@@ -88,7 +91,13 @@ const PREPARE_AHEAD = 8 * CHUNK_SIZE;
  */
 async function analyzeInWorkers(
   pool: TopicWorkerPool,
-  { questions, sampleSources, sample, options }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions },
+  {
+    questions,
+    sampleSources,
+    sample,
+    options,
+    cpuAtStart,
+  }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions; cpuAtStart: NodeJS.CpuUsage },
 ): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   // The fit needs only the sample: it starts first, and the main thread looks for repeats meanwhile.
@@ -100,7 +109,7 @@ async function analyzeInWorkers(
   for (let i = 0; i < count; i++) if (first[i] === i) position[i] = distinctCount++;
   const distinct = new Int32Array(distinctCount);
   for (let i = 0; i < count; i++) if (first[i] === i) distinct[position[i]!] = i;
-  const { result, fit, fitMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart);
+  const { result, fit, fitMs, fitCpuMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart, cpuAtStart);
   const all: AssignJobResult = {
     texts: new Array<string>(count),
     languages: new Array<QuestionLanguage>(count),
@@ -114,7 +123,7 @@ async function analyzeInWorkers(
     all.assignment[i] = result.assignment[j]!;
     all.similarity[i] = result.similarity[j]!;
   }
-  return combine(all, fit, { sample, fitMs, assignMs, workers: pool.size });
+  return combine(all, fit, { sample, fitMs, fitCpuMs, assignMs, workers: pool.size });
 }
 
 /**
@@ -127,7 +136,8 @@ async function assignInWorkers(
   questions: QuestionSources,
   fitRequest: Promise<TopicWorkerResponse & { ok: true }>,
   fitStart: number,
-): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; assignMs: number }> {
+  cpuAtStart: NodeJS.CpuUsage,
+): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; fitCpuMs: number; assignMs: number }> {
   const count = questions.bodies.length;
   const all: AssignJobResult = {
     texts: new Array<string>(count),
@@ -152,6 +162,7 @@ async function assignInWorkers(
   const ahead = Array.from({ length: pool.size - 1 }, (_, i) => prepareAhead(i + 1));
   const fit = await fitting;
   const fitMs = Date.now() - fitStart;
+  const fitCpuMs = cpuMsSince(cpuAtStart);
   const assignStart = Date.now();
   const drain = async (worker: number): Promise<void> => {
     await pool.call(worker, { kind: 'model', model: fit.model });
@@ -159,7 +170,8 @@ async function assignInWorkers(
       const next = prepared.shift();
       if (next) {
         const { start, chunk } = next;
-        const response = await pool.call(worker, { kind: 'embed', chunk });
+        const { texts: _texts, languages: _languages, ...embedChunk } = chunk;
+        const response = await pool.call(worker, { kind: 'embed', chunk: embedChunk });
         for (let i = 0; i < chunk.texts.length; i++) {
           all.texts[start + i] = chunk.texts[i]!;
           all.languages[start + i] = chunk.languages[i]!;
@@ -182,13 +194,13 @@ async function assignInWorkers(
     }
   };
   await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
-  return { result: all, fit, fitMs, assignMs: Date.now() - assignStart };
+  return { result: all, fit, fitMs, fitCpuMs, assignMs: Date.now() - assignStart };
 }
 
 function combine(
   result: AssignJobResult,
   fit: FitJobResult,
-  { sample, fitMs, assignMs, workers }: { sample: Int32Array; fitMs: number; assignMs: number; workers: number },
+  { sample, fitMs, fitCpuMs, assignMs, workers }: { sample: Int32Array; fitMs: number; fitCpuMs: number; assignMs: number; workers: number },
 ): TopicAnalysis {
   const count = result.texts.length;
   const { texts, languages, similarity } = result;
@@ -229,7 +241,13 @@ function combine(
     signature: fit.descriptions[cluster]!.signature,
     representative: representative[cluster]!,
   }));
-  return { texts, languages, assignment, similarity, topics, fittedOn: sample.length, workers, timings: { fitMs, assignMs } };
+  return { texts, languages, assignment, similarity, topics, fittedOn: sample.length, workers, timings: { fitMs, assignMs, fitCpuMs } };
+}
+
+/** CPU milliseconds of the whole process (worker threads included) since `since`. */
+function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 /** The `size` questions with the lowest key hashes: a stable sample, mostly the same after a new day is added. */
@@ -296,7 +314,7 @@ function createPool(size: number): TopicWorkerPool | undefined {
       };
       worker.once('message', onMessage);
       worker.once('error', onError);
-      const transfer = request.kind === 'embed' ? [request.chunk.offsets.buffer, request.chunk.hashes.buffer, request.chunk.sameAs.buffer] : [];
+      const transfer = request.kind === 'embed' ? chunkBuffers(request.chunk) : [];
       worker.postMessage(request, transfer as ArrayBuffer[]);
     });
   return {

@@ -22,6 +22,14 @@ export interface TopicsSummary {
   assignMs: number;
   writeMs: number;
   durationMs: number;
+  /** CPU time (user + system, every thread of the process) spent in each phase; fit includes preparing ahead. */
+  cpuMs: { read: number; fit: number; assign: number; write: number };
+}
+
+/** CPU milliseconds of the whole process (worker threads included) since `since`. */
+function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 /**
@@ -34,8 +42,11 @@ export interface TopicsSummary {
  */
 export async function computeTopics(handle: EngineTarget, config: TopicsConfig, context: ComputeTopicsContext): Promise<TopicsSummary> {
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   const questions = await listTopicQuestions(handle);
   const readMs = Date.now() - started;
+  const readCpuMs = cpuMsSince(cpuAtStart);
+  const cpuBeforeAnalysis = process.cpuUsage();
   // The same question in English and in Chinese is one topic (the cross-language matching the FAQ-gap report shares).
   const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config)));
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
@@ -50,6 +61,8 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
     topicIds[i] = topic < 0 ? -1 : ids[topic]!;
   }
   const writeStart = Date.now();
+  const analysisCpuMs = cpuMsSince(cpuBeforeAnalysis);
+  const cpuBeforeWrite = process.cpuUsage();
   await saveTopicResults(handle, {
     analysisRunId: context.analysisRunId,
     topics: analysis.topics.map((topic, i) => ({
@@ -79,5 +92,6 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
     assignMs: analysis.timings.assignMs,
     writeMs: Date.now() - writeStart,
     durationMs: Date.now() - started,
+    cpuMs: { read: readCpuMs, fit: analysis.timings.fitCpuMs, assign: analysisCpuMs - analysis.timings.fitCpuMs, write: cpuMsSince(cpuBeforeWrite) },
   };
 }

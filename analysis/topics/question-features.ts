@@ -30,6 +30,14 @@ const SEGMENTS = /[\p{Script=Han}]+|[\p{L}\p{N}']+/gu;
  * extractQuestionFeatures('card arrived', 'en', ['card', 'arriv']).words.length // 3
  */
 export function extractQuestionFeatures(text: string, _language: QuestionLanguage, terms: readonly string[]): QuestionFeatures {
+  const chars: number[] = [];
+  for (const segment of questionSegments(text)) pushSegmentNgrams(segment, chars);
+  // The constructor copies a plain array in one pass; `Uint32Array.from` walks the iterator protocol (slower here).
+  return { words: extractWordHashes(terms), chars: new Uint32Array(chars) };
+}
+
+/** The word features of a question's terms (see `extractQuestionFeatures`). */
+export function extractWordHashes(terms: readonly string[]): Uint32Array {
   const words: number[] = [];
   for (let i = 0; i < terms.length; i++) {
     words.push(hashString(terms[i]!, WORD_SEED));
@@ -37,14 +45,30 @@ export function extractQuestionFeatures(text: string, _language: QuestionLanguag
     // A Chinese word also counts as the English words it means, so the same question in both languages shares words.
     if (isChineseTerm(terms[i]!)) for (const sense of termSenses(terms[i]!).slice(1, 1 + SENSES_PER_WORD)) words.push(hashString(sense, WORD_SEED));
   }
-  const chars: number[] = [];
-  const lower = text.replace(/<[A-Z_]+>/g, ' ').toLowerCase();
-  for (const segment of lower.match(SEGMENTS) ?? []) {
-    if (HAN.test(segment)) pushNgrams(segment, 1, 2, chars);
-    else pushNgrams(` ${segment} `, 2, 4, chars);
-  }
-  // The constructor copies a plain array in one pass; `Uint32Array.from` walks the iterator protocol (slower here).
-  return { words: new Uint32Array(words), chars: new Uint32Array(chars) };
+  return new Uint32Array(words);
+}
+
+/**
+ * The segments whose character n-grams are a question's character features: runs of Han characters, and words of
+ * other letters and digits, lower-cased, redaction placeholders left out. A question's character features are the
+ * n-grams of each of its segments in turn, so they can be computed (and their projection kept) once per segment.
+ *
+ * @example
+ * questionSegments('Card <CARD> 没到账') // ['card', '没到账']
+ */
+export function questionSegments(text: string): string[] {
+  return (
+    text
+      .replace(/<[A-Z_]+>/g, ' ')
+      .toLowerCase()
+      .match(SEGMENTS) ?? []
+  );
+}
+
+/** Appends the character n-gram hashes of one segment: 1-2-grams of a Han run, 2-4-grams of a word with its boundaries. */
+export function pushSegmentNgrams(segment: string, out: number[]): void {
+  if (HAN.test(segment)) pushNgrams(segment, 1, 2, out);
+  else pushNgrams(` ${segment} `, 2, 4, out);
 }
 
 function pushNgrams(text: string, min: number, max: number, out: number[]): void {

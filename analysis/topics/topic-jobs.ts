@@ -2,7 +2,7 @@ import { extractQuestion } from '../text/extract-question.js';
 import { prepareQuestion, type PreparedQuestion } from '../text/prepare-question.js';
 import type { QuestionLanguage } from '../text/detect-language.js';
 import { fitTopicModel, type TopicModel, type TopicModelOptions } from './fit-topic-model.js';
-import { extractQuestionFeatures } from './question-features.js';
+import { extractWordHashes, questionSegments } from './question-features.js';
 import { QuestionEmbedder } from './question-embedder.js';
 import { NearestCentroid } from './nearest-centroid.js';
 import { describeTopics, type TopicDescription } from './summarize-topics.js';
@@ -49,15 +49,27 @@ export function runFitJob(sources: QuestionSources, options: TopicModelOptions, 
 
 /**
  * Prepared questions of a chunk, compact enough to keep or send: question i's word hashes are
- * `hashes[offsets[2i] .. offsets[2i+1])`, its character hashes `hashes[offsets[2i+1] .. offsets[2i+2])`; a repeat of
- * an earlier identical message has `sameAs[i]` set to that message's index (-1 otherwise).
+ * `words[wordOffsets[i] .. wordOffsets[i + 1])`, its character features the n-grams of its segments
+ * `segments[segmentIds[j]]` for j in `segmentOffsets[i] .. segmentOffsets[i + 1]` (each distinct segment of the chunk
+ * is stored once); a repeat of an earlier identical message has `sameAs[i]` set to that message's index (-1 otherwise).
  */
 export interface PreparedChunk {
   texts: string[];
   languages: QuestionLanguage[];
-  offsets: Int32Array;
-  hashes: Uint32Array;
+  wordOffsets: Int32Array;
+  words: Uint32Array;
+  segmentOffsets: Int32Array;
+  segmentIds: Int32Array;
+  segments: string[];
   sameAs: Int32Array;
+}
+
+/** What assigning a prepared chunk needs (not the texts and languages). */
+export type EmbedChunk = Pick<PreparedChunk, 'wordOffsets' | 'words' | 'segmentOffsets' | 'segmentIds' | 'segments' | 'sameAs'>;
+
+/** The buffers of a prepared chunk that can be transferred to another thread instead of copied. */
+export function chunkBuffers(chunk: EmbedChunk): ArrayBuffer[] {
+  return [chunk.wordOffsets.buffer, chunk.words.buffer, chunk.segmentOffsets.buffer, chunk.segmentIds.buffer, chunk.sameAs.buffer] as ArrayBuffer[];
 }
 
 export interface EmbedJobResult {
@@ -75,27 +87,46 @@ export interface PrepareOptions {
   distinct?: boolean;
 }
 
-/**
- * Where a prepare job collects its feature hashes before copying them out at their exact length; kept from job to
- * job (a worker's chunk of 25,000 questions needs about 20 MB), so that each job does not allocate and grow a buffer
- * of its own. A larger one (all questions in one job, without workers) is left to the garbage collector.
- */
-let featureScratch = new Uint32Array(1024);
-const KEPT_SCRATCH_HASHES = 16 * 1024 * 1024;
+/** A growable typed array of 32-bit values, copied out at its exact length. */
+class GrowableUint32 {
+  values = new Uint32Array(1024);
+  length = 0;
 
-/** Extracts, redacts, tokenizes and hashes the features of every question; needs no model. */
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  append(values: Uint32Array): void {
+    if (this.length + values.length > this.values.length) {
+      const grown = new Uint32Array(Math.max(this.length + values.length, this.values.length * 2));
+      grown.set(this.values.subarray(0, this.length));
+      this.values = grown;
+    }
+    this.values.set(values, this.length);
+    this.length += values.length;
+  }
+}
+
+/** Extracts, redacts, tokenizes and hashes the word features of every question, and splits it into segments; needs no model. */
 export function runPrepareJob(sources: QuestionSources, options: PrepareOptions = {}): PreparedChunk {
   const count = sources.bodies.length;
   const texts = new Array<string>(count);
   const languages = new Array<QuestionLanguage>(count);
-  const offsets = new Int32Array(2 * count + 1);
+  const wordOffsets = new Int32Array(count + 1);
+  const segmentOffsets = new Int32Array(count + 1);
   const sameAs = new Int32Array(count).fill(-1);
-  let hashes = featureScratch;
-  let used = 0;
+  const words = new GrowableUint32();
+  const segmentIds = new GrowableUint32();
+  const segmentIndex = new Map<string, number>();
+  const segments: string[] = [];
   // Support questions repeat ("hi", "withdrawal pending"): an identical message is prepared and assigned once.
   const seen = options.distinct ? undefined : new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    offsets[2 * i] = used;
     let earlier: number | undefined;
     if (seen) {
       const key = `${sources.channels[i] === 'email' ? `${sources.subjects[i] ?? ''}\u0000` : ''}${sources.bodies[i]!}`;
@@ -106,35 +137,40 @@ export function runPrepareJob(sources: QuestionSources, options: PrepareOptions 
       texts[i] = texts[earlier]!;
       languages[i] = languages[earlier]!;
       sameAs[i] = earlier;
-      offsets[2 * i + 1] = used;
-      offsets[2 * i + 2] = used;
-      continue;
+    } else {
+      const question = prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }), {
+        normalized: true,
+      });
+      texts[i] = question.text;
+      languages[i] = question.language;
+      words.append(extractWordHashes(question.terms));
+      for (const segment of questionSegments(question.text)) {
+        let id = segmentIndex.get(segment);
+        if (id === undefined) {
+          id = segments.length;
+          segmentIndex.set(segment, id);
+          segments.push(segment);
+        }
+        segmentIds.push(id);
+      }
     }
-    const question = prepareQuestion(extractQuestion({ channel: sources.channels[i]!, subject: sources.subjects[i] ?? null, body: sources.bodies[i]! }), {
-      normalized: true,
-    });
-    texts[i] = question.text;
-    languages[i] = question.language;
-    const features = extractQuestionFeatures(question.text, question.language, question.terms);
-    const needed = used + features.words.length + features.chars.length;
-    if (needed > hashes.length) {
-      const grown = new Uint32Array(Math.max(needed, hashes.length * 2));
-      grown.set(hashes.subarray(0, used));
-      hashes = grown;
-    }
-    hashes.set(features.words, used);
-    used += features.words.length;
-    offsets[2 * i + 1] = used;
-    hashes.set(features.chars, used);
-    used += features.chars.length;
-    offsets[2 * i + 2] = used;
+    wordOffsets[i + 1] = words.length;
+    segmentOffsets[i + 1] = segmentIds.length;
   }
-  if (hashes.length <= KEPT_SCRATCH_HASHES) featureScratch = hashes;
-  return { texts, languages, offsets, hashes: hashes.slice(0, used), sameAs };
+  return {
+    texts,
+    languages,
+    wordOffsets,
+    words: words.values.slice(0, words.length),
+    segmentOffsets,
+    segmentIds: new Int32Array(segmentIds.values.buffer.slice(0, 4 * segmentIds.length)),
+    segments,
+    sameAs,
+  };
 }
 
 /** Assigns prepared questions to their nearest topics. */
-export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 'sameAs'>, model: TopicModel, embedder?: QuestionEmbedder): EmbedJobResult {
+export function runEmbedJob(chunk: EmbedChunk, model: TopicModel, embedder?: QuestionEmbedder): EmbedJobResult {
   const count = chunk.sameAs.length;
   const assignment = new Int32Array(count).fill(-1);
   const similarity = new Float32Array(count);
@@ -144,6 +180,9 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
   const questionEmbedder = embedder ?? new QuestionEmbedder(model.vocabulary, model.space);
   const nearest = new NearestCentroid(d);
   nearest.load(model.centroids, model.k);
+  const slots = questionEmbedder.resolveSegments(chunk.segments);
+  const questionSlots = new Int32Array(chunk.segmentIds.length);
+  for (let j = 0; j < questionSlots.length; j++) questionSlots[j] = slots[chunk.segmentIds[j]!]!;
   for (let i = 0; i < count; i++) {
     const earlier = chunk.sameAs[i]!;
     if (earlier >= 0) {
@@ -151,11 +190,9 @@ export function runEmbedJob(chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 's
       similarity[i] = similarity[earlier]!;
       continue;
     }
-    const features = {
-      words: chunk.hashes.subarray(chunk.offsets[2 * i]!, chunk.offsets[2 * i + 1]!),
-      chars: chunk.hashes.subarray(chunk.offsets[2 * i + 1]!, chunk.offsets[2 * i + 2]!),
-    };
-    if (!questionEmbedder.embed(features, vector)) continue;
+    const words = chunk.words.subarray(chunk.wordOffsets[i]!, chunk.wordOffsets[i + 1]!);
+    const segments = questionSlots.subarray(chunk.segmentOffsets[i]!, chunk.segmentOffsets[i + 1]!);
+    if (!questionEmbedder.embedPrepared(words, segments, vector)) continue;
     assignment[i] = nearest.find(vector, 0);
     similarity[i] = nearest.similarity;
   }

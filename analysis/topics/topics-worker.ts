@@ -6,9 +6,11 @@ import {
   runEmbedJob,
   runFitJob,
   runPrepareJob,
+  chunkBuffers,
   type AssignJobResult,
   type EmbedJobResult,
   type FitJobResult,
+  type EmbedChunk,
   type PreparedChunk,
   type PrepareOptions,
   type QuestionSources,
@@ -19,7 +21,7 @@ export type TopicWorkerRequest =
   | { kind: 'fit'; sources: QuestionSources; options: TopicModelOptions; totalQuestions: number }
   | { kind: 'model'; model: TopicModel }
   | { kind: 'prepare'; sources: QuestionSources; options?: PrepareOptions }
-  | { kind: 'embed'; chunk: Pick<PreparedChunk, 'offsets' | 'hashes' | 'sameAs'> }
+  | { kind: 'embed'; chunk: EmbedChunk }
   | { kind: 'assign'; sources: QuestionSources; options?: PrepareOptions };
 
 export type TopicWorkerResponse =
@@ -38,7 +40,7 @@ function handle(request: TopicWorkerRequest): { response: TopicWorkerResponse; t
       return { response: { ok: true }, transfer: [] };
     case 'prepare': {
       const prepare = runPrepareJob(request.sources, request.options);
-      return { response: { ok: true, prepare }, transfer: [prepare.offsets.buffer, prepare.hashes.buffer, prepare.sameAs.buffer] as ArrayBuffer[] };
+      return { response: { ok: true, prepare }, transfer: chunkBuffers(prepare) };
     }
     case 'embed': {
       if (!current) throw new Error('no model: send "model" first');

@@ -30,7 +30,7 @@ function analysisOf(groups: { texts: string[]; language: QuestionLanguage; label
     topics,
     fittedOn: texts.length,
     workers: 0,
-    timings: { fitMs: 0, assignMs: 0 },
+    timings: { fitMs: 0, assignMs: 0, fitCpuMs: 0 },
   };
 }
 
