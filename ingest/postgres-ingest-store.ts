@@ -11,6 +11,7 @@ import type { MessageCounts, MessageRowCounts, Outcome } from './ingest-store.js
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
+import { CONVERSATION_FIELDS } from './conversation-cache.js';
 import { PostgresDirectCopy, StagingMergeNeeded } from './postgres-direct-copy-store.js';
 
 export { StagingMergeNeeded };
@@ -28,28 +29,20 @@ const CONVERSATION_MESSAGE = 3;
 const EVENT = 4;
 const REJECT = 5;
 
-const STAGE_COLUMNS = [
-  'seq',
-  'kind',
-  'line',
-  'record',
-  'repeat_of',
-  'source',
-  'conv_id',
-  'channel',
-  'file_channel',
-  'given_at',
-  'start_at',
-  'status',
-  'resolved_at',
-  'customer_id',
-  'assignee',
-  'subject',
-  'language',
-  'tags',
-  'team',
-  'csat_rating',
-  'csat',
+/** The conversation columns a record gives as they are (the others the merge derives): staged under their own names. */
+const GIVEN_FIELDS = CONVERSATION_FIELDS.filter(
+  (field): field is Exclude<(typeof CONVERSATION_FIELDS)[number], 'channel' | 'created_at' | 'created_at_derived'> =>
+    field !== 'channel' && field !== 'created_at' && field !== 'created_at_derived',
+);
+/** Those of them a later record overwrites when present (CSAT goes as a pair: its rating and its text). */
+const HEAD_FIELDS = GIVEN_FIELDS.filter(
+  (field): field is Exclude<(typeof GIVEN_FIELDS)[number], 'csat_rating' | 'csat'> => field !== 'csat_rating' && field !== 'csat',
+);
+/** The conversation columns the merge compares and writes: the SQLite store's list. */
+const CONVERSATION_COLUMNS = CONVERSATION_FIELDS;
+
+const RECORD_STAGE_COLUMNS = ['seq', 'kind', 'line', 'record', 'repeat_of', 'source', 'conv_id', 'channel', 'file_channel', 'given_at', 'start_at'] as const;
+const MESSAGE_STAGE_COLUMNS = [
   'msg_id',
   'role',
   'author_id',
@@ -67,14 +60,14 @@ const STAGE_COLUMNS = [
   'messages_read',
   'issue_rejects',
 ] as const;
-type StageColumn = (typeof STAGE_COLUMNS)[number];
+type StageColumn = (typeof RECORD_STAGE_COLUMNS)[number] | (typeof GIVEN_FIELDS)[number] | (typeof MESSAGE_STAGE_COLUMNS)[number];
+const STAGE_COLUMNS: readonly StageColumn[] = [...RECORD_STAGE_COLUMNS, ...GIVEN_FIELDS, ...MESSAGE_STAGE_COLUMNS];
 const AT = Object.fromEntries(STAGE_COLUMNS.map((name, position) => [name, position])) as Record<StageColumn, number>;
 
 const CREATE_STAGE = `create temp table ingest_stage (
   seq bigint not null, kind smallint not null, line integer, record bigint, repeat_of integer,
   source text, conv_id text, channel text, file_channel text, given_at bigint, start_at bigint,
-  status text, resolved_at bigint, customer_id text, assignee text, subject text, language text, tags text, team text,
-  csat_rating text, csat text,
+  ${GIVEN_FIELDS.map((field) => `${field} ${field === 'resolved_at' ? 'bigint' : 'text'}`).join(', ')},
   msg_id text, role text, author_id text, msg_at bigint, body text, body_length integer, body_truncated smallint, internal smallint,
   event_kind text, raw text, raw_truncated smallint, reason text, path text, reject_kind text, messages_read integer, issue_rejects integer
 ) on commit drop`;
@@ -101,10 +94,6 @@ const runningStart = (accepted: string) => `(select case when max(a.seq) filter 
     else min(a.start_at) filter (where a.seq >= (select max(b.seq) from ${accepted} b
       where b.source = r.source and b.conv_id = r.conv_id and b.seq < r.seq and b.given_at is not null)) end
   from ${accepted} a where a.source = r.source and a.conv_id = r.conv_id and a.seq < r.seq)`;
-
-const HEAD_FIELDS = ['status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags', 'team'] as const;
-/** The conversation columns the merge compares and writes. */
-const CONVERSATION_COLUMNS = ['channel', 'created_at', 'created_at_derived', ...HEAD_FIELDS, 'csat_rating', 'csat'] as const;
 
 /** Which optional conversation fields the file's records gave, and whether any was a whole conversation. */
 interface StagedShape {
