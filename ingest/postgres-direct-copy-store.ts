@@ -227,6 +227,10 @@ export class PostgresDirectCopy {
     if (this.dropped.length === 0) return;
     await this.client.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
     for (const dropped of this.dropped) await rebuildPostgresIndexes(this.client, dropped);
+    // Tables that were empty have no statistics: the planner's figures are gathered now, with the rows (visible to
+    // others at the commit), not when autovacuum comes by. Later loads leave that to `analyze` (see postgres-statistics.ts).
+    await this.client.query('analyze conversations');
+    await this.client.query('analyze messages');
   }
 
   /** Abandons the COPY under way (the caller rolls the transaction back). */
