@@ -24,7 +24,8 @@ describe.skipIf(serverUrl === undefined)('planner statistics on PostgreSQL', () 
         `insert into ingest_runs (started_at, status, pid, hostname, timezone) select g, 'succeeded', 1, 'h', 'UTC' from generate_series(1, $1::int) g`,
         [count],
       );
-      await client.query('select pg_stat_force_next_flush()');
+      // PostgreSQL 15 and later hand a session's counts over at once when asked; older servers within half a second.
+      await client.query('select pg_stat_force_next_flush()').catch(() => undefined);
     } finally {
       client.release();
     }
