@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { type Kysely, sql } from '#kysely';
 import type { DatabaseHandle } from './connection.js';
 import { hasConversations } from './conversation-queries.js';
@@ -75,4 +76,42 @@ export async function dropSecondaryIndexes(db: Kysely<Database>, table: 'convers
 /** Creates indexes from the definitions `dropSecondaryIndexes` returned. */
 export async function createIndexes(db: Kysely<Database>, definitions: readonly string[]): Promise<void> {
   for (const definition of definitions) await sql.raw(definition).execute(db);
+}
+
+/** What `dropPostgresIndexes` dropped: the statements that build it again. */
+export interface DroppedIndexes {
+  rebuild: string[];
+}
+
+/**
+ * PostgreSQL: drops the table's indexes (and the unique or primary-key constraints they carry), inside the open
+ * transaction, and returns the statements that build them again: building an index once from all its rows is cheaper
+ * than updating it row by row. An index a foreign key relies on is kept. Takes the table's ACCESS EXCLUSIVE lock
+ * until the commit, so it is for a first load into empty tables, where readers have nothing to miss.
+ *
+ * @example
+ * const dropped = await dropPostgresIndexes(client, 'messages');
+ * // ... COPY ...
+ * await rebuildPostgresIndexes(client, dropped);
+ */
+export async function dropPostgresIndexes(client: pg.PoolClient, table: 'conversations' | 'messages'): Promise<DroppedIndexes> {
+  const { rows } = await client.query<{ drop: string; rebuild: string }>(
+    `select case when c.conname is null then format('drop index %s', i.indexrelid::regclass)
+        else format('alter table %I drop constraint %I', $1::text, c.conname) end as drop,
+      case when c.conname is null then pg_get_indexdef(i.indexrelid)
+        else format('alter table %I add constraint %I %s', $1::text, c.conname, pg_get_constraintdef(c.oid)) end as rebuild
+    from pg_index i
+    left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid and c.contype in ('p', 'u')
+    where i.indrelid = $1::regclass
+      and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = i.indexrelid)
+    order by i.indexrelid`,
+    [table],
+  );
+  for (const row of rows) await client.query(row.drop);
+  return { rebuild: rows.map((row) => row.rebuild) };
+}
+
+/** Builds again what `dropPostgresIndexes` dropped. */
+export async function rebuildPostgresIndexes(client: pg.PoolClient, dropped: DroppedIndexes): Promise<void> {
+  for (const statement of dropped.rebuild) await client.query(statement);
 }

@@ -134,6 +134,8 @@ export async function copyToPostgres(sqlite: BetterSqlite3.Database, pool: pg.Po
       }
     }
     await client.query('commit');
+    // Every table is new to the planner: its statistics are gathered now rather than when autovacuum comes by.
+    for (const { table, rows } of copied) if (rows > 0) await client.query(`analyze ${quoteIdentifier(table)}`);
     return copied;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

@@ -11,6 +11,10 @@ import type { MessageCounts, MessageRowCounts, Outcome } from './ingest-store.js
 import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
+import { CONVERSATION_FIELDS } from './conversation-cache.js';
+import { PostgresDirectCopy, StagingMergeNeeded } from './postgres-direct-copy-store.js';
+
+export { StagingMergeNeeded };
 
 // Ingest into PostgreSQL: every record of a file goes by COPY into a temporary staging table, and one set of
 // statements merges the staged rows into the real tables inside the file's one transaction. The decisions the SQLite
@@ -25,28 +29,20 @@ const CONVERSATION_MESSAGE = 3;
 const EVENT = 4;
 const REJECT = 5;
 
-const STAGE_COLUMNS = [
-  'seq',
-  'kind',
-  'line',
-  'record',
-  'repeat_of',
-  'source',
-  'conv_id',
-  'channel',
-  'file_channel',
-  'given_at',
-  'start_at',
-  'status',
-  'resolved_at',
-  'customer_id',
-  'assignee',
-  'subject',
-  'language',
-  'tags',
-  'team',
-  'csat_rating',
-  'csat',
+/** The conversation columns a record gives as they are (the others the merge derives): staged under their own names. */
+const GIVEN_FIELDS = CONVERSATION_FIELDS.filter(
+  (field): field is Exclude<(typeof CONVERSATION_FIELDS)[number], 'channel' | 'created_at' | 'created_at_derived'> =>
+    field !== 'channel' && field !== 'created_at' && field !== 'created_at_derived',
+);
+/** Those of them a later record overwrites when present (CSAT goes as a pair: its rating and its text). */
+const HEAD_FIELDS = GIVEN_FIELDS.filter(
+  (field): field is Exclude<(typeof GIVEN_FIELDS)[number], 'csat_rating' | 'csat'> => field !== 'csat_rating' && field !== 'csat',
+);
+/** The conversation columns the merge compares and writes: the SQLite store's list. */
+const CONVERSATION_COLUMNS = CONVERSATION_FIELDS;
+
+const RECORD_STAGE_COLUMNS = ['seq', 'kind', 'line', 'record', 'repeat_of', 'source', 'conv_id', 'channel', 'file_channel', 'given_at', 'start_at'] as const;
+const MESSAGE_STAGE_COLUMNS = [
   'msg_id',
   'role',
   'author_id',
@@ -64,20 +60,23 @@ const STAGE_COLUMNS = [
   'messages_read',
   'issue_rejects',
 ] as const;
-type StageColumn = (typeof STAGE_COLUMNS)[number];
+type StageColumn = (typeof RECORD_STAGE_COLUMNS)[number] | (typeof GIVEN_FIELDS)[number] | (typeof MESSAGE_STAGE_COLUMNS)[number];
+const STAGE_COLUMNS: readonly StageColumn[] = [...RECORD_STAGE_COLUMNS, ...GIVEN_FIELDS, ...MESSAGE_STAGE_COLUMNS];
 const AT = Object.fromEntries(STAGE_COLUMNS.map((name, position) => [name, position])) as Record<StageColumn, number>;
 
 const CREATE_STAGE = `create temp table ingest_stage (
   seq bigint not null, kind smallint not null, line integer, record bigint, repeat_of integer,
   source text, conv_id text, channel text, file_channel text, given_at bigint, start_at bigint,
-  status text, resolved_at bigint, customer_id text, assignee text, subject text, language text, tags text, team text,
-  csat_rating text, csat text,
+  ${GIVEN_FIELDS.map((field) => `${field} ${field === 'resolved_at' ? 'bigint' : 'text'}`).join(', ')},
   msg_id text, role text, author_id text, msg_at bigint, body text, body_length integer, body_truncated smallint, internal smallint,
   event_kind text, raw text, raw_truncated smallint, reason text, path text, reject_kind text, messages_read integer, issue_rejects integer
 ) on commit drop`;
 
 /** Memory the merge may use for its temporary tables, and for each sort or hash. */
 const MERGE_MEMORY = '256MB';
+
+/** Rejects the fast lane keeps in memory until its commit; beyond, the file takes the staging table. */
+const DIRECT_LANE_MAX_REJECTS = 10_000;
 
 /** Buffered COPY text handed to the stream at this size. */
 const COPY_CHUNK_CHARS = 1 << 16;
@@ -95,10 +94,6 @@ const runningStart = (accepted: string) => `(select case when max(a.seq) filter 
     else min(a.start_at) filter (where a.seq >= (select max(b.seq) from ${accepted} b
       where b.source = r.source and b.conv_id = r.conv_id and b.seq < r.seq and b.given_at is not null)) end
   from ${accepted} a where a.source = r.source and a.conv_id = r.conv_id and a.seq < r.seq)`;
-
-const HEAD_FIELDS = ['status', 'resolved_at', 'customer_id', 'assignee', 'subject', 'language', 'tags', 'team'] as const;
-/** The conversation columns the merge compares and writes. */
-const CONVERSATION_COLUMNS = ['channel', 'created_at', 'created_at_derived', ...HEAD_FIELDS, 'csat_rating', 'csat'] as const;
 
 /** Which optional conversation fields the file's records gave, and whether any was a whole conversation. */
 interface StagedShape {
@@ -149,10 +144,14 @@ export class PostgresIngestStore {
   private readonly seenInFile = new IdsSeenInFile();
   /** Per conversation of this file, the channel of its first row: a later row with another one may be rejected. */
   private readonly fileChannels = new Map<string, string>();
+  /** The conversation of the last bare row, and its key and channel: the next row of it skips the lookups. */
+  private lastBare: { source: ConversationSource; conversationId: string; key: string; channel: string } | undefined;
   private readonly row: (string | number | null)[] = new Array(STAGE_COLUMNS.length).fill(null);
   private shape: StagedShape = { fields: new Set(), conversations: false };
   /** FAQ entries of this file, written after the staging ends (the connection is busy with the COPY until then). */
   private faqEntries: QueuedFaqEntry[] = [];
+  /** The file's fast lane while every record so far could take it (see postgres-direct-copy-store.ts). */
+  private direct: PostgresDirectCopy | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -165,11 +164,15 @@ export class PostgresIngestStore {
     return this.transaction?.db ?? this.base;
   }
 
-  /** Opens the file's transaction and staging; `path` names the file in the rejects the merge writes. */
-  async begin(path: string): Promise<void> {
+  /**
+   * Opens the file's transaction, and its fast lane unless `staging` (the file is read again after the fast lane
+   * gave up on it) or the role cannot take it; else its staging. `path` names the file in the rejects the merge writes.
+   */
+  async begin(path: string, options: { staging?: boolean } = {}): Promise<void> {
     this.path = path;
     this.seenInFile.clear();
     this.fileChannels.clear();
+    this.lastBare = undefined;
     this.seq = 0;
     this.shape = { fields: new Set(), conversations: false };
     this.merged = false;
@@ -187,17 +190,40 @@ export class PostgresIngestStore {
     await client.query(`set local work_mem = '${MERGE_MEMORY}'`);
     // The merge's statements are planned once and run once: compiling them (JIT) cost seconds and saved nothing.
     await client.query('set local jit = off');
-    await client.query(CREATE_STAGE);
+    await this.writeLateRejects();
+    this.direct = options.staging ? undefined : await PostgresDirectCopy.open(client, this.pool, this.runId);
+    if (!this.direct) this.openStaging();
+  }
+
+  private openStaging(): void {
+    const client = this.transaction?.client;
+    if (!client) throw new Error('begin() must run before the staging');
+    client.query(CREATE_STAGE).catch((error: Error) => {
+      this.copyError ??= error;
+    });
     const copy = client.query(copyFrom(`copy ingest_stage (${STAGE_COLUMNS.join(', ')}) from stdin with (format csv)`));
     copy.on('error', (error: Error) => {
       this.copyError ??= error;
     });
     this.copy = copy;
-    await this.writeLateRejects();
+  }
+
+  /**
+   * A record the fast lane cannot take: before any row went that way the file goes on through the staging table (its
+   * rejects so far staged first, in order); after, it must be read again (StagingMergeNeeded).
+   */
+  private needStaging(reason: string): void {
+    const direct = this.direct;
+    if (!direct) return;
+    if (direct.written > 0) throw new StagingMergeNeeded(reason);
+    this.direct = undefined;
+    this.openStaging();
+    for (const reject of this.lateRejects.splice(0)) this.insertReject(reject);
   }
 
   /** Waits while the server takes the staged rows (call between batches): memory stays flat however fast parsing is. */
   async pace(): Promise<void> {
+    if (this.direct) return this.direct.pace();
     if (this.copyError) throw this.copyError;
     if (this.buffer.length > 0) this.push();
     if (this.needsDrain && this.copy) {
@@ -228,6 +254,8 @@ export class PostgresIngestStore {
     this.transaction = undefined;
     this.buffer = '';
     this.lateRejects.length = 0;
+    this.direct?.abandon();
+    this.direct = undefined;
     const copy = this.copy;
     this.copy = undefined;
     if (copy && !this.merged) {
@@ -245,6 +273,8 @@ export class PostgresIngestStore {
   insertReject(reject: { path: string; line: number | null; kind: RejectKind; reason: string; raw: string }): void {
     if (!this.copy || this.merged) {
       this.lateRejects.push(reject);
+      // The fast lane keeps its file's rejects until the commit, as many as memory allows.
+      if (this.direct && !this.merged && this.lateRejects.length > DIRECT_LANE_MAX_REJECTS) this.needStaging('it holds many rejects');
       return;
     }
     const row = this.startRow(REJECT, reject.line);
@@ -265,6 +295,7 @@ export class PostgresIngestStore {
    * order and in the file's transaction. Its place among the file's rejects is kept for the reject it may become.
    */
   saveFaqEntry(entry: FaqEntryInput, now: number, line: number | null, text: StagedRecordText): 'queued' {
+    this.needStaging('it holds FAQ entries');
     this.faqEntries.push({ entry, now, line, first: firstSeenFaqEntry(this.seenInFile, entry, line), seq: ++this.seq, raw: text.raw });
     return 'queued';
   }
@@ -275,6 +306,7 @@ export class PostgresIngestStore {
     line: number | null,
     facts: ConversationRecordFacts,
   ): { outcome: 'queued'; messages: MessageCounts; rejected?: undefined } {
+    this.needStaging('it holds whole conversations');
     const row = this.startRow(CONVERSATION, line);
     const record = this.seq;
     this.shape.conversations = true;
@@ -311,6 +343,7 @@ export class PostgresIngestStore {
 
   /** One CSV row (a message and whatever conversation columns it carries); rejected, if at all, by the merge. */
   saveMessageRow(head: NormalizedConversation, message: NormalizedMessage, line: number | null, text: StagedRecordText): undefined {
+    this.needStaging(`line ${line ?? '?'} repeats an id, changes a channel or gives conversation fields`);
     const row = this.startRow(ROW, line);
     const key = `${head.source}\u0000${head.externalId}`;
     const fileChannel = this.fileChannels.get(key);
@@ -340,9 +373,15 @@ export class PostgresIngestStore {
    * whose channel differs from its conversation's first row: the general path stages it with its raw text.
    */
   queueBareMessage(batch: DecodedBatch): boolean {
-    const conversationId = batch.conversationId();
-    const key = `${batch.source}\u0000${conversationId}`;
-    const fileChannel = this.fileChannels.get(key);
+    const last = this.lastBare;
+    const same =
+      last !== undefined &&
+      batch.source === last.source &&
+      batch.conversationLength === last.conversationId.length &&
+      batch.text.startsWith(last.conversationId, batch.conversationStart);
+    const conversationId = same ? last.conversationId : batch.conversationId();
+    const key = same ? last.key : `${batch.source}\u0000${conversationId}`;
+    const fileChannel = same ? last.channel : this.fileChannels.get(key);
     if (fileChannel !== undefined && fileChannel !== batch.channel) return false;
     const seen = this.seenInFile
       .begin()
@@ -352,6 +391,23 @@ export class PostgresIngestStore {
       .note(batch.line);
     if (seen !== NOT_SEEN) return false;
     if (fileChannel === undefined) this.fileChannels.set(key, batch.channel);
+    if (!same) this.lastBare = { source: batch.source, conversationId, key, channel: fileChannel ?? batch.channel };
+    if (this.direct) {
+      this.direct.add(key, {
+        source: batch.source,
+        conversationId,
+        channel: batch.channel,
+        messageId: batch.messageId,
+        role: batch.role,
+        authorId: batch.authorId,
+        createdAt: batch.createdAt,
+        body: batch.body,
+        bodyLength: batch.bodyLength,
+        bodyTruncated: batch.bodyTruncated,
+        internal: batch.internal,
+      });
+      return true;
+    }
     const row = this.startRow(ROW, batch.line);
     row[AT.source] = batch.source;
     row[AT.conv_id] = conversationId;
@@ -371,6 +427,12 @@ export class PostgresIngestStore {
 
   /** Ends the staging and merges the file; returns what its records came to. */
   async flushMessageRows(): Promise<MessageRowCounts> {
+    if (this.direct) {
+      const rows = await this.direct.finish();
+      this.direct = undefined;
+      this.merged = true;
+      return { records: { inserted: rows, updated: 0, unchanged: 0 }, messages: { inserted: rows, updated: 0, unchanged: 0 } };
+    }
     const transaction = this.transaction;
     const copy = this.copy;
     if (!transaction || !copy) throw new Error('begin() must run before flushMessageRows()');

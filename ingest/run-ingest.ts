@@ -13,7 +13,7 @@ import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './ingest-store.js';
 import { FeedStore } from './feed-store.js';
-import { PostgresIngestStore } from './postgres-ingest-store.js';
+import { PostgresIngestStore, StagingMergeNeeded } from './postgres-ingest-store.js';
 import { finishIngestRun, insertIngestRun } from './ingest-run-store.js';
 import { DecodedBatch, type EncodedBatch } from './record-codec.js';
 import { readInWorker, startParseThread, stopParseThread, type ParseThread, type WorkerRequest } from './worker-source.js';
@@ -272,6 +272,8 @@ interface FileContext extends IngestOptions {
   deferIndexes: boolean;
   /** A parsing thread already started for a file; the file it was started for takes it. */
   prefetch: { thread: ParseThread | undefined };
+  /** PostgreSQL: read the file through the staging merge (its fast lane gave up on it). */
+  staging?: boolean;
 }
 
 /** Formats whose large files are parsed in a worker thread, when the options allow it. */
@@ -372,7 +374,8 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
     records.rejected += written.rejected?.records ?? 0;
     messages.rejected += written.rejected?.messages ?? 0;
   };
-  await store.begin(file.path);
+  if (store instanceof PostgresIngestStore) await store.begin(file.path, { staging: context.staging === true });
+  else await store.begin();
   feed?.begin();
   try {
     // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
@@ -453,6 +456,7 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
     return loaded;
   } catch (error) {
     await store.rollback();
+    if (error instanceof StagingMergeNeeded && !context.staging) return ingestFile(store, feed, file, { ...context, staging: true });
     const message = (error as Error).message;
     Object.assign(records, emptyCounts());
     Object.assign(messages, emptyCounts());

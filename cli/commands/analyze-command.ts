@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { markAbandonedRuns } from '../../db/abandoned-runs.js';
 import { finishAnalysisRun, insertAnalysisRun } from '../../db/analysis-runs.js';
+import { refreshPostgresStatistics } from '../../db/postgres-statistics.js';
 import { openLocation, parseDatabaseLocation } from '../../db/database-location.js';
 import type { EngineTarget } from '../../db/engine-statements.js';
 import { computeResponseFacts } from '../../analysis/response-times/response-facts-store.js';
@@ -110,6 +111,8 @@ export async function runAnalysis(
   steps: readonly AnalysisStep[] = ANALYSIS_STEPS,
 ): Promise<AnalysisRunSummary> {
   const { db } = handle;
+  // On PostgreSQL, figures for the planner on what a load changed (ingest gathers them, a load by other means may not).
+  if (handle.sqlite === undefined) await refreshPostgresStatistics(db);
   await markAbandonedRuns(handle.db, 'analysis_runs', 'the process ended before the run finished; the previous results were kept');
   const startedAt = Date.now();
   const runId = await insertAnalysisRun(db, { startedAt, pid: process.pid, hostname: hostname() });
@@ -131,6 +134,8 @@ export async function runAnalysis(
     summary: { config: summary.config, analyses: summary.analyses, durationMs: summary.durationMs },
     error: summary.error ?? null,
   });
+  // The reports read what the run wrote (and the rows it pruned are gone): planned on figures of the tables as they are now.
+  if (handle.sqlite === undefined) await refreshPostgresStatistics(db);
   return summary;
 }
 

@@ -78,6 +78,9 @@ describe.skipIf(serverUrl === undefined)('copy-database into PostgreSQL', () => 
       const order = copied.map((table) => table.table);
       expect(order.indexOf('ingest_runs')).toBeLessThan(order.indexOf('conversations'));
       expect(order.indexOf('conversations')).toBeLessThan(order.indexOf('messages'));
+      // Every table that received rows has the planner's statistics once the copy is done.
+      const analysed = await target.pool.query<{ relname: string }>('select relname from pg_stat_user_tables where last_analyze is not null');
+      expect(analysed.rows.map((row) => row.relname)).toEqual(expect.arrayContaining(['ingest_runs', 'conversations', 'messages']));
       const columns = ['conversation_id', 'external_id', 'author_role', 'author_id', 'created_at', 'body', 'body_length'] as const;
       const read = (db: typeof source.db) => db.selectFrom('messages').select(columns).orderBy('conversation_id').orderBy('external_id').execute();
       expect(await read(target.db)).toEqual(await read(source.db));
