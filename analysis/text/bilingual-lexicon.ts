@@ -31,7 +31,24 @@ export function englishStemsOf(word: string): readonly string[] {
 }
 
 function dictionaryStems(word: string, senses = MAX_SENSES): string[] {
-  return stemsOf((loadGlosses().sensesOf(word) ?? '').split('/').filter(isMeaning).slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
+  const glossesByWord = loadGlosses();
+  const all = (glossesByWord.sensesOf(word) ?? '').split('/');
+  let meanings = all.filter(isMeaning);
+  // A word listed only as another's variant or pointer (帐号: "variant of 賬號|账号") means what that word means.
+  if (meanings.length === 0) {
+    for (const target of all.map(referencedWord)) {
+      if (target === undefined || target === word) continue;
+      meanings = (glossesByWord.sensesOf(target) ?? '').split('/').filter(isMeaning);
+      if (meanings.length > 0) break;
+    }
+  }
+  return stemsOf(meanings.slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
+}
+
+/** The Simplified headword a cross-reference sense points to ("variant of 賬號|账号[zhang4 hao4]" -> 账号), if any. */
+function referencedWord(sense: string): string | undefined {
+  const match = /^(?:old )?(?:variant of|see(?: also)?) (\p{Script=Han}+)(?:\|(\p{Script=Han}+))?/u.exec(sense.trim());
+  return match === null ? undefined : (match[2] ?? match[1]);
 }
 
 /** The longest dictionary word looked for inside a compound: CC-CEDICT's common words are at most four characters. */
@@ -159,7 +176,7 @@ class CedictGlosses {
 
 /** Surnames, classifiers, variant and cross references say nothing about what a word means in a question. */
 function isMeaning(sense: string): boolean {
-  return !/^(?:surname |CL:|variant of |old variant of |see |see also |abbr\. for |used in |erhua variant|\(archaic\)|\(old\)|\(literary\)|\(dialect\)|\(Cantonese\)|\(Taiwan pr\.)/i.test(
+  return !/^(?:surname |CL:|variant of |old variant of |see |see also |abbr\. for |short (?:name|form) for |used in |erhua variant|\(archaic\)|\(old\)|\(literary\)|\(dialect\)|\(Cantonese\)|\(Taiwan pr\.)/i.test(
     sense.trim(),
   );
 }
@@ -171,15 +188,30 @@ function stemsOf(senses: readonly string[]): string[] {
       .replace(/\([^)]*\)/g, ' ')
       .replace(/\[[^\]]*\]/g, ' ')
       .replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ');
-    for (const raw of plain.toLowerCase().match(/[a-z0-9][a-z0-9'-]*/g) ?? []) {
-      const word = raw.replace(/['-]+$/, '');
-      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || GLOSS_FILLERS.has(word) || /^\d+$/.test(word)) continue;
-      const stem = PorterStemmer.stem(word);
-      if (!stems.includes(stem)) stems.push(stem);
+    // A sense may hold several glosses ("to make; to produce"), each read on its own.
+    for (const gloss of plain.toLowerCase().split(';')) {
+      const words: string[] = [];
+      for (const raw of gloss.match(/[a-z0-9][a-z0-9'-]*/g) ?? []) {
+        const word = raw.replace(/['-]+$/, '');
+        if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || GLOSS_FILLERS.has(word) || /^\d+$/.test(word)) continue;
+        words.push(word);
+      }
+      // In a phrase, a light verb carries no meaning of its own ("to give a presentation" means presenting).
+      const meant = words.length > 1 ? words.filter((word) => !LIGHT_VERBS.has(word)) : words;
+      for (const word of meant) {
+        const stem = PorterStemmer.stem(word);
+        if (!stems.includes(stem)) stems.push(stem);
+      }
     }
   }
   return stems;
 }
+
+/**
+ * English verbs that lend a phrase its grammar, not its meaning ("give a talk", "take a photo", "keep track"). natural's
+ * stop words already hold make, do, get and have.
+ */
+const LIGHT_VERBS: ReadonlySet<string> = new Set(['give', 'take', 'put', 'set', 'keep', 'hold', 'become', 'bring', 'let', 'go', 'come', 'cause', 'carry']);
 
 /** Words dictionary glosses use to describe rather than to mean: "sth", "sb", "etc", "one's". */
 const GLOSS_FILLERS: ReadonlySet<string> = new Set(['sth', 'sb', 'etc', "one's", 'oneself', 'esp', 'lit', 'fig', 'pr', 'usu', 'something', 'someone']);
