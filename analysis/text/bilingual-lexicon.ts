@@ -188,30 +188,15 @@ function stemsOf(senses: readonly string[]): string[] {
       .replace(/\([^)]*\)/g, ' ')
       .replace(/\[[^\]]*\]/g, ' ')
       .replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ');
-    // A sense may hold several glosses ("to make; to produce"), each read on its own.
-    for (const gloss of plain.toLowerCase().split(';')) {
-      const words: string[] = [];
-      for (const raw of gloss.match(/[a-z0-9][a-z0-9'-]*/g) ?? []) {
-        const word = raw.replace(/['-]+$/, '');
-        if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || GLOSS_FILLERS.has(word) || /^\d+$/.test(word)) continue;
-        words.push(word);
-      }
-      // In a phrase, a light verb carries no meaning of its own ("to give a presentation" means presenting).
-      const meant = words.length > 1 ? words.filter((word) => !LIGHT_VERBS.has(word)) : words;
-      for (const word of meant) {
-        const stem = PorterStemmer.stem(word);
-        if (!stems.includes(stem)) stems.push(stem);
-      }
+    for (const raw of plain.toLowerCase().match(/[a-z0-9][a-z0-9'-]*/g) ?? []) {
+      const word = raw.replace(/['-]+$/, '');
+      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || GLOSS_FILLERS.has(word) || /^\d+$/.test(word)) continue;
+      const stem = PorterStemmer.stem(word);
+      if (!stems.includes(stem)) stems.push(stem);
     }
   }
   return stems;
 }
-
-/**
- * English verbs that lend a phrase its grammar, not its meaning ("give a talk", "take a photo", "keep track"). natural's
- * stop words already hold make, do, get and have.
- */
-const LIGHT_VERBS: ReadonlySet<string> = new Set(['give', 'take', 'put', 'set', 'keep', 'hold', 'become', 'bring', 'let', 'go', 'come', 'cause', 'carry']);
 
 /** Words dictionary glosses use to describe rather than to mean: "sth", "sb", "etc", "one's". */
 const GLOSS_FILLERS: ReadonlySet<string> = new Set(['sth', 'sb', 'etc', "one's", 'oneself', 'esp', 'lit', 'fig', 'pr', 'usu', 'something', 'someone']);

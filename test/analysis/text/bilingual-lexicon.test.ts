@@ -51,12 +51,6 @@ describe('englishStemsOf', () => {
     expect(englishStemsOf('贵')).toContain('expens');
   });
 
-  test('a light verb in a phrase gloss is left out, the phrase keeps its content word', () => {
-    // 介绍: to introduce (sb to sb)/to give a presentation/...: "give" says nothing of introducing.
-    expect(englishStemsOf('介绍')).not.toContain('give');
-    expect(englishStemsOf('介绍')).toContain('present');
-  });
-
   test('termSenses gives a Chinese compound its English senses, so it meets the English word', () => {
     expect(termSenses('电话号码')).toEqual(expect.arrayContaining(['电话号码', 'phone']));
     expect(termSenses('phone')).toEqual(['phone']);
