@@ -58,9 +58,12 @@ for (const [entryLanguage, entryTexts, questionTexts] of [
     ['across', across],
   ] as const) {
     let hits = 0;
+    let reciprocal = 0;
     for (const query of list) {
       const ranked = rankFaqEntries(index, query.text, { limit: 10 });
       if (ranked[0]?.entry === query.gold) hits++;
+      const found = ranked.findIndex((entry) => entry.entry === query.gold);
+      if (found >= 0) reciprocal += 1 / (found + 1);
       if (label !== 'across') continue;
       const terms = textTerms(query.text);
       for (const term of terms) for (const sense of termSenses(term)) questionSenses.add(sense);
@@ -75,7 +78,9 @@ for (const [entryLanguage, entryTexts, questionTexts] of [
       const rank = ranked.findIndex((entry) => entry.entry === query.gold);
       console.log(`  ${query.text}  ->  ${described.join(' ')}  | gold rank ${rank < 0 ? '>10' : rank + 1}, first: ${entries[ranked[0]?.entry ?? 0]!.title}`);
     }
-    console.log(`${entryLanguage} entries, ${label}: P@1 ${(hits / list.length).toFixed(3)} (${list.length} questions, ${entries.length} entries)`);
+    console.log(
+      `${entryLanguage} entries, ${label}: P@1 ${(hits / list.length).toFixed(3)}, MRR@10 ${(reciprocal / list.length).toFixed(3)} (${list.length} questions, ${entries.length} entries)`,
+    );
   }
   if (diagnose) {
     const top = (map: Map<string, number>): string =>
