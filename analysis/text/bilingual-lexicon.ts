@@ -31,7 +31,24 @@ export function englishStemsOf(word: string): readonly string[] {
 }
 
 function dictionaryStems(word: string, senses = MAX_SENSES): string[] {
-  return stemsOf((loadGlosses().sensesOf(word) ?? '').split('/').filter(isMeaning).slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
+  const glossesByWord = loadGlosses();
+  const all = (glossesByWord.sensesOf(word) ?? '').split('/');
+  let meanings = all.filter(isMeaning);
+  // A word listed only as another's variant or pointer (帐号: "variant of 賬號|账号") means what that word means.
+  if (meanings.length === 0) {
+    for (const target of all.map(referencedWord)) {
+      if (target === undefined || target === word) continue;
+      meanings = (glossesByWord.sensesOf(target) ?? '').split('/').filter(isMeaning);
+      if (meanings.length > 0) break;
+    }
+  }
+  return stemsOf(meanings.slice(0, senses)).slice(0, MAX_WORDS_PER_ENTRY);
+}
+
+/** The Simplified headword a cross-reference sense points to ("variant of 賬號|账号[zhang4 hao4]" -> 账号), if any. */
+function referencedWord(sense: string): string | undefined {
+  const match = /^(?:old )?(?:variant of|see(?: also)?) (\p{Script=Han}+)(?:\|(\p{Script=Han}+))?/u.exec(sense.trim());
+  return match === null ? undefined : (match[2] ?? match[1]);
 }
 
 /** The longest dictionary word looked for inside a compound: CC-CEDICT's common words are at most four characters. */
@@ -159,7 +176,7 @@ class CedictGlosses {
 
 /** Surnames, classifiers, variant and cross references say nothing about what a word means in a question. */
 function isMeaning(sense: string): boolean {
-  return !/^(?:surname |CL:|variant of |old variant of |see |see also |abbr\. for |used in |erhua variant|\(archaic\)|\(old\)|\(literary\)|\(dialect\)|\(Cantonese\)|\(Taiwan pr\.)/i.test(
+  return !/^(?:surname |CL:|variant of |old variant of |see |see also |abbr\. for |short (?:name|form) for |used in |erhua variant|\(archaic\)|\(old\)|\(literary\)|\(dialect\)|\(Cantonese\)|\(Taiwan pr\.)/i.test(
     sense.trim(),
   );
 }

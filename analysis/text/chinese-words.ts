@@ -5,6 +5,7 @@ import { GLOSSARY_WORD_FREQUENCY, SUPPORT_GLOSSARY } from './support-glossary.js
 
 let jieba: Jieba | undefined;
 let toSimplified: ((text: string) => string) | undefined;
+let charactersToSimplified: ((text: string) => string) | undefined;
 
 function segmenter(): Jieba {
   if (jieba === undefined) {
@@ -17,12 +18,17 @@ function segmenter(): Jieba {
 
 /**
  * Traditional Chinese (Taiwan and Hong Kong characters and Taiwan vocabulary such as 軟體) as Simplified, so both
- * scripts are one vocabulary. Simplified text comes back unchanged.
+ * scripts are one vocabulary. Simplified text comes back unchanged: Taiwan's vocabulary is rewritten only in text
+ * written in Traditional characters, since the same word can mean another thing on the mainland (程序 is a program
+ * there and a procedure in Taiwan, where the phrase table turns it into 进程, a process).
  *
  * @example
  * toSimplifiedChinese('怎麼重置二次驗證') // '怎么重置二次验证'
+ * toSimplifiedChinese('程序员') // '程序员'
  */
 export function toSimplifiedChinese(text: string): string {
+  const characters = (charactersToSimplified ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
+  if (characters(text) === text) return text;
   const convert = (toSimplified ??= OpenCC.Converter({ from: 'twp', to: 'cn' }));
   return convert(text);
 }

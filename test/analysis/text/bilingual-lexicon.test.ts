@@ -39,6 +39,18 @@ describe('englishStemsOf', () => {
     expect(englishStemsOf(word)).toEqual(stems);
   });
 
+  test('a word listed only as a variant of another means what that word means', () => {
+    // CC-CEDICT: 帳號 帐号 /variant of 賬號|账号/ and 賬號 账号 /account number; account; username/.
+    expect(englishStemsOf('帐号')).toEqual(englishStemsOf('账号'));
+    expect(englishStemsOf('帐号')).toContain('account');
+  });
+
+  test('a short name for a place is not a meaning', () => {
+    // 贵 [Gui4] is only "short name for Guizhou"; 贵 [gui4] is expensive, precious, noble.
+    expect(englishStemsOf('贵')).not.toContain('guizhou');
+    expect(englishStemsOf('贵')).toContain('expens');
+  });
+
   test('termSenses gives a Chinese compound its English senses, so it meets the English word', () => {
     expect(termSenses('电话号码')).toEqual(expect.arrayContaining(['电话号码', 'phone']));
     expect(termSenses('phone')).toEqual(['phone']);
