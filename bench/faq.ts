@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { buildFaqIndex, type FaqEntryText } from '../analysis/faq/faq-index.js';
-import { calibrateCoveredThreshold } from '../analysis/faq/calibrate-covered-threshold.js';
+import { type CalibrationMethod, calibrateCoveredThreshold } from '../analysis/faq/calibrate-covered-threshold.js';
 import { DEFAULT_COVERED_THRESHOLD, DEFAULT_FAQ_MATCHING_CONFIG, type FaqMatchingConfig } from '../analysis/faq/faq-matching-config.js';
 import { rankFaqEntries, type RankOptions } from '../analysis/faq/rank-faq-entries.js';
 import { decideArticleCoverage } from '../analysis/faq/decide-article-coverage.js';
@@ -166,6 +166,28 @@ console.log(
         `${fmt(mean((c) => c.precision))} / ${fmt(mean((c) => c.recall))} / ${fmt(mean((c) => c.f1))}`,
         `${fmt(mean((c) => c.fixed.precision))} / ${fmt(mean((c) => c.fixed.recall))} / ${fmt(mean((c) => c.fixed.f1))}`,
         ...(['uncoveredTopic', 'product', 'newFinding', 'trueGroups'] as const).map(
+          (key) => `${fmt(mean((c) => c.product[key].precision))} / ${fmt(mean((c) => c.product[key].recall))} / ${fmt(mean((c) => c.product[key].f1))}`,
+        ),
+      ],
+    ],
+  ),
+);
+console.log('\ncalibration by a two-component mixture instead of Otsu (calibrateCoveredThreshold "mixture"), same splits, P / R / F1');
+console.log(
+  formatRows(
+    ['split', 'mixture threshold', 'per question', 'as the product decides, mixture second cut', 'mixture threshold and second cut'],
+    [
+      ...coverage.map((c, i) => [
+        `seed ${seeds[i]}`,
+        c.product.mixtureThreshold.toFixed(2),
+        triple(c.product.mixtureQuestion),
+        triple(c.product.mixtureSecond),
+        triple(c.product.mixtureBoth),
+      ]),
+      [
+        'mean',
+        mean((c) => c.product.mixtureThreshold).toFixed(2),
+        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth'] as const).map(
           (key) => `${fmt(mean((c) => c.product[key].precision))} / ${fmt(mean((c) => c.product[key].recall))} / ${fmt(mean((c) => c.product[key].f1))}`,
         ),
       ],
@@ -430,23 +452,35 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
   const topicOf = (i: number): number => questionTopics.assignment[i]! + 1;
   // The product's decision (decideGapVerdicts with `articleGrain`): a topic not answered, or, in an answered topic,
   // a question that the article-grain decision leaves uncovered (the topic's remainder, a NEW candidate of its own).
-  const article = decideArticleCoverage(
-    topics.map((topic) => topic.questions),
-    { threshold, minCoveredShare: DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare },
-  );
-  const articleCovered = new Array<boolean>(outcomes.length).fill(true);
-  members.forEach((list, t) => {
-    list.forEach((i, k) => {
-      articleCovered[i] = article.covered[t]![k]!;
+  const articleNotCovered = (runThreshold: number, calibration: CalibrationMethod) => {
+    const article = decideArticleCoverage(
+      topics.map((topic) => topic.questions.map((question) => ({ ...question, covered: question.score >= runThreshold }))),
+      { threshold: runThreshold, minCoveredShare: DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare, calibration },
+    );
+    const articleCovered = new Array<boolean>(outcomes.length).fill(true);
+    members.forEach((list, t) => {
+      list.forEach((i, k) => {
+        articleCovered[i] = article.covered[t]![k]!;
+      });
     });
-  });
-  const answered = new Set(
-    members
-      .map((list, t) => ({ topicId: t + 1, covered: list.filter((i) => articleCovered[i]).length, size: list.length }))
-      .filter((topic) => topic.size > 0 && topic.covered / topic.size >= DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare)
-      .map((topic) => topic.topicId),
-  );
-  const productNotCovered = outcomes.map((_, i) => !answered.has(topicOf(i)) || !articleCovered[i]);
+    const answered = new Set(
+      members
+        .map((list, t) => ({ topicId: t + 1, covered: list.filter((i) => articleCovered[i]).length, size: list.length }))
+        .filter((topic) => topic.size > 0 && topic.covered / topic.size >= DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare)
+        .map((topic) => topic.topicId),
+    );
+    return { notCovered: outcomes.map((_, i) => !answered.has(topicOf(i)) || !articleCovered[i]), groupThreshold: article.groupThreshold };
+  };
+  const article = articleNotCovered(threshold, 'otsu');
+  const mixtureThreshold = calibrateCoveredThreshold(
+    outcomes.map((o) => ({ score: o.score, count: 1 })),
+    'auto',
+    DEFAULT_COVERED_THRESHOLD,
+    'mixture',
+  ).value;
+  const mixtureSecond = articleNotCovered(threshold, 'mixture');
+  const mixtureBoth = articleNotCovered(mixtureThreshold, 'mixture');
+  const productNotCovered = article.notCovered;
   const byEntry = new Map<number, number[]>();
   queries.forEach((query, i) => {
     byEntry.set(query.gold, [...(byEntry.get(query.gold) ?? []), i]);
@@ -470,6 +504,13 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     ),
     product: prf(productNotCovered, truth),
     groupThreshold: article.groupThreshold,
+    mixtureSecond: prf(mixtureSecond.notCovered, truth),
+    mixtureBoth: prf(mixtureBoth.notCovered, truth),
+    mixtureThreshold,
+    mixtureQuestion: prf(
+      outcomes.map((o) => o.score < mixtureThreshold),
+      truth,
+    ),
     newFinding: prf(
       outcomes.map((_, i) => inNew.has(topicOf(i)) && productNotCovered[i]!),
       truth,

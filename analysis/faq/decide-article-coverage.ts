@@ -1,4 +1,4 @@
-import { calibrateCoveredThreshold } from './calibrate-covered-threshold.js';
+import { type CalibrationMethod, calibrateCoveredThreshold } from './calibrate-covered-threshold.js';
 import { buildFaqIndex } from './faq-index.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
 
@@ -17,6 +17,8 @@ export interface ArticleCoverageOptions {
   minCoveredShare: number;
   /** Distinct questions per topic compared with each other, evenly spread (default `NEIGHBOUR_QUESTIONS`). */
   neighbourQuestions?: number;
+  /** How the second cut splits the doubtful questions' scores (default `otsu`). */
+  calibration?: CalibrationMethod;
 }
 
 export interface ArticleCoverage {
@@ -66,7 +68,7 @@ export function decideArticleCoverage(topics: readonly (readonly CoverageQuestio
       if (!compared.anchored[j]) doubtful.push({ score: d.score, count: d.members.length });
     });
   }
-  const groupThreshold = calibrateCoveredThreshold(doubtful, 'auto', options.threshold).value;
+  const groupThreshold = calibrateCoveredThreshold(doubtful, 'auto', options.threshold, options.calibration).value;
   // Nearer an entry than any other question, but scoring below the second cut: an entry that shares little with a
   // question no one else asks does not answer it; the question is decided with its group instead.
   let anchored = 0;
