@@ -222,6 +222,69 @@ for (const seed of seeds) {
     }
   }
   const medianCut = cutOf(medians, 'otsu');
+  if (process.argv.includes('--variants')) {
+    record(
+      'V claimed group only',
+      claimed.map((c) => !c),
+      truth,
+    );
+    record(
+      'V median >= Otsu only',
+      groupMedian.map((m) => m < medianCut),
+      truth,
+    );
+    const mixCut = cutOf(medians, 'mixture');
+    record(
+      'V claimed OR median >= mixture',
+      claimed.map((c, i) => !c && groupMedian[i]! < mixCut),
+      truth,
+    );
+    record(
+      'V claimed OR median >= run cut',
+      claimed.map((c, i) => !c && groupMedian[i]! < runCut),
+      truth,
+    );
+    record(
+      'V claimed OR best >= run cut',
+      claimed.map((c, i) => !c && best[i]! < runCut),
+      truth,
+    );
+    for (const k of [1, 3, 5]) {
+      const claimedK = new Array<boolean>(n).fill(false);
+      const medK = new Array<number>(n).fill(0);
+      const meds: number[] = [];
+      for (const list of byEntry.values()) {
+        const parent = new Map(list.map((i) => [i, i]));
+        const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
+        for (const i of list) {
+          const nearest = neighbours[i]!.slice(0, k).find((r) => bestEntry[r.entry] === bestEntry[i]);
+          if (nearest !== undefined) parent.set(find(i), find(nearest.entry));
+        }
+        const groups = new Map<number, number[]>();
+        for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+        const top = list.reduce((a, b) => (best[b]! > best[a]! ? b : a));
+        for (const group of groups.values()) {
+          const median = quantile(
+            group.map((i) => best[i]!),
+            0.5,
+          );
+          meds.push(median);
+          for (const i of group) {
+            claimedK[i] = group.includes(top);
+            medK[i] = median;
+          }
+        }
+      }
+      const c = cutOf(meds, 'otsu');
+      record(
+        `V k=${k} claimed OR median >= Otsu`,
+        claimedK.map((x, i) => !x && medK[i]! < c),
+        truth,
+      );
+      const nearestOnly = new Array<boolean>(n).fill(false);
+      record(`V k=${k} first neighbour only, claimed OR median`, nearestOnly, truth);
+    }
+  }
   record(
     'per-entry groups: claimed group OR median >= Otsu',
     claimed.map((c, i) => !c && groupMedian[i]! < medianCut),

@@ -172,22 +172,35 @@ console.log(
     ],
   ),
 );
-console.log('\ncalibration by a two-component mixture instead of Otsu (calibrateCoveredThreshold "mixture"), same splits, P / R / F1');
+console.log('\nvariants of the decision, same run and splits, P / R / F1 of "not covered": the product before entry claims;');
+console.log('a two-component mixture instead of Otsu (calibrateCoveredThreshold "mixture") per question, for the second cut, for both;');
+console.log("entry claims with each rephrasing's nearest among all rephrasings instead of its topic's (diagnostic: cost not bounded)");
 console.log(
   formatRows(
-    ['split', 'mixture threshold', 'per question', 'as the product decides, mixture second cut', 'mixture threshold and second cut'],
+    [
+      'split',
+      'before entry claims',
+      'mixture threshold',
+      'mixture, per question',
+      'product, mixture second cut',
+      'product, mixture both',
+      'claims, neighbours across topics',
+    ],
     [
       ...coverage.map((c, i) => [
         `seed ${seeds[i]}`,
+        triple(c.product.withoutClaims),
         c.product.mixtureThreshold.toFixed(2),
         triple(c.product.mixtureQuestion),
         triple(c.product.mixtureSecond),
         triple(c.product.mixtureBoth),
+        triple(c.product.globalClaims),
       ]),
       [
         'mean',
+        `${fmt(mean((c) => c.product.withoutClaims.precision))} / ${fmt(mean((c) => c.product.withoutClaims.recall))} / ${fmt(mean((c) => c.product.withoutClaims.f1))}`,
         mean((c) => c.product.mixtureThreshold).toFixed(2),
-        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth'] as const).map(
+        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth', 'globalClaims'] as const).map(
           (key) => `${fmt(mean((c) => c.product[key].precision))} / ${fmt(mean((c) => c.product[key].recall))} / ${fmt(mean((c) => c.product[key].f1))}`,
         ),
       ],
@@ -206,7 +219,8 @@ console.log(
 console.log('before: a topic is not answered when fewer than half its questions reach the calibrated threshold, and all its');
 console.log('questions count as not covered (the rule before article grain). As the product decides: the same rule on the');
 console.log('article-grain flags (decideArticleCoverage, as decideGapVerdicts applies it), and in answered topics the questions those');
-console.log("flags leave uncovered (the topic's remainder, a NEW candidate of its own).");
+console.log("flags leave uncovered (the topic's remainder, a NEW candidate of its own); the flags include the entries' claims");
+console.log('(each entry covers the group of paraphrases of its best, anchored match across topics, and groups scoring like covered ones).');
 console.log('NEW finding: the rephrasings the report names as missing articles (at least 10 conversations). The diagnostic groups');
 console.log("by the hidden labels: a group is not covered when its median best score is below the Otsu cut of the groups' medians.");
 
@@ -452,10 +466,10 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
   const topicOf = (i: number): number => questionTopics.assignment[i]! + 1;
   // The product's decision (decideGapVerdicts with `articleGrain`): a topic not answered, or, in an answered topic,
   // a question that the article-grain decision leaves uncovered (the topic's remainder, a NEW candidate of its own).
-  const articleNotCovered = (runThreshold: number, calibration: CalibrationMethod) => {
+  const articleNotCovered = (runThreshold: number, calibration: CalibrationMethod, entryClaims = true) => {
     const article = decideArticleCoverage(
       topics.map((topic) => topic.questions.map((question) => ({ ...question, covered: question.score >= runThreshold }))),
-      { threshold: runThreshold, minCoveredShare: DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare, calibration },
+      { threshold: runThreshold, minCoveredShare: DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare, calibration, entryClaims },
     );
     const articleCovered = new Array<boolean>(outcomes.length).fill(true);
     members.forEach((list, t) => {
@@ -480,6 +494,42 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
   ).value;
   const mixtureSecond = articleNotCovered(threshold, 'mixture');
   const mixtureBoth = articleNotCovered(mixtureThreshold, 'mixture');
+  const withoutClaims = articleNotCovered(threshold, 'otsu', false);
+  // Diagnostic: the entries' claims with each rephrasing's nearest among all rephrasings (not only its topic's), as
+  // the product would do with neighbours found across topics (not done: cost); each group covered when claimed or
+  // its median reaches the Otsu cut of the groups' medians; combined with the product's decision.
+  const byEntryQ = new Map<number, number[]>();
+  outcomes.forEach((o, i) => {
+    if (o.entry >= 0) byEntryQ.set(o.entry, [...(byEntryQ.get(o.entry) ?? []), i]);
+  });
+  const claimed = new Array<boolean>(outcomes.length).fill(false);
+  const gmed = new Array<number>(outcomes.length).fill(0);
+  const meds: number[] = [];
+  for (const list of byEntryQ.values()) {
+    const parent = new Map(list.map((i) => [i, i]));
+    const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
+    for (const i of list) {
+      const nb = allNeighbours()[i]![0];
+      if (nb !== undefined && outcomes[nb]!.entry === outcomes[i]!.entry) parent.set(find(i), find(nb));
+    }
+    const groups = new Map<number, number[]>();
+    for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+    const top = list.reduce((a, b) => (outcomes[b]!.score > outcomes[a]!.score ? b : a));
+    for (const g of groups.values()) {
+      const m = medianOf(g.map((i) => outcomes[i]!.score)) ?? 0;
+      meds.push(m);
+      for (const i of g) {
+        claimed[i] = g.includes(top);
+        gmed[i] = m;
+      }
+    }
+  }
+  const mc = calibrateCoveredThreshold(
+    meds.map((score) => ({ score, count: 1 })),
+    'auto',
+    0.4,
+  ).value;
+  const globalClaims = outcomes.map((_, i) => !claimed[i] && gmed[i]! < mc && withoutClaims.notCovered[i]!);
   const productNotCovered = article.notCovered;
   const byEntry = new Map<number, number[]>();
   queries.forEach((query, i) => {
@@ -505,6 +555,8 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     product: prf(productNotCovered, truth),
     groupThreshold: article.groupThreshold,
     mixtureSecond: prf(mixtureSecond.notCovered, truth),
+    withoutClaims: prf(withoutClaims.notCovered, truth),
+    globalClaims: prf(globalClaims, truth),
     mixtureBoth: prf(mixtureBoth.notCovered, truth),
     mixtureThreshold,
     mixtureQuestion: prf(
@@ -517,6 +569,19 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     ),
     trueGroups: prf(oracleGroups, truth),
   };
+}
+
+var neighbourCache: number[][] | undefined;
+/** Each rephrasing's other rephrasings, nearest first (all rephrasings indexed as titles; identical texts left out). */
+function allNeighbours(): number[][] {
+  if (neighbourCache) return neighbourCache;
+  const qi = buildFaqIndex(queries.map((q) => ({ title: q.text, body: '' })));
+  neighbourCache = queries.map((q, i) =>
+    rankFaqEntries(qi, q.text, { limit: 12 })
+      .filter((r) => r.entry !== i && queries[r.entry]!.text.trim().toLowerCase() !== q.text.trim().toLowerCase())
+      .map((r) => r.entry),
+  );
+  return neighbourCache;
 }
 
 function prf(predicted: readonly boolean[], actual: readonly boolean[]): { precision: number; recall: number; f1: number } {
