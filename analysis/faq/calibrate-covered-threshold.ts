@@ -84,7 +84,7 @@ interface Component {
 }
 
 function mixtureCut(bestScores: readonly { score: number; count: number }[], start: number): number {
-  const fit = (pick: (score: number) => boolean): Component => {
+  const componentOf = (pick: (score: number) => boolean): Component => {
     let weight = 0;
     let sum = 0;
     for (const { score, count } of bestScores) if (pick(score)) [weight, sum] = [weight + count, sum + count * score];
@@ -93,8 +93,8 @@ function mixtureCut(bestScores: readonly { score: number; count: number }[], sta
     for (const { score, count } of bestScores) if (pick(score)) squares += count * (score - mean) ** 2;
     return { weight, mean, spread: Math.max(MIN_SPREAD, weight > 0 ? Math.sqrt(squares / weight) : MIN_SPREAD) };
   };
-  let low = fit((score) => score < start);
-  let high = fit((score) => score >= start);
+  let low = componentOf((score) => score < start);
+  let high = componentOf((score) => score >= start);
   if (low.weight === 0 || high.weight === 0) return start;
   const density = (x: number, c: Component): number => (c.weight / c.spread) * Math.exp(-0.5 * ((x - c.mean) / c.spread) ** 2);
   for (let iteration = 0; iteration < MIXTURE_ITERATIONS; iteration++) {

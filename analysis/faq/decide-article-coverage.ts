@@ -144,7 +144,7 @@ function claimByEntry(perTopic: readonly (ComparedTopic | undefined)[], covered:
     if (other >= 0 && distinctOf(nodes[other]!).entryId === distinctOf(node).entryId) parent[find(k)] = find(other);
   });
   const groups = new Map<number, number[]>();
-  nodes.forEach((_, k) => groups.set(find(k), [...(groups.get(find(k)) ?? []), k]));
+  for (let k = 0; k < nodes.length; k++) groups.set(find(k), [...(groups.get(find(k)) ?? []), k]);
   const topOfEntry = new Map<string, number>();
   nodes.forEach((node, k) => {
     const entryId = distinctOf(node).entryId!;
