@@ -3,11 +3,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { hostname, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeFaqMatches } from '../analysis/faq/compute-faq-matches.js';
 import { DEFAULT_FAQ_MATCHING_CONFIG } from '../analysis/faq/faq-matching-config.js';
 import { rankDistinctQuestions } from '../analysis/faq/rank-distinct-questions.js';
-import { computeTopics } from '../analysis/topics/compute-topics.js';
-import { DEFAULT_TOPICS_CONFIG } from '../analysis/topics/topics-config.js';
+import { ANALYSIS_STEPS, runAnalysis } from '../cli/commands/analyze-command.js';
+import { loadConfig } from '../cli/config.js';
 import { openDatabase } from '../db/connection.js';
 import { describeMachine } from './bench-machine.js';
 import { generateQuestions } from './synthetic-questions.js';
@@ -16,9 +15,11 @@ import { generateQuestions } from './synthetic-questions.js';
 // `analyze` does once per distinct question text, in the calling thread and in worker threads (WORKERS, default 2).
 // Wall and CPU time are printed with the load average: the machine is shared, so wall time alone says little.
 // Run with `npm run bench:faq-scale` (QUESTIONS, ENTRIES to change).
-// MODE=analyze measures the two steps of `analyze` instead, topics then FAQ, on a database seeded as
-// bench:topics-scale seeds it (QUESTIONS conversations) plus ENTRIES generated FAQ entries, in a child process of its
-// own: wall and CPU seconds of each step (CPU over all threads) and the process's peak memory.
+// MODE=analyze measures the whole of `analyze` instead (every step, as the command runs them: response-time facts,
+// topics, FAQ, alerts) on a database seeded as bench:topics-scale seeds it (QUESTIONS conversations, each a customer
+// question and an agent reply) plus ENTRIES generated FAQ entries, in a child process of its own: wall and CPU
+// seconds of each step (CPU over all threads), the process's peak memory, and analyze's time with the FAQ step
+// against its time without it (the issue's floor: the FAQ step must not more than double analyze).
 const self = fileURLToPath(import.meta.url);
 const questionCount = Number(process.env.QUESTIONS ?? 100_000);
 const entryCount = Number(process.env.ENTRIES ?? 1_000);
@@ -39,7 +40,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: nu
   return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-/** The topics step, then the FAQ step, on a seeded database with entries added; one JSON line out. */
+/** Every step of `analyze` on a seeded database with entries added; one JSON line out. */
 async function analyseSteps(path: string): Promise<void> {
   const handle = await openDatabase({ path });
   const { db } = handle;
@@ -65,18 +66,30 @@ async function analyseSteps(path: string): Promise<void> {
         .execute();
     }
   });
-  const run = await db
-    .insertInto('analysis_runs')
-    .values({ started_at: Date.now(), status: 'running', pid: process.pid, hostname: hostname() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const loadBefore = loadText();
-  const topics = await timed(() => computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id }));
-  const loadBetween = loadText();
-  const faq = await timed(() => computeFaqMatches(handle, DEFAULT_FAQ_MATCHING_CONFIG, { analysisRunId: run.id, workers: DEFAULT_TOPICS_CONFIG.workers }));
+  // Each step timed as `analyze` runs it, in one recorded run; the result of each step is its summary counts.
+  const steps: StepTiming[] = [];
+  const timedSteps = ANALYSIS_STEPS.map((step) => ({
+    name: step.name,
+    run: async (...args: Parameters<typeof step.run>) => {
+      const load = loadText();
+      const { result, seconds, cpuSeconds } = await timed(() => step.run(...args));
+      steps.push({ name: step.name, seconds, cpuSeconds, load, result });
+      return result;
+    },
+  }));
+  const summary = await runAnalysis(handle, await loadConfig(), timedSteps);
   await handle.close();
+  if (summary.status !== 'succeeded') throw new Error(`analyze failed: ${summary.error}`);
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ topics, faq, loadBefore, loadBetween, loadAfter: loadText(), maxRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ steps, loadAfter: loadText(), maxRssMb })}\n`);
+}
+
+interface StepTiming {
+  name: string;
+  seconds: number;
+  cpuSeconds: number;
+  load: string;
+  result: Record<string, number>;
 }
 
 async function measureAnalyze(): Promise<void> {
@@ -89,23 +102,24 @@ async function measureAnalyze(): Promise<void> {
   rmSync(texts, { force: true });
   const output = execFileSync(process.execPath, [self, '--analyse-steps', path], { encoding: 'utf8', maxBuffer: 2 ** 24 });
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  const measured = JSON.parse(output.trim().split('\n').pop()!) as {
-    topics: { seconds: number; cpuSeconds: number; result: { questions: number; topics: number } };
-    faq: { seconds: number; cpuSeconds: number; result: { distinctQuestions: number; rankingThreads: number; covered: number } };
-    loadBefore: string;
-    loadBetween: string;
-    loadAfter: string;
-    maxRssMb: number;
-  };
-  const { topics, faq } = measured;
+  const measured = JSON.parse(output.trim().split('\n').pop()!) as { steps: StepTiming[]; loadAfter: string; maxRssMb: number };
+  for (const step of measured.steps) {
+    const counts = Object.entries(step.result)
+      .filter(([key]) => key !== 'durationMs')
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ');
+    console.log(`${step.name} step: ${step.seconds.toFixed(1)} s wall, ${step.cpuSeconds.toFixed(1)} CPU s (${counts}; load before ${step.load})`);
+  }
+  const sum = (pick: (step: StepTiming) => number, keep: (step: StepTiming) => boolean = () => true): number =>
+    measured.steps.filter(keep).reduce((total, step) => total + pick(step), 0);
+  const withoutFaq = (step: StepTiming): boolean => step.name !== 'faq';
+  const wall = sum((step) => step.seconds);
+  const cpu = sum((step) => step.cpuSeconds);
+  const wallWithout = sum((step) => step.seconds, withoutFaq);
+  const cpuWithout = sum((step) => step.cpuSeconds, withoutFaq);
   console.log(
-    `topics step: ${topics.seconds.toFixed(1)} s wall, ${topics.cpuSeconds.toFixed(1)} CPU s (${topics.result.questions} questions, ${topics.result.topics} topics; load before ${measured.loadBefore})`,
-  );
-  console.log(
-    `FAQ step: ${faq.seconds.toFixed(1)} s wall, ${faq.cpuSeconds.toFixed(1)} CPU s (${faq.result.distinctQuestions} distinct questions, ${faq.result.rankingThreads} threads, ${faq.result.covered} covered; load before ${measured.loadBetween}, after ${measured.loadAfter})`,
-  );
-  console.log(
-    `FAQ / topics: wall ${(faq.seconds / topics.seconds).toFixed(2)}x, CPU ${(faq.cpuSeconds / topics.cpuSeconds).toFixed(2)}x; peak memory ${measured.maxRssMb.toFixed(0)} MB`,
+    `analyze: ${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} CPU s; without the FAQ step ${wallWithout.toFixed(1)} s wall, ${cpuWithout.toFixed(1)} CPU s; ` +
+      `with / without: wall ${(wall / wallWithout).toFixed(2)}x, CPU ${(cpu / cpuWithout).toFixed(2)}x (floor: at most 2x); peak memory ${measured.maxRssMb.toFixed(0)} MB; load after ${measured.loadAfter}`,
   );
 }
 

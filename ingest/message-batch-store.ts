@@ -4,7 +4,7 @@ import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-sta
 import type { DatabaseHandle } from '../db/connection.js';
 import { AUTHOR_ROLES, type AuthorRole, type MessageRow } from '../db/schema.js';
 import type { Outcome } from './conversation-store.js';
-import type { MessageWrites } from './message-store.js';
+import { MESSAGE_COLUMNS, type MessageWrites } from './message-store.js';
 import type { NormalizedMessage } from './normalize.js';
 
 export interface MessageCounts {
@@ -56,17 +56,7 @@ export function prepareSavepoint(handle: DatabaseHandle): Savepoint {
 const MESSAGE_BATCH_ROWS = 128;
 
 /** The bound columns of a row of the batch statement; the run ids are written into its text. */
-const MESSAGE_BATCH_COLUMNS = [
-  'conversation_id',
-  'external_id',
-  'author_role',
-  'author_id',
-  'created_at',
-  'body',
-  'body_length',
-  'body_truncated',
-  'internal',
-] as const satisfies readonly (keyof MessageRow)[];
+const MESSAGE_BATCH_COLUMNS = MESSAGE_COLUMNS;
 /** Position of each column in MESSAGE_BATCH_COLUMNS. */
 const COLUMN = Object.fromEntries(MESSAGE_BATCH_COLUMNS.map((name, position) => [name, position])) as Record<(typeof MESSAGE_BATCH_COLUMNS)[number], number>;
 

@@ -9,7 +9,8 @@ type StoredMessage = Pick<MessageRow, 'author_role' | 'author_id' | 'created_at'
 
 type MessageSlots = Omit<MessageRow, 'first_run_id' | 'last_run_id'> & { run_id: number };
 
-const MESSAGE_SLOTS = [
+/** A message's stored content, in statement order: one list for the single-row statements here and the batches. */
+export const MESSAGE_COLUMNS = [
   'conversation_id',
   'external_id',
   'author_role',
@@ -19,8 +20,8 @@ const MESSAGE_SLOTS = [
   'body_length',
   'body_truncated',
   'internal',
-  'run_id',
-] as const satisfies readonly (keyof MessageSlots)[];
+] as const satisfies readonly (keyof MessageRow)[];
+const MESSAGE_SLOTS = [...MESSAGE_COLUMNS, 'run_id'] as const satisfies readonly (keyof MessageSlots)[];
 
 /** Messages one at a time (conversation records, repeats, batches that met a stored row) and conversation events. */
 export class MessageWrites {
