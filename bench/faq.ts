@@ -185,6 +185,7 @@ console.log(
       'product, mixture second cut',
       'product, mixture both',
       'claims, neighbours across topics',
+      'claims, nearest in topic or entry',
     ],
     [
       ...coverage.map((c, i) => [
@@ -195,12 +196,13 @@ console.log(
         triple(c.product.mixtureSecond),
         triple(c.product.mixtureBoth),
         triple(c.product.globalClaims),
+        triple(c.product.boundedClaims),
       ]),
       [
         'mean',
         `${fmt(mean((c) => c.product.withoutClaims.precision))} / ${fmt(mean((c) => c.product.withoutClaims.recall))} / ${fmt(mean((c) => c.product.withoutClaims.f1))}`,
         mean((c) => c.product.mixtureThreshold).toFixed(2),
-        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth', 'globalClaims'] as const).map(
+        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth', 'globalClaims', 'boundedClaims'] as const).map(
           (key) => `${fmt(mean((c) => c.product[key].precision))} / ${fmt(mean((c) => c.product[key].recall))} / ${fmt(mean((c) => c.product[key].f1))}`,
         ),
       ],
@@ -498,38 +500,46 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
   // Diagnostic: the entries' claims with each rephrasing's nearest among all rephrasings (not only its topic's), as
   // the product would do with neighbours found across topics (not done: cost); each group covered when claimed or
   // its median reaches the Otsu cut of the groups' medians; combined with the product's decision.
-  const byEntryQ = new Map<number, number[]>();
-  outcomes.forEach((o, i) => {
-    if (o.entry >= 0) byEntryQ.set(o.entry, [...(byEntryQ.get(o.entry) ?? []), i]);
-  });
-  const claimed = new Array<boolean>(outcomes.length).fill(false);
-  const gmed = new Array<number>(outcomes.length).fill(0);
-  const meds: number[] = [];
-  for (const list of byEntryQ.values()) {
-    const parent = new Map(list.map((i) => [i, i]));
-    const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
-    for (const i of list) {
-      const nb = allNeighbours()[i]![0];
-      if (nb !== undefined && outcomes[nb]!.entry === outcomes[i]!.entry) parent.set(find(i), find(nb));
-    }
-    const groups = new Map<number, number[]>();
-    for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
-    const top = list.reduce((a, b) => (outcomes[b]!.score > outcomes[a]!.score ? b : a));
-    for (const g of groups.values()) {
-      const m = medianOf(g.map((i) => outcomes[i]!.score)) ?? 0;
-      meds.push(m);
-      for (const i of g) {
-        claimed[i] = g.includes(top);
-        gmed[i] = m;
+  const claimsWith = (nearestOf: (i: number) => number | undefined): boolean[] => {
+    const byEntryQ = new Map<number, number[]>();
+    outcomes.forEach((o, i) => {
+      if (o.entry >= 0) byEntryQ.set(o.entry, [...(byEntryQ.get(o.entry) ?? []), i]);
+    });
+    const claimed = new Array<boolean>(outcomes.length).fill(false);
+    const gmed = new Array<number>(outcomes.length).fill(0);
+    const meds: number[] = [];
+    for (const list of byEntryQ.values()) {
+      const parent = new Map(list.map((i) => [i, i]));
+      const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
+      for (const i of list) {
+        const nb = nearestOf(i);
+        if (nb !== undefined && outcomes[nb]!.entry === outcomes[i]!.entry) parent.set(find(i), find(nb));
+      }
+      const groups = new Map<number, number[]>();
+      for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+      const top = list.reduce((a, b) => (outcomes[b]!.score > outcomes[a]!.score ? b : a));
+      for (const g of groups.values()) {
+        const m = medianOf(g.map((i) => outcomes[i]!.score)) ?? 0;
+        meds.push(m);
+        for (const i of g) {
+          claimed[i] = g.includes(top);
+          gmed[i] = m;
+        }
       }
     }
-  }
-  const mc = calibrateCoveredThreshold(
-    meds.map((score) => ({ score, count: 1 })),
-    'auto',
-    0.4,
-  ).value;
-  const globalClaims = outcomes.map((_, i) => !claimed[i] && gmed[i]! < mc && withoutClaims.notCovered[i]!);
+    const mc = calibrateCoveredThreshold(
+      meds.map((score) => ({ score, count: 1 })),
+      'auto',
+      0.4,
+    ).value;
+    return outcomes.map((_, i) => !claimed[i] && gmed[i]! < mc && withoutClaims.notCovered[i]!);
+  };
+  const globalClaims = claimsWith((i) => allNeighbours()[i]![0]);
+  // Bounded: the nearest among the question's topic and the questions of its best entry (what the product could rank).
+  const boundedClaims = claimsWith((i) => {
+    const pool = new Set([...members[questionTopics.assignment[i]!]!, ...outcomes.flatMap((o, j) => (o.entry === outcomes[i]!.entry ? [j] : []))]);
+    return allNeighbours(true)[i]!.find((j) => pool.has(j));
+  });
   const productNotCovered = article.notCovered;
   const byEntry = new Map<number, number[]>();
   queries.forEach((query, i) => {
@@ -557,6 +567,7 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     mixtureSecond: prf(mixtureSecond.notCovered, truth),
     withoutClaims: prf(withoutClaims.notCovered, truth),
     globalClaims: prf(globalClaims, truth),
+    boundedClaims: prf(boundedClaims, truth),
     mixtureBoth: prf(mixtureBoth.notCovered, truth),
     mixtureThreshold,
     mixtureQuestion: prf(
@@ -572,16 +583,20 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
 }
 
 var neighbourCache: number[][] | undefined;
+var fullNeighbourCache: number[][] | undefined;
 /** Each rephrasing's other rephrasings, nearest first (all rephrasings indexed as titles; identical texts left out). */
-function allNeighbours(): number[][] {
-  if (neighbourCache) return neighbourCache;
+function allNeighbours(full = false): number[][] {
+  if (full && fullNeighbourCache) return fullNeighbourCache;
+  if (!full && neighbourCache) return neighbourCache;
   const qi = buildFaqIndex(queries.map((q) => ({ title: q.text, body: '' })));
-  neighbourCache = queries.map((q, i) =>
-    rankFaqEntries(qi, q.text, { limit: 12 })
+  const found = queries.map((q, i) =>
+    rankFaqEntries(qi, q.text, { limit: full ? queries.length : 12 })
       .filter((r) => r.entry !== i && queries[r.entry]!.text.trim().toLowerCase() !== q.text.trim().toLowerCase())
       .map((r) => r.entry),
   );
-  return neighbourCache;
+  if (full) fullNeighbourCache = found;
+  else neighbourCache = found;
+  return found;
 }
 
 function prf(predicted: readonly boolean[], actual: readonly boolean[]): { precision: number; recall: number; f1: number } {
