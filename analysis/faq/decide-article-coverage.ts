@@ -1,4 +1,4 @@
-import { calibrateCoveredThreshold } from './calibrate-covered-threshold.js';
+import { type CalibrationMethod, calibrateCoveredThreshold } from './calibrate-covered-threshold.js';
 import { buildFaqIndex } from './faq-index.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
 
@@ -8,6 +8,8 @@ export interface CoverageQuestion {
   score: number;
   /** Matched only across languages: its score is not comparable with its siblings' and its flag is kept. */
   crossLanguage?: boolean;
+  /** The entry the score is against (its best entry): questions of one entry are gathered across topics. */
+  entryId?: string | null;
 }
 
 export interface ArticleCoverageOptions {
@@ -17,6 +19,13 @@ export interface ArticleCoverageOptions {
   minCoveredShare: number;
   /** Distinct questions per topic compared with each other, evenly spread (default `NEIGHBOUR_QUESTIONS`). */
   neighbourQuestions?: number;
+  /** How the second cut splits the doubtful questions' scores (default `otsu`). */
+  calibration?: CalibrationMethod;
+  /**
+   * Also cover the questions an entry claims across the report (`claimByEntry`, default true): see
+   * `decideArticleCoverage`.
+   */
+  entryClaims?: boolean;
 }
 
 export interface ArticleCoverage {
@@ -66,7 +75,7 @@ export function decideArticleCoverage(topics: readonly (readonly CoverageQuestio
       if (!compared.anchored[j]) doubtful.push({ score: d.score, count: d.members.length });
     });
   }
-  const groupThreshold = calibrateCoveredThreshold(doubtful, 'auto', options.threshold).value;
+  const groupThreshold = calibrateCoveredThreshold(doubtful, 'auto', options.threshold, options.calibration).value;
   // Nearer an entry than any other question, but scoring below the second cut: an entry that shares little with a
   // question no one else asks does not answer it; the question is decided with its group instead.
   let anchored = 0;
@@ -100,12 +109,80 @@ export function decideArticleCoverage(topics: readonly (readonly CoverageQuestio
     });
     return flags;
   });
+  if (options.entryClaims ?? true) claimByEntry(perTopic, covered, options.threshold);
   return { covered, groupThreshold, anchored };
+}
+
+/**
+ * An entry answers one article, so among the questions whose best entry it is, the group of paraphrases its best
+ * match belongs to is the one it was written for; another group matched to it is that article asked differently when
+ * its questions score like covered ones, and otherwise a neighbouring question no entry answers. Groups are made by
+ * the first-neighbour links within topics (`compareWithinTopic`), kept only between questions with the same best
+ * entry (a question whose nearest question finds another entry is not that entry's paraphrase). A group is covered
+ * when the entry claims it (it holds the entry's best-scoring question in the report) or when its median score
+ * reaches the Otsu cut of all such groups' medians (fewer than 50 groups: `threshold`). It only adds coverage: a
+ * question covered by the topic-level decision stays covered. No setting: the claim is the single best match, the cut
+ * Otsu's.
+ */
+function claimByEntry(perTopic: readonly (ComparedTopic | undefined)[], covered: boolean[][], threshold: number): void {
+  const nodes: { t: number; j: number }[] = [];
+  const nodeOf = perTopic.map((compared) => compared?.distinct.map(() => -1));
+  perTopic.forEach((compared, t) => {
+    compared?.distinct.forEach((d, j) => {
+      if (d.entryId === null) return;
+      nodeOf[t]![j] = nodes.length;
+      nodes.push({ t, j });
+    });
+  });
+  if (nodes.length === 0) return;
+  const distinctOf = (node: { t: number; j: number }): DistinctQuestion => perTopic[node.t]!.distinct[node.j]!;
+  const parent = nodes.map((_, k) => k);
+  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
+  nodes.forEach((node, k) => {
+    const next = perTopic[node.t]!.nearest[node.j]!;
+    const other = next >= 0 ? nodeOf[node.t]![next]! : -1;
+    if (other >= 0 && distinctOf(nodes[other]!).entryId === distinctOf(node).entryId) parent[find(k)] = find(other);
+  });
+  const groups = new Map<number, number[]>();
+  for (let k = 0; k < nodes.length; k++) groups.set(find(k), [...(groups.get(find(k)) ?? []), k]);
+  const topOfEntry = new Map<string, number>();
+  nodes.forEach((node, k) => {
+    const entryId = distinctOf(node).entryId!;
+    const top = topOfEntry.get(entryId);
+    if (top === undefined || distinctOf(node).score > distinctOf(nodes[top]!).score) topOfEntry.set(entryId, k);
+  });
+  const medians = new Map([...groups].map(([root, members]) => [root, weightedMedian(members.map((k) => distinctOf(nodes[k]!)))]));
+  const cut = calibrateCoveredThreshold(
+    [...medians.values()].map((score) => ({ score, count: 1 })),
+    'auto',
+    threshold,
+  ).value;
+  // Only a best match the entry is nearer to than any other customer's wording (anchored) stakes a claim: an entry
+  // whose best match is one of many near-copies of another question claims nothing.
+  const claimed = new Set([...topOfEntry.values()].filter((k) => perTopic[nodes[k]!.t]!.anchored[nodes[k]!.j]).map((k) => find(k)));
+  nodes.forEach((node, k) => {
+    const root = find(k);
+    if (!claimed.has(root) && medians.get(root)! < cut) return;
+    for (const member of distinctOf(node).members) covered[node.t]![member] = true;
+  });
+}
+
+/** The median score of distinct questions, each counted as often as it is asked. */
+function weightedMedian(questions: readonly DistinctQuestion[]): number {
+  const sorted = [...questions].sort((a, b) => a.score - b.score);
+  const total = sorted.reduce((sum, d) => sum + d.members.length, 0);
+  let seen = 0;
+  for (const d of sorted) {
+    seen += d.members.length;
+    if (seen * 2 >= total) return d.score;
+  }
+  return sorted[sorted.length - 1]?.score ?? 0;
 }
 
 interface DistinctQuestion {
   text: string;
   score: number;
+  entryId: string | null;
   /** Positions of the topic's questions with this text. */
   members: number[];
 }
@@ -124,7 +201,7 @@ function compareWithinTopic(questions: readonly CoverageQuestion[], limit: numbe
     const key = question.question.trim().toLowerCase();
     const found = byText.get(key);
     if (found) found.members.push(i);
-    else byText.set(key, { text: question.question, score: question.score, members: [i] });
+    else byText.set(key, { text: question.question, score: question.score, entryId: question.entryId ?? null, members: [i] });
   });
   const all = [...byText.values()];
   const distinct = spread(all, limit);

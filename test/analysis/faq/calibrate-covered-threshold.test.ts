@@ -61,3 +61,34 @@ describe('calibrateCoveredThreshold', () => {
     expect(calibrateCoveredThreshold(many.slice(0, 10), 'auto', 0.4)).toEqual({ value: 0.4, source: 'default' });
   });
 });
+
+describe('calibrateCoveredThreshold with a two-component mixture', () => {
+  test('cuts between the two groups, like Otsu', () => {
+    const both = scores([
+      { around: 0.2, spread: 0.08, questions: 60 },
+      { around: 0.62, spread: 0.1, questions: 90 },
+    ]);
+    const mixture = calibrateCoveredThreshold(both, 'auto', 0.4, 'mixture');
+    expect(mixture.source).toBe('calibrated');
+    expect(mixture.value).toBeGreaterThanOrEqual(0.28);
+    expect(mixture.value).toBeLessThanOrEqual(0.52);
+  });
+
+  test('a wide group of covered scores beside a narrow one of uncovered scores moves the cut towards the narrow one', () => {
+    // Otsu assumes equal spreads and cuts about halfway; the mixture sees that the narrow group ends early.
+    const uneven = scores([
+      { around: 0.25, spread: 0.03, questions: 100 },
+      { around: 0.6, spread: 0.3, questions: 100 },
+    ]);
+    const otsu = calibrateCoveredThreshold(uneven, 'auto', 0.4).value;
+    const mixture = calibrateCoveredThreshold(uneven, 'auto', 0.4, 'mixture').value;
+    expect(mixture).toBeLessThan(otsu);
+    expect(mixture).toBeGreaterThanOrEqual(0.28);
+  });
+
+  test('a configured number and too few questions still win', () => {
+    const many = scores([{ around: 0.5, spread: 0.2, questions: 80 }]);
+    expect(calibrateCoveredThreshold(many, 0.33, 0.4, 'mixture')).toEqual({ value: 0.33, source: 'configured' });
+    expect(calibrateCoveredThreshold(many.slice(0, 10), 'auto', 0.4, 'mixture')).toEqual({ value: 0.4, source: 'default' });
+  });
+});

@@ -69,3 +69,45 @@ describe('decideArticleCoverage', () => {
     });
   });
 });
+
+describe('decideArticleCoverage: entry claims', () => {
+  // The entry's own paraphrases, most of them worded far from its title (low scores), and its best match anchored
+  // (nearer the entry than any other question); beside them the NOVA questions, matched to the same entry for want of
+  // a better one.
+  const reset = (question: string, score: number): CoverageQuestion => ({ question, score, entryId: 'reset-2fa' });
+  const topic: CoverageQuestion[] = [
+    reset('How do I reset two-factor authentication?', 0.95),
+    reset('How can I reset my two-factor authentication?', 0.4),
+    reset('reset two-factor authentication after losing my phone', 0.38),
+    reset('I need to reset two-factor authentication', 0.36),
+    ...missingArticle.map((question) => ({ ...question, score: question.score - 0.1, entryId: 'reset-2fa' })),
+  ];
+
+  test("the group of the entry's anchored best match is covered, though most of it scores below the cut", () => {
+    expect(decideArticleCoverage([topic], { ...OPTIONS, entryClaims: false }).covered[0]!.slice(0, 4)).toEqual([true, false, false, false]);
+    expect(decideArticleCoverage([topic], OPTIONS).covered).toEqual([[true, true, true, true, false, false, false, false, false]]);
+  });
+
+  test('claims cross topics: the entry claims one group in the whole report, the one of its best match', () => {
+    const [paraphraseTopic, novaTopic] = [topic.slice(0, 4), topic.slice(4)];
+    const result = decideArticleCoverage([novaTopic, paraphraseTopic], OPTIONS);
+    expect(result.covered).toEqual([
+      [false, false, false, false, false],
+      [true, true, true, true],
+    ]);
+  });
+
+  test('an entry whose best match is one of many near-copies of another question claims nothing', () => {
+    const copies: CoverageQuestion[] = Array.from({ length: 10 }, (_, i) => ({
+      question: `P2P seller has not released ${i}`,
+      score: i < 2 ? 0.7 : 0.2,
+      entryId: 'fees',
+    }));
+    expect(decideArticleCoverage([copies], OPTIONS).covered[0]).toEqual(Array<boolean>(10).fill(false));
+  });
+
+  test('questions without an entry make no claim', () => {
+    const unmatched = topic.map(({ entryId: _, ...question }) => question);
+    expect(decideArticleCoverage([unmatched], OPTIONS).covered).toEqual(decideArticleCoverage([unmatched], { ...OPTIONS, entryClaims: false }).covered);
+  });
+});
