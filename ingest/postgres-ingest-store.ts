@@ -350,16 +350,18 @@ export class PostgresIngestStore {
     if (fileChannel === undefined) this.fileChannels.set(key, head.channel);
     let suspect = false;
     if (fileChannel !== undefined && fileChannel !== head.channel) {
-      // The merge rejects it unless the stored conversation has this row's channel.
+      // The merge rejects it unless the stored conversation has this row's channel (then the rows with the file's
+      // first channel are the ones rejected).
       row[AT.file_channel] = fileChannel;
       suspect = true;
-    } else {
-      const first = this.seenInFile.begin().add(head.source).add(head.externalId).add(message.externalId).note(line);
-      if (first !== NOT_SEEN) {
-        row[AT.repeat_of] = first;
-        row[AT.reason] = `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept`;
-        suspect = true;
-      }
+    }
+    // Repeats are found among the rows of one channel: only one channel's rows of a conversation can load (the stored
+    // one, else the file's first), and SQLite's store compares a row only with the rows it kept before it.
+    const first = this.seenInFile.begin().add(head.source).add(head.externalId).add(head.channel).add(message.externalId).note(line);
+    if (first !== NOT_SEEN) {
+      row[AT.repeat_of] = first;
+      row[AT.reason] = `message "${message.externalId}" of conversation "${head.externalId}" ${repeats(first)} with different content; the first was kept`;
+      suspect = true;
     }
     if (suspect) this.setRaw(text.raw());
     this.setHead(head, Math.min(head.createdAt ?? Infinity, message.createdAt));
@@ -387,6 +389,7 @@ export class PostgresIngestStore {
       .begin()
       .add(batch.source)
       .add(batch.text, batch.conversationStart, batch.conversationStart + batch.conversationLength)
+      .add(batch.channel)
       .add(batch.messageId)
       .note(batch.line);
     if (seen !== NOT_SEEN) return false;

@@ -232,6 +232,27 @@ describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
     expect(stored.rejects.map((reject) => reject.reason)).toContain('conversation "k1" repeats line 1 with different content; the first was kept');
   });
 
+  test('a stored conversation whose first row in a file has the wrong channel: the repeats after it are rejected as on SQLite', async () => {
+    // The file's first row of c1 contradicts the stored channel and is rejected; the chat rows after it load, and a
+    // message id they repeat with other content is a repeat of the kept row (PostgreSQL once counted it as updated).
+    const stored = join(folder.path, 'channel-first-stored.csv');
+    writeFileSync(stored, `${csvHeader}c1,m1,chat,customer,u1,2024-05-01T10:00:00Z,Where is my withdrawal?,,,\n`);
+    const later = join(folder.path, 'channel-first-later.csv');
+    writeFileSync(
+      later,
+      csvHeader +
+        'c1,m9,email,customer,u1,2024-05-01T10:05:00Z,Wrong channel first,,,\n' +
+        'c1,m2,chat,agent,a1,2024-05-01T10:06:00Z,Looking into it,,,\n' +
+        'c1,m2,chat,agent,a1,2024-05-01T10:07:00Z,Looking into it (edited),,,\n' +
+        'c1,m2,chat,agent,a1,2024-05-01T10:06:00Z,Looking into it,,,\n',
+    );
+    await both([stored]);
+    const { fromSqlite, fromPostgres } = await both([later]);
+    expect(fromSqlite.records).toMatchObject({ read: 4, inserted: 1, unchanged: 1, rejected: 2 });
+    expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+    expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
+  });
+
   test('re-ingesting files changes no row, and counts as SQLite does', async () => {
     const { first, second } = writeScenario(folder.path);
     await both([...first, ...second]);
