@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ConversationSource } from '../db/schema.js';
+import type { NormalizedMessage } from './normalize.js';
 import { skipForeignKeyChecks } from '../db/copy-to-postgres.js';
 import { type DroppedIndexes, dropPostgresIndexes, rebuildPostgresIndexes } from '../db/bulk-load.js';
 
@@ -26,20 +27,14 @@ const TWO_32 = 2 ** 32;
 const MESSAGE_COLUMNS =
   'conversation_id, external_id, author_role, author_id, created_at, body, body_length, body_truncated, internal, first_run_id, last_run_id';
 
-/** A message row of the fast lane (a bare CSV row). */
-export interface DirectMessage {
+/** A message row of the fast lane (a bare CSV row): its conversation's key and channel, and the message (role as read). */
+export type DirectMessage = Omit<NormalizedMessage, 'externalId' | 'role'> & {
   source: ConversationSource;
   conversationId: string;
   channel: string;
   messageId: string;
   role: string;
-  authorId: string | null;
-  createdAt: number;
-  body: string;
-  bodyLength: number;
-  bodyTruncated: boolean;
-  internal: boolean;
-}
+};
 
 /**
  * The file's rows were going straight into the tables when one came that needs the staging merge: the caller rolls the
@@ -167,15 +162,7 @@ export class PostgresDirectCopy {
     if (this.needsDrain && this.copy) {
       this.needsDrain = false;
       const copy = this.copy;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          copy.off('drain', done);
-          copy.off('error', done);
-          resolve();
-        };
-        copy.on('drain', done);
-        copy.on('error', done);
-      });
+      await drainedOrFailed(copy);
     }
     this.check();
   }
@@ -316,4 +303,17 @@ function text(buffer: Buffer, at: number, value: string): number {
 function quoted(text: string): string {
   const clean = text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
   return clean.includes('"') ? `"${clean.replaceAll('"', '""')}"` : `"${clean}"`;
+}
+
+/** Resolves when a COPY stream can take more, or has failed (the caller reads the failure from its own handler). */
+export function drainedOrFailed(copy: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      copy.off('drain', done);
+      copy.off('error', done);
+      resolve();
+    };
+    copy.on('drain', done);
+    copy.on('error', done);
+  });
 }

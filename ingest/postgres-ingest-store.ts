@@ -12,7 +12,7 @@ import { MAX_REJECT_RAW_CHARS } from './limits.js';
 import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
 import { CONVERSATION_FIELDS } from './conversation-cache.js';
-import { PostgresDirectCopy, StagingMergeNeeded } from './postgres-direct-copy-store.js';
+import { drainedOrFailed, PostgresDirectCopy, StagingMergeNeeded } from './postgres-direct-copy-store.js';
 
 export { StagingMergeNeeded };
 
@@ -229,15 +229,7 @@ export class PostgresIngestStore {
     if (this.needsDrain && this.copy) {
       this.needsDrain = false;
       const copy = this.copy;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          copy.off('drain', done);
-          copy.off('error', done);
-          resolve();
-        };
-        copy.on('drain', done);
-        copy.on('error', done);
-      });
+      await drainedOrFailed(copy);
     }
     if (this.copyError) throw this.copyError;
   }
