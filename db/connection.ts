@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from '#kysely';
@@ -12,6 +12,8 @@ export interface OpenDatabaseOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   readonly?: boolean;
+  /** How long a statement waits for another process's lock (default 10 s); tests shorten it. */
+  busyTimeoutMs?: number;
 }
 
 export interface DatabaseHandle {
@@ -24,6 +26,8 @@ export interface DatabaseHandle {
 const NEW_DATABASE_PAGE_SIZE = 16_384;
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
+/** How long opening waits, at most, for another process's first bulk load (which locks out readers) to commit a file. */
+const FIRST_LOAD_WAIT_MS = 15 * 60_000;
 
 /** The migrations recorded in the database; undefined before the first. */
 function appliedMigrations(sqlite: BetterSqlite3.Database): string[] | undefined {
@@ -76,8 +80,8 @@ const MIGRATION_POLL_MS = 200;
  * creating the same tables. The one that waits looks every `MIGRATION_POLL_MS` whether the other has applied every
  * migration, and then goes on without the write lock: the other may go on writing (a large ingest) long after.
  */
-async function migrateAlone(db: Kysely<Database>, sqlite: BetterSqlite3.Database): Promise<unknown> {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+async function migrateAlone(db: Kysely<Database>, sqlite: BetterSqlite3.Database, busyTimeoutMs: number): Promise<unknown> {
+  const deadline = Date.now() + busyTimeoutMs;
   sqlite.pragma(`busy_timeout = ${MIGRATION_POLL_MS}`);
   try {
     for (;;) {
@@ -85,12 +89,13 @@ async function migrateAlone(db: Kysely<Database>, sqlite: BetterSqlite3.Database
         sqlite.exec('BEGIN IMMEDIATE');
         break;
       } catch (error) {
-        if (!String((error as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+        if (!String((error as { code?: string }).code).startsWith('SQLITE_BUSY')) throw error;
         if (isFullyMigrated(sqlite)) return undefined;
+        if (Date.now() > deadline) throw error;
       }
     }
   } finally {
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   }
   let error: unknown;
   try {
@@ -125,10 +130,35 @@ function isEmptyDatabase(sqlite: BetterSqlite3.Database): boolean {
  * const { db, close } = await openDatabase({ path: 'supportlens.db' });
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await openChecked(options);
+    } catch (error) {
+      const code = String((error as { code?: unknown } | null)?.code);
+      // Another process's first load into this (new) database writes through a rollback journal and holds the file
+      // locked until each input file commits; it is making progress, so opening waits for it instead of failing.
+      if (code.startsWith('SQLITE_BUSY') && firstLoadUnderway(options.path) && Date.now() - started < FIRST_LOAD_WAIT_MS) continue;
+      throw databaseErrorFrom(error, options.path) ?? error;
+    }
+  }
+}
+
+/**
+ * Whether another process is bulk-loading the database's first data (`db/bulk-load.ts`): the file is in rollback-journal
+ * mode (header bytes 18-19 are 1, not WAL's 2) and a journal exists beside it.
+ */
+function firstLoadUnderway(path: string): boolean {
+  if (path === ':memory:' || path === '' || !existsSync(`${path}-journal`)) return false;
+  let descriptor: number | undefined;
   try {
-    return await openChecked(options);
-  } catch (error) {
-    throw databaseErrorFrom(error, options.path) ?? error;
+    descriptor = openSync(path, 'r');
+    const header = Buffer.alloc(20);
+    return readSync(descriptor, header, 0, 20, 0) === 20 && header[18] === 1 && header[19] === 1;
+  } catch {
+    return false;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 
@@ -136,10 +166,11 @@ async function openChecked(options: OpenDatabaseOptions): Promise<DatabaseHandle
   const readonly = options.readonly ?? false;
   const inMemory = options.path === ':memory:' || options.path === '';
   if (!readonly && !inMemory) checkWritable(options.path);
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   let sqlite = new BetterSqlite3(options.path, { readonly });
   try {
     // First: another process may be creating or migrating the same file, and switching to WAL waits for its lock too.
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (readonly) {
       try {
         sqlite.prepare('select count(*) from sqlite_master').get();
@@ -148,7 +179,7 @@ async function openChecked(options: OpenDatabaseOptions): Promise<DatabaseHandle
         sqlite.close();
         rollBackUnfinishedWrite(options.path);
         sqlite = new BetterSqlite3(options.path, { readonly });
-        sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
       }
     } else {
       // A page size only takes effect before the first table exists; 16 KiB pages hold more rows per B-tree node,
@@ -164,7 +195,7 @@ async function openChecked(options: OpenDatabaseOptions): Promise<DatabaseHandle
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     const pending = applied === undefined || KNOWN_MIGRATIONS.some((name) => !applied.includes(name));
     if ((options.migrate ?? !readonly) && pending) {
-      const error = await migrateAlone(db, sqlite);
+      const error = await migrateAlone(db, sqlite, busyTimeoutMs);
       if (error) {
         await db.destroy();
         throw databaseErrorFrom(error, options.path) ?? new Error(`could not migrate database ${options.path}: ${String((error as Error).message ?? error)}`);

@@ -99,7 +99,7 @@ export async function runTick(handle: TickTarget, config: SupportlensConfig, opt
     acquired = await acquireEngineJobLock(handle, NIGHTLY_JOB, options.lock);
   } catch (error) {
     // SQLITE_BUSY: another process kept a write transaction open longer than the busy timeout (a large file).
-    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    if (!isBusy(error)) throw error;
     return skipped(handle, config, options, `the database is busy (another process is writing): ${(error as Error).message}`);
   }
   if (!acquired.acquired) {
@@ -150,7 +150,7 @@ async function skipped(handle: TickTarget, config: SupportlensConfig, options: R
   try {
     jobRunId = await insertJobRun(handle.db, { ...jobRunIdentity(config, options.trigger, 1, now), finished_at: now, status: 'skipped', error: message });
   } catch (error) {
-    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    if (!isBusy(error)) throw error;
   }
   options.log?.(`run ${jobRunId || '(not recorded: database busy)'} skipped: ${message}`);
   return {
@@ -346,4 +346,9 @@ export function describeAttempt(outcome: JobAttempt): string {
   if (outcome.waiting.length > 0) parts.push(`${outcome.waiting.length} still being written, left for the next tick`);
   const error = outcome.error ? `; ${outcome.error}` : '';
   return `run ${outcome.jobRunId} (attempt ${outcome.attempt}) ${outcome.status}: ${parts.join(', ')}${error}`;
+}
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, ...): another process held the lock past the busy timeout. */
+function isBusy(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
 }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Migrator } from '#kysely';
@@ -218,4 +220,52 @@ test('migration 0008 files the in-place analysis results under their run, droppi
   } finally {
     await handle.close();
   }
+});
+
+/**
+ * A child process that holds `path` in rollback-journal mode under an exclusive lock for `holdMs`, as a first bulk load
+ * does (`db/bulk-load.ts`); with `write` false it takes the lock without writing, so no journal file exists.
+ */
+async function holdExclusively(path: string, options: { write: boolean; holdMs: number }): Promise<{ released: Promise<number | null> }> {
+  const script = `
+    const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+    const db = new Database(${JSON.stringify(path)});
+    db.pragma('journal_mode = DELETE');
+    db.exec('BEGIN EXCLUSIVE');
+    if (${options.write}) db.exec('create table held (x)');
+    process.stdout.write('locked\\n');
+    setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, ${options.holdMs});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const released = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+    child.on('exit', (code) => reject(new Error(`the lock holder exited with ${code} before locking`)));
+  });
+  return { released };
+}
+
+test("opening waits for another process's first bulk load to commit, past the busy timeout", async () => {
+  const path = join(folder.path, 'loading.db');
+  await (await openDatabase({ path })).close();
+  const holder = await holdExclusively(path, { write: true, holdMs: 1_500 });
+  const started = Date.now();
+  const handle = await openDatabase({ path, busyTimeoutMs: 200 });
+  try {
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+    expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+  } finally {
+    await handle.close();
+  }
+  expect(await holder.released).toBe(0);
+});
+
+test('a lock held without a load in progress still fails after the busy timeout, saying so', async () => {
+  const path = join(folder.path, 'locked.db');
+  await (await openDatabase({ path })).close();
+  const holder = await holdExclusively(path, { write: false, holdMs: 3_000 });
+  await expect(openDatabase({ path, busyTimeoutMs: 200 })).rejects.toMatchObject({
+    problem: 'busy',
+    message: expect.stringMatching(/locked\.db stayed locked by another process \(database is locked\)/),
+  });
+  expect(await holder.released).toBe(0);
 });
