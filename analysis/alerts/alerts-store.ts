@@ -14,6 +14,8 @@ export interface ComputeAlertsOptions {
   analysisRunId: number;
   /** Ages of unanswered conversations (for their within-target outcome) are measured up to this instant. */
   asOf?: number;
+  /** Conversations read per query (default `ALERT_PAGE_ROWS`); tests make it small to cross page boundaries. */
+  pageRows?: number;
 }
 
 export interface ComputeAlertsResult {
@@ -46,7 +48,13 @@ export async function computeAlerts(
     await replaceEvents(db, read.events);
   }
   const events = await listEvents(db);
-  const conversations = await listAlertConversations(db, options.analysisRunId, config.responseTimes, options.asOf ?? Date.now());
+  const conversations = await listAlertConversations(
+    db,
+    options.analysisRunId,
+    config.responseTimes,
+    options.asOf ?? Date.now(),
+    options.pageRows ?? ALERT_PAGE_ROWS,
+  );
   const topics = await db.selectFrom('topics').select(['topic_id', 'label']).where('analysis_run_id', '=', options.analysisRunId).execute();
   const clock = createZoneClock(config.responseTimes.reportingTimeZone);
   const alerts = detectAlerts({
@@ -114,14 +122,19 @@ export async function replaceEvents(db: Kysely<Database>, events: readonly TeamE
   });
 }
 
-async function listAlertConversations(db: Kysely<Database>, runId: number, config: ResponseTimeConfig, asOf: number): Promise<AlertConversation[]> {
-  const rows = await db
-    .selectFrom('conversation_facts as f')
-    .leftJoin('topic_assignments as t', (join) => join.onRef('t.conversation_id', '=', 'f.conversation_id').on('t.analysis_run_id', '=', runId))
-    .select(['f.channel', 'f.start_at', 'f.first_response_ms', 'f.first_response_business_ms', 'f.unanswered', 'f.clock_start_at', 't.topic_id'])
-    .where('f.run_id', '=', runId)
-    .where('f.initiated_by', '=', 'customer')
-    .execute();
+/**
+ * Conversations read per query: the rows of one page and the alert inputs made of them are all that is held at once
+ * beside the inputs already made (a single query for 1,000,000 conversations held about 450 MB more).
+ */
+const ALERT_PAGE_ROWS = 50_000;
+
+async function listAlertConversations(
+  db: Kysely<Database>,
+  runId: number,
+  config: ResponseTimeConfig,
+  asOf: number,
+  pageRows: number,
+): Promise<AlertConversation[]> {
   const calendars = new Map<string, BusinessCalendar>();
   const calendarFor = (channel: string): BusinessCalendar => {
     let calendar = calendars.get(channel);
@@ -131,18 +144,60 @@ async function listAlertConversations(db: Kysely<Database>, runId: number, confi
     }
     return calendar;
   };
-  return rows.map((row) => {
-    const targets = targetsFor(config, row.channel);
-    let target: AlertConversation['target'] = 'none';
-    if (targets.firstResponseMs !== null && row.clock_start_at !== null) {
-      if (row.unanswered === 1) {
-        const age = targets.basis === 'business' ? calendarFor(row.channel).businessMsBetween(row.clock_start_at, asOf) : asOf - row.clock_start_at;
-        target = age > targets.firstResponseMs ? 'breached' : 'pending';
-      } else {
-        const duration = (targets.basis === 'business' ? row.first_response_business_ms : row.first_response_ms) ?? 0;
-        target = duration <= targets.firstResponseMs ? 'met' : 'breached';
-      }
+  const conversations: AlertConversation[] = [];
+  for (let after = -1; ; ) {
+    const rows = await db
+      .selectFrom('conversation_facts as f')
+      .leftJoin('topic_assignments as t', (join) => join.onRef('t.conversation_id', '=', 'f.conversation_id').on('t.analysis_run_id', '=', runId))
+      .select([
+        'f.conversation_id',
+        'f.channel',
+        'f.start_at',
+        'f.first_response_ms',
+        'f.first_response_business_ms',
+        'f.unanswered',
+        'f.clock_start_at',
+        't.topic_id',
+      ])
+      .where('f.run_id', '=', runId)
+      .where('f.conversation_id', '>', after)
+      .where('f.initiated_by', '=', 'customer')
+      .orderBy('f.conversation_id')
+      .limit(pageRows)
+      .execute();
+    for (const row of rows) conversations.push(alertConversation(row, config, asOf, calendarFor));
+    if (rows.length < pageRows) return conversations;
+    after = rows[rows.length - 1]!.conversation_id;
+  }
+}
+
+interface AlertFactsRow {
+  channel: string;
+  start_at: number;
+  first_response_ms: number | null;
+  first_response_business_ms: number | null;
+  unanswered: number;
+  clock_start_at: number | null;
+  topic_id: number | null;
+}
+
+/** A conversation's alert input: its first response against its channel's target as of `asOf`. */
+function alertConversation(
+  row: AlertFactsRow,
+  config: ResponseTimeConfig,
+  asOf: number,
+  calendarFor: (channel: string) => BusinessCalendar,
+): AlertConversation {
+  const targets = targetsFor(config, row.channel);
+  let target: AlertConversation['target'] = 'none';
+  if (targets.firstResponseMs !== null && row.clock_start_at !== null) {
+    if (row.unanswered === 1) {
+      const age = targets.basis === 'business' ? calendarFor(row.channel).businessMsBetween(row.clock_start_at, asOf) : asOf - row.clock_start_at;
+      target = age > targets.firstResponseMs ? 'breached' : 'pending';
+    } else {
+      const duration = (targets.basis === 'business' ? row.first_response_business_ms : row.first_response_ms) ?? 0;
+      target = duration <= targets.firstResponseMs ? 'met' : 'breached';
     }
-    return { channel: row.channel, topicId: row.topic_id ?? null, startAt: row.start_at, firstResponseMs: row.first_response_ms, target };
-  });
+  }
+  return { channel: row.channel, topicId: row.topic_id ?? null, startAt: row.start_at, firstResponseMs: row.first_response_ms, target };
 }

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateDemoData, VOLATILITY_WARMUP_DAYS, type DemoDataSummary } from '../../cli/demo/generate-demo-data.js';
 import { listAlerts, type StoredAlert } from '../../analysis/alerts/alert-queries.js';
+import { computeAlerts } from '../../analysis/alerts/alerts-store.js';
+import { findLatestSucceededAnalysisRunId } from '../../db/analysis-runs.js';
+import { loadConfig } from '../../cli/config.js';
 import type { Digest } from '../../analysis/alerts/digest.js';
 import { CLI, temporaryFolder } from '../helpers.js';
 import { openTestLocation, testDatabaseLocation } from '../support/test-database.js';
@@ -112,4 +115,20 @@ describe('spikes on the demo, against the planted volatility days', () => {
     expect(text).toContain(`spike chat ${day.day}: `);
     expect(text).toContain('near: "BTC -12% in an hour"');
   });
+});
+
+test('the conversations are read in pages: pages of 97 give the same alerts as one page', async () => {
+  const handle = await openTestLocation(db);
+  try {
+    const { alerts: settings, responseTimes } = await loadConfig(config);
+    const analysisRunId = (await findLatestSucceededAnalysisRunId(handle.db))!;
+    const asOf = END + DAY;
+    await computeAlerts(handle, { settings, responseTimes }, { analysisRunId, asOf, pageRows: 1_000_000 });
+    const whole = await listAlerts(handle.db);
+    const paged = await computeAlerts(handle, { settings, responseTimes }, { analysisRunId, asOf, pageRows: 97 });
+    expect(paged.spikes).toBeGreaterThan(0);
+    expect(await listAlerts(handle.db)).toEqual(whole);
+  } finally {
+    await handle.close();
+  }
 });
