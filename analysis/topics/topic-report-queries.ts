@@ -21,26 +21,6 @@ export async function countTopicConversationsByChannel(db: Kysely<Database>, run
 }
 
 /**
- * Conversations per topic and question language of the run in the filter.
- *
- * @example
- * const languages = await countTopicConversationsByLanguage(db, runId, { from, to });
- */
-export async function countTopicConversationsByLanguage(db: Kysely<Database>, runId: number, filter: ConversationFilter) {
-  const languageQuery = db
-    .selectFrom('topic_assignments as ta')
-    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .innerJoin('conversation_questions as q', (join) =>
-      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
-    )
-    .select((eb) => ['ta.topic_id', 'q.language', eb.fn.countAll<number>().as('conversations')])
-    .where('ta.analysis_run_id', '=', runId)
-    .where(conversationInFilter(filter, runId, db))
-    .groupBy(['ta.topic_id', 'q.language']);
-  return languageQuery.execute();
-}
-
-/**
  * The run's topics: id, label and top terms (JSON).
  *
  * @example
@@ -51,7 +31,8 @@ export async function listTopicLabels(db: Kysely<Database>, runId: number) {
 }
 
 /**
- * Each conversation's topic in the run, for the conversations in the filter.
+ * Each conversation's topic in the run, with its similarity to the topic's centre and its question's language, for
+ * the conversations in the filter.
  *
  * @example
  * const topicOf = new Map((await listTopicAssignmentsInPeriod(db, runId, filter)).map((row) => [row.conversation_id, row.topic_id]));
@@ -60,38 +41,30 @@ export async function listTopicAssignmentsInPeriod(db: Kysely<Database>, runId: 
   const assignmentQuery = db
     .selectFrom('topic_assignments as ta')
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .select(['ta.conversation_id', 'ta.topic_id'])
+    .leftJoin('conversation_questions as q', (join) =>
+      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
+    )
+    .select(['ta.conversation_id', 'ta.topic_id', 'ta.similarity', 'q.language'])
     .where('ta.analysis_run_id', '=', runId)
     .where(conversationInFilter(filter, runId, db));
   return assignmentQuery.execute();
 }
 
 /**
- * A topic's questions in the filter, nearest its centroid first, at most `limit`.
+ * The redacted question and external id of each of these conversations in the run.
  *
  * @example
- * const rows = await listTopicQuestionsNearestCentre(db, { runId, topicId: 3, filter: { from, to }, limit: 24 });
+ * const rows = await listTopicQuestions(db, runId, [12, 40]);
  */
-export async function listTopicQuestionsNearestCentre(
-  db: Kysely<Database>,
-  options: { runId: number; topicId: number; filter: ConversationFilter; limit: number; language?: string },
-) {
-  const { runId, topicId, filter } = options;
-  let query = db
-    .selectFrom('topic_assignments as ta')
-    .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
-    .innerJoin('conversation_questions as q', (join) =>
-      join.onRef('q.conversation_id', '=', 'ta.conversation_id').onRef('q.analysis_run_id', '=', 'ta.analysis_run_id'),
-    )
-    .select(['c.external_id', 'q.question', 'q.language'])
-    .where('ta.analysis_run_id', '=', runId)
-    .where('ta.topic_id', '=', topicId)
-    .where(conversationInFilter(filter, runId, db))
-    .orderBy('ta.similarity', 'desc')
-    .orderBy('ta.conversation_id')
-    .limit(options.limit);
-  if (options.language !== undefined) query = query.where('q.language', '=', options.language);
-  return query.execute();
+export async function listTopicQuestions(db: Kysely<Database>, runId: number, conversationIds: readonly number[]) {
+  if (conversationIds.length === 0) return [];
+  return db
+    .selectFrom('conversation_questions as q')
+    .innerJoin('conversations as c', 'c.id', 'q.conversation_id')
+    .select(['q.conversation_id', 'c.external_id', 'q.question'])
+    .where('q.analysis_run_id', '=', runId)
+    .where('q.conversation_id', 'in', [...conversationIds])
+    .execute();
 }
 
 export interface ConversationTopic {

@@ -4,13 +4,7 @@ import type { PeriodFilter } from '../../db/conversation-filter.js';
 import type { Database } from '../../db/schema.js';
 import { medianOf } from '../response-times/duration-statistics.js';
 import { listConversationFirstResponses, type ConversationFirstResponse } from '../response-times/response-time-queries.js';
-import {
-  countTopicConversationsByChannel,
-  countTopicConversationsByLanguage,
-  listTopicAssignmentsInPeriod,
-  listTopicLabels,
-  listTopicQuestionsNearestCentre,
-} from './topic-report-queries.js';
+import { countTopicConversationsByChannel, listTopicAssignmentsInPeriod, listTopicLabels, listTopicQuestions } from './topic-report-queries.js';
 
 export interface TopicReportOptions {
   /** Example questions per topic (default 3). */
@@ -70,26 +64,75 @@ export async function getTopicReport(db: Kysely<Database>, filter: PeriodFilter,
   const base = { analysisRunId: runId ?? null, from: filter.from, to: filter.to, previousFrom, channels: [...(filter.channels ?? [])] };
   if (runId === undefined) return { ...base, topics: [] };
 
+  const assignments = await listTopicAssignmentsInPeriod(db, runId, filter);
   const figures = assembleTopicFigures({
     topics: await listTopicLabels(db, runId),
     current: await countTopicConversationsByChannel(db, runId, filter),
     previous: await countTopicConversationsByChannel(db, runId, { ...filter, from: previousFrom, to: filter.from }),
-    languages: await countTopicConversationsByLanguage(db, runId, filter),
-    assignments: await listTopicAssignmentsInPeriod(db, runId, filter),
+    languages: countLanguages(assignments),
+    assignments,
     firstResponses: await listConversationFirstResponses(db, runId, filter),
   });
-  const rows: TopicReportRow[] = [];
-  for (const figure of figures) {
-    const examples = await listTopicExamples(db, {
-      runId,
-      topicId: figure.topicId,
-      filter,
-      wanted: options.examples ?? 3,
-      languages: figure.languages.map((row) => row.language),
-    });
-    rows.push({ ...figure, examples });
+  const wanted = options.examples ?? 3;
+  const chosen = new Map(figures.map((figure) => [figure.topicId, [] as PeriodAssignment[]]));
+  for (const [topicId, candidates] of nearestFirstByTopic(assignments)) {
+    const figure = figures.find((row) => row.topicId === topicId);
+    if (figure !== undefined)
+      chosen.set(
+        topicId,
+        chooseExamples(
+          candidates,
+          wanted,
+          figure.languages.map((row) => row.language),
+        ),
+      );
   }
+  const texts = new Map(
+    (
+      await listTopicQuestions(
+        db,
+        runId,
+        [...chosen.values()].flat().map((row) => row.conversation_id),
+      )
+    ).map((row) => [row.conversation_id, row]),
+  );
+  const rows: TopicReportRow[] = figures.map((figure) => ({
+    ...figure,
+    examples: (chosen.get(figure.topicId) ?? []).flatMap((row) => {
+      const text = texts.get(row.conversation_id);
+      return text === undefined ? [] : [{ conversationId: text.external_id, question: text.question }];
+    }),
+  }));
   return { ...base, topics: rows };
+}
+
+/** A conversation of the period as the topic report reads it. */
+type PeriodAssignment = Awaited<ReturnType<typeof listTopicAssignmentsInPeriod>>[number];
+
+/** Conversations per topic and question language (conversations without a stored question are not counted). */
+function countLanguages(assignments: readonly PeriodAssignment[]): TopicReportInputs['languages'] {
+  const counts = new Map<string, { topic_id: number; language: string; conversations: number }>();
+  for (const row of assignments) {
+    if (row.language === null) continue;
+    const key = `${row.topic_id}\u0000${row.language}`;
+    const found = counts.get(key);
+    if (found) found.conversations += 1;
+    else counts.set(key, { topic_id: row.topic_id, language: row.language, conversations: 1 });
+  }
+  return [...counts.values()];
+}
+
+/** Each topic's conversations of the period with a stored question, nearest its centre first (ties: the lower id). */
+function nearestFirstByTopic(assignments: readonly PeriodAssignment[]): Map<number, PeriodAssignment[]> {
+  const byTopic = new Map<number, PeriodAssignment[]>();
+  for (const row of assignments) {
+    if (row.language === null) continue;
+    const list = byTopic.get(row.topic_id);
+    if (list) list.push(row);
+    else byTopic.set(row.topic_id, [row]);
+  }
+  for (const list of byTopic.values()) list.sort((a, b) => b.similarity - a.similarity || a.conversation_id - b.conversation_id);
+  return byTopic;
 }
 
 /** What the topic report reads for a period, as its queries return it. */
@@ -160,21 +203,18 @@ export function assembleTopicFigures(inputs: TopicReportInputs): Omit<TopicRepor
 const EXAMPLE_CANDIDATES = 8;
 
 /**
- * The questions nearest the topic's centroid among its conversations in the filter, first the nearest in each of
+ * The examples of a topic: among its conversations in the period, nearest the centre first, the nearest in each of
  * `languages` (a language none of the nearest candidates is in, as when a few Chinese questions joined an English
- * topic, is looked up on its own).
+ * topic, is looked up on its own), then the nearest others, `wanted` in all or one per language if more.
  */
-async function listTopicExamples(
-  db: Kysely<Database>,
-  options: { runId: number; topicId: number; filter: PeriodFilter; wanted: number; languages: readonly string[] },
-): Promise<TopicExample[]> {
-  const { runId, topicId, filter, wanted, languages } = options;
+function chooseExamples(nearestFirst: readonly PeriodAssignment[], wanted: number, languages: readonly string[]): PeriodAssignment[] {
   if (wanted === 0) return [];
-  const nearest = (limit: number, language?: string) =>
-    listTopicQuestionsNearestCentre(db, { runId, topicId, filter, limit, ...(language === undefined ? {} : { language }) });
-  const rows = await nearest(wanted * EXAMPLE_CANDIDATES);
-  for (const language of languages) if (!rows.some((row) => row.language === language)) rows.push(...(await nearest(1, language)));
+  const rows = nearestFirst.slice(0, wanted * EXAMPLE_CANDIDATES);
+  for (const language of languages) {
+    if (rows.some((row) => row.language === language)) continue;
+    const nearest = nearestFirst.find((row) => row.language === language);
+    if (nearest !== undefined) rows.push(nearest);
+  }
   const firstOfLanguage = rows.filter((row, i) => rows.findIndex((other) => other.language === row.language) === i);
-  const picked = [...firstOfLanguage, ...rows.filter((row) => !firstOfLanguage.includes(row))].slice(0, Math.max(wanted, firstOfLanguage.length));
-  return picked.map((row) => ({ conversationId: row.external_id, question: row.question }));
+  return [...firstOfLanguage, ...rows.filter((row) => !firstOfLanguage.includes(row))].slice(0, Math.max(wanted, firstOfLanguage.length));
 }
