@@ -3,10 +3,9 @@ import { slot } from '../db/compiled-statement.js';
 import { type EngineStatement, type EngineTarget, prepareStatement } from '../db/engine-statements.js';
 import type { AuthorRole, ConversationSource, Database, PendingWait } from '../db/schema.js';
 import { DESCRIPTION_MESSAGE_ID, type FeedItem, type LooseMessage } from './feed-item.js';
-import type { NormalizedEvent, RecordIssue } from './normalize.js';
+import type { NormalizedConversation, NormalizedEvent, NormalizedMessage, RecordIssue } from './normalize.js';
 import type { Csat } from './normalize-csat.js';
 import type { MessageCounts, Outcome, SavedConversation } from './ingest-store.js';
-import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 
 /** What storing one feed item came to. */
 export type SavedFeedItem =

@@ -166,6 +166,11 @@ export class PostgresIngestStore {
     this.records = new PostgresRecordStore(this, runId);
   }
 
+  /** True while the file's records are written one at a time (`begin` with `records`). */
+  get writesRecords(): boolean {
+    return this.recordLane;
+  }
+
   /** Where the file's statements go: the file's transaction while one is open. */
   get db(): Kysely<Database> {
     return this.transaction?.db ?? this.base;

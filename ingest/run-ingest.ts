@@ -605,6 +605,8 @@ async function storeHelpdeskRecord(
   payload: Extract<Payload, { type: 'feed' | 'conversation' }>,
   parsedIssues: readonly RecordIssue[],
 ): Promise<StoreOutcome> {
+  // A file merged at once has its connection busy with a COPY: a helpdesk record there is a format listed wrongly.
+  if (store instanceof PostgresIngestStore && !store.writesRecords) throw new Error(`a helpdesk record in a file PostgreSQL merges at once (${path})`);
   const issues = [...parsedIssues];
   const saved = payload.type === 'feed' ? await feed.save(payload.item, path, record.line) : await feed.saveConversation(payload.conversation, record.line);
   if (saved.rejected !== undefined) return rejectRecord(store, path, record, saved.rejected);
