@@ -7,6 +7,8 @@
  * every API route for the 30-day window up to the latest conversation: once idle, once while `supportlens ingest`
  * loads BENCH_INGEST_MESSAGES (default 1,000,000) more messages into the same database in another process.
  * Then, when /usr/bin/chromium exists, the time each page takes to draw its charts.
+ * BENCH_ENGINE=postgres does the same against PostgreSQL: a throwaway cluster (Debian's postgresql) that
+ * `copy-database` fills from the analyzed SQLite database, served and ingested into with `--db postgres://...`.
  * Targets: p99 under 50 ms idle and under 250 ms during the ingest; charts drawn within 1.5 s.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
+import { findPostgresBinaries, startThrowawayCluster, type ThrowawayCluster } from '../db/throwaway-postgres.js';
 import { describeMachine } from './machine.js';
 import { serveDashboard } from './serve-dashboard.js';
 
@@ -24,6 +27,7 @@ const CONVERSATIONS = Number(process.env['BENCH_CONVERSATIONS'] ?? 1_000_000);
 const INGEST_MESSAGES = Number(process.env['BENCH_INGEST_MESSAGES'] ?? 1_000_000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 20;
+const ENGINE = process.env['BENCH_ENGINE'] ?? 'sqlite';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = join(ROOT, 'bench/out');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -200,7 +204,8 @@ const DISTINCT_URLS = 2_000;
 async function listRoutes(url: string, window: string): Promise<(Route | string)[]> {
   const first = (await (await fetch(`${url}/api/conversations?${window}`)).json()) as { range: { fromMs: number; toMs: number }; rows: { id: number }[] };
   const { fromMs, toMs } = first.range;
-  const sqlite = new BetterSqlite3(SERVED_DB, { readonly: true });
+  // On PostgreSQL the served database is a copy of the analyzed file, ids and all.
+  const sqlite = new BetterSqlite3(ENGINE === 'postgres' ? ANALYZED_DB : SERVED_DB, { readonly: true });
   const ids = sqlite
     .prepare('SELECT id FROM conversations WHERE created_at >= ? AND created_at < ? ORDER BY id LIMIT ?')
     .pluck()
@@ -234,8 +239,23 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   console.log(`machine: ${describeMachine()}`);
   await prepareDatabase();
-  copyDatabase(ANALYZED_DB, SERVED_DB);
-  const server = await serveDashboard(CLI, SERVED_DB);
+  let cluster: ThrowawayCluster | undefined;
+  let served = SERVED_DB;
+  if (ENGINE === 'postgres') {
+    const binaries = findPostgresBinaries();
+    if (binaries === undefined) throw new Error("BENCH_ENGINE=postgres: PostgreSQL's programs are not installed (on Debian: apt-get install postgresql)");
+    cluster = startThrowawayCluster(binaries, { durable: true });
+    const started = performance.now();
+    run(CLI, ['copy-database', '--from', ANALYZED_DB, '--to', cluster.url]);
+    console.log(
+      `engine: PostgreSQL (throwaway cluster, default settings); copy-database of the analyzed database: ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    served = cluster.url;
+  } else {
+    console.log('engine: SQLite');
+    copyDatabase(ANALYZED_DB, SERVED_DB);
+  }
+  const server = await serveDashboard(CLI, served);
   try {
     const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as { range: { from: string; to: string } };
     const window = `from=${overview.range.from}&to=${overview.range.to}`;
@@ -265,7 +285,7 @@ async function main(): Promise<void> {
     const loaded: Measurement[] = [];
     for (const [round, route] of routes.entries()) {
       await writeIngestCsv(round);
-      const ingest = spawn(process.execPath, [CLI, 'ingest', '--db', SERVED_DB, ingestCsv(round)], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const ingest = spawn(process.execPath, [CLI, 'ingest', '--db', served, ingestCsv(round)], { stdio: ['ignore', 'ignore', 'inherit'] });
       const started = performance.now();
       let endedAt: number | undefined;
       const exited = once(ingest, 'exit').then(([code]) => {
@@ -286,7 +306,8 @@ async function main(): Promise<void> {
   } finally {
     server.child.kill('SIGTERM');
     await once(server.child, 'exit');
-    removeDatabase(SERVED_DB);
+    if (cluster) cluster.stop();
+    else removeDatabase(SERVED_DB);
   }
 }
 

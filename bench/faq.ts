@@ -8,7 +8,7 @@ import { rankFaqEntries, type RankOptions } from '../analysis/faq/rank-faq-entri
 import { decideArticleCoverage } from '../analysis/faq/decide-article-coverage.js';
 import { decideGapVerdicts, DEFAULT_GAP_VERDICT_OPTIONS, type GapEntry, type GapTopic } from '../analysis/faq/gap-verdicts.js';
 import { analyzeTopics } from '../analysis/topics/analyze-topics.js';
-import { distinguishLabels, mergeTopicsAcrossLanguages } from '../analysis/topics/merge-across-languages.js';
+import { settleTopics } from '../analysis/topics/merge-across-languages.js';
 import { createSeededRandom } from '../analysis/topics/seeded-random.js';
 import { DEFAULT_TOPICS_CONFIG } from '../analysis/topics/topics-config.js';
 import { medianOf } from '../analysis/response-times/duration-statistics.js';
@@ -91,12 +91,10 @@ console.log(
 
 console.log('\ncoverage: a third of the entries hidden; their rephrasings should be "not covered", the rest "covered"');
 // The product decides coverage per topic: the rephrasings are grouped as `analyze` groups questions (topics step).
-const questionTopics = distinguishLabels(
-  mergeTopicsAcrossLanguages(
-    await analyzeTopics(
-      { keys: queries.map((_, i) => i), channels: queries.map(() => 'chat'), subjects: queries.map(() => null), bodies: queries.map((query) => query.text) },
-      { ...DEFAULT_TOPICS_CONFIG, workers: 0 },
-    ),
+const questionTopics = settleTopics(
+  await analyzeTopics(
+    { keys: queries.map((_, i) => i), channels: queries.map(() => 'chat'), subjects: queries.map(() => null), bodies: queries.map((query) => query.text) },
+    { ...DEFAULT_TOPICS_CONFIG, workers: 0 },
   ),
 );
 const seeds = [1, 2, 3, 4, 5];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { analyzeTopics, type TopicAnalysis } from '../analysis/topics/analyze-topics.js';
-import { mergeTopicsAcrossLanguages } from '../analysis/topics/merge-across-languages.js';
+import { settleTopics } from '../analysis/topics/merge-across-languages.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../analysis/topics/topics-config.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 import { scoreClustering } from './clustering-metrics.js';
@@ -64,7 +64,7 @@ for (const mode of ['fixed', 'auto'] as const) {
     { keys: texts.map((_, i) => i), channels: texts.map(() => 'chat'), subjects: texts.map(() => null), bodies: texts },
     config,
   );
-  const merged = mergeTopicsAcrossLanguages(clustered);
+  const merged = settleTopics(clustered);
   for (const [method, analysis] of [
     ['clustering alone', clustered],
     ['+ merged across languages (product)', merged],

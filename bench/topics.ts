@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { analyzeTopics } from '../analysis/topics/analyze-topics.js';
+import { settleTopics } from '../analysis/topics/merge-across-languages.js';
 import { DEFAULT_TOPICS_CONFIG, type TopicsConfig } from '../analysis/topics/topics-config.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 import { scoreClustering } from './clustering-metrics.js';
@@ -69,9 +70,12 @@ for (const set of sets) {
       topicCount: mode === 'auto' || mode === 'sampled auto' ? undefined : truthK,
     };
     const started = performance.now();
-    const analysis = await analyzeTopics(
-      { keys: set.texts.map((_, i) => i), channels: set.texts.map(() => 'chat'), subjects: set.texts.map(() => null), bodies: set.texts },
-      config,
+    // As the product stores them: merged across languages, topics described alike joined (settleTopics).
+    const analysis = settleTopics(
+      await analyzeTopics(
+        { keys: set.texts.map((_, i) => i), channels: set.texts.map(() => 'chat'), subjects: set.texts.map(() => null), bodies: set.texts },
+        config,
+      ),
     );
     const seconds = (performance.now() - started) / 1000;
     const scores = scoreClustering(analysis.assignment, set.labels);

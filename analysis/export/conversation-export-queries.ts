@@ -25,7 +25,7 @@ export async function* iterateExportRows(
   const context: ExportContext = { analysisRunId: (await findLatestSucceededAnalysisRunId(db)) ?? -1 };
   let query: ExportQuery = db.selectFrom('conversations as c').select('c.id as id') as unknown as ExportQuery;
   for (const provider of providers) query = provider.extend(query, context);
-  query = query.where(conversationInFilter(filter, context.analysisRunId));
+  query = query.where(conversationInFilter(filter, context.analysisRunId, db));
   query = query.orderBy('c.id');
   if (sqlite !== undefined) {
     const compiled = query.compile();

@@ -44,7 +44,7 @@ export async function listGapQuestions(db: Kysely<Database>, runId: number, filt
       'q.question',
       'q.language',
     ])
-    .where(conversationInFilter(filter, runId))
+    .where(conversationInFilter(filter, runId, db))
     .orderBy('c.created_at')
     .orderBy('c.id')
     .execute();
@@ -62,7 +62,7 @@ export async function countGapTopicConversations(db: Kysely<Database>, runId: nu
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select((eb) => ['ta.topic_id', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
-    .where(conversationInFilter(filter, runId))
+    .where(conversationInFilter(filter, runId, db))
     .groupBy('ta.topic_id')
     .execute();
   return new Map(rows.map((row) => [row.topic_id, Number(row.conversations)]));

@@ -1,6 +1,6 @@
 import type { EngineTarget } from '../../db/engine-statements.js';
 import { analyzeTopics } from './analyze-topics.js';
-import { distinguishLabels, mergeTopicsAcrossLanguages } from './merge-across-languages.js';
+import { settleTopics } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
 import type { TopicsConfig } from './topics-config.js';
 import { listPreviousTopics, listTopicQuestions, saveTopicResults } from './topics-store.js';
@@ -48,7 +48,7 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
   const readCpuMs = cpuMsSince(cpuAtStart);
   const cpuBeforeAnalysis = process.cpuUsage();
   // The same question in English and in Chinese is one topic (the cross-language matching the FAQ-gap report shares).
-  const analysis = distinguishLabels(mergeTopicsAcrossLanguages(await analyzeTopics(questions, config)));
+  const analysis = settleTopics(await analyzeTopics(questions, config));
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
   const ids = assignTopicIds(
     analysis.topics.map((topic) => topic.signature),

@@ -15,6 +15,17 @@ const MEANING_QUESTIONS = 200;
 const WORDING_QUESTIONS = 6;
 
 /**
+ * What the clustering found, as the product shows it: the same question in English and Chinese one topic
+ * (`mergeTopicsAcrossLanguages`), topics described alike one topic or labelled apart (`distinguishLabels`).
+ *
+ * @example
+ * const topics = settleTopics(await analyzeTopics(questions, config));
+ */
+export function settleTopics(analysis: TopicAnalysis): TopicAnalysis {
+  return distinguishLabels(mergeTopicsAcrossLanguages(analysis));
+}
+
+/**
  * One topic per question across languages: a topic asked mostly in Chinese and one asked mostly in English are merged
  * when each is the other's nearest topic in the other language in two views (`pairAcrossLanguages`, the matching the
  * FAQ-gap report shares): by its questions read as one FAQ article (`nearestByQuestions`, the view the FAQ-gap report
@@ -50,11 +61,20 @@ export function mergeTopicsAcrossLanguages(analysis: TopicAnalysis): TopicAnalys
 
   const groupOf = Array.from({ length: k }, (_, t) => t);
   for (const [a, b] of pairs) groupOf[b] = a;
+  return mergeTopicGroups(analysis, groupOf, mergeDescriptions);
+}
+
+/**
+ * The analysis with every topic merged into the topic `groupOf` names (itself: kept), each group described by
+ * `describe` (given its topics, largest first), and the topics ordered by size again.
+ */
+function mergeTopicGroups(analysis: TopicAnalysis, groupOf: readonly number[], describe: (topics: readonly AnalyzedTopic[]) => AnalyzedTopic): TopicAnalysis {
+  const k = analysis.topics.length;
   const groups = [...new Set(groupOf)].map((root) => groupOf.flatMap((g, t) => (g === root ? [t] : [])));
   const newIndex = new Int32Array(k);
   const topics: AnalyzedTopic[] = groups.map((group, g) => {
     for (const t of group) newIndex[t] = g;
-    return mergeDescriptions(group.map((t) => analysis.topics[t]!));
+    return describe([...group].sort((a, b) => analysis.topics[b]!.size - analysis.topics[a]!.size || a - b).map((t) => analysis.topics[t]!));
   });
   const order = topics.map((_, g) => g).sort((a, b) => topics[b]!.size - topics[a]!.size || a - b);
   const rank = new Int32Array(order.length);
@@ -136,10 +156,14 @@ function mergeDescriptions(topics: readonly AnalyzedTopic[]): AnalyzedTopic {
 }
 
 /**
- * Topics whose labels would read the same say how they differ: a topic whose label, or one language's part of it
- * (`二次验证 / 重置` of `reset / two-factor · 二次验证 / 重置`), reads like a larger topic's gets, in brackets, its most
- * distinctive top term that those larger topics do not have ("btc / pending / withdrew (eth)"); the largest keeps its
- * label as it is.
+ * Topics whose labels would read the same are one topic, or say how they differ. A topic whose label, or one
+ * language's part of it (`二次验证 / 重置` of `reset / two-factor · 二次验证 / 重置`), reads like a larger topic's:
+ * - with every one of its top terms among those larger topics' top terms, it is described exactly as they are, the
+ *   same question split by the clustering: it joins the largest of them (its questions, size and signature; that
+ *   topic's label, terms and representative stay);
+ * - otherwise it gets, in brackets, its most distinctive top term that those larger topics do not have
+ *   ("btc / pending / withdrew (eth)").
+ * The largest keeps its label as it is.
  *
  * @example
  * distinguishLabels(analysis).topics.map((topic) => topic.label)
@@ -148,12 +172,24 @@ export function distinguishLabels(analysis: TopicAnalysis): TopicAnalysis {
   const parts = analysis.topics.map((topic) => topic.label.split(' · '));
   const alike = analysis.topics.map((_, t) => parts.slice(0, t).flatMap((earlier, e) => (earlier.some((part) => parts[t]!.includes(part)) ? [e] : [])));
   if (alike.every((earlier) => earlier.length === 0)) return analysis;
+  const groupOf = analysis.topics.map((_, t) => t);
   const topics = analysis.topics.map((topic, t) => {
     const earlier = alike[t]!;
     if (earlier.length === 0) return topic;
     const others = new Set(earlier.flatMap((e) => analysis.topics[e]!.topTerms));
     const distinct = topic.topTerms.find((term) => !others.has(term));
-    return { ...topic, label: `${topic.label} (${distinct ?? `${earlier.length + 1}`})` };
+    if (distinct === undefined) {
+      groupOf[t] = groupOf[earlier[0]!]!;
+      return topic;
+    }
+    return { ...topic, label: `${topic.label} (${distinct})` };
   });
-  return { ...analysis, topics };
+  return mergeTopicGroups({ ...analysis, topics }, groupOf, joinSameTopic);
+}
+
+/** Topics described alike, largest first, as one: the largest's description with everyone's questions. */
+function joinSameTopic(topics: readonly AnalyzedTopic[]): AnalyzedTopic {
+  if (topics.length === 1) return topics[0]!;
+  const merged = mergeDescriptions(topics);
+  return { ...merged, label: topics[0]!.label, topTerms: topics[0]!.topTerms };
 }

@@ -15,7 +15,7 @@ export async function countTopicConversationsByChannel(db: Kysely<Database>, run
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select((eb) => ['ta.topic_id', 'c.channel', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
-    .where(conversationInFilter(filter, runId))
+    .where(conversationInFilter(filter, runId, db))
     .groupBy(['ta.topic_id', 'c.channel']);
   return query.execute();
 }
@@ -35,7 +35,7 @@ export async function countTopicConversationsByLanguage(db: Kysely<Database>, ru
     )
     .select((eb) => ['ta.topic_id', 'q.language', eb.fn.countAll<number>().as('conversations')])
     .where('ta.analysis_run_id', '=', runId)
-    .where(conversationInFilter(filter, runId))
+    .where(conversationInFilter(filter, runId, db))
     .groupBy(['ta.topic_id', 'q.language']);
   return languageQuery.execute();
 }
@@ -62,7 +62,7 @@ export async function listTopicAssignmentsInPeriod(db: Kysely<Database>, runId: 
     .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
     .select(['ta.conversation_id', 'ta.topic_id'])
     .where('ta.analysis_run_id', '=', runId)
-    .where(conversationInFilter(filter, runId));
+    .where(conversationInFilter(filter, runId, db));
   return assignmentQuery.execute();
 }
 
@@ -86,7 +86,7 @@ export async function listTopicQuestionsNearestCentre(
     .select(['c.external_id', 'q.question', 'q.language'])
     .where('ta.analysis_run_id', '=', runId)
     .where('ta.topic_id', '=', topicId)
-    .where(conversationInFilter(filter, runId))
+    .where(conversationInFilter(filter, runId, db))
     .orderBy('ta.similarity', 'desc')
     .orderBy('ta.conversation_id')
     .limit(options.limit);

@@ -72,3 +72,18 @@ test('a topic whose label reads like one language of a merged topic says how it 
   ]);
   expect(distinguishLabels(analysis).topics.map((topic) => topic.label)).toEqual(['reset / two-factor · 二次验证 / 重置', '二次验证 / 重置 (邮箱)', 'fees']);
 });
+
+test('a smaller topic described exactly like a larger one (label and every top term) joins it', () => {
+  const analysis = analysisOf([
+    { texts: ['a', 'b', 'c'], language: 'en', label: 'reset / two-factor · 二次验证 / 重置', topTerms: ['reset', 'two-factor', '二次验证', '重置'] },
+    { texts: ['f', 'g'], language: 'en', label: 'fees', topTerms: ['fees'] },
+    { texts: ['d'], language: 'zh', label: '二次验证 / 重置', topTerms: ['重置', '二次验证'] },
+  ]);
+  const distinguished = distinguishLabels(analysis);
+  expect(distinguished.topics.map((topic) => [topic.label, topic.size, topic.topTerms])).toEqual([
+    ['reset / two-factor · 二次验证 / 重置', 4, ['reset', 'two-factor', '二次验证', '重置']],
+    ['fees', 2, ['fees']],
+  ]);
+  expect([...distinguished.assignment]).toEqual([0, 0, 0, 1, 1, 0]);
+  expect(distinguished.topics[0]!.representative).toBe(analysis.topics[0]!.representative);
+});
