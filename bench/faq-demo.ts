@@ -51,7 +51,7 @@ try {
       ),
     ) as { findings: ReportedFinding[] };
     const expected = plantedFindings(demo.truth, from, lastDay, DEFAULT_GAP_VERDICT_OPTIONS);
-    const result = comparePlantedFindings(db, { findings: report.findings, truth: demo.truth, window: { from, to: lastDay }, expected });
+    const result = await comparePlantedFindings(db, { findings: report.findings, truth: demo.truth, window: { from, to: lastDay }, expected });
     console.log(
       `\n${windowDays}-day report: ${report.findings.length} findings, ${expected.length} planted; precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}`,
     );

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { sql } from '#kysely';
+import { openLocation, parseDatabaseLocation } from '../db/database-location.js';
 import type { DemoQuestionTruth } from '../cli/demo/generate-demo-data.js';
 import { DEMO_DRIFT, DEMO_FAQ } from '../cli/demo/demo-content.js';
 
@@ -62,31 +63,38 @@ export function plantedFindings(truth: ReadonlyMap<string, DemoQuestionTruth>, f
 /**
  * Names each reported finding by the planted fact it is about: a NEW finding by the missing article most of its
  * conversations in the window ask (read from the database's topic assignments), the others by entry and language.
- * Then precision and recall against `plantedFindings`.
+ * Then precision and recall against `plantedFindings`. `location` is what `--db` takes: a SQLite file or a PostgreSQL URL.
  */
-export function comparePlantedFindings(
-  dbPath: string,
+export async function comparePlantedFindings(
+  location: string,
   report: {
     findings: readonly ReportedFinding[];
     truth: ReadonlyMap<string, DemoQuestionTruth>;
     window: { from: number; to: number };
     expected: readonly string[];
   },
-): PlantedComparison {
+): Promise<PlantedComparison> {
   const { findings, truth, window, expected } = report;
-  const sqlite = new Database(dbPath, { readonly: true });
+  const handle = await openLocation(parseDatabaseLocation(location), { readonly: true });
   try {
-    const run = sqlite.prepare("select max(id) as id from analysis_runs where status = 'succeeded'").get() as { id: number };
-    const assignments = sqlite
-      .prepare(
-        // In the window as the reports count it (db/conversation-filter.ts): the start of the run's facts, else created_at.
-        `select ta.topic_id as topic, c.external_id as conversation from topic_assignments ta join conversations c on c.id = ta.conversation_id
-         where ta.analysis_run_id = ? and coalesce((select f.start_at from conversation_facts f where f.run_id = ta.analysis_run_id and f.conversation_id = c.id), c.created_at) >= ?
-         and coalesce((select f.start_at from conversation_facts f where f.run_id = ta.analysis_run_id and f.conversation_id = c.id), c.created_at) < ?`,
-      )
-      .all(run.id, window.from, window.to) as { topic: number; conversation: string }[];
+    const { db } = handle;
+    const run = await db
+      .selectFrom('analysis_runs')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('status', '=', 'succeeded')
+      .executeTakeFirstOrThrow();
+    // In the window as the reports count it (db/conversation-filter.ts): the start of the run's facts, else created_at.
+    const start = sql<number>`coalesce((select f.start_at from conversation_facts f where f.run_id = ta.analysis_run_id and f.conversation_id = c.id), c.created_at)`;
+    const assignments = await db
+      .selectFrom('topic_assignments as ta')
+      .innerJoin('conversations as c', 'c.id', 'ta.conversation_id')
+      .select(['ta.topic_id as topic', 'c.external_id as conversation'])
+      .where('ta.analysis_run_id', '=', Number(run.id))
+      .where(start, '>=', window.from)
+      .where(start, '<', window.to)
+      .execute();
     const byTopic = new Map<number, string[]>();
-    for (const row of assignments) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row.conversation]);
+    for (const row of assignments) byTopic.set(Number(row.topic), [...(byTopic.get(Number(row.topic)) ?? []), row.conversation]);
     const found = findings.map((finding) => {
       if (finding.verdict === 'NEW') {
         const votes = new Map<string, number>();
@@ -123,6 +131,6 @@ export function comparePlantedFindings(
       recall: expected.length === 0 ? 1 : truePositives.length / expected.length,
     };
   } finally {
-    sqlite.close();
+    await handle.close();
   }
 }

@@ -17,6 +17,8 @@ export interface EngineTarget {
 export interface EngineStatement<Slots extends string> {
   /** Rows as objects. */
   all<Row>(values: Record<Slots, unknown>): Promise<Row[]>;
+  /** The first row, if any. */
+  get<Row>(values: Record<Slots, unknown>): Promise<Row | undefined>;
   /** Rows as arrays of column values in select order. */
   allRaw(values: Record<Slots, unknown>): Promise<unknown[][]>;
   run(values: Record<Slots, unknown>): Promise<void>;
@@ -35,17 +37,18 @@ export function prepareStatement<Slots extends string>(target: EngineTarget, que
     const prepared = prepareCompiled(target.sqlite, query, slots);
     return {
       all: async <Row>(values: Record<Slots, unknown>) => prepared.all<Row>(values),
+      get: async <Row>(values: Record<Slots, unknown>) => prepared.get<Row>(values),
       allRaw: async (values) => prepared.allRaw(values),
       run: async (values) => {
         prepared.run(values);
       },
     };
   }
-  const { db } = target;
   const compiled = query.compile();
   const order = slotOrder(compiled, slots);
+  // `target.db` read at each run: a target whose connection changes (each file's transaction) is followed.
   const execute = <Row>(values: Record<Slots, unknown>) =>
-    db.executeQuery<Row>(
+    target.db.executeQuery<Row>(
       CompiledQuery.raw(
         compiled.sql,
         order.map((name) => values[name]),
@@ -53,6 +56,7 @@ export function prepareStatement<Slots extends string>(target: EngineTarget, que
     );
   return {
     all: async <Row>(values: Record<Slots, unknown>) => (await execute<Row>(values)).rows,
+    get: async <Row>(values: Record<Slots, unknown>) => (await execute<Row>(values)).rows[0],
     allRaw: async (values) => (await execute<Record<string, unknown>>(values)).rows.map((row) => Object.values(row)),
     run: async (values) => {
       await execute(values);

@@ -1,11 +1,11 @@
 import { type Kysely, sql } from '#kysely';
-import { prepareCompiled, slot, type PreparedCompiled } from '../db/compiled-statement.js';
-import type { DatabaseHandle } from '../db/connection.js';
+import { slot } from '../db/compiled-statement.js';
+import { type EngineStatement, type EngineTarget, prepareStatement } from '../db/engine-statements.js';
 import type { AuthorRole, ConversationSource, Database, PendingWait } from '../db/schema.js';
 import { DESCRIPTION_MESSAGE_ID, type FeedItem, type LooseMessage } from './feed-item.js';
-import type { NormalizedEvent, RecordIssue } from './normalize.js';
+import type { NormalizedConversation, NormalizedEvent, NormalizedMessage, RecordIssue } from './normalize.js';
 import type { Csat } from './normalize-csat.js';
-import type { IngestStore, MessageCounts, Outcome } from './ingest-store.js';
+import type { MessageCounts, Outcome, SavedConversation } from './ingest-store.js';
 
 /** What storing one feed item came to. */
 export type SavedFeedItem =
@@ -28,6 +28,27 @@ interface PendingRow {
 
 type PendingPayload = { message: LooseMessage } | { event: NormalizedEvent } | { csat: Csat };
 
+/** A stored conversation's row id and the people its messages' roles may come from. */
+export interface ConversationPeople {
+  id: number;
+  customerId: string | null;
+  assignee: string | null;
+}
+
+/**
+ * The conversation and message writes a feed goes through, record at a time inside the file's transaction: the SQLite
+ * ingest store (synchronous) or the PostgreSQL record store.
+ */
+export interface FeedConversations {
+  readonly runId: number;
+  saveConversation(conversation: NormalizedConversation, line: number | null): SavedConversation | Promise<SavedConversation>;
+  findConversationPeople(source: ConversationSource, externalId: string): ConversationPeople | undefined | Promise<ConversationPeople | undefined>;
+  storeMessage(conversationId: number, message: NormalizedMessage): Outcome | Promise<Outcome>;
+  storeEvent(conversationId: number, event: NormalizedEvent): boolean | Promise<boolean>;
+  noteResolution(source: ConversationSource, externalId: string, at: number): void | Promise<void>;
+  noteCsat(source: ConversationSource, externalId: string, csat: Csat): boolean | Promise<boolean>;
+}
+
 /** A comment this close to the ticket's creation is its first comment, which the description stands in for. */
 const PLACEHOLDER_TOLERANCE_MS = 2_000;
 
@@ -39,43 +60,44 @@ const MESSAGE_NOUN: Partial<Record<ConversationSource, string>> = { zendesk: 'co
  * Joins helpdesk records that arrive apart (tickets, comments, users; conversations and parts; webhook events) by
  * conversation id, in one file, across files and across runs. What cannot be placed yet (a comment before its
  * ticket, a message whose author's role is unknown) is kept in `pending_items` and placed when what it needs
- * arrives; users are kept in `source_users`. Writes inside the file's transaction, through the ingest store for
- * conversations and messages.
+ * arrives; users are kept in `source_users`. Writes inside the file's transaction, through `FeedConversations` for
+ * conversations and messages; its own statements run on either engine (`target.db` is the file's transaction on
+ * PostgreSQL, read at each statement).
  */
 export class FeedStore {
-  private readonly findPending: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key'>;
-  private readonly insertPending: PreparedCompiled<
+  private readonly findPending: EngineStatement<'source' | 'conversation_external_id' | 'item_key'>;
+  private readonly insertPending: EngineStatement<
     'source' | 'conversation_external_id' | 'item_key' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'
   >;
-  private readonly updatePending: PreparedCompiled<'id' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'>;
-  private readonly deletePending: PreparedCompiled<'id'>;
-  private readonly deletePendingItem: PreparedCompiled<'source' | 'conversation_external_id' | 'item_key'>;
-  private readonly pendingOfConversation: PreparedCompiled<'source' | 'conversation_external_id'>;
-  private readonly pendingOfAuthor: PreparedCompiled<'source' | 'author_id'>;
-  private readonly anyPendingRow: PreparedCompiled<never>;
-  private readonly findUser: PreparedCompiled<'source' | 'external_id'>;
-  private readonly insertUser: PreparedCompiled<'source' | 'external_id' | 'role' | 'run_id'>;
-  private readonly updateUser: PreparedCompiled<'source' | 'external_id' | 'role' | 'run_id'>;
-  private readonly findVersion: PreparedCompiled<'source' | 'external_id'>;
-  private readonly saveVersion: PreparedCompiled<'source' | 'external_id' | 'updated_at'>;
-  private readonly messageTime: PreparedCompiled<'conversation_id' | 'external_id'>;
-  private readonly messageRole: PreparedCompiled<'conversation_id' | 'external_id'>;
-  private readonly otherMessageUntil: PreparedCompiled<'conversation_id' | 'external_id' | 'until'>;
-  private readonly deleteMessage: PreparedCompiled<'conversation_id' | 'external_id'>;
+  private readonly updatePending: EngineStatement<'id' | 'waits_for' | 'author_id' | 'payload' | 'path' | 'line' | 'run_id'>;
+  private readonly deletePending: EngineStatement<'id'>;
+  private readonly deletePendingItem: EngineStatement<'source' | 'conversation_external_id' | 'item_key'>;
+  private readonly pendingOfConversation: EngineStatement<'source' | 'conversation_external_id'>;
+  private readonly pendingOfAuthor: EngineStatement<'source' | 'author_id'>;
+  private readonly anyPendingRow: EngineStatement<never>;
+  private readonly findUser: EngineStatement<'source' | 'external_id'>;
+  private readonly insertUser: EngineStatement<'source' | 'external_id' | 'role' | 'run_id'>;
+  private readonly updateUser: EngineStatement<'source' | 'external_id' | 'role' | 'run_id'>;
+  private readonly findVersion: EngineStatement<'source' | 'external_id'>;
+  private readonly saveVersion: EngineStatement<'source' | 'external_id' | 'updated_at'>;
+  private readonly messageTime: EngineStatement<'conversation_id' | 'external_id'>;
+  private readonly messageRole: EngineStatement<'conversation_id' | 'external_id'>;
+  private readonly otherMessageUntil: EngineStatement<'conversation_id' | 'external_id' | 'until'>;
+  private readonly deleteMessage: EngineStatement<'conversation_id' | 'external_id'>;
   /** False while no item waits anywhere: placing a conversation then looks for none. */
   private anyPending = true;
   /** Earlier items placed by this file (they were counted when they were first read). */
   placed = 0;
 
   constructor(
-    handle: DatabaseHandle,
-    private readonly store: IngestStore,
+    target: EngineTarget,
+    private readonly store: FeedConversations,
   ) {
-    const { db, sqlite } = handle;
+    const { db } = target;
     const n = (name: string) => slot(name) as unknown as number;
     const source = slot('source') as ConversationSource;
-    this.findPending = prepareCompiled(
-      sqlite,
+    this.findPending = prepareStatement(
+      target,
       db
         .selectFrom('pending_items')
         .select(['id', 'conversation_external_id', 'item_key', 'waits_for', 'payload'])
@@ -84,8 +106,8 @@ export class FeedStore {
         .where('item_key', '=', slot('item_key')),
       ['source', 'conversation_external_id', 'item_key'],
     );
-    this.insertPending = prepareCompiled(
-      sqlite,
+    this.insertPending = prepareStatement(
+      target,
       db.insertInto('pending_items').values({
         source,
         conversation_external_id: slot('conversation_external_id'),
@@ -100,8 +122,8 @@ export class FeedStore {
       }),
       ['source', 'conversation_external_id', 'item_key', 'waits_for', 'author_id', 'payload', 'path', 'line', 'run_id'],
     );
-    this.updatePending = prepareCompiled(
-      sqlite,
+    this.updatePending = prepareStatement(
+      target,
       db
         .updateTable('pending_items')
         .set({
@@ -115,9 +137,9 @@ export class FeedStore {
         .where('id', '=', n('id')),
       ['id', 'waits_for', 'author_id', 'payload', 'path', 'line', 'run_id'],
     );
-    this.deletePending = prepareCompiled(sqlite, db.deleteFrom('pending_items').where('id', '=', n('id')), ['id']);
-    this.deletePendingItem = prepareCompiled(
-      sqlite,
+    this.deletePending = prepareStatement(target, db.deleteFrom('pending_items').where('id', '=', n('id')), ['id']);
+    this.deletePendingItem = prepareStatement(
+      target,
       db
         .deleteFrom('pending_items')
         .where('source', '=', source)
@@ -126,8 +148,8 @@ export class FeedStore {
       ['source', 'conversation_external_id', 'item_key'],
     );
     const pendingColumns = ['id', 'conversation_external_id', 'item_key', 'waits_for', 'payload'] as const;
-    this.pendingOfConversation = prepareCompiled(
-      sqlite,
+    this.pendingOfConversation = prepareStatement(
+      target,
       db
         .selectFrom('pending_items')
         .select(pendingColumns)
@@ -136,8 +158,8 @@ export class FeedStore {
         .orderBy('id'),
       ['source', 'conversation_external_id'],
     );
-    this.pendingOfAuthor = prepareCompiled(
-      sqlite,
+    this.pendingOfAuthor = prepareStatement(
+      target,
       db
         .selectFrom('pending_items')
         .select(pendingColumns)
@@ -147,21 +169,21 @@ export class FeedStore {
         .orderBy('id'),
       ['source', 'author_id'],
     );
-    this.anyPendingRow = prepareCompiled(sqlite, db.selectFrom('pending_items').select('id').limit(sql.lit(1)), []);
-    this.findUser = prepareCompiled(
-      sqlite,
+    this.anyPendingRow = prepareStatement(target, db.selectFrom('pending_items').select('id').limit(sql.lit(1)), []);
+    this.findUser = prepareStatement(
+      target,
       db.selectFrom('source_users').select('role').where('source', '=', source).where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],
     );
-    this.insertUser = prepareCompiled(
-      sqlite,
+    this.insertUser = prepareStatement(
+      target,
       db
         .insertInto('source_users')
         .values({ source, external_id: slot('external_id'), role: slot('role') as AuthorRole, first_run_id: n('run_id'), last_run_id: n('run_id') }),
       ['source', 'external_id', 'role', 'run_id'],
     );
-    this.updateUser = prepareCompiled(
-      sqlite,
+    this.updateUser = prepareStatement(
+      target,
       db
         .updateTable('source_users')
         .set({ role: slot('role') as AuthorRole, last_run_id: n('run_id') })
@@ -169,13 +191,13 @@ export class FeedStore {
         .where('external_id', '=', slot('external_id')),
       ['source', 'external_id', 'role', 'run_id'],
     );
-    this.findVersion = prepareCompiled(
-      sqlite,
+    this.findVersion = prepareStatement(
+      target,
       db.selectFrom('feed_versions').select('updated_at').where('source', '=', source).where('external_id', '=', slot('external_id')),
       ['source', 'external_id'],
     );
-    this.saveVersion = prepareCompiled(
-      sqlite,
+    this.saveVersion = prepareStatement(
+      target,
       db
         .insertInto('feed_versions')
         .values({ source, external_id: slot('external_id'), updated_at: n('updated_at') })
@@ -187,18 +209,18 @@ export class FeedStore {
         ),
       ['source', 'external_id', 'updated_at'],
     );
-    this.messageRole = prepareCompiled(
-      sqlite,
+    this.messageRole = prepareStatement(
+      target,
       db.selectFrom('messages').select('author_role').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
       ['conversation_id', 'external_id'],
     );
-    this.messageTime = prepareCompiled(
-      sqlite,
+    this.messageTime = prepareStatement(
+      target,
       db.selectFrom('messages').select('created_at').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
       ['conversation_id', 'external_id'],
     );
-    this.otherMessageUntil = prepareCompiled(
-      sqlite,
+    this.otherMessageUntil = prepareStatement(
+      target,
       db
         .selectFrom('messages')
         .select('external_id')
@@ -208,16 +230,16 @@ export class FeedStore {
         .limit(sql.lit(1)),
       ['conversation_id', 'external_id', 'until'],
     );
-    this.deleteMessage = prepareCompiled(
-      sqlite,
+    this.deleteMessage = prepareStatement(
+      target,
       db.deleteFrom('messages').where('conversation_id', '=', n('conversation_id')).where('external_id', '=', slot('external_id')),
       ['conversation_id', 'external_id'],
     );
   }
 
   /** At the start of each file (inside its transaction): whether anything waits at all. */
-  begin(): void {
-    this.anyPending = this.anyPendingRow.get({} as Record<never, unknown>) !== undefined;
+  async begin(): Promise<void> {
+    this.anyPending = (await this.anyPendingRow.get({} as Record<never, unknown>)) !== undefined;
     this.placed = 0;
   }
 
@@ -238,7 +260,7 @@ export class FeedStore {
    * whatever waited for it, then its loose messages and events, then the stand-in first message if the
    * conversation still has no other.
    */
-  save(item: FeedItem, path: string, line: number | null): SavedFeedItem {
+  async save(item: FeedItem, path: string, line: number | null): Promise<SavedFeedItem> {
     const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
     const issues: RecordIssue[] = [];
     let outcome: Outcome = 'unchanged';
@@ -250,93 +272,96 @@ export class FeedStore {
     };
     let usersOutcome: Outcome = 'unchanged';
     for (const user of item.users) {
-      const saved = this.saveUser(item.source, user.id, user.role);
+      const saved = await this.saveUser(item.source, user.id, user.role);
       if (saved === 'unchanged') continue;
       if (usersOutcome === 'unchanged' || saved === 'inserted') usersOutcome = saved;
-      if (this.anyPending) this.placeWaiting(this.pendingOfAuthor.all<PendingRow>({ source: item.source, author_id: user.id }), item.source);
+      if (this.anyPending) await this.placeWaiting(await this.pendingOfAuthor.all<PendingRow>({ source: item.source, author_id: user.id }), item.source);
     }
     const conversationId = item.conversation?.externalId ?? item.conversationId;
     let looseMessages = item.messages;
     let looseEvents = item.events;
-    const stale = item.conversation !== null && item.updatedAt !== null && this.isOlderVersion(item.source, item.conversation.externalId, item.updatedAt);
+    const stale =
+      item.conversation !== null && item.updatedAt !== null && (await this.isOlderVersion(item.source, item.conversation.externalId, item.updatedAt));
     if (item.conversation && stale) {
       // A version older than the one applied (a replayed or late webhook event): its messages and events only.
       looseMessages = [...item.conversation.messages, ...item.messages];
       looseEvents = [...item.conversation.events, ...item.events];
     } else if (item.conversation) {
-      if (item.updatedAt !== null) this.saveVersion.run({ source: item.source, external_id: item.conversation.externalId, updated_at: item.updatedAt });
-      const saved = this.store.saveConversation(item.conversation, line);
-      if (saved.rejected !== undefined) return { rejected: saved.rejected };
+      if (item.updatedAt !== null) await this.saveVersion.run({ source: item.source, external_id: item.conversation.externalId, updated_at: item.updatedAt });
+      const saved = await this.saveConversation(item.conversation, line);
+      if (saved.rejected !== undefined) return saved;
       outcome = saved.outcome;
       for (const key of ['inserted', 'updated', 'unchanged'] as const) messages[key] += saved.messages[key];
-      if (this.anyPending)
-        this.placeWaiting(
-          this.pendingOfConversation.all<PendingRow>({ source: item.source, conversation_external_id: item.conversation.externalId }),
-          item.source,
-        );
     } else if (item.messages.length + item.events.length === 0 && item.placeholder === null) {
       outcome = usersOutcome;
     }
     if (conversationId !== null) {
       for (const message of looseMessages) {
-        const placed = this.placeMessage(item.source, conversationId, message, { path, line }, issues);
+        const placed = await this.placeMessage(item.source, conversationId, message, { path, line }, issues);
         messages[placed] += 1;
         raise(placed);
       }
-      for (const event of looseEvents) raise(this.placeEvent(item.source, conversationId, event, { path, line }, issues));
-      if (item.csat) raise(this.placeCsat(item.source, conversationId, item.csat, { path, line }, issues));
+      for (const event of looseEvents) raise(await this.placeEvent(item.source, conversationId, event, { path, line }, issues));
+      if (item.csat) raise(await this.placeCsat(item.source, conversationId, item.csat, { path, line }, issues));
       if (item.placeholder) {
-        const placed = this.placePlaceholder(item.source, conversationId, item.placeholder, { path, line }, issues);
+        const placed = await this.placePlaceholder(item.source, conversationId, item.placeholder, { path, line }, issues);
         messages[placed] += 1;
         raise(placed);
       }
-      this.dropPlaceholderIfAnswered(item.source, conversationId);
+      await this.dropPlaceholderIfAnswered(item.source, conversationId);
     }
     if (item.conversation === null && outcome === 'unchanged' && usersOutcome !== 'unchanged') outcome = 'updated';
     return { outcome, messages, issues };
   }
 
   /**
-   * After a conversation was stored by a reader that does not know about waiting items (a whole export of one
-   * conversation): whatever waited for it is placed.
+   * A whole helpdesk conversation (an export of one conversation with its messages): stored, then whatever waited for
+   * it is placed.
    */
-  placeWaitingFor(source: ConversationSource, externalId: string): void {
-    if (this.anyPending) this.placeWaiting(this.pendingOfConversation.all<PendingRow>({ source, conversation_external_id: externalId }), source);
+  async saveConversation(conversation: NormalizedConversation, line: number | null): Promise<SavedFeedItem> {
+    const saved = await this.store.saveConversation(conversation, line);
+    if (saved.rejected !== undefined) return saved;
+    if (this.anyPending)
+      await this.placeWaiting(
+        await this.pendingOfConversation.all<PendingRow>({ source: conversation.source, conversation_external_id: conversation.externalId }),
+        conversation.source,
+      );
+    return { ...saved, issues: [] };
   }
 
-  private isOlderVersion(source: ConversationSource, externalId: string, updatedAt: number): boolean {
-    const applied = this.findVersion.get<{ updated_at: number }>({ source, external_id: externalId });
-    return applied !== undefined && applied.updated_at > updatedAt && this.store.findConversationPeople(source, externalId) !== undefined;
+  private async isOlderVersion(source: ConversationSource, externalId: string, updatedAt: number): Promise<boolean> {
+    const applied = await this.findVersion.get<{ updated_at: number }>({ source, external_id: externalId });
+    return applied !== undefined && applied.updated_at > updatedAt && (await this.store.findConversationPeople(source, externalId)) !== undefined;
   }
 
-  private saveUser(source: ConversationSource, id: string, role: AuthorRole): Outcome {
-    const stored = this.findUser.get<{ role: AuthorRole }>({ source, external_id: id });
+  private async saveUser(source: ConversationSource, id: string, role: AuthorRole): Promise<Outcome> {
+    const stored = await this.findUser.get<{ role: AuthorRole }>({ source, external_id: id });
     if (stored?.role === role) return 'unchanged';
     const values = { source, external_id: id, role, run_id: this.store.runId };
-    if (stored) this.updateUser.run(values);
-    else this.insertUser.run(values);
+    if (stored) await this.updateUser.run(values);
+    else await this.insertUser.run(values);
     return stored ? 'updated' : 'inserted';
   }
 
-  private roleOf(source: ConversationSource, authorId: string | null): AuthorRole | undefined {
+  private async roleOf(source: ConversationSource, authorId: string | null): Promise<AuthorRole | undefined> {
     if (authorId === null) return undefined;
-    return this.findUser.get<{ role: AuthorRole }>({ source, external_id: authorId })?.role;
+    return (await this.findUser.get<{ role: AuthorRole }>({ source, external_id: authorId }))?.role;
   }
 
   /** Places a message in its conversation, or keeps it waiting (and says why). */
-  private placeMessage(
+  private async placeMessage(
     source: ConversationSource,
     conversationId: string,
     message: LooseMessage,
     at: { path: string; line: number | null },
     issues: RecordIssue[],
-  ): Outcome {
+  ): Promise<Outcome> {
     const key = `message:${message.externalId}`;
-    const conversation = this.store.findConversationPeople(source, conversationId);
+    const conversation = await this.store.findConversationPeople(source, conversationId);
     if (!conversation) return this.keep(source, conversationId, key, 'conversation', message.authorId, { message }, at, issues);
-    const role = this.resolveRole(source, message, conversation);
+    const role = await this.resolveRole(source, message, conversation);
     if (role === undefined) return this.keep(source, conversationId, key, 'author', message.authorId, { message }, at, issues);
-    if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: key });
+    if (this.anyPending) await this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: key });
     return this.store.storeMessage(conversation.id, { ...message, role });
   }
 
@@ -345,50 +370,52 @@ export class FeedStore {
    * assignee, else the role this very message was stored with (an earlier version of it named a known author);
    * undefined when none says (the message then waits for its author, never guessed).
    */
-  private resolveRole(
-    source: ConversationSource,
-    message: LooseMessage,
-    conversation: { id: number; customerId: string | null; assignee: string | null },
-  ): AuthorRole | undefined {
+  private async resolveRole(source: ConversationSource, message: LooseMessage, conversation: ConversationPeople): Promise<AuthorRole | undefined> {
     if (message.role !== null) return message.role;
-    const listed = this.roleOf(source, message.authorId);
+    const listed = await this.roleOf(source, message.authorId);
     if (listed) return listed;
     if (message.authorId !== null && message.authorId === conversation.customerId) return 'customer';
     if (message.authorId !== null && message.authorId === conversation.assignee) return 'agent';
-    return this.messageRole.get<{ author_role: AuthorRole }>({ conversation_id: conversation.id, external_id: message.externalId })?.author_role;
+    return (await this.messageRole.get<{ author_role: AuthorRole }>({ conversation_id: conversation.id, external_id: message.externalId }))?.author_role;
   }
 
-  private placeEvent(
+  private async placeEvent(
     source: ConversationSource,
     conversationId: string,
     event: NormalizedEvent,
     at: { path: string; line: number | null },
     issues: RecordIssue[],
-  ): Outcome {
-    const conversation = this.store.findConversationPeople(source, conversationId);
+  ): Promise<Outcome> {
+    const conversation = await this.store.findConversationPeople(source, conversationId);
     if (!conversation) return this.keep(source, conversationId, `event:${event.kind}:${event.createdAt}`, 'conversation', null, { event }, at, issues);
-    if (event.kind === 'resolved') this.store.noteResolution(source, conversationId, event.createdAt);
-    return this.store.storeEvent(conversation.id, event) ? 'inserted' : 'unchanged';
+    if (event.kind === 'resolved') await this.store.noteResolution(source, conversationId, event.createdAt);
+    return (await this.store.storeEvent(conversation.id, event)) ? 'inserted' : 'unchanged';
   }
 
-  private placeCsat(source: ConversationSource, conversationId: string, csat: Csat, at: { path: string; line: number | null }, issues: RecordIssue[]): Outcome {
-    if (!this.store.findConversationPeople(source, conversationId))
+  private async placeCsat(
+    source: ConversationSource,
+    conversationId: string,
+    csat: Csat,
+    at: { path: string; line: number | null },
+    issues: RecordIssue[],
+  ): Promise<Outcome> {
+    if (!(await this.store.findConversationPeople(source, conversationId)))
       return this.keep(source, conversationId, 'csat', 'conversation', null, { csat }, at, issues);
-    if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: 'csat' });
-    return this.store.noteCsat(source, conversationId, csat) ? 'inserted' : 'unchanged';
+    if (this.anyPending) await this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: 'csat' });
+    return (await this.store.noteCsat(source, conversationId, csat)) ? 'inserted' : 'unchanged';
   }
 
   /** The stand-in is stored only while the message it stands for is not: once that came, it is left out. */
-  private placePlaceholder(
+  private async placePlaceholder(
     source: ConversationSource,
     conversationId: string,
     message: LooseMessage,
     at: { path: string; line: number | null },
     issues: RecordIssue[],
-  ): Outcome {
-    const conversation = this.store.findConversationPeople(source, conversationId);
+  ): Promise<Outcome> {
+    const conversation = await this.store.findConversationPeople(source, conversationId);
     const until = message.createdAt + PLACEHOLDER_TOLERANCE_MS;
-    if (conversation && this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: message.externalId, until })) return 'unchanged';
+    if (conversation && (await this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: message.externalId, until }))) return 'unchanged';
     return this.placeMessage(source, conversationId, message, at, issues);
   }
 
@@ -396,19 +423,19 @@ export class FeedStore {
    * A ticket's description stands in for its first comment: it goes when that comment arrives (one dated at the
    * ticket's creation). Later comments alone do not replace it: a webhook feed may never send the first one.
    */
-  private dropPlaceholderIfAnswered(source: ConversationSource, conversationId: string): void {
+  private async dropPlaceholderIfAnswered(source: ConversationSource, conversationId: string): Promise<void> {
     if (source !== 'zendesk') return;
-    const conversation = this.store.findConversationPeople(source, conversationId);
+    const conversation = await this.store.findConversationPeople(source, conversationId);
     if (!conversation) return;
-    const placeholder = this.messageTime.get<{ created_at: number }>({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID });
+    const placeholder = await this.messageTime.get<{ created_at: number }>({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID });
     if (!placeholder) return;
     const until = placeholder.created_at + PLACEHOLDER_TOLERANCE_MS;
-    if (!this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID, until })) return;
-    this.deleteMessage.run({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID });
-    if (this.anyPending) this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: `message:${DESCRIPTION_MESSAGE_ID}` });
+    if (!(await this.otherMessageUntil.get({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID, until }))) return;
+    await this.deleteMessage.run({ conversation_id: conversation.id, external_id: DESCRIPTION_MESSAGE_ID });
+    if (this.anyPending) await this.deletePendingItem.run({ source, conversation_external_id: conversationId, item_key: `message:${DESCRIPTION_MESSAGE_ID}` });
   }
 
-  private keep(
+  private async keep(
     source: ConversationSource,
     conversationId: string,
     key: string,
@@ -417,47 +444,47 @@ export class FeedStore {
     payload: PendingPayload,
     at: { path: string; line: number | null },
     issues: RecordIssue[],
-  ): Outcome {
+  ): Promise<Outcome> {
     const text = JSON.stringify(payload);
-    const stored = this.findPending.get<PendingRow>({ source, conversation_external_id: conversationId, item_key: key });
+    const stored = await this.findPending.get<PendingRow>({ source, conversation_external_id: conversationId, item_key: key });
     const values = { waits_for: waitsFor, author_id: authorId, payload: text, path: at.path, line: at.line, run_id: this.store.runId };
     let outcome: Outcome;
     if (!stored) {
-      this.insertPending.run({ ...values, source, conversation_external_id: conversationId, item_key: key });
+      await this.insertPending.run({ ...values, source, conversation_external_id: conversationId, item_key: key });
       this.anyPending = true;
       outcome = 'inserted';
     } else {
       outcome = stored.payload === text && stored.waits_for === waitsFor ? 'unchanged' : 'updated';
-      this.updatePending.run({ ...values, id: stored.id });
+      await this.updatePending.run({ ...values, id: stored.id });
     }
     issues.push({ kind: 'warning', reason: waitingReason(source, conversationId, payload, waitsFor, authorId), raw: text.slice(0, 2000) });
     return outcome;
   }
 
   /** Places the waiting items it can; the others stay (an item placed in its conversation may still wait for its author). */
-  private placeWaiting(rows: PendingRow[], source: ConversationSource): void {
+  private async placeWaiting(rows: PendingRow[], source: ConversationSource): Promise<void> {
     const answered = new Set<string>();
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as PendingPayload;
-      const conversation = this.store.findConversationPeople(source, row.conversation_external_id);
+      const conversation = await this.store.findConversationPeople(source, row.conversation_external_id);
       if (!conversation) continue;
       if ('csat' in payload) {
-        this.store.noteCsat(source, row.conversation_external_id, payload.csat);
-        this.deletePending.run({ id: row.id });
+        await this.store.noteCsat(source, row.conversation_external_id, payload.csat);
+        await this.deletePending.run({ id: row.id });
         this.placed += 1;
         continue;
       }
       if ('event' in payload) {
-        this.store.storeEvent(conversation.id, payload.event);
-        if (payload.event.kind === 'resolved') this.store.noteResolution(source, row.conversation_external_id, payload.event.createdAt);
-        this.deletePending.run({ id: row.id });
+        await this.store.storeEvent(conversation.id, payload.event);
+        if (payload.event.kind === 'resolved') await this.store.noteResolution(source, row.conversation_external_id, payload.event.createdAt);
+        await this.deletePending.run({ id: row.id });
         this.placed += 1;
         continue;
       }
-      const role = this.resolveRole(source, payload.message, conversation);
+      const role = await this.resolveRole(source, payload.message, conversation);
       if (role === undefined) {
         if (row.waits_for !== 'author')
-          this.updatePending.run({
+          await this.updatePending.run({
             id: row.id,
             waits_for: 'author',
             author_id: payload.message.authorId,
@@ -468,12 +495,12 @@ export class FeedStore {
           });
         continue;
       }
-      this.store.storeMessage(conversation.id, { ...payload.message, role });
-      this.deletePending.run({ id: row.id });
+      await this.store.storeMessage(conversation.id, { ...payload.message, role });
+      await this.deletePending.run({ id: row.id });
       this.placed += 1;
       if (payload.message.externalId !== DESCRIPTION_MESSAGE_ID) answered.add(row.conversation_external_id);
     }
-    for (const conversationId of answered) this.dropPlaceholderIfAnswered(source, conversationId);
+    for (const conversationId of answered) await this.dropPlaceholderIfAnswered(source, conversationId);
   }
 }
 

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { ConversationSource, Database, NewIngestFile } from '../db/schema.js';
 import { beginTransaction, type OpenTransaction } from '../db/transaction.js';
 import { ConversationCache, type ConversationState } from './conversation-cache.js';
-import { ConversationWrites, type Outcome } from './conversation-store.js';
+import { ConversationWrites, type Outcome, wholeConversationOutcome, wholeConversationWrite } from './conversation-store.js';
 import { type FaqEntryInput, FaqEntryStore } from './faq-entry-store.js';
 import { IdsSeenInFile, NOT_SEEN, repeats } from './ids-seen-in-file.js';
 import { insertIngestFile } from './ingest-run-store.js';
@@ -107,21 +107,12 @@ export class IngestStore {
   }
 
   private writeConversation(conversation: NormalizedConversation): { outcome: Outcome; messages: MessageCounts } {
-    const earliestMessage = conversation.messages.reduce((min, m) => Math.min(min, m.createdAt), Infinity);
-    const given = conversation.createdAt;
-    const start = Math.min(given ?? Infinity, earliestMessage);
-    const { state, outcome: conversationOutcome } = this.conversations.upsertHead(conversation, {
-      start: Number.isFinite(start) ? start : Date.now(),
-      derived: given === null,
-      whole: true,
-    });
+    const { state, outcome } = this.conversations.upsertHead(conversation, wholeConversationWrite(conversation));
     const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
     for (const message of conversation.messages) messages[this.messages.upsert(state.id, message)] += 1;
     let eventsAdded = 0;
     for (const event of conversation.events) if (this.messages.insertEvent(state.id, event)) eventsAdded += 1;
-    let outcome = conversationOutcome;
-    if (outcome === 'unchanged' && (messages.inserted > 0 || messages.updated > 0 || eventsAdded > 0)) outcome = 'updated';
-    return { outcome, messages };
+    return { outcome: wholeConversationOutcome(outcome, messages, eventsAdded), messages };
   }
 
   /**

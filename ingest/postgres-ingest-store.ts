@@ -13,6 +13,7 @@ import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
 import { CONVERSATION_FIELDS } from './conversation-cache.js';
 import { drainedOrFailed, PostgresDirectCopy, StagingMergeNeeded } from './postgres-direct-copy-store.js';
+import { PostgresRecordStore, withoutNul } from './postgres-record-store.js';
 
 export { StagingMergeNeeded };
 
@@ -152,12 +153,23 @@ export class PostgresIngestStore {
   private faqEntries: QueuedFaqEntry[] = [];
   /** The file's fast lane while every record so far could take it (see postgres-direct-copy-store.ts). */
   private direct: PostgresDirectCopy | undefined;
+  /** The file is a helpdesk's: its records are written one at a time through `records` (and the feed store). */
+  private recordLane = false;
+  /** Helpdesk records, one at a time in the file's transaction (see postgres-record-store.ts). */
+  readonly records: PostgresRecordStore;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly base: Kysely<Database>,
     readonly runId: number,
-  ) {}
+  ) {
+    this.records = new PostgresRecordStore(this, runId);
+  }
+
+  /** True while the file's records are written one at a time (`begin` with `records`). */
+  get writesRecords(): boolean {
+    return this.recordLane;
+  }
 
   /** Where the file's statements go: the file's transaction while one is open. */
   get db(): Kysely<Database> {
@@ -167,9 +179,13 @@ export class PostgresIngestStore {
   /**
    * Opens the file's transaction, and its fast lane unless `staging` (the file is read again after the fast lane
    * gave up on it) or the role cannot take it; else its staging. `path` names the file in the rejects the merge writes.
+   * With `records` (a helpdesk export, whose items join what earlier files stored) neither: its records are written one
+   * at a time through `records`, as SQLite's store writes them.
    */
-  async begin(path: string, options: { staging?: boolean } = {}): Promise<void> {
+  async begin(path: string, options: { staging?: boolean; records?: boolean } = {}): Promise<void> {
     this.path = path;
+    this.recordLane = options.records === true;
+    this.records.clear();
     this.seenInFile.clear();
     this.fileChannels.clear();
     this.lastBare = undefined;
@@ -191,6 +207,7 @@ export class PostgresIngestStore {
     // The merge's statements are planned once and run once: compiling them (JIT) cost seconds and saved nothing.
     await client.query('set local jit = off');
     await this.writeLateRejects();
+    if (this.recordLane) return;
     this.direct = options.staging ? undefined : await PostgresDirectCopy.open(client, this.pool, this.runId);
     if (!this.direct) this.openStaging();
   }
@@ -213,6 +230,7 @@ export class PostgresIngestStore {
    * rejects so far staged first, in order); after, it must be read again (StagingMergeNeeded).
    */
   private needStaging(reason: string): void {
+    if (this.recordLane) throw new Error(`a helpdesk file's records are written one at a time, not staged; ${reason}`);
     const direct = this.direct;
     if (!direct) return;
     if (direct.written > 0) throw new StagingMergeNeeded(reason);
@@ -224,6 +242,7 @@ export class PostgresIngestStore {
   /** Waits while the server takes the staged rows (call between batches): memory stays flat however fast parsing is. */
   async pace(): Promise<void> {
     if (this.direct) return this.direct.pace();
+    if (this.recordLane) return this.writeLateRejects();
     if (this.copyError) throw this.copyError;
     if (this.buffer.length > 0) this.push();
     if (this.needsDrain && this.copy) {
@@ -422,6 +441,11 @@ export class PostgresIngestStore {
 
   /** Ends the staging and merges the file; returns what its records came to. */
   async flushMessageRows(): Promise<MessageRowCounts> {
+    if (this.recordLane) {
+      // Written record by record, and counted as they were (run-ingest.ts).
+      this.merged = true;
+      return { records: { inserted: 0, updated: 0, unchanged: 0 }, messages: { inserted: 0, updated: 0, unchanged: 0 } };
+    }
     if (this.direct) {
       const rows = await this.direct.finish();
       this.direct = undefined;
@@ -552,11 +576,6 @@ export class PostgresIngestStore {
     });
     await this.db.insertInto('rejects').values(rows).execute();
   }
-}
-
-/** PostgreSQL text cannot hold U+0000: it becomes U+FFFD (only in reject texts: a NUL in a record rejects it). */
-function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 function quoted(text: string): string {

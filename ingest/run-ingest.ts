@@ -9,8 +9,8 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { Database, IngestFileStatus, IngestRunStatus } from '../db/schema.js';
 import { detectFormat, type FormatName } from './detect-format.js';
 import { listInputFiles, MissingInputError, type SkippedPath } from './list-input-files.js';
-import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
-import type { SourceRecord } from './source-record.js';
+import type { NormalizedConversation, NormalizedMessage, RecordIssue } from './normalize.js';
+import type { Payload, SourceRecord } from './source-record.js';
 import { IngestStore, type MessageRowCounts, type Outcome } from './ingest-store.js';
 import { FeedStore } from './feed-store.js';
 import { PostgresIngestStore, StagingMergeNeeded } from './postgres-ingest-store.js';
@@ -81,6 +81,21 @@ export interface IngestOptions {
   parseInWorker?: boolean;
   workerUrl?: URL;
 }
+
+/**
+ * Formats PostgreSQL ingests by merging the whole file at once (COPY into staging, or straight into the tables); the
+ * others, helpdesk exports, whose records join items earlier files left waiting, are written record by record there.
+ */
+const MERGED_FORMATS = new Set<FormatName>([
+  'conversations-jsonl',
+  'conversations-json',
+  'messages-csv',
+  'faq-markdown',
+  'faq-csv',
+  'faq-json',
+  'faq-jsonl',
+  'twitter-csv',
+]);
 
 /** Below this a file is parsed in place: starting a thread costs more than it saves (a nightly inbox of small files). */
 const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -157,9 +172,26 @@ async function ingestFiles(handle: IngestTarget, prepared: PreparedIngest, optio
   const { db } = handle;
   const runId = await insertIngestRun(db, { started_at: startedAt, pid: process.pid, hostname: hostname(), timezone: options.timezone });
   const postgres = 'pool' in handle;
-  const store: Store = postgres ? new PostgresIngestStore(handle.pool, db, runId) : new IngestStore(handle, runId);
-  // Helpdesk items that wait for their conversation are a SQLite feature so far: on PostgreSQL such a file fails.
-  const feed = store instanceof IngestStore && !postgres ? new FeedStore(handle as DatabaseHandle, store) : undefined;
+  let store: Store;
+  let feed: FeedStore;
+  if (postgres) {
+    const pgStore = new PostgresIngestStore(handle.pool, db, runId);
+    // The feed's statements follow the store to each file's transaction.
+    feed = new FeedStore(
+      {
+        get db() {
+          return pgStore.db;
+        },
+        sqlite: undefined,
+      },
+      pgStore.records,
+    );
+    store = pgStore;
+  } else {
+    const sqliteStore = new IngestStore(handle, runId);
+    feed = new FeedStore(handle, sqliteStore);
+    store = sqliteStore;
+  }
   const summaries: FileSummary[] = [];
   let skippedLinks = 0;
   for (const entry of skipped) {
@@ -288,11 +320,12 @@ async function startFirstThread(file: { path: string; size: number } | undefined
   return startParseThread({ format: detection.format, path: file.path, timezone: options.timezone }, options.workerUrl);
 }
 
-async function ingestFile(store: Store, feed: FeedStore | undefined, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
+async function ingestFile(store: Store, feed: FeedStore, file: { path: string; size: number }, context: FileContext): Promise<FileSummary> {
   const startedAt = Date.now();
   const records = emptyCounts();
   const messages = emptyCounts();
   let warnings = 0;
+  let feedInUse = false;
   const summary = (status: IngestFileStatus, format: FormatName | null, error: string | null): FileSummary => ({
     path: file.path,
     format,
@@ -301,7 +334,7 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
     records,
     messages,
     warnings,
-    placed: status === 'loaded' ? (feed?.placed ?? 0) : 0,
+    placed: status === 'loaded' && feedInUse ? feed.placed : 0,
     durationMs: Date.now() - startedAt,
   });
   /** What was read of a loaded file: its size as listed may be out of date by then. */
@@ -374,9 +407,11 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
     records.rejected += written.rejected?.records ?? 0;
     messages.rejected += written.rejected?.messages ?? 0;
   };
-  if (store instanceof PostgresIngestStore) await store.begin(file.path, { staging: context.staging === true });
+  // On PostgreSQL only a helpdesk file goes through the feed store; the others' connection is busy with their COPY.
+  feedInUse = !(store instanceof PostgresIngestStore) || !MERGED_FORMATS.has(detection.format);
+  if (store instanceof PostgresIngestStore) await store.begin(file.path, { staging: context.staging === true, records: feedInUse });
   else await store.begin();
-  feed?.begin();
+  if (feedInUse) await feed.begin();
   try {
     // Building an index once from sorted rows is cheaper than updating it row by row; inside the file's transaction,
     // so a failed or killed load leaves the indexes exactly as they were.
@@ -402,10 +437,7 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
       : detection.format === 'messages-csv'
         ? decodedInPlace((await import('./sources/messages-csv.js')).readMessagesCsvEncoded(sourceContext))
         : detection.source(sourceContext);
-    const count = (record: SourceRecord): void => {
-      records.read += 1;
-      messages.read += record.messagesRead;
-      const outcome = storeRecord(store, feed, file.path, record, now);
+    const tally = (record: SourceRecord, outcome: StoreOutcome): void => {
       if (outcome.kind === 'rejected') {
         records.rejected += 1;
         messages.rejected += record.messagesRead;
@@ -418,12 +450,22 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
         warnings += outcome.warnings;
       }
     };
+    /** Stores a record; a helpdesk record is written through the feed store, which waits on the database. */
+    const count = (record: SourceRecord): Promise<void> | undefined => {
+      records.read += 1;
+      messages.read += record.messagesRead;
+      const outcome = storeRecord(store, feed, file.path, record, now);
+      if (outcome instanceof Promise) return outcome.then((stored) => tally(record, stored));
+      tally(record, outcome);
+      return undefined;
+    };
     for await (const batch of iterator) {
       if (context.signal?.aborted) throw new Error(INTERRUPTED);
       if (batch instanceof DecodedBatch) {
         for (let i = 0; i < batch.size; i++) {
           if (!batch.isBare(i)) {
-            count(batch.nextOther());
+            const pending = count(batch.nextOther());
+            if (pending) await pending;
             continue;
           }
           batch.nextBare();
@@ -431,11 +473,15 @@ async function ingestFile(store: Store, feed: FeedStore | undefined, file: { pat
             records.read += 1;
             messages.read += 1;
           } else {
-            count(batch.bareRecord());
+            const pending = count(batch.bareRecord());
+            if (pending) await pending;
           }
         }
       } else {
-        for (const record of batch) count(record);
+        for (const record of batch) {
+          const pending = count(record);
+          if (pending) await pending;
+        }
       }
       if (store instanceof PostgresIngestStore) await store.pace();
       if (Date.now() - lastProgress >= (context.progressIntervalMs ?? PROGRESS_INTERVAL_MS)) {
@@ -508,36 +554,30 @@ type StoreOutcome =
   | { kind: 'rejected' }
   | { kind: 'stored'; record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings: number };
 
-function storeRecord(store: Store, feed: FeedStore | undefined, path: string, record: SourceRecord, now: number): StoreOutcome {
+/**
+ * Stores one record: at once on SQLite, and on PostgreSQL staged for the file's merge; a helpdesk record (a feed item,
+ * or a whole helpdesk conversation, which items waiting for it join) through the feed store, record by record on
+ * either engine.
+ */
+function storeRecord(store: Store, feed: FeedStore, path: string, record: SourceRecord, now: number): StoreOutcome | Promise<StoreOutcome> {
   const { parsed } = record;
   if (!parsed.ok) {
     store.insertReject({ path, line: record.line, kind: 'record', reason: parsed.reason, raw: record.raw });
     return { kind: 'rejected' };
   }
   const payload = parsed.value;
+  if (payload.type === 'feed' || (payload.type === 'conversation' && payload.conversation.source !== 'canonical')) {
+    return storeHelpdeskRecord(store, feed, path, record, payload, parsed.issues);
+  }
   let result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } };
-  const issues = [...parsed.issues];
-  if (payload.type === 'feed') {
-    if (!feed) throw new Error('helpdesk exports whose items arrive apart from their tickets (comments, parts, events) cannot be ingested into PostgreSQL yet');
-    const saved = feed.save(payload.item, path, record.line);
-    if (saved.rejected !== undefined) {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
-      return { kind: 'rejected' };
-    }
-    issues.push(...saved.issues);
-    result = { record: saved.outcome, messages: saved.messages };
-  } else if (payload.type === 'conversation') {
+  if (payload.type === 'conversation') {
     const saved = store.saveConversation(payload.conversation, record.line, {
       messagesRead: record.messagesRead,
       messageRejects: parsed.issues.filter((issue) => issue.kind === 'message').length,
       raw: () => record.raw || (record.rawOf?.() ?? ''),
     });
-    if (saved.rejected !== undefined) {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
-      return { kind: 'rejected' };
-    }
+    if (saved.rejected !== undefined) return rejectRecord(store, path, record, saved.rejected);
     result = { record: saved.outcome, messages: saved.messages };
-    if (payload.conversation.source !== 'canonical') feed?.placeWaitingFor(payload.conversation.source, payload.conversation.externalId);
   } else if (payload.type === 'message') {
     const conflict = store.saveMessageRow(payload.head, payload.message, record.line, { raw: () => rawText(record, payload) });
     if (conflict) {
@@ -551,12 +591,43 @@ function storeRecord(store: Store, feed: FeedStore | undefined, path: string, re
       store instanceof PostgresIngestStore
         ? store.saveFaqEntry(payload.entry, now, record.line, { raw: () => record.raw || (record.rawOf?.() ?? '') })
         : store.saveFaqEntry(payload.entry, now, record.line);
-    if (typeof saved === 'object') {
-      store.insertReject({ path, line: record.line, kind: 'record', reason: saved.rejected, raw: record.raw || (record.rawOf?.() ?? '') });
-      return { kind: 'rejected' };
-    }
+    if (typeof saved === 'object') return rejectRecord(store, path, record, saved.rejected);
     result = { record: saved, messages: { inserted: 0, updated: 0, unchanged: 0 } };
   }
+  return storedRecord(store, path, record, payload.type === 'conversation', result, parsed.issues);
+}
+
+async function storeHelpdeskRecord(
+  store: Store,
+  feed: FeedStore,
+  path: string,
+  record: SourceRecord,
+  payload: Extract<Payload, { type: 'feed' | 'conversation' }>,
+  parsedIssues: readonly RecordIssue[],
+): Promise<StoreOutcome> {
+  // A file merged at once has its connection busy with a COPY: a helpdesk record there is a format listed wrongly.
+  if (store instanceof PostgresIngestStore && !store.writesRecords) throw new Error(`a helpdesk record in a file PostgreSQL merges at once (${path})`);
+  const issues = [...parsedIssues];
+  const saved = payload.type === 'feed' ? await feed.save(payload.item, path, record.line) : await feed.saveConversation(payload.conversation, record.line);
+  if (saved.rejected !== undefined) return rejectRecord(store, path, record, saved.rejected);
+  issues.push(...saved.issues);
+  return storedRecord(store, path, record, true, { record: saved.outcome, messages: saved.messages }, issues);
+}
+
+function rejectRecord(store: Store, path: string, record: SourceRecord, reason: string): StoreOutcome {
+  store.insertReject({ path, line: record.line, kind: 'record', reason, raw: record.raw || (record.rawOf?.() ?? '') });
+  return { kind: 'rejected' };
+}
+
+/** A stored record's issues written, and its messages counted (identical repeats inside a whole record as unchanged). */
+function storedRecord(
+  store: Store,
+  path: string,
+  record: SourceRecord,
+  whole: boolean,
+  result: { record: Outcome | 'queued'; messages: { inserted: number; updated: number; unchanged: number } },
+  issues: readonly RecordIssue[],
+): StoreOutcome {
   let messageRejects = 0;
   let warnings = 0;
   for (const issue of issues) {
@@ -567,8 +638,7 @@ function storeRecord(store: Store, feed: FeedStore | undefined, path: string, re
   const accounted = result.messages.inserted + result.messages.updated + result.messages.unchanged + messageRejects;
   // Identical repeats of a message inside one record were recognised as duplicates: they count as unchanged.
   // A record queued for PostgreSQL's merge is counted by the merge, duplicates included.
-  const duplicates =
-    result.record !== 'queued' && (payload.type === 'conversation' || payload.type === 'feed') ? Math.max(0, record.messagesRead - accounted) : 0;
+  const duplicates = result.record !== 'queued' && whole ? Math.max(0, record.messagesRead - accounted) : 0;
   return {
     kind: 'stored',
     record: result.record,

@@ -42,20 +42,20 @@ beforeAll(async () => {
 afterAll(() => folder.cleanup());
 
 describe('FAQ gaps on the demo, against what the generator planted', () => {
-  test('7 days: exactly the planted findings, each once', () => {
+  test('7 days: exactly the planted findings, each once', async () => {
     const { findings, from, to } = report(7);
     const expected = plantedFindings(demo.truth, from, to, DEFAULT_GAP_VERDICT_OPTIONS);
     expect(expected).toEqual(
       expect.arrayContaining(['NEW nova-listing', 'NEW kyc-driving-licence', 'TRANSLATE withdrawal-not-arrived zh', 'UPDATE trading-fees', 'UNUSED api-keys']),
     );
-    const result = comparePlantedFindings(db, { findings, truth: demo.truth, window: { from, to }, expected });
+    const result = await comparePlantedFindings(db, { findings, truth: demo.truth, window: { from, to }, expected });
     expect({ falsePositives: result.falsePositives, missed: result.missed }).toEqual({ falsePositives: [], missed: [] });
   });
 
-  test('30 days: exactly the planted findings, each once', () => {
+  test('30 days: exactly the planted findings, each once', async () => {
     const { findings, from, to } = report(30);
     const expected = plantedFindings(demo.truth, from, to, DEFAULT_GAP_VERDICT_OPTIONS);
-    const result = comparePlantedFindings(db, { findings, truth: demo.truth, window: { from, to }, expected });
+    const result = await comparePlantedFindings(db, { findings, truth: demo.truth, window: { from, to }, expected });
     expect({ falsePositives: result.falsePositives, missed: result.missed }).toEqual({ falsePositives: [], missed: [] });
   });
 

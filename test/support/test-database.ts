@@ -12,11 +12,15 @@ import { ON_POSTGRES_PASS, testEngine } from './test-engine.js';
 // a fresh database on the test run's PostgreSQL server, copied from the migrated template that
 // test/support/postgres-setup.ts made, and dropped after the test.
 
-/** A PostgreSQL database of the test run: the same shape ingest (`pool`) and the analysis (`sqlite` undefined) take. */
+/**
+ * A PostgreSQL database of the test run: the shapes ingest (`pool`), the analysis (`sqlite` undefined) and the
+ * schedule's job lock and stages (`postgres`, as `openLocation` gives it) take.
+ */
 export interface PostgresTestDatabase {
   engine: 'postgres';
   db: Kysely<Database>;
   pool: pg.Pool;
+  postgres: pg.Pool;
   sqlite: undefined;
   close(): Promise<void>;
 }
@@ -67,6 +71,7 @@ async function openPostgresTestDatabase(url: string, drop?: () => Promise<void>)
     engine: 'postgres',
     db: handle.db,
     pool: handle.pool,
+    postgres: handle.pool,
     sqlite: undefined,
     close: async () => {
       await handle.close();

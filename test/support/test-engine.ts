@@ -29,7 +29,7 @@ export const SQLITE_ONLY_TESTS: Readonly<Record<string, string>> = {
   'test/cli/ingest-fault.test.ts': 'kill -9 of SQLite ingests compared with snapshots of clean SQLite files; on PostgreSQL, postgres-atomic-kill',
   'test/cli/analyze-fault.test.ts': 'kill -9 of analyze on copies of one SQLite file (not converted yet: it would need a database copy per case)',
   'test/cli/analyze-kill.test.ts': 'kill -9 of analyze on copies of one SQLite file, read through SQLite (not converted yet)',
-  'test/cli/streaming-memory.test.ts': "the SQLite ingest's memory; its Chatwoot export cannot be ingested into PostgreSQL yet",
+  'test/cli/streaming-memory.test.ts': "the SQLite ingest's memory, SQLite's page cache within its bound (its --db is a SQLite file)",
   'test/cli/schedule/job-lock.test.ts': "SQLite's job-lock table and its busy write lock; the advisory lock has its own test",
   'test/db/postgres-migrations.test.ts': 'compares both engines already',
   'test/db/engine-statements.test.ts': 'runs on both engines already',

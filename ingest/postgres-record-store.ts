@@ -1,0 +1,158 @@
+import type { Kysely } from '#kysely';
+import { type EngineStatement, prepareStatement } from '../db/engine-statements.js';
+import type { ConversationSource, Database } from '../db/schema.js';
+import { ConversationCache, type ConversationState } from './conversation-cache.js';
+import {
+  CONVERSATION_SLOTS,
+  conversationQueries,
+  conversationSlots,
+  decideHead,
+  type Outcome,
+  resolvedLater,
+  wholeConversationOutcome,
+  wholeConversationWrite,
+  withCsat,
+} from './conversation-store.js';
+import type { ConversationPeople, FeedConversations } from './feed-store.js';
+import type { MessageCounts } from './message-batch-store.js';
+import { EVENT_SLOTS, isSameMessage, MESSAGE_SLOTS, messageQueries, messageSlots, type StoredMessage } from './message-store.js';
+import type { Csat } from './normalize-csat.js';
+import type { NormalizedConversation, NormalizedEvent, NormalizedMessage } from './normalize.js';
+
+type Slot<Slots extends readonly string[]> = Slots[number];
+
+/**
+ * Helpdesk records on PostgreSQL, one at a time inside the file's transaction, as the SQLite ingest store writes them:
+ * the same statements (`conversationQueries`, `messageQueries`), the same decisions (`decideHead`, `isSameMessage`,
+ * `resolvedLater`, `withCsat`), so both engines store the same rows and count the same outcomes. The feed store
+ * (feed-store.ts) places loose comments, parts and events through it. Text is stored as the staging merge stores it:
+ * U+0000, which PostgreSQL's text cannot hold, as U+FFFD.
+ */
+export class PostgresRecordStore implements FeedConversations {
+  private readonly cache = new ConversationCache();
+  private readonly findConversation: EngineStatement<'source' | 'external_id'>;
+  private readonly insertConversation: EngineStatement<Slot<typeof CONVERSATION_SLOTS>>;
+  private readonly updateConversation: EngineStatement<Slot<typeof CONVERSATION_SLOTS>>;
+  private readonly findMessage: EngineStatement<'conversation_id' | 'external_id'>;
+  private readonly insertMessage: EngineStatement<Slot<typeof MESSAGE_SLOTS>>;
+  private readonly updateMessage: EngineStatement<Slot<typeof MESSAGE_SLOTS>>;
+  private readonly insertEvent: EngineStatement<Slot<typeof EVENT_SLOTS>>;
+
+  /** `target.db` is the file's transaction while one is open (read at each statement). */
+  constructor(
+    target: { readonly db: Kysely<Database> },
+    readonly runId: number,
+  ) {
+    const engine = {
+      get db() {
+        return target.db;
+      },
+      sqlite: undefined,
+    };
+    const conversations = conversationQueries(target.db);
+    const messages = messageQueries(target.db);
+    this.findConversation = prepareStatement(engine, conversations.find, ['source', 'external_id']);
+    this.insertConversation = prepareStatement(engine, conversations.insert.returning('id'), CONVERSATION_SLOTS);
+    this.updateConversation = prepareStatement(engine, conversations.update, CONVERSATION_SLOTS);
+    this.findMessage = prepareStatement(engine, messages.find, ['conversation_id', 'external_id']);
+    // Returning a row only when the row was inserted: none on a conflict.
+    this.insertMessage = prepareStatement(engine, messages.insert.returning('external_id'), MESSAGE_SLOTS);
+    this.updateMessage = prepareStatement(engine, messages.update, MESSAGE_SLOTS);
+    this.insertEvent = prepareStatement(engine, messages.insertEvent.returning('kind'), EVENT_SLOTS);
+  }
+
+  /** At each file's start: a file rolled back may have left conversations in the cache that are not stored. */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  async saveConversation(given: NormalizedConversation): Promise<{ outcome: Outcome; messages: MessageCounts }> {
+    const conversation = withoutNulDeep(given);
+    const { source, externalId } = conversation;
+    const decided = decideHead(await this.lookup(source, externalId), conversation, wholeConversationWrite(conversation));
+    if (decided.outcome === 'inserted') {
+      const [row] = await this.insertConversation.all<{ id: number }>(conversationSlots(source, externalId, decided.state, this.runId, null));
+      if (!row) throw new Error(`conversation "${externalId}" was not inserted`);
+      decided.state.id = row.id;
+      this.cache.remember(source, externalId, decided.state);
+    } else if (decided.outcome === 'updated') {
+      await this.write(source, externalId, decided.state);
+    }
+    const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const message of conversation.messages) messages[await this.upsertMessage(decided.state.id, message)] += 1;
+    let eventsAdded = 0;
+    for (const event of conversation.events) if (await this.storeEvent(decided.state.id, event)) eventsAdded += 1;
+    return { outcome: wholeConversationOutcome(decided.outcome, messages, eventsAdded), messages };
+  }
+
+  async findConversationPeople(source: ConversationSource, externalId: string): Promise<ConversationPeople | undefined> {
+    const state = await this.lookup(source, withoutNul(externalId));
+    return state ? { id: state.id, customerId: state.customer_id, assignee: state.assignee } : undefined;
+  }
+
+  storeMessage(conversationId: number, message: NormalizedMessage): Promise<Outcome> {
+    return this.upsertMessage(conversationId, withoutNulDeep(message));
+  }
+
+  async storeEvent(conversationId: number, event: NormalizedEvent): Promise<boolean> {
+    const rows = await this.insertEvent.all({
+      conversation_id: conversationId,
+      kind: event.kind,
+      created_at: event.createdAt,
+      actor_id: event.actorId === null ? null : withoutNul(event.actorId),
+    });
+    return rows.length > 0;
+  }
+
+  async noteResolution(source: ConversationSource, externalId: string, at: number): Promise<void> {
+    const clean = withoutNul(externalId);
+    const next = resolvedLater(await this.lookup(source, clean), at);
+    if (next) await this.write(source, clean, next);
+  }
+
+  async noteCsat(source: ConversationSource, externalId: string, csat: Csat): Promise<boolean> {
+    const clean = withoutNul(externalId);
+    const next = withCsat(await this.lookup(source, clean), withoutNulDeep(csat));
+    if (next) await this.write(source, clean, next);
+    return next !== undefined;
+  }
+
+  private async lookup(source: ConversationSource, externalId: string): Promise<ConversationState | undefined> {
+    let state = this.cache.get(source, externalId);
+    if (!state) {
+      state = await this.findConversation.get<ConversationState>({ source, external_id: externalId });
+      if (state) this.cache.remember(source, externalId, state);
+    }
+    return state;
+  }
+
+  private async write(source: ConversationSource, externalId: string, next: ConversationState): Promise<void> {
+    await this.updateConversation.run(conversationSlots(source, externalId, next, this.runId, next.id));
+    this.cache.remember(source, externalId, next);
+  }
+
+  private async upsertMessage(conversationId: number, message: NormalizedMessage): Promise<Outcome> {
+    const values = messageSlots(conversationId, message, this.runId);
+    if ((await this.insertMessage.all(values)).length > 0) return 'inserted';
+    const stored = await this.findMessage.get<StoredMessage>({ conversation_id: conversationId, external_id: message.externalId });
+    if (!stored) throw new Error(`message "${message.externalId}" conflicted but cannot be found`);
+    if (isSameMessage(stored, values)) return 'unchanged';
+    await this.updateMessage.run(values);
+    return 'updated';
+  }
+}
+
+/** PostgreSQL's text cannot hold U+0000: stored as U+FFFD, as the staging merge and the COPY lane store it. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
+/** `withoutNul` on every string of a record (its messages, events and tags too). */
+function withoutNulDeep<T>(value: T): T {
+  if (typeof value === 'string') return withoutNul(value) as T;
+  if (Array.isArray(value)) return value.map(withoutNulDeep) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutNulDeep(item)])) as T;
+  }
+  return value;
+}
