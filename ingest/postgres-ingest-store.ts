@@ -630,8 +630,8 @@ async function mergeStagedFile(client: pg.PoolClient, runId: number, path: strin
       then 'same' else 'reject' end, r.reason
     from ingest_stage r
     left join ingest_stage f on f.kind = ${ROW} and f.repeat_of is null and f.source = r.source and f.conv_id = r.conv_id and f.msg_id = r.msg_id
-      and f.seq < r.seq and f.seq not in (select seq from ingest_verdicts)
-    where r.kind = ${ROW} and r.repeat_of is not null and r.seq not in (select seq from ingest_verdicts)`);
+      and f.seq < r.seq and not exists (select 1 from ingest_verdicts v where v.seq = f.seq)
+    where r.kind = ${ROW} and r.repeat_of is not null and not exists (select 1 from ingest_verdicts v where v.seq = r.seq)`);
   verdicts += await count(`insert into ingest_verdicts (seq, verdict, reason)
     select r.seq, case when f.seq is not null and r.channel = f.channel
         and ${HEAD_FIELDS.map((field) => `(r.${field} is null or r.${field} is not distinct from f.${field})`).join(' and ')}
