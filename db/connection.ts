@@ -1,5 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from '#kysely';
 import type { Database } from './schema.js';
@@ -137,8 +138,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     } catch (error) {
       const code = String((error as { code?: unknown } | null)?.code);
       // Another process's first load into this (new) database writes through a rollback journal and holds the file
-      // locked until each input file commits; it is making progress, so opening waits for it instead of failing.
-      if (code.startsWith('SQLITE_BUSY') && firstLoadUnderway(options.path) && Date.now() - started < FIRST_LOAD_WAIT_MS) continue;
+      // locked until each input file commits; it is making progress, so opening waits for it instead of failing. A
+      // lock refused at once (SQLite does not wait when waiting could deadlock) is tried again a little later.
+      if (code.startsWith('SQLITE_BUSY') && firstLoadUnderway(options.path) && Date.now() - started < FIRST_LOAD_WAIT_MS) {
+        await sleep(MIGRATION_POLL_MS);
+        continue;
+      }
       throw databaseErrorFrom(error, options.path) ?? error;
     }
   }
