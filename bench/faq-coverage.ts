@@ -5,6 +5,7 @@ import { calibrateCoveredThreshold, type CalibrationMethod } from '../analysis/f
 import { buildFaqIndex, type FaqEntryText, textTerms } from '../analysis/faq/faq-index.js';
 import { prepareRankingQuestion, rankFaqEntries } from '../analysis/faq/rank-faq-entries.js';
 import { createSeededRandom } from '../analysis/topics/seeded-random.js';
+import { type Prf, prf } from './detection-metrics.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 
 // Why "not covered" separates badly on StackFAQ, and per-question signals of coverage other than the best entry's
@@ -49,11 +50,6 @@ for (const terms of questionTerms) for (const term of terms) trafficDf.set(term,
 const trafficIdf = (term: string): number => Math.log(n / (trafficDf.get(term) ?? 1));
 const titleIndex = buildFaqIndex(entries.map((entry) => ({ title: entry.title, body: '' })));
 
-interface Prf {
-  precision: number;
-  recall: number;
-  f1: number;
-}
 const results = new Map<string, Prf[]>();
 const record = (name: string, notCovered: readonly boolean[], truth: readonly boolean[]): void => {
   results.set(name, [...(results.get(name) ?? []), prf(notCovered, truth)]);
@@ -196,31 +192,7 @@ for (const seed of seeds) {
   // Per-entry groups: the rephrasings matched to one entry linked to their nearest such rephrasing (first-neighbour
   // groups); the entry claims the group holding its best-scoring rephrasing; the other groups are covered when their
   // median reaches the Otsu cut of all such groups' medians.
-  const claimed = new Array<boolean>(n).fill(false);
-  const groupMedian = new Array<number>(n).fill(0);
-  const medians: number[] = [];
-  for (const list of byEntry.values()) {
-    const parent = new Map(list.map((i) => [i, i]));
-    const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
-    for (const i of list) {
-      const nearest = neighbours[i]!.find((r) => bestEntry[r.entry] === bestEntry[i]);
-      if (nearest !== undefined) parent.set(find(i), find(nearest.entry));
-    }
-    const groups = new Map<number, number[]>();
-    for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
-    const top = list.reduce((a, b) => (best[b]! > best[a]! ? b : a));
-    for (const group of groups.values()) {
-      const median = quantile(
-        group.map((i) => best[i]!),
-        0.5,
-      );
-      medians.push(median);
-      for (const i of group) {
-        claimed[i] = group.includes(top);
-        groupMedian[i] = median;
-      }
-    }
-  }
+  const { claimed, groupMedian, medians } = claimGroups(byEntry, best, bestEntry, neighbours);
   const medianCut = cutOf(medians, 'otsu');
   if (process.argv.includes('--variants')) {
     record(
@@ -250,39 +222,13 @@ for (const seed of seeds) {
       truth,
     );
     for (const k of [1, 3, 5]) {
-      const claimedK = new Array<boolean>(n).fill(false);
-      const medK = new Array<number>(n).fill(0);
-      const meds: number[] = [];
-      for (const list of byEntry.values()) {
-        const parent = new Map(list.map((i) => [i, i]));
-        const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
-        for (const i of list) {
-          const nearest = neighbours[i]!.slice(0, k).find((r) => bestEntry[r.entry] === bestEntry[i]);
-          if (nearest !== undefined) parent.set(find(i), find(nearest.entry));
-        }
-        const groups = new Map<number, number[]>();
-        for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
-        const top = list.reduce((a, b) => (best[b]! > best[a]! ? b : a));
-        for (const group of groups.values()) {
-          const median = quantile(
-            group.map((i) => best[i]!),
-            0.5,
-          );
-          meds.push(median);
-          for (const i of group) {
-            claimedK[i] = group.includes(top);
-            medK[i] = median;
-          }
-        }
-      }
+      const { claimed: claimedK, groupMedian: medK, medians: meds } = claimGroups(byEntry, best, bestEntry, neighbours, k);
       const c = cutOf(meds, 'otsu');
       record(
         `V k=${k} claimed OR median >= Otsu`,
         claimedK.map((x, i) => !x && medK[i]! < c),
         truth,
       );
-      const nearestOnly = new Array<boolean>(n).fill(false);
-      record(`V k=${k} first neighbour only, claimed OR median`, nearestOnly, truth);
     }
   }
   record(
@@ -379,18 +325,44 @@ function logisticCeiling(signals: readonly [string, number[]][], truth: readonly
   ).f1;
 }
 
-function prf(predicted: readonly boolean[], actual: readonly boolean[]): Prf {
-  let truePositive = 0;
-  let predictedCount = 0;
-  let actualCount = 0;
-  predicted.forEach((p, i) => {
-    if (p) predictedCount++;
-    if (actual[i]) actualCount++;
-    if (p && actual[i]) truePositive++;
-  });
-  const precision = predictedCount === 0 ? 0 : truePositive / predictedCount;
-  const recall = actualCount === 0 ? 0 : truePositive / actualCount;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+/**
+ * Per-entry groups: the rephrasings matched to one entry, each linked to its nearest such rephrasing among its first
+ * `within` neighbours (all by default); a group is claimed when it holds the entry's best-scoring rephrasing. Returns
+ * per rephrasing whether its group is claimed and its group's median score, and every group's median.
+ */
+function claimGroups(
+  byEntry: ReadonlyMap<number, number[]>,
+  best: readonly number[],
+  bestEntry: readonly number[],
+  neighbours: readonly (readonly { entry: number }[])[],
+  within?: number,
+): { claimed: boolean[]; groupMedian: number[]; medians: number[] } {
+  const claimed = new Array<boolean>(best.length).fill(false);
+  const groupMedian = new Array<number>(best.length).fill(0);
+  const medians: number[] = [];
+  for (const list of byEntry.values()) {
+    const parent = new Map(list.map((i) => [i, i]));
+    const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
+    for (const i of list) {
+      const nearest = neighbours[i]!.slice(0, within).find((r) => bestEntry[r.entry] === bestEntry[i]);
+      if (nearest !== undefined) parent.set(find(i), find(nearest.entry));
+    }
+    const groups = new Map<number, number[]>();
+    for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+    const top = list.reduce((a, b) => (best[b]! > best[a]! ? b : a));
+    for (const group of groups.values()) {
+      const median = quantile(
+        group.map((i) => best[i]!),
+        0.5,
+      );
+      medians.push(median);
+      for (const i of group) {
+        claimed[i] = group.includes(top);
+        groupMedian[i] = median;
+      }
+    }
+  }
+  return { claimed, groupMedian, medians };
 }
 
 function quantile(values: readonly number[], q: number): number {

@@ -12,6 +12,7 @@ import { settleTopics } from '../analysis/topics/merge-across-languages.js';
 import { createSeededRandom } from '../analysis/topics/seeded-random.js';
 import { DEFAULT_TOPICS_CONFIG } from '../analysis/topics/topics-config.js';
 import { medianOf } from '../analysis/response-times/duration-statistics.js';
+import { prf } from './detection-metrics.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 
 // FAQ matching quality on StackFAQ: rephrasing -> entry ranking, then coverage with a third of the entries hidden.
@@ -595,20 +596,6 @@ function allNeighbours(full = false): number[][] {
   if (full) fullNeighbourCache = found;
   else neighbourCache = found;
   return found;
-}
-
-function prf(predicted: readonly boolean[], actual: readonly boolean[]): { precision: number; recall: number; f1: number } {
-  let truePositive = 0;
-  let predictedCount = 0;
-  let actualCount = 0;
-  predicted.forEach((p, i) => {
-    if (p) predictedCount++;
-    if (actual[i]) actualCount++;
-    if (p && actual[i]) truePositive++;
-  });
-  const precision = predictedCount === 0 ? 0 : truePositive / predictedCount;
-  const recall = actualCount === 0 ? 0 : truePositive / actualCount;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
 }
 
 function tune(): void {

@@ -75,8 +75,9 @@ export async function getTopicReport(db: Kysely<Database>, filter: PeriodFilter,
   });
   const wanted = options.examples ?? 3;
   const chosen = new Map(figures.map((figure) => [figure.topicId, [] as PeriodAssignment[]]));
+  const figureOf = new Map(figures.map((figure) => [figure.topicId, figure]));
   for (const [topicId, candidates] of nearestFirstByTopic(assignments)) {
-    const figure = figures.find((row) => row.topicId === topicId);
+    const figure = figureOf.get(topicId);
     if (figure !== undefined)
       chosen.set(
         topicId,
