@@ -324,6 +324,23 @@ describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
     expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
   });
 
+  test('the fast lane writes every character as SQLite stores it: Chinese, emoji, accents, short and long fields', async () => {
+    const path = join(folder.path, 'characters.csv');
+    const rows = [
+      'conversation_id,message_id,channel,author_role,author_id,created_at,body',
+      '客户-1,m1,chat,customer,用户甲,2024-05-01T10:00:00Z,提币一直在处理中，怎么办？',
+      '客户-1,m2,chat,agent,Zoë,2024-05-01T10:01:00Z,"Señor, your withdrawal 👍🏽 is on its way — ¿ok?"',
+      `${'c'.repeat(31)},${'m'.repeat(32)},email,customer,${'a'.repeat(33)},2024-05-01T10:02:00Z,${'x'.repeat(31)}`,
+      `${'c'.repeat(31)},m-é,email,agent,,2024-05-01T10:03:00Z,é`,
+      '繁體-2,m1,chat,customer,u2,2024-05-01T10:04:00Z,"提幣顯示成功但是錢包沒有收到 ""quoted"", 𠮷"',
+    ];
+    writeFileSync(path, rows.join('\n') + '\n');
+    const { fromSqlite, fromPostgres } = await both([path]);
+    expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+    expect(fromPostgres.records.inserted).toBe(5);
+    expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
+  });
+
   test('plain CSV rows take the fast lane: the same rows as SQLite, the indexes of a first load built again as they were', async () => {
     const indexes = async () =>
       (
