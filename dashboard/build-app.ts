@@ -31,7 +31,7 @@ import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
 import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
-import { ResponseCache } from './response-cache.js';
+import { CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, ResponseCache } from './response-cache.js';
 import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
 import { ReportThreads } from './report-threads.js';
 import { computeReport, type ReportName, type ReportRequest } from './reports.js';
@@ -58,9 +58,6 @@ export interface DashboardDeps {
   /** Another script for the report threads (default: dashboard/report-worker beside build-app). */
   reportThreadUrl?: URL;
 }
-
-export const DEFAULT_CACHE_TTL_MS = 60_000;
-const CACHE_ENTRIES = 500;
 
 interface StaticFile {
   body: Buffer;
@@ -121,14 +118,25 @@ const RESPONSES = (ok: object) => ({ 200: ok, 400: ERROR_RESPONSE, 500: ERROR_RE
  */
 export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, ajv: { customOptions: { coerceTypes: true, removeAdditional: true } } });
-  const context: DashboardContext = { db: deps.db, responseTimes: deps.responseTimes, now: deps.now ?? Date.now };
+  const now = deps.now ?? Date.now;
+  const context: DashboardContext = {
+    db: deps.db,
+    responseTimes: deps.responseTimes,
+    now,
+    listTotals: new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, now),
+  };
   const staticFiles = loadStaticFiles();
   const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
   const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
     cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
   const threads =
     deps.databasePath !== undefined
-      ? new ReportThreads({ path: deps.databasePath, responseTimes: deps.responseTimes, ...(deps.reportThreadUrl ? { url: deps.reportThreadUrl } : {}) })
+      ? new ReportThreads({
+          path: deps.databasePath,
+          responseTimes: deps.responseTimes,
+          cacheTtlMs: deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+          ...(deps.reportThreadUrl ? { url: deps.reportThreadUrl } : {}),
+        })
       : undefined;
   if (threads) app.addHook('onClose', () => threads.close());
   const report = <T>(name: ReportName, query: ReportRequest['query']): Promise<T> => {

@@ -4,6 +4,7 @@ import { factsInFilter } from '../db/conversation-filter.js';
 import type { Database } from '../db/schema.js';
 import { breachRules, hourRanges, type ConversationListQuery, type ConversationSort } from './conversation-list-filter.js';
 import type { DashboardRange } from './dashboard-range.js';
+import type { ResponseCache } from './response-cache.js';
 import type { ResponseTimeConfig } from '../analysis/response-times/response-time-config.js';
 
 /** Rows per page of a conversation list. */
@@ -205,6 +206,16 @@ function parseCursor(after: string | undefined): { value: number; id: number } |
 }
 
 /**
+ * What a list's total depends on: the analysis it reads, the range and the filters (not the sort or the cursor, so
+ * every page of a list shares it).
+ */
+async function totalKey(db: Kysely<Database>, range: DashboardRange, query: ConversationListQuery): Promise<string> {
+  const { sort: _sort, after: _after, ...filters } = query;
+  const runId = (await findLatestSucceededAnalysisRunId(db)) ?? NO_RUN;
+  return JSON.stringify([runId, range, Object.entries(filters).sort(([a], [b]) => a.localeCompare(b))]);
+}
+
+/**
  * One page of a conversation list, sorted, after the `after` cursor (keyset paging: a page costs the same deep in a
  * list as on its first page), plus the list's total.
  *
@@ -215,11 +226,12 @@ export async function listConversationPage(
   db: Kysely<Database>,
   range: DashboardRange,
   query: ConversationListQuery,
-  options: ConversationListOptions & { limit?: number },
+  options: ConversationListOptions & { limit?: number; totals?: ResponseCache },
 ): Promise<ConversationListPage> {
   const limit = options.limit ?? CONVERSATION_PAGE_SIZE;
   const rows = await listConversationRows(db, range, query, { ...options, limit: limit + 1 });
-  const total = await countConversations(db, range, query, options);
+  const count = () => countConversations(db, range, query, options);
+  const total = options.totals ? await options.totals.get(await totalKey(db, range, query), count) : await count();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const sort = query.sort ?? 'newest';

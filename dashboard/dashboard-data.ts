@@ -1,5 +1,6 @@
 import type { Kysely } from '#kysely';
 import type { Database } from '../db/schema.js';
+import type { ResponseCache } from './response-cache.js';
 import {
   getResponseTimeHeatmap,
   getResponseTimeReport,
@@ -43,6 +44,8 @@ export interface DashboardContext {
   db: Kysely<Database>;
   responseTimes: ResponseTimeConfig;
   now: () => number;
+  /** Totals of conversation lists, shared by every page of a list (paging a long list recounts nothing). */
+  listTotals?: ResponseCache;
 }
 
 /** The range as the API returns it. */
@@ -283,7 +286,7 @@ export interface ConversationListData {
 export async function getConversationList(context: DashboardContext, query: ConversationListQuery): Promise<ConversationListData> {
   const range = await readRange(context, query);
   const options = await listOptions(context);
-  const page = await listConversationPage(context.db, range, query, options);
+  const page = await listConversationPage(context.db, range, query, context.listTotals ? { ...options, totals: context.listTotals } : options);
   return { range: rangeView(range), channels: [...options.channels], asOf: options.asOf, ...page };
 }
 

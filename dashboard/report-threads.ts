@@ -11,6 +11,8 @@ export interface ReportThreadsOptions {
   /** The database file; each thread opens it read-only. */
   path: string;
   responseTimes: ResponseTimeConfig;
+  /** How long each thread keeps a conversation list's total (see DashboardContext.listTotals). */
+  cacheTtlMs?: number;
   /** Threads at most (default: the cores but one, at least 2 and at most 4). */
   size?: number;
   /** Another script for the threads (default: report-worker beside this module). */
@@ -63,7 +65,9 @@ export class ReportThreads {
   }
 
   private start(): Thread {
-    const worker = new Worker(this.options.url ?? REPORT_WORKER_URL, { workerData: { path: this.options.path, responseTimes: this.options.responseTimes } });
+    const worker = new Worker(this.options.url ?? REPORT_WORKER_URL, {
+      workerData: { path: this.options.path, responseTimes: this.options.responseTimes, cacheTtlMs: this.options.cacheTtlMs },
+    });
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: ReportReply & { id: number }) => {
       const waiting = thread.pending.get(reply.id);

@@ -1,3 +1,7 @@
+/** How long an answer is kept (targets turn from pending to breached as time goes by), and how many are kept. */
+export const DEFAULT_CACHE_TTL_MS = 60_000;
+export const CACHE_ENTRIES = 500;
+
 /**
  * Answers of the analytics routes, kept until an analysis run starts or ends or `ttlMs` passes
  * (targets turn from pending to breached as time goes by). Concurrent identical requests share one computation:
