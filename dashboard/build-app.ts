@@ -30,7 +30,7 @@ import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
-import { getAnalysisVersion, listChannels } from './dashboard-queries.js';
+import { getAnalysisVersion, getRunsVersion, listChannels } from './dashboard-queries.js';
 import { CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, ResponseCache } from './response-cache.js';
 import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
 import { ReportThreads } from './report-threads.js';
@@ -210,8 +210,8 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     { schema: { params: CONVERSATION_PARAMS, response: { ...RESPONSES(CONVERSATION_RESPONSE), 404: ERROR_RESPONSE } } },
     (request) => cached(request, () => report('conversation', { id: request.params.id })),
   );
-  app.get<{ Querystring: { run?: number } }>('/api/runs', { schema: { querystring: RUNS_QUERYSTRING, response: RESPONSES(RUNS_RESPONSE) } }, (request) =>
-    getRuns(context, request.query.run),
+  app.get<{ Querystring: { run?: number } }>('/api/runs', { schema: { querystring: RUNS_QUERYSTRING, response: RESPONSES(RUNS_RESPONSE) } }, async (request) =>
+    cache.get(`runs ${await getRunsVersion(deps.db)} ${cacheKey(request)}`, () => getRuns(context, request.query.run)),
   );
 
   for (const page of PAGES) {

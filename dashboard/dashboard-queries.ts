@@ -179,3 +179,37 @@ export async function getAnalysisVersion(db: Kysely<Database>): Promise<string> 
   const analysis = await db.selectFrom('analysis_runs').select(['id', 'status', 'finished_at']).orderBy('id', 'desc').limit(1).executeTakeFirst();
   return `${analysis?.id ?? 0}:${analysis?.status ?? ''}:${analysis?.finished_at ?? ''}`;
 }
+
+/**
+ * What the runs page shows changes only when one of these does: a run starts, ends or changes status, a file or a
+ * reject is recorded, or an analysis run starts or ends. One small statement (the runs tables hold a row per run; the
+ * largest ids come from the primary keys), so the page can be served from the cache until then.
+ */
+export async function getRunsVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('ingest_runs')
+        .select((inner) => inner.fn.max('id').as('v'))
+        .as('last_run'),
+      eb
+        .selectFrom('ingest_runs')
+        .select((inner) => inner.fn.countAll<number>().as('v'))
+        .where('status', '=', 'running')
+        .as('running'),
+      eb
+        .selectFrom('ingest_runs')
+        .select((inner) => inner.fn.max('finished_at').as('v'))
+        .as('finished'),
+      eb
+        .selectFrom('ingest_files')
+        .select((inner) => inner.fn.max('id').as('v'))
+        .as('last_file'),
+      eb
+        .selectFrom('rejects')
+        .select((inner) => inner.fn.max('id').as('v'))
+        .as('last_reject'),
+    ])
+    .executeTakeFirst();
+  return `${row?.last_run ?? 0}:${row?.running ?? 0}:${row?.finished ?? 0}:${row?.last_file ?? 0}:${row?.last_reject ?? 0} ${await getAnalysisVersion(db)}`;
+}
