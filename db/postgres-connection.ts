@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from '#kysely';
+import { kyselyPool } from './postgres-parameters.js';
 import { DatabaseError } from './database-error.js';
 import { KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest, refuseNewerSchema } from './migrate.js';
 import { PostgresSchemaPlugin } from './postgres-schema-plugin.js';
@@ -77,7 +78,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Postgr
     types: TYPES,
     ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(pool) }) });
   try {
     const applied = await appliedMigrations(db);
     refuseNewerSchema(applied, where);

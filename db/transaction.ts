@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { Kysely, PostgresDialect, sql } from '#kysely';
+import { kyselyClient } from './postgres-parameters.js';
 import type { Database } from './schema.js';
 
 /**
@@ -163,8 +164,8 @@ export async function beginClientTransaction(pool: pg.Pool): Promise<OpenClientT
   }
   let open = true;
   // A pool of this one connection: Kysely's statements run inside the transaction; destroying it must not end the pool.
-  const pinned = { connect: async () => ({ query: client.query.bind(client), release: () => undefined }), end: async () => undefined };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pinned as unknown as pg.Pool }) });
+  const pinned = { connect: async () => kyselyClient(client, () => undefined), end: async () => undefined };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pinned }) });
   const end = async (statement: 'commit' | 'rollback'): Promise<void> => {
     if (!open) return;
     open = false;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ConversationSource } from '../db/schema.js';
 import type { NormalizedMessage } from './normalize.js';
-import { withoutNul } from './postgres-record-store.js';
+import { withoutNul } from '../db/postgres-parameters.js';
 import { skipForeignKeyChecks } from '../db/copy-to-postgres.js';
 import { type DroppedIndexes, dropPostgresIndexes, rebuildPostgresIndexes } from '../db/bulk-load.js';
 

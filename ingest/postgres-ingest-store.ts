@@ -13,7 +13,8 @@ import type { NormalizedConversation, NormalizedMessage } from './normalize.js';
 import type { DecodedBatch } from './record-codec.js';
 import { CONVERSATION_FIELDS } from './conversation-cache.js';
 import { drainedOrFailed, PostgresDirectCopy, StagingMergeNeeded } from './postgres-direct-copy-store.js';
-import { PostgresRecordStore, withoutNul } from './postgres-record-store.js';
+import { PostgresRecordStore } from './postgres-record-store.js';
+import { withoutNul } from '../db/postgres-parameters.js';
 
 export { StagingMergeNeeded };
 

@@ -1,6 +1,7 @@
 import type { Kysely } from '#kysely';
 import { type EngineStatement, prepareStatement } from '../db/engine-statements.js';
 import type { ConversationSource, Database } from '../db/schema.js';
+import { withoutNul } from '../db/postgres-parameters.js';
 import { ConversationCache, type ConversationState } from './conversation-cache.js';
 import {
   CONVERSATION_SLOTS,
@@ -140,11 +141,6 @@ export class PostgresRecordStore implements FeedConversations {
     await this.updateMessage.run(values);
     return 'updated';
   }
-}
-
-/** PostgreSQL's text cannot hold U+0000: stored as U+FFFD, as the staging merge and the COPY lane store it. */
-export function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 /** `withoutNul` on every string of a record (its messages, events and tags too). */

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Kysely } from '#kysely';
@@ -436,6 +436,35 @@ describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
     // The last run read every file again: nothing new.
     const last = Math.max(...stored.files.map((file) => file.run_id));
     expect(stored.files.filter((file) => file.run_id === last).every((file) => file.records_inserted + file.records_updated === 0)).toBe(true);
+  });
+
+  test('a NUL in a helpdesk conversation id or user name: stored as U+FFFD on PostgreSQL, found again on the next run', async () => {
+    const path = join(folder.path, 'nul-stream.jsonl');
+    const lines = readFileSync(join(FIXTURES, 'feeds', 'chatwoot', 'messages-stream.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const withNul = lines.map((line, index) => {
+      const item = JSON.parse(line) as { conversation_id: unknown; sender?: { name?: string } | null };
+      if (index === 0) item.conversation_id = '6\u00002';
+      if (item.sender) item.sender.name = `${item.sender.name ?? 'someone'}\u0000x`;
+      return JSON.stringify(item);
+    });
+    writeFileSync(path, withNul.join('\n') + '\n');
+    // SQLite's rows as PostgreSQL stores them: NUL as U+FFFD, in one order for both.
+    const comparable = (feed: Awaited<ReturnType<typeof dumpFeed>>) => {
+      const replaced = JSON.parse(JSON.stringify(feed).replaceAll('\\u0000', '\uFFFD')) as typeof feed;
+      const key = (item: (typeof feed.pending)[number]) => `${item.conversation_external_id} ${item.item_key}`;
+      return { ...replaced, pending: replaced.pending.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)) };
+    };
+    for (let run = 0; run < 2; run++) {
+      const { fromSqlite, fromPostgres } = await both([path]);
+      expect(fromPostgres.status).toBe('succeeded');
+      expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+      expect(fromPostgres.waiting).toEqual(fromSqlite.waiting);
+      expect(comparable(await dumpFeed(postgres.db))).toEqual(comparable(await dumpFeed(sqlite.db)));
+    }
+    const pending = await postgres.db.selectFrom('pending_items').select('conversation_external_id').execute();
+    expect(pending.map((item) => item.conversation_external_id)).toContain('6\uFFFD2');
   });
 
   test('a helpdesk file that fails part-way keeps nothing of itself on PostgreSQL', async () => {
