@@ -31,7 +31,7 @@ import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
 import { getAnalysisVersion, getRunsVersion, listChannels } from './dashboard-queries.js';
-import { CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, ResponseCache } from './response-cache.js';
+import { CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, DEFAULT_STALE_MS, ResponseCache } from './response-cache.js';
 import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
 import { ReportThreads } from './report-threads.js';
 import { computeReport, type ReportName, type ReportRequest } from './reports.js';
@@ -126,7 +126,7 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     listTotals: new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, now),
   };
   const staticFiles = loadStaticFiles();
-  const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now);
+  const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS);
   const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
     cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
   const threads =

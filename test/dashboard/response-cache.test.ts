@@ -25,3 +25,41 @@ test('a failure is not kept; ttl 0 keeps nothing; the oldest entries go first', 
   await none.get('a', async () => 1);
   expect(none.size).toBe(0);
 });
+
+test('past its ttl, within the stale period, the kept answer is served at once while one fresh computation replaces it', async () => {
+  let now = 0;
+  let computed = 0;
+  let release: (() => void) | undefined;
+  const cache = new ResponseCache(1000, 10, () => now, 5000);
+  const slow = () =>
+    new Promise<number>((resolve) => {
+      computed += 1;
+      const value = computed;
+      release = () => resolve(value);
+    });
+  const first = cache.get('a', slow);
+  release!();
+  expect(await first).toBe(1);
+
+  now = 1500;
+  // Stale: answered with 1 at once, twice, while one computation (2) runs behind.
+  expect(await cache.get('a', slow)).toBe(1);
+  expect(await cache.get('a', slow)).toBe(1);
+  expect(computed).toBe(2);
+  release!();
+  await new Promise((wait) => setTimeout(wait, 0));
+  expect(await cache.get('a', slow)).toBe(2);
+  expect(computed).toBe(2);
+
+  // A failed refresh keeps the stale answer and is tried again by the next request.
+  now = 3000;
+  expect(await cache.get('a', () => Promise.reject(new Error('boom')))).toBe(2);
+  await new Promise((wait) => setTimeout(wait, 0));
+  expect(await cache.get('a', async () => 3)).toBe(2);
+  await new Promise((wait) => setTimeout(wait, 0));
+  expect(await cache.get('a', async () => 4)).toBe(3);
+
+  // Past ttl + stale, a request waits for a fresh answer.
+  now = 3000 + 1000 + 5000;
+  expect(await cache.get('a', async () => 5)).toBe(5);
+});
