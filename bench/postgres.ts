@@ -244,6 +244,8 @@ async function main(): Promise<void> {
     const sqliteServer = await serveDashboard(CLI, SERVED_DB);
     const postgresServer = await serveDashboard(CLI, cluster.url);
     try {
+      // Both servers prepare the default views of the analysis first; measuring starts when they are done.
+      await Promise.all([sqliteServer.viewsReady, postgresServer.viewsReady]);
       for (const route of routes) {
         const a = await measureRoute(sqliteServer.url, route);
         const b = await measureRoute(postgresServer.url, route);

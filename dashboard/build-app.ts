@@ -57,6 +57,13 @@ export interface DashboardDeps {
   databasePath?: string;
   /** Another script for the report threads (default: dashboard/report-worker beside build-app). */
   reportThreadUrl?: URL;
+  /**
+   * When given, the default views are prepared after every analysis (and at start), and this is told when they are
+   * ready (`serve` prints it).
+   */
+  onViewsReady?: (figures: { analysis: string; ms: number }) => void;
+  /** How often to look for a new analysis to prepare the views of (default 15 s). */
+  viewsPollMs?: number;
 }
 
 interface StaticFile {
@@ -96,14 +103,82 @@ function loadStaticFiles(): Map<string, StaticFile> {
  * parameters sorted: `?z=1` or another order would otherwise bypass the cache and start a new computation.
  */
 function cacheKey(request: FastifyRequest): string {
-  const query = request.query as Record<string, unknown>;
+  return keyOf(request.routeOptions.url ?? request.url.split('?')[0]!, request.params ?? {}, request.query as Record<string, unknown>);
+}
+
+/** An answer's identity: its route, its path parameters (a conversation's id) and its query, in a stable order. */
+function keyOf(route: string, params: unknown, query: Record<string, unknown>): string {
   const parameters = Object.keys(query)
     .filter((name) => query[name] !== undefined && query[name] !== '')
     .sort()
     .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(String(query[name]))}`);
-  // Path parameters (a conversation's id) are part of the answer's identity, as the query is.
-  const params = JSON.stringify(request.params ?? {});
-  return `${request.routeOptions.url ?? request.url.split('?')[0]}${params === '{}' ? '' : params}?${parameters.join('&')}`;
+  const path = JSON.stringify(params);
+  return `${route}${path === '{}' ? '' : path}?${parameters.join('&')}`;
+}
+
+/** The views a page opens with (its default 30 days, all channels), prepared after each analysis when `warm` is on. */
+const WARMED: readonly [route: string, name: ReportName][] = [
+  ['/api/overview', 'overview'],
+  ['/api/peak-times', 'peak-times'],
+  ['/api/topics', 'topics'],
+  ['/api/faq-gaps', 'faq-gaps'],
+  ['/api/agents', 'agents'],
+  ['/api/conversations', 'conversations'],
+];
+/** How often a warming server looks for a new analysis by default (one small query). */
+const WARM_POLL_MS = 15_000;
+
+/**
+ * Prepares the views pages open with (WARMED) as soon as an analysis has succeeded, and at start: the morning's first
+ * visitor finds them in the cache, not a computation of several seconds at ten million messages. Each view goes in
+ * twice, without a range and with its days named (as a page's links carry them), computed once. Looks for a new
+ * analysis every `pollMs`; a failure is logged and tried again at the next analysis.
+ */
+function warmAfterEachAnalysis(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  cache: ResponseCache,
+  report: <T>(name: ReportName, query: ReportRequest['query']) => Promise<T>,
+  onViewsReady: (figures: { analysis: string; ms: number }) => void,
+  pollMs: number,
+): void {
+  let warmed = '';
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closing = false;
+  const warm = async (): Promise<void> => {
+    const version = await getAnalysisVersion(db);
+    if (version === warmed || !version.includes(':succeeded:')) return;
+    warmed = version;
+    const started = Date.now();
+    const overview = await cache.get(`${version} ${keyOf('/api/overview', {}, {})}`, () => report<{ range: { from: string; to: string } }>('overview', {}));
+    const days = { from: overview.range.from, to: overview.range.to };
+    for (const [route, name] of WARMED) {
+      if (closing) return;
+      const answer = cache.get(`${version} ${keyOf(route, {}, {})}`, () => report(name, {}));
+      void cache.get(`${version} ${keyOf(route, {}, days)}`, () => answer).catch(() => undefined);
+      await answer;
+    }
+    onViewsReady({ analysis: version.split(':')[0]!, ms: Date.now() - started });
+  };
+  const tick = (): void => {
+    running ??= warm()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'preparing the default views failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  app.addHook('onReady', async () => {
+    tick();
+    timer = setInterval(tick, pollMs);
+    timer.unref();
+  });
+  // Closing waits for the view being computed, not for the rest.
+  app.addHook('onClose', async () => {
+    closing = true;
+    clearInterval(timer);
+    await running;
+  });
 }
 
 const RESPONSES = (ok: object) => ({ 200: ok, 400: ERROR_RESPONSE, 500: ERROR_RESPONSE });
@@ -138,11 +213,12 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
           ...(deps.reportThreadUrl ? { url: deps.reportThreadUrl } : {}),
         })
       : undefined;
-  if (threads) app.addHook('onClose', () => threads.close());
   const report = <T>(name: ReportName, query: ReportRequest['query']): Promise<T> => {
     const request: ReportRequest = { name, query, now: context.now() };
     return (threads ? threads.run(request) : computeReport(context, request)) as Promise<T>;
   };
+  if (deps.onViewsReady) warmAfterEachAnalysis(app, deps.db, cache, report, deps.onViewsReady, deps.viewsPollMs ?? WARM_POLL_MS);
+  if (threads) app.addHook('onClose', () => threads.close());
 
   addSecurityHeaders(app);
   requireKnownHost(app, deps.hosts ?? []);

@@ -145,6 +145,8 @@ export async function startDashboard(options: {
     hosts: hostNames(options.host, options.hosts ?? []),
     logger: { level: 'warn' },
     ...(options.asOf === undefined ? {} : { now: () => options.asOf! }),
+    onViewsReady: ({ analysis, ms }) =>
+      process.stdout.write(`supportlens dashboard: default views of analysis run ${analysis} prepared in ${(ms / 1000).toFixed(1)} s\n`),
   });
   app.addHook('onClose', async () => handle.close());
   let address: string;
