@@ -137,7 +137,7 @@ const WARM_POLL_MS = 15_000;
 function warmAfterEachAnalysis(
   app: FastifyInstance,
   db: Kysely<Database>,
-  cache: ResponseCache,
+  cacheOf: (route: string) => ResponseCache,
   report: <T>(name: ReportName, query: ReportRequest['query']) => Promise<T>,
   onViewsReady: (figures: { analysis: string; ms: number }) => void,
   pollMs: number,
@@ -151,12 +151,16 @@ function warmAfterEachAnalysis(
     if (version === warmed || !version.includes(':succeeded:')) return;
     warmed = version;
     const started = Date.now();
-    const overview = await cache.get(`${version} ${keyOf('/api/overview', {}, {})}`, () => report<{ range: { from: string; to: string } }>('overview', {}));
+    const overview = await cacheOf('/api/overview').get(`${version} ${keyOf('/api/overview', {}, {})}`, () =>
+      report<{ range: { from: string; to: string } }>('overview', {}),
+    );
     const days = { from: overview.range.from, to: overview.range.to };
     for (const [route, name] of WARMED) {
       if (closing) return;
-      const answer = cache.get(`${version} ${keyOf(route, {}, {})}`, () => report(name, {}));
-      void cache.get(`${version} ${keyOf(route, {}, days)}`, () => answer).catch(() => undefined);
+      const answer = cacheOf(route).get(`${version} ${keyOf(route, {}, {})}`, () => report(name, {}));
+      void cacheOf(route)
+        .get(`${version} ${keyOf(route, {}, days)}`, () => answer)
+        .catch(() => undefined);
       await answer;
     }
     onViewsReady({ analysis: version.split(':')[0]!, ms: Date.now() - started });
@@ -201,9 +205,14 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     listTotals: new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, now),
   };
   const staticFiles = loadStaticFiles();
+  // Two caches, so that paging through lists and opening conversations (cheap answers, thousands of distinct URLs)
+  // never pushes out the report views (a few, each seconds to compute on a large database).
   const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS);
+  const pages = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS);
   const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
     cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
+  const cachedPage = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
+    pages.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
   const threads =
     deps.databasePath !== undefined
       ? new ReportThreads({
@@ -217,7 +226,10 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     const request: ReportRequest = { name, query, now: context.now() };
     return (threads ? threads.run(request) : computeReport(context, request)) as Promise<T>;
   };
-  if (deps.onViewsReady) warmAfterEachAnalysis(app, deps.db, cache, report, deps.onViewsReady, deps.viewsPollMs ?? WARM_POLL_MS);
+  if (deps.onViewsReady) {
+    const cacheOf = (route: string) => (route === '/api/conversations' ? pages : cache);
+    warmAfterEachAnalysis(app, deps.db, cacheOf, report, deps.onViewsReady, deps.viewsPollMs ?? WARM_POLL_MS);
+  }
   if (threads) app.addHook('onClose', () => threads.close());
 
   addSecurityHeaders(app);
@@ -271,20 +283,20 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   app.get<{ Querystring: ConversationListQuery }>(
     '/api/conversations',
     { schema: { querystring: CONVERSATION_LIST_QUERYSTRING, response: RESPONSES(CONVERSATION_LIST_RESPONSE) } },
-    (request) => cached(request, () => report('conversations', request.query)),
+    (request) => cachedPage(request, () => report('conversations', request.query)),
   );
   app.get<{ Querystring: ConversationListQuery }>(
     '/api/conversations.csv',
     { schema: { querystring: CONVERSATION_LIST_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
     async (request, reply) => {
-      const file = await cached(request, () => report<{ body: string; filename: string; contentType: string }>('conversations-csv', request.query));
+      const file = await cachedPage(request, () => report<{ body: string; filename: string; contentType: string }>('conversations-csv', request.query));
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
     },
   );
   app.get<{ Params: { id: number } }>(
     '/api/conversations/:id',
     { schema: { params: CONVERSATION_PARAMS, response: { ...RESPONSES(CONVERSATION_RESPONSE), 404: ERROR_RESPONSE } } },
-    (request) => cached(request, () => report('conversation', { id: request.params.id })),
+    (request) => cachedPage(request, () => report('conversation', { id: request.params.id })),
   );
   app.get<{ Querystring: { run?: number } }>('/api/runs', { schema: { querystring: RUNS_QUERYSTRING, response: RESPONSES(RUNS_RESPONSE) } }, async (request) =>
     cache.get(`runs ${await getRunsVersion(deps.db)} ${cacheKey(request)}`, () => getRuns(context, request.query.run)),
