@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, CompiledQuery, type InsertQueryBuilder, type Insertable, type Kysely } from '#kysely';
 import { prepareCompiled, slot, slotOrder } from './compiled-statement.js';
 import type { Database } from './schema.js';
+import { prepareOnServer } from './postgres-parameters.js';
 
 /**
  * What the analysis stores write through: Kysely, plus better-sqlite3's connection when the database is a SQLite
@@ -46,6 +47,7 @@ export function prepareStatement<Slots extends string>(target: EngineTarget, que
   }
   const compiled = query.compile();
   const order = slotOrder(compiled, slots);
+  prepareOnServer(compiled.sql);
   // `target.db` read at each run: a target whose connection changes (each file's transaction) is followed.
   const execute = <Row>(values: Record<Slots, unknown>) =>
     target.db.executeQuery<Row>(

@@ -19,13 +19,30 @@ function parameterWithoutNul(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Statements run many times (prepared with `prepareStatement`: an ingest's record-by-record writes, the analysis'
+ * hot reads) by the name PostgreSQL prepares them under on each connection: parsed and planned once per connection
+ * instead of once per run. Other statements go unnamed, as Kysely sends them.
+ */
+const PREPARED = new Map<string, string>();
+/** Distinct texts named at most: every caller of `prepareStatement` builds a fixed text; this bounds a mistake. */
+const MAX_PREPARED = 1_000;
+
+/** Runs `sql` as a statement prepared on the server, by name, on every connection that runs it. */
+export function prepareOnServer(sql: string): void {
+  if (!PREPARED.has(sql) && PREPARED.size < MAX_PREPARED) PREPARED.set(sql, `supportlens_${PREPARED.size + 1}`);
+}
+
 /** One client as Kysely uses it: statements with their text parameters cleaned; `release` as given. */
 export function kyselyClient(client: pg.PoolClient, release: (destroy?: boolean) => void): PostgresPoolClient {
   function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   function query<R>(first: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof first !== 'string') return client.query(first as never) as unknown as PostgresCursor<R>;
-    return client.query(first, parameters?.map(parameterWithoutNul)) as unknown as Promise<PostgresQueryResult<R>>;
+    const values = parameters?.map(parameterWithoutNul);
+    const name = PREPARED.get(first);
+    const result = name === undefined ? client.query(first, values) : client.query({ name, text: first, values: values ?? [] });
+    return result as unknown as Promise<PostgresQueryResult<R>>;
   }
   return { query, release };
 }
