@@ -22,6 +22,9 @@ import type { NormalizedConversation, NormalizedEvent, NormalizedMessage } from 
 
 type Slot<Slots extends readonly string[]> = Slots[number];
 
+/** Messages of a new conversation inserted by one statement at most. */
+const ROWS_PER_INSERT = 2_000;
+
 /**
  * Helpdesk records on PostgreSQL, one at a time inside the file's transaction, as the SQLite ingest store writes them:
  * the same statements (`conversationQueries`, `messageQueries`), the same decisions (`decideHead`, `isSameMessage`,
@@ -41,7 +44,7 @@ export class PostgresRecordStore implements FeedConversations {
 
   /** `target.db` is the file's transaction while one is open (read at each statement). */
   constructor(
-    target: { readonly db: Kysely<Database> },
+    private readonly target: { readonly db: Kysely<Database> },
     readonly runId: number,
   ) {
     const engine = {
@@ -80,9 +83,17 @@ export class PostgresRecordStore implements FeedConversations {
       await this.write(source, externalId, decided.state);
     }
     const messages: MessageCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    for (const message of conversation.messages) messages[await this.upsertMessage(decided.state.id, message)] += 1;
+    // A conversation just inserted holds no message yet: its messages go in one statement, and only an id the record
+    // repeats goes the one-by-one way after it (compared with the first, as SQLite's store compares it).
+    const fresh =
+      decided.outcome === 'inserted' && conversation.messages.length > 1 ? await this.insertAll(decided.state.id, conversation.messages) : undefined;
+    for (const message of conversation.messages) {
+      if (fresh?.delete(message.externalId)) messages.inserted += 1;
+      else messages[await this.upsertMessage(decided.state.id, message)] += 1;
+    }
     let eventsAdded = 0;
-    for (const event of conversation.events) if (await this.storeEvent(decided.state.id, event)) eventsAdded += 1;
+    if (decided.outcome === 'inserted' && conversation.events.length > 1) eventsAdded = await this.insertAllEvents(decided.state.id, conversation.events);
+    else for (const event of conversation.events) if (await this.storeEvent(decided.state.id, event)) eventsAdded += 1;
     return { outcome: wholeConversationOutcome(decided.outcome, messages, eventsAdded), messages };
   }
 
@@ -130,6 +141,45 @@ export class PostgresRecordStore implements FeedConversations {
   private async write(source: ConversationSource, externalId: string, next: ConversationState): Promise<void> {
     await this.updateConversation.run(conversationSlots(source, externalId, next, this.runId, next.id));
     this.cache.remember(source, externalId, next);
+  }
+
+  /** Inserts the messages of a new conversation in one statement; returns the external ids inserted. */
+  private async insertAll(conversationId: number, messages: readonly NormalizedMessage[]): Promise<Set<string>> {
+    const rows = messages.map((message) => {
+      const { run_id, ...values } = messageSlots(conversationId, message, this.runId);
+      return { ...values, first_run_id: run_id, last_run_id: run_id };
+    });
+    const inserted = new Set<string>();
+    // PostgreSQL takes at most 65,535 parameters a statement: 11 a row.
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const written = await this.target.db
+        .insertInto('messages')
+        .values(rows.slice(start, start + ROWS_PER_INSERT))
+        .onConflict((oc) => oc.columns(['conversation_id', 'external_id']).doNothing())
+        .returning('external_id')
+        .execute();
+      for (const row of written) inserted.add(row.external_id);
+    }
+    return inserted;
+  }
+
+  /** Inserts the events of a new conversation in one statement (a repeat is left out, as one by one); returns how many went in. */
+  private async insertAllEvents(conversationId: number, events: readonly NormalizedEvent[]): Promise<number> {
+    let added = 0;
+    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+      const rows = events
+        .slice(start, start + ROWS_PER_INSERT)
+        .map((event) => ({ conversation_id: conversationId, kind: event.kind, created_at: event.createdAt, actor_id: event.actorId }));
+      added += (
+        await this.target.db
+          .insertInto('conversation_events')
+          .values(rows)
+          .onConflict((oc) => oc.doNothing())
+          .returning('kind')
+          .execute()
+      ).length;
+    }
+    return added;
   }
 
   private async upsertMessage(conversationId: number, message: NormalizedMessage): Promise<Outcome> {

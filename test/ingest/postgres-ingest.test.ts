@@ -467,6 +467,25 @@ describe.skipIf(serverUrl === undefined)('ingest into PostgreSQL', () => {
     expect(pending.map((item) => item.conversation_external_id)).toContain('6\uFFFD2');
   });
 
+  test("a new helpdesk conversation's messages go in together; a part it repeats is compared with the first, as on SQLite", async () => {
+    const path = join(folder.path, 'repeats.jsonl');
+    const lines = readFileSync(join(FIXTURES, 'intercom', 'conversations-one-per-line.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const first = JSON.parse(lines[0]!) as { conversation_parts: { conversation_parts: { id: string; body: string }[] } };
+    const parts = first.conversation_parts.conversation_parts;
+    // The same part again with other words, and again as it was; then a conversation of one part.
+    parts.push({ ...parts[0]!, body: '<p>Which document, again?</p>' }, { ...parts[1]! });
+    writeFileSync(path, [JSON.stringify(first), ...lines.slice(1)].join('\n') + '\n');
+    for (let run = 0; run < 2; run++) {
+      const { fromSqlite, fromPostgres } = await both([path]);
+      expect(counts(fromPostgres)).toEqual(counts(fromSqlite));
+      expect(await dump(postgres.db)).toEqual(await dump(sqlite.db));
+      // The two repeats were compared with what went in before them, not inserted.
+      if (run === 0) expect(fromPostgres.messages.updated + fromPostgres.messages.unchanged).toBe(2);
+    }
+  });
+
   test('a helpdesk file that fails part-way keeps nothing of itself on PostgreSQL', async () => {
     // Comments of one ticket not loaded yet, 1.8 MB: more than one batch (lines are read 1 MiB at a time); the run is
     // stopped after the first.
