@@ -30,7 +30,7 @@ import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
-import { getAnalysisVersion, getRunsVersion, listChannels } from './dashboard-queries.js';
+import { getAnalysisVersion, getLastSavedGapReportId, getRunsVersion, listChannels } from './dashboard-queries.js';
 import { CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, DEFAULT_STALE_MS, ResponseCache } from './response-cache.js';
 import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
 import { ReportThreads } from './report-threads.js';
@@ -116,6 +116,12 @@ function keyOf(route: string, params: unknown, query: Record<string, unknown>): 
   return `${route}${path === '{}' ? '' : path}?${parameters.join('&')}`;
 }
 
+/** A cache and what its keys start with: the versions of the data its answers depend on. */
+interface CacheUse {
+  cache: ResponseCache;
+  version: () => Promise<string>;
+}
+
 /** The views a page opens with (its default 30 days, all channels), prepared after each analysis when `warm` is on. */
 const WARMED: readonly [route: string, name: ReportName][] = [
   ['/api/overview', 'overview'],
@@ -137,7 +143,7 @@ const WARM_POLL_MS = 15_000;
 function warmAfterEachAnalysis(
   app: FastifyInstance,
   db: Kysely<Database>,
-  cacheOf: (route: string) => ResponseCache,
+  useOf: (route: string) => CacheUse,
   report: <T>(name: ReportName, query: ReportRequest['query']) => Promise<T>,
   onViewsReady: (figures: { analysis: string; ms: number }) => void,
   pollMs: number,
@@ -151,16 +157,16 @@ function warmAfterEachAnalysis(
     if (version === warmed || !version.includes(':succeeded:')) return;
     warmed = version;
     const started = Date.now();
-    const overview = await cacheOf('/api/overview').get(`${version} ${keyOf('/api/overview', {}, {})}`, () =>
-      report<{ range: { from: string; to: string } }>('overview', {}),
-    );
+    const keep = async <T>(route: string, query: Record<string, unknown>, compute: () => Promise<T>): Promise<T> => {
+      const use = useOf(route);
+      return use.cache.get(`${await use.version()} ${keyOf(route, {}, query)}`, compute);
+    };
+    const overview = await keep('/api/overview', {}, () => report<{ range: { from: string; to: string } }>('overview', {}));
     const days = { from: overview.range.from, to: overview.range.to };
     for (const [route, name] of WARMED) {
       if (closing) return;
-      const answer = cacheOf(route).get(`${version} ${keyOf(route, {}, {})}`, () => report(name, {}));
-      void cacheOf(route)
-        .get(`${version} ${keyOf(route, {}, days)}`, () => answer)
-        .catch(() => undefined);
+      const answer = keep(route, {}, () => report(name, {}));
+      void keep(route, days, () => answer).catch(() => undefined);
       await answer;
     }
     onViewsReady({ analysis: version.split(':')[0]!, ms: Date.now() - started });
@@ -205,14 +211,26 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     listTotals: new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, now),
   };
   const staticFiles = loadStaticFiles();
-  // Two caches, so that paging through lists and opening conversations (cheap answers, thousands of distinct URLs)
-  // never pushes out the report views (a few, each seconds to compute on a large database).
-  const cache = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS);
-  const pages = new ResponseCache(deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS);
-  const cached = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
-    cache.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
-  const cachedPage = async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
-    pages.get(`${await getAnalysisVersion(deps.db)} ${cacheKey(request)}`, compute);
+  // Three caches. Paging through lists and opening conversations (cheap answers, thousands of distinct URLs) never
+  // pushes out the report views (a few, each seconds to compute on a large database). Topics and FAQ gaps do not
+  // depend on the clock: they are kept for as long as the analysis and the last saved gap report (the FAQ gaps'
+  // "new since") stay the same, never computed again behind a visitor.
+  const freshness = deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+  const analysis = () => getAnalysisVersion(deps.db);
+  const timed: CacheUse = { cache: new ResponseCache(freshness, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS), version: analysis };
+  const paged: CacheUse = { cache: new ResponseCache(freshness, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS), version: analysis };
+  const untimed: CacheUse = {
+    cache: new ResponseCache(freshness > 0 ? Infinity : 0, CACHE_ENTRIES, context.now),
+    version: async () => `${await analysis()} ${await getLastSavedGapReportId(deps.db)}`,
+  };
+  const cachedIn =
+    (use: CacheUse) =>
+    async <T>(request: FastifyRequest, compute: () => Promise<T>): Promise<T> =>
+      use.cache.get(`${await use.version()} ${cacheKey(request)}`, compute);
+  const cached = cachedIn(timed);
+  const cachedPage = cachedIn(paged);
+  const cachedView = cachedIn(untimed);
+  const cache = timed.cache;
   const threads =
     deps.databasePath !== undefined
       ? new ReportThreads({
@@ -227,8 +245,9 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     return (threads ? threads.run(request) : computeReport(context, request)) as Promise<T>;
   };
   if (deps.onViewsReady) {
-    const cacheOf = (route: string) => (route === '/api/conversations' ? pages : cache);
-    warmAfterEachAnalysis(app, deps.db, cacheOf, report, deps.onViewsReady, deps.viewsPollMs ?? WARM_POLL_MS);
+    const useOf = (route: string): CacheUse =>
+      route === '/api/conversations' ? paged : route === '/api/topics' || route === '/api/faq-gaps' ? untimed : timed;
+    warmAfterEachAnalysis(app, deps.db, useOf, report, deps.onViewsReady, deps.viewsPollMs ?? WARM_POLL_MS);
   }
   if (threads) app.addHook('onClose', () => threads.close());
 
@@ -262,18 +281,18 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
     (request) => cached(request, () => report('peak-times', request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>('/api/topics', { schema: { querystring: FILTER_QUERYSTRING, response: RESPONSES(TOPICS_RESPONSE) } }, (request) =>
-    cached(request, () => report('topics', request.query)),
+    cachedView(request, () => report('topics', request.query)),
   );
   app.get<{ Querystring: DashboardQuery }>(
     '/api/faq-gaps',
     { schema: { querystring: FAQ_GAPS_QUERYSTRING, response: RESPONSES(FAQ_GAPS_RESPONSE) } },
-    (request) => cached(request, () => report('faq-gaps', request.query)),
+    (request) => cachedView(request, () => report('faq-gaps', request.query)),
   );
   app.get<{ Querystring: DashboardQuery & { format: GapReportFormat } }>(
     '/api/faq-gaps/download',
     { schema: { querystring: DOWNLOAD_QUERYSTRING, response: RESPONSES({ type: 'string' }) } },
     async (request, reply) => {
-      const file = await cached(request, () => report<{ body: string; filename: string; contentType: string }>('faq-gaps-download', request.query));
+      const file = await cachedView(request, () => report<{ body: string; filename: string; contentType: string }>('faq-gaps-download', request.query));
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
     },
   );

@@ -213,3 +213,9 @@ export async function getRunsVersion(db: Kysely<Database>): Promise<string> {
     .executeTakeFirst();
   return `${row?.last_run ?? 0}:${row?.running ?? 0}:${row?.finished ?? 0}:${row?.last_file ?? 0}:${row?.last_reject ?? 0} ${await getAnalysisVersion(db)}`;
 }
+
+/** The id of the last saved gap report (0 when none): the FAQ gaps' "new since" compares with it. */
+export async function getLastSavedGapReportId(db: Kysely<Database>): Promise<number> {
+  const last = await db.selectFrom('faq_gap_reports').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return last?.id ?? 0;
+}

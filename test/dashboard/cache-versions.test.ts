@@ -6,6 +6,8 @@ import type { TestDatabase } from '../support/test-database.js';
 import { buildApp } from '../../dashboard/build-app.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { runAnalysis } from '../../cli/commands/analyze-command.js';
+import { getFaqGapReport } from '../../analysis/faq/faq-gap-report.js';
+import { saveFaqGapReport } from '../../analysis/faq/faq-gap-store.js';
 import { temporaryFolder } from '../helpers.js';
 import { config, seedDashboardDatabase } from './dashboard-db.js';
 
@@ -14,7 +16,7 @@ let handle: TestDatabase & { location: string };
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  folder = temporaryFolder('supportlens-runs-cache-');
+  folder = temporaryFolder('supportlens-cache-versions-');
   handle = await seedDashboardDatabase(folder.path);
   app = await buildApp({ db: handle.db, responseTimes: config.responseTimes, cacheTtlMs: 3_600_000 });
 }, 180_000);
@@ -47,3 +49,14 @@ test('the runs page is served from the cache until a run, a file, a reject or an
   expect((await runs()).analysisRuns[0]!.id).toBe(analysis.runId);
   expect((await runs()).analysisRuns.length).toBe(before.analysisRuns.length + 1);
 }, 180_000);
+
+test("topics and FAQ gaps are kept for the whole analysis; a saved gap report changes the FAQ gaps' comparison at once", async () => {
+  const gaps = async () => (await app.inject('/api/faq-gaps')).json() as { comparedWithReport: number | null; findings: { status: string }[] };
+  const before = await gaps();
+  expect(before.findings.length).toBeGreaterThan(0);
+  const report = await getFaqGapReport(handle.db, { from: 0, to: Date.parse('2100-01-01T00:00:00Z') });
+  const saved = await saveFaqGapReport(handle.db, report, Date.now());
+  const after = await gaps();
+  expect(after.comparedWithReport).toBe(saved.reportId);
+  expect(after.comparedWithReport).not.toBe(before.comparedWithReport);
+});
