@@ -30,7 +30,7 @@ import { getRuns, readRange, type DashboardContext } from './dashboard-data.js';
 import { getAnnotations } from './annotations.js';
 import type { DashboardQuery } from './dashboard-range.js';
 import type { ConversationListQuery } from './conversation-list-filter.js';
-import { getAnalysisVersion, getLastSavedGapReportId, getRunsVersion, listChannels } from './dashboard-queries.js';
+import { getAnalysisVersion, getFaqGapsVersion, getRunsVersion, listChannels } from './dashboard-queries.js';
 import { CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, DEFAULT_STALE_MS, ResponseCache } from './response-cache.js';
 import { FORMAT_DURATION_SCRIPT } from './format-duration-script.js';
 import { ReportThreads } from './report-threads.js';
@@ -122,7 +122,7 @@ interface CacheUse {
   version: () => Promise<string>;
 }
 
-/** The views a page opens with (its default 30 days, all channels), prepared after each analysis when `warm` is on. */
+/** The views a page opens with (its default 30 days, all channels), prepared after each analysis (see `onViewsReady`). */
 const WARMED: readonly [route: string, name: ReportName][] = [
   ['/api/overview', 'overview'],
   ['/api/peak-times', 'peak-times'],
@@ -213,15 +213,15 @@ export async function buildApp(deps: DashboardDeps): Promise<FastifyInstance> {
   const staticFiles = loadStaticFiles();
   // Three caches. Paging through lists and opening conversations (cheap answers, thousands of distinct URLs) never
   // pushes out the report views (a few, each seconds to compute on a large database). Topics and FAQ gaps do not
-  // depend on the clock: they are kept for as long as the analysis and the last saved gap report (the FAQ gaps'
-  // "new since") stay the same, never computed again behind a visitor.
+  // depend on the clock: they are kept for as long as the analysis, the FAQ entries and the last saved gap report
+  // (the FAQ gaps' "new since") stay the same, never computed again behind a visitor.
   const freshness = deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
   const analysis = () => getAnalysisVersion(deps.db);
   const timed: CacheUse = { cache: new ResponseCache(freshness, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS), version: analysis };
   const paged: CacheUse = { cache: new ResponseCache(freshness, CACHE_ENTRIES, context.now, DEFAULT_STALE_MS), version: analysis };
   const untimed: CacheUse = {
     cache: new ResponseCache(freshness > 0 ? Infinity : 0, CACHE_ENTRIES, context.now),
-    version: async () => `${await analysis()} ${await getLastSavedGapReportId(deps.db)}`,
+    version: async () => `${await analysis()} ${await getFaqGapsVersion(deps.db)}`,
   };
   const cachedIn =
     (use: CacheUse) =>

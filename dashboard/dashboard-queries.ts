@@ -214,8 +214,26 @@ export async function getRunsVersion(db: Kysely<Database>): Promise<string> {
   return `${row?.last_run ?? 0}:${row?.running ?? 0}:${row?.finished ?? 0}:${row?.last_file ?? 0}:${row?.last_reject ?? 0} ${await getAnalysisVersion(db)}`;
 }
 
-/** The id of the last saved gap report (0 when none): the FAQ gaps' "new since" compares with it. */
-export async function getLastSavedGapReportId(db: Kysely<Database>): Promise<number> {
-  const last = await db.selectFrom('faq_gap_reports').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return last?.id ?? 0;
+/**
+ * What the FAQ gaps depend on besides the analysis: the FAQ entries as they stand (entries change by new versions)
+ * and the last saved gap report (its "new since" compares with it). One small statement.
+ */
+export async function getFaqGapsVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('faq_gap_reports')
+        .select((inner) => inner.fn.max('id').as('v'))
+        .as('saved'),
+      eb
+        .selectFrom('faq_entry_versions')
+        .select((inner) => inner.fn.max('id').as('v'))
+        .as('version'),
+      eb
+        .selectFrom('faq_entries')
+        .select((inner) => inner.fn.countAll<number>().as('v'))
+        .as('entries'),
+    ])
+    .executeTakeFirst();
+  return `${row?.saved ?? 0}:${row?.version ?? 0}:${row?.entries ?? 0}`;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -59,4 +59,16 @@ test("topics and FAQ gaps are kept for the whole analysis; a saved gap report ch
   const after = await gaps();
   expect(after.comparedWithReport).toBe(saved.reportId);
   expect(after.comparedWithReport).not.toBe(before.comparedWithReport);
+
+  // A new FAQ entry, ingested without a new analysis, is in the next answer (an entry nothing asked about: UNUSED).
+  const faq = join(folder.path, 'faq');
+  mkdirSync(faq, { recursive: true });
+  writeFileSync(
+    join(faq, 'margin-calls.md'),
+    '---\nid: margin-calls\ntitle: What is a margin call?\nlanguage: en\n---\nWhen your margin falls below the maintenance level.\n',
+  );
+  await runIngest(handle, { paths: [faq], timezone: 'UTC' });
+  const withEntry = (await app.inject('/api/faq-gaps')).json() as { findings: { entryId?: string | null }[] };
+  expect(JSON.stringify(withEntry)).toContain('margin-calls');
+  expect(JSON.stringify(after)).not.toContain('margin-calls');
 });
