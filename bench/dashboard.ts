@@ -310,8 +310,12 @@ async function main(): Promise<void> {
     }
     report('during ingest', loaded, TARGET_INGEST_P99_MS);
   } finally {
-    server.child.kill('SIGTERM');
-    await once(server.child, 'exit');
+    // A server that has died already gives no 'exit' to wait for; the cluster is stopped either way.
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      const exited = once(server.child, 'exit');
+      server.child.kill('SIGTERM');
+      await exited;
+    }
     if (cluster) cluster.stop();
     else removeDatabase(SERVED_DB);
   }
