@@ -39,7 +39,7 @@ export class ResponseCache {
     const hit = this.entries.get(key);
     const age = hit ? this.now() - hit.storedAt : Infinity;
     if (hit && age < this.ttlMs) return hit.value as Promise<T>;
-    if (hit && hit.settled && age < this.ttlMs + this.staleMs) {
+    if (hit?.settled && age < this.ttlMs + this.staleMs) {
       if (!hit.refreshing) {
         hit.refreshing = true;
         this.store(key, compute()).catch(() => {
@@ -57,7 +57,7 @@ export class ResponseCache {
     const entry: Entry = { storedAt: this.now(), value, settled: false, refreshing: false };
     const current = this.entries.get(key);
     // A refresh replaces the stale answer only when it arrives; the first computation is shared at once.
-    if (!current || !current.settled) this.put(key, entry);
+    if (!current?.settled) this.put(key, entry);
     value.then(
       () => {
         entry.settled = true;
