@@ -29,8 +29,9 @@ const ROWS_PER_INSERT = 2_000;
  * Helpdesk records on PostgreSQL, one at a time inside the file's transaction, as the SQLite ingest store writes them:
  * the same statements (`conversationQueries`, `messageQueries`), the same decisions (`decideHead`, `isSameMessage`,
  * `resolvedLater`, `withCsat`), so both engines store the same rows and count the same outcomes. The feed store
- * (feed-store.ts) places loose comments, parts and events through it. Text is stored as the staging merge stores it:
- * U+0000, which PostgreSQL's text cannot hold, as U+FFFD.
+ * (feed-store.ts) places loose comments, parts and events through it. Every statement's text reaches PostgreSQL with
+ * U+0000 as U+FFFD (db/postgres-parameters.ts); records are cleaned the same way before they are compared with what is
+ * stored, and ids before they key the cache, so a record seen again is unchanged.
  */
 export class PostgresRecordStore implements FeedConversations {
   private readonly cache = new ConversationCache();
@@ -98,7 +99,7 @@ export class PostgresRecordStore implements FeedConversations {
   }
 
   async findConversationPeople(source: ConversationSource, externalId: string): Promise<ConversationPeople | undefined> {
-    const state = await this.lookup(source, withoutNul(externalId));
+    const state = await this.lookup(source, externalId);
     return state ? { id: state.id, customerId: state.customer_id, assignee: state.assignee } : undefined;
   }
 
@@ -111,25 +112,25 @@ export class PostgresRecordStore implements FeedConversations {
       conversation_id: conversationId,
       kind: event.kind,
       created_at: event.createdAt,
-      actor_id: event.actorId === null ? null : withoutNul(event.actorId),
+      actor_id: event.actorId,
     });
     return rows.length > 0;
   }
 
   async noteResolution(source: ConversationSource, externalId: string, at: number): Promise<void> {
-    const clean = withoutNul(externalId);
-    const next = resolvedLater(await this.lookup(source, clean), at);
-    if (next) await this.write(source, clean, next);
+    const next = resolvedLater(await this.lookup(source, externalId), at);
+    if (next) await this.write(source, externalId, next);
   }
 
   async noteCsat(source: ConversationSource, externalId: string, csat: Csat): Promise<boolean> {
-    const clean = withoutNul(externalId);
-    const next = withCsat(await this.lookup(source, clean), withoutNulDeep(csat));
-    if (next) await this.write(source, clean, next);
+    const next = withCsat(await this.lookup(source, externalId), withoutNulDeep(csat));
+    if (next) await this.write(source, externalId, next);
     return next !== undefined;
   }
 
-  private async lookup(source: ConversationSource, externalId: string): Promise<ConversationState | undefined> {
+  /** The conversation as stored (its id as PostgreSQL keeps it, see `withoutNul`), from the cache when it is there. */
+  private async lookup(source: ConversationSource, given: string): Promise<ConversationState | undefined> {
+    const externalId = withoutNul(given);
     let state = this.cache.get(source, externalId);
     if (!state) {
       state = await this.findConversation.get<ConversationState>({ source, external_id: externalId });
@@ -138,7 +139,8 @@ export class PostgresRecordStore implements FeedConversations {
     return state;
   }
 
-  private async write(source: ConversationSource, externalId: string, next: ConversationState): Promise<void> {
+  private async write(source: ConversationSource, given: string, next: ConversationState): Promise<void> {
+    const externalId = withoutNul(given);
     await this.updateConversation.run(conversationSlots(source, externalId, next, this.runId, next.id));
     this.cache.remember(source, externalId, next);
   }
