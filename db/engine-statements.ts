@@ -73,6 +73,8 @@ export function prepareStatement<Slots extends string>(target: EngineTarget, que
  */
 export interface RowWriter<Row> {
   add(row: Row): void;
+  /** The same as `add`, with the values in the writer's column order: no object per row on a hot path. */
+  addValues(values: unknown[]): void;
   flush(): Promise<void>;
 }
 
@@ -98,9 +100,15 @@ export function rowWriter<Table extends keyof Database & string, Column extends 
     const compiled = (db.insertInto(table) as unknown as InsertQueryBuilder<Database, Table, never>).values(values as Insertable<Database[Table]>).compile();
     const order = slotOrder(compiled, columns);
     const statement = sqlite.prepare(compiled.sql);
+    // Where each bound parameter comes from in a row given in column order.
+    const positions = order.map((column) => columns.indexOf(column));
+    const inOrder = positions.every((position, i) => position === i);
     return {
       add: (row) => {
         statement.run(order.map((column) => row[column]));
+      },
+      addValues: (values) => {
+        statement.run(inOrder ? values : positions.map((position) => values[position]));
       },
       flush: async () => {},
     };
@@ -110,6 +118,9 @@ export function rowWriter<Table extends keyof Database & string, Column extends 
   return {
     add: (row) => {
       pending.push(row);
+    },
+    addValues: (values) => {
+      pending.push(Object.fromEntries(columns.map((column, i) => [column, values[i]])) as Record<Column, unknown>);
     },
     flush: async () => {
       const rows = pending;

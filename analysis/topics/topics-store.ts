@@ -16,6 +16,10 @@ const READ_CHUNK = 100_000;
 const READ_CACHE_KIB = 4096;
 /** Rows written between turns of the event loop, inside the one transaction. */
 const WRITE_CHUNK = 50_000;
+/** A row's offset in its chunk takes the low 16 bits of its sort key (`WRITE_CHUNK` stays below). */
+const CHUNK_OFFSETS = 2 ** 16;
+/** Similarity steps in a sort key: finer than any difference the index order could gain from. */
+const SIMILARITY_STEPS = 2 ** 21;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -176,32 +180,44 @@ export async function saveTopicResults(handle: EngineTarget, results: TopicResul
     }
     await insertTopic.flush();
     const count = results.conversationIds.length;
+    const { conversationIds, topicIds, similarity, questions, languages } = results;
     // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
     // by in-order runs while its pages are still in the cache, before a million question texts push them out.
+    const order = new Float64Array(WRITE_CHUNK);
+    const topicRank = rankTopicIds(topicIds);
     for (let start = 0; start < count; start += WRITE_CHUNK) {
       const end = Math.min(count, start + WRITE_CHUNK);
-      const chunk = Array.from({ length: end - start }, (_, offset) => start + offset);
-      chunk.sort((a, b) => results.topicIds[a]! - results.topicIds[b]! || results.similarity[a]! - results.similarity[b]! || a - b);
-      for (const i of chunk) {
-        const topicId = results.topicIds[i]!;
-        if (topicId < 0) continue;
-        insertAssignment.add({ analysis_run_id: run, conversation_id: results.conversationIds[i]!, topic_id: topicId, similarity: results.similarity[i]! });
+      let rows = 0;
+      for (let i = start; i < end; i++) if (topicIds[i]! >= 0) order[rows++] = sortKey(topicRank.get(topicIds[i]!)!, similarity[i]!, i - start);
+      const sorted = order.subarray(0, rows).sort();
+      for (const key of sorted) {
+        const i = start + (key % CHUNK_OFFSETS);
+        insertAssignment.addValues([run, conversationIds[i]!, topicIds[i]!, similarity[i]!]);
       }
       await insertAssignment.flush();
       await yieldToEventLoop();
     }
     for (let start = 0; start < count; start += WRITE_CHUNK) {
       const end = Math.min(count, start + WRITE_CHUNK);
-      for (let i = start; i < end; i++) {
-        insertQuestion.add({
-          analysis_run_id: run,
-          conversation_id: results.conversationIds[i]!,
-          question: results.questions[i]!,
-          language: results.languages[i]!,
-        });
-      }
+      for (let i = start; i < end; i++) insertQuestion.addValues([run, conversationIds[i]!, questions[i]!, languages[i]!]);
       await insertQuestion.flush();
       await yieldToEventLoop();
     }
   });
+}
+
+/** Each topic id's place among the ids used (ascending), so a sort key needs as few bits as there are topics. */
+function rankTopicIds(topicIds: Int32Array): Map<number, number> {
+  const ids = [...new Set(topicIds)].filter((id) => id >= 0).sort((a, b) => a - b);
+  return new Map(ids.map((id, rank) => [id, rank]));
+}
+
+/**
+ * One number that sorts a chunk's rows by topic, then similarity (in steps of 2^-20), then offset, with a typed
+ * array's native sort instead of a comparator called a million times: rank x 2^37 + step x 2^16 + offset, exact in a
+ * double for up to 2^16 topics.
+ */
+function sortKey(rank: number, similarity: number, offset: number): number {
+  const step = Math.min(SIMILARITY_STEPS - 1, Math.max(0, Math.floor(((similarity + 1) / 2) * SIMILARITY_STEPS)));
+  return (rank * SIMILARITY_STEPS + step) * CHUNK_OFFSETS + offset;
 }
