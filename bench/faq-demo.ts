@@ -9,14 +9,16 @@ import { comparePlantedFindings, plantedFindings, type ReportedFinding } from '.
 
 // The FAQ-gap report on the demo against what the generator planted: precision and recall of the findings of the
 // 7-day and 30-day reports, and the time of `analyze` on the 90-day demo. Run with `npm run bench:faq` (after the
-// StackFAQ part) or `node dist/bench/faq-demo.js`; needs nothing from ../shared.
+// StackFAQ part) or `node dist/bench/faq-demo.js` (`DEMO_SEED=2` for another demo, `DEMO_DAYS` for its length); needs
+// nothing from ../shared.
 const CLI = resolve('dist/cli/main.js');
 const DAY = 86_400_000;
 const days = Number(process.env.DEMO_DAYS ?? 90);
+const seed = Number(process.env.DEMO_SEED ?? 1);
 const folder = mkdtempSync(join(tmpdir(), 'supportlens-faq-demo-'));
 try {
   const end = new Date(Date.UTC(2026, 11, 6));
-  const demo = generateDemoData({ outDir: join(folder, 'demo'), days, seed: 1, endDate: end });
+  const demo = generateDemoData({ outDir: join(folder, 'demo'), days, seed, endDate: end });
   const db = join(folder, 'demo.db');
   const run = (...args: string[]): string => {
     const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -24,7 +26,7 @@ try {
     return result.stdout;
   };
   console.log(`machine: ${describeMachine()}`);
-  console.log(`demo: ${days} days, seed 1, ${demo.conversations} conversations, ${demo.messages} messages`);
+  console.log(`demo: ${days} days, seed ${seed}, ${demo.conversations} conversations, ${demo.messages} messages`);
   run('ingest', '--db', db, '--quiet', join(folder, 'demo'));
   const started = performance.now();
   const summary = JSON.parse(run('analyze', '--db', db, '--json')) as { analyses: Record<string, Record<string, number>> };
@@ -60,5 +62,6 @@ try {
     console.log(`  planted, not reported: ${result.missed.join('; ') || 'none'}`);
   }
 } finally {
-  rmSync(folder, { recursive: true, force: true });
+  if (process.env.KEEP) console.log(`kept ${folder}`);
+  else rmSync(folder, { recursive: true, force: true });
 }

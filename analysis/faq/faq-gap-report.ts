@@ -76,6 +76,8 @@ export type GapQuestionRow = Awaited<ReturnType<typeof listGapQuestions>>[number
 /** The period's questions grouped by topic, and the questions covered per FAQ entry. */
 export interface GroupedGapQuestions {
   topicOfConversation: Map<number, number>;
+  /** Each grouped question by its conversation's id in the database. */
+  questionOfConversation: Map<number, TopicQuestion>;
   questionsByTopic: Map<number, TopicQuestion[]>;
   coveredByEntry: Map<string, number>;
 }
@@ -88,6 +90,7 @@ export interface GroupedGapQuestions {
  */
 export function groupGapQuestions(rows: readonly GapQuestionRow[]): GroupedGapQuestions {
   const topicOfConversation = new Map<number, number>();
+  const questionOfConversation = new Map<number, TopicQuestion>();
   const questionsByTopic = new Map<number, TopicQuestion[]>();
   const coveredByEntry = new Map<string, number>();
   for (const row of rows) {
@@ -95,7 +98,7 @@ export function groupGapQuestions(rows: readonly GapQuestionRow[]): GroupedGapQu
     if (row.topic_id === null) continue;
     topicOfConversation.set(row.id, row.topic_id);
     const list = questionsByTopic.get(row.topic_id) ?? [];
-    list.push({
+    const question: TopicQuestion = {
       conversationId: row.external_id,
       question: row.question ?? '',
       entryId: row.entry_external_id,
@@ -103,10 +106,12 @@ export function groupGapQuestions(rows: readonly GapQuestionRow[]): GroupedGapQu
       covered: row.covered === 1,
       crossLanguage: row.cross_language === 1,
       ...(row.language ? { language: row.language } : {}),
-    });
+    };
+    list.push(question);
+    questionOfConversation.set(row.id, question);
     questionsByTopic.set(row.topic_id, list);
   }
-  return { topicOfConversation, questionsByTopic, coveredByEntry };
+  return { topicOfConversation, questionOfConversation, questionsByTopic, coveredByEntry };
 }
 
 /**
@@ -146,7 +151,7 @@ export interface GapTopicInputs {
  * const { topics, coveredByEntry } = assembleGapTopics({ topics, questions, previousByTopic, firstResponses, replies });
  */
 export function assembleGapTopics(inputs: GapTopicInputs): { topics: GapTopic[]; coveredByEntry: ReadonlyMap<string, number> } {
-  const { topicOfConversation, questionsByTopic, coveredByEntry } = inputs.questions;
+  const { topicOfConversation, questionOfConversation, questionsByTopic, coveredByEntry } = inputs.questions;
   const handling = new Map<number, number[]>();
   for (const response of inputs.firstResponses) {
     const topic = topicOfConversation.get(response.conversationId);
@@ -159,9 +164,12 @@ export function assembleGapTopics(inputs: GapTopicInputs): { topics: GapTopic[];
   for (const [conversationId, bodies] of inputs.replies) {
     const topic = topicOfConversation.get(conversationId);
     if (topic === undefined) continue;
+    const reply = redactPersonalData(bodies.join('\n'));
     const list = repliesByTopic.get(topic) ?? [];
-    list.push(redactPersonalData(bodies.join('\n')));
+    list.push(reply);
     repliesByTopic.set(topic, list);
+    const question = questionOfConversation.get(conversationId);
+    if (question !== undefined) question.reply = reply;
   }
   const topics = inputs.topics.map((row) => ({
     topicId: row.topic_id,

@@ -7,7 +7,7 @@ import { nearestByScore, pairAcrossLanguages, type NearestView } from '../text/c
 import { buildFaqIndex, markdownToText, type FaqIndex } from './faq-index.js';
 import { groupAlikeQuestionSets, nearestByQuestions } from './group-alike-questions.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
-import { buildReplyProfiles, calibrateSameAnswer, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
+import { buildReplyProfiles, calibrateQuotedEntry, calibrateSameAnswer, MIN_PROFILE_REPLIES, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
 
 export type GapVerdict = 'NEW' | 'TRANSLATE' | 'UPDATE' | 'UNUSED';
 export type UpdateReason = 'many-contacts' | 'growing-contacts' | 'answer-drift' | 'changed-before-surge';
@@ -25,6 +25,8 @@ export interface TopicQuestion {
   language?: string;
   /** The entry is in another language than the question: it answers, but the customer cannot read it. */
   crossLanguage?: boolean;
+  /** The agents' public replies in the conversation (redacted), when they were read (also in the topic's `agentReplies`). */
+  reply?: string;
 }
 
 /** A topic in the report's period, with what its conversations say. */
@@ -214,11 +216,11 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
   const answers = calibrateSameAnswer(profiles, weigh, coveredUnits, repliesByUnit);
   const sameAnswer = answers?.cut;
   const answeredByReplies = new Map<number, string>();
+  const entryProfiles = new Map(entries.map((entry) => [entry.entryId, weigh([`${entry.title}\n${markdownToText(entry.body)}`])]));
   if (answers !== undefined) {
     // A topic matched to an entry by its questions, but answered (in some language) unlike the topic of that entry
     // whose replies in that language are nearest the entry's own text, less alike than topics of two different
     // entries ever are, is not answered by it: its questions share words with the entry, not its answer.
-    const entryProfiles = new Map(entries.map((entry) => [entry.entryId, weigh([`${entry.title}\n${markdownToText(entry.body)}`])]));
     const anchors = new Map<string, number>();
     const nearEntry = (unit: number, familyId: string): number =>
       Math.max(
@@ -244,21 +246,55 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
       if (unlike) coveredBy.delete(topic);
     }
   }
-  if (sameAnswer !== undefined) {
-    for (const topic of topics) {
-      if (coveredBy.has(topic.topicId) || topic.questions.length === 0) continue;
-      let best: { entryId: string; similarity: number } | undefined;
-      for (const unit of unitsOf(topic.topicId)) {
+  // Agents' replies that quote or paraphrase an entry's own text are evidence too: that entry answers their topic,
+  // also when no topic it covers by questions is answered in that language in the period (a rarer wording).
+  const unitLanguage = (unit: number): QuestionLanguage => UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length]!;
+  const quoted = calibrateQuotedEntry(
+    [...coveredUnits].map(([unit, familyId]) => ({ profile: profiles.get(unit)!, family: familyId, language: unitLanguage(unit) })),
+    entries.map((entry) => ({ family: family(entry.entryId), language: entryLanguages.get(entry.entryId)!, profile: entryProfiles.get(entry.entryId)! })),
+  );
+  /**
+   * The entry that replies (a profile per language) show answers them: first the entry of the covered topic answered
+   * most alike (from `sameAnswer`), else the entry in the replies' language whose own text they come nearest, when
+   * that is as near as replies come to their own entry (from `quoted.cut`).
+   */
+  const answeredBy = (replies: readonly (readonly [QuestionLanguage, ReplyProfile])[]): string | undefined => {
+    let alike: { entryId: string; similarity: number } | undefined;
+    if (sameAnswer !== undefined) {
+      for (const [language, profile] of replies) {
         for (const [other, entryId] of coveredBy) {
-          const otherUnit = unitOf(other, UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length]!);
-          if (!profiles.has(otherUnit)) continue;
-          const similarity = profileSimilarity(profiles.get(unit)!, profiles.get(otherUnit)!);
-          if (similarity >= sameAnswer && (best === undefined || similarity > best.similarity)) best = { entryId, similarity };
+          const otherProfile = profiles.get(unitOf(other, language));
+          if (otherProfile === undefined) continue;
+          const similarity = profileSimilarity(profile, otherProfile);
+          if (similarity >= sameAnswer && (alike === undefined || similarity > alike.similarity)) alike = { entryId, similarity };
         }
       }
-      if (best !== undefined) answeredByReplies.set(topic.topicId, best.entryId);
     }
+    if (alike !== undefined || quoted === undefined) return alike?.entryId;
+    let nearest: { entryId: string; similarity: number } | undefined;
+    for (const [language, profile] of replies) {
+      for (const entry of entries) {
+        if (entryLanguages.get(entry.entryId) !== language) continue;
+        const similarity = profileSimilarity(profile, entryProfiles.get(entry.entryId)!);
+        if (nearest === undefined || similarity > nearest.similarity) nearest = { entryId: entry.entryId, similarity };
+      }
+    }
+    return nearest !== undefined && nearest.similarity >= quoted.cut ? nearest.entryId : undefined;
+  };
+  for (const topic of topics) {
+    if (coveredBy.has(topic.topicId) || topic.questions.length === 0) continue;
+    const entryId = answeredBy(unitsOf(topic.topicId).map((unit) => [unitLanguage(unit), profiles.get(unit)!] as const));
+    if (entryId !== undefined) answeredByReplies.set(topic.topicId, entryId);
   }
+  /** A remainder's own replies, a profile per language that has enough of them (as a topic's). */
+  const replyProfilesOf = (replies: readonly string[]): [QuestionLanguage, ReplyProfile][] => {
+    const byLanguage = new Map<QuestionLanguage, string[]>();
+    for (const reply of replies) {
+      const language = detectLanguage(normalizeText(reply));
+      byLanguage.set(language, [...(byLanguage.get(language) ?? []), reply]);
+    }
+    return [...byLanguage].filter(([, list]) => list.length >= MIN_PROFILE_REPLIES).map(([language, list]) => [language, weigh(list)]);
+  };
 
   const uncovered: GapTopic[] = [];
   const topicsByEntry = new Map<string, GapTopic[]>();
@@ -273,9 +309,10 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
     // A topic answered by an entry can still hold a missing article's questions: those no entry covers are a
     // candidate of their own.
+    // Unless their agents' replies show an entry answers them after all.
     if (byQuestions !== undefined && options.articleGrain) {
       const remainder = unansweredRemainder(topic);
-      if (remainder !== undefined) uncovered.push(remainder);
+      if (remainder !== undefined && answeredBy(replyProfilesOf(remainder.agentReplies)) === undefined) uncovered.push(remainder);
     }
     topicsByEntry.set(entry.entryId, [...(topicsByEntry.get(entry.entryId) ?? []), topic]);
     // Questions answered in another language than they were asked in: matched so, or in a topic answered by replies.
@@ -511,7 +548,7 @@ function withArticleCoverage(topics: readonly GapTopic[], options: Pick<GapVerdi
 /**
  * The questions of an answered topic that no entry covers (in the language of their match) as a topic of their own:
  * its id negated, so that no reply profile of the answered topic is read as theirs, no representative question (the
- * topic's is an answered one), no replies (they belong to the whole topic), and the previous-period count in proportion.
+ * topic's is an answered one), only the replies of its own conversations, and the previous-period count in proportion.
  */
 function unansweredRemainder(topic: GapTopic): GapTopic | undefined {
   const questions = topic.questions.filter((question) => !question.covered && !question.crossLanguage);
@@ -523,7 +560,7 @@ function unansweredRemainder(topic: GapTopic): GapTopic | undefined {
     conversations: questions.length,
     previousConversations: Math.round((topic.previousConversations * questions.length) / topic.questions.length),
     questions,
-    agentReplies: [],
+    agentReplies: questions.flatMap((question) => (question.reply === undefined ? [] : [question.reply])),
   };
 }
 

@@ -128,3 +128,45 @@ export function calibrateSameAnswer(
   const same = medianOf(halves)!;
   return same > different ? { same, different, cut: (same + different) / 2 } : undefined;
 }
+
+/** A topic's replies in one language, and the entry family (an entry and its translations) its questions match. */
+export interface CoveredReplies {
+  profile: ReplyProfile;
+  family: string;
+  language: string;
+}
+
+/** An entry's own text as a profile (see `buildReplyProfiles`' `weigh`), with its family and language. */
+export interface EntryProfile {
+  family: string;
+  language: string;
+  profile: ReplyProfile;
+}
+
+/**
+ * The profile similarity from which agents' replies quote or paraphrase an entry's own text (so the entry answers
+ * their topic), learnt from the topics the FAQ covers by their questions, as `calibrateSameAnswer` learns its cut (no
+ * setting): halfway between how near such replies come to their own entry (the median over covered topics, each
+ * against its entry family's versions in the replies' language) and the nearest they ever come to another family's
+ * entry in that language. Undefined when there is nothing to compare with, or other entries come at least as near.
+ *
+ * @example
+ * calibrateQuotedEntry(coveredReplies, entryProfiles) // e.g. { same: 0.85, different: 0.27, cut: 0.56 }
+ */
+export function calibrateQuotedEntry(covered: readonly CoveredReplies[], entries: readonly EntryProfile[]): AnswerSimilarity | undefined {
+  const own: number[] = [];
+  let different = -1;
+  for (const replies of covered) {
+    let nearestOwn = -1;
+    for (const entry of entries) {
+      if (entry.language !== replies.language) continue;
+      const similarity = profileSimilarity(replies.profile, entry.profile);
+      if (entry.family === replies.family) nearestOwn = Math.max(nearestOwn, similarity);
+      else different = Math.max(different, similarity);
+    }
+    if (nearestOwn >= 0) own.push(nearestOwn);
+  }
+  if (own.length === 0 || different < 0) return undefined;
+  const same = medianOf(own)!;
+  return same > different ? { same, different, cut: (same + different) / 2 } : undefined;
+}

@@ -70,6 +70,8 @@ test('the topics: conversations now and before, median first response of the ans
       agentReplies: [],
     },
   ]);
+  // Each question also carries its own conversation's replies (a part of a topic can be judged by them).
+  expect(topics[0]!.questions.map((question) => question.reply)).toEqual([topics[0]!.agentReplies[0], undefined]);
 });
 
 test('replies are read for at most REPLIES_PER_TOPIC conversations a topic, evenly spread, in id order', () => {

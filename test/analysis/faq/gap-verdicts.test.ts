@@ -491,6 +491,69 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     });
   });
 
+  test('a topic whose agents quote an entry is answered by it, also when no topic of that entry is answered in that language', () => {
+    // The 2FA entry's own topic is answered in Chinese this period; the English topic asks it in other words.
+    const resetInChinese = topic({
+      ...covered[1]!,
+      questions: asked(12, '怎么重置二次验证', { entryId: 'reset', covered: true }, 'r'),
+      agentReplies: Array<string>(12).fill('请在安全中心使用重置二次验证页面。'),
+    });
+    const lostPhone = topic({
+      topicId: 9,
+      conversations: 12,
+      ...steady,
+      representativeQuestion: 'I lost my phone and cannot log in',
+      questions: asked(12, 'I lost my phone and cannot log in', { entryId: null, covered: false }, 'p'),
+      agentReplies: Array<string>(12).fill('Open Security and choose Reset 2FA, then upload a selfie with your ID.'),
+    });
+    const answered = decideGapVerdicts([covered[0]!, resetInChinese, lostPhone], [WITHDRAWAL, RESET], OPTIONS);
+    expect(answered.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
+    // Replies that quote no entry leave it a missing article.
+    const unanswered = topic({ ...lostPhone, agentReplies: Array<string>(12).fill('Sorry for the wait, we are receiving many requests.') });
+    const findings = decideGapVerdicts([covered[0]!, resetInChinese, unanswered], [WITHDRAWAL, RESET], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[9]]);
+  });
+
+  test("a covered topic's unmatched questions are judged by their own conversations' replies", () => {
+    const withdrawalReply = withdrawalReplies(1)[0]!;
+    // As in the article-grain test above: a missing article's wordings inside a topic an entry answers.
+    const mixed = (reply: string): GapTopic => {
+      const answered: TopicQuestion[] = Array.from({ length: 24 }, (_, i) => ({
+        conversationId: `w-${i}`,
+        question: ['My USDT withdrawal has not arrived', 'Withdrawal not received after 20 confirmations', 'TRC20 withdrawal still missing'][i % 3]!,
+        entryId: 'withdrawal',
+        score: 0.7,
+        covered: true,
+        language: 'en',
+        reply: withdrawalReply,
+      }));
+      const payouts: TopicQuestion[] = Array.from({ length: 12 }, (_, i) => ({
+        conversationId: `u-${i}`,
+        question: ['When will my card payout arrive?', 'Card payout date?', 'Is my card payout late?', 'When is the card payout?'][i % 4]!,
+        entryId: 'withdrawal',
+        score: i % 4 === 0 ? 0.47 : 0.42,
+        covered: i % 4 === 0,
+        language: 'en',
+        reply,
+      }));
+      return topic({
+        topicId: 1,
+        conversations: 36,
+        previousConversations: 36,
+        questions: [...answered, ...payouts],
+        agentReplies: [...Array<string>(24).fill(withdrawalReply), ...Array<string>(12).fill(reply)],
+      });
+    };
+    const news = (reply: string) =>
+      decideGapVerdicts([mixed(reply), covered[1]!], [WITHDRAWAL, RESET], { ...OPTIONS, sameArticleScore: 0.45 })
+        .filter((finding) => finding.verdict === 'NEW')
+        .map((finding) => finding.evidence.conversations);
+    // Answered otherwise: the 12 are a missing article of their own.
+    expect(news('Card payouts run on Fridays only; yours is scheduled for this Friday.')).toEqual([12]);
+    // Answered as the entry's other questions are: no finding.
+    expect(news(withdrawalReply)).toEqual([]);
+  });
+
   test('without two entries whose topics show what a different answer looks like, replies decide nothing', () => {
     const paraphrase = topic({
       topicId: 3,
