@@ -403,18 +403,23 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     });
   }
 
+  const allNow = topics.reduce((sum, topic) => sum + topic.conversations, 0);
+  const allBefore = topics.reduce((sum, topic) => sum + topic.previousConversations, 0);
   for (const [entryId, entryTopics] of topicsByEntry) {
     const entry = entriesById.get(entryId)!;
     const merged = mergeTopics(entryTopics);
     const frequent = merged.conversations >= options.minTopicConversations;
     const reasons: UpdateReason[] = [];
     if (frequent && merged.conversations >= options.manyContacts) reasons.push('many-contacts');
-    const grewBeyondChance = isBeyondChance(merged.conversations, merged.previousConversations);
-    if (frequent && merged.growth !== null && merged.growth >= options.growingAt && grewBeyondChance) reasons.push('growing-contacts');
+    // An entry's topics grow when they grow more than the rest of the traffic: on a day the market moves every topic
+    // grows, and that says nothing about the entry.
+    const rest = { now: allNow - merged.conversations, before: allBefore - merged.previousConversations };
+    const { growth, beyondChance } = growthBeyondRest(merged.conversations, merged.previousConversations, rest);
+    if (frequent && growth !== null && growth >= options.growingAt && beyondChance) reasons.push('growing-contacts');
     const drift = findAnswerDrift(entry, merged.agentReplies, options);
     if (drift.length > 0) reasons.push('answer-drift');
     // Without a previous period (growth unknown) nothing can be said to have surged.
-    const surged = merged.growth !== null && merged.growth >= options.surgeAt && grewBeyondChance;
+    const surged = growth !== null && growth >= options.surgeAt && beyondChance;
     if (frequent && surged && entry.updatedAt < options.periodStart) reasons.push('changed-before-surge');
     if (reasons.length === 0) continue;
     const covered = merged.questions.filter((q) => q.covered);
@@ -429,7 +434,7 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
       title: entry.title,
       keyTerms: entryTopics[0]!.topTerms.slice(0, 5),
       reasons,
-      summary: updateSummary(entry, entryTopics, merged.conversations, reasons, drift, merged.growth),
+      summary: updateSummary(entry, entryTopics, merged.conversations, reasons, drift, merged.growth, rest),
       evidence: {
         conversations: merged.conversations,
         previousConversations: merged.previousConversations,
@@ -490,20 +495,36 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
 const GROWTH_SIGNIFICANCE = 0.01;
 
 /**
+ * How much more a set of topics grew than the rest of the traffic (their share of it, now against before: +0.5 is
+ * half as large a share again), and whether that is beyond chance: the upper tail of its conversations among both
+ * periods' under the rest's own split between the periods. With no rest in either period, plain growth against an
+ * even split.
+ *
+ * @example
+ * growthBeyondRest(32, 13, { now: 517, before: 358 }) // { growth: 0.70, beyondChance: false }: the whole day grew
+ */
+export function growthBeyondRest(now: number, before: number, rest: { now: number; before: number }): { growth: number | null; beyondChance: boolean } {
+  if (before === 0) return { growth: null, beyondChance: false };
+  if (rest.now <= 0 || rest.before <= 0) return { growth: (now - before) / before, beyondChance: isBeyondChance(now, before, 0.5) };
+  const share = rest.now / (rest.now + rest.before);
+  return { growth: now / before / (rest.now / rest.before) - 1, beyondChance: isBeyondChance(now, before, share) };
+}
+
+/**
  * Whether `now` conversations after `before` in an equal period is more than chance: under equal rates each of the
  * `now + before` conversations falls in either period with probability 1/2, and P(X >= now) must be at most 1%.
  */
-function isBeyondChance(now: number, before: number): boolean {
+function isBeyondChance(now: number, before: number, share: number): boolean {
   const total = now + before;
-  if (total === 0 || now <= before) return false;
-  // Upper tail of Binomial(total, 1/2), summed in log space so that large counts do not overflow.
-  let logTerm = -total * Math.LN2;
-  for (let k = 1; k <= now; k++) logTerm += Math.log((total - k + 1) / k);
+  if (total === 0 || now <= total * share) return false;
+  // Upper tail of Binomial(total, share), summed in log space so that large counts do not overflow.
+  let logTerm = total * Math.log(1 - share);
+  for (let k = 1; k <= now; k++) logTerm += Math.log(((total - k + 1) / k) * (share / (1 - share)));
   let tail = 0;
   let term = logTerm;
   for (let k = now; k <= total; k++) {
     tail += Math.exp(term);
-    term += Math.log((total - k) / (k + 1));
+    term += Math.log(((total - k) / (k + 1)) * (share / (1 - share)));
     if (tail > GROWTH_SIGNIFICANCE) return false;
   }
   return tail <= GROWTH_SIGNIFICANCE;
@@ -848,10 +869,14 @@ function updateSummary(
   reasons: readonly UpdateReason[],
   drift: readonly DriftItem[],
   growth: number | null,
+  rest: { now: number; before: number },
 ): string {
   const parts: string[] = [];
   if (reasons.includes('many-contacts')) parts.push(`still ${conversations} conversations`);
-  if (reasons.includes('growing-contacts') && growth !== null) parts.push(`contacts up ${Math.round(growth * 100)}%`);
+  if (reasons.includes('growing-contacts') && growth !== null) {
+    const others = rest.before > 0 && rest.now > 0 ? Math.round((rest.now / rest.before - 1) * 100) : null;
+    parts.push(`contacts up ${Math.round(growth * 100)}%${others === null ? '' : ` (other topics ${others >= 0 ? '+' : ''}${others}%)`}`);
+  }
   for (const item of drift.slice(0, 3)) {
     parts.push(
       item.entrySays ? `agents say ${item.agentsSay}, the entry says ${item.entrySays.join(', ')}` : `agents say ${item.agentsSay}, the entry does not`,

@@ -5,6 +5,7 @@ import {
   decideGapVerdicts,
   findAnswerDrift,
   findingPriority,
+  growthBeyondRest,
   proposeTitle,
   type GapEntry,
   type GapTopic,
@@ -171,6 +172,27 @@ describe('decideGapVerdicts', () => {
       { kind: 'name', agentsSay: 'USDT', replies: 4 },
     ]);
     expect(finding!.summary).toContain('agents say 0.2%, the entry says 0.1%');
+  });
+
+  test('an entry whose topics grow only as much as all the traffic is not growing (a day the market moved)', () => {
+    const fees = topic({ topicId: 1, conversations: 40, previousConversations: 20 });
+    const others = topic({ topicId: 2, conversations: 400, previousConversations: 200, questions: questions(20, { covered: 0 }) });
+    const reasons = (input: GapTopic[]) => decideGapVerdicts(input, [FEES], OPTIONS).find((finding) => finding.verdict === 'UPDATE')?.reasons ?? [];
+    expect(reasons([fees, others])).toEqual([]);
+    // The same growth while the rest stays flat is the entry's own.
+    expect(reasons([fees, { ...others, conversations: 200 }])).toContain('growing-contacts');
+  });
+
+  test.each([
+    ['grows with the rest of the traffic', 32, 13, { now: 517, before: 358 }, 0.7, false],
+    ['grows while the rest stays', 32, 13, { now: 400, before: 400 }, 1.46, true],
+    ['alone, against an even split', 32, 13, { now: 0, before: 0 }, 1.46, true],
+    ['no previous period', 5, 0, { now: 400, before: 400 }, null, false],
+  ])('growth beyond the rest: %s', (_name, now, before, rest, growth, beyondChance) => {
+    const result = growthBeyondRest(now, before, rest);
+    if (growth === null) expect(result.growth).toBeNull();
+    else expect(result.growth).toBeCloseTo(growth, 1);
+    expect(result.beyondChance).toBe(beyondChance);
   });
 
   test('growth within chance is not growing: 20 after 12 is +67% but could be noise', () => {
