@@ -286,14 +286,14 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     const entryId = answeredBy(unitsOf(topic.topicId).map((unit) => [unitLanguage(unit), profiles.get(unit)!] as const));
     if (entryId !== undefined) answeredByReplies.set(topic.topicId, entryId);
   }
-  /** A remainder's own replies, a profile per language that has enough of them (as a topic's). */
-  const replyProfilesOf = (replies: readonly string[]): [QuestionLanguage, ReplyProfile][] => {
+  /** Replies' profiles per language that has at least `minReplies` of them (by default as many as a topic's needs). */
+  const replyProfilesOf = (replies: readonly string[], minReplies = MIN_PROFILE_REPLIES): [QuestionLanguage, ReplyProfile][] => {
     const byLanguage = new Map<QuestionLanguage, string[]>();
     for (const reply of replies) {
       const language = detectLanguage(normalizeText(reply));
       byLanguage.set(language, [...(byLanguage.get(language) ?? []), reply]);
     }
-    return [...byLanguage].filter(([, list]) => list.length >= MIN_PROFILE_REPLIES).map(([language, list]) => [language, weigh(list)]);
+    return [...byLanguage].filter(([, list]) => list.length >= minReplies).map(([language, list]) => [language, weigh(list)]);
   };
 
   const uncovered: GapTopic[] = [];
@@ -333,7 +333,19 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
   }
 
-  const sameArticle = groupSameArticle(uncovered, options.sameArticleScore, (a, b) => sameAnswer !== undefined && isAnsweredAlike(profiles, a, b, sameAnswer));
+  // Grouping missing articles' topics, a small topic's few replies count too: agents answer one question with one
+  // macro, so a reply or two already show which; the cut is still the same-answer cut learnt from covered topics.
+  const joinProfiles = new Map(profiles);
+  for (const topic of uncovered) {
+    for (const [language, profile] of replyProfilesOf(topic.agentReplies, 1)) {
+      if (!joinProfiles.has(unitOf(topic.topicId, language))) joinProfiles.set(unitOf(topic.topicId, language), profile);
+    }
+  }
+  const sameArticle = groupSameArticle(
+    uncovered,
+    options.sameArticleScore,
+    (a, b) => sameAnswer !== undefined && isAnsweredAlike(joinProfiles, a, b, sameAnswer),
+  );
   for (const group of joinAcrossLanguages(sameArticle, profiles, new Set(coveredUnits.keys()))) {
     const merged = mergeTopics(group);
     if (merged.conversations < options.minTopicConversations) continue;

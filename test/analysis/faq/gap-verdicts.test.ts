@@ -576,6 +576,28 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     expect(news(withdrawalReply)).toEqual([]);
   });
 
+  test('small topics of one missing article, too few replies each for a profile, are one finding when agents answer them alike', () => {
+    const small = (topicId: number, question: string, count: number, reply: string): GapTopic =>
+      topic({
+        topicId,
+        conversations: count,
+        ...steady,
+        representativeQuestion: question,
+        questions: asked(count, question, { entryId: null, covered: false }, `s${topicId}`),
+        agentReplies: Array<string>(Math.min(count, 3)).fill(reply),
+      });
+    const sorry = 'Sorry for the wait, we are receiving many requests during the market move.';
+    const waiting = small(7, 'Hello? Is anyone there? I have been waiting for 30 minutes', 6, sorry);
+    const slow = small(8, 'Why does support take so long to answer?', 5, sorry);
+    const news = (topics: GapTopic[]) =>
+      decideGapVerdicts([...covered, ...topics], [WITHDRAWAL, RESET], OPTIONS)
+        .filter((finding) => finding.verdict === 'NEW')
+        .map((finding) => [finding.topicIds, finding.evidence.conversations]);
+    expect(news([waiting, slow])).toEqual([[[7, 8], 11]]);
+    // Answered differently, they stay two topics, each too small for a finding.
+    expect(news([waiting, { ...slow, agentReplies: Array<string>(3).fill('Our agents answer chats from 8:00 to 22:00 UTC.') }])).toEqual([]);
+  });
+
   test('without two entries whose topics show what a different answer looks like, replies decide nothing', () => {
     const paraphrase = topic({
       topicId: 3,
