@@ -9,7 +9,8 @@ import { comparePlantedFindings, plantedFindings, type ReportedFinding } from '.
 
 // The FAQ-gap report on the demo against what the generator planted: precision and recall of the findings of the
 // 7-day and 30-day reports, and the time of `analyze` on the 90-day demo. Run with `npm run bench:faq` (after the
-// StackFAQ part) or `node dist/bench/faq-demo.js` (`DEMO_SEED=2` for another demo, `DEMO_DAYS` for its length); needs
+// StackFAQ part) or `node dist/bench/faq-demo.js` (`DEMO_SEED=2` for another demo, `DEMO_DAYS` for its length,
+// `DEMO_END=2027-01-15` for its last day); needs
 // nothing from ../shared.
 const CLI = resolve('dist/cli/main.js');
 const DAY = 86_400_000;
@@ -17,7 +18,7 @@ const days = Number(process.env.DEMO_DAYS ?? 90);
 const seed = Number(process.env.DEMO_SEED ?? 1);
 const folder = mkdtempSync(join(tmpdir(), 'supportlens-faq-demo-'));
 try {
-  const end = new Date(Date.UTC(2026, 11, 6));
+  const end = new Date(process.env.DEMO_END ? `${process.env.DEMO_END}T00:00:00Z` : Date.UTC(2026, 11, 6));
   const demo = generateDemoData({ outDir: join(folder, 'demo'), days, seed, endDate: end });
   const db = join(folder, 'demo.db');
   const run = (...args: string[]): string => {

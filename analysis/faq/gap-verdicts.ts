@@ -7,7 +7,7 @@ import { nearestByScore, pairAcrossLanguages, type NearestView } from '../text/c
 import { buildFaqIndex, markdownToText, type FaqIndex } from './faq-index.js';
 import { groupAlikeQuestionSets, nearestByQuestions } from './group-alike-questions.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
-import { buildReplyProfiles, calibrateQuotedEntry, calibrateSameAnswer, MIN_PROFILE_REPLIES, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
+import { buildReplyProfiles, calibrateQuotedEntry, calibrateSameAnswer, profileSimilarity, type ReplyProfile } from './reply-profiles.js';
 
 export type GapVerdict = 'NEW' | 'TRANSLATE' | 'UPDATE' | 'UNUSED';
 export type UpdateReason = 'many-contacts' | 'growing-contacts' | 'answer-drift' | 'changed-before-surge';
@@ -281,21 +281,24 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
     return nearest !== undefined && nearest.similarity >= quoted.cut ? nearest.entryId : undefined;
   };
-  for (const topic of topics) {
-    if (coveredBy.has(topic.topicId) || topic.questions.length === 0) continue;
-    const entryId = answeredBy(unitsOf(topic.topicId).map((unit) => [unitLanguage(unit), profiles.get(unit)!] as const));
-    if (entryId !== undefined) answeredByReplies.set(topic.topicId, entryId);
-  }
-  /** Replies' profiles per language that has at least `minReplies` of them (by default as many as a topic's needs). */
-  const replyProfilesOf = (replies: readonly string[], minReplies = MIN_PROFILE_REPLIES): [QuestionLanguage, ReplyProfile][] => {
+  /**
+   * The profile of a topic's replies in each language, however few: agents answer one question with one macro, so a
+   * reply or two already show which answer it gets. (Learning the cuts above, and comparing covered topics, takes
+   * `MIN_PROFILE_REPLIES`.)
+   */
+  const replyProfilesOf = (replies: readonly string[]): [QuestionLanguage, ReplyProfile][] => {
     const byLanguage = new Map<QuestionLanguage, string[]>();
     for (const reply of replies) {
       const language = detectLanguage(normalizeText(reply));
       byLanguage.set(language, [...(byLanguage.get(language) ?? []), reply]);
     }
-    return [...byLanguage].filter(([, list]) => list.length >= minReplies).map(([language, list]) => [language, weigh(list)]);
+    return [...byLanguage].map(([language, list]) => [language, weigh(list)]);
   };
-
+  for (const topic of topics) {
+    if (coveredBy.has(topic.topicId) || topic.questions.length === 0) continue;
+    const entryId = answeredBy(replyProfilesOf(topic.agentReplies));
+    if (entryId !== undefined) answeredByReplies.set(topic.topicId, entryId);
+  }
   const uncovered: GapTopic[] = [];
   const topicsByEntry = new Map<string, GapTopic[]>();
   const translations = new Map<string, { entry: GapEntry; language: string; questions: TopicQuestion[]; topics: Set<number> }>();
@@ -333,11 +336,10 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
   }
 
-  // Grouping missing articles' topics, a small topic's few replies count too: agents answer one question with one
-  // macro, so a reply or two already show which; the cut is still the same-answer cut learnt from covered topics.
+  // Grouping missing articles' topics, a small topic's few replies count too (`replyProfilesOf`).
   const joinProfiles = new Map(profiles);
   for (const topic of uncovered) {
-    for (const [language, profile] of replyProfilesOf(topic.agentReplies, 1)) {
+    for (const [language, profile] of replyProfilesOf(topic.agentReplies)) {
       if (!joinProfiles.has(unitOf(topic.topicId, language))) joinProfiles.set(unitOf(topic.topicId, language), profile);
     }
   }

@@ -530,6 +530,11 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     });
     const answered = decideGapVerdicts([covered[0]!, resetInChinese, lostPhone], [WITHDRAWAL, RESET], OPTIONS);
     expect(answered.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
+    // Two replies are enough to see the quote (a topic's profile otherwise needs four).
+    const fewReplies = topic({ ...lostPhone, agentReplies: lostPhone.agentReplies.slice(0, 2) });
+    expect(decideGapVerdicts([covered[0]!, resetInChinese, fewReplies], [WITHDRAWAL, RESET], OPTIONS).filter((finding) => finding.verdict === 'NEW')).toEqual(
+      [],
+    );
     // Replies that quote no entry leave it a missing article.
     const unanswered = topic({ ...lostPhone, agentReplies: Array<string>(12).fill('Sorry for the wait, we are receiving many requests.') });
     const findings = decideGapVerdicts([covered[0]!, resetInChinese, unanswered], [WITHDRAWAL, RESET], OPTIONS);
