@@ -254,15 +254,16 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     entries.map((entry) => ({ family: family(entry.entryId), language: entryLanguages.get(entry.entryId)!, profile: entryProfiles.get(entry.entryId)! })),
   );
   /**
-   * The entry that replies (a profile per language) show answers them: first the entry of the covered topic answered
-   * most alike (from `sameAnswer`), else the entry in the replies' language whose own text they come nearest, when
-   * that is as near as replies come to their own entry (from `quoted.cut`).
+   * The entry that replies (a profile per language) show answers them: first the entry of the topic answered most
+   * alike (from `sameAnswer`) among those whose entry is known (by questions, or by replies already), else the entry
+   * in the replies' language whose own text they come nearest, when that is as near as replies come to their own
+   * entry (from `quoted.cut`).
    */
   const answeredBy = (replies: readonly (readonly [QuestionLanguage, ReplyProfile])[]): string | undefined => {
     let alike: { entryId: string; similarity: number } | undefined;
     if (sameAnswer !== undefined) {
       for (const [language, profile] of replies) {
-        for (const [other, entryId] of coveredBy) {
+        for (const [other, entryId] of [...coveredBy, ...answeredByReplies]) {
           const otherProfile = profiles.get(unitOf(other, language));
           if (otherProfile === undefined) continue;
           const similarity = profileSimilarity(profile, otherProfile);
@@ -294,10 +295,18 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
     return [...byLanguage].map(([language, list]) => [language, weigh(list)]);
   };
-  for (const topic of topics) {
-    if (coveredBy.has(topic.topicId) || topic.questions.length === 0) continue;
-    const entryId = answeredBy(replyProfilesOf(topic.agentReplies));
-    if (entryId !== undefined) answeredByReplies.set(topic.topicId, entryId);
+  // Round after round, until no topic is added: a topic answered alike a topic whose entry is known from its replies
+  // (an earlier round) is answered by that entry too.
+  const topicReplies = new Map(topics.map((topic) => [topic.topicId, replyProfilesOf(topic.agentReplies)]));
+  for (let added = true; added; ) {
+    added = false;
+    for (const topic of topics) {
+      if (coveredBy.has(topic.topicId) || answeredByReplies.has(topic.topicId) || topic.questions.length === 0) continue;
+      const entryId = answeredBy(topicReplies.get(topic.topicId)!);
+      if (entryId === undefined) continue;
+      answeredByReplies.set(topic.topicId, entryId);
+      added = true;
+    }
   }
   const uncovered: GapTopic[] = [];
   const topicsByEntry = new Map<string, GapTopic[]>();

@@ -581,6 +581,35 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     expect(news(withdrawalReply)).toEqual([]);
   });
 
+  test('a topic answered alike a topic answered by an entry through its replies is answered by that entry too', () => {
+    const zhReply = '您的提币已在链上确认，TRC20 需要20个确认。';
+    // Known by its English replies (answered like topic 1), and also answered in Chinese.
+    const bothLanguages = topic({
+      topicId: 5,
+      conversations: 12,
+      ...steady,
+      questions: asked(12, 'Coins I sent out never showed up at the destination', { entryId: null, covered: false }, 'b'),
+      agentReplies: [...withdrawalReplies(6), ...Array<string>(6).fill(zhReply)],
+    });
+    // Asked and answered in Chinese only: no topic its entry covers by questions is answered in Chinese.
+    const chineseOnly = topic({
+      topicId: 6,
+      conversations: 12,
+      ...steady,
+      questions: Array.from({ length: 12 }, (_, i) => ({
+        conversationId: `z-${i}`,
+        question: '提币显示成功但是钱包没有收到',
+        entryId: null,
+        score: 0.2,
+        covered: false,
+        language: 'zh',
+      })),
+      agentReplies: Array<string>(12).fill(zhReply),
+    });
+    const findings = decideGapVerdicts([...covered, bothLanguages, chineseOnly], [WITHDRAWAL, RESET], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
+  });
+
   test('small topics of one missing article, too few replies each for a profile, are one finding when agents answer them alike', () => {
     const small = (topicId: number, question: string, count: number, reply: string): GapTopic =>
       topic({
