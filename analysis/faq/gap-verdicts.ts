@@ -217,35 +217,6 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
   const sameAnswer = answers?.cut;
   const answeredByReplies = new Map<number, string>();
   const entryProfiles = new Map(entries.map((entry) => [entry.entryId, weigh([`${entry.title}\n${markdownToText(entry.body)}`])]));
-  if (answers !== undefined) {
-    // A topic matched to an entry by its questions, but answered (in some language) unlike the topic of that entry
-    // whose replies in that language are nearest the entry's own text, less alike than topics of two different
-    // entries ever are, is not answered by it: its questions share words with the entry, not its answer.
-    const anchors = new Map<string, number>();
-    const nearEntry = (unit: number, familyId: string): number =>
-      Math.max(
-        0,
-        ...entries
-          .filter((entry) => family(entry.entryId) === familyId)
-          .map((entry) => profileSimilarity(profiles.get(unit)!, entryProfiles.get(entry.entryId)!)),
-      );
-    for (const [unit, familyId] of coveredUnits) {
-      const key = `${familyId}|${unit % UNIT_LANGUAGES.length}`;
-      const anchor = anchors.get(key);
-      if (anchor === undefined || nearEntry(unit, familyId) > nearEntry(anchor, familyId)) anchors.set(key, unit);
-    }
-    for (const [topic, entryId] of [...coveredBy]) {
-      const unlike = unitsOf(topic).some((unit) => {
-        const anchor = anchors.get(`${family(entryId)}|${unit % UNIT_LANGUAGES.length}`);
-        return (
-          anchor !== undefined &&
-          Math.floor(anchor / UNIT_LANGUAGES.length) !== topic &&
-          profileSimilarity(profiles.get(unit)!, profiles.get(anchor)!) < answers.different
-        );
-      });
-      if (unlike) coveredBy.delete(topic);
-    }
-  }
   // Agents' replies that quote or paraphrase an entry's own text are evidence too: that entry answers their topic,
   // also when no topic it covers by questions is answered in that language in the period (a rarer wording).
   const unitLanguage = (unit: number): QuestionLanguage => UNIT_LANGUAGES[unit % UNIT_LANGUAGES.length]!;
@@ -295,19 +266,61 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
     return [...byLanguage].map(([language, list]) => [language, weigh(list)]);
   };
+  const topicReplies = new Map(topics.map((topic) => [topic.topicId, replyProfilesOf(topic.agentReplies)]));
   // Round after round, until no topic is added: a topic answered alike a topic whose entry is known from its replies
   // (an earlier round) is answered by that entry too.
-  const topicReplies = new Map(topics.map((topic) => [topic.topicId, replyProfilesOf(topic.agentReplies)]));
-  for (let added = true; added; ) {
-    added = false;
-    for (const topic of topics) {
-      if (coveredBy.has(topic.topicId) || answeredByReplies.has(topic.topicId) || topic.questions.length === 0) continue;
-      const entryId = answeredBy(topicReplies.get(topic.topicId)!);
-      if (entryId === undefined) continue;
-      answeredByReplies.set(topic.topicId, entryId);
-      added = true;
+  const answerByReplies = (): void => {
+    answeredByReplies.clear();
+    for (let added = true; added; ) {
+      added = false;
+      for (const topic of topics) {
+        if (coveredBy.has(topic.topicId) || answeredByReplies.has(topic.topicId) || topic.questions.length === 0) continue;
+        const entryId = answeredBy(topicReplies.get(topic.topicId)!);
+        if (entryId === undefined) continue;
+        answeredByReplies.set(topic.topicId, entryId);
+        added = true;
+      }
     }
-  }
+  };
+  /**
+   * A topic matched to an entry by its questions, but answered (in some language) unlike the topic of that entry whose
+   * replies in that language are nearest the entry's own text, less alike than topics of two different entries ever
+   * are, is not answered by it: its questions share words with the entry, not its answer. The anchors are taken among
+   * `known` topics; returns whether any topic was dropped.
+   */
+  const dropUnlike = (known: readonly (readonly [number, string])[]): boolean => {
+    if (answers === undefined) return false;
+    const nearEntry = (unit: number, familyId: string): number =>
+      Math.max(
+        0,
+        ...entries
+          .filter((entry) => family(entry.entryId) === familyId)
+          .map((entry) => profileSimilarity(profiles.get(unit)!, entryProfiles.get(entry.entryId)!)),
+      );
+    const anchors = new Map<string, { topic: number; unit: number; near: number }>();
+    for (const [topic, entryId] of known) {
+      for (const unit of unitsOf(topic)) {
+        const key = `${family(entryId)}|${unitLanguage(unit)}`;
+        const near = nearEntry(unit, family(entryId));
+        const anchor = anchors.get(key);
+        if (anchor === undefined || near > anchor.near) anchors.set(key, { topic, unit, near });
+      }
+    }
+    const unlike = [...coveredBy].filter(([topic, entryId]) =>
+      unitsOf(topic).some((unit) => {
+        const anchor = anchors.get(`${family(entryId)}|${unitLanguage(unit)}`);
+        return anchor !== undefined && anchor.topic !== topic && profileSimilarity(profiles.get(unit)!, profiles.get(anchor.unit)!) < answers.different;
+      }),
+    );
+    for (const [topic] of unlike) coveredBy.delete(topic);
+    return unlike.length > 0;
+  };
+  // Anchored among the topics covered by questions first; then again among all whose entry is known, the topics
+  // answered by replies included (an entry's only topic covered by questions in a language can be the wrong one), and
+  // what replies answer is decided again without what was dropped.
+  dropUnlike([...coveredBy]);
+  answerByReplies();
+  if (dropUnlike([...coveredBy, ...answeredByReplies])) answerByReplies();
   const uncovered: GapTopic[] = [];
   const topicsByEntry = new Map<string, GapTopic[]>();
   const translations = new Map<string, { entry: GapEntry; language: string; questions: TopicQuestion[]; topics: Set<number> }>();

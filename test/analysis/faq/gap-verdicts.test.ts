@@ -610,6 +610,28 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
     expect(findings.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
   });
 
+  test("an entry's only topic covered by questions is dropped when it is answered unlike the entry's topics known by replies", () => {
+    // Matched to the 2FA entry by its words, answered with another macro: a missing article.
+    const rejected = topic({
+      topicId: 7,
+      conversations: 12,
+      ...steady,
+      representativeQuestion: 'Why was my 2FA reset rejected?',
+      questions: asked(12, 'Why was my 2FA reset rejected?', { entryId: 'reset', covered: true }, 'x'),
+      agentReplies: Array<string>(12).fill('Your document photo was blurry, so the review has not released it; take it again in daylight.'),
+    });
+    // Matched to nothing by its words, answered by quoting the 2FA entry.
+    const lostPhone = topic({
+      topicId: 8,
+      conversations: 12,
+      ...steady,
+      questions: asked(12, 'I lost my phone and cannot log in', { entryId: null, covered: false }, 'p'),
+      agentReplies: Array<string>(12).fill('Open Security and choose Reset 2FA, then upload a selfie with your ID.'),
+    });
+    const findings = decideGapVerdicts([covered[0]!, rejected, lostPhone], [WITHDRAWAL, RESET], OPTIONS);
+    expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[7]]);
+  });
+
   test('small topics of one missing article, too few replies each for a profile, are one finding when agents answer them alike', () => {
     const small = (topicId: number, question: string, count: number, reply: string): GapTopic =>
       topic({
