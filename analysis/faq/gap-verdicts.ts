@@ -266,7 +266,11 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
     return [...byLanguage].map(([language, list]) => [language, weigh(list)]);
   };
-  const topicReplies = new Map(topics.map((topic) => [topic.topicId, replyProfilesOf(topic.agentReplies)]));
+  // Each topic's replies per language: the profiles already made where there were enough replies, the rest now.
+  const topicReplies = new Map<number, [QuestionLanguage, ReplyProfile][]>(topics.map((topic) => [topic.topicId, []]));
+  for (const [unit, replies] of repliesByUnit) {
+    topicReplies.get(Math.floor(unit / UNIT_LANGUAGES.length))?.push([unitLanguage(unit), profiles.get(unit) ?? weigh(replies)]);
+  }
   // Round after round, until no topic is added: a topic answered alike a topic whose entry is known from its replies
   // (an earlier round) is answered by that entry too.
   const answerByReplies = (): void => {
