@@ -414,6 +414,16 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
       language: 'en',
     }));
   const steady = { previousConversations: 12 };
+  /** A steady topic of 12 conversations, all asking `question`, matched as `match`, answered with `replies`. */
+  const askedTopic = (topicId: number, question: string, match: { entryId: string | null; covered: boolean }, replies: string[]): GapTopic =>
+    topic({
+      topicId,
+      conversations: 12,
+      ...steady,
+      representativeQuestion: question,
+      questions: asked(12, question, match, `t${topicId}`),
+      agentReplies: replies,
+    });
   const covered = [
     topic({
       topicId: 1,
@@ -432,27 +442,18 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
   ];
 
   test('a topic no entry matches in words, which agents answer as they answer an entry, is answered by that entry', () => {
-    const paraphrase = topic({
-      topicId: 3,
-      conversations: 12,
-      ...steady,
-      representativeQuestion: 'Coins I sent out never showed up at the destination',
-      questions: asked(12, 'Coins I sent out never showed up at the destination', { entryId: 'reset', covered: false }, 'p'),
-      agentReplies: withdrawalReplies(12),
-    });
+    const paraphrase = askedTopic(3, 'Coins I sent out never showed up at the destination', { entryId: 'reset', covered: false }, withdrawalReplies(12));
     const findings = decideGapVerdicts([...covered, paraphrase], [WITHDRAWAL, RESET], OPTIONS);
     expect(findings.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
   });
 
   test('a topic that shares words with an entry but that agents answer otherwise is a missing article', () => {
-    const lookalike = topic({
-      topicId: 4,
-      conversations: 12,
-      ...steady,
-      representativeQuestion: 'Why was my withdrawal address whitelist rejected?',
-      questions: asked(12, 'Why was my withdrawal address whitelist rejected?', { entryId: 'withdrawal', covered: true }, 'l'),
-      agentReplies: Array<string>(12).fill('Add the address again from the Address Book page and approve the e-mail we send.'),
-    });
+    const lookalike = askedTopic(
+      4,
+      'Why was my withdrawal address whitelist rejected?',
+      { entryId: 'withdrawal', covered: true },
+      Array<string>(12).fill('Add the address again from the Address Book page and approve the e-mail we send.'),
+    );
     const findings = decideGapVerdicts([...covered, lookalike], [WITHDRAWAL, RESET], OPTIONS);
     expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[4]]);
   });
@@ -520,14 +521,12 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
       questions: asked(12, '怎么重置二次验证', { entryId: 'reset', covered: true }, 'r'),
       agentReplies: Array<string>(12).fill('请在安全中心使用重置二次验证页面。'),
     });
-    const lostPhone = topic({
-      topicId: 9,
-      conversations: 12,
-      ...steady,
-      representativeQuestion: 'I lost my phone and cannot log in',
-      questions: asked(12, 'I lost my phone and cannot log in', { entryId: null, covered: false }, 'p'),
-      agentReplies: Array<string>(12).fill('Open Security and choose Reset 2FA, then upload a selfie with your ID.'),
-    });
+    const lostPhone = askedTopic(
+      9,
+      'I lost my phone and cannot log in',
+      { entryId: null, covered: false },
+      Array<string>(12).fill('Open Security and choose Reset 2FA, then upload a selfie with your ID.'),
+    );
     const answered = decideGapVerdicts([covered[0]!, resetInChinese, lostPhone], [WITHDRAWAL, RESET], OPTIONS);
     expect(answered.filter((finding) => finding.verdict === 'NEW')).toEqual([]);
     // Two replies are enough to see the quote (a topic's profile otherwise needs four).
@@ -584,13 +583,10 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
   test('a topic answered alike a topic answered by an entry through its replies is answered by that entry too', () => {
     const zhReply = '您的提币已在链上确认，TRC20 需要20个确认。';
     // Known by its English replies (answered like topic 1), and also answered in Chinese.
-    const bothLanguages = topic({
-      topicId: 5,
-      conversations: 12,
-      ...steady,
-      questions: asked(12, 'Coins I sent out never showed up at the destination', { entryId: null, covered: false }, 'b'),
-      agentReplies: [...withdrawalReplies(6), ...Array<string>(6).fill(zhReply)],
-    });
+    const bothLanguages = askedTopic(5, 'Coins I sent out never showed up at the destination', { entryId: null, covered: false }, [
+      ...withdrawalReplies(6),
+      ...Array<string>(6).fill(zhReply),
+    ]);
     // Asked and answered in Chinese only: no topic its entry covers by questions is answered in Chinese.
     const chineseOnly = topic({
       topicId: 6,
@@ -612,22 +608,19 @@ describe('decideGapVerdicts with agents replies as evidence', () => {
 
   test("an entry's only topic covered by questions is dropped when it is answered unlike the entry's topics known by replies", () => {
     // Matched to the 2FA entry by its words, answered with another macro: a missing article.
-    const rejected = topic({
-      topicId: 7,
-      conversations: 12,
-      ...steady,
-      representativeQuestion: 'Why was my 2FA reset rejected?',
-      questions: asked(12, 'Why was my 2FA reset rejected?', { entryId: 'reset', covered: true }, 'x'),
-      agentReplies: Array<string>(12).fill('Your document photo was blurry, so the review has not released it; take it again in daylight.'),
-    });
+    const rejected = askedTopic(
+      7,
+      'Why was my 2FA reset rejected?',
+      { entryId: 'reset', covered: true },
+      Array<string>(12).fill('Your document photo was blurry, so the review has not released it; take it again in daylight.'),
+    );
     // Matched to nothing by its words, answered by quoting the 2FA entry.
-    const lostPhone = topic({
-      topicId: 8,
-      conversations: 12,
-      ...steady,
-      questions: asked(12, 'I lost my phone and cannot log in', { entryId: null, covered: false }, 'p'),
-      agentReplies: Array<string>(12).fill('Open Security and choose Reset 2FA, then upload a selfie with your ID.'),
-    });
+    const lostPhone = askedTopic(
+      8,
+      'I lost my phone and cannot log in',
+      { entryId: null, covered: false },
+      Array<string>(12).fill('Open Security and choose Reset 2FA, then upload a selfie with your ID.'),
+    );
     const findings = decideGapVerdicts([covered[0]!, rejected, lostPhone], [WITHDRAWAL, RESET], OPTIONS);
     expect(findings.filter((finding) => finding.verdict === 'NEW').map((finding) => finding.topicIds)).toEqual([[7]]);
   });
