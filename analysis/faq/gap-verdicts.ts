@@ -337,8 +337,7 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
       continue;
     }
     // A topic answered by an entry can still hold a missing article's questions: those no entry covers are a
-    // candidate of their own.
-    // Unless their agents' replies show an entry answers them after all.
+    // candidate of their own, unless their own conversations' replies show an entry answers them after all.
     if (byQuestions !== undefined && options.articleGrain) {
       const remainder = unansweredRemainder(topic);
       if (remainder !== undefined && answeredBy(replyProfilesOf(remainder.agentReplies)) === undefined) uncovered.push(remainder);
@@ -362,10 +361,11 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     }
   }
 
-  // Grouping missing articles' topics, a small topic's few replies count too (`replyProfilesOf`).
+  // Grouping missing articles' topics, a small topic's few replies count too (`replyProfilesOf`; a remainder's are its
+  // own conversations').
   const joinProfiles = new Map(profiles);
   for (const topic of uncovered) {
-    for (const [language, profile] of replyProfilesOf(topic.agentReplies)) {
+    for (const [language, profile] of topicReplies.get(topic.topicId) ?? replyProfilesOf(topic.agentReplies)) {
       if (!joinProfiles.has(unitOf(topic.topicId, language))) joinProfiles.set(unitOf(topic.topicId, language), profile);
     }
   }
