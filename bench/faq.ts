@@ -171,14 +171,14 @@ console.log(
     ],
   ),
 );
-console.log('\nvariants of the decision, same run and splits, P / R / F1 of "not covered": the product before entry claims;');
+console.log('\nvariants of the decision, same run and splits, P / R / F1 of "not covered": the rules within topics alone (no claims);');
 console.log('a two-component mixture instead of Otsu (calibrateCoveredThreshold "mixture") per question, for the second cut, for both;');
 console.log("entry claims with each rephrasing's nearest among all rephrasings instead of its topic's (diagnostic: cost not bounded)");
 console.log(
   formatRows(
     [
       'split',
-      'before entry claims',
+      'no entry claims',
       'mixture threshold',
       'mixture, per question',
       'product, mixture second cut',
@@ -218,10 +218,10 @@ console.log(
   `second cut of the article-grain decision (Otsu on the questions no entry is nearest to), mean: ${mean((c) => c.product.groupThreshold).toFixed(2)}`,
 );
 console.log('before: a topic is not answered when fewer than half its questions reach the calibrated threshold, and all its');
-console.log('questions count as not covered (the rule before article grain). As the product decides: the same rule on the');
-console.log('article-grain flags (decideArticleCoverage, as decideGapVerdicts applies it), and in answered topics the questions those');
-console.log("flags leave uncovered (the topic's remainder, a NEW candidate of its own); the flags include the entries' claims");
-console.log('(each entry covers the group of paraphrases of its best, anchored match across topics, and groups scoring like covered ones).');
+console.log('questions count as not covered (the rule before article grain). As the product decides: a rephrasing is not covered');
+console.log('when the article-grain decision leaves it uncovered (decideArticleCoverage, as decideGapVerdicts applies it): the');
+console.log('rephrasings are grouped into paraphrases (communities of the nearest-rephrasing graph, their number chosen by the');
+console.log("silhouette) and each entry claims the group of its best match when that match reaches the run's threshold.");
 console.log('NEW finding: the rephrasings the report names as missing articles (at least 10 conversations). The diagnostic groups');
 console.log("by the hidden labels: a group is not covered when its median best score is below the Otsu cut of the groups' medians.");
 
@@ -465,8 +465,9 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
       .map((topic) => topic.topicId),
   );
   const topicOf = (i: number): number => questionTopics.assignment[i]! + 1;
-  // The product's decision (decideGapVerdicts with `articleGrain`): a topic not answered, or, in an answered topic,
-  // a question that the article-grain decision leaves uncovered (the topic's remainder, a NEW candidate of its own).
+  // The product's decision (decideGapVerdicts with `articleGrain`): a question the article-grain decision leaves
+  // uncovered. In an answered topic those are its remainder, a NEW candidate of its own; a topic not answered is a NEW
+  // candidate less the questions an entry still covers (no replies here to answer either).
   const articleNotCovered = (runThreshold: number, calibration: CalibrationMethod, entryClaims = true) => {
     const article = decideArticleCoverage(
       topics.map((topic) => topic.questions.map((question) => ({ ...question, covered: question.score >= runThreshold }))),
@@ -478,13 +479,7 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
         articleCovered[i] = article.covered[t]![k]!;
       });
     });
-    const answered = new Set(
-      members
-        .map((list, t) => ({ topicId: t + 1, covered: list.filter((i) => articleCovered[i]).length, size: list.length }))
-        .filter((topic) => topic.size > 0 && topic.covered / topic.size >= DEFAULT_GAP_VERDICT_OPTIONS.minCoveredShare)
-        .map((topic) => topic.topicId),
-    );
-    return { notCovered: outcomes.map((_, i) => !answered.has(topicOf(i)) || !articleCovered[i]), groupThreshold: article.groupThreshold };
+    return { notCovered: articleCovered.map((covered) => !covered), groupThreshold: article.groupThreshold };
   };
   const article = articleNotCovered(threshold, 'otsu');
   const mixtureThreshold = calibrateCoveredThreshold(

@@ -1,5 +1,6 @@
 import { type CalibrationMethod, calibrateCoveredThreshold } from './calibrate-covered-threshold.js';
 import { buildFaqIndex } from './faq-index.js';
+import { groupParaphrases } from './paraphrase-communities.js';
 import { rankFaqEntries } from './rank-faq-entries.js';
 
 /** One question of a group (a topic) with the score of its best FAQ entry. */
@@ -22,8 +23,8 @@ export interface ArticleCoverageOptions {
   /** How the second cut splits the doubtful questions' scores (default `otsu`). */
   calibration?: CalibrationMethod;
   /**
-   * Also cover the questions an entry claims across the report (`claimByEntry`, default true): see
-   * `decideArticleCoverage`.
+   * Decide by the entries' claims on groups of paraphrases across the report (`claimByEntry`, default true); false
+   * keeps the rule within topics alone (see `decideArticleCoverage`).
    */
   entryClaims?: boolean;
 }
@@ -58,9 +59,12 @@ export const NEIGHBOUR_QUESTIONS = 50;
  *   is set); a group is covered when at least `minCoveredShare` of its questions reach the second cut, calibrated
  *   like the run's threshold (Otsu) but on the questions that are not anchored only: those are the ones in doubt,
  *   and their scores separate at their own level, lower than the run's.
- * A question no other question shares a word with is a group of its own. Questions matched across languages, those
- * beyond `neighbourQuestions` and topics of one distinct question keep the per-question rule (score at least
- * `threshold`). No setting is fitted to labelled data.
+ * A question no other question shares a word with is a group of its own. Then, by default, the entries' claims decide
+ * instead (`claimByEntry`): the compared questions of all topics are grouped into paraphrases of one article, and a
+ * question is covered when its group holds the best match of an entry. The rules within topics are what
+ * `entryClaims: false` keeps; they make the second cut and the anchored count either way. Questions matched across
+ * languages, those beyond `neighbourQuestions` and topics of one distinct question keep the per-question rule (score
+ * at least `threshold`). No setting is fitted to labelled data.
  *
  * @example
  * decideArticleCoverage([[{ question: 'reset 2fa', score: 0.7 }, { question: 'NOVA listing date', score: 0.3 }, ...]], { threshold: 0.45, minCoveredShare: 0.5 })
@@ -114,69 +118,43 @@ export function decideArticleCoverage(topics: readonly (readonly CoverageQuestio
 }
 
 /**
- * An entry answers one article, so among the questions whose best entry it is, the group of paraphrases its best
- * match belongs to is the one it was written for; another group matched to it is that article asked differently when
- * its questions score like covered ones, and otherwise a neighbouring question no entry answers. Groups are made by
- * the first-neighbour links within topics (`compareWithinTopic`), kept only between questions with the same best
- * entry (a question whose nearest question finds another entry is not that entry's paraphrase). A group is covered
- * when the entry claims it (it holds the entry's best-scoring question in the report) or when its median score
- * reaches the Otsu cut of all such groups' medians (fewer than 50 groups: `threshold`). It only adds coverage: a
- * question covered by the topic-level decision stays covered. No setting: the claim is the single best match, the cut
- * Otsu's.
+ * An entry answers one article. The questions compared across the report are grouped into paraphrases of one article
+ * (`groupParaphrases`: communities of the nearest-question graph, as many as its silhouette shows, no count given),
+ * and each entry claims the group that holds its best match in the report, when that match reaches the run's
+ * `threshold`. A question with a best entry is then covered exactly when its group is claimed:
+ * - a group no entry claims is a missing article, also when its questions share words with an entry and score above
+ *   the threshold: they are nearer each other than to that entry's own wording, which went to another group;
+ * - a claimed group is covered whole, also its wordings that share few words with the entry.
+ * An entry asked in two unlike wordings (two groups) covers the one nearer its text; the other is a NEW candidate,
+ * which replies that show the entry's answer still cover (`decideGapVerdicts`). No setting: the claim is the single
+ * best match, the groups the silhouette's.
  */
 function claimByEntry(perTopic: readonly (ComparedTopic | undefined)[], covered: boolean[][], threshold: number): void {
   const nodes: { t: number; j: number }[] = [];
-  const nodeOf = perTopic.map((compared) => compared?.distinct.map(() => -1));
   perTopic.forEach((compared, t) => {
-    compared?.distinct.forEach((d, j) => {
-      if (d.entryId === null) return;
-      nodeOf[t]![j] = nodes.length;
+    compared?.distinct.forEach((_, j) => {
       nodes.push({ t, j });
     });
   });
   if (nodes.length === 0) return;
   const distinctOf = (node: { t: number; j: number }): DistinctQuestion => perTopic[node.t]!.distinct[node.j]!;
-  const parent = nodes.map((_, k) => k);
-  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
-  nodes.forEach((node, k) => {
-    const next = perTopic[node.t]!.nearest[node.j]!;
-    const other = next >= 0 ? nodeOf[node.t]![next]! : -1;
-    if (other >= 0 && distinctOf(nodes[other]!).entryId === distinctOf(node).entryId) parent[find(k)] = find(other);
-  });
-  const groups = new Map<number, number[]>();
-  for (let k = 0; k < nodes.length; k++) groups.set(find(k), [...(groups.get(find(k)) ?? []), k]);
+  const { group } = groupParaphrases(
+    nodes.map((node) => distinctOf(node).text),
+    threshold,
+  );
   const topOfEntry = new Map<string, number>();
   nodes.forEach((node, k) => {
-    const entryId = distinctOf(node).entryId!;
+    const { entryId, score } = distinctOf(node);
+    if (entryId === null) return;
     const top = topOfEntry.get(entryId);
-    if (top === undefined || distinctOf(node).score > distinctOf(nodes[top]!).score) topOfEntry.set(entryId, k);
+    if (top === undefined || score > distinctOf(nodes[top]!).score) topOfEntry.set(entryId, k);
   });
-  const medians = new Map([...groups].map(([root, members]) => [root, weightedMedian(members.map((k) => distinctOf(nodes[k]!)))]));
-  const cut = calibrateCoveredThreshold(
-    [...medians.values()].map((score) => ({ score, count: 1 })),
-    'auto',
-    threshold,
-  ).value;
-  // Only a best match the entry is nearer to than any other customer's wording (anchored) stakes a claim: an entry
-  // whose best match is one of many near-copies of another question claims nothing.
-  const claimed = new Set([...topOfEntry.values()].filter((k) => perTopic[nodes[k]!.t]!.anchored[nodes[k]!.j]).map((k) => find(k)));
+  const claimed = new Set([...topOfEntry.values()].filter((k) => distinctOf(nodes[k]!).score >= threshold).map((k) => group[k]!));
   nodes.forEach((node, k) => {
-    const root = find(k);
-    if (!claimed.has(root) && medians.get(root)! < cut) return;
-    for (const member of distinctOf(node).members) covered[node.t]![member] = true;
+    const question = distinctOf(node);
+    if (question.entryId === null) return;
+    for (const member of question.members) covered[node.t]![member] = claimed.has(group[k]!);
   });
-}
-
-/** The median score of distinct questions, each counted as often as it is asked. */
-function weightedMedian(questions: readonly DistinctQuestion[]): number {
-  const sorted = [...questions].sort((a, b) => a.score - b.score);
-  const total = sorted.reduce((sum, d) => sum + d.members.length, 0);
-  let seen = 0;
-  for (const d of sorted) {
-    seen += d.members.length;
-    if (seen * 2 >= total) return d.score;
-  }
-  return sorted[sorted.length - 1]?.score ?? 0;
 }
 
 interface DistinctQuestion {

@@ -333,7 +333,8 @@ export function decideGapVerdicts(givenTopics: readonly GapTopic[], entries: rea
     const byQuestions = coveredBy.get(topic.topicId);
     const entry = entriesById.get(byQuestions ?? answeredByReplies.get(topic.topicId) ?? '');
     if (!entry) {
-      uncovered.push(topic);
+      // The questions an entry claims are not the missing article's, though most of their topic's questions are.
+      uncovered.push(options.articleGrain ? withoutClaimedQuestions(topic, options.minCoveredShare) : topic);
       continue;
     }
     // A topic answered by an entry can still hold a missing article's questions: those no entry covers are a
@@ -622,6 +623,25 @@ function unansweredRemainder(topic: GapTopic): GapTopic | undefined {
     previousConversations: Math.round((topic.previousConversations * questions.length) / topic.questions.length),
     questions,
     agentReplies: questions.flatMap((question) => (question.reply === undefined ? [] : [question.reply])),
+  };
+}
+
+/**
+ * A topic no entry answers by its questions, less the questions an entry still covers at the grain of one article
+ * (`decideArticleCoverage`); questions matched across languages stay (TRANSLATE reads them). A topic that most of its
+ * questions cover, but that replies showed is not answered by their entry, stays whole.
+ */
+function withoutClaimedQuestions(topic: GapTopic, minCoveredShare: number): GapTopic {
+  const kept = topic.questions.filter((question) => !question.covered || question.crossLanguage);
+  if (kept.length === topic.questions.length || kept.length === 0) return topic;
+  if (topic.questions.filter((question) => question.covered).length / topic.questions.length >= minCoveredShare) return topic;
+  const keptTexts = new Set(kept.map((question) => question.question));
+  return {
+    ...topic,
+    representativeQuestion: topic.representativeQuestion !== null && keptTexts.has(topic.representativeQuestion) ? topic.representativeQuestion : null,
+    conversations: kept.length,
+    previousConversations: Math.round((topic.previousConversations * kept.length) / topic.questions.length),
+    questions: kept,
   };
 }
 

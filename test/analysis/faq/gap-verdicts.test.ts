@@ -71,7 +71,7 @@ describe('decideGapVerdicts', () => {
           representativeQuestion: 'Hi, how do I open an appeal in a P2P trade? The seller has not released.',
           conversations: 30,
           previousConversations: 10,
-          questions: questions(30, { covered: 3, entryId: 'fees', text: 'P2P seller has not released', prefix: 'p2p' }),
+          questions: questions(30, { covered: 0, entryId: 'fees', text: 'P2P seller has not released', prefix: 'p2p' }),
         }),
       ],
       [FEES],
@@ -83,14 +83,11 @@ describe('decideGapVerdicts', () => {
       entryId: null,
       title: 'How do I open an appeal in a P2P trade?',
       keyTerms: ['p2p', 'appeal', 'seller', 'releas', 'merchant'],
-      // The 3 questions above the threshold are near-copies of the 27 below it: at the grain of one article they
-      // are one group, and not covered.
       evidence: { conversations: 30, previousConversations: 10, growth: 2, coveredShare: 0 },
     });
     expect(found!.evidence.examples).toHaveLength(3);
     expect(found!.evidence.nearestEntryId).toBe('fees');
-    // The 3 questions that score 0.7 are worded as the others: decided with their group, they are examples too.
-    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-0', question: 'P2P seller has not released 0', score: 0.7 });
+    expect(found!.evidence.examples[0]).toEqual({ conversationId: 'p2p-0', question: 'P2P seller has not released 0', score: 0.2 });
   });
 
   test("NEW for a missing article's questions inside a topic an entry answers, at the grain of one article", () => {
@@ -117,6 +114,40 @@ describe('decideGapVerdicts', () => {
     expect(found[0]!.evidence.examples.map((example) => example.conversationId).every((id) => id.startsWith('nova-'))).toBe(true);
     // Decided per topic only (the rule before), the topic is answered and the missing article is not reported.
     expect(decideGapVerdicts([mixed], [FEES], { ...options, articleGrain: false }).filter((finding) => finding.verdict === 'NEW')).toEqual([]);
+  });
+
+  test("a topic no entry answers is reported without the questions an entry still covers: they are not the missing article's", () => {
+    // The reverse of the case above: most of the topic is the missing article, a few fee questions landed in it.
+    const feeQuestions: TopicQuestion[] = Array.from({ length: 8 }, (_, i) => ({
+      conversationId: `fee-${i}`,
+      question: ['What are the trading fees?', 'How much is the trading fee?'][i % 2]!,
+      entryId: 'fees',
+      score: 0.7,
+      covered: true,
+    }));
+    const listingQuestions: TopicQuestion[] = Array.from({ length: 16 }, (_, i) => ({
+      conversationId: `nova-${i}`,
+      question: ['When will the NOVA token be listed?', 'NOVA token listing date?', 'Will the NOVA token be listed soon?', 'When is the NOVA listing?'][i % 4]!,
+      entryId: 'fees',
+      score: 0.3,
+      covered: false,
+    }));
+    const mostlyNova = topic({
+      topicId: 5,
+      conversations: 24,
+      previousConversations: 12,
+      representativeQuestion: 'What are the trading fees?',
+      questions: [...feeQuestions, ...listingQuestions],
+    });
+    const options = { ...OPTIONS, sameArticleScore: 0.45 };
+    const [found, ...rest] = decideGapVerdicts([mostlyNova], [FEES], options).filter((finding) => finding.verdict === 'NEW');
+    expect(rest).toEqual([]);
+    expect(found).toMatchObject({ topicId: 5, evidence: { conversations: 16, previousConversations: 8, coveredShare: 0 } });
+    // The representative question was a fee question: the title comes from the missing article's own questions.
+    expect(found!.title).toContain('NOVA');
+    expect(decideGapVerdicts([mostlyNova], [FEES], { ...options, articleGrain: false }).find((finding) => finding.verdict === 'NEW')).toMatchObject({
+      evidence: { conversations: 24 },
+    });
   });
 
   test.each([
