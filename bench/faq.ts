@@ -172,20 +172,10 @@ console.log(
   ),
 );
 console.log('\nvariants of the decision, same run and splits, P / R / F1 of "not covered": the rules within topics alone (no claims);');
-console.log('a two-component mixture instead of Otsu (calibrateCoveredThreshold "mixture") per question, for the second cut, for both;');
-console.log("entry claims with each rephrasing's nearest among all rephrasings instead of its topic's (diagnostic: cost not bounded)");
+console.log('a two-component mixture instead of Otsu (calibrateCoveredThreshold "mixture") per question, for the second cut, for both.');
 console.log(
   formatRows(
-    [
-      'split',
-      'no entry claims',
-      'mixture threshold',
-      'mixture, per question',
-      'product, mixture second cut',
-      'product, mixture both',
-      'claims, neighbours across topics',
-      'claims, nearest in topic or entry',
-    ],
+    ['split', 'no entry claims', 'mixture threshold', 'mixture, per question', 'product, mixture second cut', 'product, mixture both'],
     [
       ...coverage.map((c, i) => [
         `seed ${seeds[i]}`,
@@ -194,14 +184,12 @@ console.log(
         triple(c.product.mixtureQuestion),
         triple(c.product.mixtureSecond),
         triple(c.product.mixtureBoth),
-        triple(c.product.globalClaims),
-        triple(c.product.boundedClaims),
       ]),
       [
         'mean',
         `${fmt(mean((c) => c.product.withoutClaims.precision))} / ${fmt(mean((c) => c.product.withoutClaims.recall))} / ${fmt(mean((c) => c.product.withoutClaims.f1))}`,
         mean((c) => c.product.mixtureThreshold).toFixed(2),
-        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth', 'globalClaims', 'boundedClaims'] as const).map(
+        ...(['mixtureQuestion', 'mixtureSecond', 'mixtureBoth'] as const).map(
           (key) => `${fmt(mean((c) => c.product[key].precision))} / ${fmt(mean((c) => c.product[key].recall))} / ${fmt(mean((c) => c.product[key].f1))}`,
         ),
       ],
@@ -491,49 +479,6 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
   const mixtureSecond = articleNotCovered(threshold, 'mixture');
   const mixtureBoth = articleNotCovered(mixtureThreshold, 'mixture');
   const withoutClaims = articleNotCovered(threshold, 'otsu', false);
-  // Diagnostic: the entries' claims with each rephrasing's nearest among all rephrasings (not only its topic's), as
-  // the product would do with neighbours found across topics (not done: cost); each group covered when claimed or
-  // its median reaches the Otsu cut of the groups' medians; combined with the product's decision.
-  const claimsWith = (nearestOf: (i: number) => number | undefined): boolean[] => {
-    const byEntryQ = new Map<number, number[]>();
-    outcomes.forEach((o, i) => {
-      if (o.entry >= 0) byEntryQ.set(o.entry, [...(byEntryQ.get(o.entry) ?? []), i]);
-    });
-    const claimed = new Array<boolean>(outcomes.length).fill(false);
-    const gmed = new Array<number>(outcomes.length).fill(0);
-    const meds: number[] = [];
-    for (const list of byEntryQ.values()) {
-      const parent = new Map(list.map((i) => [i, i]));
-      const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
-      for (const i of list) {
-        const nb = nearestOf(i);
-        if (nb !== undefined && outcomes[nb]!.entry === outcomes[i]!.entry) parent.set(find(i), find(nb));
-      }
-      const groups = new Map<number, number[]>();
-      for (const i of list) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
-      const top = list.reduce((a, b) => (outcomes[b]!.score > outcomes[a]!.score ? b : a));
-      for (const g of groups.values()) {
-        const m = medianOf(g.map((i) => outcomes[i]!.score)) ?? 0;
-        meds.push(m);
-        for (const i of g) {
-          claimed[i] = g.includes(top);
-          gmed[i] = m;
-        }
-      }
-    }
-    const mc = calibrateCoveredThreshold(
-      meds.map((score) => ({ score, count: 1 })),
-      'auto',
-      0.4,
-    ).value;
-    return outcomes.map((_, i) => !claimed[i] && gmed[i]! < mc && withoutClaims.notCovered[i]!);
-  };
-  const globalClaims = claimsWith((i) => allNeighbours()[i]![0]);
-  // Bounded: the nearest among the question's topic and the questions of its best entry (what the product could rank).
-  const boundedClaims = claimsWith((i) => {
-    const pool = new Set([...members[questionTopics.assignment[i]!]!, ...outcomes.flatMap((o, j) => (o.entry === outcomes[i]!.entry ? [j] : []))]);
-    return allNeighbours(true)[i]!.find((j) => pool.has(j));
-  });
   const productNotCovered = article.notCovered;
   const byEntry = new Map<number, number[]>();
   queries.forEach((query, i) => {
@@ -560,8 +505,6 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     groupThreshold: article.groupThreshold,
     mixtureSecond: prf(mixtureSecond.notCovered, truth),
     withoutClaims: prf(withoutClaims.notCovered, truth),
-    globalClaims: prf(globalClaims, truth),
-    boundedClaims: prf(boundedClaims, truth),
     mixtureBoth: prf(mixtureBoth.notCovered, truth),
     mixtureThreshold,
     mixtureQuestion: prf(
@@ -574,23 +517,6 @@ function productDecision(outcomes: readonly { hidden: boolean; score: number; en
     ),
     trueGroups: prf(oracleGroups, truth),
   };
-}
-
-var neighbourCache: number[][] | undefined;
-var fullNeighbourCache: number[][] | undefined;
-/** Each rephrasing's other rephrasings, nearest first (all rephrasings indexed as titles; identical texts left out). */
-function allNeighbours(full = false): number[][] {
-  if (full && fullNeighbourCache) return fullNeighbourCache;
-  if (!full && neighbourCache) return neighbourCache;
-  const qi = buildFaqIndex(queries.map((q) => ({ title: q.text, body: '' })));
-  const found = queries.map((q, i) =>
-    rankFaqEntries(qi, q.text, { limit: full ? queries.length : 12 })
-      .filter((r) => r.entry !== i && queries[r.entry]!.text.trim().toLowerCase() !== q.text.trim().toLowerCase())
-      .map((r) => r.entry),
-  );
-  if (full) fullNeighbourCache = found;
-  else neighbourCache = found;
-  return found;
 }
 
 function tune(): void {

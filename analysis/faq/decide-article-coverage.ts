@@ -50,10 +50,10 @@ export const NEIGHBOUR_QUESTIONS = 50;
 /**
  * Distinct questions of the whole report grouped for the entries' claims (`claimByEntry`): beyond it each topic gives
  * its share, spread evenly, and the questions left out keep the rules within topics. Chosen for cost, not fitted:
- * grouping 3,000 questions takes about 3 s of CPU (`npm run bench:faq-article-cost`), and the time grows faster than
+ * grouping 2,000 questions takes about 2 s of CPU (`npm run bench:faq-article-cost`), and the time grows faster than
  * the count.
  */
-export const CLAIM_QUESTIONS = 3000;
+export const CLAIM_QUESTIONS = 2000;
 
 /**
  * Whether each question is covered, decided at the grain of one FAQ article rather than one question or one topic.
