@@ -4,8 +4,7 @@ import Papa from 'papaparse';
 import { calibrateCoveredThreshold, type CalibrationMethod } from '../analysis/faq/calibrate-covered-threshold.js';
 import { buildFaqIndex, type FaqEntryText, textTerms } from '../analysis/faq/faq-index.js';
 import { prepareRankingQuestion, rankFaqEntries } from '../analysis/faq/rank-faq-entries.js';
-import { createSeededRandom } from '../analysis/topics/seeded-random.js';
-import { type Prf, prf } from './detection-metrics.js';
+import { hideThirdOfEntries, type Prf, prf } from './detection-metrics.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 
 // Why "not covered" separates badly on StackFAQ, and per-question signals of coverage other than the best entry's
@@ -258,15 +257,8 @@ console.log(
 );
 
 function split(seed: number): { hidden: Set<number>; visible: number[] } {
-  // The same shuffle as bench/faq.ts: the same third of the entries is hidden for each seed.
-  const random = createSeededRandom(seed);
-  const order = entries.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const hidden = new Set(order.slice(0, Math.round(entries.length / 3)));
-  return { hidden, visible: entries.map((_, i) => i).filter((i) => !hidden.has(i)) };
+  // The same split as bench/faq.ts: the same third of the entries is hidden for each seed.
+  return hideThirdOfEntries(entries.length, seed);
 }
 
 /** The mixture cut of scores on any scale: rescaled to 0..1, cut, scaled back (the product's bounds do not apply). */

@@ -12,7 +12,7 @@ import { settleTopics } from '../analysis/topics/merge-across-languages.js';
 import { createSeededRandom } from '../analysis/topics/seeded-random.js';
 import { DEFAULT_TOPICS_CONFIG } from '../analysis/topics/topics-config.js';
 import { medianOf } from '../analysis/response-times/duration-statistics.js';
-import { prf } from './detection-metrics.js';
+import { hideThirdOfEntries, prf } from './detection-metrics.js';
 import { describeMachine, findDatasets } from './bench-machine.js';
 
 // FAQ matching quality on StackFAQ: rephrasing -> entry ranking, then coverage with a third of the entries hidden.
@@ -348,14 +348,7 @@ interface CoverageResult {
 }
 
 function evaluateCoverage(seed: number, config: FaqMatchingConfig = DEFAULT_FAQ_MATCHING_CONFIG): CoverageResult {
-  const random = createSeededRandom(seed);
-  const order = entries.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const hidden = new Set(order.slice(0, Math.round(entries.length / 3)));
-  const visible = entries.map((_, i) => i).filter((i) => !hidden.has(i));
+  const { hidden, visible } = hideThirdOfEntries(entries.length, seed);
   const index = buildFaqIndex(
     visible.map((i) => entries[i]!),
     config,
