@@ -78,6 +78,9 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Postgr
     types: TYPES,
     ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
+  // An idle connection the server ends (a restart, pg_terminate_backend, its database dropped) is taken out of the pool
+  // by pg, and the next query opens another; unheard, its error event would end the process (a serving dashboard).
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(pool) }) });
   try {
     const applied = await appliedMigrations(db);

@@ -136,6 +136,23 @@ describe.skipIf(serverUrl === undefined)('migrations on PostgreSQL', () => {
     expect(counted.n).toBe(1);
   });
 
+  it('survives the server ending its idle connections, and the next query opens another', async () => {
+    await sql`select 1`.execute(handle.db);
+    const admin = await openPostgres({ url: database.url, migrate: false });
+    try {
+      const { rows } = await sql<{ ended: number }>`
+        select count(pg_terminate_backend(pid))::int as ended from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`.execute(admin.db);
+      expect(rows[0]!.ended).toBeGreaterThan(0);
+    } finally {
+      await admin.close();
+    }
+    // The terminated connection's error reaches the pool while it is idle; without a listener it would be uncaught.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
+    expect(rows[0]!.one).toBe(1);
+  });
+
   it('opens an up-to-date database again without migrating, and never prints a password', async () => {
     const again = await openPostgres({ url: database.url });
     await again.close();
