@@ -59,8 +59,9 @@ export function groupParaphrases(texts: readonly string[], joinAt = Number.POSIT
     return at;
   });
   const neighbours = findQuestionNeighbours(distinct);
-  const chosen = chooseCommunities(neighbours);
-  const joined = joinNearGroups(symmetricSimilarity(neighbours, NEIGHBOURS_KEPT), chosen.group, joinAt);
+  const similarity = symmetricSimilarity(neighbours, NEIGHBOURS_KEPT);
+  const chosen = chooseCommunities(neighbours, similarity);
+  const joined = joinNearGroups(similarity, chosen.group, joinAt);
   return { ...chosen, groups: joined.groups, group: Int32Array.from(position, (at) => joined.group[at]!) };
 }
 
@@ -79,14 +80,17 @@ export function findQuestionNeighbours(texts: readonly string[], kept = NEIGHBOU
   return { ids, scores };
 }
 
-/** The grouping with the highest silhouette among `GRAPH_DEGREES` x `RESOLUTIONS` (see `groupParaphrases`). */
+/**
+ * The grouping with the highest silhouette among `GRAPH_DEGREES` x `RESOLUTIONS` (see `groupParaphrases`); `similarity`
+ * is the neighbours' symmetric scores, when the caller has them already.
+ */
 export function chooseCommunities(
   neighbours: QuestionNeighbours,
+  similarity: SparseGraph = symmetricSimilarity(neighbours, NEIGHBOURS_KEPT),
   degrees: readonly number[] = GRAPH_DEGREES,
   resolutions: readonly number[] = RESOLUTIONS,
 ): ParaphraseCommunities {
   const n = neighbours.ids.length;
-  const similarity = symmetricSimilarity(neighbours, NEIGHBOURS_KEPT);
   // One group unless a split has a positive silhouette: questions no nearer each other than to the rest are one.
   let best: ParaphraseCommunities = { group: new Int32Array(n), groups: n > 0 ? 1 : 0, silhouette: 0, degree: 0, resolution: 0 };
   if (n < 3) return best;
