@@ -29,7 +29,7 @@ export function succeed(folder: string, args: readonly string[]): string {
 
 export function prepareDemoAnalysis(folder: string): DemoAnalysis {
   const base = join(folder, 'base.db');
-  succeed(folder, ['demo-data', '--out', join(folder, 'demo'), '--days', '20']);
+  succeed(folder, ['demo-data', '--out', join(folder, 'demo'), '--days', '20', '--end', '2026-12-06']);
   succeed(folder, ['ingest', '--db', base, '--quiet', join(folder, 'demo/inbox'), join(folder, 'demo/faq')]);
   succeed(folder, ['analyze', '--db', base, '--quiet']);
   const changedConfig = join(folder, 'changed.config.json');

@@ -104,7 +104,7 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL engine: the same answers as
 
   beforeAll(async () => {
     database = await freshPostgresDatabase(serverUrl!);
-    succeed(folder.path, ['demo-data', '--out', join(folder.path, 'demo'), '--days', '20']);
+    succeed(folder.path, ['demo-data', '--out', join(folder.path, 'demo'), '--days', '20', '--end', '2026-12-06']);
     succeed(folder.path, ['ingest', '--db', sqliteDb, '--quiet', join(folder.path, 'demo/inbox'), join(folder.path, 'demo/faq')]);
     // Copied before any analysis: each engine analyses the same ingested data itself.
     const copy = runCli(folder.path, ['copy-database', '--from', sqliteDb, '--to', database.url]);
