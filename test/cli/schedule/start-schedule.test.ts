@@ -54,7 +54,7 @@ test('node-cron fires ticks every second; a failing tick does not stop the sched
   });
   expect(schedule.nextRun()!.getTime() - Date.now()).toBeLessThanOrEqual(1_000);
   try {
-    await waitFor(() => results.length >= 2, 5_000);
+    await waitFor(() => results.length >= 2, 30_000);
   } finally {
     await schedule.stop();
   }
@@ -99,7 +99,7 @@ test('stop() lets the running tick finish (no retry after it), then resolves', a
     tick: { inboxScan: FAST_SCAN, stages },
     onTick: (result) => results.push(result),
   });
-  await waitFor(() => started, 5_000);
+  await waitFor(() => started, 30_000);
   let stopped = false;
   const stopping = schedule.stop().then(() => (stopped = true));
   await new Promise((resolve) => setTimeout(resolve, 200));
