@@ -312,7 +312,8 @@ function unknownKeys(value: Fields, path: string, allowed: readonly string[], pr
   }
 }
 
-function isIsoDate(text: string): boolean {
+/** A calendar day written YYYY-MM-DD that exists (2026-02-30 does not). */
+export function isIsoDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);

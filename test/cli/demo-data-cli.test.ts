@@ -31,5 +31,5 @@ test('without --end the data ends today (UTC)', () => {
 test.each(['2026-02-30', '2026-12-6', 'yesterday'])('--end %s is refused with exit 2, naming the value', (end) => {
   const result = demoData('--out', 'bad', '--days', '2', '--end', end);
   expect(result.status).toBe(2);
-  expect(result.stderr).toContain(`--end must be a day as YYYY-MM-DD, got "${end}"`);
+  expect(result.stderr).toContain(`--end: "${end}" is not a date (YYYY-MM-DD)`);
 });

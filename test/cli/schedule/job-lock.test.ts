@@ -8,13 +8,13 @@ import { acquireJobLock, startHeartbeat } from '../../../db/job-lock.js';
 import { NIGHTLY_JOB, runTick } from '../../../cli/schedule/run-tick.js';
 import { openDatabase, type DatabaseHandle } from '../../../db/connection.js';
 import { temporaryFolder } from '../../helpers.js';
+import { FAST_SCAN, scheduleConfig, writeConversations } from './inbox-files.js';
 
 /** Waits until `condition` holds, for at most 20 s; the assertion after it says what did not happen. */
 async function until(condition: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
-import { FAST_SCAN, scheduleConfig, writeConversations } from './inbox-files.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let first: DatabaseHandle;
@@ -161,10 +161,9 @@ test('the heartbeat refreshes the lock while it is held, and reports when it was
   try {
     now += 1_000;
     // Polled rather than slept for: on a loaded machine a 20 ms timer may fire late.
-    const heartbeat = async () => (await second.db.selectFrom('job_locks').select(['heartbeat_at', 'acquired_at']).executeTakeFirstOrThrow()).heartbeat_at;
-    await until(async () => (await heartbeat()) === 5_001_000);
-    const row = await second.db.selectFrom('job_locks').select(['heartbeat_at', 'acquired_at']).executeTakeFirstOrThrow();
-    expect(row).toEqual({ acquired_at: 5_000_000, heartbeat_at: 5_001_000 });
+    const readLock = () => second.db.selectFrom('job_locks').select(['heartbeat_at', 'acquired_at']).executeTakeFirstOrThrow();
+    await until(async () => (await readLock()).heartbeat_at === 5_001_000);
+    expect(await readLock()).toEqual({ acquired_at: 5_000_000, heartbeat_at: 5_001_000 });
     expect(lost).toBe(0);
     await second.db.deleteFrom('job_locks').execute();
     await until(async () => lost > 0);
