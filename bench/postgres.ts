@@ -5,7 +5,9 @@
  *    `psql \copy` into an unindexed table (the reference: the fastest a client can put rows on this server), beside
  *    `supportlens ingest --db URL` of the same CSV into an empty database (its schema created before the clock starts,
  *    as \copy's table is; the rows of new conversations go by COPY straight into the tables, in one transaction),
- *    whose time is set against \copy's (the issue's floor: 0.5x, ingest at least half as fast as \copy). BENCH_ONLY=ingest stops after this part; BENCH_ONLY=analyze skips it (and part 4).
+ *    whose time is set against \copy's (the issue's floor: 0.5x, ingest at least half as fast as \copy); then the
+ *    server's own floor for the same tables (measureServerFloor). BENCH_ONLY=ingest stops after this part;
+ *    BENCH_ONLY=analyze skips it (and part 4).
  * 2. `supportlens analyze` on each engine from the same ingested-but-unanalysed database of BENCH_CONVERSATIONS
  *    conversations (default 200,000; generated once by bench:response-times): the SQLite file as it is, and
  *    PostgreSQL after `copy-database` of that file. Wall time, CPU and peak RSS of the supportlens process (GNU time),
@@ -15,16 +17,21 @@
  * 4. The dashboard's API served from each engine: p50/p99 with 20 connections for BENCH_SECONDS (default 5) per route,
  *    idle (the "during an ingest" half waits for ingest on PostgreSQL).
  * The cluster is a throwaway one with PostgreSQL's default durability (fsync on) and memory settings, on this machine,
- * reached through a Unix socket.
+ * reached through a Unix socket. Each timed load starts after a CHECKPOINT, so none pays for writing out the one before.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { dropPostgresIndexes } from '../db/bulk-load.js';
 import { findPostgresBinaries, startThrowawayCluster } from '../db/throwaway-postgres.js';
+import { finishFirstLoad } from '../ingest/postgres-direct-copy-store.js';
 import { describeMachine } from './bench-machine.js';
 import { serveDashboard } from './serve-dashboard.js';
 import { writeCanonicalCsv } from './canonical-csv.js';
@@ -116,6 +123,47 @@ async function measureRoute(url: string, path: string): Promise<RouteFigures> {
   };
 }
 
+/**
+ * The least time any client can take to leave the tables as `ingest` leaves them, on this server: the rows the ingest
+ * wrote (read back from its database as binary COPY files, so there is nothing left to parse, check or encode) go by
+ * binary COPY into the emptied tables of a new database, then the work the ingest's first load does on the server
+ * after its rows: the indexes built again, the statistics gathered, the commit (finishFirstLoad). Foreign-key checks
+ * are skipped as the ingest skips them. Timed from the transaction's start to its commit.
+ */
+async function measureServerFloor(clusterUrl: string, ingestedUrl: string): Promise<number> {
+  const files = { messages: join(OUT_DIR, 'floor-messages.bin'), conversations: join(OUT_DIR, 'floor-conversations.bin') };
+  const source = new pg.Client({ connectionString: ingestedUrl });
+  await source.connect();
+  try {
+    for (const [table, file] of Object.entries(files)) await pipeline(source.query(copyTo(`copy ${table} to stdout (format binary)`)), createWriteStream(file));
+  } finally {
+    await source.end();
+  }
+  const created = spawnSync(join(findPostgresBinaries()!, 'psql'), [clusterUrl, '-q', '-c', 'create database floor_bench'], { encoding: 'utf8' });
+  if (created.status !== 0) throw new Error(created.stderr);
+  const floorUrl = new URL(clusterUrl);
+  floorUrl.pathname = '/floor_bench';
+  runNode([CLI, 'rejects', '--db', floorUrl.toString()]);
+  const pool = new pg.Pool({ connectionString: floorUrl.toString(), max: 1 });
+  const client = await pool.connect();
+  try {
+    await client.query('checkpoint');
+    const started = performance.now();
+    await client.query('begin');
+    await client.query('set local session_replication_role = replica');
+    const dropped = [await dropPostgresIndexes(client, 'conversations'), await dropPostgresIndexes(client, 'messages')];
+    for (const [table, file] of Object.entries(files))
+      await pipeline(createReadStream(file), client.query(copyFrom(`copy ${table} from stdin (format binary)`)));
+    await finishFirstLoad(client, dropped);
+    await client.query('commit');
+    return seconds(started);
+  } finally {
+    client.release();
+    await pool.end();
+    for (const file of Object.values(files)) rmSync(file, { force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const binaries = findPostgresBinaries();
   if (binaries === undefined) {
@@ -138,6 +186,7 @@ async function main(): Promise<void> {
       const header = spawnSync('head', ['-1', csv], { encoding: 'utf8' }).stdout.trim().split(',');
       const created = sqlOf(`create table copy_reference (${header.map((column) => `"${column}" text`).join(', ')})`);
       if (created.status !== 0) throw new Error(created.stderr);
+      sqlOf('checkpoint');
       const started = performance.now();
       const copied = sqlOf(`\\copy copy_reference from '${csv}' with (format csv, header true)`);
       if (copied.status !== 0) throw new Error(copied.stderr);
@@ -150,6 +199,7 @@ async function main(): Promise<void> {
       ingestUrl.pathname = '/ingest_bench';
       // The schema is created before the clock starts, as \copy's table is: both load into empty tables.
       runNode([CLI, 'rejects', '--db', ingestUrl.toString()]);
+      sqlOf('checkpoint');
       const loadBefore = loadavg()[0]!;
       const ingestStarted = performance.now();
       const ingested = JSON.parse(runNode([CLI, 'ingest', '--db', ingestUrl.toString(), '--json', csv])) as {
@@ -171,6 +221,10 @@ async function main(): Promise<void> {
       );
       console.log(
         `ingest / \\copy speed: ${(referenceSeconds / ingestSeconds).toFixed(2)}x (floor 0.5x); ingest peak RSS ${Math.round(ingested.peakRssBytes / 2 ** 20)} MB; 1-minute load ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+      );
+      const floor = await measureServerFloor(cluster.url, ingestUrl.toString());
+      console.log(
+        `server alone: the ingest's own rows, read back as binary files, COPY'd into its emptied tables, indexes built, statistics, commit: ${floor.toFixed(1)} s, ${(referenceSeconds / floor).toFixed(2)}x of \\copy's speed (no client can load these tables faster than this on this server)`,
       );
       if (process.env['BENCH_ONLY'] === 'ingest') return;
     } else {

@@ -234,14 +234,7 @@ export class PostgresDirectCopy {
   }
 
   private async rebuildIndexes(): Promise<void> {
-    if (this.dropped.length === 0) return;
-    await this.client.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
-    for (const dropped of this.dropped) await rebuildPostgresIndexes(this.client, dropped);
-    // Tables that were empty have no statistics: the planner's figures are gathered now, with the rows (visible to
-    // others at the commit), not when autovacuum comes by. Later loads leave that to `analyze` (see postgres-statistics.ts).
-    await this.client.query('analyze conversations');
-    // Not the bodies: no query filters on them, and measuring them is most of the cost.
-    await this.client.query(`analyze messages (${MESSAGE_COLUMNS.replace(' body,', '')})`);
+    if (this.dropped.length > 0) await finishFirstLoad(this.client, this.dropped);
   }
 
   /** Abandons the COPY under way (the caller rolls the transaction back). */
@@ -306,6 +299,20 @@ export class PostgresDirectCopy {
       );
     }
   }
+}
+
+/**
+ * The end of a first load into emptied tables, in its transaction: builds the dropped indexes again and gathers the
+ * planner's statistics. Tables that were empty have none: they are gathered now, with the rows (visible to others at
+ * the commit), not when autovacuum comes by; later loads leave that to `analyze` (see postgres-statistics.ts).
+ * Exported for bench:postgres, whose server-only floor does the same work.
+ */
+export async function finishFirstLoad(client: pg.PoolClient, dropped: readonly DroppedIndexes[]): Promise<void> {
+  await client.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+  for (const indexes of dropped) await rebuildPostgresIndexes(client, indexes);
+  await client.query('analyze conversations');
+  // Not the bodies: no query filters on them, and measuring them is most of the cost.
+  await client.query(`analyze messages (${MESSAGE_COLUMNS.replace(' body,', '')})`);
 }
 
 // The fields are written byte by byte: Buffer's own writeInt32BE / write check their arguments on every call, which
