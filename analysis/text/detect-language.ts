@@ -37,8 +37,7 @@ export function detectLanguage(text: string): QuestionLanguage {
   if (han / letters >= 0.2) return 'zh';
   if (latin / letters < 0.6) return 'other';
   const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
-  const english = words.filter((word) => word.length > 1 && (ENGLISH_STOP_WORDS.has(word) || COMMON_ENGLISH.has(word)));
-  if (words.length >= 5 && english.length === 0) return 'other';
+  if (words.length >= 5 && !words.some((word) => word.length > 1 && (ENGLISH_STOP_WORDS.has(word) || COMMON_ENGLISH.has(word)))) return 'other';
   return 'en';
 }
 

@@ -14,15 +14,17 @@ interface Rule {
   accept?: (match: string) => boolean;
   /** Replace only this capture group (the id after "order no."), keeping the words around it. */
   group?: number;
+  /** Text every match contains: a text without it is not searched (most questions have no e-mail or phone). */
+  contains?: RegExp;
 }
 
 // Order matters: longer hex strings first (a transaction hash contains an address-length prefix), card numbers
 // before phone numbers (both are digit runs), order ids last (their keywords would otherwise swallow the others).
 const RULES: readonly Rule[] = [
   { kind: 'TXHASH', pattern: /(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])/g },
-  { kind: 'WALLET', pattern: /(?<![0-9A-Za-z])0x[0-9a-fA-F]{40}(?![0-9A-Za-z])/g },
-  { kind: 'EMAIL', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
-  { kind: 'WALLET', pattern: /(?<![0-9A-Za-z])bc1[02-9ac-hj-np-z]{11,71}(?![0-9A-Za-z])/gi, accept: isBech32Shaped },
+  { kind: 'WALLET', pattern: /(?<![0-9A-Za-z])0x[0-9a-fA-F]{40}(?![0-9A-Za-z])/g, contains: /0x/ },
+  { kind: 'EMAIL', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, contains: /@/ },
+  { kind: 'WALLET', pattern: /(?<![0-9A-Za-z])bc1[02-9ac-hj-np-z]{11,71}(?![0-9A-Za-z])/gi, accept: isBech32Shaped, contains: /bc1/i },
   {
     kind: 'WALLET',
     pattern: /(?<![0-9A-Za-z])[13T][1-9A-HJ-NP-Za-km-z]{25,34}(?![0-9A-Za-z])/g,
@@ -33,6 +35,7 @@ const RULES: readonly Rule[] = [
     kind: 'PHONE',
     pattern: /(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}(?!\d)/g,
     accept: (match) => digitCount(match) >= 8 && digitCount(match) <= 15,
+    contains: /\+/,
   },
   // Chinese mobile numbers: 11 digits starting 13-19, optionally grouped 3-4-4.
   { kind: 'PHONE', pattern: /(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g },
@@ -71,6 +74,7 @@ export function redactPersonalData(text: string): string {
 function applyRules(text: string, rules: readonly Rule[]): string {
   let result = text;
   for (const rule of rules) {
+    if (rule.contains && !rule.contains.test(result)) continue;
     rule.pattern.lastIndex = 0;
     result = result.replace(rule.pattern, (...args: unknown[]) => {
       const match = args[0] as string;

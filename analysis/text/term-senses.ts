@@ -1,6 +1,5 @@
+import { hasHan } from './han-script.js';
 import { englishStemsOf } from './bilingual-lexicon.js';
-
-const HAS_HAN = /\p{Script=Han}/u;
 
 /**
  * What a term can mean across English and Chinese: the term itself and, for a Chinese word, the English stems of its
@@ -12,11 +11,11 @@ const HAS_HAN = /\p{Script=Han}/u;
  * termSenses('withdraw') // ['withdraw']
  */
 export function termSenses(term: string): readonly string[] {
-  if (!HAS_HAN.test(term)) return [term];
+  if (!isChineseTerm(term)) return [term];
   return [term, ...englishStemsOf(term)];
 }
 
 /** True for a Chinese word (the terms whose senses come from the dictionary). */
 export function isChineseTerm(term: string): boolean {
-  return HAS_HAN.test(term);
+  return hasHan(term);
 }

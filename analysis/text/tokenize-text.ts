@@ -1,12 +1,12 @@
 import AggressiveTokenizer from 'natural/lib/natural/tokenizers/aggressive_tokenizer.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { segmentChineseWords } from './chinese-words.js';
+import { hasHan } from './han-script.js';
 import type { QuestionLanguage } from './detect-language.js';
 import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words.js';
 
 const tokenizer = new AggressiveTokenizer();
 const HAN_RUN = /[\p{Script=Han}]+|[^\p{Script=Han}]+/gu;
-const HAS_HAN = /\p{Script=Han}/u;
 const PLACEHOLDER = /^<[A-Z_]+>$/;
 
 /** The vocabulary of support questions is small: stemming each distinct word once keeps tokenizing cheap. */
@@ -33,15 +33,15 @@ function stem(word: string): string {
  */
 export function tokenizeText(text: string, language: QuestionLanguage): string[] {
   const terms: string[] = [];
-  const placeholders = text.match(/<[A-Z_]+>/g);
+  const placeholders = text.includes('<') ? text.match(/<[A-Z_]+>/g) : null;
   if (placeholders) for (const placeholder of placeholders) terms.push(placeholder.toLowerCase());
   const clean = withoutNoise(placeholders ? text.replace(/<[A-Z_]+>/g, ' ') : text);
-  if (language !== 'zh' && !HAS_HAN.test(clean)) {
+  if (language !== 'zh' && !hasHan(clean)) {
     pushEnglish(clean, terms);
     return terms;
   }
   for (const run of clean.match(HAN_RUN) ?? []) {
-    if (HAS_HAN.test(run)) pushChinese(run, terms);
+    if (hasHan(run)) pushChinese(run, terms);
     else pushEnglish(run, terms);
   }
   return terms;
@@ -68,13 +68,27 @@ function isIdLike(word: string): boolean {
   return word.length >= 8 && digits >= 3;
 }
 
+/** The term of each token seen (null: dropped): a token's term depends on nothing else, and support tokens repeat. */
+const englishTerms = new Map<string, string | null>();
+const ENGLISH_TERMS_LIMIT = 200_000;
+
 function pushEnglish(text: string, terms: string[]): void {
   for (const raw of tokenizer.tokenize(text.toLowerCase())) {
-    const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
-    if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word) || isIdLike(word)) continue;
-    const stemmed = stem(word);
-    if (stemmed.length > 0) terms.push(stemmed);
+    let term = englishTerms.get(raw);
+    if (term === undefined) {
+      term = englishTerm(raw);
+      if (englishTerms.size < ENGLISH_TERMS_LIMIT) englishTerms.set(raw, term);
+    }
+    if (term !== null) terms.push(term);
   }
+}
+
+/** A lower-cased token's term: trimmed of quotes, dashes and slashes, stemmed; null for a stop word, number or id. */
+function englishTerm(raw: string): string | null {
+  const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
+  if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word) || isIdLike(word)) return null;
+  const stemmed = stem(word);
+  return stemmed.length > 0 ? stemmed : null;
 }
 
 /** Chinese runs repeat (充值, 没到账, 提现): each distinct run is segmented once. */
@@ -84,7 +98,7 @@ const CHINESE_CACHE_LIMIT = 100_000;
 function pushChinese(text: string, terms: string[]): void {
   let cached = chineseCache.get(text);
   if (cached === undefined) {
-    cached = segmentChineseWords(text).filter((word) => HAS_HAN.test(word) && !CHINESE_STOP_WORDS.has(word));
+    cached = segmentChineseWords(text).filter((word) => hasHan(word) && !CHINESE_STOP_WORDS.has(word));
     if (chineseCache.size < CHINESE_CACHE_LIMIT) chineseCache.set(text, cached);
   }
   for (const term of cached) terms.push(term);
@@ -96,7 +110,7 @@ function pushChinese(text: string, terms: string[]): void {
  */
 export function termSurfaces(text: string, language: QuestionLanguage): [term: string, surface: string][] {
   const pairs: [string, string][] = [];
-  if (language !== 'zh' && !HAS_HAN.test(text)) {
+  if (language !== 'zh' && !hasHan(text)) {
     for (const raw of tokenizer.tokenize(withoutNoise(text.replace(/<[A-Z_]+>/g, ' ')).toLowerCase())) {
       const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
       if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || isIdLike(word)) continue;

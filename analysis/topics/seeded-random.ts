@@ -53,10 +53,21 @@ export function createSeededRandom(seed: number): SeededRandom {
 
 /** FNV-1a over a string's UTF-16 units, 32 bits. */
 export function hashString(text: string, seed = 0x811c9dc5): number {
-  let hash = seed >>> 0;
+  return hashOnward(seed >>> 0, text) >>> 0;
+}
+
+/** `hashString(\`${first} ${second}\`, seed)`, without building the joined string (a pair per word of every question). */
+export function hashPair(first: string, second: string, seed: number): number {
+  let hash = hashOnward(seed >>> 0, first);
+  hash ^= 0x20;
+  hash = Math.imul(hash, 0x01000193);
+  return hashOnward(hash, second) >>> 0;
+}
+
+function hashOnward(hash: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash >>> 0;
+  return hash;
 }
