@@ -78,6 +78,51 @@ export interface RowWriter<Row> {
   flush(): Promise<void>;
 }
 
+export interface RowWriterOptions {
+  /**
+   * SQLite: rows per INSERT statement (default 1, each `add` runs at once). Above 1 the rows wait for a full
+   * statement or `flush`: one multi-row INSERT binds many rows in one call into SQLite, for writers of a million rows
+   * of a few columns.
+   */
+  sqliteRowsPerStatement?: number;
+}
+
+/** A SQLite `RowWriter` that inserts `rowsPerStatement` rows per statement, the rest one by one at `flush`. */
+function batchedSqliteWriter<Column extends string>(
+  sqlite: BetterSqlite3.Database,
+  singleRowSql: string,
+  singleRow: BetterSqlite3.Statement,
+  columns: readonly Column[],
+  /** The column (index into `columns`) of each bound parameter. */
+  positions: readonly number[],
+  rowsPerStatement: number,
+): RowWriter<Record<Column, unknown>> {
+  // `insert into ... values (?, ?)` becomes `values (?, ?), (?, ?), ...`.
+  const tuple = singleRowSql.slice(singleRowSql.lastIndexOf('('));
+  if (!singleRowSql.endsWith(tuple) || !/^\((?:\?, )*\?\)$/.test(tuple)) throw new Error(`cannot batch rows of: ${singleRowSql}`);
+  const multiRow = sqlite.prepare(`${singleRowSql}${`, ${tuple}`.repeat(rowsPerStatement - 1)}`);
+  const width = columns.length;
+  const pending = new Array<unknown>(width * rowsPerStatement);
+  let rows = 0;
+  // Values in column order, bound in the statement's order.
+  const take = (values: readonly unknown[]): void => {
+    const at = rows * width;
+    for (let i = 0; i < width; i++) pending[at + i] = values[positions[i]!];
+    if (++rows === rowsPerStatement) {
+      multiRow.run(pending);
+      rows = 0;
+    }
+  };
+  return {
+    add: (row) => take(columns.map((column) => row[column])),
+    addValues: (values) => take(values),
+    flush: async () => {
+      for (let r = 0; r < rows; r++) singleRow.run(pending.slice(r * width, (r + 1) * width));
+      rows = 0;
+    },
+  };
+}
+
 /** PostgreSQL takes at most 65,535 parameters a statement; a multi-row insert stays well below. */
 const POSTGRES_PARAMETERS = 30_000;
 
@@ -93,6 +138,7 @@ export function rowWriter<Table extends keyof Database & string, Column extends 
   target: EngineTarget,
   table: Table,
   columns: readonly Column[],
+  options: RowWriterOptions = {},
 ): RowWriter<Record<Column, unknown>> {
   const { db, sqlite } = target;
   if (sqlite !== undefined) {
@@ -103,6 +149,8 @@ export function rowWriter<Table extends keyof Database & string, Column extends 
     // Where each bound parameter comes from in a row given in column order.
     const positions = order.map((column) => columns.indexOf(column));
     const inOrder = positions.every((position, i) => position === i);
+    const rowsPerStatement = options.sqliteRowsPerStatement ?? 1;
+    if (rowsPerStatement > 1) return batchedSqliteWriter(sqlite, compiled.sql, statement, columns, positions, rowsPerStatement);
     return {
       add: (row) => {
         statement.run(order.map((column) => row[column]));

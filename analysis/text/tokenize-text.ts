@@ -68,16 +68,19 @@ function isIdLike(word: string): boolean {
   return word.length >= 8 && digits >= 3;
 }
 
-/** The term of each token seen (null: dropped): a token's term depends on nothing else, and support tokens repeat. */
+/**
+ * The term of each word token seen (null: dropped): a token's term depends on nothing else, and support words repeat.
+ * Tokens with digits (amounts, ids, most of them seen once) are not kept: they would fill it.
+ */
 const englishTerms = new Map<string, string | null>();
-const ENGLISH_TERMS_LIMIT = 200_000;
+const ENGLISH_TERMS_LIMIT = 100_000;
 
 function pushEnglish(text: string, terms: string[]): void {
   for (const raw of tokenizer.tokenize(text.toLowerCase())) {
     let term = englishTerms.get(raw);
     if (term === undefined) {
       term = englishTerm(raw);
-      if (englishTerms.size < ENGLISH_TERMS_LIMIT) englishTerms.set(raw, term);
+      if (englishTerms.size < ENGLISH_TERMS_LIMIT && !/\d/.test(raw)) englishTerms.set(raw, term);
     }
     if (term !== null) terms.push(term);
   }

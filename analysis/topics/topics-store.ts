@@ -161,7 +161,10 @@ export async function saveTopicResults(handle: EngineTarget, results: TopicResul
       'representative_conversation_id',
       'representative_question',
     ]);
-    const insertQuestion = rowWriter(target, 'conversation_questions', ['analysis_run_id', 'conversation_id', 'question', 'language']);
+    // A million short rows: 64 to an INSERT (half the time of one each, measured with better-sqlite3 at a million rows).
+    const insertQuestion = rowWriter(target, 'conversation_questions', ['analysis_run_id', 'conversation_id', 'question', 'language'], {
+      sqliteRowsPerStatement: 64,
+    });
     const insertAssignment = rowWriter(target, 'topic_assignments', ['analysis_run_id', 'conversation_id', 'topic_id', 'similarity']);
     await db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).execute();
     await db.deleteFrom('topics').where('analysis_run_id', '=', run).execute();

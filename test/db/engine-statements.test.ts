@@ -75,6 +75,47 @@ for (const engine of ENGINES) {
       expect(Number(count.n)).toBe(ROWS);
     });
 
+    test.each([1, 63, 64, 65, 130])(
+      'rowWriter with several rows per SQLite statement writes %i rows whole, given as objects or as values in any column order',
+      async (rows) => {
+        const columns = ['line', 'title', 'id', 'starts_at', 'ends_at', 'tags', 'source_path'] as const;
+        await inTransaction(handle, async (db) => {
+          const writer = rowWriter({ db, sqlite: handle.sqlite }, 'events', columns, { sqliteRowsPerStatement: 64 });
+          for (let i = 0; i < rows; i++) {
+            const id = `b${String(i).padStart(3, '0')}`;
+            if (i % 2 === 0) writer.addValues([i + 2, `title ${i}`, id, i * 1000, i % 3 === 0 ? null : i * 1000 + 5, '[]', `batch-${rows}.csv`]);
+            else
+              writer.add({
+                line: i + 2,
+                title: `title ${i}`,
+                id,
+                starts_at: i * 1000,
+                ends_at: i % 3 === 0 ? null : i * 1000 + 5,
+                tags: '[]',
+                source_path: `batch-${rows}.csv`,
+              });
+          }
+          await writer.flush();
+        });
+        const stored = await handle.db
+          .selectFrom('events')
+          .select(['id', 'line', 'title', 'starts_at', 'ends_at'])
+          .where('source_path', '=', `batch-${rows}.csv`)
+          .orderBy('id')
+          .execute();
+        expect(stored).toEqual(
+          Array.from({ length: rows }, (_, i) => ({
+            id: `b${String(i).padStart(3, '0')}`,
+            line: i + 2,
+            title: `title ${i}`,
+            starts_at: i * 1000,
+            ends_at: i % 3 === 0 ? null : i * 1000 + 5,
+          })),
+        );
+        await handle.db.deleteFrom('events').where('source_path', '=', `batch-${rows}.csv`).execute();
+      },
+    );
+
     test('a transaction on the engine handle rolls back every row when its work throws', async () => {
       await expect(
         inTransaction(handle, async (db) => {
