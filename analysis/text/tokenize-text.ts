@@ -86,12 +86,19 @@ function pushEnglish(text: string, terms: string[]): void {
   }
 }
 
-/** A lower-cased token's term: trimmed of quotes, dashes and slashes, stemmed; null for a stop word, number or id. */
+/** A lower-cased token's term: its word (`englishWord`) stemmed; null when it has none. */
 function englishTerm(raw: string): string | null {
-  const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
-  if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word) || isIdLike(word)) return null;
+  const word = englishWord(raw);
+  if (word === null) return null;
   const stemmed = stem(word);
   return stemmed.length > 0 ? stemmed : null;
+}
+
+/** A lower-cased token trimmed of quotes, dashes and slashes; null for a stop word, number, placeholder or id. */
+function englishWord(raw: string): string | null {
+  const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
+  if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || PLACEHOLDER.test(word) || isIdLike(word)) return null;
+  return word;
 }
 
 /** Chinese runs repeat (充值, 没到账, 提现): each distinct run is segmented once. */
@@ -115,9 +122,9 @@ export function termSurfaces(text: string, language: QuestionLanguage): [term: s
   const pairs: [string, string][] = [];
   if (language !== 'zh' && !hasHan(text)) {
     for (const raw of tokenizer.tokenize(withoutNoise(text.replace(/<[A-Z_]+>/g, ' ')).toLowerCase())) {
-      const word = raw.replace(/^['\-/]+|['\-/]+$/g, '');
-      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word) || /^\d+$/.test(word) || isIdLike(word)) continue;
-      pairs.push([stem(word), word]);
+      // A placeholder cannot be a token here (they are blanked first, and tokens have no '<'): the same words as the terms.
+      const word = englishWord(raw);
+      if (word !== null) pairs.push([stem(word), word]);
     }
   }
   return pairs;
