@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js';
 import type { TopicQuestions } from './analyze-topics.js';
 import type { PreviousTopic } from './match-topic-ids.js';
 import { inTransaction } from '../../db/transaction.js';
+import { withoutRowForeignKeyChecks } from '../../db/bulk-load.js';
 
 /** Conversations read per query; the event loop gets a turn between chunks. */
 const READ_CHUNK = 100_000;
@@ -148,65 +149,89 @@ export interface TopicResultsToSave {
  */
 export async function saveTopicResults(handle: EngineTarget, results: TopicResultsToSave): Promise<void> {
   const run = results.analysisRunId;
-  await inTransaction(handle, async (db) => {
-    // On PostgreSQL every statement goes to the transaction's connection; on SQLite it is the one connection anyway.
-    const target: EngineTarget = { db, sqlite: handle.sqlite };
-    const insertTopic = rowWriter(target, 'topics', [
-      'analysis_run_id',
-      'topic_id',
-      'label',
-      'top_terms',
-      'signature',
-      'size',
-      'representative_conversation_id',
-      'representative_question',
-    ]);
-    // A million short rows: 64 to an INSERT (half the time of one each, measured with better-sqlite3 at a million rows).
-    const insertQuestion = rowWriter(target, 'conversation_questions', ['analysis_run_id', 'conversation_id', 'question', 'language'], {
-      sqliteRowsPerStatement: 64,
-    });
-    const insertAssignment = rowWriter(target, 'topic_assignments', ['analysis_run_id', 'conversation_id', 'topic_id', 'similarity']);
-    await db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).execute();
-    await db.deleteFrom('topics').where('analysis_run_id', '=', run).execute();
-    await db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).execute();
-    for (const topic of results.topics) {
-      insertTopic.add({
-        analysis_run_id: run,
-        topic_id: topic.topicId,
-        label: topic.label,
-        top_terms: JSON.stringify(topic.topTerms),
-        signature: JSON.stringify(topic.signature),
-        size: topic.size,
-        representative_conversation_id: topic.representativeConversationId,
-        representative_question: topic.representativeQuestion,
+  await withoutRowForeignKeyChecks(handle.sqlite, (rowChecks) =>
+    inTransaction(handle, async (db) => {
+      if (!rowChecks) await requireAnalysisRun(db, run);
+      // On PostgreSQL every statement goes to the transaction's connection; on SQLite it is the one connection anyway.
+      const target: EngineTarget = { db, sqlite: handle.sqlite };
+      const insertTopic = rowWriter(target, 'topics', [
+        'analysis_run_id',
+        'topic_id',
+        'label',
+        'top_terms',
+        'signature',
+        'size',
+        'representative_conversation_id',
+        'representative_question',
+      ]);
+      // A million short rows: 64 to an INSERT (half the time of one each, measured with better-sqlite3 at a million rows).
+      const insertQuestion = rowWriter(target, 'conversation_questions', ['analysis_run_id', 'conversation_id', 'question', 'language'], {
+        sqliteRowsPerStatement: 64,
       });
-    }
-    await insertTopic.flush();
-    const count = results.conversationIds.length;
-    const { conversationIds, topicIds, similarity, questions, languages } = results;
-    // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
-    // by in-order runs while its pages are still in the cache, before a million question texts push them out.
-    const order = new Float64Array(WRITE_CHUNK);
-    const topicRank = rankTopicIds(topicIds);
-    for (let start = 0; start < count; start += WRITE_CHUNK) {
-      const end = Math.min(count, start + WRITE_CHUNK);
-      let rows = 0;
-      for (let i = start; i < end; i++) if (topicIds[i]! >= 0) order[rows++] = sortKey(topicRank.get(topicIds[i]!)!, similarity[i]!, i - start);
-      const sorted = order.subarray(0, rows).sort();
-      for (const key of sorted) {
-        const i = start + (key % CHUNK_OFFSETS);
-        insertAssignment.addValues([run, conversationIds[i]!, topicIds[i]!, similarity[i]!]);
+      const insertAssignment = rowWriter(target, 'topic_assignments', ['analysis_run_id', 'conversation_id', 'topic_id', 'similarity']);
+      await db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).execute();
+      await db.deleteFrom('topics').where('analysis_run_id', '=', run).execute();
+      await db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).execute();
+      for (const topic of results.topics) {
+        insertTopic.add({
+          analysis_run_id: run,
+          topic_id: topic.topicId,
+          label: topic.label,
+          top_terms: JSON.stringify(topic.topTerms),
+          signature: JSON.stringify(topic.signature),
+          size: topic.size,
+          representative_conversation_id: topic.representativeConversationId,
+          representative_question: topic.representativeQuestion,
+        });
       }
-      await insertAssignment.flush();
-      await yieldToEventLoop();
-    }
-    for (let start = 0; start < count; start += WRITE_CHUNK) {
-      const end = Math.min(count, start + WRITE_CHUNK);
-      for (let i = start; i < end; i++) insertQuestion.addValues([run, conversationIds[i]!, questions[i]!, languages[i]!]);
-      await insertQuestion.flush();
-      await yieldToEventLoop();
-    }
-  });
+      await insertTopic.flush();
+      const count = results.conversationIds.length;
+      const { conversationIds, topicIds, similarity, questions, languages } = results;
+      // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
+      // by in-order runs while its pages are still in the cache, before a million question texts push them out.
+      const order = new Float64Array(WRITE_CHUNK);
+      const topicRank = rankTopicIds(topicIds);
+      for (let start = 0; start < count; start += WRITE_CHUNK) {
+        const end = Math.min(count, start + WRITE_CHUNK);
+        let rows = 0;
+        for (let i = start; i < end; i++) if (topicIds[i]! >= 0) order[rows++] = sortKey(topicRank.get(topicIds[i]!)!, similarity[i]!, i - start);
+        const sorted = order.subarray(0, rows).sort();
+        for (const key of sorted) {
+          const i = start + (key % CHUNK_OFFSETS);
+          insertAssignment.addValues([run, conversationIds[i]!, topicIds[i]!, similarity[i]!]);
+        }
+        await insertAssignment.flush();
+        await yieldToEventLoop();
+      }
+      for (let start = 0; start < count; start += WRITE_CHUNK) {
+        const end = Math.min(count, start + WRITE_CHUNK);
+        for (let i = start; i < end; i++) insertQuestion.addValues([run, conversationIds[i]!, questions[i]!, languages[i]!]);
+        await insertQuestion.flush();
+        await yieldToEventLoop();
+      }
+      if (!rowChecks) await dropRowsOfDeletedConversations(db, run);
+    }),
+  );
+}
+
+/** What the foreign key from the run's rows to `analysis_runs` would have refused, checked once. */
+async function requireAnalysisRun(db: Kysely<Database>, run: number): Promise<void> {
+  const found = await db.selectFrom('analysis_runs').select('id').where('id', '=', run).executeTakeFirst();
+  if (!found) throw new Error(`cannot save the topics of analysis run ${run}: there is no such run`);
+}
+
+/**
+ * The foreign keys to `conversations`, checked once for the whole run: a conversation deleted after its question was
+ * read keeps no rows, as its deletion would have taken them with it had it come after the write.
+ */
+async function dropRowsOfDeletedConversations(db: Kysely<Database>, run: number): Promise<void> {
+  for (const table of ['topic_assignments', 'conversation_questions'] as const) {
+    await db
+      .deleteFrom(table)
+      .where('analysis_run_id', '=', run)
+      .where('conversation_id', 'not in', (eb) => eb.selectFrom('conversations').select('id'))
+      .execute();
+  }
 }
 
 /** Each topic id's place among the ids used (ascending), so a sort key needs as few bits as there are topics. */

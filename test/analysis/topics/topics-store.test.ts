@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { listTopicQuestions, saveTopicResults } from '../../../analysis/topics/topics-store.js';
 import { generateQuestions } from '../../../bench/synthetic-questions.js';
-import { sqliteHandle, sqliteOnlyTest } from '../../support/test-database.js';
+import { type TestDatabase, sqliteHandle, sqliteOnlyTest } from '../../support/test-database.js';
 import { insertQuestions, openTestDatabase } from './topics-db.js';
 
 // Counts around whole batches of 100 (a size tried for multi-row inserts), with conversations that have no topic.
@@ -39,6 +39,71 @@ test.each([1, 99, 100, 101, 257])('saveTopicResults writes every assignment and 
   expect(stored).toEqual(ids.map((id, i) => ({ conversation_id: id, question: questions[i]!, language: languages[i]!, analysis_run_id: run.id })));
   await handle.close();
 });
+
+/** Results for the given conversations: every third in no topic, the rest in topics 1 and 2. */
+function resultsFor(analysisRunId: number, ids: number[]) {
+  const questions = ids.map((_, i) => `question ${i}`);
+  return {
+    analysisRunId,
+    topics: [1, 2].map((topicId) => ({
+      topicId,
+      label: `label ${topicId}`,
+      topTerms: ['a'],
+      signature: { a: 1 },
+      size: 1,
+      representativeConversationId: ids[0]!,
+      representativeQuestion: questions[0]!,
+    })),
+    conversationIds: ids,
+    questions,
+    languages: ids.map(() => 'en'),
+    topicIds: Int32Array.from(ids, (_, i) => (i % 3 === 2 ? -1 : 1 + (i % 2))),
+    similarity: Float32Array.from(ids, () => 0.5),
+  };
+}
+
+async function startRun(handle: TestDatabase): Promise<number> {
+  const run = await handle.db
+    .insertInto('analysis_runs')
+    .values({ started_at: 0, status: 'running', pid: 1, hostname: 'test' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return run.id;
+}
+
+async function storedConversationIds(handle: TestDatabase, table: 'topic_assignments' | 'conversation_questions'): Promise<number[]> {
+  const rows = await handle.db.selectFrom(table).select('conversation_id').orderBy('conversation_id').execute();
+  return rows.map((row) => row.conversation_id);
+}
+
+test('saveTopicResults refuses a run that does not exist and writes nothing', async () => {
+  const handle = await openTestDatabase();
+  const ids = await insertQuestions(handle, generateQuestions(10, 3), 0);
+  const run = await startRun(handle);
+  await expect(saveTopicResults(handle, resultsFor(run + 1, ids))).rejects.toThrow();
+  expect(await storedConversationIds(handle, 'conversation_questions')).toEqual([]);
+  expect(await handle.db.selectFrom('topics').selectAll().execute()).toEqual([]);
+  if (handle.sqlite) expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+  await handle.close();
+});
+
+sqliteOnlyTest('on PostgreSQL every row is checked, and the missing conversation fails the insert')(
+  'saveTopicResults keeps no rows of a conversation deleted after its question was read, and checks foreign keys again afterwards',
+  async () => {
+    const handle = sqliteHandle(await openTestDatabase());
+    const ids = await insertQuestions(handle, generateQuestions(12, 3), 0);
+    const run = await startRun(handle);
+    const deleted = [ids[1]!, ids[4]!];
+    await handle.db.deleteFrom('conversations').where('id', 'in', deleted).execute();
+    await saveTopicResults(handle, resultsFor(run, ids));
+    const kept = ids.filter((id) => !deleted.includes(id));
+    expect(await storedConversationIds(handle, 'conversation_questions')).toEqual(kept);
+    expect(await storedConversationIds(handle, 'topic_assignments')).toEqual(kept.filter((id) => ids.indexOf(id) % 3 !== 2));
+    expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => handle.sqlite.prepare('insert into conversation_questions values (?, ?, ?, ?)').run(run, 999_999, 'q', 'en')).toThrow(/FOREIGN KEY/);
+    await handle.close();
+  },
+);
 
 test('listTopicQuestions reads every question in id order', async () => {
   const handle = await openTestDatabase();
