@@ -4,7 +4,7 @@ import type { QuestionLanguage } from '../text/detect-language.js';
 import type { TopicModelOptions } from './fit-topic-model.js';
 import { findFirstOccurrences } from './repeated-questions.js';
 import { hashString } from './seeded-random.js';
-import { chunkBuffers, runAssignJob, runFitJob, type AssignJobResult, type FitJobResult, type PreparedChunk, type QuestionSources } from './topic-jobs.js';
+import { chunkBuffers, runAssignJob, runFitJob, type AssignJobResult, type EmbedChunk, type FitJobResult, type QuestionSources } from './topic-jobs.js';
 import type { TopicsConfig } from './topics-config.js';
 import type { TopicWorkerRequest, TopicWorkerResponse } from './topics-worker.js';
 
@@ -37,6 +37,24 @@ export interface TopicAnalysis {
   timings: { fitMs: number; assignMs: number; fitCpuMs: number };
 }
 
+export interface AnalyzeTopicsOptions {
+  /**
+   * Called in question order as the redacted texts and languages become known: questions `from` .. `to` - 1 are
+   * ready in `texts` and `languages` (indexed by question; later calls fill further). Lets the caller store them
+   * while the workers still prepare and assign the rest. Each call waits for the one before it to settle, and all have
+   * settled when `analyzeTopics` returns; the first that fails makes `analyzeTopics` fail.
+   */
+  onQuestionsReady?: (texts: readonly string[], languages: readonly QuestionLanguage[], from: number, to: number) => Promise<void> | void;
+  /**
+   * The caller needs the sources' `channels`, `subjects` and `bodies` no more (only `keys`): they are emptied once the
+   * repeats are found, so that the messages, the largest thing the analysis holds at a million questions, are freed
+   * as the workers take them.
+   */
+  releaseSources?: boolean;
+  /** Distinct questions per worker job (default `CHUNK_SIZE`). */
+  chunkSize?: number;
+}
+
 /**
  * Finds the topics of a set of questions without blocking the caller's event loop: the model is fitted on a sample
  * (chosen by key hash) in one worker thread, then both workers prepare and assign every question. With
@@ -45,7 +63,7 @@ export interface TopicAnalysis {
  * @example
  * const analysis = await analyzeTopics({ keys, channels, subjects, bodies }, DEFAULT_TOPICS_CONFIG);
  */
-export async function analyzeTopics(questions: TopicQuestions, config: TopicsConfig): Promise<TopicAnalysis> {
+export async function analyzeTopics(questions: TopicQuestions, config: TopicsConfig, analyzeOptions: AnalyzeTopicsOptions = {}): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   const options: TopicModelOptions = {
     maxTopics: config.maxTopics,
@@ -69,9 +87,10 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
       const fitCpuMs = cpuMsSince(cpuAtStart);
       const assignStart = Date.now();
       const result = runAssignJob(questions, fit.model);
+      await analyzeOptions.onQuestionsReady?.(result.texts, result.languages, 0, count);
       return combine(result, fit, { sample, fitMs, fitCpuMs, assignMs: Date.now() - assignStart, workers: 0 });
     }
-    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options, cpuAtStart });
+    return await analyzeInWorkers(pool, { questions, sampleSources, sample, options, cpuAtStart, ...analyzeOptions });
   } finally {
     await pool?.close();
   }
@@ -80,14 +99,15 @@ export async function analyzeTopics(questions: TopicQuestions, config: TopicsCon
 /** Questions per job: small enough to balance two busy cores, large enough that messaging costs nothing. */
 const CHUNK_SIZE = 25_000;
 /**
- * Questions prepared ahead while the model is fitted, at most: a prepared chunk keeps its word hashes and segment
+ * Chunks prepared ahead while the model is fitted, at most: a prepared chunk keeps its word hashes and segment
  * numbers (about 4 MB per chunk of 25,000), so the other workers need not wait for the fit (24 chunks: 600,000 questions, at most about 100 MB).
  */
-const PREPARE_AHEAD = 24 * CHUNK_SIZE;
+const PREPARE_AHEAD_CHUNKS = 24;
 
 /**
  * Each distinct question is prepared and assigned once, in the workers; a repeat takes its first occurrence's
- * results.
+ * results. A question's text is known once its first occurrence's chunk is prepared: texts are handed to
+ * `onQuestionsReady` as the prefix of questions whose first occurrences are all prepared grows.
  */
 async function analyzeInWorkers(
   pool: TopicWorkerPool,
@@ -97,7 +117,16 @@ async function analyzeInWorkers(
     sample,
     options,
     cpuAtStart,
-  }: { questions: TopicQuestions; sampleSources: QuestionSources; sample: Int32Array; options: TopicModelOptions; cpuAtStart: NodeJS.CpuUsage },
+    onQuestionsReady,
+    releaseSources,
+    chunkSize = CHUNK_SIZE,
+  }: {
+    questions: TopicQuestions;
+    sampleSources: QuestionSources;
+    sample: Int32Array;
+    options: TopicModelOptions;
+    cpuAtStart: NodeJS.CpuUsage;
+  } & AnalyzeTopicsOptions,
 ): Promise<TopicAnalysis> {
   const count = questions.bodies.length;
   // The fit needs only the sample: it starts first, and the main thread looks for repeats meanwhile.
@@ -109,20 +138,64 @@ async function analyzeInWorkers(
   for (let i = 0; i < count; i++) if (first[i] === i) position[i] = distinctCount++;
   const distinct = new Int32Array(distinctCount);
   for (let i = 0; i < count; i++) if (first[i] === i) distinct[position[i]!] = i;
-  const { result, fit, fitMs, fitCpuMs, assignMs } = await assignInWorkers(pool, select(questions, distinct), fitting, fitStart, cpuAtStart);
+  const distinctSources = select(questions, distinct);
+  if (releaseSources) {
+    questions.channels.length = 0;
+    questions.subjects.length = 0;
+    questions.bodies.length = 0;
+  }
+  const result: AssignJobResult = {
+    texts: new Array<string>(distinctCount),
+    languages: new Array<QuestionLanguage>(distinctCount),
+    assignment: new Int32Array(distinctCount).fill(-1),
+    similarity: new Float32Array(distinctCount),
+  };
   const all: AssignJobResult = {
     texts: new Array<string>(count),
     languages: new Array<QuestionLanguage>(count),
     assignment: new Int32Array(count),
     similarity: new Float32Array(count),
   };
+  // Distinct questions 0 .. known - 1 have their texts; questions 0 .. handed - 1 went to `onQuestionsReady`.
+  const preparedRanges = new Map<number, number>();
+  let known = 0;
+  let handed = 0;
+  let written: Promise<void> = Promise.resolve();
+  const onPrepared = (start: number, end: number): void => {
+    preparedRanges.set(start, end);
+    while (preparedRanges.has(known)) {
+      const end = preparedRanges.get(known)!;
+      preparedRanges.delete(known);
+      known = end;
+    }
+    const ready = known < distinctCount ? distinct[known]! : count;
+    if (ready <= handed) return;
+    for (let i = handed; i < ready; i++) {
+      const j = position[first[i]!]!;
+      all.texts[i] = result.texts[j]!;
+      all.languages[i] = result.languages[j]!;
+    }
+    const from = handed;
+    handed = ready;
+    if (!onQuestionsReady) return;
+    written = written.then(() => onQuestionsReady(all.texts, all.languages, from, ready));
+    // Handled here so that a failed write waits for the end of the analysis to be reported, not as an unhandled rejection.
+    written.catch(() => undefined);
+  };
+  let timings: { fit: FitJobResult; fitMs: number; fitCpuMs: number; assignMs: number };
+  try {
+    timings = await assignInWorkers(pool, { questions: distinctSources, result, onPrepared, chunkSize }, fitting, fitStart, cpuAtStart);
+  } catch (error) {
+    await written.catch(() => undefined);
+    throw error;
+  }
+  await written;
   for (let i = 0; i < count; i++) {
     const j = position[first[i]!]!;
-    all.texts[i] = result.texts[j]!;
-    all.languages[i] = result.languages[j]!;
     all.assignment[i] = result.assignment[j]!;
     all.similarity[i] = result.similarity[j]!;
   }
+  const { fit, fitMs, fitCpuMs, assignMs } = timings;
   return combine(all, fit, { sample, fitMs, fitCpuMs, assignMs, workers: pool.size });
 }
 
@@ -133,30 +206,38 @@ async function analyzeInWorkers(
  */
 async function assignInWorkers(
   pool: TopicWorkerPool,
-  questions: QuestionSources,
+  {
+    questions,
+    result: all,
+    onPrepared,
+    chunkSize,
+  }: { questions: QuestionSources; result: AssignJobResult; onPrepared: (start: number, end: number) => void; chunkSize: number },
   fitRequest: Promise<TopicWorkerResponse & { ok: true }>,
   fitStart: number,
   cpuAtStart: NodeJS.CpuUsage,
-): Promise<{ result: AssignJobResult; fit: FitJobResult; fitMs: number; fitCpuMs: number; assignMs: number }> {
+): Promise<{ fit: FitJobResult; fitMs: number; fitCpuMs: number; assignMs: number }> {
   const count = questions.bodies.length;
-  const all: AssignJobResult = {
-    texts: new Array<string>(count),
-    languages: new Array<QuestionLanguage>(count),
-    assignment: new Int32Array(count).fill(-1),
-    similarity: new Float32Array(count),
-  };
-  const raw = splitRanges(count, Math.max(1, Math.ceil(count / CHUNK_SIZE)));
-  const prepared: { start: number; chunk: PreparedChunk }[] = [];
+  const raw = splitRanges(count, Math.max(1, Math.ceil(count / chunkSize)));
+  const prepared: { start: number; chunk: EmbedChunk }[] = [];
   let fitted = false;
   const fitting = fitRequest.then((response) => {
     fitted = true;
     return response.fit!;
   });
+  const keepTexts = (start: number, texts: readonly string[], languages: readonly QuestionLanguage[]): void => {
+    for (let i = 0; i < texts.length; i++) {
+      all.texts[start + i] = texts[i]!;
+      all.languages[start + i] = languages[i]!;
+    }
+    onPrepared(start, start + texts.length);
+  };
   const prepareAhead = async (worker: number): Promise<void> => {
-    while (!fitted && raw.length > 0 && prepared.length * CHUNK_SIZE < PREPARE_AHEAD) {
+    while (!fitted && raw.length > 0 && prepared.length < PREPARE_AHEAD_CHUNKS) {
       const [start, end] = raw.shift()!;
-      const response = await pool.call(worker, { kind: 'prepare', sources: slice(questions, start, end), options: { distinct: true } });
-      prepared.push({ start, chunk: response.prepare! });
+      const response = await pool.call(worker, { kind: 'prepare', sources: take(questions, start, end), options: { distinct: true } });
+      const { texts, languages, ...chunk } = response.prepare!;
+      keepTexts(start, texts, languages);
+      prepared.push({ start, chunk });
     }
   };
   const ahead = Array.from({ length: pool.size - 1 }, (_, i) => prepareAhead(i + 1));
@@ -169,32 +250,23 @@ async function assignInWorkers(
     for (;;) {
       const next = prepared.shift();
       if (next) {
-        const { start, chunk } = next;
-        const { texts: _texts, languages: _languages, ...embedChunk } = chunk;
-        const response = await pool.call(worker, { kind: 'embed', chunk: embedChunk });
-        for (let i = 0; i < chunk.texts.length; i++) {
-          all.texts[start + i] = chunk.texts[i]!;
-          all.languages[start + i] = chunk.languages[i]!;
-        }
-        all.assignment.set(response.embed!.assignment, start);
-        all.similarity.set(response.embed!.similarity, start);
+        const response = await pool.call(worker, { kind: 'embed', chunk: next.chunk });
+        all.assignment.set(response.embed!.assignment, next.start);
+        all.similarity.set(response.embed!.similarity, next.start);
         continue;
       }
       const range = raw.shift();
       if (!range) return;
       const [start, end] = range;
-      const response = await pool.call(worker, { kind: 'assign', sources: slice(questions, start, end), options: { distinct: true } });
+      const response = await pool.call(worker, { kind: 'assign', sources: take(questions, start, end), options: { distinct: true } });
       const result = response.assign!;
-      for (let i = 0; i < result.texts.length; i++) {
-        all.texts[start + i] = result.texts[i]!;
-        all.languages[start + i] = result.languages[i]!;
-      }
+      keepTexts(start, result.texts, result.languages);
       all.assignment.set(result.assignment, start);
       all.similarity.set(result.similarity, start);
     }
   };
   await Promise.all([drain(0), ...ahead.map((done, i) => done.then(() => drain(i + 1)))]);
-  return { result: all, fit, fitMs, fitCpuMs, assignMs: Date.now() - assignStart };
+  return { fit, fitMs, fitCpuMs, assignMs: Date.now() - assignStart };
 }
 
 function combine(
@@ -279,6 +351,15 @@ function slice(questions: QuestionSources, start: number, end: number): Question
     subjects: questions.subjects.slice(start, end),
     bodies: questions.bodies.slice(start, end),
   };
+}
+
+/** `slice`, leaving the taken range of `questions` empty: the worker gets the only copy, freed once it is done. */
+function take(questions: QuestionSources, start: number, end: number): QuestionSources {
+  const taken = slice(questions, start, end);
+  questions.channels.fill('', start, end);
+  questions.subjects.fill(null, start, end);
+  questions.bodies.fill('', start, end);
+  return taken;
 }
 
 function splitRanges(count: number, parts: number): [number, number][] {

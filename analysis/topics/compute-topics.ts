@@ -3,7 +3,7 @@ import { analyzeTopics } from './analyze-topics.js';
 import { settleTopics } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
 import type { TopicsConfig } from './topics-config.js';
-import { listPreviousTopics, listTopicQuestions, saveTopicResults } from './topics-store.js';
+import { beginTopicResults, listPreviousTopics, listTopicQuestions } from './topics-store.js';
 
 export interface ComputeTopicsContext {
   /** The `analysis_runs` row this computation belongs to. */
@@ -34,8 +34,8 @@ function cpuMsSince(since: NodeJS.CpuUsage): number {
 
 /**
  * Topics for `supportlens analyze`: reads every conversation's question, groups them (worker threads), gives each
- * topic a stable id (matching the previous run's topics by term signature), and stores topics, assignments and
- * the redacted questions of the run in one transaction.
+ * topic a stable id (matching the previous run's topics by term signature), and stores the run's redacted questions
+ * (while the workers assign), then its topics and assignments (in one transaction).
  *
  * @example
  * const summary = await computeTopics(handle, DEFAULT_TOPICS_CONFIG, { analysisRunId: run.id });
@@ -47,8 +47,14 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
   const readMs = Date.now() - started;
   const readCpuMs = cpuMsSince(cpuAtStart);
   const cpuBeforeAnalysis = process.cpuUsage();
+  const results = await beginTopicResults(handle, context.analysisRunId);
+  // The redacted questions are stored while the workers still assign; the messages are freed as the workers take them.
+  const analyzed = await analyzeTopics(questions, config, {
+    releaseSources: true,
+    onQuestionsReady: (texts, languages, from, to) => results.writeQuestions(questions.keys, texts, languages, from, to),
+  });
   // The same question in English and in Chinese is one topic (the cross-language matching the FAQ-gap report shares).
-  const analysis = settleTopics(await analyzeTopics(questions, config));
+  const analysis = settleTopics(analyzed);
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
   const ids = assignTopicIds(
     analysis.topics.map((topic) => topic.signature),
@@ -63,8 +69,7 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
   const writeStart = Date.now();
   const analysisCpuMs = cpuMsSince(cpuBeforeAnalysis);
   const cpuBeforeWrite = process.cpuUsage();
-  await saveTopicResults(handle, {
-    analysisRunId: context.analysisRunId,
+  await results.finish({
     topics: analysis.topics.map((topic, i) => ({
       topicId: ids[i]!,
       label: topic.label,
@@ -75,8 +80,6 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
       representativeQuestion: topic.representative >= 0 ? analysis.texts[topic.representative]! : null,
     })),
     conversationIds: questions.keys,
-    questions: analysis.texts,
-    languages: analysis.languages,
     topicIds,
     similarity: analysis.similarity,
   });

@@ -143,12 +143,62 @@ export interface TopicResultsToSave {
   similarity: Float32Array;
 }
 
+/** One run's topics and assignments: what `TopicResultsWriter.finish` stores once the questions are written. */
+export type TopicAssignmentsToSave = Omit<TopicResultsToSave, 'analysisRunId' | 'questions' | 'languages'>;
+
 /**
- * Writes one run's topics, its assignments and every conversation's redacted question, in one transaction (a
- * re-run of the same analysis run replaces its rows). The event loop gets a turn between chunks of rows.
+ * One analysis run's topic results, written in steps so the redacted questions can be stored while the rest is still
+ * being computed: `writeQuestions` as questions become known (each call its own short transaction, so the write lock
+ * is never held for long), then `finish` with the topics and assignments in one transaction. A reader sees none of it
+ * before the run succeeds; a run that fails half-way leaves rows nobody reads until they are pruned.
  */
-export async function saveTopicResults(handle: EngineTarget, results: TopicResultsToSave): Promise<void> {
-  const run = results.analysisRunId;
+export interface TopicResultsWriter {
+  /** Stores the redacted question and language of conversations `from` .. `to` - 1 (each array indexed alike). */
+  writeQuestions(conversationIds: readonly number[], questions: readonly string[], languages: readonly string[], from: number, to: number): Promise<void>;
+  /** Stores the topics and every assignment, then checks the references of every row the run wrote. */
+  finish(results: TopicAssignmentsToSave): Promise<void>;
+}
+
+const QUESTION_COLUMNS = ['analysis_run_id', 'conversation_id', 'question', 'language'] as const;
+// A million short rows: 64 to an INSERT (half the time of one each, measured with better-sqlite3 at a million rows).
+const QUESTION_WRITER_OPTIONS = { sqliteRowsPerStatement: 64 };
+
+/**
+ * Starts writing one run's topic results: removes whatever an earlier attempt of the same run wrote (a re-run replaces
+ * its rows) and checks that the run exists.
+ *
+ * @example
+ * const writer = await beginTopicResults(handle, runId);
+ * await writer.writeQuestions(ids, texts, languages, 0, ids.length);
+ * await writer.finish({ topics, conversationIds: ids, topicIds, similarity });
+ */
+export async function beginTopicResults(handle: EngineTarget, analysisRunId: number): Promise<TopicResultsWriter> {
+  const run = analysisRunId;
+  await inTransaction(handle, async (db) => {
+    await requireAnalysisRun(db, run);
+    await db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).execute();
+    await db.deleteFrom('topics').where('analysis_run_id', '=', run).execute();
+    await db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).execute();
+  });
+  return {
+    writeQuestions: (conversationIds, questions, languages, from, to) =>
+      // The run was checked above; the conversations are checked together by `finish`.
+      withoutRowForeignKeyChecks(handle.sqlite, () =>
+        inTransaction(handle, async (db) => {
+          const insertQuestion = rowWriter({ db, sqlite: handle.sqlite }, 'conversation_questions', QUESTION_COLUMNS, QUESTION_WRITER_OPTIONS);
+          for (let start = from; start < to; start += WRITE_CHUNK) {
+            const end = Math.min(to, start + WRITE_CHUNK);
+            for (let i = start; i < end; i++) insertQuestion.addValues([run, conversationIds[i]!, questions[i]!, languages[i]!]);
+            await insertQuestion.flush();
+            if (end < to) await yieldToEventLoop();
+          }
+        }),
+      ),
+    finish: (results) => finishTopicResults(handle, run, results),
+  };
+}
+
+async function finishTopicResults(handle: EngineTarget, run: number, results: TopicAssignmentsToSave): Promise<void> {
   await withoutRowForeignKeyChecks(handle.sqlite, (rowChecks) =>
     inTransaction(handle, async (db) => {
       if (!rowChecks) await requireAnalysisRun(db, run);
@@ -164,14 +214,7 @@ export async function saveTopicResults(handle: EngineTarget, results: TopicResul
         'representative_conversation_id',
         'representative_question',
       ]);
-      // A million short rows: 64 to an INSERT (half the time of one each, measured with better-sqlite3 at a million rows).
-      const insertQuestion = rowWriter(target, 'conversation_questions', ['analysis_run_id', 'conversation_id', 'question', 'language'], {
-        sqliteRowsPerStatement: 64,
-      });
       const insertAssignment = rowWriter(target, 'topic_assignments', ['analysis_run_id', 'conversation_id', 'topic_id', 'similarity']);
-      await db.deleteFrom('topic_assignments').where('analysis_run_id', '=', run).execute();
-      await db.deleteFrom('topics').where('analysis_run_id', '=', run).execute();
-      await db.deleteFrom('conversation_questions').where('analysis_run_id', '=', run).execute();
       for (const topic of results.topics) {
         insertTopic.add({
           analysis_run_id: run,
@@ -185,10 +228,9 @@ export async function saveTopicResults(handle: EngineTarget, results: TopicResul
         });
       }
       await insertTopic.flush();
-      const count = results.conversationIds.length;
-      const { conversationIds, topicIds, similarity, questions, languages } = results;
-      // Assignments first, each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows
-      // by in-order runs while its pages are still in the cache, before a million question texts push them out.
+      const { conversationIds, topicIds, similarity } = results;
+      const count = conversationIds.length;
+      // Each chunk in (topic, similarity) order: the index on (run, topic, similarity) then grows by in-order runs.
       const order = new Float64Array(WRITE_CHUNK);
       const topicRank = rankTopicIds(topicIds);
       for (let start = 0; start < count; start += WRITE_CHUNK) {
@@ -203,15 +245,19 @@ export async function saveTopicResults(handle: EngineTarget, results: TopicResul
         await insertAssignment.flush();
         await yieldToEventLoop();
       }
-      for (let start = 0; start < count; start += WRITE_CHUNK) {
-        const end = Math.min(count, start + WRITE_CHUNK);
-        for (let i = start; i < end; i++) insertQuestion.addValues([run, conversationIds[i]!, questions[i]!, languages[i]!]);
-        await insertQuestion.flush();
-        await yieldToEventLoop();
-      }
       if (!rowChecks) await dropRowsOfDeletedConversations(db, run);
     }),
   );
+}
+
+/**
+ * Writes one run's topics, its assignments and every conversation's redacted question at once (`beginTopicResults`
+ * in one call: a re-run of the same analysis run replaces its rows).
+ */
+export async function saveTopicResults(handle: EngineTarget, results: TopicResultsToSave): Promise<void> {
+  const writer = await beginTopicResults(handle, results.analysisRunId);
+  await writer.writeQuestions(results.conversationIds, results.questions, results.languages, 0, results.conversationIds.length);
+  await writer.finish(results);
 }
 
 /** What the foreign key from the run's rows to `analysis_runs` would have refused, checked once. */

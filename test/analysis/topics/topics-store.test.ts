@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { listTopicQuestions, saveTopicResults } from '../../../analysis/topics/topics-store.js';
+import { beginTopicResults, listTopicQuestions, saveTopicResults } from '../../../analysis/topics/topics-store.js';
 import { generateQuestions } from '../../../bench/synthetic-questions.js';
 import { type TestDatabase, sqliteHandle, sqliteOnlyTest } from '../../support/test-database.js';
 import { insertQuestions, openTestDatabase } from './topics-db.js';
@@ -104,6 +104,36 @@ sqliteOnlyTest('on PostgreSQL every row is checked, and the missing conversation
     await handle.close();
   },
 );
+
+test('beginTopicResults stores questions written in pieces before the assignments, and a new attempt of the run starts afresh', async () => {
+  const handle = await openTestDatabase();
+  const ids = await insertQuestions(handle, generateQuestions(30, 4), 0);
+  const run = await startRun(handle);
+  const results = resultsFor(run, ids);
+  const stale = await beginTopicResults(handle, run);
+  await stale.writeQuestions(
+    ids,
+    results.questions.map((q) => `stale ${q}`),
+    results.languages,
+    0,
+    30,
+  );
+  await stale.finish(results);
+  const writer = await beginTopicResults(handle, run);
+  expect(await storedConversationIds(handle, 'conversation_questions')).toEqual([]);
+  expect(await storedConversationIds(handle, 'topic_assignments')).toEqual([]);
+  for (const [from, to] of [
+    [0, 7],
+    [7, 8],
+    [8, 30],
+  ] as const)
+    await writer.writeQuestions(ids, results.questions, results.languages, from, to);
+  await writer.finish(results);
+  const stored = await handle.db.selectFrom('conversation_questions').select(['conversation_id', 'question']).orderBy('conversation_id').execute();
+  expect(stored).toEqual(ids.map((id, i) => ({ conversation_id: id, question: results.questions[i]! })));
+  expect(await storedConversationIds(handle, 'topic_assignments')).toEqual(ids.filter((_, i) => i % 3 !== 2));
+  await handle.close();
+});
 
 test('listTopicQuestions reads every question in id order', async () => {
   const handle = await openTestDatabase();
