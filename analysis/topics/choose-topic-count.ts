@@ -1,5 +1,6 @@
 import type { SeededRandom } from './seeded-random.js';
-import { dot32, runKMeans, sphericalKMeans, type DenseVectors, type KMeansResult } from './spherical-kmeans.js';
+import { DotTable } from './nearest-centroid.js';
+import { runKMeans, sphericalKMeans, type DenseVectors, type KMeansResult } from './spherical-kmeans.js';
 
 export interface TopicCountOptions {
   /** A ceiling set by the user; unset, the number is bounded only by the data (`count / minTopicPoints`). */
@@ -251,9 +252,15 @@ function sampleSimilarities(points: DenseVectors, sample: Int32Array): Float32Ar
   const { dimensions: d, data } = points;
   const m = sample.length;
   const gram = new Float32Array(m * m);
+  const vectors = new Float32Array(m * d);
+  for (let s = 0; s < m; s++) vectors.set(data.subarray(sample[s]! * d, sample[s]! * d + d), s * d);
+  const table = new DotTable(d);
+  table.load(vectors, m);
+  const row = new Float64Array(m);
   for (let s = 0; s < m; s++) {
+    table.dots(data, sample[s]! * d, row, s + 1, m);
     for (let t = s + 1; t < m; t++) {
-      const similarity = dot32(data, sample[s]! * d, data, sample[t]! * d, d);
+      const similarity = row[t - s - 1]!;
       gram[s * m + t] = similarity;
       gram[t * m + s] = similarity;
     }

@@ -66,6 +66,48 @@ export class NearestCentroid {
 }
 
 /**
+ * `dot32` of one vector with each of many stored vectors, identical to the bit (the lanes of `NearestCentroid`, in
+ * WebAssembly SIMD where it is available): what k-means++ seeding, neighbour search and the silhouette's similarities
+ * compute a vector against many at a time.
+ *
+ * @example
+ * const table = new DotTable(96);
+ * table.load(points.data, points.count);
+ * table.dots(points.data, chosen * 96, out); // out[j] === dot32(points.data, chosen * 96, points.data, j * 96, 96)
+ */
+export class DotTable {
+  private vectors: Float32Array = new Float32Array(0);
+  private count = 0;
+  private readonly simd: SimdLanes | undefined;
+
+  constructor(
+    private readonly dimensions: number,
+    options: { simd?: boolean } = {},
+  ) {
+    this.simd = options.simd === false || dimensions === 0 ? undefined : SimdLanes.create(dimensions);
+  }
+
+  /** The vectors (row-major, count x dimensions) that `dots` compares with, until the next `load`. */
+  load(vectors: Float32Array, count: number): void {
+    this.vectors = vectors;
+    this.count = count;
+    this.simd?.load(vectors, count);
+  }
+
+  /** `out[j - from]` = `dot32(data, offset, vectors, j * dimensions, dimensions)` for j in `from` .. `to` - 1. */
+  dots(data: Float32Array, offset: number, out: Float64Array | Float32Array, from = 0, to = this.count): void {
+    const d = this.dimensions;
+    if (this.simd) {
+      const lanes = this.simd.sums(data, offset, from, to - from);
+      const stride = this.simd.stride;
+      for (let j = 0; j < to - from; j++) out[j] = lanes[j]! + lanes[stride + j]! + lanes[2 * stride + j]! + lanes[3 * stride + j]!;
+      return;
+    }
+    for (let j = from; j < to; j++) out[j - from] = dot32(data, offset, this.vectors, j * d, d);
+  }
+}
+
+/**
  * Kernel memory: the transposed centroids (one row per dimension, `stride` doubles), the four lanes' sums, the point's
  * coordinates in lane order (doubles) and the byte address of each one's row.
  */
@@ -75,6 +117,9 @@ class SimdLanes {
   private layout = { rows: 0, sums: 0, weights: 0, addresses: 0 };
   private weights = new Float64Array(0);
   private sumsView = new Float64Array(0);
+  private addressView = new Int32Array(0);
+  /** The column the address table starts the rows at. */
+  private from = -1;
   private readonly laneStart: Int32Array;
   /** The dimension of each position in lane order. */
   private readonly order: Int32Array;
@@ -106,7 +151,8 @@ class SimdLanes {
     this.stride = blocks * KERNEL_BLOCK;
     const rowBytes = this.stride * 8;
     const rows = 0;
-    const sums = rows + d * rowBytes;
+    // A block started part-way through a row reads up to a block past its end: the last row has a block to spare.
+    const sums = rows + d * rowBytes + KERNEL_BLOCK * 8;
     const weights = sums + LANES * rowBytes;
     const addresses = weights + d * 8;
     const needed = addresses + d * 4;
@@ -115,18 +161,27 @@ class SimdLanes {
     this.layout = { rows, sums, weights, addresses };
     const transposed = new Float64Array(memory.buffer, rows, d * this.stride);
     for (let cluster = 0; cluster < k; cluster++) for (let c = 0; c < d; c++) transposed[c * this.stride + cluster] = centroids[cluster * d + c]!;
-    const addressView = new Int32Array(memory.buffer, addresses, d);
-    for (let p = 0; p < d; p++) addressView[p] = rows + this.order[p]! * rowBytes;
+    this.addressView = new Int32Array(memory.buffer, addresses, d);
+    this.from = -1;
     this.weights = new Float64Array(memory.buffer, weights, d);
     this.sumsView = new Float64Array(memory.buffer, sums, LANES * this.stride);
   }
 
-  /** Each lane's sums for every centroid: lane l's sum for centroid j at `l * stride + j`. */
-  sums(data: Float32Array, offset: number): Float64Array {
+  /**
+   * Each lane's sums for the centroids `from` .. `from + count` - 1 (all of them by default): lane l's sum for
+   * centroid `from + j` at `l * stride + j`.
+   */
+  sums(data: Float32Array, offset: number, from = 0, count = this.stride): Float64Array {
     const order = this.order;
     const weights = this.weights;
     for (let p = 0; p < order.length; p++) weights[p] = data[offset + order[p]!]!;
-    const blocks = this.stride / KERNEL_BLOCK;
+    if (from !== this.from) {
+      // Each dimension's row, read from its column `from` on.
+      const rowBytes = this.stride * 8;
+      for (let p = 0; p < order.length; p++) this.addressView[p] = this.layout.rows + order[p]! * rowBytes + from * 8;
+      this.from = from;
+    }
+    const blocks = Math.max(1, Math.ceil(count / KERNEL_BLOCK));
     const { sums, weights: weightsAt, addresses } = this.layout;
     for (let lane = 0; lane < LANES; lane++) {
       const start = this.laneStart[lane]!;

@@ -1,5 +1,6 @@
 import type { SeededRandom } from './seeded-random.js';
-import { dot32, sphericalKMeans, type DenseVectors } from './spherical-kmeans.js';
+import { DotTable } from './nearest-centroid.js';
+import { sphericalKMeans, type DenseVectors } from './spherical-kmeans.js';
 
 export interface NeighbourSmoothingOptions {
   neighbours: number;
@@ -22,27 +23,42 @@ export function smoothWithNeighbours(points: DenseVectors, options: NeighbourSmo
     lists === 1
       ? { assignment: new Int32Array(count), centroids: data.slice(0, d), k: 1 }
       : sphericalKMeans(points, { k: lists, random: options.random, restarts: 1, maxIterations: 8 });
-  const members: number[][] = Array.from({ length: coarse.k }, () => []);
-  for (let i = 0; i < count; i++) members[coarse.assignment[i]!]!.push(i);
+  // The points list by list (each in index order), so that a point is compared with a whole list at once.
+  const listStart = new Int32Array(coarse.k + 1);
+  for (let i = 0; i < count; i++) listStart[coarse.assignment[i]! + 1]!++;
+  for (let list = 0; list < coarse.k; list++) listStart[list + 1]! += listStart[list]!;
+  const members = new Int32Array(count);
+  const filled = listStart.slice(0, coarse.k);
+  for (let i = 0; i < count; i++) members[filled[coarse.assignment[i]!]!++] = i;
+  const byList = new Float32Array(count * d);
+  for (let m = 0; m < count; m++) byList.set(data.subarray(members[m]! * d, members[m]! * d + d), m * d);
+  const listTable = new DotTable(d);
+  listTable.load(byList, count);
+  const centroids = new DotTable(d);
+  centroids.load(coarse.centroids, coarse.k);
   const probes = Math.min(options.probes ?? 4, coarse.k);
   const k = options.neighbours;
   const out = new Float32Array(count * d);
   const centroidSimilarity = new Float64Array(coarse.k);
+  const memberSimilarity = new Float64Array(count);
   const bestSimilarity = new Float64Array(k);
   const bestIndex = new Int32Array(k);
   const acc = new Float64Array(d);
   for (let i = 0; i < count; i++) {
     const base = i * d;
-    for (let c = 0; c < coarse.k; c++) centroidSimilarity[c] = dot32(data, base, coarse.centroids, c * d, d);
+    centroids.dots(data, base, centroidSimilarity);
     bestSimilarity.fill(-Infinity);
     bestIndex.fill(-1);
     for (let probe = 0; probe < probes; probe++) {
       let list = 0;
       for (let c = 1; c < coarse.k; c++) if (centroidSimilarity[c]! > centroidSimilarity[list]!) list = c;
       centroidSimilarity[list] = -Infinity;
-      for (const j of members[list]!) {
+      const start = listStart[list]!;
+      listTable.dots(data, base, memberSimilarity, start, listStart[list + 1]!);
+      for (let m = start; m < listStart[list + 1]!; m++) {
+        const j = members[m]!;
         if (j === i) continue;
-        const similarity = dot32(data, base, data, j * d, d);
+        const similarity = memberSimilarity[m - start]!;
         if (similarity <= bestSimilarity[k - 1]!) continue;
         let slot = k - 1;
         while (slot > 0 && bestSimilarity[slot - 1]! < similarity) {

@@ -1,8 +1,6 @@
-import { dot32 } from './dot-product.js';
-import { NearestCentroid } from './nearest-centroid.js';
+import { DotTable, NearestCentroid } from './nearest-centroid.js';
 import type { SeededRandom } from './seeded-random.js';
 
-export { dot32 };
 
 /** Row-major unit vectors: `data[i * dimensions .. (i + 1) * dimensions)` is point i. */
 export interface DenseVectors {
@@ -130,13 +128,17 @@ function seedPlusPlus(points: DenseVectors, k: number, random: SeededRandom): Fl
   const { count, dimensions: d, data } = points;
   const centroids = new Float32Array(k * d);
   const distance = new Float64Array(count).fill(Infinity);
+  // Each new centroid against every point at once (the same sums as dot32 of each point with it).
+  const table = new DotTable(d);
+  table.load(data, count);
+  const dots = new Float64Array(count);
   let chosen = random.int(count);
   for (let cluster = 0; cluster < k; cluster++) {
     centroids.set(data.subarray(chosen * d, chosen * d + d), cluster * d);
+    table.dots(data, chosen * d, dots);
     let total = 0;
     for (let i = 0; i < count; i++) {
-      const dot = dot32(data, i * d, data, chosen * d, d);
-      const gap = Math.max(0, 1 - dot);
+      const gap = Math.max(0, 1 - dots[i]!);
       if (gap < distance[i]!) distance[i] = gap;
       total += distance[i]! * distance[i]!;
     }
