@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { dot32 } from '../../../analysis/topics/dot-product.js';
-import { NearestCentroid } from '../../../analysis/topics/nearest-centroid.js';
+import { DotTable, NearestCentroid } from '../../../analysis/topics/nearest-centroid.js';
 import { createSeededRandom } from '../../../analysis/topics/seeded-random.js';
 
 function unitRows(count: number, d: number, seed: number): Float32Array {
@@ -41,6 +41,40 @@ test.each([
       expect(cluster).toBe(plain.find(points, i * d));
       expect(Object.is(simd.similarity, plain.similarity)).toBe(true);
       expect(plain.similarity).toBe(dot32(points, i * d, centroids, cluster * d, d));
+    }
+  }
+});
+
+// Ranges starting off a kernel block and off an even column, ending before, at and after one, and the whole table.
+test.each([
+  [96, 200],
+  [13, 33],
+  [3, 17],
+  [1, 1],
+])('the SIMD dot table gives exactly dot32 of a vector with each stored one, over any range (%i dimensions, %i vectors)', (d, count) => {
+  const vectors = unitRows(count, d, d * count);
+  const queries = unitRows(20, d, d + 1);
+  const simd = new DotTable(d);
+  const plain = new DotTable(d, { simd: false });
+  simd.load(vectors, count);
+  plain.load(vectors, count);
+  const ranges = [
+    [0, count],
+    [1, count],
+    [Math.min(3, count), Math.min(20, count)],
+    [Math.min(16, count - 1), count],
+    [count - 1, count],
+  ];
+  for (let q = 0; q < 20; q++) {
+    for (const [from, to] of ranges) {
+      const fast = new Float64Array(to! - from!);
+      const slow = new Float64Array(to! - from!);
+      simd.dots(queries, q * d, fast, from, to);
+      plain.dots(queries, q * d, slow, from, to);
+      for (let j = from!; j < to!; j++) {
+        expect(Object.is(fast[j - from!], dot32(queries, q * d, vectors, j * d, d))).toBe(true);
+        expect(Object.is(slow[j - from!], fast[j - from!])).toBe(true);
+      }
     }
   }
 });
