@@ -1,7 +1,7 @@
 import type { SeededRandom } from './seeded-random.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 import { createSparseProducts } from './sparse-products.js';
-import { dot } from './dot-product.js';
+import { createDenseProducts, type DenseProducts } from './dense-products.js';
 
 export interface TruncatedSvd {
   /** Row-major (A.columns x rank): a row vector x maps to its latent coordinates (like U·S) as x · projection. */
@@ -30,15 +30,16 @@ export function randomizedSvd(a: SparseMatrix, options: RandomizedSvdOptions): T
   for (let i = 0; i < omega.length; i++) omega[i] = options.random.gaussian();
   const iterations = options.powerIterations ?? 2;
   const products = createSparseProducts(a, width, { simd: options.simd });
-  let q = orthonormalize(products.times(omega), a.rows, width, iterations === 0 ? 2 : 1);
+  const dense = createDenseProducts({ simd: options.simd });
+  let q = orthonormalize(dense, products.times(omega), a.rows, width, iterations === 0 ? 2 : 1);
   for (let iteration = 0; iteration < iterations; iteration++) {
     // Orthonormalizing the n-side only is enough for a few iterations and halves the cost.
     const z = products.transposeTimes(q);
-    q = orthonormalize(products.times(z), a.rows, width, iteration + 1 === iterations ? 2 : 1);
+    q = orthonormalize(dense, products.times(z), a.rows, width, iteration + 1 === iterations ? 2 : 1);
   }
   // B = Qᵀ A; Bᵀ = Aᵀ Q = Z. B Bᵀ = W S² Wᵀ; V = Bᵀ W S⁻¹.
   const z = products.transposeTimes(q);
-  const gram = gramMatrix(z, a.columns, width);
+  const gram = dense.gram(z, a.columns, width);
   const { values, vectors } = symmetricEigen(gram, width);
   const order = Array.from({ length: width }, (_, i) => i).sort((x, y) => values[y]! - values[x]!);
   const singularValues = new Float64Array(rank);
@@ -50,46 +51,20 @@ export function randomizedSvd(a: SparseMatrix, options: RandomizedSvdOptions): T
     const scale = s > 1e-12 ? 1 / s : 0;
     for (let r = 0; r < width; r++) w[r * rank + c] = vectors[r * width + source]! * scale;
   }
-  const projection = new Float64Array(a.columns * rank);
-  for (let j = 0; j < a.columns; j++) {
-    const zBase = j * width;
-    const pBase = j * rank;
-    for (let r = 0; r < width; r++) {
-      const value = z[zBase + r]!;
-      if (value === 0) continue;
-      const wBase = r * rank;
-      for (let c = 0; c < rank; c++) projection[pBase + c]! += value * w[wBase + c]!;
-    }
-  }
+  const projection = dense.times(z, a.columns, width, w, rank);
   return { projection, rank, singularValues };
 }
 
-/** Mᵀ M for a row-major (rows x width) M, as dot products of contiguous columns. */
-export function gramMatrix(m: Float64Array, rows: number, width: number): Float64Array {
-  const columns = new Float64Array(rows * width);
-  for (let i = 0; i < rows; i++) for (let x = 0; x < width; x++) columns[x * rows + i] = m[i * width + x]!;
-  const gram = new Float64Array(width * width);
-  for (let x = 0; x < width; x++) {
-    const xBase = x * rows;
-    for (let y = x; y < width; y++) {
-      const value = dot(columns, xBase, columns, y * rows, rows);
-      gram[x * width + y] = value;
-      gram[y * width + x] = value;
-    }
-  }
-  return gram;
-}
-
 /** Orthonormal columns spanning M's columns, by Cholesky QR (applied twice when `passes` is 2). */
-function orthonormalize(m: Float64Array, rows: number, width: number, passes = 1): Float64Array {
+function orthonormalize(dense: DenseProducts, m: Float64Array, rows: number, width: number, passes = 1): Float64Array {
   let q = m;
   for (let pass = 0; pass < passes; pass++) {
-    const gram = gramMatrix(q, rows, width);
+    const gram = dense.gram(q, rows, width);
     let trace = 0;
     for (let x = 0; x < width; x++) trace += gram[x * width + x]!;
     const jitter = (trace / width) * 1e-10 + 1e-300;
     const r = cholesky(gram, width, jitter);
-    q = multiplyByInverseUpper(q, rows, width, r);
+    q = dense.solveUpper(q, rows, width, r);
   }
   return q;
 }
@@ -109,20 +84,6 @@ function cholesky(g: Float64Array, n: number, jitter: number): Float64Array {
     }
   }
   return r;
-}
-
-/** M R⁻¹ for upper-triangular R: each row solved by forward substitution. */
-function multiplyByInverseUpper(m: Float64Array, rows: number, width: number, r: Float64Array): Float64Array {
-  const rt = new Float64Array(width * width);
-  for (let k = 0; k < width; k++) for (let j = 0; j < width; j++) rt[j * width + k] = r[k * width + j]!;
-  const out = new Float64Array(rows * width);
-  for (let i = 0; i < rows; i++) {
-    const base = i * width;
-    for (let j = 0; j < width; j++) {
-      out[base + j] = (m[base + j]! - dot(out, base, rt, j * width, j)) / rt[j * width + j]!;
-    }
-  }
-  return out;
 }
 
 /** Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations; vectors are columns. */
