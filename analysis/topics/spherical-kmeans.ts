@@ -1,7 +1,6 @@
 import { DotTable, NearestCentroid } from './nearest-centroid.js';
 import type { SeededRandom } from './seeded-random.js';
 
-
 /** Row-major unit vectors: `data[i * dimensions .. (i + 1) * dimensions)` is point i. */
 export interface DenseVectors {
   count: number;
