@@ -9,6 +9,11 @@ import type { TfidfVocabulary } from './tfidf-vectorizer.js';
  */
 const KEPT_SEGMENTS = 32_768;
 
+/** The sublinear term frequency 1 + ln(count); most counts are 1, whose logarithm is 0 (no call needed). */
+function sublinear(count: number): number {
+  return count === 1 ? 1 : 1 + Math.log(count);
+}
+
 /**
  * TF-IDF weighting and LSA projection fused, with buffers reused from question to question: what assigning a
  * million questions needs (the same arithmetic as `vectorizeFeatures` then `embedRow`, without the garbage).
@@ -127,7 +132,7 @@ export class QuestionEmbedder {
     let charSquares = 0;
     for (let p = 0; p < distinct; p++) {
       const column = this.distinctColumns[p]!;
-      const weight = (1 + Math.log(columnCount[column]!)) * idf[column]!;
+      const weight = sublinear(columnCount[column]!) * idf[column]!;
       charSquares += weight * weight;
     }
     const wordScale = this.vocabulary.wordWeight / (wordNorm || 1);
@@ -305,7 +310,7 @@ export class QuestionEmbedder {
       const column = vocabulary.get(hash);
       if (column < 0) continue;
       this.columns[start + count] = column;
-      this.weights[start + count] = (1 + Math.log(repeats)) * this.vocabulary.idf[column]!;
+      this.weights[start + count] = sublinear(repeats) * this.vocabulary.idf[column]!;
       count++;
     }
     return count;

@@ -43,9 +43,24 @@ export function extractWordHashes(terms: readonly string[]): Uint32Array {
     words.push(hashString(terms[i]!, WORD_SEED));
     if (i + 1 < terms.length) words.push(hashPair(terms[i]!, terms[i + 1]!, PAIR_SEED));
     // A Chinese word also counts as the English words it means, so the same question in both languages shares words.
-    if (isChineseTerm(terms[i]!)) for (const sense of termSenses(terms[i]!).slice(1, 1 + SENSES_PER_WORD)) words.push(hashString(sense, WORD_SEED));
+    if (isChineseTerm(terms[i]!)) for (const hash of senseHashes(terms[i]!)) words.push(hash);
   }
   return new Uint32Array(words);
+}
+
+/** The word hashes of each Chinese term's senses, worked out once per term (support questions reuse few words). */
+const senseHashCache = new Map<string, Uint32Array>();
+const SENSE_HASH_CACHE_LIMIT = 100_000;
+
+function senseHashes(term: string): Uint32Array {
+  let hashes = senseHashCache.get(term);
+  if (hashes === undefined) {
+    const senses = termSenses(term).slice(1, 1 + SENSES_PER_WORD);
+    hashes = new Uint32Array(senses.length);
+    for (let s = 0; s < senses.length; s++) hashes[s] = hashString(senses[s]!, WORD_SEED);
+    if (senseHashCache.size < SENSE_HASH_CACHE_LIMIT) senseHashCache.set(term, hashes);
+  }
+  return hashes;
 }
 
 /**
