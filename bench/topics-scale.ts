@@ -253,7 +253,9 @@ else {
       }),
     );
     const phaseCpu = (['read', 'fit', 'assign', 'write'] as const).map((phase) => `${phase} ${(s.cpuMs[phase] / 1000).toFixed(1)}`).join(', ');
-    console.log(`supportlens CPU s by phase (worker threads included; fit includes preparing ahead): ${phaseCpu}`);
+    console.log(
+      `supportlens CPU s by phase (worker threads included; fit includes preparing ahead; the redacted questions are stored during fit and assign, write is the topics and assignments): ${phaseCpu}`,
+    );
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
     if (python) {
       const referenceLoad = loadavg()[0]!.toFixed(2);
