@@ -3,7 +3,7 @@ import { analyzeTopics } from './analyze-topics.js';
 import { settleTopics } from './merge-across-languages.js';
 import { assignTopicIds } from './match-topic-ids.js';
 import type { TopicsConfig } from './topics-config.js';
-import { beginTopicResults, listPreviousTopics, listTopicQuestions } from './topics-store.js';
+import { beginTopicResults, listPreviousTopics, listTopicQuestions, useSmallPageCache } from './topics-store.js';
 
 export interface ComputeTopicsContext {
   /** The `analysis_runs` row this computation belongs to. */
@@ -43,16 +43,7 @@ function cpuMsSince(since: NodeJS.CpuUsage): number {
 export async function computeTopics(handle: EngineTarget, config: TopicsConfig, context: ComputeTopicsContext): Promise<TopicsSummary> {
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
-  const questions = await listTopicQuestions(handle);
-  const readMs = Date.now() - started;
-  const readCpuMs = cpuMsSince(cpuAtStart);
-  const cpuBeforeAnalysis = process.cpuUsage();
-  const results = await beginTopicResults(handle, context.analysisRunId);
-  // The redacted questions are stored while the workers still assign; the messages are freed as the workers take them.
-  const analyzed = await analyzeTopics(questions, config, {
-    releaseSources: true,
-    onQuestionsReady: (texts, languages, from, to) => results.writeQuestions(questions.keys, texts, languages, from, to),
-  });
+  const { questions, analyzed, results, readMs, readCpuMs, cpuBeforeAnalysis } = await readAndGroup(handle, config, context, cpuAtStart);
   // The same question in English and in Chinese is one topic (the cross-language matching the FAQ-gap report shares).
   const analysis = settleTopics(analyzed);
   const previous = await listPreviousTopics(handle.db, context.analysisRunId);
@@ -97,4 +88,29 @@ export async function computeTopics(handle: EngineTarget, config: TopicsConfig, 
     durationMs: Date.now() - started,
     cpuMs: { read: readCpuMs, fit: analysis.timings.fitCpuMs, assign: analysisCpuMs - analysis.timings.fitCpuMs, write: cpuMsSince(cpuBeforeWrite) },
   };
+}
+
+/**
+ * Reads the questions, starts the run's results and groups the questions, storing the redacted ones meanwhile. Reading
+ * and appending need little page cache: the memory goes to the workers until the topics and assignments are written.
+ */
+async function readAndGroup(handle: EngineTarget, config: TopicsConfig, context: ComputeTopicsContext, cpuAtStart: NodeJS.CpuUsage) {
+  const started = Date.now();
+  const restoreCache = useSmallPageCache(handle.sqlite);
+  try {
+    const questions = await listTopicQuestions(handle);
+    const readMs = Date.now() - started;
+    const readCpuMs = cpuMsSince(cpuAtStart);
+    const cpuBeforeAnalysis = process.cpuUsage();
+    const results = await beginTopicResults(handle, context.analysisRunId);
+    const keys = questions.keys;
+    // The redacted questions are stored while the workers still assign; the messages are freed as the workers take them.
+    const analyzed = await analyzeTopics(questions, config, {
+      releaseSources: true,
+      onQuestionsReady: (texts, languages, from, to) => results.writeQuestions(keys, texts, languages, from, to),
+    });
+    return { questions, analyzed, results, readMs, readCpuMs, cpuBeforeAnalysis };
+  } finally {
+    restoreCache();
+  }
 }

@@ -10,11 +10,28 @@ import { withoutRowForeignKeyChecks } from '../../db/bulk-load.js';
 /** Conversations read per query; the event loop gets a turn between chunks. */
 const READ_CHUNK = 100_000;
 /**
- * SQLite's page cache while the questions are read, in KiB: the read walks the conversations once, in id order, so a
- * large cache only holds pages that are not read again (64 MB of them at a million questions) while the workers need
- * the memory.
+ * SQLite's page cache while the questions are read and grouped, in KiB: the read walks the conversations once, in id
+ * order, and the redacted questions are appended in id order, so a large cache only holds pages that are not used
+ * again (64 MB of them at a million questions) while the workers need the memory.
  */
 const READ_CACHE_KIB = 4096;
+
+/**
+ * Sets the connection's page cache to the small one reading and appending need (`READ_CACHE_KIB`) and returns what
+ * sets it back; does nothing on PostgreSQL.
+ *
+ * @example
+ * const restore = useSmallPageCache(handle.sqlite);
+ * try { ... } finally { restore(); }
+ */
+export function useSmallPageCache(sqlite: EngineTarget['sqlite']): () => void {
+  if (!sqlite) return () => {};
+  const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma(`cache_size = -${READ_CACHE_KIB}`);
+  return () => {
+    sqlite.pragma(`cache_size = ${cacheSize}`);
+  };
+}
 /** Rows written between turns of the event loop, inside the one transaction. */
 const WRITE_CHUNK = 50_000;
 /** A row's offset in its chunk takes the low 16 bits of its sort key (`WRITE_CHUNK` stays below). */
@@ -38,8 +55,7 @@ export async function listTopicQuestions(handle: EngineTarget): Promise<TopicQue
   if (!bounds || bounds.low === null || bounds.high === null) return questions;
   // A channel is one of a few names: one string each instead of one per conversation.
   const channelNames = new Map<string, string>();
-  const cacheSize = sqlite ? (sqlite.pragma('cache_size', { simple: true }) as number) : undefined;
-  sqlite?.pragma(`cache_size = -${READ_CACHE_KIB}`);
+  const restoreCache = useSmallPageCache(sqlite);
   try {
     await readQuestionsInRanges(handle, Number(bounds.low), Number(bounds.high), (row) => {
       let channel = channelNames.get(row[1]);
@@ -50,7 +66,7 @@ export async function listTopicQuestions(handle: EngineTarget): Promise<TopicQue
       questions.bodies.push(row[3]);
     });
   } finally {
-    if (cacheSize !== undefined) sqlite?.pragma(`cache_size = ${cacheSize}`);
+    restoreCache();
   }
   return questions;
 }

@@ -29,8 +29,11 @@ describe('computeTopics', () => {
     const ids = await insertQuestions(handle, generateQuestions(200, 1), 0);
     await insertQuestions(handle, [{ intent: 'x', channel: 'chat', subject: null, body: 'my email is ann@example.com and card 4111 1111 1111 1111' }], 1);
     const run = await startAnalysisRun(handle);
+    handle.sqlite?.pragma('cache_size = -54321');
     const summary = await computeTopics(handle, config, { analysisRunId: run });
     await succeedAnalysisRun(handle, run);
+    // The small page cache of the read and the grouping is given back.
+    if (handle.sqlite) expect(handle.sqlite.pragma('cache_size', { simple: true })).toBe(-54321);
     expect(summary.questions).toBe(201);
     expect(summary.topics).toBeGreaterThan(5);
     const topics = await topicsOfRun(handle, run);
