@@ -46,9 +46,9 @@ export interface AnalyzeTopicsOptions {
    */
   onQuestionsReady?: (texts: readonly string[], languages: readonly QuestionLanguage[], from: number, to: number) => Promise<void> | void;
   /**
-   * The caller needs the sources' `channels`, `subjects` and `bodies` no more (only `keys`): they are emptied once the
-   * repeats are found, so that the messages, the largest thing the analysis holds at a million questions, are freed
-   * as the workers take them.
+   * The caller needs the sources' `channels`, `subjects` and `bodies` no more (only `keys`): with worker threads they
+   * are emptied once the repeats are found, so that the messages, the largest thing the analysis holds at a million
+   * questions, are freed as the workers take them.
    */
   releaseSources?: boolean;
   /** Distinct questions per worker job (default `CHUNK_SIZE`). */

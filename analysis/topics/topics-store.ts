@@ -32,7 +32,8 @@ export function useSmallPageCache(sqlite: EngineTarget['sqlite']): () => void {
     sqlite.pragma(`cache_size = ${cacheSize}`);
   };
 }
-/** Rows written between turns of the event loop, inside the one transaction. */
+
+/** Rows written between turns of the event loop, inside a transaction. */
 const WRITE_CHUNK = 50_000;
 /** A row's offset in its chunk takes the low 16 bits of its sort key (`WRITE_CHUNK` stays below). */
 const CHUNK_OFFSETS = 2 ** 16;
