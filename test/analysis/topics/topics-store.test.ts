@@ -17,15 +17,7 @@ test.each([1, 99, 100, 101, 257])('saveTopicResults writes every assignment and 
   const similarity = Float32Array.from(ids, (_, i) => (i % 17) / 17);
   const questions = ids.map((_, i) => `question ${i} 提现`);
   const languages = ids.map((_, i) => (i % 2 === 0 ? 'en' : 'zh'));
-  const topics = [1, 2, 3].map((topicId) => ({
-    topicId,
-    label: `label ${topicId}`,
-    topTerms: ['a'],
-    signature: { a: 1 },
-    size: 1,
-    representativeConversationId: ids[0]!,
-    representativeQuestion: questions[0]!,
-  }));
+  const topics = topicsToSave(3, ids[0]!, questions[0]!);
   const save = { analysisRunId: run.id, topics, conversationIds: ids, questions, languages, topicIds, similarity };
   await saveTopicResults(handle, save);
   // A re-run of the same analysis run replaces its rows.
@@ -40,20 +32,25 @@ test.each([1, 99, 100, 101, 257])('saveTopicResults writes every assignment and 
   await handle.close();
 });
 
+/** Topics 1 .. count, each represented by the given conversation and question. */
+function topicsToSave(count: number, conversationId: number, question: string) {
+  return Array.from({ length: count }, (_, i) => ({
+    topicId: i + 1,
+    label: `label ${i + 1}`,
+    topTerms: ['a'],
+    signature: { a: 1 },
+    size: 1,
+    representativeConversationId: conversationId,
+    representativeQuestion: question,
+  }));
+}
+
 /** Results for the given conversations: every third in no topic, the rest in topics 1 and 2. */
 function resultsFor(analysisRunId: number, ids: number[]) {
   const questions = ids.map((_, i) => `question ${i}`);
   return {
     analysisRunId,
-    topics: [1, 2].map((topicId) => ({
-      topicId,
-      label: `label ${topicId}`,
-      topTerms: ['a'],
-      signature: { a: 1 },
-      size: 1,
-      representativeConversationId: ids[0]!,
-      representativeQuestion: questions[0]!,
-    })),
+    topics: topicsToSave(2, ids[0]!, questions[0]!),
     conversationIds: ids,
     questions,
     languages: ids.map(() => 'en'),
