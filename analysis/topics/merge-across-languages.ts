@@ -89,16 +89,20 @@ function mergeTopicGroups(analysis: TopicAnalysis, groupOf: readonly number[], d
 function topicWordings(analysis: TopicAnalysis, k: number): string[][] {
   const wordings: string[][] = Array.from({ length: k }, () => []);
   const seen: Set<string>[] = Array.from({ length: k }, () => new Set());
+  let full = 0;
   const add = (t: number, text: string): void => {
+    // A topic with its wordings found looks at no more questions (a million lower-cased strings otherwise).
+    if (text.length === 0 || wordings[t]!.length >= WORDING_QUESTIONS) return;
     const key = text.toLowerCase();
-    if (text.length === 0 || seen[t]!.has(key) || wordings[t]!.length >= WORDING_QUESTIONS) return;
+    if (seen[t]!.has(key)) return;
     seen[t]!.add(key);
     wordings[t]!.push(text);
+    if (wordings[t]!.length === WORDING_QUESTIONS) full++;
   };
   analysis.topics.forEach((topic, t) => {
     if (topic.representative >= 0) add(t, analysis.texts[topic.representative]!);
   });
-  for (let i = 0; i < analysis.assignment.length; i++) if (analysis.assignment[i]! >= 0) add(analysis.assignment[i]!, analysis.texts[i]!);
+  for (let i = 0; i < analysis.assignment.length && full < k; i++) if (analysis.assignment[i]! >= 0) add(analysis.assignment[i]!, analysis.texts[i]!);
   return wordings;
 }
 
