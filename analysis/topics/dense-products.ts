@@ -1,8 +1,5 @@
-import { dot } from './dot-product.js';
+import { dot, LANES, laneOrder } from './dot-product.js';
 import { createLatentProjectionKernel, KERNEL_BLOCK, type LatentProjectionKernel } from './latent-projection-kernel.js';
-
-/** Lanes of `dot`: index i is summed in lane i % 4, the indices after the last whole group of four in lane 0. */
-const LANES = 4;
 
 /**
  * The dense products of a randomized SVD on its tall thin matrices (thousands of rows, about a hundred columns).
@@ -74,20 +71,6 @@ function transposeSquare(r: Float64Array, n: number): Float64Array {
   const rt = new Float64Array(n * n);
   for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) rt[j * n + k] = r[k * n + j]!;
   return rt;
-}
-
-/** The order `dot` adds indices 0 .. length - 1 in: lane by lane, each lane's start in `laneStart`. */
-function laneOrder(length: number): { order: Int32Array; laneStart: Int32Array } {
-  const whole = length - (length % LANES);
-  const order = new Int32Array(length);
-  const laneStart = new Int32Array(LANES + 1);
-  let at = 0;
-  for (let lane = 0; lane < LANES; lane++) {
-    for (let i = lane; i < whole; i += LANES) order[at++] = i;
-    if (lane === 0) for (let i = whole; i < length; i++) order[at++] = i;
-    laneStart[lane + 1] = at;
-  }
-  return { order, laneStart };
 }
 
 const padded = (count: number): number => Math.max(1, Math.ceil(count / KERNEL_BLOCK)) * KERNEL_BLOCK;

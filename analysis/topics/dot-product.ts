@@ -35,3 +35,27 @@ export function dot32(a: Float32Array, aOffset: number, b: Float32Array, bOffset
   for (; i < length; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
   return s0 + s1 + s2 + s3;
 }
+
+/** Lanes of `dot` and `dot32`: index i is summed in lane i % 4, the indices after the last whole group of four in lane 0. */
+export const LANES = 4;
+
+/**
+ * The order `dot` and `dot32` add indices 0 .. length - 1 in, lane by lane (`order`), lane l's indices at
+ * `order[laneStart[l] .. laneStart[l + 1])`: what a kernel summing each lane separately must follow to give the same
+ * sums to the bit.
+ *
+ * @example
+ * laneOrder(6) // { order: [0, 4, 5, 1, 2, 3], laneStart: [0, 3, 4, 5, 6] }
+ */
+export function laneOrder(length: number): { order: Int32Array; laneStart: Int32Array } {
+  const whole = length - (length % LANES);
+  const order = new Int32Array(length);
+  const laneStart = new Int32Array(LANES + 1);
+  let at = 0;
+  for (let lane = 0; lane < LANES; lane++) {
+    for (let i = lane; i < whole; i += LANES) order[at++] = i;
+    if (lane === 0) for (let i = whole; i < length; i++) order[at++] = i;
+    laneStart[lane + 1] = at;
+  }
+  return { order, laneStart };
+}

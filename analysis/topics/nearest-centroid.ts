@@ -1,8 +1,5 @@
 import { createLatentProjectionKernel, KERNEL_BLOCK, type LatentProjectionKernel } from './latent-projection-kernel.js';
-import { dot32 } from './dot-product.js';
-
-/** Lanes of `dot32`: dimension c is summed in lane c % 4, the dimensions after the last whole group of four in lane 0. */
-const LANES = 4;
+import { dot32, LANES, laneOrder } from './dot-product.js';
 
 /**
  * The nearest of k unit centroids to a point, by cosine: the centroid with the highest `dot32`, the first one on a tie.
@@ -129,15 +126,9 @@ class SimdLanes {
     private readonly dimensions: number,
   ) {
     this.kernel = kernel;
-    const whole = dimensions - (dimensions % LANES);
-    const order: number[] = [];
-    this.laneStart = new Int32Array(LANES + 1);
-    for (let lane = 0; lane < LANES; lane++) {
-      for (let c = lane; c < whole; c += LANES) order.push(c);
-      if (lane === 0) for (let c = whole; c < dimensions; c++) order.push(c);
-      this.laneStart[lane + 1] = order.length;
-    }
-    this.order = Int32Array.from(order);
+    const { order, laneStart } = laneOrder(dimensions);
+    this.order = order;
+    this.laneStart = laneStart;
   }
 
   static create(dimensions: number): SimdLanes | undefined {

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { createDenseProducts } from '../../../analysis/topics/dense-products.js';
+import { laneOrder } from '../../../analysis/topics/dot-product.js';
 import { createSeededRandom } from '../../../analysis/topics/seeded-random.js';
 
 function gaussian(length: number, seed: number, zeroEvery = 0): Float64Array {
@@ -68,4 +69,10 @@ test('the dense products compute what they say: Mᵀ M, M R⁻¹ and Z W', () =>
       for (let k = 0; k < width; k++) sum += m[i * width + k]! * w[k * 3 + c]!;
       expect(product[i * 3 + c]).toBeCloseTo(sum, 10);
     }
+});
+
+test('laneOrder lists the indices lane by lane as dot adds them, the remainder in lane 0', () => {
+  expect(laneOrder(6)).toEqual({ order: Int32Array.from([0, 4, 5, 1, 2, 3]), laneStart: Int32Array.from([0, 3, 4, 5, 6]) });
+  expect(laneOrder(8)).toEqual({ order: Int32Array.from([0, 4, 1, 5, 2, 6, 3, 7]), laneStart: Int32Array.from([0, 2, 4, 6, 8]) });
+  expect(laneOrder(0)).toEqual({ order: new Int32Array(0), laneStart: new Int32Array(5) });
 });
