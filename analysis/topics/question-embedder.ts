@@ -1,18 +1,13 @@
 import type { LatentSpace } from './latent-space.js';
 import { createLatentProjectionKernel, KERNEL_BLOCK, type LatentProjectionKernel } from './latent-projection-kernel.js';
 import { pushSegmentNgrams, type QuestionFeatures } from './question-features.js';
-import type { TfidfVocabulary } from './tfidf-vectorizer.js';
+import { sublinearFrequency, type TfidfVocabulary } from './tfidf-vectorizer.js';
 
 /**
  * Segments whose projections are kept from chunk to chunk, at most (96 dimensions: 768 bytes each, about 25 MB). Past
  * it, a chunk's other segments are projected for that chunk only: the results are the same either way.
  */
 const KEPT_SEGMENTS = 32_768;
-
-/** The sublinear term frequency 1 + ln(count); most counts are 1, whose logarithm is 0 (no call needed). */
-function sublinear(count: number): number {
-  return count === 1 ? 1 : 1 + Math.log(count);
-}
 
 /**
  * TF-IDF weighting and LSA projection fused, with buffers reused from question to question: what assigning a
@@ -132,7 +127,7 @@ export class QuestionEmbedder {
     let charSquares = 0;
     for (let p = 0; p < distinct; p++) {
       const column = this.distinctColumns[p]!;
-      const weight = sublinear(columnCount[column]!) * idf[column]!;
+      const weight = sublinearFrequency(columnCount[column]!) * idf[column]!;
       charSquares += weight * weight;
     }
     const wordScale = this.vocabulary.wordWeight / (wordNorm || 1);
@@ -310,7 +305,7 @@ export class QuestionEmbedder {
       const column = vocabulary.get(hash);
       if (column < 0) continue;
       this.columns[start + count] = column;
-      this.weights[start + count] = sublinear(repeats) * this.vocabulary.idf[column]!;
+      this.weights[start + count] = sublinearFrequency(repeats) * this.vocabulary.idf[column]!;
       count++;
     }
     return count;

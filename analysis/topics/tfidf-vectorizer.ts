@@ -103,7 +103,7 @@ function appendBlock(
     i += count;
     const column = vocabulary.get(hash);
     if (column === undefined) continue;
-    const weight = (1 + Math.log(count)) * idf[column]!;
+    const weight = sublinearFrequency(count) * idf[column]!;
     columns.push(column);
     values.push(weight);
     sumSquares += weight * weight;
@@ -112,6 +112,11 @@ function appendBlock(
 }
 
 /** Rows stacked into a sparse matrix. */
+/** The sublinear term frequency 1 + ln(count); most counts are 1, whose logarithm is 0 (no call needed). */
+export function sublinearFrequency(count: number): number {
+  return count === 1 ? 1 : 1 + Math.log(count);
+}
+
 export function stackRows(rows: readonly SparseRow[], columns: number): SparseMatrix {
   const rowStart = new Int32Array(rows.length + 1);
   for (let i = 0; i < rows.length; i++) rowStart[i + 1] = rowStart[i]! + rows[i]!.columns.length;
